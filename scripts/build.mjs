@@ -1,0 +1,101 @@
+// Builds everything into out/: the renderer with Vite, and main, preload, web host and CLI with
+// esbuild. All runtime packages are bundled, so the packaged app carries only out/.
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { rm, mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'out');
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+// ESM bundles that use CommonJS packages (ws) need a real `require`.
+const esmBanner = {
+  js: "import { createRequire as __ssCreateRequire } from 'node:module'; const require = __ssCreateRequire(import.meta.url);",
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+async function main() {
+  const started = Date.now();
+  if (only.length === 0) await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const jobs = [];
+  if (want('renderer')) {
+    jobs.push(viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' }));
+  }
+  if (want('main')) {
+    jobs.push(
+      esbuild({
+        ...common,
+        entryPoints: { main: 'src-main/host/electron/main.ts' },
+        outdir: 'out/main',
+        format: 'esm',
+        outExtension: { '.js': '.js' },
+        external: ['electron'],
+        banner: esmBanner,
+      }),
+      // The sandboxed preload must be CommonJS.
+      esbuild({
+        ...common,
+        entryPoints: { preload: 'src-main/host/electron/preload.ts' },
+        outdir: 'out/preload',
+        format: 'cjs',
+        outExtension: { '.js': '.cjs' },
+        platform: 'node',
+        external: ['electron'],
+      }),
+    );
+  }
+  if (want('web')) {
+    jobs.push(
+      esbuild({
+        ...common,
+        entryPoints: { server: 'src-main/host/web/main.ts' },
+        outdir: 'out/web',
+        format: 'esm',
+        banner: esmBanner,
+      }),
+    );
+  }
+  if (want('cli')) {
+    jobs.push(
+      esbuild({
+        ...common,
+        entryPoints: { cli: 'src-main/cli/main.ts' },
+        outdir: 'out/cli',
+        format: 'esm',
+        banner: esmBanner,
+      }),
+    );
+  }
+  if (want('bench')) {
+    jobs.push(
+      esbuild({
+        ...common,
+        entryPoints: { bench: 'bench/run.ts' },
+        outdir: 'out/bench',
+        format: 'esm',
+        banner: esmBanner,
+      }),
+    );
+  }
+  await Promise.all(jobs);
+  await writeFile(path.join(out, 'package.json'), JSON.stringify({ type: 'module' }) + '\n');
+  console.log(`build: done in ${Date.now() - started} ms`);
+}
+
+main().catch((err) => {
+  console.error(`build failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+/**
+ * The engine's public face: what hosts (Electron, web, CLI) may call. Everything here is plain
+ * data from src-shared/model; no live engine object (peer, socket, picker) leaves the engine.
+ * `Session` (session.ts) implements it.
+ */
+import type {
+  Alert,
+  FilePriority,
+  FileProgress,
+  JobProgress,
+  PeerEvent,
+  PeerSnapshot,
+  PieceMapFull,
+  SeedingStats,
+  SessionStats,
+  Settings,
+  SwarmStats,
+  TorrentId,
+  TorrentPreview,
+  TorrentSummary,
+  TrackerServerSettings,
+  TrackerServerStats,
+  TrackerStatus,
+} from '../../src-shared/model';
+
+export type TorrentInput = { torrentFile: Uint8Array } | { path: string };
+
+export interface AddOptions {
+  savePath?: string;
+  skipFiles?: number[];
+  paused?: boolean;
+}
+
+export interface CreateOptions {
+  path: string;
+  trackers?: string[];
+  useEmbeddedTracker?: boolean;
+  private?: boolean;
+  comment?: string;
+  webSeeds?: string[];
+  pieceLength?: number;
+}
+
+export interface SettingsPatch extends Partial<Omit<Settings, 'tracker'>> {
+  tracker?: Partial<TrackerServerSettings>;
+}
+
+/** Events are past tense (ARCHITECTURE.md section 6). */
+export interface EngineEventMap {
+  /** A torrent's summary changed (progress, rates, state...). Hosts coalesce these. */
+  'torrent-changed': TorrentId;
+  'torrent-added': TorrentId;
+  'torrent-removed': TorrentId;
+  'job-progressed': JobProgress;
+  'alert-raised': Alert;
+  /** Protocol log entries of one torrent, for the Log tab. */
+  'peer-event': { id: TorrentId; event: PeerEvent };
+  'settings-changed': Settings;
+  'tracker-server-changed': TrackerServerStats;
+}
+
+export type EngineEventName = keyof EngineEventMap;
+
+export interface EngineApi {
+  addTorrent(input: TorrentInput, opts?: AddOptions): Promise<TorrentId>;
+  inspectTorrent(input: TorrentInput): Promise<TorrentPreview>;
+  pause(id: TorrentId): Promise<void>;
+  resume(id: TorrentId): Promise<void>;
+  remove(id: TorrentId, deleteData: boolean): Promise<void>;
+  exportTorrent(id: TorrentId): { name: string; torrentFile: Uint8Array };
+  setFilePriority(id: TorrentId, files: number[], priority: FilePriority): void;
+  addPeer(id: TorrentId, address: string, port: number): void;
+
+  list(): TorrentSummary[];
+  summary(id: TorrentId): TorrentSummary | null;
+  sessionStats(): SessionStats;
+  peers(id: TorrentId): PeerSnapshot[];
+  pieceMap(id: TorrentId): PieceMapFull;
+  trackers(id: TorrentId): TrackerStatus[];
+  files(id: TorrentId): FileProgress[];
+  seedingStats(id: TorrentId): SeedingStats;
+  /** The most recent protocol events of a torrent (bounded ring). */
+  recentLog(id: TorrentId): PeerEvent[];
+
+  /** Hash `path` in the worker pool, add the torrent and seed it. Progress via 'job-progressed'. */
+  createAndSeed(opts: CreateOptions): { jobId: string };
+  cancelJob(jobId: string): void;
+
+  getSettings(): Settings;
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
+
+  startTracker(patch?: Partial<TrackerServerSettings>): Promise<TrackerServerStats>;
+  stopTracker(): Promise<TrackerServerStats>;
+  trackerStats(): TrackerServerStats;
+  trackerSwarm(infoHash: string): SwarmStats | null;
+
+  on<K extends EngineEventName>(
+    name: K,
+    listener: (payload: EngineEventMap[K]) => void,
+  ): () => void;
+  close(): Promise<void>;
+}

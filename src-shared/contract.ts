@@ -1,0 +1,193 @@
+/**
+ * The one typed API between the engine's hosts and the renderer (ARCHITECTURE.md section 2).
+ * Each command takes one object and returns one value; each event carries one payload.
+ * Channel names derive from the keys. Both the Electron preload and the web host's WebSocket
+ * carry exactly these names, and nothing else.
+ */
+import type {
+  Alert,
+  CreatedTorrent,
+  DirListing,
+  FileProgress,
+  FilePriority,
+  JobProgress,
+  PeerEvent,
+  PeerSnapshot,
+  PieceMapDelta,
+  PieceMapFull,
+  SeedingStats,
+  SessionStats,
+  Settings,
+  SwarmStats,
+  TorrentId,
+  TorrentPreview,
+  TorrentSummary,
+  TrackerServerSettings,
+  TrackerServerStats,
+  TrackerStatus,
+} from './model';
+
+/** A torrent given as the bytes of a .torrent file or as a path on the host. */
+export type TorrentSource = { torrentFile: Uint8Array } | { path: string };
+
+export type AddTorrentRequest = TorrentSource & {
+  /** Folder to save into; the download folder setting when absent. */
+  savePath?: string;
+  /** Indices of files not to download. */
+  skipFiles?: number[];
+  paused?: boolean;
+};
+
+export interface CreateSeedRequest {
+  /** A file or a folder on the host. */
+  path: string;
+  trackers?: string[];
+  /** Add the embedded tracker's announce URLs (it must be running). */
+  useEmbeddedTracker?: boolean;
+  private?: boolean;
+  comment?: string;
+  webSeeds?: string[];
+  /** Bytes, a power of two; picked automatically when absent. */
+  pieceLength?: number;
+}
+
+export type DetailTopic = 'peers' | 'pieces' | 'trackers' | 'files' | 'log' | 'seeding';
+export const detailTopics: readonly DetailTopic[] = [
+  'peers',
+  'pieces',
+  'trackers',
+  'files',
+  'log',
+  'seeding',
+];
+
+/** What a watched torrent's detail view receives; only watched topics are filled. */
+export interface DetailUpdate {
+  id: TorrentId;
+  peers?: PeerSnapshot[];
+  pieces?: { full: PieceMapFull } | { delta: PieceMapDelta };
+  trackers?: TrackerStatus[];
+  files?: FileProgress[];
+  /** New log entries since the last update. */
+  log?: PeerEvent[];
+  seeding?: SeedingStats;
+}
+
+export interface Snapshot {
+  seq: number;
+  torrents: TorrentSummary[];
+  session: SessionStats;
+}
+
+export interface SyncDelta {
+  seq: number;
+  upserts: TorrentSummary[];
+  removed: TorrentId[];
+  session: SessionStats;
+}
+
+export interface Commands {
+  'torrent.add': (req: AddTorrentRequest) => { id: TorrentId };
+  /** Parse a torrent for the add dialog without adding it. */
+  'torrent.inspect': (req: TorrentSource) => TorrentPreview;
+  'torrent.pause': (req: { ids: TorrentId[] }) => void;
+  'torrent.resume': (req: { ids: TorrentId[] }) => void;
+  'torrent.remove': (req: { ids: TorrentId[]; deleteData: boolean }) => void;
+  /** The .torrent file's bytes, for "Save .torrent…". */
+  'torrent.export': (req: { id: TorrentId }) => { name: string; torrentFile: Uint8Array };
+  'torrent.setFilePriority': (req: {
+    id: TorrentId;
+    files: number[];
+    priority: FilePriority;
+  }) => void;
+  'torrent.addPeer': (req: { id: TorrentId; address: string; port: number }) => void;
+  'sync.snapshot': (req: Record<string, never>) => Snapshot;
+  /** Start creating a torrent from a path; progress arrives as `job.progress`. */
+  'seed.create': (req: CreateSeedRequest) => { jobId: string };
+  'job.cancel': (req: { jobId: string }) => void;
+  /** Upload a file to the host's data folder (web host drop); returns its path there. */
+  'file.upload': (req: { name: string; bytes: Uint8Array }) => { path: string };
+  /** The host's own file browser, for the web UI. */
+  'fs.list': (req: { path?: string }) => DirListing;
+  'settings.get': (req: Record<string, never>) => Settings;
+  'settings.set': (
+    req: Partial<Omit<Settings, 'tracker'>> & {
+      tracker?: Partial<TrackerServerSettings>;
+    },
+  ) => Settings;
+  'tracker.start': (req: Partial<TrackerServerSettings>) => TrackerServerStats;
+  'tracker.stop': (req: Record<string, never>) => TrackerServerStats;
+  'tracker.status': (req: Record<string, never>) => TrackerServerStats;
+  'tracker.swarm': (req: { infoHash: string }) => SwarmStats | null;
+  'view.watch': (req: { id: TorrentId; topics: DetailTopic[] }) => void;
+  'view.unwatch': (req: { id: TorrentId }) => void;
+}
+
+export interface Events {
+  'sync.delta': SyncDelta;
+  'job.progress': JobProgress;
+  alert: Alert;
+  'view.update': DetailUpdate;
+  'tracker.stats': TrackerServerStats;
+}
+
+export type CommandName = keyof Commands;
+export type EventName = keyof Events;
+export type Req<K extends CommandName> = Parameters<Commands[K]>[0];
+export type Res<K extends CommandName> = ReturnType<Commands[K]>;
+
+/** The allow-list: exactly the commands and events the preload and the WebSocket carry. */
+export const commandNames = [
+  'torrent.add',
+  'torrent.inspect',
+  'torrent.pause',
+  'torrent.resume',
+  'torrent.remove',
+  'torrent.export',
+  'torrent.setFilePriority',
+  'torrent.addPeer',
+  'sync.snapshot',
+  'seed.create',
+  'job.cancel',
+  'file.upload',
+  'fs.list',
+  'settings.get',
+  'settings.set',
+  'tracker.start',
+  'tracker.stop',
+  'tracker.status',
+  'tracker.swarm',
+  'view.watch',
+  'view.unwatch',
+] as const satisfies readonly CommandName[];
+
+export const eventNames = [
+  'sync.delta',
+  'job.progress',
+  'alert',
+  'view.update',
+  'tracker.stats',
+] as const satisfies readonly EventName[];
+
+// Compile-time proof that the lists are complete.
+type Missing<All, Listed> = Exclude<All, Listed>;
+const _allCommandsListed: Missing<CommandName, (typeof commandNames)[number]> extends never
+  ? true
+  : never = true;
+const _allEventsListed: Missing<EventName, (typeof eventNames)[number]> extends never
+  ? true
+  : never = true;
+void _allCommandsListed;
+void _allEventsListed;
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && (commandNames as readonly string[]).includes(name);
+}
+
+/** The client side of the contract, the same over Electron IPC and the WebSocket. */
+export interface SwarmscopeApi {
+  invoke<K extends CommandName>(name: K, req: Req<K>): Promise<Res<K>>;
+  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
+}
+
+export type { CreatedTorrent };

@@ -1,0 +1,7 @@
+export * from './torrent';
+export * from './peer';
+export * from './pieces';
+export * from './tracker';
+export * from './settings';
+export * from './errors';
+export * from './jobs';

@@ -1,0 +1,89 @@
+/**
+ * Plain, serialisable data about torrents as the UI sees them. No behaviour, no live objects:
+ * the renderer refers to a torrent only by its id, the lowercase hex v1 info-hash.
+ */
+
+/** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
+export type TorrentId = string;
+
+export type TorrentState = 'checking' | 'downloading' | 'seeding' | 'paused' | 'error' | 'queued';
+
+export interface TorrentSummary {
+  id: TorrentId;
+  name: string;
+  sizeBytes: number;
+  /** 0..1, verified bytes over wanted bytes. */
+  progress: number;
+  state: TorrentState;
+  /** Set while state is 'error': what failed, for the user. */
+  error: string | null;
+  /** 0..1 while state is 'checking'. */
+  checkProgress: number;
+  downRateBps: number;
+  upRateBps: number;
+  downloadedBytes: number;
+  uploadedBytes: number;
+  /** Seconds to completion at the current rate; null when unknown or done. */
+  etaSec: number | null;
+  peers: number;
+  seeds: number;
+  /** uploaded / size of what we hold. */
+  ratio: number;
+  pieceCount: number;
+  pieceLength: number;
+  verifiedPieces: number;
+  savePath: string;
+  addedAt: number;
+  completedAt: number | null;
+  magnet: string;
+  private: boolean;
+}
+
+export interface SessionStats {
+  downRateBps: number;
+  upRateBps: number;
+  listenPort: number | null;
+  peers: number;
+  trackerRunning: boolean;
+}
+
+export interface TorrentFileInfo {
+  index: number;
+  path: string;
+  sizeBytes: number;
+}
+
+/** What the add dialog shows before a torrent is started. */
+export interface TorrentPreview {
+  id: TorrentId;
+  name: string;
+  sizeBytes: number;
+  pieceLength: number;
+  pieceCount: number;
+  files: TorrentFileInfo[];
+  trackers: string[][];
+  private: boolean;
+  comment: string | null;
+  createdBy: string | null;
+  creationDate: number | null;
+  /** True when this torrent is already in the session. */
+  alreadyAdded: boolean;
+}
+
+export type FilePriority = 'skip' | 'normal' | 'high';
+
+export interface FileProgress extends TorrentFileInfo {
+  progress: number;
+  priority: FilePriority;
+}
+
+export interface SeedingStats {
+  uploadedBytes: number;
+  ratio: number;
+  /** When the torrent became complete in this session (ms since epoch), or null. */
+  seedingSince: number | null;
+  /** Distinct peers that received at least one block from us. */
+  peersServed: number;
+  /** Upload rate samples, one a second, oldest first (at most 300). */
+  upRateHistoryBps: number[];
+}

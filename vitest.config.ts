@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+// Test tiers (ARCHITECTURE.md section 4): unit, loopback swarm, interop. e2e runs in Playwright.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src-*/**/*.test.ts', 'src-*/**/*.test.tsx', 'scripts/**/*.test.ts'],
+          exclude: ['**/*.swarm.test.ts', '**/*.interop.test.ts', 'node_modules/**'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'swarm',
+          include: ['src-main/**/*.swarm.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'interop',
+          include: ['src-main/**/*.interop.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
