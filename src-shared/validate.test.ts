@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { commandNames, type CommandName } from './contract';
+import { ContractError } from './model';
+import { maxTorrentFileBytes, validateRequest } from './validate';
+
+const id = 'a'.repeat(40);
+const ID = 'ABCDEF0123'.repeat(4);
+
+/** A valid request per command, so each bad case differs from a good one by one thing. */
+const good: { [K in CommandName]: unknown } = {
+  'torrent.add': { torrentFile: new Uint8Array([100, 101]), paused: true, skipFiles: [1] },
+  'torrent.inspect': { path: '/tmp/x.torrent' },
+  'torrent.pause': { ids: [id] },
+  'torrent.resume': { ids: [id] },
+  'torrent.remove': { ids: [id], deleteData: false },
+  'torrent.export': { id },
+  'torrent.setFilePriority': { id, files: [0, 2], priority: 'high' },
+  'torrent.addPeer': { id, address: '127.0.0.1', port: 6881 },
+  'sync.snapshot': {},
+  'seed.create': { path: '/data/file', trackers: ['udp://t.example:6969'], pieceLength: 1 << 18 },
+  'job.cancel': { jobId: 'job-1' },
+  'file.upload': { name: 'movie.mkv', bytes: new Uint8Array(3) },
+  'fs.list': {},
+  'settings.get': {},
+  'settings.set': { listenPort: 51413, tracker: { httpPort: 7070, mode: 'open' } },
+  'tracker.start': { httpPort: 6969, udp: false },
+  'tracker.stop': {},
+  'tracker.status': {},
+  'tracker.swarm': { infoHash: id },
+  'view.watch': { id, topics: ['peers', 'pieces'] },
+  'view.unwatch': { id },
+};
+
+/** For each command, payloads that must be refused, with a fragment of the expected message. */
+const bad: { [K in CommandName]: [unknown, string][] } = {
+  'torrent.add': [
+    [{}, 'exactly one of torrentFile or path'],
+    [{ torrentFile: new Uint8Array(1), path: '/x' }, 'exactly one'],
+    [{ torrentFile: 'ZGU=' }, 'torrent.add: torrentFile must be bytes'],
+    [{ torrentFile: [1, 2, 3] }, 'torrentFile must be bytes'],
+    [{ torrentFile: new Uint8Array(0) }, 'must not be empty'],
+    [{ torrentFile: new Uint8Array(maxTorrentFileBytes + 1) }, 'at most'],
+    [{ path: '/x', savePath: 5 }, 'savePath must be a string'],
+    [{ path: '/x', skipFiles: [-1] }, 'skipFiles[0] must be a non-negative integer'],
+    [{ path: '/x', skipFiles: [1.5] }, 'non-negative integer'],
+    [{ path: '/x', paused: 'yes' }, 'paused must be true or false'],
+    [{ path: '/x', extra: 1 }, 'extra is not a known field'],
+    [{ path: 'a\0b' }, 'NUL'],
+    [{ path: 'x'.repeat(5000) }, 'at most 4096'],
+    [null, 'request must be an object'],
+    [[], 'request must be an object'],
+  ],
+  'torrent.inspect': [
+    [{ path: '' }, 'path must not be empty'],
+    [{ path: '/x', savePath: '/y' }, 'savePath is not a known field'],
+    [{ torrentFile: new Uint16Array(2) }, 'must be bytes'],
+  ],
+  'torrent.pause': [
+    [{ ids: [] }, 'at least 1'],
+    [{ ids: ['abc'] }, 'ids[0] must be a torrent id'],
+    [{ ids: id }, 'ids must be a list'],
+    [{ ids: ['g'.repeat(40)] }, 'torrent id'],
+  ],
+  'torrent.resume': [
+    [{}, 'ids must be a list'],
+    [{ ids: [id, 7] }, 'ids[1] must be a torrent id'],
+  ],
+  'torrent.remove': [
+    [{ ids: [id] }, 'deleteData must be true or false'],
+    [{ ids: [id], deleteData: 1 }, 'deleteData must be true or false'],
+  ],
+  'torrent.export': [
+    [{}, 'id must be a torrent id'],
+    [{ id: 'a'.repeat(41) }, 'torrent id'],
+  ],
+  'torrent.setFilePriority': [
+    [{ id, files: [0], priority: 'low' }, 'priority must be one of skip, normal, high'],
+    [{ id, files: 'all', priority: 'skip' }, 'files must be a list'],
+  ],
+  'torrent.addPeer': [
+    [{ id, address: '127.0.0.1', port: 0 }, 'port must be between 1 and 65535'],
+    [{ id, address: '127.0.0.1', port: 65536 }, 'between 1 and 65535'],
+    [{ id, address: '127.0.0.1', port: '80' }, 'port must be an integer'],
+    [{ id, address: 'a b', port: 80 }, 'address must be an IP address or host'],
+    [{ id, address: '', port: 80 }, 'address must not be empty'],
+  ],
+  'sync.snapshot': [
+    [{ since: 1 }, 'since is not a known field'],
+    [undefined, 'must be an object'],
+  ],
+  'seed.create': [
+    [{}, 'path must be a string'],
+    [{ path: '/x', trackers: ['ftp://x'] }, 'trackers[0] must be a http or https or udp URL'],
+    [{ path: '/x', trackers: ['not a url'] }, 'trackers[0]'],
+    [{ path: '/x', webSeeds: ['udp://x:1'] }, 'webSeeds[0] must be a http or https URL'],
+    [{ path: '/x', pieceLength: 3 * 16384 }, 'pieceLength must be a power of two'],
+    [{ path: '/x', pieceLength: 1024 }, 'between 16384'],
+    [{ path: '/x', comment: 3 }, 'comment must be a string'],
+    [{ path: '/x', private: 'no' }, 'private must be true or false'],
+  ],
+  'job.cancel': [
+    [{ jobId: '' }, 'jobId must not be empty'],
+    [{ jobId: 'x'.repeat(200) }, 'at most 128'],
+  ],
+  'file.upload': [
+    [{ name: '../etc/passwd', bytes: new Uint8Array(1) }, 'plain file name'],
+    [{ name: '..', bytes: new Uint8Array(1) }, 'plain file name'],
+    [{ name: 'a\\b', bytes: new Uint8Array(1) }, 'plain file name'],
+    [{ name: 'a', bytes: 'abc' }, 'bytes must be bytes'],
+  ],
+  'fs.list': [
+    [{ path: 7 }, 'path must be a string'],
+    [{ dir: '/' }, 'dir is not a known field'],
+  ],
+  'settings.get': [[{ x: 1 }, 'x is not a known field']],
+  'settings.set': [
+    [{ listenPort: 0 }, 'listenPort must be between 1 and 65535'],
+    [{ downloadLimitBps: -1 }, 'downloadLimitBps must be between 0'],
+    [{ logLevel: 'verbose' }, 'logLevel must be one of'],
+    [{ tracker: { httpPort: 70000 } }, 'settings.set: tracker: httpPort must be between'],
+    [{ tracker: { bogus: true } }, 'tracker: bogus is not a known field'],
+    [{ tracker: 'on' }, 'tracker: request must be an object'],
+    [{ maxConnections: 0 }, 'maxConnections must be between 1'],
+    [{ theme: 'dark' }, 'theme is not a known field'],
+  ],
+  'tracker.start': [
+    [{ mode: 'closed' }, 'mode must be one of allow-list, open'],
+    [{ udpPort: -5 }, 'udpPort must be between 1 and 65535'],
+    [{ intervalSec: 60, minIntervalSec: 120 }, 'minIntervalSec must not exceed intervalSec'],
+    [{ host: '' }, 'host must not be empty'],
+  ],
+  'tracker.stop': [[{ force: true }, 'force is not a known field']],
+  'tracker.status': [['status', 'must be an object']],
+  'tracker.swarm': [[{ infoHash: 'zz' }, 'infoHash must be a torrent id']],
+  'view.watch': [
+    [{ id, topics: [] }, 'topics must have at least 1'],
+    [{ id, topics: ['chat'] }, 'topics[0] must be one of'],
+    [{ id, topics: ['peers', 'peers'] }, 'must not repeat'],
+    [{ topics: ['peers'] }, 'id must be a torrent id'],
+  ],
+  'view.unwatch': [[{ id: null }, 'id must be a torrent id']],
+};
+
+function expectBadRequest(fn: () => unknown, fragment: string): void {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ContractError);
+    expect((err as ContractError).code).toBe('bad-request');
+    expect((err as ContractError).message).toContain(fragment);
+    return;
+  }
+  throw new Error(`expected a bad-request error containing "${fragment}"`);
+}
+
+describe('validateRequest', () => {
+  it('has good and bad cases for every command', () => {
+    expect(Object.keys(good).sort()).toEqual([...commandNames].sort());
+    for (const name of commandNames) expect(bad[name].length).toBeGreaterThan(0);
+  });
+
+  for (const name of commandNames) {
+    it(`accepts a valid ${name}`, () => {
+      expect(() => validateRequest(name, good[name])).not.toThrow();
+    });
+    for (const [payload, fragment] of bad[name]) {
+      it(`refuses ${name} with ${fragment}`, () => {
+        expectBadRequest(() => validateRequest(name, payload), fragment);
+      });
+    }
+  }
+
+  it('names the command in the message', () => {
+    expectBadRequest(
+      () => validateRequest('torrent.add', { torrentFile: 42 }),
+      'torrent.add: torrentFile must be bytes',
+    );
+  });
+
+  it('returns a clean copy with lowercased ids', () => {
+    const req = validateRequest('torrent.pause', { ids: [ID] });
+    expect(req).toEqual({ ids: [ID.toLowerCase()] });
+    const add = validateRequest('torrent.add', good['torrent.add']);
+    expect(Object.keys(add).sort()).toEqual(['paused', 'skipFiles', 'torrentFile']);
+  });
+
+  it('refuses prototype tricks and class instances', () => {
+    const evil = JSON.parse('{"__proto__": {"x": 1}, "ids": []}') as unknown;
+    expectBadRequest(
+      () => validateRequest('torrent.pause', evil),
+      '__proto__ is not a known field',
+    );
+    expectBadRequest(() => validateRequest('sync.snapshot', new Date()), 'must be an object');
+  });
+
+  it('accepts objects without a prototype', () => {
+    const o = Object.create(null) as Record<string, unknown>;
+    o.id = id;
+    expect(validateRequest('torrent.export', o)).toEqual({ id });
+  });
+
+  it('refuses unknown commands', () => {
+    try {
+      validateRequest('torrent.explode' as CommandName, {});
+      throw new Error('not refused');
+    } catch (err) {
+      expect((err as ContractError).code).toBe('unknown-command');
+    }
+  });
+
+  it('unwraps bracketed IPv6 peer addresses', () => {
+    expect(validateRequest('torrent.addPeer', { id, address: '[::1]', port: 1 }).address).toBe(
+      '::1',
+    );
+  });
+
+  it('allows clearing the allow-list file with null', () => {
+    expect(validateRequest('tracker.start', { allowListFile: null })).toEqual({
+      allowListFile: null,
+    });
+  });
+});

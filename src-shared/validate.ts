@@ -1,0 +1,380 @@
+/**
+ * Boundary validation of every command's request (ARCHITECTURE.md section 2: validate at the
+ * boundary). Hand-written per command, no library.
+ *
+ * Invariants:
+ * - A request that passes is a fresh object holding only the contract's keys, with ids
+ *   lowercased; nothing from the caller's object (prototype, extra keys) survives.
+ * - Anything else throws `ContractError('bad-request', '<command>: <field> <problem>')`, which
+ *   names the command and the field so the message is useful in a toast or a log.
+ * - Sizes a client controls are bounded by the named limits below.
+ */
+import {
+  detailTopics,
+  isCommandName,
+  type CommandName,
+  type DetailTopic,
+  type Req,
+} from './contract';
+import { ContractError, type FilePriority, type LogLevel, type TrackerServerMode } from './model';
+
+/** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
+export const maxTorrentFileBytes = 16 * 1024 * 1024;
+/** A single upload (web host drop of a file to seed) is held in memory, so it is bounded. */
+export const maxUploadBytes = 256 * 1024 * 1024;
+/** Longest path accepted from the renderer (Linux PATH_MAX). */
+export const maxPathChars = 4096;
+/** Longest file name accepted (NAME_MAX on common file systems). */
+export const maxFileNameChars = 255;
+/** Torrent ids in one pause/resume/remove request. */
+export const maxIdsPerRequest = 10_000;
+/** File indices in one request (skipFiles, setFilePriority). */
+export const maxFileIndicesPerRequest = 1_000_000;
+/** Tracker and web seed URLs in one create request. */
+export const maxUrlsPerRequest = 200;
+export const maxUrlChars = 2048;
+/** Comment of a created torrent. */
+export const maxCommentChars = 64 * 1024;
+/** DNS names are at most 253 characters (RFC 1035). */
+export const maxHostChars = 253;
+/** BEP 52: piece length is a power of two, at least 16 KiB; above 64 MiB no client copes. */
+export const minPieceLengthBytes = 16 * 1024;
+export const maxPieceLengthBytes = 64 * 1024 * 1024;
+/** Longest job id the host hands out, with margin. */
+export const maxJobIdChars = 128;
+
+type Obj = Record<string, unknown>;
+
+/** Reads one request's fields, failing with a message naming the command and the field. */
+class Fields {
+  readonly o: Obj;
+  constructor(
+    readonly command: string,
+    payload: unknown,
+    allowed: readonly string[],
+  ) {
+    if (!isPlainObject(payload)) this.fail('request', 'must be an object');
+    for (const key of Object.keys(payload)) {
+      if (!allowed.includes(key)) this.fail(key, 'is not a known field');
+    }
+    this.o = payload;
+  }
+
+  fail(field: string, problem: string): never {
+    throw new ContractError('bad-request', `${this.command}: ${field} ${problem}`);
+  }
+
+  has(key: string): boolean {
+    return this.o[key] !== undefined;
+  }
+
+  string(key: string, maxChars: number, opts: { nonEmpty?: boolean } = {}): string {
+    const v = this.o[key];
+    if (typeof v !== 'string') this.fail(key, 'must be a string');
+    if (v.length > maxChars) this.fail(key, `must be at most ${maxChars} characters`);
+    if (opts.nonEmpty && v.length === 0) this.fail(key, 'must not be empty');
+    if (v.includes('\0')) this.fail(key, 'must not contain NUL characters');
+    return v;
+  }
+
+  path(key: string): string {
+    return this.string(key, maxPathChars, { nonEmpty: true });
+  }
+
+  boolean(key: string): boolean {
+    const v = this.o[key];
+    if (typeof v !== 'boolean') this.fail(key, 'must be true or false');
+    return v;
+  }
+
+  int(key: string, min: number, max: number): number {
+    const v = this.o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(key, 'must be an integer');
+    if (v < min || v > max) this.fail(key, `must be between ${min} and ${max}`);
+    return v;
+  }
+
+  port(key: string): number {
+    return this.int(key, 1, 65535);
+  }
+
+  bytes(key: string, maxBytes: number): Uint8Array {
+    const v = this.o[key];
+    if (!(v instanceof Uint8Array)) this.fail(key, 'must be bytes');
+    if (v.byteLength === 0) this.fail(key, 'must not be empty');
+    if (v.byteLength > maxBytes) this.fail(key, `must be at most ${maxBytes} bytes`);
+    return v;
+  }
+
+  oneOf<T extends string>(key: string, values: readonly T[]): T {
+    const v = this.o[key];
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
+      this.fail(key, `must be one of ${values.join(', ')}`);
+    }
+    return v as T;
+  }
+
+  id(key: string): string {
+    return this.checkId(key, this.o[key]);
+  }
+
+  ids(key: string): string[] {
+    const list = this.array(key, 1, maxIdsPerRequest);
+    return list.map((v, i) => this.checkId(`${key}[${i}]`, v));
+  }
+
+  indices(key: string): number[] {
+    const list = this.array(key, 0, maxFileIndicesPerRequest);
+    return list.map((v, i) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+        this.fail(`${key}[${i}]`, 'must be a non-negative integer');
+      }
+      return v;
+    });
+  }
+
+  urls(key: string, schemes: readonly string[]): string[] {
+    const list = this.array(key, 0, maxUrlsPerRequest);
+    return list.map((v, i) => {
+      const field = `${key}[${i}]`;
+      if (typeof v !== 'string') this.fail(field, 'must be a string');
+      if (v.length > maxUrlChars) this.fail(field, `must be at most ${maxUrlChars} characters`);
+      const scheme = /^([a-z][a-z0-9+.-]*):\/\/[^\s/?#]+/i.exec(v)?.[1]?.toLowerCase();
+      if (scheme === undefined || !schemes.includes(scheme)) {
+        this.fail(field, `must be a ${schemes.join(' or ')} URL`);
+      }
+      return v;
+    });
+  }
+
+  array(key: string, minItems: number, maxItems: number): unknown[] {
+    const v = this.o[key];
+    if (!Array.isArray(v)) this.fail(key, 'must be a list');
+    if (v.length < minItems) this.fail(key, `must have at least ${minItems} item(s)`);
+    if (v.length > maxItems) this.fail(key, `must have at most ${maxItems} items`);
+    return v;
+  }
+
+  private checkId(field: string, v: unknown): string {
+    if (typeof v !== 'string' || !/^[0-9a-fA-F]{40}$/.test(v)) {
+      this.fail(field, 'must be a torrent id (40 hex characters)');
+    }
+    return v.toLowerCase();
+  }
+}
+
+function isPlainObject(v: unknown): v is Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+const logLevels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+const filePriorities: readonly FilePriority[] = ['skip', 'normal', 'high'];
+const trackerModes: readonly TrackerServerMode[] = ['allow-list', 'open'];
+const trackerKeys = [
+  'enabled',
+  'http',
+  'udp',
+  'host',
+  'httpPort',
+  'udpPort',
+  'mode',
+  'allowListFile',
+  'intervalSec',
+  'minIntervalSec',
+] as const;
+/** A week: longer announce intervals only keep dead peers listed. */
+const maxAnnounceIntervalSec = 7 * 24 * 3600;
+
+function empty(name: string, payload: unknown): Record<string, never> {
+  new Fields(name, payload, []);
+  return {};
+}
+
+function torrentSource(f: Fields): { torrentFile: Uint8Array } | { path: string } {
+  const hasFile = f.has('torrentFile');
+  const hasPath = f.has('path');
+  if (hasFile === hasPath) f.fail('request', 'needs exactly one of torrentFile or path');
+  return hasFile
+    ? { torrentFile: f.bytes('torrentFile', maxTorrentFileBytes) }
+    : { path: f.path('path') };
+}
+
+type TrackerPatch = Req<'tracker.start'>;
+
+function trackerPatch(command: string, payload: unknown, field?: string): TrackerPatch {
+  const f = new Fields(field ? `${command}: ${field}` : command, payload, trackerKeys);
+  const out: TrackerPatch = {};
+  if (f.has('enabled')) out.enabled = f.boolean('enabled');
+  if (f.has('http')) out.http = f.boolean('http');
+  if (f.has('udp')) out.udp = f.boolean('udp');
+  if (f.has('host')) out.host = f.string('host', maxHostChars, { nonEmpty: true });
+  if (f.has('httpPort')) out.httpPort = f.port('httpPort');
+  if (f.has('udpPort')) out.udpPort = f.port('udpPort');
+  if (f.has('mode')) out.mode = f.oneOf('mode', trackerModes);
+  if (f.o.allowListFile === null) out.allowListFile = null;
+  else if (f.has('allowListFile')) out.allowListFile = f.path('allowListFile');
+  if (f.has('intervalSec')) out.intervalSec = f.int('intervalSec', 1, maxAnnounceIntervalSec);
+  if (f.has('minIntervalSec')) {
+    out.minIntervalSec = f.int('minIntervalSec', 1, maxAnnounceIntervalSec);
+  }
+  if (
+    out.intervalSec !== undefined &&
+    out.minIntervalSec !== undefined &&
+    out.minIntervalSec > out.intervalSec
+  ) {
+    f.fail('minIntervalSec', 'must not exceed intervalSec');
+  }
+  return out;
+}
+
+type Validators = { [K in CommandName]: (name: K, payload: unknown) => Req<K> };
+
+const validators: Validators = {
+  'torrent.add'(name, payload) {
+    const f = new Fields(name, payload, ['torrentFile', 'path', 'savePath', 'skipFiles', 'paused']);
+    const out: Req<'torrent.add'> = torrentSource(f);
+    if (f.has('savePath')) out.savePath = f.path('savePath');
+    if (f.has('skipFiles')) out.skipFiles = f.indices('skipFiles');
+    if (f.has('paused')) out.paused = f.boolean('paused');
+    return out;
+  },
+  'torrent.inspect'(name, payload) {
+    return torrentSource(new Fields(name, payload, ['torrentFile', 'path']));
+  },
+  'torrent.pause'(name, payload) {
+    return { ids: new Fields(name, payload, ['ids']).ids('ids') };
+  },
+  'torrent.resume'(name, payload) {
+    return { ids: new Fields(name, payload, ['ids']).ids('ids') };
+  },
+  'torrent.remove'(name, payload) {
+    const f = new Fields(name, payload, ['ids', 'deleteData']);
+    return { ids: f.ids('ids'), deleteData: f.boolean('deleteData') };
+  },
+  'torrent.export'(name, payload) {
+    return { id: new Fields(name, payload, ['id']).id('id') };
+  },
+  'torrent.setFilePriority'(name, payload) {
+    const f = new Fields(name, payload, ['id', 'files', 'priority']);
+    return {
+      id: f.id('id'),
+      files: f.indices('files'),
+      priority: f.oneOf('priority', filePriorities),
+    };
+  },
+  'torrent.addPeer'(name, payload) {
+    const f = new Fields(name, payload, ['id', 'address', 'port']);
+    const address = f.string('address', maxHostChars, { nonEmpty: true });
+    if (!/^[0-9A-Za-z.:\-[\]]+$/.test(address)) f.fail('address', 'must be an IP address or host');
+    return { id: f.id('id'), address: address.replace(/^\[(.*)\]$/, '$1'), port: f.port('port') };
+  },
+  'sync.snapshot': empty,
+  'seed.create'(name, payload) {
+    const f = new Fields(name, payload, [
+      'path',
+      'trackers',
+      'useEmbeddedTracker',
+      'private',
+      'comment',
+      'webSeeds',
+      'pieceLength',
+    ]);
+    const out: Req<'seed.create'> = { path: f.path('path') };
+    if (f.has('trackers')) out.trackers = f.urls('trackers', ['http', 'https', 'udp']);
+    if (f.has('useEmbeddedTracker')) out.useEmbeddedTracker = f.boolean('useEmbeddedTracker');
+    if (f.has('private')) out.private = f.boolean('private');
+    if (f.has('comment')) out.comment = f.string('comment', maxCommentChars);
+    if (f.has('webSeeds')) out.webSeeds = f.urls('webSeeds', ['http', 'https']);
+    if (f.has('pieceLength')) {
+      const n = f.int('pieceLength', minPieceLengthBytes, maxPieceLengthBytes);
+      if ((n & (n - 1)) !== 0) f.fail('pieceLength', 'must be a power of two');
+      out.pieceLength = n;
+    }
+    return out;
+  },
+  'job.cancel'(name, payload) {
+    const f = new Fields(name, payload, ['jobId']);
+    return { jobId: f.string('jobId', maxJobIdChars, { nonEmpty: true }) };
+  },
+  'file.upload'(name, payload) {
+    const f = new Fields(name, payload, ['name', 'bytes']);
+    const fileName = f.string('name', maxFileNameChars, { nonEmpty: true });
+    if (/[/\\]/.test(fileName) || fileName === '.' || fileName === '..') {
+      f.fail('name', 'must be a plain file name without folders');
+    }
+    return { name: fileName, bytes: f.bytes('bytes', maxUploadBytes) };
+  },
+  'fs.list'(name, payload) {
+    const f = new Fields(name, payload, ['path']);
+    return f.has('path') ? { path: f.path('path') } : {};
+  },
+  'settings.get': empty,
+  'settings.set'(name, payload) {
+    const f = new Fields(name, payload, [
+      'downloadDir',
+      'listenPort',
+      'downloadLimitBps',
+      'uploadLimitBps',
+      'maxConnections',
+      'maxConnectionsPerTorrent',
+      'logLevel',
+      'tracker',
+      'minimizeToTray',
+      'handleMagnetLinks',
+    ]);
+    const out: Req<'settings.set'> = {};
+    if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
+    if (f.has('listenPort')) out.listenPort = f.port('listenPort');
+    if (f.has('downloadLimitBps')) {
+      out.downloadLimitBps = f.int('downloadLimitBps', 0, Number.MAX_SAFE_INTEGER);
+    }
+    if (f.has('uploadLimitBps')) {
+      out.uploadLimitBps = f.int('uploadLimitBps', 0, Number.MAX_SAFE_INTEGER);
+    }
+    if (f.has('maxConnections')) out.maxConnections = f.int('maxConnections', 1, 65535);
+    if (f.has('maxConnectionsPerTorrent')) {
+      out.maxConnectionsPerTorrent = f.int('maxConnectionsPerTorrent', 1, 65535);
+    }
+    if (f.has('logLevel')) out.logLevel = f.oneOf('logLevel', logLevels);
+    if (f.has('tracker')) out.tracker = trackerPatch(name, f.o.tracker, 'tracker');
+    if (f.has('minimizeToTray')) out.minimizeToTray = f.boolean('minimizeToTray');
+    if (f.has('handleMagnetLinks')) out.handleMagnetLinks = f.boolean('handleMagnetLinks');
+    return out;
+  },
+  'tracker.start'(name, payload) {
+    return trackerPatch(name, payload);
+  },
+  'tracker.stop': empty,
+  'tracker.status': empty,
+  'tracker.swarm'(name, payload) {
+    return { infoHash: new Fields(name, payload, ['infoHash']).id('infoHash') };
+  },
+  'view.watch'(name, payload) {
+    const f = new Fields(name, payload, ['id', 'topics']);
+    const topics = f.array('topics', 1, detailTopics.length).map((t, i) => {
+      if (typeof t !== 'string' || !(detailTopics as readonly string[]).includes(t)) {
+        f.fail(`topics[${i}]`, `must be one of ${detailTopics.join(', ')}`);
+      }
+      return t as DetailTopic;
+    });
+    if (new Set(topics).size !== topics.length) f.fail('topics', 'must not repeat a topic');
+    return { id: f.id('id'), topics };
+  },
+  'view.unwatch'(name, payload) {
+    return { id: new Fields(name, payload, ['id']).id('id') };
+  },
+};
+
+/**
+ * Checks `payload` against command `name` and returns a clean copy. Throws ContractError:
+ * 'unknown-command' for a name outside the allow-list, 'bad-request' for a bad payload.
+ */
+export function validateRequest<K extends CommandName>(name: K, payload: unknown): Req<K> {
+  if (!isCommandName(name)) {
+    throw new ContractError('unknown-command', `unknown command: ${String(name).slice(0, 64)}`);
+  }
+  const validate = validators[name] as (name: K, payload: unknown) => Req<K>;
+  return validate(name, payload);
+}
