@@ -1,0 +1,476 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../time/clock';
+import type { Random } from '../../time/clock';
+import { encode } from '../../bencode';
+import type { AnnounceEvent } from './announce-request';
+import {
+  compactPeer,
+  decodeCompactPeers4,
+  decodeCompactPeers6,
+  encodeCompactPeers4,
+  encodeCompactPeers6,
+  formatIpv6,
+  ipv6ToBytes,
+  normalizeAddress,
+} from './compact-peers';
+import { TrackerProtocolError } from './errors';
+import {
+  buildAnnounceUrl,
+  buildScrapeUrl,
+  parseAnnounceQuery,
+  parseScrapeQuery,
+  percentDecodeBytes,
+  percentEncodeBytes,
+  scrapeUrlFor,
+} from './http-query';
+import {
+  decodeAnnounceResponse,
+  decodeScrapeResponse,
+  encodeAnnounceResponse,
+  encodeFailure,
+  encodeScrapeResponse,
+} from './http-response';
+import {
+  decodeUdpRequest,
+  decodeUdpResponse,
+  encodeUdpAnnounceRequest,
+  encodeUdpAnnounceResponse,
+  encodeUdpConnectRequest,
+  encodeUdpConnectResponse,
+  encodeUdpErrorResponse,
+  encodeUdpScrapeRequest,
+  encodeUdpScrapeResponse,
+} from './udp-packets';
+
+const EVENTS: AnnounceEvent[] = ['none', 'started', 'completed', 'stopped'];
+
+function randomV4(r: Random): { address: string; port: number } {
+  return { address: [0, 0, 0, 0].map(() => r.int(256)).join('.'), port: 1 + r.int(65535) };
+}
+
+function randomV6(r: Random): { address: string; port: number } {
+  const bytes = r.bytes(16);
+  // Runs of zeros exercise `::` compression.
+  if (r.next() < 0.5) bytes.fill(0, r.int(8), 8 + r.int(8));
+  return { address: formatIpv6(bytes), port: 1 + r.int(65535) };
+}
+
+/** Random bytes, sometimes starting from a valid prefix so the decoder gets past its first checks. */
+function noise(r: Random, valid: Uint8Array[]): Uint8Array {
+  const len = r.int(200);
+  const out = r.bytes(len);
+  if (r.next() < 0.5 && valid.length > 0) {
+    const v = valid[r.int(valid.length)] as Uint8Array;
+    out.set(v.subarray(0, Math.min(v.length, len)));
+  }
+  return out;
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(TrackerProtocolError);
+    return (err as TrackerProtocolError).code;
+  }
+  return 'no error';
+}
+
+function expectOnlyProtocolErrors(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(TrackerProtocolError);
+  }
+}
+
+describe('compact peers (BEP 23, BEP 7)', () => {
+  it('round-trips random IPv4 and IPv6 lists', () => {
+    const r = seededRandom(1);
+    for (let i = 0; i < 200; i++) {
+      const v4 = Array.from({ length: r.int(20) }, () => randomV4(r));
+      const v6 = Array.from({ length: r.int(20) }, () => randomV6(r));
+      expect(decodeCompactPeers4(encodeCompactPeers4(v4))).toEqual(v4);
+      expect(decodeCompactPeers6(encodeCompactPeers6(v6))).toEqual(v6);
+    }
+  });
+
+  it('encodes address then big-endian port', () => {
+    expect([...(compactPeer('10.1.2.3', 0x1ae1)?.bytes ?? [])]).toEqual([10, 1, 2, 3, 0x1a, 0xe1]);
+    expect(compactPeer('::ffff:127.0.0.1', 80)?.family).toBe(4);
+    expect(compactPeer('::1', 80)?.family).toBe(6);
+    expect(compactPeer('example.org', 80)).toBeNull();
+  });
+
+  it('parses and formats IPv6 per RFC 5952', () => {
+    expect(formatIpv6(ipv6ToBytes('2001:0db8:0:0:0:0:2:1') as Uint8Array)).toBe('2001:db8::2:1');
+    expect(formatIpv6(ipv6ToBytes('::') as Uint8Array)).toBe('::');
+    expect(formatIpv6(ipv6ToBytes('1::') as Uint8Array)).toBe('1::');
+    expect(formatIpv6(ipv6ToBytes('::ffff:1.2.3.4') as Uint8Array)).toBe('::ffff:102:304');
+    expect(formatIpv6(ipv6ToBytes('1:0:2:3:4:5:6:7') as Uint8Array)).toBe('1:0:2:3:4:5:6:7');
+    expect(ipv6ToBytes('1:2:3:4:5:6:7:8:9')).toBeNull();
+    expect(ipv6ToBytes('1::2::3')).toBeNull();
+    expect(ipv6ToBytes('12345::')).toBeNull();
+    expect(normalizeAddress('::ffff:10.0.0.1')).toBe('10.0.0.1');
+  });
+
+  it('refuses a torn list', () => {
+    expect(() => decodeCompactPeers4(new Uint8Array(7))).toThrow(TrackerProtocolError);
+    expect(() => decodeCompactPeers6(new Uint8Array(17))).toThrow(TrackerProtocolError);
+  });
+});
+
+describe('HTTP announce and scrape queries (BEP 3, BEP 48)', () => {
+  it('percent-encodes every byte value and decodes it back', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const enc = percentEncodeBytes(all);
+    expect(enc).toMatch(/^[A-Za-z0-9._~%-]+$/);
+    expect([...percentDecodeBytes(enc)]).toEqual([...all]);
+  });
+
+  it('round-trips random announces through the query string', () => {
+    const r = seededRandom(2);
+    for (let i = 0; i < 300; i++) {
+      const p = {
+        infoHash: r.bytes(20),
+        peerId: r.bytes(20),
+        port: 1 + r.int(65535),
+        uploaded: r.int(2 ** 40),
+        downloaded: r.int(2 ** 40),
+        left: r.int(2 ** 40),
+        event: EVENTS[r.int(4)] as AnnounceEvent,
+        numwant: r.int(500),
+        compact: r.next() < 0.5,
+        key: r.int(2 ** 32).toString(16),
+      };
+      const url = buildAnnounceUrl('http://t.example:6969/announce', p);
+      const q = parseAnnounceQuery(url.slice(url.indexOf('?') + 1));
+      expect(q).toEqual({
+        ...p,
+        compact: p.compact ? true : null,
+        noPeerId: false,
+        trackerId: null,
+        ip: null,
+      });
+    }
+  });
+
+  it('keeps a query the announce URL already has', () => {
+    const p = {
+      infoHash: new Uint8Array(20),
+      peerId: new Uint8Array(20),
+      port: 1,
+      uploaded: 0,
+      downloaded: 0,
+      left: 0,
+      event: 'none' as const,
+    };
+    expect(buildAnnounceUrl('http://t/announce?passkey=abc', p)).toMatch(
+      /^http:\/\/t\/announce\?passkey=abc&info_hash=/,
+    );
+  });
+
+  it('rejects each invalid field with a reason naming it', () => {
+    const ok = `info_hash=${'%00'.repeat(20)}&peer_id=${'a'.repeat(20)}&port=6881&left=0`;
+    expect(parseAnnounceQuery(ok).port).toBe(6881);
+    const cases: Array<[string, RegExp]> = [
+      [ok.replace('%00'.repeat(20), '%00'.repeat(19)), /info_hash: 19 bytes/],
+      [ok.replace('%00'.repeat(20), '%00'.repeat(21)), /info_hash: 21 bytes/],
+      [ok.replace('port=6881', 'port=0'), /invalid port/],
+      [ok.replace('port=6881', 'port=70000'), /invalid port/],
+      [ok.replace('&port=6881', ''), /invalid port: missing/],
+      [ok.replace('left=0', 'left=-1'), /invalid left/],
+      [ok + '&event=bogus', /invalid event/],
+      [ok.replace('peer_id=', 'peer_ix='), /invalid peer_id: missing/],
+      [ok.replace('%00', '%0g'), /bad escape/],
+    ];
+    for (const [q, why] of cases) expect(() => parseAnnounceQuery(q)).toThrow(why);
+  });
+
+  it('builds and parses multi-hash scrapes, and derives the scrape URL', () => {
+    const hashes = [new Uint8Array(20).fill(1), new Uint8Array(20).fill(0xfe)];
+    const url = buildScrapeUrl('http://t/scrape', hashes);
+    expect(parseScrapeQuery(url.slice(url.indexOf('?') + 1), 10)).toEqual(hashes);
+    expect(() => parseScrapeQuery(url.slice(url.indexOf('?') + 1), 1)).toThrow(/more than 1/);
+    expect(scrapeUrlFor('http://t:1/announce')).toBe('http://t:1/scrape');
+    expect(scrapeUrlFor('http://t/x/announce.php?k=1')).toBe('http://t/x/scrape.php?k=1');
+    expect(scrapeUrlFor('http://t/a')).toBeNull();
+  });
+
+  it('random query strings only ever raise TrackerProtocolError', () => {
+    const r = seededRandom(3);
+    const alphabet = 'info_hash=peer_id&port=left%0123456789abcdefABCDEF+event=started';
+    for (let i = 0; i < 2000; i++) {
+      let s = '';
+      for (let j = r.int(120); j > 0; j--) s += alphabet[r.int(alphabet.length)];
+      expectOnlyProtocolErrors(() => parseAnnounceQuery(s));
+      expectOnlyProtocolErrors(() => parseScrapeQuery(s, 5));
+    }
+  });
+});
+
+describe('HTTP tracker responses', () => {
+  it('round-trips compact IPv4 + IPv6 announces with every optional field', () => {
+    const r = seededRandom(4);
+    for (let i = 0; i < 100; i++) {
+      const v4 = Array.from({ length: r.int(30) }, () => randomV4(r));
+      const v6 = Array.from({ length: r.int(5) }, () => randomV6(r));
+      const body = encodeAnnounceResponse(
+        {
+          intervalSec: 1800,
+          minIntervalSec: 60,
+          trackerId: 'tid',
+          complete: 3,
+          incomplete: 4,
+          downloaded: 5,
+          warning: 'careful',
+          peers: [...v4, ...v6],
+        },
+        { compact: true, noPeerId: true },
+      );
+      expect(decodeAnnounceResponse(body)).toEqual({
+        kind: 'ok',
+        intervalSec: 1800,
+        minIntervalSec: 60,
+        trackerId: 'tid',
+        complete: 3,
+        incomplete: 4,
+        downloaded: 5,
+        warning: 'careful',
+        peers: [...v4, ...v6],
+      });
+    }
+  });
+
+  it('round-trips dict peers, with and without peer ids', () => {
+    const peers = [
+      { address: '1.2.3.4', port: 5, peerId: new Uint8Array(20).fill(7) },
+      { address: '::1', port: 6 },
+    ];
+    for (const noPeerId of [false, true]) {
+      const body = encodeAnnounceResponse(
+        { intervalSec: 10, complete: 0, incomplete: 2, peers },
+        { compact: false, noPeerId },
+      );
+      const text = Buffer.from(body).toString('latin1');
+      expect(text.includes('peer id')).toBe(!noPeerId);
+      const d = decodeAnnounceResponse(body);
+      expect(d.kind === 'ok' && d.peers).toEqual([
+        { address: '1.2.3.4', port: 5 },
+        { address: '::1', port: 6 },
+      ]);
+    }
+  });
+
+  it('surfaces failure reason', () => {
+    expect(decodeAnnounceResponse(encodeFailure('not authorized'))).toEqual({
+      kind: 'failure',
+      reason: 'not authorized',
+    });
+    expect(decodeScrapeResponse(encodeFailure('no'))).toEqual({ kind: 'failure', reason: 'no' });
+  });
+
+  it('rejects a body without interval, or with wrong types', () => {
+    expect(() => decodeAnnounceResponse(encode({ peers: '' }))).toThrow(/interval is missing/);
+    expect(() => decodeAnnounceResponse(encode({ interval: 'x' }))).toThrow(TrackerProtocolError);
+    expect(() => decodeAnnounceResponse(encode({ interval: 1, peers: 5 }))).toThrow(
+      TrackerProtocolError,
+    );
+    expect(() => decodeAnnounceResponse(new TextEncoder().encode('<html>'))).toThrow(
+      TrackerProtocolError,
+    );
+  });
+
+  it('round-trips scrapes', () => {
+    const files = [
+      { infoHash: new Uint8Array(20).fill(0x80), complete: 1, incomplete: 2, downloaded: 3 },
+      { infoHash: new Uint8Array(20).fill(0x01), complete: 0, incomplete: 0, downloaded: 9 },
+    ];
+    const d = decodeScrapeResponse(encodeScrapeResponse(files));
+    expect(d.kind === 'ok' && [...d.files].sort((a, b) => a.infoHash[0]! - b.infoHash[0]!)).toEqual(
+      [files[1], files[0]],
+    );
+  });
+
+  it('random bytes only ever raise TrackerProtocolError', () => {
+    const r = seededRandom(5);
+    const valid = [
+      encodeAnnounceResponse(
+        { intervalSec: 5, complete: 1, incomplete: 1, peers: [randomV4(r)] },
+        { compact: true, noPeerId: true },
+      ),
+      encodeScrapeResponse([{ infoHash: r.bytes(20), complete: 1, incomplete: 1, downloaded: 1 }]),
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const b = noise(r, valid);
+      expectOnlyProtocolErrors(() => decodeAnnounceResponse(b));
+      expectOnlyProtocolErrors(() => decodeScrapeResponse(b));
+    }
+  });
+});
+
+describe('UDP packets (BEP 15)', () => {
+  it('lays out a connect request with the protocol magic', () => {
+    expect(Buffer.from(encodeUdpConnectRequest(0xdeadbeef)).toString('hex')).toBe(
+      '0000041727101980' + '00000000' + 'deadbeef',
+    );
+  });
+
+  it('round-trips random requests', () => {
+    const r = seededRandom(6);
+    for (let i = 0; i < 300; i++) {
+      const connectionId = r.bytes(8);
+      const transactionId = r.int(2 ** 32);
+      expect(decodeUdpRequest(encodeUdpConnectRequest(transactionId))).toEqual({
+        action: 'connect',
+        transactionId,
+      });
+      const f = {
+        connectionId,
+        transactionId,
+        infoHash: r.bytes(20),
+        peerId: r.bytes(20),
+        downloaded: r.int(2 ** 50),
+        left: r.int(2 ** 50),
+        uploaded: r.int(2 ** 50),
+        event: EVENTS[r.int(4)] as AnnounceEvent,
+        key: r.int(2 ** 32),
+        numwant: r.next() < 0.3 ? -1 : r.int(300),
+        port: 1 + r.int(65535),
+      };
+      const d = decodeUdpRequest(encodeUdpAnnounceRequest(f));
+      expect(d).toEqual({
+        action: 'announce',
+        connectionId,
+        transactionId,
+        request: {
+          infoHash: f.infoHash,
+          peerId: f.peerId,
+          port: f.port,
+          uploaded: f.uploaded,
+          downloaded: f.downloaded,
+          left: f.left,
+          event: f.event,
+          numwant: f.numwant < 0 ? null : f.numwant,
+          compact: true,
+          noPeerId: true,
+          key: f.key.toString(16),
+          trackerId: null,
+          ip: null,
+        },
+      });
+      const infoHashes = Array.from({ length: 1 + r.int(74) }, () => r.bytes(20));
+      expect(
+        decodeUdpRequest(encodeUdpScrapeRequest({ connectionId, transactionId, infoHashes })),
+      ).toEqual({
+        action: 'scrape',
+        connectionId,
+        transactionId,
+        infoHashes,
+      });
+    }
+  });
+
+  it('round-trips random responses', () => {
+    const r = seededRandom(7);
+    for (let i = 0; i < 300; i++) {
+      const transactionId = r.int(2 ** 32);
+      const connectionId = r.bytes(8);
+      expect(decodeUdpResponse(encodeUdpConnectResponse(transactionId, connectionId))).toEqual({
+        action: 'connect',
+        transactionId,
+        connectionId,
+      });
+      const v4 = Array.from({ length: r.int(50) }, () => randomV4(r));
+      const v6 = Array.from({ length: r.int(50) }, () => randomV6(r));
+      const base = {
+        transactionId,
+        intervalSec: r.int(10000),
+        leechers: r.int(1e6),
+        seeders: r.int(1e6),
+      };
+      expect(
+        decodeUdpResponse(
+          encodeUdpAnnounceResponse({ ...base, compactPeers: encodeCompactPeers4(v4) }),
+          4,
+        ),
+      ).toEqual({ action: 'announce', ...base, peers: v4 });
+      expect(
+        decodeUdpResponse(
+          encodeUdpAnnounceResponse({ ...base, compactPeers: encodeCompactPeers6(v6) }),
+          6,
+        ),
+      ).toEqual({ action: 'announce', ...base, peers: v6 });
+      const files = Array.from({ length: r.int(74) }, () => ({
+        seeders: r.int(1e9),
+        completed: r.int(1e9),
+        leechers: r.int(1e9),
+      }));
+      expect(decodeUdpResponse(encodeUdpScrapeResponse(transactionId, files))).toEqual({
+        action: 'scrape',
+        transactionId,
+        files,
+      });
+      expect(decodeUdpResponse(encodeUdpErrorResponse(transactionId, 'nope ✓'))).toEqual({
+        action: 'error',
+        transactionId,
+        message: 'nope ✓',
+      });
+    }
+  });
+
+  it('rejects every wrong size and action', () => {
+    const connect = encodeUdpConnectRequest(1);
+    for (let n = 0; n < 16; n++)
+      expect(codeOf(() => decodeUdpRequest(connect.subarray(0, n)))).toBe('truncated');
+    const announce = encodeUdpAnnounceRequest({
+      connectionId: new Uint8Array(8),
+      transactionId: 1,
+      infoHash: new Uint8Array(20),
+      peerId: new Uint8Array(20),
+      downloaded: 0,
+      left: 0,
+      uploaded: 0,
+      event: 'none',
+      key: 0,
+      numwant: -1,
+      port: 1,
+    });
+    for (let n = 16; n < 98; n++)
+      expect(() => decodeUdpRequest(announce.subarray(0, n))).toThrow(TrackerProtocolError);
+    const scrape = encodeUdpScrapeRequest({
+      connectionId: new Uint8Array(8),
+      transactionId: 1,
+      infoHashes: [new Uint8Array(20)],
+    });
+    for (let n = 16; n < 36; n++)
+      expect(() => decodeUdpRequest(scrape.subarray(0, n))).toThrow(TrackerProtocolError);
+    const badAction = Uint8Array.from(connect);
+    badAction[11] = 9;
+    expect(() => decodeUdpRequest(badAction)).toThrow(/action 9/);
+    const badMagic = Uint8Array.from(connect);
+    badMagic[0] = 1;
+    expect(() => decodeUdpRequest(badMagic)).toThrow(/protocol id/);
+    const negativeLeft = Uint8Array.from(announce);
+    negativeLeft[64] = 0xff;
+    expect(() => decodeUdpRequest(negativeLeft)).toThrow(/negative left/);
+    const port0 = Uint8Array.from(announce);
+    port0[97] = 0;
+    expect(() => decodeUdpRequest(port0)).toThrow(/port/);
+  });
+
+  it('random bytes only ever raise TrackerProtocolError', () => {
+    const r = seededRandom(8);
+    const valid = [
+      encodeUdpConnectRequest(1),
+      encodeUdpConnectResponse(1, r.bytes(8)),
+      encodeUdpErrorResponse(1, 'x'),
+    ];
+    for (let i = 0; i < 5000; i++) {
+      const b = noise(r, valid);
+      expectOnlyProtocolErrors(() => decodeUdpRequest(b));
+      expectOnlyProtocolErrors(() => decodeUdpResponse(b, 4));
+      expectOnlyProtocolErrors(() => decodeUdpResponse(b, 6));
+    }
+  });
+});

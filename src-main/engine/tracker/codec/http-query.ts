@@ -1,0 +1,253 @@
+/**
+ * HTTP tracker query strings (BEP 3 announce, BEP 48 scrape), in both directions.
+ * Binary values (info_hash, peer_id) are percent-encoded byte by byte; only RFC 3986
+ * unreserved characters go literally. Parsing never throws anything but TrackerProtocolError.
+ */
+import type { AnnounceEvent, AnnounceRequest } from './announce-request';
+import { INFO_HASH_BYTES, PEER_ID_BYTES } from './announce-request';
+import { TrackerProtocolError } from './errors';
+
+/** What a client sends; fields mirror BEP 3's query parameters. */
+export interface AnnounceParams {
+  infoHash: Uint8Array;
+  peerId: Uint8Array;
+  port: number;
+  uploaded: number;
+  downloaded: number;
+  left: number;
+  event: AnnounceEvent;
+  numwant?: number;
+  compact?: boolean;
+  noPeerId?: boolean;
+  key?: string;
+  trackerId?: string;
+}
+
+/** Bounds on the free-text parameters a client controls (the rest are fixed-size or numbers). */
+export const MAX_QUERY_TEXT_CHARS = 128;
+
+const HEX = '0123456789ABCDEF';
+
+function isUnreserved(b: number): boolean {
+  return (
+    (b >= 0x30 && b <= 0x39) ||
+    (b >= 0x41 && b <= 0x5a) ||
+    (b >= 0x61 && b <= 0x7a) ||
+    b === 0x2d ||
+    b === 0x2e ||
+    b === 0x5f ||
+    b === 0x7e
+  );
+}
+
+export function percentEncodeBytes(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) {
+    out += isUnreserved(b) ? String.fromCharCode(b) : `%${HEX[b >> 4]}${HEX[b & 15]}`;
+  }
+  return out;
+}
+
+function hexVal(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/**
+ * Decodes `%XX` escapes and form-style `+` (space) into bytes. Characters above 0xFF cannot
+ * appear in a raw request line, so they are refused rather than guessed at.
+ */
+export function percentDecodeBytes(s: string, operation = 'decode query'): Uint8Array {
+  const out = new Uint8Array(s.length);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25) {
+      const hi = i + 2 < s.length ? hexVal(s.charCodeAt(i + 1)) : -1;
+      const lo = i + 2 < s.length ? hexVal(s.charCodeAt(i + 2)) : -1;
+      if (hi < 0 || lo < 0) {
+        throw new TrackerProtocolError('bad-percent-encoding', operation, `bad escape at ${i}`);
+      }
+      out[n++] = (hi << 4) | lo;
+      i += 2;
+    } else if (c === 0x2b) {
+      out[n++] = 0x20;
+    } else if (c > 0xff) {
+      throw new TrackerProtocolError(
+        'bad-percent-encoding',
+        operation,
+        `non-byte character at ${i}`,
+      );
+    } else {
+      out[n++] = c;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function percentDecodeText(s: string, field: string): string {
+  const bytes = percentDecodeBytes(s, `decode ${field}`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+}
+
+function encodeText(s: string): string {
+  return percentEncodeBytes(Buffer.from(s, 'utf8'));
+}
+
+/** The announce URL for `base` (which may already carry a query, as private trackers' do). */
+export function buildAnnounceUrl(base: string, p: AnnounceParams): string {
+  const parts = [
+    `info_hash=${percentEncodeBytes(p.infoHash)}`,
+    `peer_id=${percentEncodeBytes(p.peerId)}`,
+    `port=${p.port}`,
+    `uploaded=${Math.max(0, Math.trunc(p.uploaded))}`,
+    `downloaded=${Math.max(0, Math.trunc(p.downloaded))}`,
+    `left=${Math.max(0, Math.trunc(p.left))}`,
+  ];
+  if (p.compact !== false) parts.push('compact=1');
+  else if (p.noPeerId) parts.push('no_peer_id=1');
+  if (p.event !== 'none') parts.push(`event=${p.event}`);
+  if (p.numwant !== undefined) parts.push(`numwant=${Math.max(0, Math.trunc(p.numwant))}`);
+  if (p.key !== undefined) parts.push(`key=${encodeText(p.key)}`);
+  if (p.trackerId !== undefined) parts.push(`trackerid=${encodeText(p.trackerId)}`);
+  return base + (base.includes('?') ? '&' : '?') + parts.join('&');
+}
+
+/** BEP 48 scrape URL for one or many info-hashes. */
+export function buildScrapeUrl(scrapeBase: string, infoHashes: readonly Uint8Array[]): string {
+  const q = infoHashes.map((h) => `info_hash=${percentEncodeBytes(h)}`).join('&');
+  return scrapeBase + (scrapeBase.includes('?') ? '&' : '?') + q;
+}
+
+/**
+ * The scrape URL by the convention trackers follow: the last path segment `announce...` becomes
+ * `scrape...`. null when the tracker cannot scrape (the segment is not `announce`).
+ */
+export function scrapeUrlFor(announceUrl: string): string | null {
+  const q = announceUrl.indexOf('?');
+  const path = q >= 0 ? announceUrl.slice(0, q) : announceUrl;
+  const slash = path.lastIndexOf('/');
+  if (slash < 0 || !path.startsWith('announce', slash + 1)) return null;
+  return `${path.slice(0, slash + 1)}scrape${path.slice(slash + 1 + 'announce'.length)}${q >= 0 ? announceUrl.slice(q) : ''}`;
+}
+
+/** Splits a raw query (without `?`) into key/raw-value pairs; keys are decoded, values not. */
+export function splitQuery(query: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (query === '') return out;
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawKey = eq >= 0 ? part.slice(0, eq) : part;
+    const value = eq >= 0 ? part.slice(eq + 1) : '';
+    const key = rawKey.includes('%') ? percentDecodeText(rawKey, 'query key') : rawKey;
+    out.push([key, value]);
+  }
+  return out;
+}
+
+function bad(field: string, why: string): TrackerProtocolError {
+  return new TrackerProtocolError('bad-field', 'parse announce', `invalid ${field}: ${why}`);
+}
+
+function parseCount(raw: string | undefined, field: string, required: boolean): number {
+  if (raw === undefined || raw === '') {
+    if (required) throw bad(field, 'missing');
+    return 0;
+  }
+  if (!/^[0-9]{1,20}$/.test(raw)) throw bad(field, 'not a non-negative integer');
+  const n = Number(raw);
+  return n > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : n;
+}
+
+function parseEvent(raw: string | undefined): AnnounceEvent {
+  switch (raw) {
+    case undefined:
+    case '':
+    case 'empty':
+    case 'paused': // BEP 21: a paused partial seed announces like a regular update.
+      return 'none';
+    case 'started':
+    case 'completed':
+    case 'stopped':
+      return raw;
+    default:
+      throw bad('event', 'unknown');
+  }
+}
+
+function boundedText(raw: string | undefined, field: string): string | null {
+  if (raw === undefined) return null;
+  const s = percentDecodeText(raw, field);
+  if (s.length > MAX_QUERY_TEXT_CHARS) throw bad(field, 'too long');
+  return s;
+}
+
+/** Server side: a raw announce query string (without `?`) to a validated request. */
+export function parseAnnounceQuery(query: string): AnnounceRequest {
+  const fields = new Map<string, string>();
+  for (const [k, v] of splitQuery(query)) if (!fields.has(k)) fields.set(k, v);
+  const rawHash = fields.get('info_hash');
+  if (rawHash === undefined) throw bad('info_hash', 'missing');
+  const infoHash = percentDecodeBytes(rawHash, 'decode info_hash');
+  if (infoHash.length !== INFO_HASH_BYTES)
+    throw bad('info_hash', `${infoHash.length} bytes, not 20`);
+  const rawId = fields.get('peer_id');
+  if (rawId === undefined) throw bad('peer_id', 'missing');
+  const peerId = percentDecodeBytes(rawId, 'decode peer_id');
+  if (peerId.length !== PEER_ID_BYTES) throw bad('peer_id', `${peerId.length} bytes, not 20`);
+  const rawPort = fields.get('port');
+  if (rawPort === undefined || rawPort === '') throw bad('port', 'missing');
+  if (!/^[0-9]{1,5}$/.test(rawPort)) throw bad('port', 'not a number');
+  const port = Number(rawPort);
+  if (port < 1 || port > 65535) throw bad('port', 'out of range');
+  const rawNumwant = fields.get('numwant');
+  let numwant: number | null = null;
+  if (rawNumwant !== undefined && /^[0-9]{1,12}$/.test(rawNumwant)) numwant = Number(rawNumwant);
+  const rawCompact = fields.get('compact');
+  return {
+    infoHash,
+    peerId,
+    port,
+    uploaded: parseCount(fields.get('uploaded'), 'uploaded', false),
+    downloaded: parseCount(fields.get('downloaded'), 'downloaded', false),
+    left: parseCount(fields.get('left'), 'left', true),
+    event: parseEvent(fields.get('event')),
+    numwant,
+    compact: rawCompact === undefined ? null : rawCompact === '1',
+    noPeerId: fields.get('no_peer_id') === '1',
+    key: boundedText(fields.get('key'), 'key'),
+    trackerId: boundedText(fields.get('trackerid'), 'trackerid'),
+    ip: boundedText(fields.get('ip'), 'ip'),
+  };
+}
+
+/**
+ * Server side: the info-hashes of a scrape query (BEP 48), at most `maxHashes`.
+ * Values that are not 20 bytes are an error, not silently skipped.
+ */
+export function parseScrapeQuery(query: string, maxHashes: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const [k, v] of splitQuery(query)) {
+    if (k !== 'info_hash') continue;
+    if (out.length >= maxHashes) {
+      throw new TrackerProtocolError(
+        'too-large',
+        'parse scrape',
+        `more than ${maxHashes} info-hashes`,
+      );
+    }
+    const h = percentDecodeBytes(v, 'decode info_hash');
+    if (h.length !== INFO_HASH_BYTES) {
+      throw new TrackerProtocolError(
+        'bad-field',
+        'parse scrape',
+        `invalid info_hash: ${h.length} bytes, not 20`,
+      );
+    }
+    out.push(h);
+  }
+  return out;
+}

@@ -1,0 +1,230 @@
+/**
+ * HTTP tracker responses (BEP 3), both directions: announce (compact BEP 23 `peers`, BEP 7
+ * `peers6`, or a list of dicts), scrape (BEP 48 `files`), and `failure reason`.
+ * Decoding goes through the strict bencode decoder; any malformed body ends as a
+ * TrackerProtocolError, never as another exception.
+ */
+import { BencodeError, createDict, decode, encode, isDict } from '../../bencode';
+import type { BDict, BValue } from '../../bencode';
+import type { PeerAddress } from './compact-peers';
+import {
+  compactPeer,
+  decodeCompactPeers4,
+  decodeCompactPeers6,
+  formatIpv6,
+  ipv4ToBytes,
+  ipv6ToBytes,
+} from './compact-peers';
+import { TrackerProtocolError } from './errors';
+import { INFO_HASH_BYTES } from './announce-request';
+
+export interface AnnouncedPeer {
+  address: string;
+  port: number;
+  peerId?: Uint8Array;
+  /** The precomputed compact entry (6 or 18 bytes), so a tracker serialises without parsing. */
+  compact?: Uint8Array;
+}
+
+export interface AnnounceSuccess {
+  intervalSec: number;
+  minIntervalSec: number | null;
+  trackerId: string | null;
+  complete: number | null;
+  incomplete: number | null;
+  downloaded: number | null;
+  warning: string | null;
+  peers: PeerAddress[];
+}
+
+export type AnnounceResponse =
+  ({ kind: 'ok' } & AnnounceSuccess) | { kind: 'failure'; reason: string };
+
+export interface ScrapeEntry {
+  infoHash: Uint8Array;
+  complete: number;
+  incomplete: number;
+  downloaded: number;
+}
+
+export type ScrapeResponse =
+  { kind: 'ok'; files: ScrapeEntry[] } | { kind: 'failure'; reason: string };
+
+const dict = createDict;
+
+function text(s: string): Uint8Array {
+  return Buffer.from(s, 'utf8');
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+}
+
+function fromLatin1(s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s, 'latin1'));
+}
+
+export function encodeFailure(reason: string): Uint8Array {
+  const d = dict();
+  d['failure reason'] = text(reason);
+  return encode(d);
+}
+
+/** Server side. `compact` picks BEP 23/BEP 7 byte strings; otherwise a list of dicts (BEP 3). */
+export function encodeAnnounceResponse(
+  r: {
+    intervalSec: number;
+    minIntervalSec?: number;
+    trackerId?: string;
+    complete: number;
+    incomplete: number;
+    downloaded?: number;
+    warning?: string;
+    peers: readonly AnnouncedPeer[];
+  },
+  mode: { compact: boolean; noPeerId: boolean },
+): Uint8Array {
+  const d = dict();
+  d['interval'] = r.intervalSec;
+  if (r.minIntervalSec !== undefined) d['min interval'] = r.minIntervalSec;
+  d['complete'] = r.complete;
+  d['incomplete'] = r.incomplete;
+  if (r.downloaded !== undefined) d['downloaded'] = r.downloaded;
+  if (r.trackerId !== undefined) d['tracker id'] = text(r.trackerId);
+  if (r.warning !== undefined) d['warning message'] = text(r.warning);
+  if (mode.compact) {
+    const v4: Uint8Array[] = [];
+    const v6: Uint8Array[] = [];
+    for (const p of r.peers) {
+      const c = p.compact ?? compactPeer(p.address, p.port)?.bytes;
+      if (!c) continue;
+      (c.length === 6 ? v4 : v6).push(c);
+    }
+    d['peers'] = Buffer.concat(v4);
+    if (v6.length > 0) d['peers6'] = Buffer.concat(v6);
+  } else {
+    d['peers'] = r.peers.map((p) => {
+      const e = dict();
+      e['ip'] = text(p.address);
+      e['port'] = p.port;
+      if (!mode.noPeerId && p.peerId) e['peer id'] = p.peerId;
+      return e;
+    });
+  }
+  return encode(d);
+}
+
+export function encodeScrapeResponse(files: readonly ScrapeEntry[]): Uint8Array {
+  const d = dict();
+  const f = dict();
+  for (const e of files) {
+    const entry = dict();
+    entry['complete'] = e.complete;
+    entry['incomplete'] = e.incomplete;
+    entry['downloaded'] = e.downloaded;
+    f[latin1(e.infoHash)] = entry;
+  }
+  d['files'] = f;
+  return encode(d);
+}
+
+function asInt(v: BValue | undefined, field: string, op: string): number | null {
+  if (v === undefined) return null;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw new TrackerProtocolError('bad-field', op, `${field} is not an integer`);
+}
+
+function asText(v: BValue | undefined, field: string, op: string): string | null {
+  if (v === undefined) return null;
+  if (v instanceof Uint8Array)
+    return Buffer.from(v.buffer, v.byteOffset, v.length).toString('utf8');
+  throw new TrackerProtocolError('bad-field', op, `${field} is not a string`);
+}
+
+function decodeDict(buf: Uint8Array, op: string): BDict {
+  let v: BValue;
+  try {
+    v = decode(buf);
+  } catch (err) {
+    if (err instanceof BencodeError) {
+      throw new TrackerProtocolError('bad-bencode', op, err.message, { cause: err });
+    }
+    throw err;
+  }
+  if (!isDict(v)) throw new TrackerProtocolError('bad-field', op, 'body is not a dictionary');
+  return v;
+}
+
+function dictPeer(v: BValue, op: string): PeerAddress | null {
+  if (!isDict(v)) throw new TrackerProtocolError('bad-field', op, 'peer entry is not a dictionary');
+  const ip = asText(v['ip'], 'ip', op);
+  const port = asInt(v['port'], 'port', op);
+  if (ip === null || port === null || port < 1 || port > 65535) return null;
+  // Some trackers send a host name here; only literal addresses are usable without DNS.
+  if (ipv4ToBytes(ip)) return { address: ip, port };
+  const v6 = ipv6ToBytes(ip);
+  return v6 ? { address: formatIpv6(v6), port } : null;
+}
+
+/** Client side: a tracker's announce body. */
+export function decodeAnnounceResponse(buf: Uint8Array): AnnounceResponse {
+  const op = 'decode announce response';
+  const d = decodeDict(buf, op);
+  const failure = asText(d['failure reason'], 'failure reason', op);
+  if (failure !== null) return { kind: 'failure', reason: failure };
+  const intervalSec = asInt(d['interval'], 'interval', op);
+  if (intervalSec === null) throw new TrackerProtocolError('bad-field', op, 'interval is missing');
+  const peers: PeerAddress[] = [];
+  const p = d['peers'];
+  if (p instanceof Uint8Array) {
+    peers.push(...decodeCompactPeers4(p));
+  } else if (Array.isArray(p)) {
+    for (const e of p) {
+      const peer = dictPeer(e, op);
+      if (peer) peers.push(peer);
+    }
+  } else if (p !== undefined) {
+    throw new TrackerProtocolError('bad-field', op, 'peers is neither a string nor a list');
+  }
+  const p6 = d['peers6'];
+  if (p6 instanceof Uint8Array) peers.push(...decodeCompactPeers6(p6));
+  else if (p6 !== undefined)
+    throw new TrackerProtocolError('bad-field', op, 'peers6 is not a string');
+  return {
+    kind: 'ok',
+    intervalSec,
+    minIntervalSec: asInt(d['min interval'], 'min interval', op),
+    trackerId: asText(d['tracker id'], 'tracker id', op),
+    complete: asInt(d['complete'], 'complete', op),
+    incomplete: asInt(d['incomplete'], 'incomplete', op),
+    downloaded: asInt(d['downloaded'], 'downloaded', op),
+    warning: asText(d['warning message'], 'warning message', op),
+    peers,
+  };
+}
+
+/** Client side: a BEP 48 scrape body. */
+export function decodeScrapeResponse(buf: Uint8Array): ScrapeResponse {
+  const op = 'decode scrape response';
+  const d = decodeDict(buf, op);
+  const failure = asText(d['failure reason'], 'failure reason', op);
+  if (failure !== null) return { kind: 'failure', reason: failure };
+  const files = d['files'];
+  if (!isDict(files)) throw new TrackerProtocolError('bad-field', op, 'files is not a dictionary');
+  const out: ScrapeEntry[] = [];
+  for (const key of Object.keys(files)) {
+    const infoHash = fromLatin1(key);
+    if (infoHash.length !== INFO_HASH_BYTES)
+      throw new TrackerProtocolError('bad-field', op, 'files key is not 20 bytes');
+    const e = files[key];
+    if (!isDict(e))
+      throw new TrackerProtocolError('bad-field', op, 'files entry is not a dictionary');
+    out.push({
+      infoHash,
+      complete: asInt(e['complete'], 'complete', op) ?? 0,
+      incomplete: asInt(e['incomplete'], 'incomplete', op) ?? 0,
+      downloaded: asInt(e['downloaded'], 'downloaded', op) ?? 0,
+    });
+  }
+  return { kind: 'ok', files: out };
+}

@@ -1,0 +1,346 @@
+/**
+ * BEP 15 UDP tracker packets, both directions. All integers are big-endian.
+ * Requests:  connect 16 bytes; announce 98 bytes (BEP 41 options may follow and are ignored);
+ *            scrape 16 + 20n bytes. Responses: connect 16; announce 20 + 6n (or 18n over IPv6);
+ *            scrape 8 + 12n; error 8 + message.
+ * Connection ids are opaque 8-byte values (a tracker may derive them from a MAC).
+ */
+import type { AnnounceEvent, AnnounceRequest } from './announce-request';
+import { INFO_HASH_BYTES, PEER_ID_BYTES } from './announce-request';
+import type { PeerAddress } from './compact-peers';
+import {
+  COMPACT_PEER4_BYTES,
+  COMPACT_PEER6_BYTES,
+  decodeCompactPeers4,
+  decodeCompactPeers6,
+} from './compact-peers';
+import { TrackerProtocolError } from './errors';
+
+/** BEP 15: the magic constant a connect request carries in place of a connection id. */
+export const UDP_PROTOCOL_ID = 0x41727101980n;
+export const UDP_ACTION_CONNECT = 0;
+export const UDP_ACTION_ANNOUNCE = 1;
+export const UDP_ACTION_SCRAPE = 2;
+export const UDP_ACTION_ERROR = 3;
+export const UDP_CONNECT_REQUEST_BYTES = 16;
+export const UDP_ANNOUNCE_REQUEST_BYTES = 98;
+export const UDP_SCRAPE_HEADER_BYTES = 16;
+/** BEP 15: a scrape fits "up to about 74 torrents" in one packet. */
+export const UDP_MAX_SCRAPE_HASHES = 74;
+export const UDP_CONNECTION_ID_BYTES = 8;
+
+/** BEP 15 event codes. */
+const EVENT_CODES: Record<AnnounceEvent, number> = {
+  none: 0,
+  completed: 1,
+  started: 2,
+  stopped: 3,
+};
+const EVENTS: readonly AnnounceEvent[] = ['none', 'completed', 'started', 'stopped'];
+
+export type UdpRequest =
+  | { action: 'connect'; transactionId: number }
+  | {
+      action: 'announce';
+      connectionId: Uint8Array;
+      transactionId: number;
+      request: AnnounceRequest;
+    }
+  | { action: 'scrape'; connectionId: Uint8Array; transactionId: number; infoHashes: Uint8Array[] };
+
+export interface UdpScrapeEntry {
+  seeders: number;
+  completed: number;
+  leechers: number;
+}
+
+export type UdpResponse =
+  | { action: 'connect'; transactionId: number; connectionId: Uint8Array }
+  | {
+      action: 'announce';
+      transactionId: number;
+      intervalSec: number;
+      leechers: number;
+      seeders: number;
+      peers: PeerAddress[];
+    }
+  | { action: 'scrape'; transactionId: number; files: UdpScrapeEntry[] }
+  | { action: 'error'; transactionId: number; message: string };
+
+function view(buf: Uint8Array): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function u32(n: number): number {
+  return n >>> 0;
+}
+
+/** int64 as a safe non-negative number; clients send 64-bit counts, JS counts are 53-bit. */
+function readCount(dv: DataView, offset: number, field: string): number {
+  const v = dv.getBigInt64(offset);
+  if (v < 0n)
+    throw new TrackerProtocolError('bad-field', 'decode udp announce', `negative ${field}`);
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+}
+
+function writeCount(dv: DataView, offset: number, n: number): void {
+  dv.setBigInt64(offset, BigInt(Math.max(0, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)))));
+}
+
+function copy(buf: Uint8Array, start: number, end: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(buf, start, end);
+}
+
+export function encodeUdpConnectRequest(transactionId: number): Uint8Array {
+  const out = new Uint8Array(UDP_CONNECT_REQUEST_BYTES);
+  const dv = view(out);
+  dv.setBigUint64(0, UDP_PROTOCOL_ID);
+  dv.setUint32(8, UDP_ACTION_CONNECT);
+  dv.setUint32(12, u32(transactionId));
+  return out;
+}
+
+export interface UdpAnnounceFields {
+  connectionId: Uint8Array;
+  transactionId: number;
+  infoHash: Uint8Array;
+  peerId: Uint8Array;
+  downloaded: number;
+  left: number;
+  uploaded: number;
+  event: AnnounceEvent;
+  key: number;
+  /** -1: the tracker's default. */
+  numwant: number;
+  port: number;
+}
+
+export function encodeUdpAnnounceRequest(f: UdpAnnounceFields): Uint8Array {
+  if (
+    f.connectionId.length !== UDP_CONNECTION_ID_BYTES ||
+    f.infoHash.length !== INFO_HASH_BYTES ||
+    f.peerId.length !== PEER_ID_BYTES
+  ) {
+    throw new TrackerProtocolError('bad-field', 'encode udp announce', 'wrong id length');
+  }
+  const out = new Uint8Array(UDP_ANNOUNCE_REQUEST_BYTES);
+  const dv = view(out);
+  out.set(f.connectionId, 0);
+  dv.setUint32(8, UDP_ACTION_ANNOUNCE);
+  dv.setUint32(12, u32(f.transactionId));
+  out.set(f.infoHash, 16);
+  out.set(f.peerId, 36);
+  writeCount(dv, 56, f.downloaded);
+  writeCount(dv, 64, f.left);
+  writeCount(dv, 72, f.uploaded);
+  dv.setUint32(80, EVENT_CODES[f.event]);
+  dv.setUint32(84, 0); // IP: 0 means "the sender's address".
+  dv.setUint32(88, u32(f.key));
+  dv.setInt32(92, f.numwant);
+  dv.setUint16(96, f.port);
+  return out;
+}
+
+export function encodeUdpScrapeRequest(f: {
+  connectionId: Uint8Array;
+  transactionId: number;
+  infoHashes: readonly Uint8Array[];
+}): Uint8Array {
+  if (f.infoHashes.length === 0 || f.infoHashes.length > UDP_MAX_SCRAPE_HASHES) {
+    throw new TrackerProtocolError(
+      'bad-field',
+      'encode udp scrape',
+      `${f.infoHashes.length} info-hashes`,
+    );
+  }
+  const out = new Uint8Array(UDP_SCRAPE_HEADER_BYTES + INFO_HASH_BYTES * f.infoHashes.length);
+  const dv = view(out);
+  out.set(f.connectionId, 0);
+  dv.setUint32(8, UDP_ACTION_SCRAPE);
+  dv.setUint32(12, u32(f.transactionId));
+  f.infoHashes.forEach((h, i) => {
+    if (h.length !== INFO_HASH_BYTES)
+      throw new TrackerProtocolError('bad-field', 'encode udp scrape', 'info-hash length');
+    out.set(h, UDP_SCRAPE_HEADER_BYTES + i * INFO_HASH_BYTES);
+  });
+  return out;
+}
+
+/** Server side. Throws TrackerProtocolError for every packet that is not a valid request. */
+export function decodeUdpRequest(buf: Uint8Array): UdpRequest {
+  if (buf.length < 16) {
+    throw new TrackerProtocolError('truncated', 'decode udp request', `${buf.length} bytes`);
+  }
+  const dv = view(buf);
+  const action = dv.getUint32(8);
+  const transactionId = dv.getUint32(12);
+  switch (action) {
+    case UDP_ACTION_CONNECT:
+      if (dv.getBigUint64(0) !== UDP_PROTOCOL_ID) {
+        throw new TrackerProtocolError('bad-field', 'decode udp connect', 'wrong protocol id');
+      }
+      return { action: 'connect', transactionId };
+    case UDP_ACTION_ANNOUNCE: {
+      if (buf.length < UDP_ANNOUNCE_REQUEST_BYTES) {
+        throw new TrackerProtocolError('truncated', 'decode udp announce', `${buf.length} bytes`);
+      }
+      const eventCode = dv.getUint32(80);
+      const event = EVENTS[eventCode];
+      if (event === undefined)
+        throw new TrackerProtocolError('bad-field', 'decode udp announce', `event ${eventCode}`);
+      const port = dv.getUint16(96);
+      if (port === 0)
+        throw new TrackerProtocolError('bad-field', 'decode udp announce', 'invalid port: 0');
+      const ipRaw = dv.getUint32(84);
+      const numwantRaw = dv.getInt32(92);
+      const request: AnnounceRequest = {
+        infoHash: copy(buf, 16, 36),
+        peerId: copy(buf, 36, 56),
+        downloaded: readCount(dv, 56, 'downloaded'),
+        left: readCount(dv, 64, 'left'),
+        uploaded: readCount(dv, 72, 'uploaded'),
+        event,
+        port,
+        numwant: numwantRaw < 0 ? null : numwantRaw,
+        compact: true,
+        noPeerId: true,
+        key: dv.getUint32(88).toString(16),
+        trackerId: null,
+        ip:
+          ipRaw === 0
+            ? null
+            : `${ipRaw >>> 24}.${(ipRaw >>> 16) & 255}.${(ipRaw >>> 8) & 255}.${ipRaw & 255}`,
+      };
+      return { action: 'announce', connectionId: copy(buf, 0, 8), transactionId, request };
+    }
+    case UDP_ACTION_SCRAPE: {
+      const body = buf.length - UDP_SCRAPE_HEADER_BYTES;
+      if (body <= 0 || body % INFO_HASH_BYTES !== 0) {
+        throw new TrackerProtocolError('bad-length', 'decode udp scrape', `${buf.length} bytes`);
+      }
+      const n = body / INFO_HASH_BYTES;
+      if (n > UDP_MAX_SCRAPE_HASHES)
+        throw new TrackerProtocolError('too-large', 'decode udp scrape', `${n} info-hashes`);
+      const infoHashes: Uint8Array[] = [];
+      for (let i = 0; i < n; i++) {
+        const o = UDP_SCRAPE_HEADER_BYTES + i * INFO_HASH_BYTES;
+        infoHashes.push(copy(buf, o, o + INFO_HASH_BYTES));
+      }
+      return { action: 'scrape', connectionId: copy(buf, 0, 8), transactionId, infoHashes };
+    }
+    default:
+      throw new TrackerProtocolError('bad-action', 'decode udp request', `action ${action}`);
+  }
+}
+
+export function encodeUdpConnectResponse(
+  transactionId: number,
+  connectionId: Uint8Array,
+): Uint8Array {
+  const out = new Uint8Array(16);
+  const dv = view(out);
+  dv.setUint32(0, UDP_ACTION_CONNECT);
+  dv.setUint32(4, u32(transactionId));
+  out.set(connectionId.subarray(0, 8), 8);
+  return out;
+}
+
+/** `compactPeers` is the concatenation of 6-byte (IPv4) or 18-byte (IPv6) entries. */
+export function encodeUdpAnnounceResponse(f: {
+  transactionId: number;
+  intervalSec: number;
+  leechers: number;
+  seeders: number;
+  compactPeers: Uint8Array;
+}): Uint8Array {
+  const out = new Uint8Array(20 + f.compactPeers.length);
+  const dv = view(out);
+  dv.setUint32(0, UDP_ACTION_ANNOUNCE);
+  dv.setUint32(4, u32(f.transactionId));
+  dv.setUint32(8, u32(f.intervalSec));
+  dv.setUint32(12, u32(f.leechers));
+  dv.setUint32(16, u32(f.seeders));
+  out.set(f.compactPeers, 20);
+  return out;
+}
+
+export function encodeUdpScrapeResponse(
+  transactionId: number,
+  files: readonly UdpScrapeEntry[],
+): Uint8Array {
+  const out = new Uint8Array(8 + 12 * files.length);
+  const dv = view(out);
+  dv.setUint32(0, UDP_ACTION_SCRAPE);
+  dv.setUint32(4, u32(transactionId));
+  files.forEach((f, i) => {
+    dv.setUint32(8 + i * 12, u32(f.seeders));
+    dv.setUint32(12 + i * 12, u32(f.completed));
+    dv.setUint32(16 + i * 12, u32(f.leechers));
+  });
+  return out;
+}
+
+export function encodeUdpErrorResponse(transactionId: number, message: string): Uint8Array {
+  const text = Buffer.from(message, 'utf8');
+  const out = new Uint8Array(8 + text.length);
+  const dv = view(out);
+  dv.setUint32(0, UDP_ACTION_ERROR);
+  dv.setUint32(4, u32(transactionId));
+  out.set(text, 8);
+  return out;
+}
+
+/**
+ * Client side. `family` is that of the socket the tracker was reached over: BEP 15 announce
+ * responses carry IPv6 peers when the tracker was contacted over IPv6.
+ */
+export function decodeUdpResponse(buf: Uint8Array, family: 4 | 6 = 4): UdpResponse {
+  if (buf.length < 8)
+    throw new TrackerProtocolError('truncated', 'decode udp response', `${buf.length} bytes`);
+  const dv = view(buf);
+  const action = dv.getUint32(0);
+  const transactionId = dv.getUint32(4);
+  switch (action) {
+    case UDP_ACTION_CONNECT:
+      if (buf.length < 16)
+        throw new TrackerProtocolError('truncated', 'decode udp connect', `${buf.length} bytes`);
+      return { action: 'connect', transactionId, connectionId: copy(buf, 8, 16) };
+    case UDP_ACTION_ANNOUNCE: {
+      if (buf.length < 20)
+        throw new TrackerProtocolError('truncated', 'decode udp announce', `${buf.length} bytes`);
+      const body = buf.subarray(20);
+      const size = family === 4 ? COMPACT_PEER4_BYTES : COMPACT_PEER6_BYTES;
+      // A torn trailing entry is dropped rather than failing the announce: the rest is valid.
+      const whole = body.subarray(0, body.length - (body.length % size));
+      return {
+        action: 'announce',
+        transactionId,
+        intervalSec: dv.getUint32(8),
+        leechers: dv.getUint32(12),
+        seeders: dv.getUint32(16),
+        peers: family === 4 ? decodeCompactPeers4(whole) : decodeCompactPeers6(whole),
+      };
+    }
+    case UDP_ACTION_SCRAPE: {
+      if ((buf.length - 8) % 12 !== 0)
+        throw new TrackerProtocolError('bad-length', 'decode udp scrape', `${buf.length} bytes`);
+      const files: UdpScrapeEntry[] = [];
+      for (let o = 8; o < buf.length; o += 12) {
+        files.push({
+          seeders: dv.getUint32(o),
+          completed: dv.getUint32(o + 4),
+          leechers: dv.getUint32(o + 8),
+        });
+      }
+      return { action: 'scrape', transactionId, files };
+    }
+    case UDP_ACTION_ERROR:
+      return {
+        action: 'error',
+        transactionId,
+        message: Buffer.from(buf.buffer, buf.byteOffset + 8, buf.length - 8).toString('utf8'),
+      };
+    default:
+      throw new TrackerProtocolError('bad-action', 'decode udp response', `action ${action}`);
+  }
+}
