@@ -37,3 +37,25 @@ export const PIECE_LENGTH_MAX_BYTES = 128 * 1024 * 1024;
 export const METAINFO_MAX_FILES = 1_000_000;
 /** A magnet URI is pasted or clicked; anything longer is not a real one. */
 export const MAGNET_MAX_CHARS = 64 * 1024;
+
+// ---- peer wire and peer connection (wire/, peer/)
+/** Largest frame a peer may send: a 16 KiB block needs 16 KiB + 9; a bitfield of 2M pieces 256 KiB. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** BEP 10 handshakes are a few hundred bytes; cap what we decode as bencode. */
+export const EXTENDED_HANDSHAKE_MAX_BYTES = 64 * 1024;
+/** Entries of a BEP 10 `m` dict we keep; real clients list fewer than 20. */
+export const EXTENDED_HANDSHAKE_MAX_EXTENSIONS = 128;
+/** Characters of a BEP 10 `v` (client name) we keep for display. */
+export const EXTENDED_HANDSHAKE_MAX_VERSION_CHARS = 64;
+/** BEP 3: larger requests are refused by most clients; we close a peer asking for more. */
+export const MAX_REQUEST_BYTES = 128 * 1024;
+/** BEP 6 allowed-fast pieces we remember from one peer (libtorrent grants about 10). */
+export const MAX_ALLOWED_FAST_PIECES = 256;
+/** Blocks a peer may send that we never asked for before it is closed (BEP 6 says close at once). */
+export const MAX_UNREQUESTED_BLOCKS = 16;
+/** Cancelled, expired or choke-dropped requests remembered so their late blocks are not "unrequested". */
+export const MAX_LATE_REQUESTS_TRACKED = 4_096;
+/** Requests we keep in flight to one peer at most, whatever its rate (16 KiB each: 32 MiB). */
+export const MAX_REQUEST_QUEUE_DEPTH = 2_000;
+/** Request keys pack index and begin into one number: index < 2^21 keeps it below 2^53. */
+export const MAX_PIECE_COUNT_FOR_PEER_KEYS = 2 ** 21;
