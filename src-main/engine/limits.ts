@@ -59,3 +59,45 @@ export const MAX_LATE_REQUESTS_TRACKED = 4_096;
 export const MAX_REQUEST_QUEUE_DEPTH = 2_000;
 /** Request keys pack index and begin into one number: index < 2^21 keeps it below 2^53. */
 export const MAX_PIECE_COUNT_FOR_PEER_KEYS = 2 ** 21;
+
+// ---- trackers (tracker/client, tracker/server)
+/** Largest HTTP tracker response body we read: 200 peers dicts are ~15 KiB; 1 MiB is generous. */
+export const TRACKER_HTTP_MAX_RESPONSE_BYTES = 1024 * 1024;
+/** An HTTP tracker request (connect + response) is abandoned after this long. */
+export const TRACKER_HTTP_TIMEOUT_MS = 20_000;
+/** Peers we ask a tracker for (BEP 3 numwant); 50 is the usual default. */
+export const TRACKER_CLIENT_NUMWANT = 50;
+/** Announce interval we use when a tracker gives none or an absurd one, and the bounds we clamp to. */
+export const TRACKER_CLIENT_MIN_INTERVAL_SEC = 30;
+export const TRACKER_CLIENT_MAX_INTERVAL_SEC = 6 * 3600;
+/** BEP 15: retransmit after 15 * 2^n s; n stops at 8 (the spec's ~1 h cap). */
+export const TRACKER_UDP_BASE_TIMEOUT_MS = 15_000;
+export const TRACKER_UDP_MAX_RETRANSMITS = 8;
+/** BEP 15: a client may use a connection id for one minute after receiving it. */
+export const TRACKER_UDP_CONNECTION_ID_TTL_MS = 60_000;
+/** The `stopped` announce on shutdown waits at most this long (the app must quit promptly). */
+export const TRACKER_STOP_TIMEOUT_MS = 5_000;
+/** Swarms one embedded tracker holds; an open tracker must not grow without bound. */
+export const TRACKER_MAX_SWARMS = 100_000;
+/** Peers in one swarm; beyond this, new peers are refused (the swarm is healthy anyway). */
+export const TRACKER_MAX_PEERS_PER_SWARM = 100_000;
+/** Peers over all swarms: ~400 B each, so 1M peers stay under half a GiB. */
+export const TRACKER_MAX_PEERS_TOTAL = 1_000_000;
+/** Peers in one announce response when the client asks for none / at most (issue 5). */
+export const TRACKER_DEFAULT_NUMWANT = 50;
+export const TRACKER_MAX_NUMWANT = 200;
+/** BEP 48 lets one scrape name many info-hashes; more than this per HTTP request is refused. */
+export const TRACKER_MAX_SCRAPE_HASHES = 256;
+/** HTTP tracker request head (request line + headers); a 1 MB query is refused with 431. */
+export const TRACKER_HTTP_MAX_HEADER_BYTES = 8 * 1024;
+/** An HTTP client must send its request head within this time (slowloris), and idle keep-alives close. */
+export const TRACKER_HTTP_HEADERS_TIMEOUT_MS = 10_000;
+export const TRACKER_HTTP_KEEP_ALIVE_MS = 15_000;
+/** Concurrent HTTP connections to the embedded tracker. */
+export const TRACKER_HTTP_MAX_CONNECTIONS = 4_096;
+/** BEP 15: trackers accept a connection id for two minutes after sending it. */
+export const TRACKER_UDP_CONNECTION_ID_VALID_MS = 120_000;
+/** Swarms listed in the server's stats; the UI asks for one swarm's detail separately. */
+export const TRACKER_MAX_STATS_SWARMS = 500;
+/** Peers listed for one swarm in its detail view. */
+export const TRACKER_MAX_STATS_PEERS = 1_000;
