@@ -1,0 +1,9 @@
+export { PiecePicker, DEFAULT_BLOCK_BYTES, MAX_DUPLICATE_REQUESTS } from './piece-picker';
+export type { PiecePickerOptions } from './piece-picker';
+export type {
+  BlockRef,
+  BlockReceived,
+  NextRequestsOptions,
+  PieceFailed,
+  PiecePriority,
+} from './types';
