@@ -1,0 +1,166 @@
+/**
+ * What both hosts share: the command handlers over the engine, the dispatcher that validates
+ * and calls them, and the mapping of any error to the contract's `{ code, message }`
+ * (ARCHITECTURE.md section 2). The hosts (Electron IPC, the web host's WebSocket) are only
+ * transports in front of this module.
+ *
+ * Invariants:
+ * - Every request is validated with `validateRequest` before the engine sees it.
+ * - Nothing thrown here crosses the boundary as anything but an ErrorPayload; an error without
+ *   a contract code becomes 'internal' with its message (never its stack).
+ */
+import type { CommandName, Commands, DetailTopic, Req, Res } from '../../src-shared/contract';
+import { isCommandName } from '../../src-shared/contract';
+import { ContractError, type ErrorCode, type ErrorPayload } from '../../src-shared/model';
+import type { TorrentId } from '../../src-shared/model';
+import { validateRequest } from '../../src-shared/validate';
+import type { EngineApi } from '../engine/api';
+
+export { createEventBridge } from './event-bridge';
+export type { EventBridge, EventBridgeOptions, EmitEvent } from './event-bridge';
+
+/** The per-client side of the event bridge that some commands need. */
+export interface ClientChannel {
+  /** The seq of the last `sync.delta` sent to this client. */
+  currentSeq(): number;
+  watch(id: TorrentId, topics: DetailTopic[]): void;
+  unwatch(id: TorrentId): void;
+}
+
+export type Handlers = {
+  [K in CommandName]: (req: Req<K>) => Promise<Awaited<ReturnType<Commands[K]>>>;
+};
+
+export type Dispatch = (name: string, payload: unknown) => Promise<unknown>;
+
+/** One handler per command: a validated request in, the engine's answer out. */
+export function createHandlers(
+  engine: EngineApi,
+  client?: ClientChannel,
+  overrides: Partial<Handlers> = {},
+): Handlers {
+  const needClient = (name: string): ClientChannel => {
+    if (!client) throw new ContractError('bad-request', `${name}: this host has no event channel`);
+    return client;
+  };
+  const each = async (ids: TorrentId[], fn: (id: TorrentId) => Promise<void>): Promise<void> => {
+    for (const id of ids) await fn(id);
+  };
+  return {
+    'torrent.add': async (req) => {
+      const input = 'torrentFile' in req ? { torrentFile: req.torrentFile } : { path: req.path };
+      const id = await engine.addTorrent(input, {
+        savePath: req.savePath,
+        skipFiles: req.skipFiles,
+        paused: req.paused,
+      });
+      return { id };
+    },
+    'torrent.inspect': (req) => engine.inspectTorrent(req),
+    'torrent.pause': (req) => each(req.ids, (id) => engine.pause(id)),
+    'torrent.resume': (req) => each(req.ids, (id) => engine.resume(id)),
+    'torrent.remove': (req) => each(req.ids, (id) => engine.remove(id, req.deleteData)),
+    'torrent.export': async (req) => engine.exportTorrent(req.id),
+    'torrent.setFilePriority': async (req) =>
+      engine.setFilePriority(req.id, req.files, req.priority),
+    'torrent.addPeer': async (req) => engine.addPeer(req.id, req.address, req.port),
+    'sync.snapshot': async () => ({
+      seq: client?.currentSeq() ?? 0,
+      torrents: engine.list(),
+      session: engine.sessionStats(),
+    }),
+    'seed.create': async (req) => engine.createAndSeed(req),
+    'job.cancel': async (req) => engine.cancelJob(req.jobId),
+    'file.upload': async () => {
+      throw new ContractError('bad-request', 'file.upload: this host does not accept uploads');
+    },
+    'fs.list': async () => {
+      throw new ContractError('bad-request', 'fs.list: this host has no file browser');
+    },
+    'settings.get': async () => engine.getSettings(),
+    'settings.set': (req) => engine.updateSettings(req),
+    'tracker.start': (req) => engine.startTracker(req),
+    'tracker.stop': () => engine.stopTracker(),
+    'tracker.status': async () => engine.trackerStats(),
+    'tracker.swarm': async (req) => engine.trackerSwarm(req.infoHash),
+    'view.watch': async (req) => {
+      if (engine.summary(req.id) === null) {
+        throw new ContractError('not-found', `view.watch: no torrent ${req.id}`);
+      }
+      needClient('view.watch').watch(req.id, req.topics);
+    },
+    'view.unwatch': async (req) => needClient('view.unwatch').unwatch(req.id),
+    ...overrides,
+  };
+}
+
+/** Calls handler `name` with a validated request. Errors come back as ContractError. */
+export async function invokeHandler<K extends CommandName>(
+  handlers: Handlers,
+  name: K,
+  payload: unknown,
+): Promise<Res<K>> {
+  const req = validateRequest(name, payload);
+  const handler = handlers[name] as (req: Req<K>) => Promise<Res<K>>;
+  return handler(req);
+}
+
+/**
+ * `dispatch(name, payload)`: unknown names are refused with 'unknown-command', payloads are
+ * validated, and every failure is rethrown as a ContractError (see `toErrorPayload`).
+ */
+export function createDispatcher(
+  engine: EngineApi,
+  client?: ClientChannel,
+  overrides: Partial<Handlers> = {},
+): Dispatch {
+  const handlers = createHandlers(engine, client, overrides);
+  return async (name, payload) => {
+    if (!isCommandName(name)) {
+      throw new ContractError('unknown-command', `unknown command: ${String(name).slice(0, 64)}`);
+    }
+    try {
+      return await invokeHandler(handlers, name, payload);
+    } catch (err) {
+      const p = toErrorPayload(err);
+      throw new ContractError(p.code, p.message);
+    }
+  };
+}
+
+const contractCodes: readonly ErrorCode[] = [
+  'bad-request',
+  'unknown-command',
+  'not-found',
+  'invalid-torrent',
+  'already-exists',
+  'io',
+  'bind',
+  'cancelled',
+  'forbidden',
+  'internal',
+];
+
+/** Node's errno codes that mean the disk or the file system refused. */
+const ioErrnoCodes = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EISDIR', 'ENOTDIR', 'EROFS']);
+
+/**
+ * Maps anything thrown to `{ code, message }`: contract and engine errors keep their code, a
+ * metainfo error naming a `field` becomes 'invalid-torrent' naming the field, file system
+ * errors become 'io', anything else 'internal' with its message.
+ */
+export function toErrorPayload(err: unknown): ErrorPayload {
+  if (err instanceof ContractError) return err.toPayload();
+  if (!(err instanceof Error)) return { code: 'internal', message: String(err) };
+  const { code, field } = err as Error & { code?: unknown; field?: unknown };
+  if (typeof field === 'string' && field.length > 0) {
+    return { code: 'invalid-torrent', message: `invalid torrent: ${field}: ${err.message}` };
+  }
+  if (typeof code === 'string' && (contractCodes as readonly string[]).includes(code)) {
+    return { code: code as ErrorCode, message: err.message };
+  }
+  if (typeof code === 'string' && ioErrnoCodes.has(code)) {
+    return { code: 'io', message: err.message };
+  }
+  return { code: 'internal', message: err.message };
+}

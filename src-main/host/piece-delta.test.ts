@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { PieceMapDelta, PieceMapFull } from '../../src-shared/model';
+import { diffPieceMap, nextPieceUpdate } from './piece-delta';
+
+function map(states: number[], availability?: number[]): PieceMapFull {
+  return {
+    states: Uint8Array.from(states),
+    availability: Uint16Array.from(availability ?? states.map(() => 0)),
+  };
+}
+
+/** The renderer's side of the protocol, here to prove that deltas rebuild the map. */
+function apply(target: PieceMapFull, delta: PieceMapDelta): void {
+  delta.indices.forEach((i, k) => {
+    target.states[i] = delta.states[k] ?? 0;
+    if (delta.availability) target.availability[i] = delta.availability[k] ?? 0;
+  });
+}
+
+describe('piece map deltas', () => {
+  it('lists changed indices with their new states', () => {
+    const delta = diffPieceMap(map([0, 0, 0, 0, 0]), map([0, 4, 0, 0, 2]));
+    expect(delta).toEqual({ indices: Uint32Array.from([1, 4]), states: Uint8Array.from([4, 2]) });
+  });
+
+  it('adds aligned availability only when availability changed', () => {
+    const delta = diffPieceMap(map([0, 0, 0], [1, 1, 1]), map([0, 4, 0], [1, 2, 3]));
+    expect(delta).toEqual({
+      indices: Uint32Array.from([1, 2]),
+      states: Uint8Array.from([4, 0]),
+      availability: Uint16Array.from([2, 3]),
+    });
+  });
+
+  it('returns null when nothing changed', () => {
+    expect(diffPieceMap(map([1, 2]), map([1, 2]))).toBeNull();
+    expect(nextPieceUpdate(map([1, 2]), map([1, 2]))).toBeNull();
+  });
+
+  it('sends the full map first, on a shape change, and when most pieces changed', () => {
+    expect(nextPieceUpdate(null, map([1]))).toEqual({ full: map([1]) });
+    expect(nextPieceUpdate(map([1]), map([1, 2]))).toEqual({ full: map([1, 2]) });
+    expect(nextPieceUpdate(map([0, 0, 0, 0]), map([4, 4, 0, 0]))).toEqual({
+      full: map([4, 4, 0, 0]),
+    });
+    const eight = [0, 0, 0, 0, 0, 0, 0, 0];
+    const next = nextPieceUpdate(map(eight), map([0, 0, 0, 4, 0, 0, 0, 0]));
+    expect(next).toEqual({
+      delta: { indices: Uint32Array.from([3]), states: Uint8Array.from([4]) },
+    });
+  });
+
+  it('hands out copies', () => {
+    const live = map([0, 0]);
+    const update = nextPieceUpdate(null, live);
+    live.states[0] = 4;
+    expect(update).toEqual({ full: map([0, 0]) });
+  });
+
+  it('rebuilds the map from random deltas', () => {
+    let x = 7;
+    const rand = (n: number): number => ((x = (x * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const n = 10_000;
+    const host = map(Array.from({ length: n }, () => 0));
+    const client = map(Array.from({ length: n }, () => 0));
+    let last = map(Array.from({ length: n }, () => 0));
+    for (let round = 0; round < 50; round++) {
+      for (let k = 0; k < 100; k++) {
+        host.states[rand(n)] = rand(6);
+        host.availability[rand(n)] = rand(50);
+      }
+      const delta = diffPieceMap(last, host);
+      if (delta) apply(client, delta);
+      last = { states: host.states.slice(), availability: host.availability.slice() };
+    }
+    expect(client).toEqual(host);
+  });
+
+  it('refuses maps of different lengths', () => {
+    expect(() => diffPieceMap(map([1]), map([1, 2]))).toThrow(RangeError);
+  });
+});
