@@ -14,16 +14,22 @@ export type TrackerProtocolErrorCode =
 export class TrackerProtocolError extends Error {
   readonly code: TrackerProtocolErrorCode;
   readonly operation: string;
+  /** The request or response field at fault, when one is (e.g. `info_hash`, `port`). */
+  readonly field: string | null;
 
   constructor(
     code: TrackerProtocolErrorCode,
     operation: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; field?: string },
   ) {
-    super(`${operation}: ${message}`, options);
+    super(
+      `${operation}: ${message}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'TrackerProtocolError';
     this.code = code;
     this.operation = operation;
+    this.field = options?.field ?? null;
   }
 }

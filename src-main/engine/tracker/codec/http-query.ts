@@ -149,7 +149,25 @@ export function splitQuery(query: string): Array<[string, string]> {
 }
 
 function bad(field: string, why: string): TrackerProtocolError {
-  return new TrackerProtocolError('bad-field', 'parse announce', `invalid ${field}: ${why}`);
+  return new TrackerProtocolError('bad-field', 'parse announce', `invalid ${field}: ${why}`, {
+    field,
+  });
+}
+
+function decodeField(raw: string, field: string): Uint8Array {
+  try {
+    return percentDecodeBytes(raw, `decode ${field}`);
+  } catch (err) {
+    throw new TrackerProtocolError(
+      'bad-percent-encoding',
+      'parse announce',
+      `invalid ${field}: bad escape`,
+      {
+        cause: err,
+        field,
+      },
+    );
+  }
 }
 
 function parseCount(raw: string | undefined, field: string, required: boolean): number {
@@ -191,12 +209,12 @@ export function parseAnnounceQuery(query: string): AnnounceRequest {
   for (const [k, v] of splitQuery(query)) if (!fields.has(k)) fields.set(k, v);
   const rawHash = fields.get('info_hash');
   if (rawHash === undefined) throw bad('info_hash', 'missing');
-  const infoHash = percentDecodeBytes(rawHash, 'decode info_hash');
+  const infoHash = decodeField(rawHash, 'info_hash');
   if (infoHash.length !== INFO_HASH_BYTES)
     throw bad('info_hash', `${infoHash.length} bytes, not 20`);
   const rawId = fields.get('peer_id');
   if (rawId === undefined) throw bad('peer_id', 'missing');
-  const peerId = percentDecodeBytes(rawId, 'decode peer_id');
+  const peerId = decodeField(rawId, 'peer_id');
   if (peerId.length !== PEER_ID_BYTES) throw bad('peer_id', `${peerId.length} bytes, not 20`);
   const rawPort = fields.get('port');
   if (rawPort === undefined || rawPort === '') throw bad('port', 'missing');

@@ -21,9 +21,13 @@ import { INFO_HASH_BYTES } from './announce-request';
 export interface AnnouncedPeer {
   address: string;
   port: number;
-  peerId?: Uint8Array;
-  /** The precomputed compact entry (6 or 18 bytes), so a tracker serialises without parsing. */
-  compact?: Uint8Array;
+  /** Raw bytes, or a latin1 string of them. */
+  peerId?: Uint8Array | string;
+  /**
+   * The precomputed compact entry (6 or 18 bytes, or a latin1 string of them), so a tracker
+   * serialises without parsing addresses.
+   */
+  compact?: Uint8Array | string;
 }
 
 export interface AnnounceSuccess {
@@ -93,21 +97,25 @@ export function encodeAnnounceResponse(
   if (r.trackerId !== undefined) d['tracker id'] = text(r.trackerId);
   if (r.warning !== undefined) d['warning message'] = text(r.warning);
   if (mode.compact) {
-    const v4: Uint8Array[] = [];
-    const v6: Uint8Array[] = [];
+    let v4 = '';
+    let v6 = '';
     for (const p of r.peers) {
       const c = p.compact ?? compactPeer(p.address, p.port)?.bytes;
       if (!c) continue;
-      (c.length === 6 ? v4 : v6).push(c);
+      const s = typeof c === 'string' ? c : latin1(c);
+      if (s.length === 6) v4 += s;
+      else v6 += s;
     }
-    d['peers'] = Buffer.concat(v4);
-    if (v6.length > 0) d['peers6'] = Buffer.concat(v6);
+    d['peers'] = fromLatin1(v4);
+    if (v6.length > 0) d['peers6'] = fromLatin1(v6);
   } else {
     d['peers'] = r.peers.map((p) => {
       const e = dict();
       e['ip'] = text(p.address);
       e['port'] = p.port;
-      if (!mode.noPeerId && p.peerId) e['peer id'] = p.peerId;
+      if (!mode.noPeerId && p.peerId) {
+        e['peer id'] = typeof p.peerId === 'string' ? fromLatin1(p.peerId) : p.peerId;
+      }
       return e;
     });
   }

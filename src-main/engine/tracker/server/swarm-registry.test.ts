@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock, seededRandom } from '../../time/clock';
+import type { RegistryAnnounce } from './swarm-registry';
+import { SwarmRegistry } from './swarm-registry';
+
+const H = 'aa'.repeat(20);
+
+function peer(n: number, over: Partial<RegistryAnnounce> = {}): RegistryAnnounce {
+  return {
+    peerId: new Uint8Array(20).fill(n & 0xff),
+    address: `10.0.${(n >> 8) & 0xff}.${n & 0xff}`,
+    port: 6881,
+    uploaded: 0,
+    downloaded: 0,
+    left: 100,
+    event: 'started',
+    numwant: null,
+    ...over,
+  };
+}
+
+function setup(config = {}) {
+  const clock = new ManualClock();
+  const reg = new SwarmRegistry(clock, seededRandom(42), {
+    intervalSec: 100,
+    minIntervalSec: 10,
+    ...config,
+  });
+  return { clock, reg };
+}
+
+function ok<T extends { ok: boolean }>(o: T): Extract<T, { ok: true }> {
+  if (!o.ok) throw new Error(`expected ok: ${JSON.stringify(o)}`);
+  return o as Extract<T, { ok: true }>;
+}
+
+describe('SwarmRegistry', () => {
+  it('counts seeders, leechers and snatches (once per peer)', () => {
+    const { reg } = setup();
+    reg.announce(H, peer(1));
+    reg.announce(H, peer(2));
+    reg.announce(H, peer(3, { left: 0 }));
+    expect(reg.scrape(H)).toEqual({ complete: 1, incomplete: 2, downloaded: 0 });
+    reg.announce(H, peer(1, { left: 0, event: 'completed' }));
+    reg.announce(H, peer(1, { left: 0, event: 'completed' }));
+    expect(reg.scrape(H)).toEqual({ complete: 2, incomplete: 1, downloaded: 1 });
+    reg.announce(H, peer(2, { event: 'stopped' }));
+    expect(reg.scrape(H)).toEqual({ complete: 2, incomplete: 0, downloaded: 1 });
+    expect(reg.scrape('bb'.repeat(20))).toEqual({ complete: 0, incomplete: 0, downloaded: 0 });
+  });
+
+  it('answers with interval and min interval from its config', () => {
+    const { reg } = setup();
+    const r = ok(reg.announce(H, peer(1)));
+    expect([r.intervalSec, r.minIntervalSec]).toEqual([100, 10]);
+  });
+
+  it('never lists the announcing peer in its own answer', () => {
+    const { reg } = setup();
+    for (let i = 1; i <= 30; i++) {
+      const r = ok(reg.announce(H, peer(i)));
+      expect(r.peers.map((p) => p.endpoint)).not.toContain(`10.0.0.${i}:6881`);
+      expect(r.peers).toHaveLength(i - 1);
+    }
+  });
+
+  it('gives seeders only leechers, and leechers both', () => {
+    const { reg } = setup();
+    for (let i = 1; i <= 5; i++) reg.announce(H, peer(i, { left: 0 }));
+    for (let i = 6; i <= 8; i++) reg.announce(H, peer(i));
+    const seeder = ok(reg.announce(H, peer(1, { left: 0, event: 'none' })));
+    expect(seeder.peers.every((p) => !p.seeding)).toBe(true);
+    expect(seeder.peers).toHaveLength(3);
+    const leecher = ok(reg.announce(H, peer(6, { event: 'none' })));
+    expect(leecher.peers).toHaveLength(7);
+  });
+
+  it('samples uniformly at random, distinct, within numwant', () => {
+    const { reg } = setup();
+    for (let i = 1; i <= 400; i++) reg.announce(H, peer(i));
+    const seen = new Map<string, number>();
+    for (let round = 0; round < 200; round++) {
+      const r = ok(reg.announce(H, peer(1, { event: 'none', numwant: 20 })));
+      expect(r.peers).toHaveLength(20);
+      expect(new Set(r.peers.map((p) => p.endpoint)).size).toBe(20);
+      for (const p of r.peers) seen.set(p.endpoint, (seen.get(p.endpoint) ?? 0) + 1);
+    }
+    // 4000 draws over 399 peers: each expected ~10 times; nearly all must appear.
+    expect(seen.size).toBeGreaterThan(390);
+    expect(Math.max(...seen.values())).toBeLessThan(35);
+    // A sample close to the pool size takes the partial-shuffle path.
+    const big = ok(reg.announce(H, peer(1, { event: 'none', numwant: 150 })));
+    expect(new Set(big.peers.map((p) => p.endpoint)).size).toBe(150);
+  });
+
+  it('uses numwant 50 by default and clips it at 200', () => {
+    const { reg } = setup();
+    for (let i = 1; i <= 300; i++) reg.announce(H, peer(i));
+    expect(ok(reg.announce(H, peer(1, { event: 'none' }))).peers).toHaveLength(50);
+    expect(ok(reg.announce(H, peer(1, { event: 'none', numwant: 1e9 }))).peers).toHaveLength(200);
+    expect(ok(reg.announce(H, peer(1, { event: 'none', numwant: 0 }))).peers).toHaveLength(0);
+  });
+
+  it('expires a peer after 2x the interval, and drops empty swarms', () => {
+    const { clock, reg } = setup();
+    reg.announce(H, peer(1));
+    clock.advance(150_000);
+    reg.announce(H, peer(2));
+    expect(reg.expire()).toBe(0);
+    clock.advance(50_001); // peer 1 silent for 200.001 s = 2x interval + 1 ms
+    expect(reg.expire()).toBe(1);
+    expect(reg.scrape(H).incomplete).toBe(1);
+    clock.advance(200_000);
+    expect(reg.expire()).toBe(1);
+    expect(reg.has(H)).toBe(false);
+    expect(reg.totalPeers).toBe(0);
+  });
+
+  it('keys a peer by endpoint: a restarted client replaces its old entry', () => {
+    const { reg } = setup();
+    reg.announce(H, peer(1));
+    reg.announce(H, peer(1, { peerId: new Uint8Array(20).fill(99) }));
+    expect(reg.totalPeers).toBe(1);
+  });
+
+  it('enforces the swarm, per-swarm and total limits', () => {
+    const { reg } = setup({ maxSwarms: 2, maxPeersPerSwarm: 3, maxPeersTotal: 5 });
+    expect(reg.announce('01'.repeat(20), peer(1)).ok).toBe(true);
+    expect(reg.announce('02'.repeat(20), peer(1)).ok).toBe(true);
+    expect(reg.announce('03'.repeat(20), peer(1))).toMatchObject({
+      ok: false,
+      reason: 'too-many-swarms',
+    });
+    expect(reg.swarmCount).toBe(2);
+    reg.announce('01'.repeat(20), peer(2));
+    reg.announce('01'.repeat(20), peer(3));
+    expect(reg.announce('01'.repeat(20), peer(4))).toMatchObject({
+      ok: false,
+      reason: 'swarm-full',
+    });
+    // A known peer still updates when the swarm is full.
+    expect(reg.announce('01'.repeat(20), peer(3, { event: 'none' })).ok).toBe(true);
+    reg.announce('02'.repeat(20), peer(2));
+    expect(reg.announce('02'.repeat(20), peer(3))).toMatchObject({
+      ok: false,
+      reason: 'tracker-full',
+    });
+    expect(reg.totalPeers).toBe(5);
+  });
+
+  it('a stopped announce for an unknown swarm creates nothing', () => {
+    const { reg } = setup();
+    expect(ok(reg.announce(H, peer(1, { event: 'stopped' }))).peers).toEqual([]);
+    expect(reg.swarmCount).toBe(0);
+  });
+
+  it('lists swarm counts largest first and a swarm’s peers', () => {
+    const { reg } = setup();
+    reg.announce('01'.repeat(20), peer(1));
+    for (let i = 1; i <= 3; i++) reg.announce('02'.repeat(20), peer(i, { left: i === 1 ? 0 : 5 }));
+    expect(reg.swarmCounts(10).map((s) => s.infoHash)).toEqual(['02'.repeat(20), '01'.repeat(20)]);
+    expect(reg.swarmCounts(1)).toHaveLength(1);
+    expect(reg.peers('02'.repeat(20), 10)?.[0]?.seeding).toBe(true);
+    expect(reg.peers('ff'.repeat(20), 10)).toBeNull();
+  });
+
+  it('holds 100k peers in under 100 MB', () => {
+    const { reg } = setup();
+    globalThis.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 100_000; i++) {
+      reg.announce(
+        (i % 1000).toString(16).padStart(40, '0'),
+        peer(i, { address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }),
+      );
+    }
+    const used = process.memoryUsage().heapUsed - before;
+    expect(reg.totalPeers).toBe(100_000);
+    expect(used).toBeLessThan(100 * 1024 * 1024);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * What both fronts (HTTP and UDP) share: the allow-list decision, the registry call, request
+ * counters and rejection accounting. The fronts only parse, call this and serialise.
+ * Invariant: nothing here throws for a peer's input; every refusal is a counted reason.
+ */
+import type { LogLevel, TrackerServerMode } from '../../../../src-shared/model';
+import type { Clock, Random } from '../../time/clock';
+import type { AnnounceRequest } from '../codec/announce-request';
+import { ipv4ToBytes, ipv6ToBytes, normalizeAddress } from '../codec/compact-peers';
+import type { ScrapeEntry } from '../codec/http-response';
+import { RateMeter } from './rate-meter';
+import type { AnnounceOutcome, RegistryConfig } from './swarm-registry';
+import { SwarmRegistry } from './swarm-registry';
+
+export type TrackerLog = (level: LogLevel, msg: string) => void;
+
+const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+/** The message opentracker uses, which clients already show well. */
+export const NOT_AUTHORIZED = 'Requested download is not authorized for use with this tracker.';
+
+export interface TrackerCoreOptions {
+  clock: Clock;
+  random: Random;
+  mode: TrackerServerMode;
+  isAllowed?: (infoHashHex: string) => boolean;
+  log?: TrackerLog;
+  logLevel?: LogLevel;
+  /** Honour a client's `ip=` (only for trackers behind a trusted proxy or on a LAN). */
+  trustIpParam?: boolean;
+  registry?: Partial<RegistryConfig>;
+}
+
+export type CoreAnnounceResult =
+  Extract<AnnounceOutcome, { ok: true }> | { ok: false; reason: string; message: string };
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+}
+
+export class TrackerCore {
+  readonly registry: SwarmRegistry;
+  readonly announceRate = new RateMeter();
+  readonly scrapeRate = new RateMeter();
+  mode: TrackerServerMode;
+  private readonly rejectedCounts = new Map<string, number>();
+  private listAllowed = new Set<string>();
+  private readonly logLevel: number;
+
+  constructor(private readonly opts: TrackerCoreOptions) {
+    this.registry = new SwarmRegistry(opts.clock, opts.random, opts.registry);
+    this.mode = opts.mode;
+    this.logLevel = LEVELS[opts.logLevel ?? 'info'];
+  }
+
+  get clock(): Clock {
+    return this.opts.clock;
+  }
+
+  /** Extra allowed info-hashes (the allow-list file and any the host adds), lower-case hex. */
+  setListAllowed(hashes: Iterable<string>): void {
+    this.listAllowed = new Set([...hashes].map((h) => h.toLowerCase()));
+  }
+
+  isAllowed(infoHashHex: string): boolean {
+    if (this.mode === 'open') return true;
+    return this.listAllowed.has(infoHashHex) || (this.opts.isAllowed?.(infoHashHex) ?? false);
+  }
+
+  logs(level: LogLevel): boolean {
+    return this.opts.log !== undefined && LEVELS[level] <= this.logLevel;
+  }
+
+  log(level: LogLevel, msg: string): void {
+    if (this.logs(level)) this.opts.log?.(level, msg);
+  }
+
+  reject(reason: string, detail?: string): void {
+    this.rejectedCounts.set(reason, (this.rejectedCounts.get(reason) ?? 0) + 1);
+    if (this.logs('debug')) this.log('debug', `rejected (${reason})${detail ? `: ${detail}` : ''}`);
+  }
+
+  rejected(): Record<string, number> {
+    return Object.fromEntries(this.rejectedCounts);
+  }
+
+  announce(req: AnnounceRequest, socketAddress: string, front: 'http' | 'udp'): CoreAnnounceResult {
+    this.announceRate.record(this.opts.clock.now());
+    const infoHashHex = hex(req.infoHash);
+    if (!this.isAllowed(infoHashHex)) {
+      this.reject('not-allowed', infoHashHex);
+      return { ok: false, reason: 'not-allowed', message: NOT_AUTHORIZED };
+    }
+    let address = normalizeAddress(socketAddress);
+    if (this.opts.trustIpParam && req.ip !== null && (ipv4ToBytes(req.ip) || ipv6ToBytes(req.ip)))
+      address = req.ip;
+    const outcome = this.registry.announce(infoHashHex, {
+      peerId: req.peerId,
+      address,
+      port: req.port,
+      uploaded: req.uploaded,
+      downloaded: req.downloaded,
+      left: req.left,
+      event: req.event,
+      numwant: req.numwant,
+    });
+    if (!outcome.ok) {
+      this.reject(outcome.reason, infoHashHex);
+      return outcome;
+    }
+    if (this.logs('debug')) {
+      this.log(
+        'debug',
+        `${front} announce ${infoHashHex} from ${address}:${req.port} event=${req.event} left=${req.left} -> ${outcome.peers.length} peers`,
+      );
+    }
+    return outcome;
+  }
+
+  /** BEP 48: counts for each asked info-hash; zeros for unknown or not-allowed ones (no leak). */
+  scrape(infoHashes: readonly Uint8Array[]): ScrapeEntry[] {
+    this.scrapeRate.record(this.opts.clock.now());
+    return infoHashes.map((infoHash) => {
+      const h = hex(infoHash);
+      const c = this.isAllowed(h)
+        ? this.registry.scrape(h)
+        : { complete: 0, incomplete: 0, downloaded: 0 };
+      return { infoHash, ...c };
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The UDP front of the embedded tracker (BEP 15): connect, announce, scrape, error.
+ *
+ * Invariants:
+ * - Connection ids come from `ConnectionIds` (a keyed MAC of address, port and time window):
+ *   never a constant, valid two minutes, no per-client state.
+ * - A packet too short to carry a transaction id is dropped; any other bad packet gets an
+ *   error packet. Both are counted by reason. A handler never throws for a peer's bytes.
+ * - An announce is answered with peers of the requester's own address family (BEP 15 uses
+ *   18-byte entries when the tracker is reached over IPv6).
+ */
+import { createSocket } from 'node:dgram';
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { TRACKER_UDP_CONNECTION_ID_VALID_MS } from '../../limits';
+import { normalizeAddress } from '../codec/compact-peers';
+import { TrackerProtocolError } from '../codec/errors';
+import {
+  decodeUdpRequest,
+  encodeUdpAnnounceResponse,
+  encodeUdpConnectResponse,
+  encodeUdpErrorResponse,
+  encodeUdpScrapeResponse,
+} from '../codec/udp-packets';
+import type { UdpRequest } from '../codec/udp-packets';
+import { ConnectionIds } from './connection-ids';
+import type { TrackerCore } from './tracker-core';
+
+/** Connection-id windows are a minute long; ids stay valid for two (BEP 15). */
+const CONNECTION_ID_WINDOW_MS = 60_000;
+
+export class UdpFront {
+  private socket: Socket | null = null;
+  private readonly ids: ConnectionIds;
+
+  constructor(
+    private readonly core: TrackerCore,
+    secret: Uint8Array,
+  ) {
+    this.ids = new ConnectionIds(
+      secret,
+      CONNECTION_ID_WINDOW_MS,
+      TRACKER_UDP_CONNECTION_ID_VALID_MS,
+    );
+  }
+
+  listen(host: string, port: number): Promise<number> {
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    this.socket = socket;
+    return new Promise<number>((resolve, reject) => {
+      const onError = (err: Error): void => {
+        socket.close();
+        this.socket = null;
+        reject(err);
+      };
+      socket.once('error', onError);
+      socket.bind(port, host, () => {
+        socket.off('error', onError);
+        socket.on('error', (err) => this.core.log('error', `udp front: ${err.message}`));
+        socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
+        resolve(socket.address().port);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket) return;
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  private send(buf: Uint8Array, rinfo: RemoteInfo): void {
+    this.socket?.send(buf, rinfo.port, rinfo.address);
+  }
+
+  private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
+    let req: UdpRequest;
+    try {
+      req = decodeUdpRequest(msg);
+    } catch (err) {
+      if (!(err instanceof TrackerProtocolError)) throw err;
+      if (msg.length < 16) {
+        this.core.reject('udp-truncated', `${msg.length} bytes`);
+        return;
+      }
+      this.core.reject(err.code === 'bad-action' ? 'udp-bad-action' : 'udp-malformed', err.message);
+      this.send(encodeUdpErrorResponse(msg.readUInt32BE(12), err.message), rinfo);
+      return;
+    }
+    const now = this.core.clock.now();
+    switch (req.action) {
+      case 'connect':
+        this.send(
+          encodeUdpConnectResponse(
+            req.transactionId,
+            this.ids.issue(rinfo.address, rinfo.port, now),
+          ),
+          rinfo,
+        );
+        return;
+      case 'announce': {
+        if (!this.ids.verify(req.connectionId, rinfo.address, rinfo.port, now)) {
+          this.core.reject('udp-stale-connection-id');
+          this.send(encodeUdpErrorResponse(req.transactionId, 'connection id expired'), rinfo);
+          return;
+        }
+        const result = this.core.announce(req.request, rinfo.address, 'udp');
+        if (!result.ok) {
+          this.send(encodeUdpErrorResponse(req.transactionId, result.message), rinfo);
+          return;
+        }
+        const v6 = normalizeAddress(rinfo.address).includes(':');
+        let compact = '';
+        for (const p of result.peers) if ((p.compact.length === 18) === v6) compact += p.compact;
+        this.send(
+          encodeUdpAnnounceResponse({
+            transactionId: req.transactionId,
+            intervalSec: result.intervalSec,
+            leechers: result.incomplete,
+            seeders: result.complete,
+            compactPeers: Buffer.from(compact, 'latin1'),
+          }),
+          rinfo,
+        );
+        return;
+      }
+      case 'scrape': {
+        if (!this.ids.verify(req.connectionId, rinfo.address, rinfo.port, now)) {
+          this.core.reject('udp-stale-connection-id');
+          this.send(encodeUdpErrorResponse(req.transactionId, 'connection id expired'), rinfo);
+          return;
+        }
+        const files = this.core.scrape(req.infoHashes).map((e) => ({
+          seeders: e.complete,
+          completed: e.downloaded,
+          leechers: e.incomplete,
+        }));
+        this.send(encodeUdpScrapeResponse(req.transactionId, files), rinfo);
+        return;
+      }
+    }
+  }
+}
