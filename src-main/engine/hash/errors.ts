@@ -1,0 +1,22 @@
+import { EngineError } from '../errors';
+
+/** The pool was closed, or a worker failed, while a task was pending. */
+export class HashPoolError extends EngineError {
+  readonly operation: string;
+
+  constructor(operation: string, message: string, cause?: unknown) {
+    super('internal', `${operation}: ${message}`, cause);
+    this.name = 'HashPoolError';
+    this.operation = operation;
+  }
+}
+
+/** Raised when an AbortSignal stops hashing, shaped like the AbortError of Node's own APIs. */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+
+  constructor(message = 'hashing was aborted', cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'AbortError';
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * Parsing v1 .torrent files (BEP 3), with BEP 12 announce-list, BEP 19 url-list and BEP 27
+ * private.
+ *
+ * Invariants:
+ * - The info-hash is SHA-1 over the exact bytes of `info` as found in the file.
+ * - Required fields are checked strictly, each error naming its field; optional top-level fields
+ *   (announce, comment, ...) of the wrong type are ignored, as other clients do.
+ * - File paths are sanitised (sanitize-path.ts); two files may not land on the same path, nor a
+ *   file where another needs a folder.
+ * - pieceCount = ceil(totalLength / pieceLength) = pieces.length / 20, and totalLength > 0.
+ */
+import { createHash } from 'node:crypto';
+import { BencodeError, decodeTorrentFile, isBytes, isDict, isList } from '../bencode';
+import type { BDict, BValue } from '../bencode';
+import { METAINFO_MAX_FILES, PIECE_LENGTH_MAX_BYTES } from '../limits';
+import { MetainfoError } from './errors';
+import { sanitizePath, sanitizePathComponent } from './sanitize-path';
+import type { Metainfo, TorrentFileEntry } from './types';
+
+/** BEP 3: each piece hash is a 20-byte SHA-1. */
+export const PIECE_HASH_BYTES = 20;
+
+const utf8 = new TextDecoder('utf-8');
+
+function text(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
+/** A field's text, preferring its `.utf-8` twin (written by some clients for non-UTF-8 names). */
+function optionalText(d: BDict, key: string): string | null {
+  const twin = d[`${key}.utf-8`];
+  if (isBytes(twin)) return text(twin);
+  const v = d[key];
+  return isBytes(v) ? text(v) : null;
+}
+
+function requireInt(d: BDict, key: string, field: string, min: number, max: number): number {
+  const v = d[key];
+  if (v === undefined) throw new MetainfoError(field, 'missing');
+  if (typeof v !== 'number') throw new MetainfoError(field, 'must be an integer');
+  if (v < min || v > max) throw new MetainfoError(field, `${v} is out of range ${min}..${max}`);
+  return v;
+}
+
+function pathComponents(file: BDict, field: string): string[] {
+  const twin = file['path.utf-8'];
+  const raw = isList(twin) && twin.length > 0 && twin.every(isBytes) ? twin : file['path'];
+  if (raw === undefined) throw new MetainfoError(field, 'missing');
+  if (!isList(raw)) throw new MetainfoError(field, 'must be a list of strings');
+  return raw.map((c, i) => {
+    if (!isBytes(c)) throw new MetainfoError(`${field}[${i}]`, 'must be a string');
+    return text(c);
+  });
+}
+
+function parseFiles(info: BDict, name: string): { files: TorrentFileEntry[]; single: boolean } {
+  const hasLength = info['length'] !== undefined;
+  const list = info['files'];
+  if (hasLength && list !== undefined) {
+    throw new MetainfoError('info', 'has both "length" and "files"');
+  }
+  if (hasLength) {
+    const length = requireInt(info, 'length', 'info.length', 0, Number.MAX_SAFE_INTEGER);
+    return { files: [{ path: [name], length, offset: 0 }], single: true };
+  }
+  if (list === undefined) {
+    const v2 = info['file tree'] !== undefined ? ' (v2-only torrents are not supported)' : '';
+    throw new MetainfoError('info', `has neither "length" nor "files"${v2}`);
+  }
+  if (!isList(list)) throw new MetainfoError('info.files', 'must be a list');
+  if (list.length === 0) throw new MetainfoError('info.files', 'is empty');
+  if (list.length > METAINFO_MAX_FILES) {
+    throw new MetainfoError('info.files', `${list.length} files exceed ${METAINFO_MAX_FILES}`);
+  }
+  const files: TorrentFileEntry[] = [];
+  let offset = 0;
+  list.forEach((entry: BValue, i) => {
+    const field = `info.files[${i}]`;
+    if (!isDict(entry)) throw new MetainfoError(field, 'must be a dictionary');
+    const length = requireInt(entry, 'length', `${field}.length`, 0, Number.MAX_SAFE_INTEGER);
+    const path = [name, ...sanitizePath(pathComponents(entry, `${field}.path`), `${field}.path`)];
+    files.push({ path, length, offset });
+    offset += length;
+    if (!Number.isSafeInteger(offset)) {
+      throw new MetainfoError(`${field}.length`, 'total length is beyond 2^53');
+    }
+  });
+  checkCollisions(files);
+  return { files, single: false };
+}
+
+/** Two files on one path would overwrite each other and never verify. */
+function checkCollisions(files: TorrentFileEntry[]): void {
+  const filePaths = new Map<string, number>();
+  const dirPaths = new Map<string, number>();
+  files.forEach((f, i) => {
+    const key = f.path.join('/');
+    const clash = filePaths.get(key) ?? dirPaths.get(key);
+    if (clash !== undefined) {
+      throw new MetainfoError(
+        `info.files[${i}].path`,
+        `"${key}" collides with info.files[${clash}]`,
+      );
+    }
+    filePaths.set(key, i);
+    for (let n = 1; n < f.path.length; n++) {
+      const dir = f.path.slice(0, n).join('/');
+      const asFile = filePaths.get(dir);
+      if (asFile !== undefined) {
+        throw new MetainfoError(
+          `info.files[${i}].path`,
+          `needs folder "${dir}" where info.files[${asFile}] is a file`,
+        );
+      }
+      if (!dirPaths.has(dir)) dirPaths.set(dir, i);
+    }
+  });
+}
+
+/** BEP 12: tiers of tracker URLs; empty tiers and repeated URLs are dropped. */
+function parseAnnounceList(top: BDict, announce: string | null): string[][] {
+  const seen = new Set<string>();
+  const tiers: string[][] = [];
+  const raw = top['announce-list'];
+  if (isList(raw)) {
+    for (const tier of raw) {
+      if (!isList(tier)) continue;
+      const urls: string[] = [];
+      for (const u of tier) {
+        if (!isBytes(u)) continue;
+        const url = text(u).trim();
+        if (url.length === 0 || seen.has(url)) continue;
+        seen.add(url);
+        urls.push(url);
+      }
+      if (urls.length > 0) tiers.push(urls);
+    }
+  }
+  if (tiers.length === 0 && announce !== null) tiers.push([announce]);
+  return tiers;
+}
+
+/** BEP 19: `url-list` is one URL or a list of them. */
+function parseUrlList(top: BDict): string[] {
+  const raw = top['url-list'];
+  const items = isBytes(raw) ? [raw] : isList(raw) ? raw : [];
+  const out: string[] = [];
+  for (const u of items) {
+    if (!isBytes(u)) continue;
+    const url = text(u).trim();
+    if (url.length > 0 && !out.includes(url)) out.push(url);
+  }
+  return out;
+}
+
+export function parseTorrent(bytes: Uint8Array): Metainfo {
+  const torrentFile = new Uint8Array(bytes.length);
+  torrentFile.set(bytes);
+  let top: BDict;
+  let infoSpan: [number, number];
+  try {
+    ({ value: top, infoSpan } = decodeTorrentFile(torrentFile));
+  } catch (err) {
+    if (err instanceof BencodeError) {
+      throw new MetainfoError('torrent', `not a valid torrent file: ${err.message}`, err);
+    }
+    throw err;
+  }
+  const info = top['info'];
+  if (!isDict(info)) throw new MetainfoError('info', 'must be a dictionary');
+
+  const rawName = optionalText(info, 'name');
+  if (rawName === null) throw new MetainfoError('info.name', 'missing');
+  const name = sanitizePathComponent(rawName, 'info.name');
+  const pieceLength = requireInt(
+    info,
+    'piece length',
+    'info.piece length',
+    1,
+    PIECE_LENGTH_MAX_BYTES,
+  );
+  const pieces = info['pieces'];
+  if (pieces === undefined) throw new MetainfoError('info.pieces', 'missing');
+  if (!isBytes(pieces)) throw new MetainfoError('info.pieces', 'must be a string');
+  if (pieces.length % PIECE_HASH_BYTES !== 0) {
+    throw new MetainfoError('info.pieces', `length ${pieces.length} is not a multiple of 20`);
+  }
+
+  const { files, single } = parseFiles(info, name);
+  const last = files[files.length - 1]!;
+  const totalLength = last.offset + last.length;
+  if (totalLength === 0) throw new MetainfoError('info', 'the torrent holds no data');
+  const pieceCount = Math.ceil(totalLength / pieceLength);
+  if (pieces.length !== pieceCount * PIECE_HASH_BYTES) {
+    throw new MetainfoError(
+      'info.pieces',
+      `${pieces.length / PIECE_HASH_BYTES} hashes for ${pieceCount} pieces`,
+    );
+  }
+
+  const infoBytes = torrentFile.subarray(infoSpan[0], infoSpan[1]);
+  const infoHash = new Uint8Array(createHash('sha1').update(infoBytes).digest());
+  const announceText = optionalText(top, 'announce')?.trim() ?? '';
+  const announce = announceText.length > 0 ? announceText : null;
+  const creationDate = top['creation date'];
+
+  return {
+    infoHash,
+    infoHashHex: Buffer.from(infoHash).toString('hex'),
+    name,
+    pieceLength,
+    pieceCount,
+    pieceHashes: pieces,
+    totalLength,
+    files,
+    singleFile: single,
+    announce,
+    announceList: parseAnnounceList(top, announce),
+    private: info['private'] === 1,
+    comment: optionalText(top, 'comment'),
+    createdBy: optionalText(top, 'created by'),
+    creationDate: typeof creationDate === 'number' ? creationDate : null,
+    urlList: parseUrlList(top),
+    info,
+    infoBytes,
+    torrentFile,
+  };
+}
