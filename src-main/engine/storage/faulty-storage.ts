@@ -1,0 +1,72 @@
+/**
+ * A storage that misbehaves on purpose, for tests (after anacrolix's badStorage and libtorrent's
+ * test_disk): writes fail once a byte budget is spent (a full disk), reads can come back with a
+ * flipped bit (silent corruption that only hashing catches).
+ */
+import { StorageError } from './storage';
+import type { Storage } from './storage';
+
+export interface FaultyStorageOptions {
+  /** Writes that would take the total past this many bytes fail (nothing of them is written). */
+  failAfterBytes?: number;
+  /** Flip one bit of every read, or of reads of the pieces this returns true for. */
+  flipBitsOnRead?: boolean | ((index: number) => boolean);
+  /** The error writes fail with. Default 'ENOSPC'. */
+  errorCode?: 'ENOSPC' | 'EIO';
+}
+
+export class FaultyStorage implements Storage {
+  private readonly inner: Storage;
+  private readonly opts: FaultyStorageOptions;
+  private written = 0;
+  private failedWrites = 0;
+
+  constructor(inner: Storage, opts: FaultyStorageOptions = {}) {
+    this.inner = inner;
+    this.opts = opts;
+  }
+
+  /** Bytes accepted so far. */
+  get bytesWritten(): number {
+    return this.written;
+  }
+
+  get writeFailures(): number {
+    return this.failedWrites;
+  }
+
+  async writePiece(index: number, data: Uint8Array): Promise<void> {
+    const budget = this.opts.failAfterBytes;
+    if (budget !== undefined && this.written + data.length > budget) {
+      this.failedWrites++;
+      const code = this.opts.errorCode ?? 'ENOSPC';
+      throw new StorageError(code, 'write', `injected ${code} writing piece ${index}`);
+    }
+    await this.inner.writePiece(index, data);
+    this.written += data.length;
+  }
+
+  async read(index: number, begin: number, length: number): Promise<Uint8Array> {
+    const data = await this.inner.read(index, begin, length);
+    const flip = this.opts.flipBitsOnRead;
+    if (data.length > 0 && (flip === true || (typeof flip === 'function' && flip(index)))) {
+      const copy = data.slice();
+      const at = (index * 7919 + begin) % copy.length;
+      copy[at] = (copy[at] as number) ^ 0x10;
+      return copy;
+    }
+    return data;
+  }
+
+  flush(): Promise<void> {
+    return this.inner.flush();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  remove(): Promise<void> {
+    return this.inner.remove();
+  }
+}

@@ -1,0 +1,401 @@
+/**
+ * Pieces stored in the torrent's files on disk, with positional reads and writes.
+ *
+ * Invariants:
+ * - Each verified piece is written with one positional write per file span (usually one), so a
+ *   piece is never read back, merged or rewritten.
+ * - Folders are created lazily, on the first write into them; files are opened lazily and their
+ *   handles kept in an LRU of at most `maxOpenFiles`. A handle in use by an operation is never
+ *   closed under it: the bound can only be exceeded while more operations than that are in flight.
+ * - A file opened read-only (seeding) is reopened read-write on the first write to it.
+ * - After `close()` no handle is open and every operation fails with ECLOSED.
+ * - Paths are the caller's, already sanitised; we only check they stay inside `rootDir`.
+ */
+import { constants as fsConstants } from 'node:fs';
+import { mkdir, open, rm, rmdir } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileLayout, FileSpan } from './file-layout';
+import { StorageError } from './storage';
+import type { Storage, StorageOperation } from './storage';
+
+/**
+ * Open handles per storage. A torrent may list 100k files while a process gets ~1024 fds and the
+ * session has many torrents and sockets; libtorrent's file pool defaults to a few dozen too.
+ */
+export const DEFAULT_MAX_OPEN_FILES = 32;
+
+interface HandleEntry {
+  fileIndex: number;
+  handle: Promise<FileHandle>;
+  writable: boolean;
+  users: number;
+  /** Written since the last flush. */
+  dirty: boolean;
+  /** Replaced or evicted: close as soon as the last user is done. */
+  retired: boolean;
+  closing: boolean;
+}
+
+export interface FileStorageOptions {
+  maxOpenFiles?: number;
+}
+
+export class FileStorage implements Storage {
+  readonly layout: FileLayout;
+  readonly rootDir: string;
+  private readonly paths: readonly string[];
+  private readonly maxOpenFiles: number;
+  /** LRU: Map iteration order is least recently used first. */
+  private readonly handles = new Map<number, HandleEntry>();
+  private readonly retiring = new Set<HandleEntry>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly madeDirs = new Set<string>();
+  private opened = 0;
+  private closed = false;
+  /** A close after eviction failed with no caller waiting: reported by the next flush/close. */
+  private deferredError: StorageError | null = null;
+
+  constructor(
+    layout: FileLayout,
+    rootDir: string,
+    resolvedPaths: string[],
+    opts: FileStorageOptions = {},
+  ) {
+    if (resolvedPaths.length !== layout.files.length) {
+      throw new RangeError(`${resolvedPaths.length} paths for ${layout.files.length} files`);
+    }
+    const root = path.resolve(rootDir);
+    for (const p of resolvedPaths) {
+      const rel = path.relative(root, p);
+      if (!path.isAbsolute(p) || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+        throw new RangeError(`path ${p} is not inside ${root}`);
+      }
+    }
+    this.layout = layout;
+    this.rootDir = root;
+    this.paths = [...resolvedPaths];
+    this.maxOpenFiles = Math.max(1, opts.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
+  }
+
+  /** Handles currently open (LRU entries plus retired ones still in use). */
+  openFileCount(): number {
+    return this.opened;
+  }
+
+  writePiece(index: number, data: Uint8Array): Promise<void> {
+    const size = this.layout.pieceSize(index);
+    if (data.length !== size) {
+      throw new RangeError(`piece ${index} is ${size} bytes, got ${data.length}`);
+    }
+    const spans = this.layout.spans(index, 0, size);
+    return this.track('write', async () => {
+      let at = 0;
+      const writes: Promise<void>[] = [];
+      for (const span of spans) {
+        writes.push(this.writeSpan(span, data.subarray(at, at + span.length)));
+        at += span.length;
+      }
+      await settleAll(writes);
+    });
+  }
+
+  read(index: number, begin: number, length: number): Promise<Uint8Array> {
+    const spans = this.layout.spans(index, begin, length);
+    return this.track('read', async () => {
+      const out = new Uint8Array(length);
+      let at = 0;
+      const reads: Promise<void>[] = [];
+      for (const span of spans) {
+        reads.push(this.readSpan(span, out.subarray(at, at + span.length)));
+        at += span.length;
+      }
+      await settleAll(reads);
+      return out;
+    });
+  }
+
+  /** fdatasync every file written since the last flush. */
+  flush(): Promise<void> {
+    return this.track('flush', async () => {
+      const syncs: Promise<void>[] = [];
+      for (const entry of [...this.handles.values(), ...this.retiring]) {
+        if (!entry.dirty) continue;
+        entry.dirty = false;
+        entry.users++;
+        syncs.push(
+          entry.handle
+            .then((fh) => fh.datasync())
+            .catch((err: unknown) => {
+              throw StorageError.from(err, 'flush', this.paths[entry.fileIndex]);
+            })
+            .finally(() => this.release(entry)),
+        );
+      }
+      await settleAll(syncs);
+      this.takeDeferredError();
+    });
+  }
+
+  /**
+   * Creates the torrent's zero-length files (and their folders): they own no piece, so no write
+   * ever creates them. Call when the torrent is created or completes.
+   */
+  ensureFiles(): Promise<void> {
+    return this.track('open', async () => {
+      for (let i = 0; i < this.layout.files.length; i++) {
+        if ((this.layout.files[i] as { length: number }).length !== 0) continue;
+        const file = this.paths[i] as string;
+        try {
+          await this.makeDir(path.dirname(file));
+          const fh = await open(file, fsConstants.O_WRONLY | fsConstants.O_CREAT);
+          await fh.close();
+        } catch (err) {
+          throw StorageError.from(err, 'open', file);
+        }
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    // Let running operations finish (their callers get their results or errors).
+    await Promise.allSettled([...this.pending]);
+    const entries = [...this.handles.values(), ...this.retiring];
+    this.handles.clear();
+    this.retiring.clear();
+    const closes = entries.map((e) => this.closeEntry(e));
+    await settleAll(closes);
+    this.takeDeferredError();
+  }
+
+  /** Closes, then deletes the files and the folders that became empty (never `rootDir`). */
+  async remove(): Promise<void> {
+    await this.close();
+    const dirs = new Set<string>();
+    for (const file of this.paths) {
+      try {
+        await rm(file, { force: true });
+      } catch (err) {
+        throw StorageError.from(err, 'remove', file);
+      }
+      for (let d = path.dirname(file); d !== this.rootDir && d.startsWith(this.rootDir);) {
+        dirs.add(d);
+        d = path.dirname(d);
+      }
+    }
+    // Deepest first, so a parent is tried after its children.
+    for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
+      try {
+        await rmdir(dir);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        // Not ours to delete: something else lives there, or it is already gone.
+        if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') continue;
+        throw StorageError.from(err, 'remove', dir);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async writeSpan(span: FileSpan, bytes: Uint8Array): Promise<void> {
+    const entry = this.acquire(span.fileIndex, true);
+    const file = this.paths[span.fileIndex];
+    try {
+      const fh = await entry.handle;
+      entry.dirty = true;
+      let done = 0;
+      // Bounded: each round writes at least one byte or fails.
+      while (done < bytes.length) {
+        const { bytesWritten } = await fh.write(
+          bytes,
+          done,
+          bytes.length - done,
+          span.fileOffset + done,
+        );
+        if (bytesWritten <= 0) {
+          throw new StorageError('EIO', 'write', `wrote 0 bytes to ${file}`, pathOpt(file));
+        }
+        done += bytesWritten;
+      }
+    } catch (err) {
+      throw StorageError.from(err, 'write', file);
+    } finally {
+      this.release(entry);
+    }
+  }
+
+  private async readSpan(span: FileSpan, into: Uint8Array): Promise<void> {
+    const entry = this.acquire(span.fileIndex, false);
+    const file = this.paths[span.fileIndex];
+    try {
+      const fh = await entry.handle;
+      let done = 0;
+      while (done < into.length) {
+        const { bytesRead } = await fh.read(into, done, into.length - done, span.fileOffset + done);
+        if (bytesRead <= 0) {
+          throw new StorageError(
+            'ESHORTREAD',
+            'read',
+            `${file} ends before byte ${span.fileOffset + into.length}`,
+            pathOpt(file),
+          );
+        }
+        done += bytesRead;
+      }
+    } catch (err) {
+      throw StorageError.from(err, 'read', file);
+    } finally {
+      this.release(entry);
+    }
+  }
+
+  /** A handle for the file, opened if needed, counted as in use until `release`. */
+  private acquire(fileIndex: number, writable: boolean): HandleEntry {
+    let entry = this.handles.get(fileIndex);
+    if (entry && writable && !entry.writable) {
+      this.retire(entry);
+      entry = undefined;
+    }
+    if (entry) {
+      // Most recently used goes to the end of the Map.
+      this.handles.delete(fileIndex);
+      this.handles.set(fileIndex, entry);
+    } else {
+      entry = {
+        fileIndex,
+        handle: this.openFile(fileIndex, writable),
+        writable,
+        users: 0,
+        dirty: false,
+        retired: false,
+        closing: false,
+      };
+      // A failed open must not stay cached; the operation awaiting the handle reports the error.
+      const failed = entry;
+      entry.handle.then(undefined, () => this.forgetFailed(failed));
+      this.handles.set(fileIndex, entry);
+      this.evict();
+    }
+    entry.users++;
+    return entry;
+  }
+
+  private release(entry: HandleEntry): void {
+    entry.users--;
+    if (entry.retired && entry.users === 0) this.closeInBackground(entry);
+    else if (!entry.retired) this.evict();
+  }
+
+  private closeInBackground(entry: HandleEntry): void {
+    const p = this.closeEntry(entry).then(undefined, (err: unknown) => {
+      this.deferredError ??= StorageError.from(err, 'close', this.paths[entry.fileIndex]);
+    });
+    // close() waits for it, so no handle outlives the storage.
+    this.pending.add(p);
+    void p.then(() => this.pending.delete(p));
+  }
+
+  private takeDeferredError(): void {
+    const err = this.deferredError;
+    this.deferredError = null;
+    if (err) throw err;
+  }
+
+  private evict(): void {
+    for (const entry of this.handles.values()) {
+      if (this.handles.size <= this.maxOpenFiles) return;
+      if (entry.users === 0) this.retire(entry);
+    }
+  }
+
+  private retire(entry: HandleEntry): void {
+    this.handles.delete(entry.fileIndex);
+    entry.retired = true;
+    if (entry.users === 0) this.closeInBackground(entry);
+    else this.retiring.add(entry);
+  }
+
+  private forgetFailed(entry: HandleEntry): void {
+    if (this.handles.get(entry.fileIndex) === entry) this.handles.delete(entry.fileIndex);
+    this.retiring.delete(entry);
+    entry.retired = true;
+  }
+
+  private async closeEntry(entry: HandleEntry): Promise<void> {
+    this.retiring.delete(entry);
+    let fh: FileHandle;
+    try {
+      fh = await entry.handle;
+    } catch {
+      // The open failed: nothing to close; the error went to the operation that needed it.
+      return;
+    }
+    if (entry.closing) return;
+    entry.closing = true;
+    this.opened--;
+    try {
+      await fh.close();
+    } catch (err) {
+      throw StorageError.from(err, 'close', this.paths[entry.fileIndex]);
+    }
+  }
+
+  private async openFile(fileIndex: number, writable: boolean): Promise<FileHandle> {
+    const file = this.paths[fileIndex] as string;
+    if (!writable) {
+      try {
+        return this.counted(await open(file, 'r'));
+      } catch (err) {
+        throw StorageError.from(err, 'open', file);
+      }
+    }
+    const flags = fsConstants.O_RDWR | fsConstants.O_CREAT;
+    try {
+      return this.counted(await open(file, flags, 0o644));
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw StorageError.from(err, 'open', file);
+    }
+    // The folder does not exist yet: create it on this first write, then open again.
+    try {
+      await this.makeDir(path.dirname(file));
+      return this.counted(await open(file, flags, 0o644));
+    } catch (err) {
+      throw StorageError.from(err, 'open', file);
+    }
+  }
+
+  private counted(fh: FileHandle): FileHandle {
+    this.opened++;
+    return fh;
+  }
+
+  private async makeDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
+  private track<T>(operation: StorageOperation, run: () => Promise<T>): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(new StorageError('ECLOSED', operation, 'storage is closed'));
+    }
+    const p = run();
+    this.pending.add(p);
+    const done = (): void => void this.pending.delete(p);
+    p.then(done, done);
+    return p;
+  }
+}
+
+/** Waits for every promise, then throws the first failure (so no operation is left running). */
+async function settleAll(promises: Promise<void>[]): Promise<void> {
+  if (promises.length === 1) return promises[0];
+  const results = await Promise.allSettled(promises);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+}
+
+function pathOpt(file: string | undefined): { path?: string } {
+  return file !== undefined ? { path: file } : {};
+}

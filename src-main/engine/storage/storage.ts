@@ -1,0 +1,89 @@
+/**
+ * The storage interface every backend implements (memory, files, faulty), and its error.
+ *
+ * Contract:
+ * - `writePiece` is called once per verified piece with exactly `pieceSize(index)` bytes.
+ * - `read` of data never written fails with code 'ENOENT' (no file) or 'ESHORTREAD' (file too
+ *   short): a data check treats both as "not had", anything else as a disk fault.
+ * - After `close` every call fails with 'ECLOSED'; `close` and `remove` may be called repeatedly.
+ * - Wrong arguments (bad piece index, range outside the piece, wrong length) are programmer
+ *   errors and throw RangeError.
+ */
+
+export type StorageErrorCode =
+  | 'ENOSPC'
+  | 'EIO'
+  | 'EACCES'
+  | 'EPERM'
+  | 'EROFS'
+  | 'ENOENT'
+  | 'ENOTDIR'
+  | 'EISDIR'
+  | 'EMFILE'
+  | 'ENFILE'
+  | 'EDQUOT'
+  | 'EFBIG'
+  | 'ESHORTREAD'
+  | 'ECLOSED'
+  | 'EOTHER';
+
+export type StorageOperation = 'read' | 'write' | 'open' | 'flush' | 'close' | 'remove';
+
+const KNOWN_CODES: ReadonlySet<string> = new Set<StorageErrorCode>([
+  'ENOSPC',
+  'EIO',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EMFILE',
+  'ENFILE',
+  'EDQUOT',
+  'EFBIG',
+  'ESHORTREAD',
+  'ECLOSED',
+]);
+
+export class StorageError extends Error {
+  readonly code: StorageErrorCode;
+  readonly operation: StorageOperation;
+  /** The file concerned, when there is one. */
+  readonly path: string | undefined;
+
+  constructor(
+    code: StorageErrorCode,
+    operation: StorageOperation,
+    message: string,
+    opts: { path?: string; cause?: unknown } = {},
+  ) {
+    super(`${operation} failed (${code}): ${message}`, { cause: opts.cause });
+    this.name = 'StorageError';
+    this.code = code;
+    this.operation = operation;
+    this.path = opts.path;
+  }
+
+  /** Wraps a Node fs error (or passes a StorageError through unchanged). */
+  static from(err: unknown, operation: StorageOperation, path?: string): StorageError {
+    if (err instanceof StorageError) return err;
+    const raw = (err as { code?: unknown } | null)?.code;
+    const code: StorageErrorCode =
+      typeof raw === 'string' && KNOWN_CODES.has(raw) ? (raw as StorageErrorCode) : 'EOTHER';
+    const message = err instanceof Error ? err.message : String(err);
+    return new StorageError(code, operation, message, {
+      cause: err,
+      ...(path !== undefined ? { path } : {}),
+    });
+  }
+}
+
+export interface Storage {
+  writePiece(index: number, data: Uint8Array): Promise<void>;
+  read(index: number, begin: number, length: number): Promise<Uint8Array>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  /** Deletes the data. */
+  remove(): Promise<void>;
+}
