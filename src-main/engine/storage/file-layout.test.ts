@@ -45,7 +45,8 @@ describe('FileLayout', () => {
         const spans = layout.spans(p, b, 1);
         expect(spans).toHaveLength(1);
         const s = spans[0] as { fileIndex: number; fileOffset: number };
-        (seen[s.fileIndex] as number[])[s.fileOffset]++;
+        const row = seen[s.fileIndex] as number[];
+        row[s.fileOffset] = (row[s.fileOffset] ?? 0) + 1;
       }
     }
     expect(seen.flat().every((n) => n === 1)).toBe(true);
