@@ -314,7 +314,11 @@ export interface Opentracker extends RefProcess {
  * Debian's opentracker serves only allow-listed info-hashes; it chroots into its `-d` folder (and
  * drops to nobody as root), so the list lives inside a 0755 folder, named by its chroot path.
  */
-export async function startOpentracker(opts: { infoHashes: string[] }): Promise<Opentracker> {
+export async function startOpentracker(opts: {
+  infoHashes: string[];
+  /** A port picked beforehand (e.g. to write it into a torrent); by default a free one. */
+  port?: number;
+}): Promise<Opentracker> {
   for (const h of opts.infoHashes) {
     if (!/^[0-9a-fA-F]{40}$/.test(h)) throw new Error(`startOpentracker: bad info-hash ${h}`);
   }
@@ -325,8 +329,9 @@ export async function startOpentracker(opts: { infoHashes: string[] }): Promise<
   fs.chmodSync(list, 0o644);
   // Another process can take the port between our probe and opentracker's bind: retry a few times.
   let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort({ udp: true });
+  const attempts = opts.port ? 1 : 3;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const port = opts.port || (await freePort({ udp: true }));
     const t = spawnTracked('opentracker', [
       '-i',
       '127.0.0.1',
@@ -362,9 +367,14 @@ export async function startOpentracker(opts: { infoHashes: string[] }): Promise<
     };
   }
   removeDir(dir)();
-  throw new RefClientError('start-failed', 'opentracker', 'could not start in 3 attempts', {
-    cause: lastError,
-  });
+  throw new RefClientError(
+    'start-failed',
+    'opentracker',
+    `could not start in ${attempts} attempt(s)`,
+    {
+      cause: lastError,
+    },
+  );
 }
 
 // ---------------------------------------------------------------- libtorrent
