@@ -101,3 +101,7 @@ export const TRACKER_UDP_CONNECTION_ID_VALID_MS = 120_000;
 export const TRACKER_MAX_STATS_SWARMS = 500;
 /** Peers listed for one swarm in its detail view. */
 export const TRACKER_MAX_STATS_PEERS = 1_000;
+
+// ---- storage (storage/file-storage.ts)
+/** Open file handles per FileStorage: a torrent may list 100k files, a process gets ~1024 fds. */
+export const MAX_OPEN_FILES_PER_STORAGE = 32;

@@ -15,15 +15,13 @@ import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, rm, rmdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { MAX_OPEN_FILES_PER_STORAGE } from '../limits';
 import type { FileLayout, FileSpan } from './file-layout';
 import { StorageError } from './storage';
 import type { Storage, StorageOperation } from './storage';
 
-/**
- * Open handles per storage. A torrent may list 100k files while a process gets ~1024 fds and the
- * session has many torrents and sockets; libtorrent's file pool defaults to a few dozen too.
- */
-export const DEFAULT_MAX_OPEN_FILES = 32;
+/** Open handles per storage unless told otherwise (libtorrent's file pool is a few dozen too). */
+export const DEFAULT_MAX_OPEN_FILES = MAX_OPEN_FILES_PER_STORAGE;
 
 interface HandleEntry {
   fileIndex: number;
