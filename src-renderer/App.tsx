@@ -1,0 +1,27 @@
+import { Toasts } from './components/Toasts';
+import { DropOverlay } from './features/add-and-seed/DropOverlay';
+import { OpenTorrentButton } from './features/add-and-seed/OpenTorrentButton';
+import { StatusBar } from './features/status-bar/StatusBar';
+import { TorrentList } from './features/torrent-list/TorrentList';
+
+export function App() {
+  return (
+    <div className="app">
+      <header className="toolbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Swarmscope
+        </div>
+        <div className="toolbar-actions">
+          <OpenTorrentButton />
+        </div>
+      </header>
+      <main className="content">
+        <TorrentList />
+      </main>
+      <StatusBar />
+      <DropOverlay />
+      <Toasts />
+    </div>
+  );
+}

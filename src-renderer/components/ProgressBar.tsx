@@ -1,0 +1,21 @@
+import type { TorrentState } from '../../src-shared/model';
+import { formatPercent } from '../lib/format';
+
+/** A thin bar with the percentage beside it; the colour follows the torrent's state. */
+export function ProgressBar({ value, state }: { value: number; state: TorrentState }) {
+  const clamped = Math.max(0, Math.min(1, value));
+  return (
+    <div className="progress" data-state={state}>
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(clamped * 100)}
+      >
+        <div className="progress-fill" style={{ width: `${clamped * 100}%` }} />
+      </div>
+      <span className="progress-label">{formatPercent(clamped)}</span>
+    </div>
+  );
+}
