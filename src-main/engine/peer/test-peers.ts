@@ -115,7 +115,7 @@ export async function tcpPair(
   const port = (server.address() as net.AddressInfo).port;
   const dial = net.connect(port, '127.0.0.1');
   const a = new PeerConnection(options(dial, clock, false, PEER_ID_A, sideA));
-  let b: PeerConnection | null = null;
+  let b: PeerConnection;
   try {
     const socket = await accepted;
     const { handshake, rest } = await readHandshake(socket, 5_000, systemClock);
