@@ -29,6 +29,14 @@ function scenario(pieceCount: number, pieceLength: number): void {
   const first = picker.nextRequests('s0', () => true, 500);
   const tFirst = performance.now() - t1;
 
+  // A peer joining and leaving once the order is built: incremental bucket moves.
+  const late = new Uint8Array(pieceCount);
+  for (let i = 0; i < pieceCount; i++) late[i] = rnd.next() < 0.5 ? 1 : 0;
+  const t2 = performance.now();
+  picker.onPeerBitfield('late', (i) => late[i] === 1);
+  picker.onPeerGone('late');
+  const tJoinLeave = performance.now() - t2;
+
   const times: number[] = [];
   const seen = new Set<string>();
   for (const b of first) seen.add(`${b.index}:${b.begin}`);
@@ -56,7 +64,8 @@ function scenario(pieceCount: number, pieceLength: number): void {
   const median = times[times.length >> 1] as number;
   console.log(
     `picker ${pieceCount} pieces: feed 60 peers ${tFeed.toFixed(1)} ms, first pick of 500 ` +
-      `(order build) ${tFirst.toFixed(2)} ms, then median ${median.toFixed(3)} ms, max ` +
+      `(order build) ${tFirst.toFixed(2)} ms, a peer's bitfield+gone ${tJoinLeave.toFixed(2)} ms, ` +
+      `then median ${median.toFixed(3)} ms, max ` +
       `${(times[times.length - 1] as number).toFixed(3)} ms per pick of 500 blocks`,
   );
 }

@@ -170,11 +170,7 @@ export class PiecePicker {
     }
     peer.bits = bits;
     peer.count = count;
-    for (let i = 0; i < this.pieceCount; i++) {
-      if (((bits[i >> 3] as number) >> (7 - (i & 7))) & 1)
-        this.avail[i] = (this.avail[i] as number) + 1;
-    }
-    if (count > 0) this.orderDirty = true;
+    this.addBits(bits, 1);
   }
 
   onPeerHave(peerKey: string, index: number): void {
@@ -541,16 +537,27 @@ export class PiecePicker {
     if (peer.seed) {
       this.seedCount--;
     } else if (peer.bits && peer.count > 0) {
-      const bits = peer.bits;
-      for (let i = 0; i < this.pieceCount; i++) {
-        if (((bits[i >> 3] as number) >> (7 - (i & 7))) & 1)
-          this.avail[i] = (this.avail[i] as number) - 1;
-      }
-      this.orderDirty = true;
+      this.addBits(peer.bits, -1);
     }
     peer.seed = false;
     peer.bits = new Uint8Array((this.pieceCount + 7) >> 3);
     peer.count = 0;
+  }
+
+  /**
+   * Adds (+1) or removes (-1) a bitfield's availability. Each piece moves at most one bucket, so
+   * keeping the order up to date costs one swap per piece: cheaper than a rebuild, and it keeps
+   * the order's random tie-breaks stable.
+   */
+  private addBits(bits: Uint8Array, delta: 1 | -1): void {
+    for (let byte = 0; byte < bits.length; byte++) {
+      let v = bits[byte] as number;
+      for (let i = byte << 3; v !== 0; i++, v = (v << 1) & 0xff) {
+        if ((v & 0x80) === 0 || i >= this.pieceCount) continue;
+        this.avail[i] = (this.avail[i] as number) + delta;
+        this.reorder(i);
+      }
+    }
   }
 
   private markHave(index: number): void {
