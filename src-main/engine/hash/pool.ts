@@ -47,6 +47,10 @@ const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 const CHUNKS_PER_WORKER = 8;
 const MIN_CHUNK_BYTES = 4 * 1024 * 1024;
 const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
+/** Staging buffers come in powers of two from here (one block, BEP 3). */
+const MIN_STAGING_BYTES = 16 * 1024;
+/** Free staging buffers kept per size: enough for every worker's queue. */
+const MAX_FREE_STAGING_PER_SIZE = 16;
 
 interface WorkerFile {
   path: string;
@@ -96,6 +100,8 @@ export class HashPool {
   private tasks = new Map<number, Task>();
   private nextId = 1;
   private closed = false;
+  /** Free staging buffers by capacity, for `sha1` of non-shared bytes. */
+  private staging = new Map<number, SharedArrayBuffer[]>();
 
   constructor(opts: { threads?: number } = {}) {
     this.threads = Math.max(1, Math.floor(opts.threads ?? os.availableParallelism()));
@@ -107,34 +113,55 @@ export class HashPool {
   }
 
   /**
-   * SHA-1 of one buffer, off the main thread. The bytes are copied once to the worker, unless
-   * they live in a SharedArrayBuffer (then the worker reads them in place).
+   * SHA-1 of one buffer, off the main thread. Bytes in a SharedArrayBuffer are read in place;
+   * others are copied once into a reused shared staging buffer. (Posting a fresh copy instead
+   * costs the main thread several times more: each new ArrayBuffer is zeroed and page-faulted.)
    */
   sha1(data: Uint8Array): Promise<Uint8Array> {
     let payload = data;
-    const transfer: ArrayBuffer[] = [];
+    let staged: SharedArrayBuffer | null = null;
     if (!(data.buffer instanceof SharedArrayBuffer)) {
-      // Cloning a view would copy its whole backing buffer; copy just the view and move that.
-      payload = new Uint8Array(data.byteLength);
+      staged = this.acquireStaging(data.byteLength);
+      payload = new Uint8Array(staged, 0, data.byteLength);
       payload.set(data);
-      transfer.push(payload.buffer as ArrayBuffer);
     }
     return new Promise<Uint8Array>((resolve, reject) => {
       const id = this.nextId++;
+      const release = (): void => {
+        if (staged !== null) this.releaseStaging(staged);
+        staged = null;
+      };
       this.enqueue(
         {
           message: { kind: 'sha1', id, data: payload },
-          transfer,
+          transfer: [],
           onReply: (reply) => {
+            release();
             if (reply.kind === 'sha1-done') resolve(reply.digest);
             else reject(failure('sha1', reply));
           },
-          onFail: reject,
+          onFail: (err) => {
+            release();
+            reject(err);
+          },
           slot: null,
         },
         true,
       );
     });
+  }
+
+  /** A shared buffer of at least `bytes`, from the free list of its power-of-two size. */
+  private acquireStaging(bytes: number): SharedArrayBuffer {
+    const capacity = Math.max(MIN_STAGING_BYTES, 2 ** Math.ceil(Math.log2(Math.max(1, bytes))));
+    return this.staging.get(capacity)?.pop() ?? new SharedArrayBuffer(capacity);
+  }
+
+  private releaseStaging(buffer: SharedArrayBuffer): void {
+    if (this.closed) return;
+    const free = this.staging.get(buffer.byteLength) ?? [];
+    if (free.length < MAX_FREE_STAGING_PER_SIZE) free.push(buffer);
+    this.staging.set(buffer.byteLength, free);
   }
 
   /**
@@ -275,6 +302,7 @@ export class HashPool {
   /** Rejects everything pending and stops every worker; resolves once all have exited. */
   async close(): Promise<void> {
     this.closed = true;
+    this.staging.clear();
     const err = new HashPoolError('close', 'the pool was closed with tasks pending');
     const pending = [...this.queue, ...this.tasks.values()];
     this.queue = [];
