@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock, systemClock } from '../time/clock';
+import { ManualClock, seededRandom, systemClock } from '../time/clock';
 import { MAX_UNREQUESTED_BLOCKS } from '../limits';
 import { Bitfield } from '../wire/bitfield';
 import { encodePieceHeader } from '../wire/message';
-import type { BlockRef } from '../wire/message';
+import type { BlockRef, Message } from '../wire/message';
 import {
   DEFAULT_PEER_REQQ,
   IDLE_TIMEOUT_MS,
@@ -397,6 +397,49 @@ describe('PeerConnection rules', () => {
     expect(m.extId).toBe(3);
     expect([...m.payload]).toEqual([1, 2, 3]);
     expect(() => p.a.sendBitfield(new Bitfield(64))).toThrow(/first message/);
+  });
+});
+
+describe('PeerConnection against a hostile peer', () => {
+  it('random messages and bytes only ever close it with protocol-error', async () => {
+    const r = seededRandom(2024);
+    const reasons = new Map<string, number>();
+    for (let round = 0; round < 60; round++) {
+      const clock = new ManualClock();
+      const raw = await openRaw(clock, {}, r.next() < 0.7);
+      raw.conn.on('request', (q) => raw.conn.sendPiece(q.index, q.begin, new Uint8Array(q.length)));
+      raw.conn.on('unchoke', () => raw.conn.request(r.int(70), 0, BLOCK));
+      raw.conn.unchoke();
+      const idx = (): number => (r.next() < 0.9 ? r.int(64) : r.int(2 ** 32));
+      const len = (): number => (r.next() < 0.8 ? BLOCK : r.int(2 ** 32));
+      const pool: Message[] = [
+        { type: 'unchoke' },
+        { type: 'choke' },
+        { type: 'interested' },
+        { type: 'have', index: idx() },
+        { type: 'have-all' },
+        { type: 'request', index: idx(), begin: 0, length: len() },
+        { type: 'cancel', index: idx(), begin: 0, length: BLOCK },
+        { type: 'reject', index: idx(), begin: 0, length: BLOCK },
+        { type: 'allowed-fast', index: idx() },
+        { type: 'suggest', index: idx() },
+        { type: 'piece', index: idx(), begin: 0, block: new Uint8Array(r.int(64)) },
+        { type: 'extended', extId: r.int(3), payload: r.bytes(r.int(30)) },
+        { type: 'bitfield', bits: r.bytes(r.int(10)) },
+        { type: 'port', port: 6881 },
+      ];
+      for (let i = 0; i < 30; i++) {
+        if (r.next() < 0.1) raw.send(r.bytes(1 + r.int(20)));
+        else raw.sendMessage(pool[r.int(pool.length)] as Message);
+      }
+      for (let i = 0; i < 5; i++) await new Promise((res) => setImmediate(res));
+      const reason = raw.conn.closeReason ?? 'open';
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      expect(['open', 'protocol-error']).toContain(reason);
+      await raw.cleanup();
+      expect(clock.pending).toBe(0);
+    }
+    expect(reasons.get('protocol-error')).toBeGreaterThan(0);
   });
 });
 
