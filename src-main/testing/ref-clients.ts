@@ -72,12 +72,13 @@ function installExitHook(): void {
   });
 }
 
-interface Exit {
+export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
 
-interface Tracked {
+/** A child process we started, with its exit, its output tail and a PID-bounded stop. */
+export interface Tracked {
   child: ChildProcess;
   pid: number;
   exited: Promise<Exit>;
@@ -109,7 +110,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function spawnTracked(
+export function spawnTracked(
   command: string,
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; cleanup?: () => void } = {},

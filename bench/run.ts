@@ -1,0 +1,306 @@
+/**
+ * `npm run bench`: one run of the speed suites of issue 4, a table with ratios against the
+ * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
+ *
+ *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm]
+ *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--work-dir DIR]
+ *
+ * There are no timed tests: the targets are printed next to the measurements, not asserted.
+ * `--child seed|leech` is internal: the bundle runs as our measured peer process (suites/util.ts).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runTransferBench } from './suites/download';
+import type { TransferBenchResult } from './suites/download';
+import { runSwarmBench } from './suites/swarm';
+import type { SwarmBenchResult } from './suites/swarm';
+import { runCreateBench } from './suites/create';
+import { MIB, log, round, runChild } from './suites/util';
+
+const SUITES = ['download', 'seed', 'create', 'tracker', 'swarm'] as const;
+type Suite = (typeof SUITES)[number];
+
+/** Issue 4's targets. */
+const TARGET_THROUGHPUT_RATIO = 1.0;
+const TARGET_CPU_RATIO = 1.5;
+const TARGET_PEAK_RSS_MB = 250;
+const TARGET_CREATE_RATIO = 1.0;
+
+interface Row {
+  metric: string;
+  ours: number | null;
+  reference: number | null;
+  ratio: number | null;
+  target: string;
+  ok: boolean | null;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--child')) return runChild(argv);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'size-mib': { type: 'string', default: '1024' },
+      runs: { type: 'string', default: '3' },
+      only: { type: 'string', default: SUITES.join(',') },
+      'swarm-size-mib': { type: 'string', default: '256' },
+      'swarm-leechers': { type: 'string', default: '8' },
+      'work-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(
+      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm] [--swarm-size-mib N] [--swarm-leechers N] [--work-dir DIR]\n',
+    );
+    return 0;
+  }
+  const sizeMib = positiveInt(values['size-mib'], '--size-mib');
+  const runs = positiveInt(values.runs, '--runs');
+  const swarmSizeMib = positiveInt(values['swarm-size-mib'], '--swarm-size-mib');
+  const swarmLeechers = positiveInt(values['swarm-leechers'], '--swarm-leechers');
+  const only = new Set(values.only.split(',').map((s) => s.trim()));
+  for (const s of only) {
+    if (!(SUITES as readonly string[]).includes(s))
+      throw new Error(`--only: unknown suite "${s}" (${SUITES.join(', ')})`);
+  }
+  const want = (s: Suite): boolean => only.has(s);
+  const workDir = fs.mkdtempSync(path.join(values['work-dir'] ?? os.tmpdir(), 'swarmscope-bench-'));
+  const startedAt = new Date();
+  const results: Record<string, unknown> = {};
+  const rows: Row[] = [];
+  const failures: string[] = [];
+  log(`work dir ${workDir}; size ${sizeMib} MiB; runs ${runs}; suites ${[...only].join(',')}`);
+  try {
+    if (want('download') || want('seed')) {
+      await guard('transfer', failures, async () => {
+        const r = await runTransferBench({
+          sizeBytes: sizeMib * MIB,
+          runs,
+          workDir,
+          download: want('download'),
+          seed: want('seed'),
+        });
+        results.transfer = r;
+        rows.push(...transferRows(r));
+      });
+    }
+    if (want('create')) {
+      await guard('create', failures, async () => {
+        const r = await runCreateBench({
+          sizeBytes: sizeMib * MIB,
+          workDir: path.join(workDir, 'create'),
+        });
+        results.create = r;
+        const ours = typeof r.oursMBps === 'number' ? r.oursMBps : null;
+        const ref = typeof r.mktorrentMBps === 'number' ? r.mktorrentMBps : null;
+        rows.push(
+          row(
+            'create: hashing MB/s (vs mktorrent -t cores)',
+            ours,
+            ref,
+            `>= ${TARGET_CREATE_RATIO}x`,
+            (x) => x >= TARGET_CREATE_RATIO,
+          ),
+        );
+      });
+    }
+    if (want('tracker')) {
+      failures.push('tracker: bench/suites/tracker.ts is not wired into bench/run.ts yet');
+    }
+    if (want('swarm')) {
+      await guard('swarm', failures, async () => {
+        const r: SwarmBenchResult = await runSwarmBench({
+          sizeBytes: swarmSizeMib * MIB,
+          leechers: swarmLeechers,
+          workDir,
+        });
+        results.swarm = r;
+        rows.push(
+          {
+            metric: `swarm: 1 -> ${swarmLeechers} ours, ${swarmSizeMib} MiB, total s`,
+            ours: r.totalSec,
+            reference: null,
+            ratio: null,
+            target: 'report',
+            ok: null,
+          },
+          {
+            metric: 'swarm: average per-leecher MB/s',
+            ours: r.avgLeecherMbps,
+            reference: null,
+            ratio: null,
+            target: 'report',
+            ok: null,
+          },
+        );
+      });
+    }
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  printTable(rows);
+  for (const f of failures) process.stdout.write(`FAILED ${f}\n`);
+  const out = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    host: {
+      cpus: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model ?? null,
+      memGiB: round(os.totalmem() / 1024 ** 3, 1),
+      node: process.version,
+      kernel: os.release(),
+    },
+    flags: { sizeMib, runs, only: [...only], swarmSizeMib, swarmLeechers },
+    table: rows,
+    failures,
+    results,
+  };
+  const resultsDir = path.resolve('bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const json = JSON.stringify(out, null, 2) + '\n';
+  fs.writeFileSync(path.join(resultsDir, `${stamp}.json`), json);
+  fs.writeFileSync(path.join(resultsDir, 'latest.json'), json);
+  process.stdout.write(`results: ${path.join(resultsDir, `${stamp}.json`)}\n`);
+  return failures.length ? 1 : 0;
+}
+
+/** A suite that fails is reported and the others still run. */
+async function guard(name: string, failures: string[], fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log(`${name} failed: ${message}`);
+    failures.push(`${name}: ${message.split('\n')[0]}`);
+  }
+}
+
+function positiveInt(s: string, flag: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${flag} must be a positive integer, got "${s}"`);
+  return n;
+}
+
+function row(
+  metric: string,
+  ours: number | null,
+  reference: number | null,
+  target: string,
+  pass?: (ratio: number) => boolean,
+): Row {
+  const ratio =
+    ours !== null && reference !== null && reference > 0 ? round(ours / reference, 2) : null;
+  return {
+    metric,
+    ours,
+    reference,
+    ratio,
+    target,
+    ok: pass && ratio !== null ? pass(ratio) : null,
+  };
+}
+
+function transferRows(r: TransferBenchResult): Row[] {
+  const rows: Row[] = [];
+  const base = r.medians['libtorrent<-libtorrent'];
+  const dl = r.medians['ours<-libtorrent'];
+  const seed = r.medians['libtorrent<-ours'];
+  const size = `${Math.round(r.sizeBytes / MIB)} MiB`;
+  if (base && dl) {
+    rows.push(
+      row(
+        `download ${size}: MB/s (ours vs libtorrent, from libtorrent)`,
+        dl.mbps ?? null,
+        base.mbps ?? null,
+        `>= ${TARGET_THROUGHPUT_RATIO}x`,
+        (x) => x >= TARGET_THROUGHPUT_RATIO,
+      ),
+      row(
+        'download: leecher CPU s/GiB',
+        dl.leecherCpuSecPerGiB ?? null,
+        base.leecherCpuSecPerGiB ?? null,
+        `<= ${TARGET_CPU_RATIO}x`,
+        (x) => x <= TARGET_CPU_RATIO,
+      ),
+      {
+        metric: 'download: leecher peak RSS MB',
+        ours: dl.leecherMaxRssMb ?? null,
+        reference: base.leecherMaxRssMb ?? null,
+        ratio: null,
+        target: `<= ${TARGET_PEAK_RSS_MB} MB`,
+        ok: dl.leecherMaxRssMb != null ? dl.leecherMaxRssMb <= TARGET_PEAK_RSS_MB : null,
+      },
+      {
+        metric: 'download: our event-loop lag p99 ms',
+        ours: dl.lagP99Ms ?? null,
+        reference: null,
+        ratio: null,
+        target: 'report',
+        ok: null,
+      },
+    );
+  }
+  if (base && seed) {
+    rows.push(
+      row(
+        `seed ${size}: MB/s to libtorrent (ours vs libtorrent seeder)`,
+        seed.mbps ?? null,
+        base.mbps ?? null,
+        `>= ${TARGET_THROUGHPUT_RATIO}x`,
+        (x) => x >= TARGET_THROUGHPUT_RATIO,
+      ),
+      row(
+        'seed: seeder CPU s/GiB',
+        seed.seederCpuSecPerGiB ?? null,
+        base.seederCpuSecPerGiB ?? null,
+        'report',
+      ),
+    );
+  }
+  return rows;
+}
+
+function printTable(rows: Row[]): void {
+  const cells = rows.map((r) => [
+    r.metric,
+    fmt(r.ours),
+    fmt(r.reference),
+    r.ratio === null ? '' : `${r.ratio.toFixed(2)}x`,
+    r.target,
+    r.ok === null ? '' : r.ok ? 'ok' : 'MISS',
+  ]);
+  const header = ['metric', 'ours', 'reference', 'ratio', 'target', ''];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...cells.map((c) => (c[i] as string).length)),
+  );
+  const line = (c: string[]): string =>
+    c
+      .map((x, i) => (i === 0 ? x.padEnd(widths[i] as number) : x.padStart(widths[i] as number)))
+      .join('  ');
+  process.stdout.write(
+    '\n' + line(header) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n',
+  );
+  for (const c of cells) process.stdout.write(line(c) + '\n');
+  process.stdout.write('\n');
+}
+
+function fmt(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return '';
+  return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

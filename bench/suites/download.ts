@@ -1,0 +1,250 @@
+/**
+ * Download and seed throughput against libtorrent (issue 4, "Speed").
+ *
+ * One single-file torrent of `sizeBytes` with 1 MiB pieces and no tracker; peers are given by
+ * address. In each run, in an order that rotates between runs, into a fresh folder each time:
+ *   - download: our leecher <- libtorrent seeder, and libtorrent leecher <- libtorrent seeder;
+ *   - seed:     libtorrent leecher <- our seeder (compared with libtorrent <- libtorrent).
+ * Throughput is done-to-done: from spawning the leecher to every piece verified, as libtorrent's
+ * reference numbers were measured. Every downloaded copy is checked by sha256 against the source.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sha256File, writeFile } from '../../src-main/testing/fixtures';
+import { startLibtorrent } from '../../src-main/testing/ref-clients';
+import type { Libtorrent } from '../../src-main/testing/ref-clients';
+import { MIB, freshDir, log, mbps, median, procCpuSec, round, startOurPeer } from './util';
+import type { OurPeer } from './util';
+
+/** The issue's reference numbers use 1 MiB pieces (mktorrent -l 20). */
+const PIECE_LENGTH_LOG2 = 20;
+
+export type Leecher = 'ours' | 'libtorrent';
+export type Seeder = 'ours' | 'libtorrent';
+
+export interface TransferRun {
+  run: number;
+  leecher: Leecher;
+  seeder: Seeder;
+  wallSec: number;
+  mbps: number;
+  firstByteSec: number | null;
+  /** CPU seconds of the leecher process from its start to done. */
+  leecherCpuSec: number;
+  leecherMaxRssMb: number;
+  /** CPU seconds the seeder spent while serving this download. */
+  seederCpuSec: number | null;
+  /** Our leecher only: event-loop delay during the whole download. */
+  lagP99Ms: number | null;
+  lagMaxMs: number | null;
+}
+
+export interface TransferBenchResult {
+  sizeBytes: number;
+  pieceLengthBytes: number;
+  runs: TransferRun[];
+  medians: Record<string, Record<string, number | null>>;
+  ratios: {
+    downloadThroughput: number | null;
+    downloadCpuPerGiB: number | null;
+    seedThroughput: number | null;
+    seederCpuPerGiB: number | null;
+  };
+  ourLeecherPeakRssMb: number | null;
+  ourLeecherLagP99Ms: number | null;
+}
+
+export interface TransferBenchOptions {
+  sizeBytes: number;
+  runs: number;
+  workDir: string;
+  download: boolean;
+  seed: boolean;
+}
+
+export async function runTransferBench(opts: TransferBenchOptions): Promise<TransferBenchResult> {
+  const root = path.join(opts.workDir, 'transfer');
+  fs.rmSync(root, { recursive: true, force: true });
+  const srcDir = path.join(root, 'source');
+  const name = `bench-${Math.round(opts.sizeBytes / MIB)}MiB.bin`;
+  const srcFile = path.join(srcDir, name);
+  const torrentFile = path.join(root, 'bench.torrent');
+  const stopAll: (() => Promise<void>)[] = [];
+  try {
+    log(`writing ${opts.sizeBytes} bytes of content`);
+    writeFile(srcFile, opts.sizeBytes, 1234);
+    const srcSha = sha256File(srcFile);
+    // mktorrent: an independent creator, so a fault in our own `create` cannot hide here.
+    execFileSync(
+      'mktorrent',
+      ['-l', String(PIECE_LENGTH_LOG2), '-t', '2', '-o', torrentFile, srcFile],
+      {
+        stdio: 'ignore',
+        timeout: 120_000,
+      },
+    );
+    const timeoutMs = Math.max(120_000, (opts.sizeBytes / 5e6) * 1000);
+
+    const ltSeeder: Libtorrent = await startLibtorrent({
+      role: 'seed',
+      torrentFile,
+      saveDir: srcDir,
+    });
+    stopAll.push(() => ltSeeder.stop());
+    await ltSeeder.waitReady(timeoutMs);
+    log(`libtorrent seeder ready on ${ltSeeder.port}`);
+    let ourSeeder: OurPeer | null = null;
+    if (opts.seed) {
+      ourSeeder = await startOurPeer({ role: 'seed', torrentFile, dir: srcDir });
+      const s = ourSeeder;
+      stopAll.push(() => s.stop());
+      await ourSeeder.waitReady(timeoutMs);
+      log(`our seeder ready on ${ourSeeder.port}`);
+    }
+
+    type Case = { leecher: Leecher; seeder: Seeder };
+    const cases: Case[] = [{ leecher: 'libtorrent', seeder: 'libtorrent' }];
+    if (opts.download) cases.push({ leecher: 'ours', seeder: 'libtorrent' });
+    if (opts.seed) cases.push({ leecher: 'libtorrent', seeder: 'ours' });
+
+    const runs: TransferRun[] = [];
+    for (let r = 0; r < opts.runs; r++) {
+      // Rotate the order so neither side always runs first (page cache, CPU frequency).
+      const order = cases.map((_, i) => cases[(i + r) % cases.length] as Case);
+      for (const c of order) {
+        const seeder = c.seeder === 'ours' ? (ourSeeder as OurPeer) : ltSeeder;
+        const dir = freshDir(root, `dl-${c.leecher}-from-${c.seeder}`);
+        const seederCpuBefore = procCpuSec(seeder.pid);
+        const peers = [{ address: '127.0.0.1', port: seeder.port }];
+        const t0 = performance.now();
+        let run: TransferRun;
+        if (c.leecher === 'ours') {
+          const leecher = await startOurPeer({
+            role: 'leech',
+            torrentFile,
+            dir,
+            peers,
+            timeoutSec: timeoutMs / 1000,
+          });
+          try {
+            const done = await leecher.waitDone(timeoutMs);
+            const wallSec = (performance.now() - t0) / 1000;
+            run = {
+              run: r,
+              ...c,
+              wallSec,
+              mbps: mbps(opts.sizeBytes, wallSec),
+              firstByteSec: done.firstByteSec,
+              leecherCpuSec: done.cpuSec,
+              leecherMaxRssMb: done.maxRssKb / 1024,
+              seederCpuSec: null,
+              lagP99Ms: done.lagP99Ms,
+              lagMaxMs: done.lagMaxMs,
+            };
+          } finally {
+            await leecher.stop();
+          }
+        } else {
+          const leecher = await startLibtorrent({
+            role: 'leech',
+            torrentFile,
+            saveDir: dir,
+            peers,
+            exitWhenDone: true,
+          });
+          try {
+            const done = await leecher.waitDone(timeoutMs);
+            const wallSec = (performance.now() - t0) / 1000;
+            run = {
+              run: r,
+              ...c,
+              wallSec,
+              mbps: mbps(opts.sizeBytes, wallSec),
+              firstByteSec: done.firstByteSec,
+              leecherCpuSec: done.cpuSec,
+              leecherMaxRssMb: done.maxRssKb / 1024,
+              seederCpuSec: null,
+              lagP99Ms: null,
+              lagMaxMs: null,
+            };
+          } finally {
+            await leecher.stop();
+          }
+        }
+        const seederCpuAfter = procCpuSec(seeder.pid);
+        if (seederCpuBefore !== null && seederCpuAfter !== null)
+          run.seederCpuSec = seederCpuAfter - seederCpuBefore;
+        const got = sha256File(path.join(dir, name));
+        if (got !== srcSha)
+          throw new Error(`${c.leecher} <- ${c.seeder}: content differs from the source (sha256)`);
+        fs.rmSync(dir, { recursive: true, force: true });
+        runs.push(run);
+        log(
+          `run ${r + 1}/${opts.runs} ${c.leecher} <- ${c.seeder}: ${round(run.mbps, 1)} MB/s, ` +
+            `leecher CPU ${round(run.leecherCpuSec)} s, RSS ${round(run.leecherMaxRssMb, 0)} MB` +
+            (run.seederCpuSec !== null ? `, seeder CPU ${round(run.seederCpuSec)} s` : '') +
+            (run.lagP99Ms !== null ? `, lag p99 ${round(run.lagP99Ms, 1)} ms` : ''),
+        );
+      }
+    }
+    return summarise(opts, runs);
+  } finally {
+    for (const stop of stopAll.reverse()) await stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBenchResult {
+  const pick = (leecher: Leecher, seeder: Seeder): TransferRun[] =>
+    runs.filter((x) => x.leecher === leecher && x.seeder === seeder);
+  const gib = opts.sizeBytes / 1024 ** 3;
+  const medians: TransferBenchResult['medians'] = {};
+  for (const [key, leecher, seeder] of [
+    ['libtorrent<-libtorrent', 'libtorrent', 'libtorrent'],
+    ['ours<-libtorrent', 'ours', 'libtorrent'],
+    ['libtorrent<-ours', 'libtorrent', 'ours'],
+  ] as const) {
+    const xs = pick(leecher, seeder);
+    if (xs.length === 0) continue;
+    const seederCpu = xs.map((x) => x.seederCpuSec).filter((x): x is number => x !== null);
+    const lag = xs.map((x) => x.lagP99Ms).filter((x): x is number => x !== null);
+    medians[key] = {
+      mbps: round(median(xs.map((x) => x.mbps)), 1),
+      wallSec: round(median(xs.map((x) => x.wallSec)), 3),
+      leecherCpuSecPerGiB: round(median(xs.map((x) => x.leecherCpuSec)) / gib, 3),
+      leecherMaxRssMb: round(Math.max(...xs.map((x) => x.leecherMaxRssMb)), 1),
+      seederCpuSecPerGiB: seederCpu.length ? round(median(seederCpu) / gib, 3) : null,
+      lagP99Ms: lag.length ? round(median(lag), 2) : null,
+    };
+  }
+  const base = medians['libtorrent<-libtorrent'];
+  const ours = medians['ours<-libtorrent'];
+  const seed = medians['libtorrent<-ours'];
+  const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+    a != null && b != null && b > 0 ? round(a / b, 2) : null;
+  return {
+    sizeBytes: opts.sizeBytes,
+    pieceLengthBytes: 2 ** PIECE_LENGTH_LOG2,
+    runs: runs.map((x) => ({
+      ...x,
+      wallSec: round(x.wallSec, 3),
+      mbps: round(x.mbps, 1),
+      firstByteSec: x.firstByteSec === null ? null : round(x.firstByteSec, 3),
+      leecherCpuSec: round(x.leecherCpuSec, 3),
+      leecherMaxRssMb: round(x.leecherMaxRssMb, 1),
+      seederCpuSec: x.seederCpuSec === null ? null : round(x.seederCpuSec, 3),
+      lagP99Ms: x.lagP99Ms === null ? null : round(x.lagP99Ms, 2),
+      lagMaxMs: x.lagMaxMs === null ? null : round(x.lagMaxMs, 2),
+    })),
+    medians,
+    ratios: {
+      downloadThroughput: ratio(ours?.mbps, base?.mbps),
+      downloadCpuPerGiB: ratio(ours?.leecherCpuSecPerGiB, base?.leecherCpuSecPerGiB),
+      seedThroughput: ratio(seed?.mbps, base?.mbps),
+      seederCpuPerGiB: ratio(seed?.seederCpuSecPerGiB, base?.seederCpuSecPerGiB),
+    },
+    ourLeecherPeakRssMb: ours?.leecherMaxRssMb ?? null,
+    ourLeecherLagP99Ms: ours?.lagP99Ms ?? null,
+  };
+}

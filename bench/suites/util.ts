@@ -1,0 +1,289 @@
+/**
+ * Shared pieces of the benchmarks: our engine as a separate measured process (the "peer child"),
+ * CPU from /proc, medians and formatting.
+ *
+ * Our peer runs in its own process, like the libtorrent it is compared with, so its CPU time,
+ * peak RSS and event-loop lag are its own. The child is this same bundle started with
+ * `--child seed|leech`: it opens a Session with the CLI's options, reports on stdout as JSON lines
+ * and, as a leecher, exits as soon as every piece is verified. (The CLI itself polls its torrent
+ * once a second, which would add up to a second to every measured download.)
+ *
+ * Invariants: every child is stopped by its PID (spawnTracked), every wait has a deadline.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from '../../src-main/engine/session';
+import { MemoryLogger } from '../../src-main/engine/log/logger';
+import { spawnTracked } from '../../src-main/testing/ref-clients';
+import type { Tracked } from '../../src-main/testing/ref-clients';
+
+export const MIB = 1024 * 1024;
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const CLOCK_TICKS_PER_SEC = 100;
+/** How often a child re-checks its torrent besides the change events. */
+const CHILD_POLL_MS = 100;
+
+// ---------------------------------------------------------------- numbers
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+export function round(x: number, digits = 2): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** MB/s in decimal megabytes, as the issue's reference numbers are. */
+export function mbps(bytes: number, sec: number): number {
+  return bytes / 1e6 / sec;
+}
+
+/** User + system CPU seconds a live process has used so far, or null if it is gone. */
+export function procCpuSec(pid: number): number | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  // The command name may hold spaces and parentheses: fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5) (utime, stime) are 11 and 12 counted from field 3.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+}
+
+export function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+// ---------------------------------------------------------------- the peer child: parent side
+
+export interface ChildUsage {
+  cpuSec: number;
+  maxRssKb: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+export interface ChildDone extends ChildUsage {
+  /** Seconds from the child's start to every piece verified. */
+  elapsedSec: number;
+  firstByteSec: number | null;
+}
+
+export interface OurPeer {
+  pid: number;
+  port: number;
+  waitReady(timeoutMs: number): Promise<void>;
+  waitDone(timeoutMs: number): Promise<ChildDone>;
+  outputTail(): string;
+  stop(): Promise<void>;
+}
+
+const benchScript = (): string => fileURLToPath(import.meta.url);
+
+export async function startOurPeer(opts: {
+  role: 'seed' | 'leech';
+  torrentFile: string;
+  dir: string;
+  peers?: { address: string; port: number }[];
+  unchokeSlots?: number;
+  timeoutSec?: number;
+}): Promise<OurPeer> {
+  const args = [
+    benchScript(),
+    '--child',
+    opts.role,
+    '--torrent',
+    opts.torrentFile,
+    '--dir',
+    opts.dir,
+  ];
+  for (const p of opts.peers ?? []) args.push('--peer', `${p.address}:${p.port}`);
+  if (opts.unchokeSlots !== undefined) args.push('--unchoke-slots', String(opts.unchokeSlots));
+  if (opts.timeoutSec !== undefined) args.push('--timeout-sec', String(opts.timeoutSec));
+  const t = spawnTracked(process.execPath, args);
+  let port: number | null = null;
+  let ready = false;
+  let done: ChildDone | null = null;
+  t.onLine((line) => {
+    if (!line.startsWith('{')) return;
+    let msg: Record<string, unknown>;
+    try {
+      msg = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      // Not one of our lines; it stays in the output tail.
+      return;
+    }
+    if (msg.event === 'listening') port = Number(msg.port);
+    else if (msg.event === 'ready') ready = true;
+    else if (msg.event === 'done') done = msg as unknown as ChildDone;
+  });
+  try {
+    await waitChild(t, () => port !== null, 'our peer to listen', 30_000);
+  } catch (err) {
+    await t.stop();
+    throw err;
+  }
+  return {
+    pid: t.pid,
+    port: port as unknown as number,
+    waitReady: (timeoutMs) => waitChild(t, () => ready, 'our seeder to check its data', timeoutMs),
+    async waitDone(timeoutMs) {
+      await waitChild(t, () => done !== null, 'our leecher to finish', timeoutMs);
+      return done as unknown as ChildDone;
+    },
+    outputTail: () => t.tail.join('\n'),
+    stop: () => t.stop(),
+  };
+}
+
+async function waitChild(
+  t: Tracked,
+  cond: () => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (cond()) return;
+    if (t.exit) {
+      throw new Error(`${what}: exited (${t.exit.code ?? t.exit.signal}):\n${t.tail.join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${what}: gave up after ${timeoutMs} ms:\n${t.tail.join('\n')}`);
+}
+
+// ---------------------------------------------------------------- the peer child: child side
+
+function emit(obj: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+/** Entry of `bench.js --child seed|leech ...`. Returns the exit code. */
+export async function runChild(argv: string[]): Promise<number> {
+  const startedAt = performance.now();
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      child: { type: 'string' },
+      torrent: { type: 'string' },
+      dir: { type: 'string' },
+      peer: { type: 'string', multiple: true },
+      'unchoke-slots': { type: 'string' },
+      'timeout-sec': { type: 'string' },
+    },
+    strict: true,
+  });
+  const role = values.child;
+  if ((role !== 'seed' && role !== 'leech') || !values.torrent || !values.dir) {
+    throw new Error('usage: --child seed|leech --torrent F --dir D [--peer host:port]...');
+  }
+  const timeoutMs = Number(values['timeout-sec'] ?? 3600) * 1000;
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const dir = path.resolve(values.dir);
+  fs.mkdirSync(dir, { recursive: true });
+  const session = await Session.open({
+    dataDir: null,
+    downloadDir: dir,
+    listenHost: '127.0.0.1',
+    listenPort: 0,
+    logger: new MemoryLogger('warn', (line) => process.stderr.write(line)),
+    unchokeSlots:
+      values['unchoke-slots'] !== undefined ? Number(values['unchoke-slots']) : undefined,
+  });
+  let stopRequested = false;
+  const onSignal = (): void => void (stopRequested = true);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    emit({ event: 'listening', port: session.listenPort });
+    const id = await session.addTorrent(
+      { torrentFile: fs.readFileSync(values.torrent) },
+      { savePath: dir },
+    );
+    for (const p of values.peer ?? []) {
+      const i = p.lastIndexOf(':');
+      session.addPeer(id, p.slice(0, i), Number(p.slice(i + 1)));
+    }
+    let firstByteSec: number | null = null;
+    let wake: (() => void) | null = null;
+    const off = session.on('torrent-changed', (changed) => {
+      if (changed === id) wake?.();
+    });
+    const deadline = startedAt + timeoutMs;
+    let readySent = false;
+    try {
+      while (!stopRequested) {
+        if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+        const s = session.summary(id);
+        if (!s) throw new Error('the torrent vanished');
+        if (s.state === 'error') throw new Error(`torrent error: ${s.error}`);
+        if (firstByteSec === null && s.downloadedBytes > 0)
+          firstByteSec = (performance.now() - startedAt) / 1000;
+        const complete = s.state === 'seeding' && s.progress === 1;
+        if (complete && role === 'leech') {
+          emit({
+            event: 'done',
+            elapsedSec: (performance.now() - startedAt) / 1000,
+            firstByteSec,
+            ...usage(lag),
+          });
+          return 0;
+        }
+        if (complete && role === 'seed' && !readySent) {
+          readySent = true;
+          emit({ event: 'ready' });
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CHILD_POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+      emit({ event: 'stopped', ...usage(lag) });
+      return 0;
+    } finally {
+      off();
+    }
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    lag.disable();
+    await session.close();
+  }
+}
+
+function usage(lag: ReturnType<typeof monitorEventLoopDelay>): ChildUsage {
+  const u = process.resourceUsage();
+  return {
+    cpuSec: (u.userCPUTime + u.systemCPUTime) / 1e6,
+    maxRssKb: u.maxRSS,
+    lagP50Ms: lag.percentile(50) / 1e6,
+    lagP99Ms: lag.percentile(99) / 1e6,
+    lagMaxMs: lag.max / 1e6,
+  };
+}
+
+/** A fresh, empty folder under `root`. */
+export function freshDir(root: string, name: string): string {
+  const dir = path.join(root, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
