@@ -76,6 +76,21 @@ describe('HashPool.sha1', () => {
     expect(big.length).toBe(3 * 1024 * 1024 + 7);
   });
 
+  it('hashes the bytes as they were when sha1 was called, reusing staging buffers safely', async () => {
+    const p = pool(2);
+    const expected: Buffer[] = [];
+    const jobs: Promise<Uint8Array>[] = [];
+    const buf = randomBytes(100_000);
+    for (let round = 0; round < 50; round++) {
+      expected.push(sha1(buf));
+      jobs.push(p.sha1(buf));
+      buf[round] = buf[round]! ^ 0xff; // the caller reuses its buffer at once
+      if (round % 10 === 9) await Promise.all(jobs.slice(-10));
+    }
+    const digests = await Promise.all(jobs);
+    digests.forEach((d, i) => expectSameBytes(d, expected[i]!));
+  });
+
   it('reads SharedArrayBuffer input in place', async () => {
     const p = pool(1);
     const shared = new Uint8Array(new SharedArrayBuffer(1000));
