@@ -1,6 +1,6 @@
 import { Toasts } from './components/Toasts';
 import { DropOverlay } from './features/add-and-seed/DropOverlay';
-import { OpenTorrentButton } from './features/add-and-seed/OpenTorrentButton';
+import { OpenTorrentButton, TorrentFilePicker } from './features/add-and-seed/OpenTorrentButton';
 import { StatusBar } from './features/status-bar/StatusBar';
 import { TorrentList } from './features/torrent-list/TorrentList';
 
@@ -20,6 +20,7 @@ export function App() {
         <TorrentList />
       </main>
       <StatusBar />
+      <TorrentFilePicker />
       <DropOverlay />
       <Toasts />
     </div>

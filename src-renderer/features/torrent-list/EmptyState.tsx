@@ -11,8 +11,8 @@ export function EmptyState() {
       </div>
       <h1 id="empty-title">No torrents yet</h1>
       <p>
-        Drop a <strong>.torrent</strong> file anywhere on this window, or choose one with{' '}
-        <em>Open torrent…</em>. It starts downloading right away.
+        Drop a <strong>.torrent</strong> file anywhere on this window, or pick one with the{' '}
+        <em>Open torrent</em> button. It starts downloading right away.
       </p>
       <p className="empty-secondary">
         To share your own files, seed a file or a folder: Swarmscope creates the torrent and a
