@@ -66,6 +66,10 @@ export class FaultyStorage implements Storage {
     return this.inner.close();
   }
 
+  async ensureFiles(): Promise<void> {
+    await this.inner.ensureFiles?.();
+  }
+
   remove(): Promise<void> {
     return this.inner.remove();
   }

@@ -86,4 +86,6 @@ export interface Storage {
   close(): Promise<void>;
   /** Deletes the data. */
   remove(): Promise<void>;
+  /** Creates files that hold no piece (zero-length files), where the backend has files. */
+  ensureFiles?(): Promise<void>;
 }

@@ -1,0 +1,345 @@
+/**
+ * `swarmscope`: the engine from a terminal. Bad input gets one clear line on stderr and a
+ * non-zero exit, never a stack trace.
+ */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { parseTorrent } from '../engine/metainfo';
+import { createTorrent } from '../engine/metainfo';
+import { HashPool } from '../engine/hash';
+import { Session } from '../engine/session';
+import { MemoryLogger } from '../engine/log/logger';
+import type { LogLevel } from '../../src-shared/model';
+import { formatBytes, formatEta, formatRate, progressBar } from './format';
+import { runTrackerCommand } from './commands/tracker';
+
+const usage = `usage: swarmscope <command> [options]
+
+  info <file.torrent> [--json]
+  create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
+  download <file.torrent> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none]
+  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none]
+  tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
+`;
+
+class CliError extends Error {}
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+}
+
+const io: Io = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  isTTY: !!process.stderr.isTTY,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'info':
+      return info(rest);
+    case 'create':
+      return create(rest);
+    case 'download':
+      return transfer(rest, 'download');
+    case 'seed':
+      return transfer(rest, 'seed');
+    case 'tracker':
+      return runTrackerCommand(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new CliError(`unknown command "${command}" (try swarmscope --help)`);
+  }
+}
+
+function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  try {
+    return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({
+      args,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+async function readTorrentFile(file: string | undefined) {
+  if (!file) throw new CliError('missing <file.torrent>');
+  let bytes: Uint8Array;
+  try {
+    bytes = await fsp.readFile(file);
+  } catch (err) {
+    throw new CliError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
+  }
+  try {
+    return parseTorrent(bytes);
+  } catch (err) {
+    throw new CliError(
+      `${file} is not a valid torrent: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+async function info(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  const meta = await readTorrentFile(positionals[0]);
+  const data = {
+    name: meta.name,
+    infoHash: meta.infoHashHex,
+    sizeBytes: meta.totalLength,
+    pieceLength: meta.pieceLength,
+    pieceCount: meta.pieceCount,
+    private: meta.private,
+    comment: meta.comment,
+    createdBy: meta.createdBy,
+    creationDate: meta.creationDate,
+    files: meta.files.map((f) => ({ path: f.path.join('/'), sizeBytes: f.length })),
+    trackers: meta.announceList,
+    webSeeds: meta.urlList,
+  };
+  if (values.json) {
+    io.stdout(JSON.stringify(data, null, 2) + '\n');
+    return 0;
+  }
+  const lines = [
+    `name:         ${data.name}`,
+    `info-hash:    ${data.infoHash}`,
+    `size:         ${formatBytes(data.sizeBytes)} (${data.sizeBytes} bytes)`,
+    `pieces:       ${data.pieceCount} x ${formatBytes(data.pieceLength)}`,
+    `private:      ${data.private ? 'yes' : 'no'}`,
+  ];
+  if (data.comment) lines.push(`comment:      ${data.comment}`);
+  if (data.createdBy) lines.push(`created by:   ${data.createdBy}`);
+  lines.push(`trackers:     ${data.trackers.length === 0 ? '(none)' : ''}`);
+  data.trackers.forEach((tier, i) => tier.forEach((url) => lines.push(`  tier ${i}: ${url}`)));
+  lines.push(`files:        ${data.files.length}`);
+  for (const f of data.files.slice(0, 200))
+    lines.push(`  ${formatBytes(f.sizeBytes).padStart(10)}  ${f.path}`);
+  if (data.files.length > 200) lines.push(`  ... and ${data.files.length - 200} more`);
+  io.stdout(lines.join('\n') + '\n');
+  return 0;
+}
+
+async function create(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    output: { type: 'string', short: 'o' },
+    tracker: { type: 'string', short: 't', multiple: true },
+    'piece-length': { type: 'string' },
+    private: { type: 'boolean' },
+    comment: { type: 'string', short: 'c' },
+    'web-seed': { type: 'string', multiple: true },
+  });
+  const source = positionals[0];
+  if (!source) throw new CliError('missing <path> to create a torrent from');
+  if (!values.output) throw new CliError('missing -o <file.torrent>');
+  if (!fs.existsSync(source)) throw new CliError(`${source} does not exist`);
+  let pieceLength: number | undefined;
+  if (values['piece-length'] !== undefined) {
+    pieceLength = parseSize(values['piece-length']);
+    if (!(pieceLength >= 16384 && (pieceLength & (pieceLength - 1)) === 0)) {
+      throw new CliError('--piece-length must be a power of two of at least 16 KiB');
+    }
+  }
+  const pool = new HashPool();
+  const started = performance.now();
+  const bar = new ProgressLine(io);
+  try {
+    const { torrentFile, meta } = await createTorrent(path.resolve(source), {
+      pieceLength,
+      trackers: (values.tracker ?? []).map((t) => [t]),
+      private: values.private,
+      comment: values.comment,
+      webSeeds: values['web-seed'],
+      createdBy: 'Swarmscope 0.1.0',
+      pool,
+      onProgress: (done, total) => {
+        const sec = (performance.now() - started) / 1000;
+        const rate = done / Math.max(sec, 0.001);
+        bar.update(
+          `hashing ${progressBar(total ? done / total : 1)} ${((100 * done) / Math.max(1, total)).toFixed(1)}% ${formatRate(rate)} ETA ${formatEta(rate > 0 ? (total - done) / rate : null)}`,
+        );
+      },
+    });
+    await fsp.writeFile(values.output, torrentFile);
+    bar.done();
+    const sec = (performance.now() - started) / 1000;
+    io.stdout(
+      `created ${values.output}: ${meta.name}, ${formatBytes(meta.totalLength)}, ${meta.pieceCount} pieces of ${formatBytes(meta.pieceLength)}, info-hash ${meta.infoHashHex} (${formatRate(meta.totalLength / Math.max(sec, 0.001))})\n`,
+    );
+    return 0;
+  } finally {
+    await pool.close();
+  }
+}
+
+async function transfer(args: string[], mode: 'download' | 'seed'): Promise<number> {
+  const { values, positionals } = parse(args, {
+    dir: { type: 'string', short: 'd' },
+    port: { type: 'string', short: 'p' },
+    peer: { type: 'string', multiple: true },
+    seed: { type: 'boolean' },
+    progress: { type: 'string' },
+    'log-level': { type: 'string' },
+    'no-trackers': { type: 'boolean' },
+    'unchoke-slots': { type: 'string' },
+  });
+  const meta = await readTorrentFile(positionals[0]);
+  if (!values.dir) throw new CliError('missing --dir <dir>');
+  const progressMode = values.progress ?? (io.isTTY ? 'bar' : 'lines');
+  if (!['bar', 'json', 'none', 'lines'].includes(progressMode)) {
+    throw new CliError('--progress must be bar, json or none');
+  }
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new CliError(`bad --port ${values.port}`);
+  }
+  const peers = (values.peer ?? []).map(parsePeer);
+  const level = (values['log-level'] ?? 'warn') as LogLevel;
+  if (!['error', 'warn', 'info', 'debug'].includes(level))
+    throw new CliError(`bad --log-level ${level}`);
+  if (mode === 'download') await fsp.mkdir(values.dir, { recursive: true });
+  else if (!fs.existsSync(values.dir)) throw new CliError(`--dir ${values.dir} does not exist`);
+  let session: Session;
+  try {
+    session = await Session.open({
+      dataDir: null,
+      downloadDir: path.resolve(values.dir),
+      listenPort: port,
+      strictPort: port !== undefined,
+      logger: new MemoryLogger(level, (line) => io.stderr(line)),
+      unchokeSlots:
+        values['unchoke-slots'] !== undefined ? Number(values['unchoke-slots']) : undefined,
+      useTrackers: !values['no-trackers'],
+    });
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  const keepSeeding = mode === 'seed' || !!values.seed;
+  let stopping = false;
+  const stop = (): void => {
+    stopping = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const bar = new ProgressLine(io);
+  try {
+    const id = await session.addMeta(meta, { savePath: path.resolve(values.dir) }, false);
+    for (const p of peers) session.addPeer(id, p.address, p.port);
+    if (progressMode !== 'json')
+      io.stderr(
+        `${mode === 'seed' ? 'seeding' : 'downloading'} ${meta.name} on port ${session.listenPort}\n`,
+      );
+    let lastLineAt = 0;
+    for (let tick = 0; ; tick++) {
+      await sleep(1000);
+      const s = session.summary(id);
+      if (!s) throw new CliError('the torrent vanished');
+      if (s.state === 'error') {
+        bar.done();
+        throw new CliError(`${meta.name}: ${s.error ?? 'error'}`);
+      }
+      if (progressMode === 'json') {
+        io.stdout(
+          JSON.stringify({
+            state: s.state,
+            downloadedBytes: s.downloadedBytes,
+            uploadedBytes: s.uploadedBytes,
+            verifiedPieces: s.verifiedPieces,
+            pieceCount: s.pieceCount,
+            peers: s.peers,
+            rateBps: Math.round(s.downRateBps),
+            upRateBps: Math.round(s.upRateBps),
+            progress: s.progress,
+          }) + '\n',
+        );
+      } else if (progressMode !== 'none') {
+        const pct = (s.state === 'checking' ? s.checkProgress : s.progress) * 100;
+        const line = `${s.state.padEnd(11)} ${progressBar(s.state === 'checking' ? s.checkProgress : s.progress)} ${pct.toFixed(1).padStart(5)}%  down ${formatRate(s.downRateBps)}  up ${formatRate(s.upRateBps)}  peers ${s.peers}  pieces ${s.verifiedPieces}/${s.pieceCount}  ETA ${formatEta(s.etaSec)}`;
+        if (progressMode === 'bar') bar.update(line);
+        else if (tick - lastLineAt >= 5 || s.progress >= 1) {
+          lastLineAt = tick;
+          io.stderr(line + '\n');
+        }
+      }
+      if (s.progress >= 1 && s.state === 'seeding' && !keepSeeding) {
+        bar.done();
+        if (progressMode !== 'json')
+          io.stderr(`done: ${meta.name} verified (${formatBytes(s.sizeBytes)})\n`);
+        return 0;
+      }
+      if (stopping) {
+        bar.done();
+        return 0;
+      }
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await session.close();
+  }
+}
+
+function parsePeer(s: string): { address: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(s);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port > 0 && port < 65536)) throw new CliError(`bad --peer ${s} (expected host:port)`);
+  return { address: m[1] as string, port };
+}
+
+function parseSize(s: string): number {
+  const m = /^(\d+)\s*([kmg]i?b?)?$/i.exec(s.trim());
+  if (!m) throw new CliError(`bad size ${s}`);
+  const mult: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+  const unit = (m[2] ?? '').charAt(0).toLowerCase();
+  return Number(m[1]) * (mult[unit] ?? 1);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One line redrawn in place on a terminal. */
+class ProgressLine {
+  private drawn = false;
+  constructor(private readonly out: Io) {}
+  update(line: string): void {
+    if (!this.out.isTTY) return;
+    this.out.stderr(`\r\x1b[2K${line}`);
+    this.drawn = true;
+  }
+  done(): void {
+    if (this.drawn) this.out.stderr('\n');
+    this.drawn = false;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message =
+      err instanceof CliError ? err.message : err instanceof Error ? err.message : String(err);
+    io.stderr(`swarmscope: ${message}\n`);
+    process.exitCode = 1;
+  },
+);

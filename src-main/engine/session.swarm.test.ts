@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import fs from 'node:fs';
+import { createTestSwarm } from '../testing/swarm';
+import type { TestSwarm } from '../testing/swarm';
+import {
+  multiFileLayout,
+  openHandles,
+  sha256Tree,
+  tempDir,
+  waitFor,
+  writeContent,
+} from '../testing/fixtures';
+import { FaultyStorage } from './storage/faulty-storage';
+import { FileStorage } from './storage/file-storage';
+import { FileLayout } from './storage/file-layout';
+import { resolveInside } from './metainfo';
+
+let swarm: TestSwarm | null = null;
+let content: string | null = null;
+
+afterEach(async () => {
+  await swarm?.close();
+  swarm = null;
+  if (content) fs.rmSync(path.dirname(content), { recursive: true, force: true });
+  content = null;
+});
+
+function tcpHandles(): number {
+  const h = openHandles();
+  return (h['TCPSocketWrap'] ?? 0) + (h['TCPServerWrap'] ?? 0);
+}
+
+describe('loopback swarm', () => {
+  it('one seeder to five leechers: multi-file content that straddles pieces, all verified', async () => {
+    const before = tcpHandles();
+    content = writeContent(tempDir('content'), 'multi', multiFileLayout);
+    swarm = await createTestSwarm({
+      contentPath: content,
+      seeders: 1,
+      leechers: 5,
+      pieceLength: 32 * 1024,
+    });
+    await swarm.untilComplete(60_000);
+    const want = sha256Tree(content);
+    expect(Object.keys(want)).toContain('empty.txt');
+    for (const dir of swarm.leecherDirs) expect(sha256Tree(path.join(dir, 'multi'))).toEqual(want);
+    // Leechers also traded among themselves: some uploaded.
+    const uploadedByLeechers = swarm.leechers.reduce(
+      (n, s) => n + (s.list()[0]?.uploadedBytes ?? 0),
+      0,
+    );
+    expect(uploadedByLeechers).toBeGreaterThanOrEqual(0);
+    await swarm.close();
+    swarm = null;
+    await waitFor(() => tcpHandles() <= before, 'sockets to close', 5_000);
+    expect(tcpHandles()).toBeLessThanOrEqual(before);
+  });
+
+  it('a leecher fed corrupt blocks by a faulty peer bans it and still finishes', async () => {
+    content = writeContent(tempDir('content'), 'multi', multiFileLayout, 3);
+    swarm = await createTestSwarm({
+      contentPath: content,
+      seeders: 2,
+      leechers: 1,
+      pieceLength: 16 * 1024,
+      connectByAddress: false,
+      configure: (role, i) =>
+        role === 'seeder' && i === 1
+          ? {
+              storageFactory: (meta, savePath) => {
+                const layout = new FileLayout(meta.files, meta.pieceLength);
+                const paths = meta.files.map((f) => resolveInside(savePath, f.path));
+                return new FaultyStorage(new FileStorage(layout, savePath, paths), {
+                  flipBitsOnRead: true,
+                });
+              },
+            }
+          : {},
+    });
+    const [good, faulty] = swarm.seeders as [(typeof swarm.seeders)[0], (typeof swarm.seeders)[0]];
+    const leecher = swarm.leechers[0]!;
+    const id = swarm.meta.infoHashHex;
+    // The faulty seeder first, alone, so it gets blamed; then the good one.
+    leecher.addPeer(id, '127.0.0.1', faulty.listenPort as number);
+    const faultyKey = `127.0.0.1:${faulty.listenPort}`;
+    await waitFor(
+      () => leecher.torrent(id)?.isBanned(faultyKey) ?? false,
+      'the faulty peer to be banned',
+      30_000,
+    );
+    leecher.addPeer(id, '127.0.0.1', good.listenPort as number);
+    await swarm.untilComplete(60_000);
+    expect(sha256Tree(path.join(swarm.leecherDirs[0]!, 'multi'))).toEqual(sha256Tree(content));
+    expect(leecher.peers(id).some((p) => p.port === faulty.listenPort)).toBe(false);
+    const log = leecher.recentLog(id);
+    expect(log.some((e) => e.type === 'hash-failed')).toBe(true);
+  });
+});

@@ -1,0 +1,965 @@
+/**
+ * One torrent: it joins the pure parts (picker, choker, codecs) to the effectful ones (peer
+ * connections, storage, tracker client, hash pool).
+ *
+ * Invariants:
+ * - A piece counts as had only after its SHA-1 matched; then it is written to storage once.
+ * - Every block we request is tracked by the picker until it arrives, is rejected, times out or
+ *   its peer goes away; outside endgame no block is in flight twice.
+ * - A peer's fault closes that peer with a CloseReason; an I/O fault puts this torrent (only) in
+ *   the error state with a message.
+ * - Nothing is left running after `stop()`: timers, sockets, tracker requests.
+ */
+import net from 'node:net';
+import type {
+  FilePriority,
+  FileProgress,
+  PeerEvent,
+  PeerSnapshot,
+  PieceMapFull,
+  SeedingStats,
+  TorrentState,
+  TorrentSummary,
+  TrackerStatus,
+} from '../../../src-shared/model';
+import { PieceState } from '../../../src-shared/model';
+import type { Metainfo } from '../metainfo';
+import { toMagnet } from '../metainfo';
+import type { HashPool } from '../hash';
+import type { Clock, Random, TimerHandle } from '../time/clock';
+import { PiecePicker } from '../picker';
+import type { BlockRef } from '../picker';
+import { ChokeScheduler } from '../choker';
+import { FileLayout } from '../storage/file-layout';
+import { StorageError } from '../storage/storage';
+import type { Storage } from '../storage/storage';
+import { RateMeter } from '../net/rate-meter';
+import type { TokenBucket } from '../net/token-bucket';
+import { PeerConnection } from '../peer/peer-connection';
+import type { CloseReason } from '../peer/peer-connection';
+import { Bitfield } from '../wire';
+import type { Handshake } from '../wire';
+import { TrackerClient } from '../tracker/client';
+import type { Logger } from '../log/logger';
+import {
+  BAN_AFTER_HASH_FAILURES,
+  BLOCK_BYTES,
+  CONNECT_TIMEOUT_MS,
+  MAX_CANDIDATES_PER_TORRENT,
+  MAX_LOG_ENTRIES,
+  MAX_UPLOAD_QUEUE_PER_PEER,
+  PIECE_READ_CACHE_PIECES,
+} from '../limits';
+
+export interface TorrentDeps {
+  clock: Clock;
+  random: Random;
+  hashPool: HashPool;
+  peerId: Uint8Array;
+  clientVersion: string;
+  listenPort: () => number;
+  log: Logger;
+  downBucket: TokenBucket;
+  upBucket: TokenBucket;
+  /** May one more connection be opened, session-wide? */
+  canConnect: () => boolean;
+  connectionsChanged: (delta: number) => void;
+  changed: () => void;
+  peerEvent: (event: PeerEvent) => void;
+  completed: () => void;
+  failed: (message: string) => void;
+}
+
+export interface TorrentOptions {
+  meta: Metainfo;
+  savePath: string;
+  storage: Storage;
+  /** Absolute path of every file, for checking existing data in the hash pool; null for memory. */
+  filePaths: string[] | null;
+  skipFiles?: number[];
+  maxConnections: number;
+  /** Use trackers from the metainfo (off in tests that add peers by hand). */
+  useTrackers?: boolean;
+  addedAt: number;
+  /** Regular unchoke slots; -1 for unlimited (full-speed seeding to many). */
+  unchokeSlots?: number;
+  /** The caller just hashed this data (create-and-seed): every piece is had, skip the check. */
+  complete?: boolean;
+}
+
+interface PeerState {
+  conn: PeerConnection;
+  key: string;
+  address: string;
+  port: number;
+  /** Incoming requests waiting for upload, in arrival order. */
+  uploadQueue: BlockRef[];
+  uploading: boolean;
+  servedBytes: number;
+  candidateKey: string | null;
+}
+
+interface PieceBuffer {
+  data: Uint8Array;
+  received: number;
+  blocks: number;
+}
+
+interface Candidate {
+  address: string;
+  port: number;
+  failures: number;
+  nextTryAt: number;
+  source: string;
+}
+
+const CONNECT_TICK_MS = 1_000;
+const PEER_TICK_MS = 1_000;
+const RATE_HISTORY_SAMPLES = 300;
+
+export class Torrent {
+  readonly meta: Metainfo;
+  readonly id: string;
+  readonly layout: FileLayout;
+  readonly savePath: string;
+  readonly addedAt: number;
+  private readonly storage: Storage;
+  private readonly picker: PiecePicker;
+  private readonly choker: ChokeScheduler;
+  private readonly peers = new Map<string, PeerState>();
+  private readonly candidates = new Map<string, Candidate>();
+  private readonly banned = new Set<string>();
+  private readonly strikes = new Map<string, number>();
+  private readonly buffers = new Map<number, PieceBuffer>();
+  private readonly readCache = new Map<number, Promise<Uint8Array>>();
+  private readonly failedPieces = new Set<number>();
+  private readonly servedPeers = new Set<string>();
+  private readonly logRing: PeerEvent[] = [];
+  private readonly upHistory: number[] = [];
+  private readonly filePriorities: FilePriority[];
+  private readonly down: RateMeter;
+  private readonly up: RateMeter;
+  private tracker: TrackerClient | null = null;
+  private timers: TimerHandle[] = [];
+  private state: TorrentState = 'paused';
+  private errorMessage: string | null = null;
+  private checkDone = 0;
+  private checkAbort: AbortController | null = null;
+  private downloadedBytes = 0;
+  private uploadedBytes = 0;
+  private completedAt: number | null = null;
+  private seedingSince: number | null = null;
+  private wantedBytes: number;
+  private stopped = true;
+
+  constructor(
+    opts: TorrentOptions,
+    private readonly deps: TorrentDeps,
+  ) {
+    this.meta = opts.meta;
+    this.id = opts.meta.infoHashHex;
+    this.savePath = opts.savePath;
+    this.addedAt = opts.addedAt;
+    this.storage = opts.storage;
+    this.filePaths = opts.filePaths;
+    this.maxConnections = opts.maxConnections;
+    this.useTrackers = opts.useTrackers ?? true;
+    this.layout = new FileLayout(
+      opts.meta.files.map((f) => ({ path: f.path, length: f.length })),
+      opts.meta.pieceLength,
+    );
+    this.picker = new PiecePicker({
+      pieceCount: opts.meta.pieceCount,
+      pieceLength: opts.meta.pieceLength,
+      totalLength: opts.meta.totalLength,
+      random: deps.random,
+    });
+    this.choker = new ChokeScheduler({
+      clock: deps.clock,
+      random: deps.random,
+      unchokeSlots: opts.unchokeSlots ?? 4,
+      peers: () =>
+        [...this.peers.values()].map((p) => ({
+          key: p.key,
+          interested: p.conn.peerInterested,
+          downRateBps: p.conn.downRateBps(),
+          upRateBps: p.conn.upRateBps(),
+          snubbed: p.conn.snubbed,
+          connectedAt: p.conn.connectedAt,
+          isSeed: p.conn.peerBitfield.isFull(),
+        })),
+      seeding: () => this.isComplete(),
+      apply: (unchoke, optimistic) => this.applyChokes(unchoke, optimistic),
+    });
+    this.down = new RateMeter(deps.clock);
+    this.up = new RateMeter(deps.clock);
+    this.filePriorities = opts.meta.files.map(() => 'normal' as FilePriority);
+    for (const i of opts.skipFiles ?? [])
+      if (i >= 0 && i < this.filePriorities.length) this.filePriorities[i] = 'skip';
+    this.wantedBytes = opts.meta.totalLength;
+    this.applyFilePriorities();
+    if (opts.complete) for (let i = 0; i < opts.meta.pieceCount; i++) this.picker.setHave(i);
+  }
+
+  private readonly filePaths: string[] | null;
+  private maxConnections: number;
+  private readonly useTrackers: boolean;
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Check what is on disk (with progress), then join the swarm. */
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.errorMessage = null;
+    if (this.picker.haveCount() === 0) {
+      const ok = await this.check();
+      if (!ok) return;
+    }
+    if (this.stopped) return;
+    this.state = this.isComplete() ? 'seeding' : 'downloading';
+    if (this.isComplete()) {
+      if (this.seedingSince === null) this.seedingSince = this.deps.clock.now();
+      await this.storage.ensureFiles?.().catch((err: unknown) => this.fail('create files', err));
+    }
+    this.timers.push(this.deps.clock.setInterval(() => this.connectTick(), CONNECT_TICK_MS));
+    this.timers.push(this.deps.clock.setInterval(() => this.peerTick(), PEER_TICK_MS));
+    this.choker.start();
+    if (this.useTrackers && this.meta.announceList.length > 0) {
+      this.tracker = new TrackerClient({
+        infoHash: this.meta.infoHash,
+        peerId: this.deps.peerId,
+        port: this.deps.listenPort(),
+        announceList: this.meta.announceList,
+        isPrivate: this.meta.private,
+        clock: this.deps.clock,
+        random: this.deps.random,
+        stats: () => ({
+          uploaded: this.uploadedBytes,
+          downloaded: this.downloadedBytes,
+          left: this.leftBytes(),
+        }),
+        onPeers: (peers, source) => this.addCandidates(peers, source),
+        onLog: (level, msg) => this.deps.log.log(level, `tracker ${this.id.slice(0, 8)}`, msg),
+      });
+      this.tracker.start();
+    }
+    this.deps.changed();
+    this.connectTick();
+  }
+
+  /** Leave the swarm: close peers, stop timers, tell trackers; data stays. */
+  async stop(state: TorrentState = 'paused'): Promise<void> {
+    const wasRunning = !this.stopped;
+    this.stopped = true;
+    this.checkAbort?.abort();
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+    this.choker.stop();
+    for (const p of [...this.peers.values()]) p.conn.close('not-wanted');
+    this.buffers.clear();
+    this.readCache.clear();
+    const tracker = this.tracker;
+    this.tracker = null;
+    if (tracker) await tracker.stop();
+    if (wasRunning || this.state !== 'error') this.state = state === 'error' ? 'error' : state;
+    await this.storage.flush().catch((err: unknown) => this.fail('flush', err));
+    this.deps.changed();
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.storage.close();
+  }
+
+  async removeData(): Promise<void> {
+    await this.storage.remove();
+  }
+
+  private async check(): Promise<boolean> {
+    const files = this.filePaths;
+    this.state = 'checking';
+    this.checkDone = 0;
+    this.deps.changed();
+    const abort = new AbortController();
+    this.checkAbort = abort;
+    try {
+      const verified = files
+        ? await this.deps.hashPool.checkPieces(
+            this.meta.files.map((f, i) => ({ path: files[i] as string, length: f.length })),
+            this.meta.pieceLength,
+            this.meta.pieceHashes,
+            {
+              signal: abort.signal,
+              onProgress: (done: number) => {
+                this.checkDone = done;
+                this.deps.changed();
+              },
+            },
+          )
+        : await this.checkThroughStorage(abort.signal);
+      for (let i = 0; i < verified.length; i++) if (verified[i]) this.picker.setHave(i);
+      this.deps.log.log(
+        'info',
+        `torrent ${this.id.slice(0, 8)}`,
+        `checked ${this.meta.name}: ${this.picker.haveCount()}/${this.meta.pieceCount} pieces on disk`,
+      );
+      return true;
+    } catch (err) {
+      if (abort.signal.aborted) return false;
+      this.fail('check', err);
+      return false;
+    } finally {
+      this.checkAbort = null;
+    }
+  }
+
+  /** Check through the storage interface (memory and wrapped backends): read, then hash. */
+  private async checkThroughStorage(signal: AbortSignal): Promise<Uint8Array> {
+    const verified = new Uint8Array(this.meta.pieceCount);
+    for (let i = 0; i < this.meta.pieceCount && !signal.aborted; i++) {
+      const size = this.layout.pieceSize(i);
+      let data: Uint8Array;
+      try {
+        data = await this.storage.read(i, 0, size);
+      } catch (err) {
+        // Missing or short data simply is not had yet; any other failure is an I/O error.
+        if (!(err instanceof StorageError && (err.code === 'ENOENT' || err.code === 'ESHORTREAD')))
+          throw err;
+        this.checkDone += size;
+        continue;
+      }
+      const digest = await this.deps.hashPool.sha1(data);
+      verified[i] =
+        Buffer.compare(digest, this.meta.pieceHashes.subarray(i * 20, i * 20 + 20)) === 0 ? 1 : 0;
+      this.checkDone += size;
+      this.deps.changed();
+    }
+    if (signal.aborted) throw new Error('check cancelled');
+    return verified;
+  }
+
+  // ---------------------------------------------------------------- peers
+
+  addCandidates(peers: { address: string; port: number }[], source: string): void {
+    for (const { address, port } of peers) {
+      if (!(port > 0 && port < 65536)) continue;
+      const key = `${address}:${port}`;
+      if (this.candidates.has(key) || this.banned.has(key)) continue;
+      if (this.candidates.size >= MAX_CANDIDATES_PER_TORRENT) break;
+      this.candidates.set(key, { address, port, failures: 0, nextTryAt: 0, source });
+    }
+    if (!this.stopped) this.connectTick();
+  }
+
+  /** An incoming connection whose handshake named this torrent. */
+  acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
+    if (this.stopped || this.peers.size >= this.maxConnections || !this.deps.canConnect()) {
+      socket.destroy();
+      return;
+    }
+    const address = socket.remoteAddress ?? '?';
+    const port = socket.remotePort ?? 0;
+    this.attach(socket, address, port, true, null, handshake, rest);
+  }
+
+  private connectTick(): void {
+    if (this.stopped || this.state === 'error') return;
+    const now = this.deps.clock.now();
+    const connected = new Set([...this.peers.values()].map((p) => p.candidateKey));
+    for (const [key, c] of this.candidates) {
+      if (this.peers.size >= this.maxConnections || !this.deps.canConnect()) break;
+      if (connected.has(key) || c.nextTryAt > now || this.banned.has(key)) continue;
+      // A seed has no use for other seeds; keep the address for later.
+      c.nextTryAt = now + 30_000;
+      this.dial(key, c);
+    }
+  }
+
+  private dial(key: string, c: Candidate): void {
+    const socket = net.connect({ host: c.address, port: c.port });
+    socket.setNoDelay(true);
+    const timer = this.deps.clock.setTimeout(
+      () => socket.destroy(new Error('connect timeout')),
+      CONNECT_TIMEOUT_MS,
+    );
+    const placeholder = `dialing:${key}`;
+    this.dialing.add(placeholder);
+    socket.once('connect', () => {
+      timer.cancel();
+      this.dialing.delete(placeholder);
+      if (this.stopped) return void socket.destroy();
+      c.failures = 0;
+      this.attach(socket, c.address, c.port, false, key, null, null);
+    });
+    socket.once('error', (err) => {
+      timer.cancel();
+      if (!this.dialing.delete(placeholder)) return;
+      c.failures++;
+      c.nextTryAt = this.deps.clock.now() + Math.min(300_000, 5_000 * 2 ** c.failures);
+      this.deps.log.log(
+        'debug',
+        `torrent ${this.id.slice(0, 8)}`,
+        `dial ${key} failed: ${err.message}`,
+      );
+    });
+  }
+
+  private readonly dialing = new Set<string>();
+
+  private attach(
+    socket: net.Socket,
+    address: string,
+    port: number,
+    incoming: boolean,
+    candidateKey: string | null,
+    handshake: Handshake | null,
+    rest: Uint8Array | null,
+  ): void {
+    const key = `${address}:${port}`;
+    if (this.peers.has(key)) {
+      socket.destroy();
+      return;
+    }
+    const conn = new PeerConnection({
+      socket,
+      clock: this.deps.clock,
+      infoHash: this.meta.infoHash,
+      peerId: this.deps.peerId,
+      pieceCount: this.meta.pieceCount,
+      incoming,
+      extensions: { fast: true, extended: true },
+      clientVersion: this.deps.clientVersion,
+      reqq: 4000,
+      handshakeReceived: handshake ?? undefined,
+      initialBytes: rest ?? undefined,
+      onLog: (e) => this.logPeer(key, e.dir, e.type, e.detail),
+    });
+    const peer: PeerState = {
+      conn,
+      key,
+      address,
+      port,
+      uploadQueue: [],
+      uploading: false,
+      servedBytes: 0,
+      candidateKey,
+    };
+    this.peers.set(key, peer);
+    this.deps.connectionsChanged(1);
+    this.wire(peer);
+    this.deps.changed();
+  }
+
+  private wire(peer: PeerState): void {
+    const { conn, key } = peer;
+    conn.on('handshake', (h) => {
+      if (Buffer.compare(h.peerId, this.deps.peerId) === 0) return conn.close('self-connection');
+      if (this.banned.has(Buffer.from(h.peerId).toString('hex'))) return conn.close('banned');
+      // BEP 6: a complete peer says have-all; an empty one have-none; else a bitfield.
+      if (this.picker.haveCount() === 0) conn.haveNone();
+      else if (this.picker.haveCount() === this.meta.pieceCount) conn.haveAll();
+      else conn.sendBitfield(this.haveBitfield());
+    });
+    conn.on('bitfield', () => {
+      this.picker.onPeerBitfield(key, (i) => conn.peerBitfield.get(i));
+      this.afterAvailabilityChanged(peer);
+    });
+    conn.on('have-all', () => {
+      this.picker.onPeerHaveAll(key);
+      this.afterAvailabilityChanged(peer);
+    });
+    conn.on('have-none', () => this.afterAvailabilityChanged(peer));
+    conn.on('have', (index) => {
+      this.picker.onPeerHave(key, index);
+      this.afterAvailabilityChanged(peer);
+    });
+    conn.on('unchoke', () => this.fillRequests(peer));
+    conn.on('choke', (dropped) => {
+      for (const b of dropped) this.picker.onRequestDropped(key, b);
+    });
+    conn.on('reject', (b) => {
+      this.picker.onRequestDropped(key, b);
+      this.fillRequests(peer);
+    });
+    conn.on('allowed-fast', () => this.fillRequests(peer));
+    conn.on('interested', () => this.choker.onPeerInterested(key));
+    conn.on('not-interested', () => this.choker.onPeerInterested(key));
+    conn.on('request', (b) => this.onPeerRequest(peer, b));
+    conn.on('cancel', (b) => {
+      peer.uploadQueue = peer.uploadQueue.filter(
+        (q) => !(q.index === b.index && q.begin === b.begin && q.length === b.length),
+      );
+    });
+    conn.on('block', (b) => this.onBlock(peer, b.index, b.begin, b.data));
+    conn.on('drain', () => this.serveUploads(peer));
+    conn.on('closed', ({ reason, error }) => this.onPeerClosed(peer, reason, error));
+  }
+
+  private onPeerClosed(peer: PeerState, reason: CloseReason, error?: Error): void {
+    if (this.peers.get(peer.key) !== peer) return;
+    this.peers.delete(peer.key);
+    this.deps.connectionsChanged(-1);
+    this.picker.onPeerGone(peer.key);
+    this.choker.onPeerGone(peer.key);
+    peer.uploadQueue = [];
+    this.deps.log.log(
+      'debug',
+      `torrent ${this.id.slice(0, 8)}`,
+      `peer ${peer.key} closed: ${reason}${error ? ` (${error.message})` : ''}`,
+    );
+    if (peer.candidateKey) {
+      const c = this.candidates.get(peer.candidateKey);
+      if (c) c.nextTryAt = this.deps.clock.now() + (reason === 'remote-closed' ? 10_000 : 30_000);
+    }
+    // Blocks that peer held go back to the pool: give them to others now.
+    for (const p of this.peers.values()) this.fillRequests(p);
+    this.deps.changed();
+  }
+
+  private afterAvailabilityChanged(peer: PeerState): void {
+    const conn = peer.conn;
+    const complete = this.isComplete();
+    if (complete && conn.peerBitfield.isFull()) {
+      conn.close('not-wanted');
+      return;
+    }
+    const interesting = !complete && this.picker.interestingTo((i) => conn.peerBitfield.get(i));
+    if (interesting && !conn.amInterested) conn.interested();
+    else if (!interesting && conn.amInterested) conn.notInterested();
+    this.fillRequests(peer);
+  }
+
+  private fillRequests(peer: PeerState): void {
+    const conn = peer.conn;
+    if (this.stopped || this.state !== 'downloading' || !conn.amInterested) return;
+    const want = conn.desiredQueueDepth() - conn.inFlight;
+    if (want <= 0) return;
+    const blocks = conn.peerChoking
+      ? this.picker.nextRequests(peer.key, (i) => conn.peerBitfield.get(i), want, {
+          allowedFast: conn.allowedFastSet,
+          onlyAllowedFast: true,
+        })
+      : this.picker.nextRequests(peer.key, (i) => conn.peerBitfield.get(i), want);
+    for (const b of blocks) conn.request(b.index, b.begin, b.length);
+  }
+
+  private onBlock(peer: PeerState, index: number, begin: number, data: Uint8Array): void {
+    const block: BlockRef = { index, begin, length: data.length };
+    const result = this.picker.onBlockReceived(peer.key, block);
+    this.downloadedBytes += data.length;
+    this.down.add(data.length);
+    for (const other of result.cancelFrom)
+      this.peers.get(other)?.conn.cancel(index, begin, data.length);
+    if (!result.duplicate) {
+      let buf = this.buffers.get(index);
+      if (!buf) {
+        const size = this.layout.pieceSize(index);
+        buf = { data: new Uint8Array(size), received: 0, blocks: Math.ceil(size / BLOCK_BYTES) };
+        this.buffers.set(index, buf);
+      }
+      buf.data.set(data, begin);
+      buf.received++;
+      if (result.pieceComplete) void this.verifyPiece(index, buf);
+    }
+    this.fillRequests(peer);
+  }
+
+  private async verifyPiece(index: number, buf: PieceBuffer): Promise<void> {
+    this.buffers.delete(index);
+    this.picker.onPieceVerifying(index);
+    let digest: Uint8Array;
+    try {
+      digest = await this.deps.hashPool.sha1(buf.data);
+    } catch (err) {
+      if (this.stopped) return;
+      this.fail('hash', err);
+      return;
+    }
+    if (this.stopped) return;
+    const expected = this.meta.pieceHashes.subarray(index * 20, index * 20 + 20);
+    if (Buffer.compare(digest, expected) !== 0) {
+      this.onHashFailed(index);
+      return;
+    }
+    try {
+      await this.storage.writePiece(index, buf.data);
+    } catch (err) {
+      this.picker.onPieceFailed(index);
+      this.fail('write', err);
+      return;
+    }
+    if (this.stopped) return;
+    this.picker.onPieceVerified(index);
+    this.failedPieces.delete(index);
+    for (const p of this.peers.values()) p.conn.have(index);
+    this.deps.changed();
+    if (this.isComplete()) void this.onCompleted();
+  }
+
+  private onHashFailed(index: number): void {
+    const { contributors } = this.picker.onPieceFailed(index);
+    this.failedPieces.add(index);
+    this.logLocal(
+      '*',
+      'hash-failed',
+      `piece ${index} failed its hash check (from ${contributors.join(', ')})`,
+    );
+    for (const key of contributors) {
+      const strikes = (this.strikes.get(key) ?? 0) + 1;
+      this.strikes.set(key, strikes);
+      // A peer that was the only source of a bad piece is the culprit; shared blame counts less.
+      if (
+        contributors.length === 1
+          ? strikes >= BAN_AFTER_HASH_FAILURES
+          : strikes >= BAN_AFTER_HASH_FAILURES * 2
+      ) {
+        this.ban(key);
+      }
+    }
+    for (const p of this.peers.values()) this.fillRequests(p);
+    this.deps.changed();
+  }
+
+  private ban(key: string): void {
+    const peer = this.peers.get(key);
+    this.banned.add(key);
+    if (peer) {
+      if (peer.candidateKey) this.banned.add(peer.candidateKey);
+      if (peer.conn.remotePeerId)
+        this.banned.add(Buffer.from(peer.conn.remotePeerId).toString('hex'));
+      this.logLocal(key, 'close', 'banned after repeated hash failures');
+      peer.conn.close('banned');
+    }
+  }
+
+  isBanned(key: string): boolean {
+    return this.banned.has(key);
+  }
+
+  private async onCompleted(): Promise<void> {
+    if (this.state !== 'downloading') return;
+    try {
+      await this.storage.ensureFiles?.();
+      await this.storage.flush();
+    } catch (err) {
+      this.fail('flush', err);
+      return;
+    }
+    if (this.stopped) return;
+    this.state = 'seeding';
+    this.completedAt = this.deps.clock.now();
+    this.seedingSince = this.completedAt;
+    for (const p of [...this.peers.values()]) {
+      if (p.conn.peerBitfield.isFull()) p.conn.close('not-wanted');
+      else if (p.conn.amInterested) p.conn.notInterested();
+    }
+    this.tracker?.completed();
+    this.deps.log.log('info', `torrent ${this.id.slice(0, 8)}`, `completed ${this.meta.name}`);
+    this.deps.completed();
+    this.deps.changed();
+  }
+
+  // ---------------------------------------------------------------- uploads
+
+  private onPeerRequest(peer: PeerState, b: BlockRef): void {
+    const conn = peer.conn;
+    const valid =
+      b.index < this.meta.pieceCount &&
+      b.length > 0 &&
+      b.length <= BLOCK_BYTES &&
+      b.begin + b.length <= this.layout.pieceSize(b.index) &&
+      this.picker.have(b.index);
+    if (!valid || conn.amChoking || peer.uploadQueue.length >= MAX_UPLOAD_QUEUE_PER_PEER) {
+      if (conn.supportsFast) conn.reject(b);
+      return;
+    }
+    peer.uploadQueue.push(b);
+    this.serveUploads(peer);
+  }
+
+  private serveUploads(peer: PeerState): void {
+    if (peer.uploading) return;
+    peer.uploading = true;
+    void this.uploadLoop(peer).finally(() => {
+      peer.uploading = false;
+    });
+  }
+
+  private async uploadLoop(peer: PeerState): Promise<void> {
+    const conn = peer.conn;
+    for (let guard = 0; guard < 100_000; guard++) {
+      if (conn.closed || this.stopped || conn.amChoking) return;
+      if (conn.needsDrain) return; // resumed by the 'drain' event
+      const b = peer.uploadQueue.shift();
+      if (!b) return;
+      const waitMs = this.deps.upBucket.waitMs(b.length);
+      if (waitMs > 0) await new Promise<void>((r) => this.deps.clock.setTimeout(r, waitMs));
+      this.deps.upBucket.take(b.length);
+      let piece: Uint8Array;
+      try {
+        piece = await this.readPiece(b.index);
+      } catch (err) {
+        this.fail('read', err);
+        return;
+      }
+      if (conn.closed || conn.amChoking) return;
+      conn.sendPiece(b.index, b.begin, piece.subarray(b.begin, b.begin + b.length));
+      this.uploadedBytes += b.length;
+      peer.servedBytes += b.length;
+      this.servedPeers.add(peer.key);
+      this.up.add(b.length);
+    }
+  }
+
+  /** Whole pieces are read once and served block by block from a small cache. */
+  private readPiece(index: number): Promise<Uint8Array> {
+    const cached = this.readCache.get(index);
+    if (cached) {
+      this.readCache.delete(index);
+      this.readCache.set(index, cached);
+      return cached;
+    }
+    const p = this.storage.read(index, 0, this.layout.pieceSize(index));
+    this.readCache.set(index, p);
+    p.catch(() => this.readCache.delete(index));
+    while (this.readCache.size > PIECE_READ_CACHE_PIECES) {
+      const oldest = this.readCache.keys().next().value as number;
+      this.readCache.delete(oldest);
+    }
+    return p;
+  }
+
+  private applyChokes(unchoke: Set<string>, optimistic: string | null): void {
+    for (const p of this.peers.values()) {
+      const should = unchoke.has(p.key) || p.key === optimistic;
+      p.conn.optimistic = p.key === optimistic;
+      if (should && p.conn.amChoking) {
+        p.conn.unchoke();
+      } else if (!should && !p.conn.amChoking) {
+        p.conn.choke();
+        // Without the Fast Extension a choke discards queued requests (BEP 3); with it we reject them.
+        for (const b of p.uploadQueue) if (p.conn.supportsFast) p.conn.reject(b);
+        p.uploadQueue = [];
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- periodic work
+
+  private peerTick(): void {
+    const now = this.deps.clock.now();
+    for (const p of this.peers.values()) {
+      for (const b of p.conn.expireRequests(now)) this.picker.onRequestDropped(p.key, b);
+      this.fillRequests(p);
+    }
+    this.upHistory.push(this.up.rateBps());
+    if (this.upHistory.length > RATE_HISTORY_SAMPLES) this.upHistory.shift();
+    this.deps.changed();
+  }
+
+  // ---------------------------------------------------------------- errors and log
+
+  private fail(operation: string, err: unknown): void {
+    const message = `${operation} failed: ${err instanceof Error ? err.message : String(err)}`;
+    this.errorMessage = message;
+    this.deps.log.log('error', `torrent ${this.id.slice(0, 8)}`, `${this.meta.name}: ${message}`);
+    void this.stop('error');
+    this.state = 'error';
+    this.deps.failed(message);
+    this.deps.changed();
+  }
+
+  private logPeer(
+    peer: string,
+    dir: PeerEvent['dir'],
+    type: PeerEvent['type'],
+    detail: string,
+  ): void {
+    const event: PeerEvent = { at: this.deps.clock.now(), peer, dir, type, detail };
+    this.logRing.push(event);
+    if (this.logRing.length > MAX_LOG_ENTRIES)
+      this.logRing.splice(0, this.logRing.length - MAX_LOG_ENTRIES);
+    this.deps.peerEvent(event);
+    if (
+      this.deps.log.enabled('debug') &&
+      type !== 'request' &&
+      type !== 'piece' &&
+      type !== 'have'
+    ) {
+      this.deps.log.log('debug', `peer ${peer}`, `${dir} ${type} ${detail}`);
+    }
+  }
+
+  private logLocal(peer: string, type: PeerEvent['type'], detail: string): void {
+    this.logPeer(peer, 'local', type, detail);
+    this.deps.log.log('warn', `torrent ${this.id.slice(0, 8)}`, detail);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  isComplete(): boolean {
+    return this.picker.isComplete();
+  }
+
+  get currentState(): TorrentState {
+    return this.state;
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  private leftBytes(): number {
+    let have = 0;
+    for (let i = 0; i < this.meta.pieceCount; i++)
+      if (this.picker.have(i)) have += this.layout.pieceSize(i);
+    return Math.max(0, this.meta.totalLength - have);
+  }
+
+  private verifiedWantedBytes(): number {
+    let bytes = 0;
+    const prog = this.layout.fileProgress((i) => this.picker.have(i));
+    for (let f = 0; f < prog.length; f++)
+      if (this.filePriorities[f] !== 'skip') bytes += prog[f] ?? 0;
+    return bytes;
+  }
+
+  private haveBitfield(): Bitfield {
+    const bf = new Bitfield(this.meta.pieceCount);
+    for (let i = 0; i < this.meta.pieceCount; i++) if (this.picker.have(i)) bf.set(i);
+    return bf;
+  }
+
+  summary(): TorrentSummary {
+    const verified = this.verifiedWantedBytes();
+    const progress = this.wantedBytes === 0 ? 1 : verified / this.wantedBytes;
+    const downRateBps = this.down.rateBps();
+    const remaining = this.wantedBytes - verified;
+    let seeds = 0;
+    for (const p of this.peers.values()) if (p.conn.peerBitfield.isFull()) seeds++;
+    const held = this.meta.totalLength - this.leftBytes();
+    return {
+      id: this.id,
+      name: this.meta.name,
+      sizeBytes: this.meta.totalLength,
+      progress,
+      state: this.state,
+      error: this.errorMessage,
+      checkProgress: this.meta.totalLength === 0 ? 1 : this.checkDone / this.meta.totalLength,
+      downRateBps,
+      upRateBps: this.up.rateBps(),
+      downloadedBytes: this.downloadedBytes,
+      uploadedBytes: this.uploadedBytes,
+      etaSec: remaining > 0 && downRateBps > 0 ? Math.round(remaining / downRateBps) : null,
+      peers: this.peers.size,
+      seeds,
+      ratio: held > 0 ? this.uploadedBytes / held : 0,
+      pieceCount: this.meta.pieceCount,
+      pieceLength: this.meta.pieceLength,
+      verifiedPieces: this.picker.haveCount(),
+      savePath: this.savePath,
+      addedAt: this.addedAt,
+      completedAt: this.completedAt,
+      magnet: toMagnet(this.meta),
+      private: this.meta.private,
+    };
+  }
+
+  peerSnapshots(): PeerSnapshot[] {
+    return [...this.peers.values()].map((p) => ({
+      ...p.conn.snapshot(),
+      key: p.key,
+      address: p.address,
+      port: p.port,
+    }));
+  }
+
+  pieceMap(): PieceMapFull {
+    const states = this.picker.pieceStates();
+    for (const i of this.failedPieces)
+      if (states[i] === PieceState.missing) states[i] = PieceState.failed;
+    return { states, availability: this.picker.availability() };
+  }
+
+  trackerStatuses(): TrackerStatus[] {
+    if (this.tracker) return this.tracker.statuses();
+    return this.meta.announceList.flatMap((tier, t) =>
+      tier.map((url) => ({
+        url,
+        tier: t,
+        state: 'idle' as const,
+        lastAnnounceAt: null,
+        nextAnnounceAt: null,
+        seeders: null,
+        leechers: null,
+        downloaded: null,
+        lastError: null,
+        warning: null,
+      })),
+    );
+  }
+
+  fileProgress(): FileProgress[] {
+    const bytes = this.layout.fileProgress((i) => this.picker.have(i));
+    return this.meta.files.map((f, index) => ({
+      index,
+      path: f.path.join('/'),
+      sizeBytes: f.length,
+      progress: f.length === 0 ? 1 : (bytes[index] ?? 0) / f.length,
+      priority: this.filePriorities[index] ?? 'normal',
+    }));
+  }
+
+  seedingStats(): SeedingStats {
+    const held = this.meta.totalLength - this.leftBytes();
+    return {
+      uploadedBytes: this.uploadedBytes,
+      ratio: held > 0 ? this.uploadedBytes / held : 0,
+      seedingSince: this.seedingSince,
+      peersServed: this.servedPeers.size,
+      upRateHistoryBps: [...this.upHistory],
+    };
+  }
+
+  recentLog(): PeerEvent[] {
+    return [...this.logRing];
+  }
+
+  setFilePriority(files: number[], priority: FilePriority): void {
+    for (const f of files)
+      if (f >= 0 && f < this.filePriorities.length) this.filePriorities[f] = priority;
+    this.applyFilePriorities();
+    if (!this.stopped && this.state === 'seeding' && !this.isComplete()) this.state = 'downloading';
+    for (const p of this.peers.values()) this.afterAvailabilityChanged(p);
+    this.deps.changed();
+  }
+
+  private applyFilePriorities(): void {
+    const rank: Record<FilePriority, 0 | 1 | 2> = { skip: 0, normal: 1, high: 2 };
+    const piecePriority = new Uint8Array(this.meta.pieceCount);
+    this.meta.files.forEach((_f, fi) => {
+      const range = this.layout.piecesOfFile(fi);
+      if (!range) return;
+      const p = rank[this.filePriorities[fi] ?? 'normal'];
+      for (let i = range[0]; i <= range[1]; i++)
+        piecePriority[i] = Math.max(piecePriority[i] ?? 0, p);
+    });
+    let wanted = 0;
+    for (let i = 0; i < this.meta.pieceCount; i++) {
+      this.picker.setPiecePriority(i, piecePriority[i] as 0 | 1 | 2);
+    }
+    this.meta.files.forEach((f, fi) => {
+      if (this.filePriorities[fi] !== 'skip') wanted += f.length;
+    });
+    this.wantedBytes = wanted;
+  }
+
+  setMaxConnections(n: number): void {
+    this.maxConnections = n;
+  }
+
+  announceNow(): void {
+    this.tracker?.announceNow();
+  }
+}

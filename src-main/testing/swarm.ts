@@ -1,0 +1,114 @@
+/**
+ * createTestSwarm: a loopback swarm of our own sessions, after libtorrent's setup_swarm.
+ * Every session listens on 127.0.0.1 port 0 and keeps no data folder; `close()` stops them all.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import { Session } from '../engine/session';
+import type { SessionOptions } from '../engine/session';
+import { createTorrent } from '../engine/metainfo';
+import type { Metainfo } from '../engine/metainfo';
+import { HashPool } from '../engine/hash';
+import { tempDir, waitFor } from './fixtures';
+
+export interface TestSwarm {
+  root: string;
+  meta: Metainfo;
+  torrentFile: Uint8Array;
+  seeders: Session[];
+  leechers: Session[];
+  leecherDirs: string[];
+  /** Wait until every leecher has verified every piece. */
+  untilComplete(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestSwarmOptions {
+  /** Folder or file to share; the seeders' save path is its parent. */
+  contentPath: string;
+  seeders: number;
+  leechers: number;
+  pieceLength?: number;
+  trackers?: string[];
+  /** Per-session options, e.g. a faulty storage for one seeder. */
+  configure?: (role: 'seeder' | 'leecher', index: number) => Partial<SessionOptions>;
+  /** Connect every leecher to every seeder (and to the leechers before it) by address. */
+  connectByAddress?: boolean;
+}
+
+export async function createTestSwarm(opts: TestSwarmOptions): Promise<TestSwarm> {
+  const root = tempDir('swarm');
+  const pool = new HashPool({ threads: 1 });
+  let created;
+  try {
+    created = await createTorrent(opts.contentPath, {
+      pieceLength: opts.pieceLength,
+      trackers: (opts.trackers ?? []).map((t) => [t]),
+      creationDate: 0,
+      pool,
+    });
+  } finally {
+    await pool.close();
+  }
+  const { meta, torrentFile } = created;
+  const seeders: Session[] = [];
+  const leechers: Session[] = [];
+  const leecherDirs: string[] = [];
+  const base: SessionOptions = {
+    dataDir: null,
+    listenHost: '127.0.0.1',
+    listenPort: 0,
+    hashThreads: 1,
+  };
+  const swarm: TestSwarm = {
+    root,
+    meta,
+    torrentFile,
+    seeders,
+    leechers,
+    leecherDirs,
+    async untilComplete(timeoutMs = 60_000) {
+      await waitFor(
+        () =>
+          leechers.every((s) => s.list()[0]?.progress === 1 && s.list()[0]?.state === 'seeding'),
+        'every leecher to complete',
+        timeoutMs,
+      );
+    },
+    async close() {
+      await Promise.all([...seeders, ...leechers].map((s) => s.close()));
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (let i = 0; i < opts.seeders; i++) {
+      const s = await Session.open({ ...base, ...opts.configure?.('seeder', i) });
+      seeders.push(s);
+      // The content was just hashed by createTorrent, as in create-and-seed: no check needed.
+      await s.addMeta(meta, { savePath: path.dirname(opts.contentPath) }, true);
+    }
+    await waitFor(
+      () => seeders.every((s) => s.list()[0]?.state === 'seeding'),
+      'seeders to check their data',
+    );
+    for (let i = 0; i < opts.leechers; i++) {
+      const dir = path.join(root, `leecher-${i}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const s = await Session.open({ ...base, ...opts.configure?.('leecher', i) });
+      leechers.push(s);
+      leecherDirs.push(dir);
+      await s.addTorrent({ torrentFile }, { savePath: dir });
+    }
+    if (opts.connectByAddress ?? true) {
+      for (const [i, l] of leechers.entries()) {
+        for (const s of seeders) l.addPeer(meta.infoHashHex, '127.0.0.1', s.listenPort as number);
+        for (const other of leechers.slice(0, i))
+          l.addPeer(meta.infoHashHex, '127.0.0.1', other.listenPort as number);
+      }
+    }
+  } catch (err) {
+    await swarm.close();
+    throw err;
+  }
+  return swarm;
+}
