@@ -73,6 +73,11 @@ describe('SwarmRegistry', () => {
     expect(seeder.peers).toHaveLength(3);
     const leecher = ok(reg.announce(H, peer(6, { event: 'none' })));
     expect(leecher.peers).toHaveLength(7);
+    // A lone leecher is all a seeder gets, and it gets it.
+    for (let i = 7; i <= 8; i++) reg.announce(H, peer(i, { event: 'stopped' }));
+    expect(
+      ok(reg.announce(H, peer(2, { left: 0, event: 'none' }))).peers.map((p) => p.port),
+    ).toEqual([6881]);
   });
 
   it('samples uniformly at random, distinct, within numwant', () => {

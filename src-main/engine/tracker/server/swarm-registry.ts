@@ -252,10 +252,10 @@ export class SwarmRegistry {
         ? (swarm.seeders[i] as RegistryPeer)
         : (swarm.leechers[i - seedersInPool] as RegistryPeer);
     const out: RegistryPeer[] = [];
-    if (want <= 0 || poolSize <= 1) {
-      return out;
-    }
-    if (want >= poolSize - 1) {
+    // A leecher is in its own pool; a seeder's pool holds leechers only.
+    const available = poolSize - (self.seeding ? 0 : 1);
+    if (want <= 0 || available <= 0) return out;
+    if (want >= available) {
       for (let i = 0; i < poolSize; i++) {
         const p = at(i);
         if (p !== self) out.push(p);

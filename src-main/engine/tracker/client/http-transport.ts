@@ -1,0 +1,149 @@
+/**
+ * HTTP(S) tracker requests (BEP 3 announce, BEP 48 scrape) over node:http/https.
+ * Invariants: every request ends within `timeoutMs` (a timer aborts it), the body read is
+ * bounded by `maxBytes`, and the only rejection is a TrackerRequestError.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Clock } from '../../time/clock';
+import { TrackerProtocolError } from '../codec/errors';
+import { buildAnnounceUrl, buildScrapeUrl, scrapeUrlFor } from '../codec/http-query';
+import type { AnnounceParams } from '../codec/http-query';
+import { decodeAnnounceResponse, decodeScrapeResponse } from '../codec/http-response';
+import type { AnnounceSuccess, ScrapeEntry } from '../codec/http-response';
+import { TrackerRequestError } from './errors';
+
+export interface HttpTransportOptions {
+  clock: Clock;
+  timeoutMs: number;
+  maxBytes: number;
+  userAgent: string;
+}
+
+export function httpGet(
+  url: string,
+  opts: HttpTransportOptions,
+  signal: AbortSignal,
+  operation: string,
+): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    let settled = false;
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch (err) {
+      reject(new TrackerRequestError('unsupported', operation, `bad URL ${url}`, err));
+      return;
+    }
+    const request =
+      u.protocol === 'https:' ? httpsRequest : u.protocol === 'http:' ? httpRequest : null;
+    if (!request) {
+      reject(new TrackerRequestError('unsupported', operation, `not an http(s) URL: ${url}`));
+      return;
+    }
+    const req = request(u, {
+      method: 'GET',
+      agent: false,
+      headers: { 'User-Agent': opts.userAgent, 'Accept-Encoding': 'identity', Connection: 'close' },
+    });
+    const finish = (err: TrackerRequestError | null, body?: Uint8Array): void => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      signal.removeEventListener('abort', onAbort);
+      if (err) {
+        req.destroy();
+        reject(err);
+      } else {
+        resolve(body as Uint8Array);
+      }
+    };
+    const timer = opts.clock.setTimeout(
+      () =>
+        finish(
+          new TrackerRequestError('timeout', operation, `no answer within ${opts.timeoutMs} ms`),
+        ),
+      opts.timeoutMs,
+    );
+    const onAbort = (): void =>
+      finish(new TrackerRequestError('cancelled', operation, 'cancelled'));
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (err) =>
+      finish(new TrackerRequestError('network', operation, err.message, err)),
+    );
+    req.on('response', (res: IncomingMessage) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        finish(new TrackerRequestError('http-status', operation, `HTTP ${res.statusCode ?? '?'}`));
+        return;
+      }
+      const declared = Number(res.headers['content-length'] ?? 0);
+      if (declared > opts.maxBytes) {
+        finish(new TrackerRequestError('too-large', operation, `response of ${declared} bytes`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > opts.maxBytes) {
+          finish(
+            new TrackerRequestError('too-large', operation, `response over ${opts.maxBytes} bytes`),
+          );
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', (err) =>
+        finish(new TrackerRequestError('network', operation, err.message, err)),
+      );
+      res.on('end', () => finish(null, Buffer.concat(chunks)));
+    });
+    req.end();
+  });
+}
+
+function decodeOrFail<T>(fn: () => T, operation: string): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof TrackerProtocolError)
+      throw new TrackerRequestError('protocol', operation, err.message, err);
+    throw err;
+  }
+}
+
+export async function httpAnnounce(
+  url: string,
+  params: AnnounceParams,
+  opts: HttpTransportOptions,
+  signal: AbortSignal,
+): Promise<AnnounceSuccess> {
+  const op = 'http announce';
+  const body = await httpGet(buildAnnounceUrl(url, params), opts, signal, op);
+  const r = decodeOrFail(() => decodeAnnounceResponse(body), op);
+  if (r.kind === 'failure') throw new TrackerRequestError('failure-reason', op, r.reason);
+  return r;
+}
+
+/** BEP 48 scrape of one torrent; the scrape URL is derived from the announce URL. */
+export async function httpScrape(
+  announceUrl: string,
+  infoHash: Uint8Array,
+  opts: HttpTransportOptions,
+  signal: AbortSignal,
+): Promise<ScrapeEntry> {
+  const op = 'http scrape';
+  const base = scrapeUrlFor(announceUrl);
+  if (!base) throw new TrackerRequestError('unsupported', op, 'tracker has no scrape URL');
+  const body = await httpGet(buildScrapeUrl(base, [infoHash]), opts, signal, op);
+  const r = decodeOrFail(() => decodeScrapeResponse(body), op);
+  if (r.kind === 'failure') throw new TrackerRequestError('failure-reason', op, r.reason);
+  const entry = r.files.find((f) => Buffer.from(f.infoHash).equals(Buffer.from(infoHash)));
+  return entry ?? { infoHash, complete: 0, incomplete: 0, downloaded: 0 };
+}
