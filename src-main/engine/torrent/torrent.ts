@@ -533,8 +533,15 @@ export class Torrent {
   private fillRequests(peer: PeerState): void {
     const conn = peer.conn;
     if (this.stopped || this.state !== 'downloading' || !conn.amInterested) return;
-    const want = conn.desiredQueueDepth() - conn.inFlight;
+    let want = conn.desiredQueueDepth() - conn.inFlight;
     if (want <= 0) return;
+    const bucket = this.deps.downBucket;
+    if (bucket.rateBps > 0) {
+      // The download limit is applied when asking: a request is a promise of bytes to come.
+      want = Math.min(want, Math.floor(bucket.available() / BLOCK_BYTES));
+      if (want <= 0) return this.retryRequestsLater(bucket.waitMs(BLOCK_BYTES));
+      bucket.take(want * BLOCK_BYTES);
+    }
     const blocks = conn.peerChoking
       ? this.picker.nextRequests(peer.key, (i) => conn.peerBitfield.get(i), want, {
           allowedFast: conn.allowedFastSet,
@@ -542,6 +549,20 @@ export class Torrent {
         })
       : this.picker.nextRequests(peer.key, (i) => conn.peerBitfield.get(i), want);
     for (const b of blocks) conn.request(b.index, b.begin, b.length);
+  }
+
+  private retryTimer: TimerHandle | null = null;
+
+  private retryRequestsLater(ms: number): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = this.deps.clock.setTimeout(
+      () => {
+        this.retryTimer = null;
+        for (const p of this.peers.values()) this.fillRequests(p);
+      },
+      Math.max(10, ms),
+    );
+    this.timers.push(this.retryTimer);
   }
 
   private onBlock(peer: PeerState, index: number, begin: number, data: Uint8Array): void {
@@ -555,7 +576,11 @@ export class Torrent {
       let buf = this.buffers.get(index);
       if (!buf) {
         const size = this.layout.pieceSize(index);
-        buf = { data: new Uint8Array(size), received: 0, blocks: Math.ceil(size / BLOCK_BYTES) };
+        buf = {
+          data: new Uint8Array(new SharedArrayBuffer(size)),
+          received: 0,
+          blocks: Math.ceil(size / BLOCK_BYTES),
+        };
         this.buffers.set(index, buf);
       }
       buf.data.set(data, begin);
