@@ -44,7 +44,7 @@ function isPlainObject(v: object): boolean {
 }
 
 /** Encodes a message. Throws (a programmer error) on values JSON cannot carry faithfully. */
-export function encodeFrame(value: unknown): Uint8Array {
+export function encodeFrame(value: unknown): Uint8Array<ArrayBuffer> {
   const arrays: BinArray[] = [];
   const kinds: [BinKind, number][] = [];
   const lift = (v: unknown, depth: number): unknown => {
