@@ -107,6 +107,9 @@ export class WsClient implements SwarmscopeApi {
       for (const fn of this.connectionListeners) fn('open');
     };
     ws.onmessage = (ev: MessageEvent) => this.onMessage(ev.data);
+    // A browser's error event carries no detail and is always followed by close, which is
+    // where reconnecting happens; handling it here keeps it from surfacing as unhandled.
+    ws.onerror = () => undefined;
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;

@@ -289,6 +289,37 @@ describe('web host WebSocket', () => {
     expect(listing.entries.map((e) => e.name)).toEqual(['a (1).bin', 'a.bin']);
   });
 
+  it('closes a socket that sends an oversized frame and keeps serving others', async () => {
+    const small = await startWebHost({
+      engine,
+      port: 0,
+      staticDir: path.join(dir, 'static'),
+      maxPayloadBytes: 1024,
+    });
+    try {
+      const url = `ws://127.0.0.1:${small.port}/ws?token=${encodeURIComponent(small.token)}`;
+      const connect = (): Promise<WebSocket> =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(url, { headers: { origin: `http://127.0.0.1:${small.port}` } });
+          sockets.push(ws);
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        });
+      const big = await connect();
+      const closed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
+      big.send(
+        encodeFrame({ id: 1, name: 'file.upload', payload: { bytes: new Uint8Array(4096) } }),
+      );
+      expect(await closed).toBe(1009);
+      const next = await connect();
+      const box = inbox(next);
+      next.send(encodeFrame({ id: 1, name: 'settings.get', payload: {} }));
+      expect(await box.next((m) => m.id === 1)).toMatchObject({ ok: true });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('closes the socket bridge with the socket', async () => {
     const ws = await goodWs();
     const before = engine.listenerCount();

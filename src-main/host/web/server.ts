@@ -53,6 +53,8 @@ export interface WebHostOptions {
   /** Where `file.upload` stores files; uploads are refused when absent. */
   uploadDir?: string;
   clock?: Clock;
+  /** Largest WebSocket message accepted; a bigger one closes that socket (1009). */
+  maxPayloadBytes?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -151,7 +153,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const wss = new WebSocketServer({
     server,
     path: '/ws',
-    maxPayload: maxWsPayloadBytes,
+    maxPayload: opts.maxPayloadBytes ?? maxWsPayloadBytes,
     verifyClient: (info, done) => {
       const url = new URL(info.req.url ?? '/', 'http://placeholder');
       const verdict = checkRequest(info.req, url, { boundHost, port, token, requireOrigin: true });
