@@ -69,10 +69,10 @@ describe('WsClient', () => {
     const err = await c.invoke('torrent.export', { id: hexId(9) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('not-found');
-    const bad = await c
+    const bad: unknown = await c
       .invoke('torrent.pause', { ids: ['nope'] })
-      .catch((e: unknown) => e as ApiError);
-    expect(bad.code).toBe('bad-request');
+      .catch((e: unknown) => e);
+    expect((bad as ApiError).code).toBe('bad-request');
   });
 
   it('delivers events and reconnects after the socket drops', async () => {
@@ -99,8 +99,8 @@ describe('WsClient', () => {
     const url = `ws://127.0.0.1:1/ws`;
     const c = new WsClient({ url, requestTimeoutMs: 100, maxBackoffMs: 50 });
     clients.push(c);
-    const err = await c.invoke('settings.get', {}).catch((e: unknown) => e as ApiError);
-    expect(err.code).toBe('io');
+    const err: unknown = await c.invoke('settings.get', {}).catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('io');
   });
 });
 
