@@ -3,6 +3,7 @@
  * non-zero exit, never a stack trace.
  */
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
@@ -241,6 +242,9 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const bar = new ProgressLine(io);
+  // Event-loop lag is part of the JSON progress, so benchmarks can check the loop stays free.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   try {
     const id = await session.addMeta(meta, { savePath: path.resolve(values.dir) }, false);
     for (const p of peers) session.addPeer(id, p.address, p.port);
@@ -269,6 +273,8 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
             rateBps: Math.round(s.downRateBps),
             upRateBps: Math.round(s.upRateBps),
             progress: s.progress,
+            loopLagP99Ms: Math.round(lag.percentile(99) / 1e4) / 100,
+            loopLagMaxMs: Math.round(lag.max / 1e4) / 100,
           }) + '\n',
         );
       } else if (progressMode !== 'none') {
@@ -292,6 +298,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
       }
     }
   } finally {
+    lag.disable();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await session.close();

@@ -349,7 +349,7 @@ export class Torrent {
       if (this.candidates.size >= MAX_CANDIDATES_PER_TORRENT) break;
       this.candidates.set(key, { address, port, failures: 0, nextTryAt: 0, source });
     }
-    if (!this.stopped) this.connectTick();
+    if (!this.stopped && this.state !== 'checking') this.connectTick();
   }
 
   /** An incoming connection whose handshake named this torrent. */
@@ -364,7 +364,7 @@ export class Torrent {
   }
 
   private connectTick(): void {
-    if (this.stopped || this.state === 'error') return;
+    if (this.stopped || this.state === 'error' || this.state === 'checking') return;
     const now = this.deps.clock.now();
     const connected = new Set([...this.peers.values()].map((p) => p.candidateKey));
     for (const [key, c] of this.candidates) {

@@ -1,0 +1,176 @@
+import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempDir, writeFile, sha256File } from '../testing/fixtures';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = path.join(root, 'out', 'cli', 'cli.js');
+let dir: string;
+
+function run(args: string[], timeoutMs = 30_000) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: timeoutMs });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), 'cli'], {
+    stdio: 'pipe',
+  });
+  dir = tempDir('cli');
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('swarmscope CLI', () => {
+  it('creates a torrent, prints its info, and seeds it to a downloader', async () => {
+    const content = path.join(dir, 'src', 'hello.bin');
+    writeFile(content, 300_000, 3);
+    const torrent = path.join(dir, 'hello.torrent');
+    const created = run([
+      'create',
+      content,
+      '-o',
+      torrent,
+      '--piece-length',
+      '16384',
+      '--comment',
+      'hi',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/info-hash [0-9a-f]{40}/);
+
+    const info = run(['info', torrent, '--json']);
+    expect(info.code).toBe(0);
+    const parsed = JSON.parse(info.stdout);
+    expect(parsed).toMatchObject({
+      name: 'hello.bin',
+      sizeBytes: 300_000,
+      pieceLength: 16384,
+      pieceCount: 19,
+      comment: 'hi',
+    });
+
+    const text = run(['info', torrent]);
+    expect(text.stdout).toContain('info-hash:');
+
+    // seed + download as two processes on loopback.
+    const { spawn } = await import('node:child_process');
+    const port = await freePort();
+    const seeder = spawn(
+      process.execPath,
+      [
+        cli,
+        'seed',
+        torrent,
+        '--dir',
+        path.dirname(content),
+        '--port',
+        String(port),
+        '--progress',
+        'none',
+      ],
+      { stdio: 'pipe' },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let err = '';
+        const t = setTimeout(() => reject(new Error(`seeder did not start: ${err}`)), 20_000);
+        seeder.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('seeding hello.bin on port')) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+      const out = path.join(dir, 'dl');
+      const dl = spawnSync(
+        process.execPath,
+        [
+          cli,
+          'download',
+          torrent,
+          '--dir',
+          out,
+          '--port',
+          '0',
+          '--peer',
+          `127.0.0.1:${port}`,
+          '--progress',
+          'json',
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(dl.status, `stderr: ${dl.stderr} stdout: ${dl.stdout}`).toBe(0);
+      const lines = dl.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(Object.keys(lines.at(-1))).toEqual(
+        expect.arrayContaining([
+          'downloadedBytes',
+          'uploadedBytes',
+          'verifiedPieces',
+          'peers',
+          'rateBps',
+        ]),
+      );
+      expect(lines.at(-1).verifiedPieces).toBe(19);
+      expect(sha256File(path.join(out, 'hello.bin'))).toBe(sha256File(content));
+    } finally {
+      seeder.kill('SIGTERM');
+      await new Promise((r) => seeder.once('exit', r));
+    }
+  }, 90_000);
+
+  it('answers bad input with one clear line and a non-zero exit', async () => {
+    const missing = run(['info', path.join(dir, 'nope.torrent')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('cannot read');
+
+    const junk = path.join(dir, 'junk.torrent');
+    fs.writeFileSync(junk, 'd4:infoi03ee');
+    const bad = run(['info', junk]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/not a valid torrent/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+
+    const unknown = run(['frobnicate']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown command');
+
+    // A port in use.
+    const content = path.join(dir, 'src2', 'x.bin');
+    writeFile(content, 20_000, 4);
+    const torrent = path.join(dir, 'x.torrent');
+    expect(run(['create', content, '-o', torrent]).code).toBe(0);
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const busy = run(['seed', torrent, '--dir', path.dirname(content), '--port', String(port)]);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr.trim().split('\n')).toHaveLength(1);
+      expect(busy.stderr).toMatch(/cannot listen on port/);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
