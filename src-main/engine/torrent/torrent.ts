@@ -116,6 +116,8 @@ interface Candidate {
 const CONNECT_TICK_MS = 1_000;
 const PEER_TICK_MS = 1_000;
 const RATE_HISTORY_SAMPLES = 300;
+/** Spare piece buffers kept for reuse. */
+const MAX_FREE_PIECE_BUFFERS = 64;
 
 export class Torrent {
   readonly meta: Metainfo;
@@ -576,11 +578,7 @@ export class Torrent {
       let buf = this.buffers.get(index);
       if (!buf) {
         const size = this.layout.pieceSize(index);
-        buf = {
-          data: new Uint8Array(new SharedArrayBuffer(size)),
-          received: 0,
-          blocks: Math.ceil(size / BLOCK_BYTES),
-        };
+        buf = { data: this.takeBuffer(size), received: 0, blocks: Math.ceil(size / BLOCK_BYTES) };
         this.buffers.set(index, buf);
       }
       buf.data.set(data, begin);
@@ -590,8 +588,34 @@ export class Torrent {
     this.fillRequests(peer);
   }
 
+  /**
+   * Piece buffers are recycled: shared memory is collected lazily, and a fresh megabyte per piece
+   * would grow the heap by the size of the download. Shared, so the hash workers read in place.
+   */
+  private takeBuffer(size: number): Uint8Array {
+    const base =
+      this.freeBuffers.pop() ?? new Uint8Array(new SharedArrayBuffer(this.meta.pieceLength));
+    return base.subarray(0, size);
+  }
+
+  private releaseBuffer(data: Uint8Array): void {
+    if (this.freeBuffers.length < MAX_FREE_PIECE_BUFFERS) {
+      this.freeBuffers.push(new Uint8Array(data.buffer, 0, this.meta.pieceLength));
+    }
+  }
+
+  private readonly freeBuffers: Uint8Array[] = [];
+
   private async verifyPiece(index: number, buf: PieceBuffer): Promise<void> {
     this.buffers.delete(index);
+    try {
+      await this.verifyAndWrite(index, buf);
+    } finally {
+      this.releaseBuffer(buf.data);
+    }
+  }
+
+  private async verifyAndWrite(index: number, buf: PieceBuffer): Promise<void> {
     this.picker.onPieceVerifying(index);
     let digest: Uint8Array;
     try {
