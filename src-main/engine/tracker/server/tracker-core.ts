@@ -120,6 +120,7 @@ export class TrackerCore {
   /** BEP 48: counts for each asked info-hash; zeros for unknown or not-allowed ones (no leak). */
   scrape(infoHashes: readonly Uint8Array[]): ScrapeEntry[] {
     this.scrapeRate.record(this.opts.clock.now());
+    if (this.logs('debug')) this.log('debug', `scrape of ${infoHashes.length} info-hashes`);
     return infoHashes.map((infoHash) => {
       const h = hex(infoHash);
       const c = this.isAllowed(h)
