@@ -65,6 +65,7 @@ describe('electron-builder.yml', () => {
       'out/preload/**',
       'out/renderer/**',
       'assets/tray/**',
+      'assets/badges/**',
     ]);
     expect(files).toEqual(expect.arrayContaining(['!**/*.map', '!**/node_modules/**']));
   });

@@ -4,6 +4,7 @@
 //   assets/icons/icon.icns     macOS, PNG entries 16..1024
 //   assets/tray/tray.png, tray@2x.png                 colour tray icon (Windows, Linux)
 //   assets/tray/trayTemplate.png, trayTemplate@2x.png macOS template image (black + alpha)
+//   assets/badges/badge-N.png, @2x (N = 1..9, 9+)    Windows taskbar overlay: active downloads
 // No image package: the SVG subset (rect/circle/line, solid colours) is drawn with signed
 // distance fields, one coverage sample per pixel, and the PNG/ICO/ICNS containers are written by
 // hand because they are a few headers around zlib streams. Output is deterministic for a given
@@ -454,6 +455,49 @@ export function pixelsOf(rel, bytes) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Taskbar badges: Windows has no badge count, so the count is an overlay icon. The digits are
+// seven-segment strokes in the same SVG subset, so they go through the same renderer.
+
+export const badgeLabels = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '9+'];
+export const badgeSizePx = 16;
+const segmentsByDigit = {
+  1: 'bc',
+  2: 'abged',
+  3: 'abgcd',
+  4: 'fgbc',
+  5: 'afgcd',
+  6: 'afgedc',
+  7: 'abc',
+  8: 'abcdefg',
+  9: 'abcdfg',
+};
+
+/** An SVG (subset) for one badge: a red disc with the label in white strokes. */
+export function badgeSvg(label) {
+  const digit = label[0];
+  const plus = label.endsWith('+');
+  const x0 = plus ? 13 : 23;
+  const x1 = x0 + 17;
+  const [y0, ym, y1] = [16, 32, 48];
+  const ends = {
+    a: [x0, y0, x1, y0],
+    b: [x1, y0, x1, ym],
+    c: [x1, ym, x1, y1],
+    d: [x0, y1, x1, y1],
+    e: [x0, ym, x0, y1],
+    f: [x0, y0, x0, ym],
+    g: [x0, ym, x1, ym],
+  };
+  const strokes = [...segmentsByDigit[digit]].map((seg) => ends[seg]);
+  if (plus) strokes.push([40, 32, 54, 32], [47, 25, 47, 39]);
+  const lines = strokes.map(
+    ([ax, ay, bx, by]) =>
+      `<line x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="#ffffff" stroke-width="6.5" stroke-linecap="round"/>`,
+  );
+  return `<svg viewBox="0 0 64 64"><circle cx="32" cy="32" r="31" fill="#d93025"/>${lines.join('')}</svg>`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Outputs
 
 /**
@@ -489,6 +533,16 @@ export function generateIcons(svgText) {
       `assets/tray/trayTemplate${suffix}.png`,
       encodePng(rasterize(drawing, s, 'template'), s, s),
     );
+  }
+  for (const label of badgeLabels) {
+    const badge = parseIconSvg(badgeSvg(label));
+    for (const [scale, suffix] of [
+      [1, ''],
+      [2, '@2x'],
+    ]) {
+      const s = badgeSizePx * scale;
+      files.set(`assets/badges/badge-${label}${suffix}.png`, encodePng(rasterize(badge, s), s, s));
+    }
   }
   return files;
 }

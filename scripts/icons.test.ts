@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  badgeLabels,
+  badgeSvg,
   decodePng,
   encodeIcns,
   encodeIco,
@@ -82,6 +84,21 @@ describe('icon SVG subset', () => {
   });
 });
 
+describe('taskbar badges', () => {
+  it('draw each label as seven-segment strokes on a red disc', () => {
+    const strokes = (label: string) =>
+      parseIconSvg(badgeSvg(label)).shapes.filter(
+        (x: { geometry: { kind: string } }) => x.geometry.kind === 'line',
+      ).length;
+    expect(strokes('1')).toBe(2);
+    expect(strokes('8')).toBe(7);
+    expect(strokes('9+')).toBe(6 + 2);
+    const px = rasterize(parseIconSvg(badgeSvg('1')), 64);
+    expect(pixel(px, 64, 32, 5)).toEqual([0xd9, 0x30, 0x25, 255]);
+    expect(pixel(px, 64, 40, 24)).toEqual([255, 255, 255, 255]); // segment b of "1"
+  });
+});
+
 describe('icon containers', () => {
   const rgba = Uint8Array.from({ length: 3 * 2 * 4 }, (_, i) => (i * 37) & 255);
 
@@ -125,6 +142,9 @@ describe('generated icons', () => {
   it('cover every size the installers need, and the committed files match the source', async () => {
     const files: Map<string, Buffer> = generateIcons(await readFile(iconSourcePath, 'utf8'));
     for (const s of pngSizes) expect(files.has(`assets/icons/png/${s}x${s}.png`)).toBe(true);
+    for (const label of badgeLabels) {
+      expect(decodePng(files.get(`assets/badges/badge-${label}@2x.png`)!).width).toBe(32);
+    }
     const ico = readIcoEntries(files.get('assets/icons/icon.ico')!);
     expect(ico.map((e: { sizePx: number }) => e.sizePx)).toEqual(icoSizes);
     for (const e of ico) expect(decodePng(e.png).width).toBe(e.sizePx);

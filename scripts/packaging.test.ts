@@ -193,6 +193,7 @@ describe('electron-builder packaging (linux, offline, stand-in Electron)', () =>
         '/out/renderer/assets/index-abc123.js',
         '/assets/tray/trayTemplate.png',
         '/assets/tray/tray@2x.png',
+        '/assets/badges/badge-9+.png',
       ]) {
         expect(entries, wanted).toContain(wanted);
       }

@@ -105,3 +105,11 @@ export const TRACKER_MAX_STATS_PEERS = 1_000;
 // ---- storage (storage/file-storage.ts)
 /** Open file handles per FileStorage: a torrent may list 100k files, a process gets ~1024 fds. */
 export const MAX_OPEN_FILES_PER_STORAGE = 32;
+
+// ---- desktop integration (host/electron/desktop)
+/** Files or magnet links one launch hands over; "open with" on a whole folder is cut here. */
+export const DESKTOP_MAX_LAUNCH_TARGETS = 64;
+/** One launch argument: Windows caps a whole command line at 32,767 characters. */
+export const DESKTOP_MAX_LAUNCH_ARG_CHARS = 32_767;
+/** Tray tooltip and dock/taskbar badge refresh: rates move every second, no need for more. */
+export const DESKTOP_REFRESH_INTERVAL_MS = 1_000;
