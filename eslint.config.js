@@ -22,7 +22,6 @@ export default tseslint.config(
       'bench/results/**',
       'test-results/**',
       'playwright-report/**',
-      'lint-fixtures/**',
     ],
   },
   js.configs.recommended,
