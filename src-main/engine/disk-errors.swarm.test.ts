@@ -22,7 +22,7 @@ describe('disk errors', () => {
   it('a full disk stops only the torrent that hit it, with its message, and keeps verified data', async () => {
     dir = tempDir('enospc');
     const pool = new HashPool({ threads: 1 });
-    const files = ['full.bin', 'fine.bin'].map((name, i) => path.join(dir!, 'src', name));
+    const files = ['full.bin', 'fine.bin'].map((name) => path.join(dir!, 'src', name));
     files.forEach((f, i) => writeFile(f, 2 * 1024 * 1024, 20 + i));
     const torrents = [];
     for (const f of files)
