@@ -7,6 +7,7 @@
  *   - seed:     libtorrent leecher <- our seeder (compared with libtorrent <- libtorrent).
  * Throughput is done-to-done: from spawning the leecher to every piece verified, as libtorrent's
  * reference numbers were measured. Every downloaded copy is checked by sha256 against the source.
+ * libtorrent leechers dial with a plain handshake (no MSE attempt first), whoever the seeder is.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -146,12 +147,15 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
             await leecher.stop();
           }
         } else {
+          // Plain handshakes whoever the seeder is: our engine has no MSE, and libtorrent's MSE
+          // attempt and its fallback would add a second that measures the handshake, not the transfer.
           const leecher = await startLibtorrent({
             role: 'leech',
             torrentFile,
             saveDir: dir,
             peers,
             exitWhenDone: true,
+            plaintext: true,
           });
           try {
             const done = await leecher.waitDone(timeoutMs);

@@ -414,6 +414,9 @@ pack.update({
 })
 if seed:
     pack.update({'unchoke_slots_limit': -1, 'max_allowed_in_request_queue': 4000})
+if cfg.get('plaintext'):
+    # settings_pack::pe_disabled: dial with a plain BitTorrent handshake instead of MSE first.
+    pack['out_enc_policy'] = 2
 ses = lt.session(pack)
 
 deadline = time.monotonic() + 10
@@ -507,6 +510,11 @@ export interface LibtorrentOptions {
   peers?: { address: string; port: number }[];
   /** A leecher exits 0 as soon as it is done (for benchmarks). */
   exitWhenDone?: boolean;
+  /**
+   * Dial with a plain handshake. By default libtorrent tries an encrypted (MSE) handshake first
+   * and, when the other side closes it, retries in plain about a second later.
+   */
+  plaintext?: boolean;
   intervalMs?: number;
 }
 
@@ -518,6 +526,7 @@ export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorre
     port: opts.port ?? 0,
     peers: opts.peers ?? [],
     exitWhenDone: opts.exitWhenDone ?? false,
+    plaintext: opts.plaintext ?? false,
     intervalMs: opts.intervalMs ?? 250,
   };
   fs.mkdirSync(cfg.saveDir, { recursive: true });
