@@ -1,16 +1,20 @@
-// `npm run bench` (after the build): runs the bundled benchmarks with the flags given, e.g.
-// `npm run bench -- --size-mib 256 --only download,seed`. The exit code is the bench's own.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// `npm run bench`: builds the bench bundle (`npm run build` leaves it out), then runs it with the
+// flags given, e.g. `npm run bench -- --size-mib 256 --only download,seed`. Exits with its code.
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const entry = path.join(root, 'out', 'bench', 'bench.js');
-if (!existsSync(entry)) {
-  console.error(`bench: ${entry} is missing; run \`node scripts/build.mjs bench\` first`);
+const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), 'bench'], {
+  cwd: root,
+  stdio: 'inherit',
+  timeout: 300_000,
+});
+if (built.status !== 0) {
+  console.error('bench: building out/bench/bench.js failed');
   process.exit(1);
 }
+const entry = path.join(root, 'out', 'bench', 'bench.js');
 const child = spawn(process.execPath, [entry, ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
