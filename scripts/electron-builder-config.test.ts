@@ -1,6 +1,7 @@
 // electron-builder.yml checked by electron-builder's own loader and schema validator, plus the
 // promises issue 7 makes about it (targets, associations, desktop entry, asar, fuses).
 import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Configuration } from 'app-builder-lib';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
@@ -114,5 +115,21 @@ describe('electron-builder.yml', () => {
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
     });
+  });
+
+  it('has a dist script per OS, each used by the release workflow, none publishing', async () => {
+    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const workflow = await readFile(path.join(root, '.github/workflows/release.yml'), 'utf8');
+    for (const [script, flag] of [
+      ['dist:linux', '--linux'],
+      ['dist:win', '--win'],
+      ['dist:mac', '--mac'],
+    ] as const) {
+      expect(pkg.scripts[script]).toMatch(new RegExp(`electron-builder ${flag} --publish never$`));
+      expect(workflow).toContain(`dist: ${script}`);
+    }
+    expect(workflow).toMatch(/os: ubuntu-latest[\s\S]*os: windows-latest[\s\S]*os: macos-latest/);
   });
 });
