@@ -51,6 +51,22 @@ export interface CreateSeedRequest {
   pieceLength?: number;
 }
 
+/** What a native open dialog picks (desktop only). */
+export type OpenPathKind = 'file' | 'folder';
+
+/**
+ * UI actions the desktop shell's menus ask the renderer to perform (`ui.command`); the renderer
+ * runs the same code as its own toolbar and shortcuts.
+ */
+export type UiCommand = 'open-torrent' | 'seed-file' | 'seed-folder' | 'settings' | 'tracker-panel';
+export const uiCommands: readonly UiCommand[] = [
+  'open-torrent',
+  'seed-file',
+  'seed-folder',
+  'settings',
+  'tracker-panel',
+];
+
 export type DetailTopic = 'peers' | 'pieces' | 'trackers' | 'files' | 'log' | 'seeding';
 export const detailTopics: readonly DetailTopic[] = [
   'peers',
@@ -121,6 +137,19 @@ export interface Commands {
   'tracker.swarm': (req: { infoHash: string }) => SwarmStats | null;
   'view.watch': (req: { id: TorrentId; topics: DetailTopic[] }) => void;
   'view.unwatch': (req: { id: TorrentId }) => void;
+  /**
+   * Desktop only (the Electron host registers these; other hosts answer 'forbidden', so the
+   * renderer falls back to the host file browser, a Blob download and navigator.clipboard).
+   * A native open dialog; `path` is null when the user cancelled.
+   */
+  'dialog.openPath': (req: { kind: OpenPathKind; defaultPath?: string }) => {
+    path: string | null;
+  };
+  /** A native save dialog for a torrent's .torrent file, written by the host; null if cancelled. */
+  'dialog.saveTorrent': (req: { id: TorrentId }) => { path: string | null };
+  /** Reveals a file or folder in the system file manager. */
+  'shell.showItem': (req: { path: string }) => void;
+  'clipboard.writeText': (req: { text: string }) => void;
 }
 
 export interface Events {
@@ -129,6 +158,8 @@ export interface Events {
   alert: Alert;
   'view.update': DetailUpdate;
   'tracker.stats': TrackerServerStats;
+  /** From the desktop shell's menus (Electron only). */
+  'ui.command': { command: UiCommand };
 }
 
 export type CommandName = keyof Commands;
@@ -159,6 +190,10 @@ export const commandNames = [
   'tracker.swarm',
   'view.watch',
   'view.unwatch',
+  'dialog.openPath',
+  'dialog.saveTorrent',
+  'shell.showItem',
+  'clipboard.writeText',
 ] as const satisfies readonly CommandName[];
 
 export const eventNames = [
@@ -167,6 +202,7 @@ export const eventNames = [
   'alert',
   'view.update',
   'tracker.stats',
+  'ui.command',
 ] as const satisfies readonly EventName[];
 
 // Compile-time proof that the lists are complete.

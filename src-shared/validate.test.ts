@@ -29,6 +29,10 @@ const good: { [K in CommandName]: unknown } = {
   'tracker.swarm': { infoHash: id },
   'view.watch': { id, topics: ['peers', 'pieces'] },
   'view.unwatch': { id },
+  'dialog.openPath': { kind: 'folder', defaultPath: '/home/me' },
+  'dialog.saveTorrent': { id },
+  'shell.showItem': { path: '/home/me/file.iso' },
+  'clipboard.writeText': { text: 'magnet:?xt=urn:btih:' + id },
 };
 
 /** For each command, payloads that must be refused, with a fragment of the expected message. */
@@ -139,6 +143,16 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
     [{ topics: ['peers'] }, 'id must be a torrent id'],
   ],
   'view.unwatch': [[{ id: null }, 'id must be a torrent id']],
+  'dialog.openPath': [
+    [{ kind: 'torrent' }, 'kind must be one of file, folder'],
+    [{ kind: 'file', defaultPath: '' }, 'defaultPath must not be empty'],
+  ],
+  'dialog.saveTorrent': [[{ id: 'x' }, 'id must be a torrent id']],
+  'shell.showItem': [[{ path: 5 }, 'path must be a string']],
+  'clipboard.writeText': [
+    [{ text: 'x'.repeat(64 * 1024 + 1) }, 'at most 65536'],
+    [{}, 'text must be a string'],
+  ],
 };
 
 function expectBadRequest(fn: () => unknown, fragment: string): void {

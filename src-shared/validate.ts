@@ -11,6 +11,7 @@
  */
 import {
   detailTopics,
+  type OpenPathKind,
   isCommandName,
   type CommandName,
   type DetailTopic,
@@ -42,6 +43,8 @@ export const minPieceLengthBytes = 16 * 1024;
 export const maxPieceLengthBytes = 64 * 1024 * 1024;
 /** Longest job id the host hands out, with margin. */
 export const maxJobIdChars = 128;
+/** Text copied through the host (magnet links with many trackers stay far below this). */
+export const maxClipboardChars = 64 * 1024;
 
 type Obj = Record<string, unknown>;
 
@@ -169,6 +172,7 @@ function isPlainObject(v: unknown): v is Obj {
   return proto === Object.prototype || proto === null;
 }
 
+const openPathKinds: readonly OpenPathKind[] = ['file', 'folder'];
 const logLevels: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 const filePriorities: readonly FilePriority[] = ['skip', 'normal', 'high'];
 const trackerModes: readonly TrackerServerMode[] = ['allow-list', 'open'];
@@ -364,6 +368,21 @@ const validators: Validators = {
   },
   'view.unwatch'(name, payload) {
     return { id: new Fields(name, payload, ['id']).id('id') };
+  },
+  'dialog.openPath'(name, payload) {
+    const f = new Fields(name, payload, ['kind', 'defaultPath']);
+    const out: Req<'dialog.openPath'> = { kind: f.oneOf('kind', openPathKinds) };
+    if (f.has('defaultPath')) out.defaultPath = f.path('defaultPath');
+    return out;
+  },
+  'dialog.saveTorrent'(name, payload) {
+    return { id: new Fields(name, payload, ['id']).id('id') };
+  },
+  'shell.showItem'(name, payload) {
+    return { path: new Fields(name, payload, ['path']).path('path') };
+  },
+  'clipboard.writeText'(name, payload) {
+    return { text: new Fields(name, payload, ['text']).string('text', maxClipboardChars) };
   },
 };
 

@@ -29,6 +29,10 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'tracker.swarm': [{ infoHash: id }, 'trackerSwarm'],
   'view.watch': [{ id, topics: ['peers'] }, null],
   'view.unwatch': [{ id }, null],
+  'dialog.openPath': [{ kind: 'file' }, null],
+  'dialog.saveTorrent': [{ id }, null],
+  'shell.showItem': [{ path: '/x' }, null],
+  'clipboard.writeText': [{ text: 'x' }, null],
 };
 
 function channel(): ClientChannel & { watched: string[] } {
@@ -61,6 +65,10 @@ describe('createDispatcher', () => {
       const dispatch = createDispatcher(engine, client, {
         'file.upload': async () => ({ path: '/uploads/a.bin' }),
         'fs.list': async () => ({ path: '/', parent: null, entries: [] }),
+        'dialog.openPath': async () => ({ path: null }),
+        'dialog.saveTorrent': async () => ({ path: null }),
+        'shell.showItem': async () => undefined,
+        'clipboard.writeText': async () => undefined,
       });
       await dispatch(name, payload);
       if (method) expect(engine.calls.map((c) => c.method)).toContain(method);
@@ -68,6 +76,18 @@ describe('createDispatcher', () => {
       if (name === 'view.unwatch') expect(client.watched).toEqual([`-${id}`]);
     });
   }
+
+  it('answers the desktop-only commands with forbidden unless the host provides them', async () => {
+    const dispatch = createDispatcher(new FakeEngine(), channel());
+    for (const name of ['dialog.openPath', 'dialog.saveTorrent', 'shell.showItem'] as const) {
+      const err = await rejection(dispatch(name, routes[name][0]));
+      expect(err.code).toBe('forbidden');
+      expect(err.message).toContain(name);
+    }
+    expect((await rejection(dispatch('clipboard.writeText', { text: 'x' }))).code).toBe(
+      'forbidden',
+    );
+  });
 
   it('returns the engine result and the client seq in snapshots', async () => {
     const engine = new FakeEngine();

@@ -90,8 +90,18 @@ export function createHandlers(
       needClient('view.watch').watch(req.id, req.topics);
     },
     'view.unwatch': async (req) => needClient('view.unwatch').unwatch(req.id),
+    // Desktop only: the Electron host overrides these (host/electron/dialogs.ts).
+    'dialog.openPath': () => desktopOnly('dialog.openPath'),
+    'dialog.saveTorrent': () => desktopOnly('dialog.saveTorrent'),
+    'shell.showItem': () => desktopOnly('shell.showItem'),
+    'clipboard.writeText': () => desktopOnly('clipboard.writeText'),
     ...overrides,
   };
+}
+
+/** What a host without a desktop shell answers to the desktop-only commands. */
+async function desktopOnly(name: string): Promise<never> {
+  throw new ContractError('forbidden', `${name}: only the desktop app can do this`);
 }
 
 /** Calls handler `name` with a validated request. Errors come back as ContractError. */

@@ -27,6 +27,8 @@ export interface IpcOptions {
   rendererUrl: string;
   clock?: Clock;
   log?: (message: string) => void;
+  /** Handlers only this host has (native dialogs, shell, clipboard: dialogs.ts). */
+  handlers?: Partial<Handlers>;
 }
 
 export interface IpcHost {
@@ -86,7 +88,7 @@ export function registerIpc(opts: IpcOptions): IpcHost {
         },
         opts.clock,
       );
-      windows.set(id, { bridge, handlers: createHandlers(opts.engine, bridge) });
+      windows.set(id, { bridge, handlers: createHandlers(opts.engine, bridge, opts.handlers) });
       contents.once('destroyed', () => {
         bridge.close();
         windows.delete(id);
