@@ -17,7 +17,7 @@ import type { TransferBenchResult } from './suites/download';
 import { runSwarmBench } from './suites/swarm';
 import type { SwarmBenchResult } from './suites/swarm';
 import { runCreateBench } from './suites/create';
-import { MIB, log, round, runChild } from './suites/util';
+import { MIB, log, round, runChild, useBundleCopy } from './suites/util';
 
 const SUITES = ['download', 'seed', 'create', 'tracker', 'swarm'] as const;
 type Suite = (typeof SUITES)[number];
@@ -69,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const want = (s: Suite): boolean => only.has(s);
   const workDir = fs.mkdtempSync(path.join(values['work-dir'] ?? os.tmpdir(), 'swarmscope-bench-'));
+  useBundleCopy(workDir);
   const startedAt = new Date();
   const results: Record<string, unknown> = {};
   const rows: Row[] = [];

@@ -90,7 +90,19 @@ export interface OurPeer {
   stop(): Promise<void>;
 }
 
-const benchScript = (): string => fileURLToPath(import.meta.url);
+let childScript: string | null = null;
+
+/**
+ * Spawn our peer children from a private copy of this bundle: out/ is shared, and a concurrent
+ * `npm run build` empties it. `.mjs`, since the copy sits outside out/'s `"type": "module"`.
+ */
+export function useBundleCopy(dir: string): void {
+  const copy = path.join(dir, 'bench-child.mjs');
+  fs.copyFileSync(fileURLToPath(import.meta.url), copy);
+  childScript = copy;
+}
+
+const benchScript = (): string => childScript ?? fileURLToPath(import.meta.url);
 
 export async function startOurPeer(opts: {
   role: 'seed' | 'leech';
