@@ -20,6 +20,7 @@ export type { BlockRef, Message, MessageType } from './message';
 export { FrameDecoder, decodeFrameBody } from './frame-decoder';
 export type { FrameDecoderOptions } from './frame-decoder';
 export { Bitfield } from './bitfield';
+export { allowedFastSet } from './allowed-fast';
 export {
   EXTENDED_HANDSHAKE_ID,
   decodeExtendedHandshake,
