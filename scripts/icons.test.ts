@@ -41,10 +41,11 @@ describe('icon SVG subset', () => {
       'circle',
       'line',
     ]);
-    expect(d.shapes[0].role).toBe('background');
-    expect(d.shapes[1].opacity).toBe(0.5);
-    expect(d.shapes[2].stroke).toEqual([0, 0, 255]);
-    expect(d.shapes[2].geometry.round).toBe(true);
+    const [rect, circle, line] = d.shapes;
+    expect(rect?.role).toBe('background');
+    expect(circle?.opacity).toBe(0.5);
+    expect(line?.stroke).toEqual([0, 0, 255]);
+    expect(line?.geometry).toMatchObject({ kind: 'line', round: true });
   });
 
   it('rejects what it cannot draw instead of dropping it', () => {
@@ -122,7 +123,7 @@ describe('icon containers', () => {
     expect(ico.readUInt16LE(2)).toBe(1);
     expect(ico[6 + 16]).toBe(0);
     expect(readIcoEntries(ico).map((e: { sizePx: number }) => e.sizePx)).toEqual([16, 256]);
-    expect(readIcoEntries(ico)[1].png.equals(a)).toBe(true);
+    expect(readIcoEntries(ico)[1]?.png.equals(a)).toBe(true);
     expect(() => encodeIco([{ sizePx: 512, png: a }])).toThrow(/256/);
   });
 
@@ -149,7 +150,7 @@ describe('generated icons', () => {
     expect(ico.map((e: { sizePx: number }) => e.sizePx)).toEqual(icoSizes);
     for (const e of ico) expect(decodePng(e.png).width).toBe(e.sizePx);
     const icns = readIcnsEntries(files.get('assets/icons/icon.icns')!);
-    expect(icns.map((e: { type: string }) => e.type)).toEqual(icnsTypes.map(([t]: [string]) => t));
+    expect(icns.map((e: { type: string }) => e.type)).toEqual(icnsTypes.map(([t]) => t));
     expect(decodePng(icns.at(-1)!.png).width).toBe(1024);
     const stale: string[] = [];
     for (const [rel, bytes] of files) {
