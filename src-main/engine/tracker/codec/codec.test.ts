@@ -12,6 +12,7 @@ import {
   formatIpv6,
   ipv6ToBytes,
   normalizeAddress,
+  parseIpv4,
 } from './compact-peers';
 import { TrackerProtocolError } from './errors';
 import {
@@ -471,6 +472,28 @@ describe('UDP packets (BEP 15)', () => {
       expectOnlyProtocolErrors(() => decodeUdpRequest(b));
       expectOnlyProtocolErrors(() => decodeUdpResponse(b, 4));
       expectOnlyProtocolErrors(() => decodeUdpResponse(b, 6));
+    }
+  });
+});
+
+describe('parseIpv4', () => {
+  it('accepts dotted quads only', () => {
+    expect(parseIpv4('1.2.3.4')).toBe(0x01020304);
+    expect(parseIpv4('255.255.255.255')).toBe(0xffffffff);
+    expect(parseIpv4('0.0.0.0')).toBe(0);
+    for (const bad of [
+      '1.2.3',
+      '1.2.3.4.5',
+      '01.2.3.4',
+      '1.2.3.256',
+      '1..3.4',
+      '1.2.3.4 ',
+      'a.b.c.d',
+      '1.2.3.',
+      '.1.2.3',
+      '1234.1.1.1',
+    ]) {
+      expect(parseIpv4(bad)).toBe(-1);
     }
   });
 });

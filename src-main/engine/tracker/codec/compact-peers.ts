@@ -15,19 +15,41 @@ export const COMPACT_PEER4_BYTES = 6;
 /** BEP 7: 16 address bytes + 2 port bytes. */
 export const COMPACT_PEER6_BYTES = 18;
 
-/** Parses dotted-quad IPv4 (no leading zeros, each part 0..255); null if it is not one. */
-export function ipv4ToBytes(address: string): Uint8Array | null {
-  const parts = address.split('.');
-  if (parts.length !== 4) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i] as string;
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    out[i] = n;
+/**
+ * Parses dotted-quad IPv4 (no leading zeros, each part 0..255) into a uint32; -1 if it is not
+ * one. A char loop, not split/regex: the tracker runs this for every new peer.
+ */
+export function parseIpv4(address: string): number {
+  const n = address.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? address.charCodeAt(i) : 0x2e;
+    if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && part === 0) return -1; // leading zero
+      part = part * 10 + (c - 0x30);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 0x2e) {
+      if (digits === 0) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      if (i < n && ++dots > 3) return -1;
+    } else {
+      return -1;
+    }
   }
-  return out;
+  return dots === 3 ? value : -1;
+}
+
+/** Parses dotted-quad IPv4 into 4 bytes; null if it is not one. */
+export function ipv4ToBytes(address: string): Uint8Array | null {
+  const v = parseIpv4(address);
+  if (v < 0) return null;
+  return Uint8Array.of(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
 }
 
 /** Parses an IPv6 address (with `::` and an optional trailing dotted quad); null if it is not one. */
@@ -109,6 +131,25 @@ export function formatIpv6(bytes: Uint8Array): string {
 export function normalizeAddress(address: string): string {
   if (address.startsWith('::ffff:') && address.indexOf('.') > 0) return address.slice(7);
   return address;
+}
+
+/** The compact form of one peer as a latin1 string (6 or 18 chars), or null. */
+export function compactPeerLatin1(address: string, port: number): string | null {
+  const v = parseIpv4(address);
+  if (v >= 0) {
+    return String.fromCharCode(
+      v >>> 24,
+      (v >>> 16) & 255,
+      (v >>> 8) & 255,
+      v & 255,
+      (port >> 8) & 255,
+      port & 255,
+    );
+  }
+  const c = compactPeer(address, port);
+  return c
+    ? Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.length).toString('latin1')
+    : null;
 }
 
 /** The compact form of one peer, or null when the address is neither IPv4 nor IPv6. */

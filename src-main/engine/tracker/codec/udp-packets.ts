@@ -245,22 +245,25 @@ export function encodeUdpConnectResponse(
   return out;
 }
 
-/** `compactPeers` is the concatenation of 6-byte (IPv4) or 18-byte (IPv6) entries. */
+/**
+ * `compactPeers` is the concatenation of 6-byte (IPv4) or 18-byte (IPv6) entries, as bytes or
+ * as a latin1 string of them (what the tracker's registry holds).
+ */
 export function encodeUdpAnnounceResponse(f: {
   transactionId: number;
   intervalSec: number;
   leechers: number;
   seeders: number;
-  compactPeers: Uint8Array;
+  compactPeers: Uint8Array | string;
 }): Uint8Array {
-  const out = new Uint8Array(20 + f.compactPeers.length);
-  const dv = view(out);
-  dv.setUint32(0, UDP_ACTION_ANNOUNCE);
-  dv.setUint32(4, u32(f.transactionId));
-  dv.setUint32(8, u32(f.intervalSec));
-  dv.setUint32(12, u32(f.leechers));
-  dv.setUint32(16, u32(f.seeders));
-  out.set(f.compactPeers, 20);
+  const out = Buffer.allocUnsafe(20 + f.compactPeers.length);
+  out.writeUInt32BE(UDP_ACTION_ANNOUNCE, 0);
+  out.writeUInt32BE(u32(f.transactionId), 4);
+  out.writeUInt32BE(u32(f.intervalSec), 8);
+  out.writeUInt32BE(u32(f.leechers), 12);
+  out.writeUInt32BE(u32(f.seeders), 16);
+  if (typeof f.compactPeers === 'string') out.write(f.compactPeers, 20, 'latin1');
+  else out.set(f.compactPeers, 20);
   return out;
 }
 

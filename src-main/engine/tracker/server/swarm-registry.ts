@@ -15,7 +15,7 @@
  */
 import type { Clock, Random } from '../../time/clock';
 import type { AnnounceEvent } from '../codec/announce-request';
-import { compactPeer } from '../codec/compact-peers';
+import { compactPeerLatin1 } from '../codec/compact-peers';
 import {
   TRACKER_DEFAULT_NUMWANT,
   TRACKER_MAX_NUMWANT,
@@ -134,6 +134,15 @@ export interface ScrapeCounts {
   downloaded: number;
 }
 
+function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
@@ -190,14 +199,15 @@ export class SwarmRegistry {
       if (this.peerCount >= this.config.maxPeersTotal) {
         return { ok: false, reason: 'tracker-full', message: 'tracker is full' };
       }
-      const c = compactPeer(a.address, a.port);
-      if (!c) return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
+      const compact = compactPeerLatin1(a.address, a.port);
+      if (compact === null)
+        return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
       peer = {
         endpoint,
         peerId: latin1(a.peerId),
         address: a.address,
         port: a.port,
-        compact: latin1(c.bytes),
+        compact,
         left: a.left,
         uploaded: a.uploaded,
         downloaded: a.downloaded,
@@ -240,9 +250,10 @@ export class SwarmRegistry {
   }
 
   /**
-   * A uniform random sample of up to `want` peers other than `self`; a seeder gets leechers
-   * only (seeders have nothing to give each other). Distinct indices are drawn by rejection
-   * while the pool is much larger than the sample, else by a partial shuffle.
+   * A random sample of up to `want` peers other than `self`; a seeder gets leechers only
+   * (seeders have nothing to give each other). The sample walks the pool from a random start
+   * with a random step coprime to its size: O(want), no allocation, every peer equally likely
+   * to be picked, distinct by construction.
    */
   private sample(swarm: Swarm, self: RegistryPeer, want: number): RegistryPeer[] {
     const seedersInPool = self.seeding ? 0 : swarm.seeders.length;
@@ -262,26 +273,17 @@ export class SwarmRegistry {
       }
       return out;
     }
-    if (want * 4 <= poolSize) {
-      const picked = new Set<number>();
-      // Bounded: each draw succeeds with probability >= 3/4 - 1/poolSize.
-      for (let tries = 0; out.length < want && tries < want * 16; tries++) {
-        const i = this.random.int(poolSize);
-        if (picked.has(i)) continue;
-        picked.add(i);
-        const p = at(i);
-        if (p !== self) out.push(p);
-      }
-      return out;
-    }
-    const idx = Array.from({ length: poolSize }, (_, i) => i);
+    let step = 1 + this.random.int(poolSize - 1);
+    // Bounded: among any 2 log2(n) consecutive integers one is coprime to n.
+    for (let tries = 0; gcd(step, poolSize) !== 1 && tries < 64; tries++)
+      step = (step % (poolSize - 1)) + 1;
+    if (gcd(step, poolSize) !== 1) step = 1;
+    let i = this.random.int(poolSize);
     for (let k = 0; k < poolSize && out.length < want; k++) {
-      const j = k + this.random.int(poolSize - k);
-      const t = idx[j] as number;
-      idx[j] = idx[k] as number;
-      idx[k] = t;
-      const p = at(t);
+      const p = at(i);
       if (p !== self) out.push(p);
+      i += step;
+      if (i >= poolSize) i -= poolSize;
     }
     return out;
   }

@@ -10,6 +10,7 @@
  *   18-byte entries when the tracker is reached over IPv6).
  */
 import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { TRACKER_UDP_CONNECTION_ID_VALID_MS } from '../../limits';
 import { normalizeAddress } from '../codec/compact-peers';
@@ -24,6 +25,21 @@ import {
 import type { UdpRequest } from '../codec/udp-packets';
 import { ConnectionIds } from './connection-ids';
 import type { TrackerCore } from './tracker-core';
+
+function literalLookup(
+  hostname: string,
+  _options: unknown,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(hostname);
+  if (family === 0) {
+    const err: NodeJS.ErrnoException = new Error(`not an IP address: ${hostname}`);
+    err.code = 'EINVAL';
+    callback(err, '', 0);
+    return;
+  }
+  callback(null, hostname, family);
+}
 
 /** Connection-id windows are a minute long; ids stay valid for two (BEP 15). */
 const CONNECTION_ID_WINDOW_MS = 60_000;
@@ -44,7 +60,12 @@ export class UdpFront {
   }
 
   listen(host: string, port: number): Promise<number> {
-    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    const socket = createSocket({
+      type: host.includes(':') ? 'udp6' : 'udp4',
+      // Replies go to the literal address a datagram came from: skip dns.lookup and its
+      // extra tick on every send (a third of the cost of an answer under load).
+      lookup: literalLookup,
+    });
     this.socket = socket;
     return new Promise<number>((resolve, reject) => {
       const onError = (err: Error): void => {
@@ -118,7 +139,7 @@ export class UdpFront {
             intervalSec: result.intervalSec,
             leechers: result.incomplete,
             seeders: result.complete,
-            compactPeers: Buffer.from(compact, 'latin1'),
+            compactPeers: compact,
           }),
           rinfo,
         );
