@@ -51,7 +51,7 @@ import type { BlockRef, Message } from '../wire/message';
 import { ProtocolError } from '../wire/protocol-error';
 import type { CloseReason } from './close-reason';
 import { clientName } from './peer-id';
-import { RateMeter } from './rate-meter';
+import { RateMeter } from '../net/rate-meter';
 import { TypedEmitter } from './typed-emitter';
 
 export type { CloseReason } from './close-reason';
