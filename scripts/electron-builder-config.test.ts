@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Configuration } from 'app-builder-lib';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
+import { desktopAppId } from '../src-main/host/electron/desktop/index';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -54,6 +55,7 @@ describe('electron-builder.yml', () => {
   it('declares identity, asar and only built output', async () => {
     const c = await loadConfig();
     expect(c.appId).toBe('org.swarmscope.desktop');
+    expect(desktopAppId).toBe(c.appId); // Windows AppUserModelID must match the installer's
     expect(c.productName).toBe('Swarmscope');
     expect(c.copyright).toMatch(/Swarmscope/);
     expect(c.asar).toBe(true);

@@ -27,6 +27,8 @@ export interface DesktopApp {
   removeAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
   isDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
   setBadgeCount(count?: number): boolean;
+  /** Windows: ties taskbar entries and notifications to the installed shortcut. */
+  setAppUserModelId(id: string): void;
   quit(): void;
 }
 

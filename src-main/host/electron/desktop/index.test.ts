@@ -307,6 +307,16 @@ describe('close to tray', () => {
     expect(h.win.userClose()).toBe(true);
   });
 
+  it('the macOS dock icon brings a window hidden in the tray back', () => {
+    const h = harness({ launch: { ...harness().deps.launch, platform: 'darwin' } });
+    started(h);
+    h.settings.minimizeToTray = true;
+    h.win.userClose();
+    expect(h.win.visible).toBe(false);
+    h.app.emit('activate', new FakeEvent(), false);
+    expect(h.win.calls).toEqual(['hide', 'show', 'focus']);
+  });
+
   it('hooks windows attached later, once each', () => {
     const h = harness();
     started(h);
@@ -342,8 +352,10 @@ describe('badges', () => {
 
   it('uses an overlay icon on Windows, where badge counts do not exist', () => {
     const h = harness({ launch: { ...harness().deps.launch, platform: 'win32' } });
+    expect(h.app.appUserModelId).toBeNull();
     h.torrents = Array.from({ length: 12 }, () => torrent('downloading', 10, 0.5));
     started(h);
+    expect(h.app.appUserModelId).toBe('org.swarmscope.desktop'); // matches electron-builder.yml appId
     expect(h.app.badgeCounts).toEqual([]);
     const overlay = h.win.overlays.at(-1)!;
     expect(overlay.image?.path).toBe(path.join(appRoot, 'assets/badges/badge-9+.png'));

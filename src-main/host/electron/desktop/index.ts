@@ -32,6 +32,9 @@ import {
 } from './magnet-protocol';
 import { TrayController } from './tray';
 
+/** electron-builder.yml appId; Windows shortcuts made by the installer carry it as AppUserModelID. */
+export const desktopAppId = 'org.swarmscope.desktop';
+
 export { DesktopError } from './desktop-error';
 export { isMagnetUri } from './launch-targets';
 export type { MagnetHandlerOutcome } from './magnet-protocol';
@@ -146,7 +149,17 @@ export function installDesktopIntegration(deps: DesktopIntegrationDeps): Desktop
   const onBeforeQuit = (): void => {
     quitting = true;
   };
-  deps.app.on('before-quit', onBeforeQuit);
+  // macOS: a click on the dock icon brings back a window that was closed to the tray.
+  const onActivate = (): void => {
+    const win = deps.getMainWindow();
+    if (started && win && !win.isDestroyed() && !win.isVisible()) showMainWindow();
+  };
+  const appListeners: Array<[string, () => void]> = [
+    ['before-quit', onBeforeQuit],
+    ['activate', onActivate],
+  ];
+  for (const [event, listener] of appListeners) deps.app.on(event, listener);
+  if (deps.launch.platform === 'win32') deps.app.setAppUserModelId(desktopAppId);
 
   const quit = (): void => {
     quitting = true;
@@ -237,7 +250,7 @@ export function installDesktopIntegration(deps: DesktopIntegrationDeps): Desktop
       timer?.cancel();
       timer = null;
       launches.dispose();
-      deps.app.removeListener('before-quit', onBeforeQuit);
+      for (const [event, listener] of appListeners) deps.app.removeListener(event, listener);
       for (const [win, listeners] of windowListeners) {
         if (win.isDestroyed()) continue;
         for (const [event, listener] of listeners) win.removeListener(event, listener);

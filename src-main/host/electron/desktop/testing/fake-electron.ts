@@ -60,6 +60,7 @@ export class FakeApp extends Emitter implements DesktopApp {
   readonly protocolCalls: Array<{ op: string; args: unknown[] }> = [];
   readonly badgeCounts: number[] = [];
   quitCalls = 0;
+  appUserModelId: string | null = null;
 
   requestSingleInstanceLock(additionalData?: Record<string, unknown>): boolean {
     this.lockData = additionalData;
@@ -82,6 +83,9 @@ export class FakeApp extends Emitter implements DesktopApp {
   setBadgeCount(count?: number): boolean {
     this.badgeCounts.push(count ?? 0);
     return true;
+  }
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
   }
   quit(): void {
     this.quitCalls++;
