@@ -3,13 +3,16 @@
  * window, IPC for the contract. Settings and the torrent list live in the user-data folder.
  * This is the only place, with its sibling modules, that imports 'electron'.
  */
-import { app, BrowserWindow, ipcMain, session as electronSession } from 'electron';
+import { app, BrowserWindow, ipcMain, screen, session as electronSession } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from '../../engine/session';
+import type { UiCommand } from '../../../src-shared/contract';
+import { createDesktopHandlers } from './dialogs';
 import { registerIpc, type IpcHost } from './ipc';
 import { installMenu } from './menu';
 import { installSessionSecurity } from './security';
+import { applyWindowState, loadWindowState, trackWindowState } from './window-state';
 import { createMainWindow, focusWindow } from './windows';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,10 +25,24 @@ let ipc: IpcHost | null = null;
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
 
+/** Menu items run renderer actions in the main window (the renderer listens to ui.command). */
+function sendUiCommand(command: UiCommand): void {
+  if (mainWindow && !mainWindow.isDestroyed()) {
+    focusWindow(mainWindow);
+    mainWindow.webContents.send('ui.command', { command });
+  }
+}
+
 function openWindow(): void {
-  mainWindow = createMainWindow({ preloadPath, indexHtml, rendererUrl });
-  ipc?.attach(mainWindow.webContents);
-  mainWindow.on('closed', () => {
+  const userData = app.getPath('userData');
+  const win = createMainWindow({ preloadPath, indexHtml, rendererUrl });
+  const displays = screen.getAllDisplays().map((d) => d.workArea);
+  applyWindowState(win, loadWindowState(userData, displays));
+  const untrack = trackWindowState(win, { userDataDir: userData });
+  mainWindow = win;
+  ipc?.attach(win.webContents);
+  win.on('closed', () => {
+    untrack();
     mainWindow = null;
   });
 }
@@ -33,7 +50,11 @@ function openWindow(): void {
 async function start(): Promise<void> {
   await app.whenReady();
   installSessionSecurity(electronSession.defaultSession);
-  installMenu({ isMac: process.platform === 'darwin', dev: !app.isPackaged });
+  installMenu({
+    isMac: process.platform === 'darwin',
+    dev: !app.isPackaged,
+    onCommand: sendUiCommand,
+  });
   engine = await Session.open({
     dataDir: app.getPath('userData'),
     downloadDir: path.join(app.getPath('downloads'), 'Swarmscope'),
@@ -43,6 +64,7 @@ async function start(): Promise<void> {
     engine,
     rendererUrl,
     log: (message) => engine?.logger.log('warn', 'ipc', message),
+    handlers: createDesktopHandlers({ engine, getWindow: () => mainWindow }),
   });
   openWindow();
   app.on('activate', () => {
