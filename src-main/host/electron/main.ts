@@ -3,7 +3,14 @@
  * window, IPC for the contract. Settings and the torrent list live in the user-data folder.
  * This is the only place, with its sibling modules, that imports 'electron'.
  */
-import { app, BrowserWindow, ipcMain, screen, session as electronSession } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Notification,
+  screen,
+  session as electronSession,
+} from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from '../../engine/session';
@@ -11,6 +18,7 @@ import type { UiCommand } from '../../../src-shared/contract';
 import { createDesktopHandlers } from './dialogs';
 import { registerIpc, type IpcHost } from './ipc';
 import { installMenu } from './menu';
+import { installAlertNotifications } from './notifications';
 import { installSessionSecurity } from './security';
 import { applyWindowState, loadWindowState, trackWindowState } from './window-state';
 import { createMainWindow, focusWindow } from './windows';
@@ -67,6 +75,7 @@ async function start(): Promise<void> {
     handlers: createDesktopHandlers({ engine, getWindow: () => mainWindow }),
   });
   openWindow();
+  installAlertNotifications({ engine, Notification, onClick: () => focusWindow(mainWindow) });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
