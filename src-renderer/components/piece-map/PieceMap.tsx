@@ -1,0 +1,166 @@
+/**
+ * The canvas piece map. React renders only the canvas, its box and the tooltip; the pixels are
+ * drawn by a PieceMapPainter on requestAnimationFrame, so 100k pieces never become React state
+ * or DOM nodes, and several updates between two frames cost one redraw.
+ *
+ * The arrays may be mutated in place between renders: `version` says they changed, `changed`
+ * (when it covers exactly one version step) says where.
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { PointerEvent } from 'react';
+import { hitTest } from './layout';
+import type { PieceRange } from './layout';
+import { createPalette } from './palette';
+import type { ColorScheme } from './palette';
+import { PieceMapPainter } from './piece-map-painter';
+import type { PieceMapOverlay } from './rasterize';
+import { describeRange, summarizeRange } from './range-summary';
+import { useColorScheme } from './use-color-scheme';
+import './piece-map.css';
+
+export interface PieceMapProps {
+  states: Uint8Array;
+  availability: Uint16Array;
+  /** Bumps whenever the arrays' contents change. */
+  version: number;
+  /** Pieces changed by the last version step (state or availability). */
+  changed?: Uint32Array | undefined;
+  overlay: PieceMapOverlay;
+  /** Follows the OS theme when absent. */
+  scheme?: ColorScheme;
+  /** Height budget in CSS pixels; the map shrinks to its rows below it. */
+  maxHeightCss?: number;
+}
+
+interface Hover {
+  range: PieceRange;
+  /** Pointer position in CSS pixels relative to the map box. */
+  x: number;
+  y: number;
+}
+
+/** Tooltip offset from the pointer, and the width past which it flips to the pointer's left. */
+const tooltipOffsetCss = 12;
+const tooltipFlipWidthCss = 220;
+
+export function PieceMap({
+  states,
+  availability,
+  version,
+  changed,
+  overlay,
+  scheme,
+  maxHeightCss = 320,
+}: PieceMapProps) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const painterRef = useRef<PieceMapPainter | null>(null);
+  const osScheme = useColorScheme();
+  const palette = useMemo(() => createPalette(scheme ?? osScheme), [scheme, osScheme]);
+  const [hover, setHover] = useState<Hover | null>(null);
+
+  // The painter lives as long as the canvas; it follows the box's width and the display's DPR.
+  useLayoutEffect(() => {
+    const box = boxRef.current;
+    const canvas = canvasRef.current;
+    if (!box || !canvas) return;
+    const painter = new PieceMapPainter(canvas, palette, maxHeightCss);
+    painterRef.current = painter;
+    let dprQuery: MediaQueryList | null = null;
+    const measure = () => painter.setSize(box.clientWidth, window.devicePixelRatio || 1);
+    // A window moved to a display with another pixel ratio fires no resize: watch the ratio.
+    const watchDpr = () => {
+      dprQuery?.removeEventListener('change', onDprChange);
+      dprQuery = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+      dprQuery.addEventListener('change', onDprChange);
+    };
+    const onDprChange = () => {
+      watchDpr();
+      measure();
+    };
+    const resizeObserver = new ResizeObserver(measure);
+    resizeObserver.observe(box);
+    watchDpr();
+    measure();
+    return () => {
+      resizeObserver.disconnect();
+      dprQuery?.removeEventListener('change', onDprChange);
+      painter.dispose();
+      painterRef.current = null;
+    };
+    // Only a new height budget recreates the painter; the palette and data follow in the
+    // effects below, which run after this one in the same commit.
+  }, [maxHeightCss]);
+
+  useLayoutEffect(() => {
+    painterRef.current?.setPalette(palette);
+  }, [palette]);
+
+  useLayoutEffect(() => {
+    painterRef.current?.setData({ states, availability, version, changed, overlay });
+  }, [states, availability, version, changed, overlay, maxHeightCss]);
+
+  // Forget the hover when the map is replaced by another torrent's.
+  useEffect(() => setHover(null), [states.length]);
+
+  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
+    const painter = painterRef.current;
+    const box = boxRef.current;
+    if (!painter || !box) return;
+    const rect = e.currentTarget.getBoundingClientRect();
+    const range = hitTest(painter.geometry, e.clientX - rect.left, e.clientY - rect.top);
+    if (!range) {
+      setHover(null);
+      return;
+    }
+    const boxRect = box.getBoundingClientRect();
+    const x = e.clientX - boxRect.left;
+    const y = e.clientY - boxRect.top;
+    setHover((prev) =>
+      prev &&
+      prev.range.first === range.first &&
+      prev.range.last === range.last &&
+      prev.x === x &&
+      prev.y === y
+        ? prev
+        : { range, x, y },
+    );
+  };
+
+  // Re-read on every render (each version bump renders), so an open tooltip stays live.
+  const text = hover ? describeRange(summarizeRange(states, availability, hover.range)) : null;
+  const boxWidth = boxRef.current?.clientWidth ?? 0;
+  const flip = hover !== null && hover.x + tooltipOffsetCss + tooltipFlipWidthCss > boxWidth;
+  const count = states.length;
+
+  return (
+    <div className="piece-map" ref={boxRef}>
+      <canvas
+        ref={canvasRef}
+        className="piece-map-canvas"
+        role="img"
+        aria-label={`Piece map of ${count.toLocaleString('en-US')} pieces`}
+        data-testid="piece-map-canvas"
+        onPointerMove={onPointerMove}
+        onPointerLeave={() => setHover(null)}
+      />
+      {hover && text && (
+        <div
+          className="piece-map-tooltip"
+          role="tooltip"
+          data-testid="piece-map-tooltip"
+          style={{
+            top: hover.y + tooltipOffsetCss,
+            ...(flip
+              ? { right: boxWidth - hover.x + tooltipOffsetCss }
+              : { left: hover.x + tooltipOffsetCss }),
+          }}
+        >
+          <div className="piece-map-tooltip-title">{text.title}</div>
+          <div>{text.states}</div>
+          <div className="piece-map-tooltip-peers">{text.peers}</div>
+        </div>
+      )}
+    </div>
+  );
+}
