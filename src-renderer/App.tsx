@@ -2,7 +2,7 @@ import { Toasts } from './components/Toasts';
 import { DropOverlay } from './features/add-and-seed/DropOverlay';
 import { OpenTorrentButton, TorrentFilePicker } from './features/add-and-seed/OpenTorrentButton';
 import { StatusBar } from './features/status-bar/StatusBar';
-import { TorrentList } from './features/torrent-list/TorrentList';
+import { Workspace } from './features/torrent-list/Workspace';
 
 export function App() {
   return (
@@ -17,7 +17,7 @@ export function App() {
         </div>
       </header>
       <main className="content">
-        <TorrentList />
+        <Workspace />
       </main>
       <StatusBar />
       <TorrentFilePicker />

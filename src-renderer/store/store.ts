@@ -8,6 +8,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { Snapshot, SyncDelta } from '../../src-shared/contract';
 import type { JobProgress } from '../../src-shared/model';
+import { createDetailSlice, type DetailSlice } from './detail-slice';
 import type { SortSpec } from './selectors';
 import { initialSyncState, reduceDelta, reduceSnapshot, type SyncState } from './sync-reducers';
 
@@ -43,7 +44,7 @@ export interface UiSlice {
   setSort(sort: SortSpec): void;
 }
 
-export type AppState = SyncSlice & JobsSlice & UiSlice;
+export type AppState = SyncSlice & JobsSlice & UiSlice & DetailSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 /** Older toasts beyond this are dropped so a burst of errors cannot fill the screen. */
@@ -83,4 +84,5 @@ export const useStore = create<AppState>()((...a) => ({
   ...createSyncSlice(...a),
   ...createJobsSlice(...a),
   ...createUiSlice(...a),
+  ...createDetailSlice(...a),
 }));

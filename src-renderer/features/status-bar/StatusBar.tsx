@@ -2,6 +2,9 @@ import { useMemo } from 'react';
 import { formatRate } from '../../lib/format';
 import { totals } from '../../store/selectors';
 import { useStore } from '../../store/store';
+import { NotificationBell } from '../notifications/NotificationBell';
+import { trackerStatusText, useTrackerStats } from './use-tracker-stats';
+import './status-bar.css';
 
 const connectionLabels = {
   connecting: 'Connecting…',
@@ -9,31 +12,58 @@ const connectionLabels = {
   reconnecting: 'Reconnecting…',
 } as const;
 
-/** Global rates, peers, the listen port and the tracker state, always visible. */
+/** Global rates, peers, the listen port, the tracker state and the connection, always visible. */
 export function StatusBar() {
   const session = useStore((s) => s.session);
   const torrents = useStore((s) => s.torrents);
   const connection = useStore((s) => s.connection);
   const sum = useMemo(() => totals(torrents), [torrents]);
+  const tracker = trackerStatusText(useTrackerStats(), session?.trackerRunning ?? false);
   return (
     <footer className="status-bar" aria-label="Status">
-      <span className="status-item" data-connection={connection}>
+      <span className="status-item" data-connection={connection} data-testid="connection">
         <span className="status-dot" aria-hidden="true" />
         {connectionLabels[connection]}
       </span>
-      <span className="status-item" title="Download rate">
-        ↓ {formatRate(session?.downRateBps ?? 0)}
+      <span
+        className="status-item status-rate"
+        title="Download rate, all torrents"
+        data-testid="down-rate"
+      >
+        <span className="rate-arrow down" aria-hidden="true">
+          ↓
+        </span>
+        {formatRate(session?.downRateBps ?? 0)}
       </span>
-      <span className="status-item" title="Upload rate">
-        ↑ {formatRate(session?.upRateBps ?? 0)}
+      <span
+        className="status-item status-rate"
+        title="Upload rate, all torrents"
+        data-testid="up-rate"
+      >
+        <span className="rate-arrow up" aria-hidden="true">
+          ↑
+        </span>
+        {formatRate(session?.upRateBps ?? 0)}
       </span>
       <span className="status-item">
         {sum.count} {sum.count === 1 ? 'torrent' : 'torrents'}
+        {sum.active > 0 ? ` · ${sum.active} active` : ''}
       </span>
-      <span className="status-item">{session?.peers ?? 0} peers</span>
+      <span className="status-item">
+        {session?.peers ?? 0} {session?.peers === 1 ? 'peer' : 'peers'}
+      </span>
       <span className="status-spacer" />
-      <span className="status-item">Tracker {session?.trackerRunning ? 'running' : 'off'}</span>
-      <span className="status-item" data-testid="listen-port">
+      <NotificationBell />
+      <span
+        className="status-item"
+        data-tracker={tracker.state}
+        data-testid="tracker-state"
+        title={tracker.title}
+      >
+        <span className="status-dot tracker-dot" aria-hidden="true" />
+        {tracker.text}
+      </span>
+      <span className="status-item" data-testid="listen-port" title="Incoming peer connections">
         Port {session?.listenPort ?? '—'}
       </span>
     </footer>

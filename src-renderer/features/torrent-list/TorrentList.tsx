@@ -1,50 +1,249 @@
-import { useMemo } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import type { TorrentId } from '../../../src-shared/model';
+import { getClient } from '../../api/client';
+import { scrollToReveal } from '../../components/virtual-list/visible-range';
+import { useVirtualRange } from '../../components/virtual-list/use-virtual-range';
+import { clickSelection } from '../../store/detail-slice';
+import { filterCounts, filterTorrents, type StateFilter } from '../../store/detail-selectors';
 import { nextSort, sortTorrents } from '../../store/selectors';
 import { useStore } from '../../store/store';
 import { columns } from './columns';
 import { EmptyState } from './EmptyState';
+import { ListToolbar } from './ListToolbar';
+import { pauseTorrents, removeTorrents, resumeTorrents, toggleAction } from './list-actions';
+import { RemoveDialog } from './RemoveDialog';
 import { TorrentRow } from './TorrentRow';
+import './torrent-list.css';
 
-/** The torrent table: sortable by any column; the empty state when there is nothing yet. */
+/** Fixed row height (CSS .torrent-row) and header height: virtualisation depends on both. */
+export const torrentRowPx = 32;
+const headerPx = 29;
+
+/**
+ * The torrent table: sort by any column, filter by state, search; multi-select with the mouse
+ * (click, shift-click, ctrl/cmd-click) and keys (arrows, Home/End, PageUp/PageDown, ctrl+A,
+ * Space pauses or resumes, Delete removes); virtualised so thousands of rows stay smooth.
+ */
 export function TorrentList() {
   const torrents = useStore((s) => s.torrents);
   const synced = useStore((s) => s.seq >= 0);
   const sort = useStore((s) => s.sort);
   const setSort = useStore((s) => s.setSort);
-  const rows = useMemo(() => sortTorrents(torrents, sort), [torrents, sort]);
+  const selection = useStore((s) => s.selection);
+  const anchor = useStore((s) => s.selectionAnchor);
+  const detailId = useStore((s) => s.detailId);
+  const setSelection = useStore((s) => s.setSelection);
+  const pruneSelection = useStore((s) => s.pruneSelection);
+  const pushToast = useStore((s) => s.pushToast);
+  const [filter, setFilter] = useState<StateFilter>('all');
+  const [search, setSearch] = useState('');
+  const [removing, setRemoving] = useState<TorrentId[] | null>(null);
+
+  const sorted = useMemo(() => sortTorrents(torrents, sort), [torrents, sort]);
+  const rows = useMemo(() => filterTorrents(sorted, filter, search), [sorted, filter, search]);
+  const ids = useMemo(() => rows.map((t) => t.id), [rows]);
+  const counts = useMemo(() => filterCounts(torrents), [torrents]);
+  const selected = useMemo(() => rows.filter((t) => selection.has(t.id)), [rows, selection]);
+
+  useEffect(() => pruneSelection(torrents), [torrents, pruneSelection]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const range = useVirtualRange(scrollRef, rows.length, torrentRowPx, 10, headerPx);
+
+  const reveal = useCallback((index: number) => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const top = scrollToReveal(index, el.scrollTop, el.clientHeight, torrentRowPx, headerPx);
+    if (top !== null) el.scrollTop = top;
+  }, []);
+
+  const onPick = useCallback(
+    (id: string, e: MouseEvent) => {
+      if (e.button !== 0) return;
+      const s = useStore.getState();
+      const next = clickSelection(s.selection, s.selectionAnchor, ids, id, {
+        shift: e.shiftKey,
+        toggle: e.ctrlKey || e.metaKey,
+      });
+      if (e.shiftKey) e.preventDefault(); // no text selection on shift-click
+      setSelection(next.selection, next.anchor, id);
+    },
+    [ids, setSelection],
+  );
+
+  const act = (kind: 'pause' | 'resume') => {
+    const list = selected.map((t) => t.id);
+    void (kind === 'pause' ? pauseTorrents : resumeTorrents)(getClient(), list, pushToast);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (rows.length === 0) return;
+    const at = detailId === null ? -1 : ids.indexOf(detailId);
+    const page = Math.max(
+      1,
+      Math.floor(((scrollRef.current?.clientHeight ?? 300) - headerPx) / torrentRowPx) - 1,
+    );
+    let to: number;
+    switch (e.key) {
+      case 'ArrowDown':
+        to = Math.min(rows.length - 1, at + 1);
+        break;
+      case 'ArrowUp':
+        to = Math.max(0, at < 0 ? 0 : at - 1);
+        break;
+      case 'PageDown':
+        to = Math.min(rows.length - 1, Math.max(0, at) + page);
+        break;
+      case 'PageUp':
+        to = Math.max(0, at - page);
+        break;
+      case 'Home':
+        to = 0;
+        break;
+      case 'End':
+        to = rows.length - 1;
+        break;
+      case 'a':
+      case 'A':
+        if (e.ctrlKey || e.metaKey) {
+          e.preventDefault();
+          setSelection(new Set(ids), ids[0] ?? null, detailId ?? ids[0] ?? null);
+        }
+        return;
+      case ' ': {
+        e.preventDefault();
+        const kind = toggleAction(selected);
+        if (kind) act(kind);
+        return;
+      }
+      case 'Delete':
+      case 'Backspace':
+        if (selected.length > 0) {
+          e.preventDefault();
+          setRemoving(selected.map((t) => t.id));
+        }
+        return;
+      case 'Escape':
+        setSelection(new Set(), null, detailId);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    const id = ids[to]!;
+    if (e.shiftKey) {
+      const next = clickSelection(selection, anchor ?? detailId ?? id, ids, id, {
+        shift: true,
+        toggle: false,
+      });
+      setSelection(next.selection, next.anchor, id);
+    } else {
+      setSelection(new Set([id]), id, id);
+    }
+    reveal(to);
+  };
 
   if (!synced) return <div className="loading">Loading…</div>;
-  if (rows.length === 0) return <EmptyState />;
+  if (torrents.size === 0) return <EmptyState />;
+  const byId = new Map(rows.map((t) => [t.id, t]));
   return (
-    <div className="table-scroll">
-      <table className="torrent-table" aria-label="Torrents">
-        <thead>
-          <tr>
-            {columns.map((c, i) => {
-              const active = sort.key === c.key;
-              return (
-                <th
-                  key={`${c.key}-${i}`}
-                  className={`${c.className}${c.numeric ? ' num' : ''}`}
-                  aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-                >
-                  <button type="button" onClick={() => setSort(nextSort(sort, c.key))}>
-                    {c.label}
-                    <span className="sort-mark" aria-hidden="true">
-                      {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((t) => (
-            <TorrentRow key={t.id} t={t} />
-          ))}
-        </tbody>
-      </table>
+    <div className="torrent-list">
+      <ListToolbar
+        filter={filter}
+        counts={counts}
+        search={search}
+        selectedCount={selected.length}
+        canPause={selected.some((t) => t.state !== 'paused')}
+        canResume={selected.some((t) => t.state === 'paused' || t.state === 'error')}
+        onFilter={setFilter}
+        onSearch={setSearch}
+        onPause={() => act('pause')}
+        onResume={() => act('resume')}
+        onRemove={() => setRemoving(selected.map((t) => t.id))}
+      />
+      <div
+        className="table-scroll"
+        ref={scrollRef}
+        tabIndex={0}
+        role="grid"
+        aria-label="Torrents"
+        aria-multiselectable="true"
+        aria-rowcount={rows.length}
+        onKeyDown={onKeyDown}
+      >
+        <table className="torrent-table">
+          <thead>
+            <tr>
+              {columns.map((c, i) => {
+                const active = sort.key === c.key;
+                return (
+                  <th
+                    key={`${c.key}-${i}`}
+                    className={`${c.className}${c.numeric ? ' num' : ''}`}
+                    aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                  >
+                    <button
+                      type="button"
+                      tabIndex={-1}
+                      onClick={() => setSort(nextSort(sort, c.key))}
+                    >
+                      {c.label}
+                      <span className="sort-mark" aria-hidden="true">
+                        {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {range.padTopPx > 0 && (
+              <tr className="spacer" aria-hidden="true" style={{ height: range.padTopPx }} />
+            )}
+            {rows.slice(range.start, range.end).map((t) => (
+              <TorrentRow
+                key={t.id}
+                t={t}
+                selected={selection.has(t.id)}
+                focused={t.id === detailId}
+                onPick={onPick}
+              />
+            ))}
+            {range.padBottomPx > 0 && (
+              <tr className="spacer" aria-hidden="true" style={{ height: range.padBottomPx }} />
+            )}
+          </tbody>
+        </table>
+        {rows.length === 0 && (
+          <div className="list-no-match">
+            No torrents match {search ? `“${search}”` : 'this filter'}.
+          </div>
+        )}
+      </div>
+      {removing && (
+        <RemoveDialog
+          names={removing.map((id) => byId.get(id)?.name ?? torrents.get(id)?.name ?? id)}
+          onCancel={() => {
+            setRemoving(null);
+            scrollRef.current?.focus();
+          }}
+          onRemove={(deleteData) => {
+            const list = removing;
+            setRemoving(null);
+            void removeTorrents(getClient(), list, deleteData, pushToast);
+            scrollRef.current?.focus();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
-import { memo } from 'react';
+import { memo, type MouseEvent } from 'react';
 import type { TorrentSummary } from '../../../src-shared/model';
 import { ProgressBar } from '../../components/ProgressBar';
-import { formatBytes, formatEta, formatRate, formatRatio } from '../../lib/format';
+import { formatBytes, formatEta, formatPercent, formatRate, formatRatio } from '../../lib/format';
 import { stateLabels } from '../../store/selectors';
 
 function etaText(t: TorrentSummary): string {
@@ -10,11 +10,35 @@ function etaText(t: TorrentSummary): string {
   return formatEta(t.etaSec);
 }
 
-/** One torrent; memoised, so a delta re-renders only the rows whose summary changed. */
-export const TorrentRow = memo(function TorrentRow({ t }: { t: TorrentSummary }) {
+function stateText(t: TorrentSummary): string {
+  if (t.state === 'checking') return `Checking ${formatPercent(t.checkProgress)}`;
+  return stateLabels[t.state];
+}
+
+export interface TorrentRowProps {
+  t: TorrentSummary;
+  selected: boolean;
+  focused: boolean;
+  onPick(id: string, e: MouseEvent): void;
+}
+
+/** One torrent, one fixed-height line; memoised, so a delta re-renders only changed rows. */
+export const TorrentRow = memo(function TorrentRow({
+  t,
+  selected,
+  focused,
+  onPick,
+}: TorrentRowProps) {
   const progress = t.state === 'checking' ? t.checkProgress : t.progress;
   return (
-    <tr className="torrent-row" data-state={t.state} data-id={t.id}>
+    <tr
+      className="torrent-row"
+      data-state={t.state}
+      data-id={t.id}
+      aria-selected={selected}
+      data-focused={focused || undefined}
+      onMouseDown={(e) => onPick(t.id, e)}
+    >
       <td className="col-name" title={t.name}>
         <span className="torrent-name">{t.name}</span>
         {t.private && <span className="badge">private</span>}
@@ -25,9 +49,8 @@ export const TorrentRow = memo(function TorrentRow({ t }: { t: TorrentSummary })
       </td>
       <td className="col-state" title={t.error ?? undefined}>
         <span className="state-label" data-state={t.state}>
-          {stateLabels[t.state]}
+          {stateText(t)}
         </span>
-        {t.error && <span className="state-error">{t.error}</span>}
       </td>
       <td className="col-rate num">{formatRate(t.downRateBps)}</td>
       <td className="col-rate num">{formatRate(t.upRateBps)}</td>

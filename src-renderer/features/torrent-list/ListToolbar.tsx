@@ -1,0 +1,81 @@
+import { stateFilterLabels, stateFilters, type StateFilter } from '../../store/detail-selectors';
+
+export interface ListToolbarProps {
+  filter: StateFilter;
+  counts: Record<StateFilter, number>;
+  search: string;
+  selectedCount: number;
+  canPause: boolean;
+  canResume: boolean;
+  onFilter(f: StateFilter): void;
+  onSearch(s: string): void;
+  onPause(): void;
+  onResume(): void;
+  onRemove(): void;
+}
+
+/** State filter (with counts), search, and actions on the selection. */
+export function ListToolbar(p: ListToolbarProps) {
+  return (
+    <div className="list-toolbar">
+      <div className="filter-group" role="radiogroup" aria-label="Show torrents">
+        {stateFilters.map((f) => (
+          <button
+            key={f}
+            type="button"
+            role="radio"
+            aria-checked={p.filter === f}
+            className="filter-chip"
+            data-filter={f}
+            onClick={() => p.onFilter(f)}
+          >
+            {stateFilterLabels[f]}
+            <span className="filter-count">{p.counts[f]}</span>
+          </button>
+        ))}
+      </div>
+      <input
+        type="search"
+        className="search-box"
+        placeholder="Search torrents"
+        aria-label="Search torrents"
+        value={p.search}
+        onChange={(e) => p.onSearch(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') p.onSearch('');
+        }}
+      />
+      <span className="list-toolbar-spacer" />
+      <span className="selection-count" aria-live="polite">
+        {p.selectedCount > 0 ? `${p.selectedCount} selected` : ''}
+      </span>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={!p.canResume}
+        onClick={p.onResume}
+        title="Resume (Space)"
+      >
+        Resume
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={!p.canPause}
+        onClick={p.onPause}
+        title="Pause (Space)"
+      >
+        Pause
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={p.selectedCount === 0}
+        onClick={p.onRemove}
+        title="Remove (Delete)"
+      >
+        Remove…
+      </button>
+    </div>
+  );
+}

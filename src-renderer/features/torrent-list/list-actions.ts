@@ -1,0 +1,62 @@
+/**
+ * Pause, resume and remove for a selection of torrents, through the contract. Failures become
+ * error toasts naming what failed; nothing is retried behind the user's back.
+ */
+import type { SwarmscopeApi } from '../../../src-shared/contract';
+import type { TorrentId, TorrentSummary } from '../../../src-shared/model';
+import { toApiError } from '../../api/api-error';
+import type { Toast } from '../../store/store';
+
+type Invoke = Pick<SwarmscopeApi, 'invoke'>;
+type PushToast = (t: Omit<Toast, 'id'>) => void;
+
+export async function pauseTorrents(
+  api: Invoke,
+  ids: TorrentId[],
+  toast: PushToast,
+): Promise<void> {
+  if (ids.length === 0) return;
+  try {
+    await api.invoke('torrent.pause', { ids });
+  } catch (err) {
+    toast({ level: 'error', title: 'Could not pause', message: toApiError(err).message });
+  }
+}
+
+export async function resumeTorrents(
+  api: Invoke,
+  ids: TorrentId[],
+  toast: PushToast,
+): Promise<void> {
+  if (ids.length === 0) return;
+  try {
+    await api.invoke('torrent.resume', { ids });
+  } catch (err) {
+    toast({ level: 'error', title: 'Could not resume', message: toApiError(err).message });
+  }
+}
+
+export async function removeTorrents(
+  api: Invoke,
+  ids: TorrentId[],
+  deleteData: boolean,
+  toast: PushToast,
+): Promise<void> {
+  if (ids.length === 0) return;
+  try {
+    await api.invoke('torrent.remove', { ids, deleteData });
+    toast({
+      level: 'info',
+      title: `Removed ${ids.length === 1 ? 'a torrent' : `${ids.length} torrents`}`,
+      message: deleteData ? 'Its downloaded data was deleted.' : 'Downloaded data was kept.',
+    });
+  } catch (err) {
+    toast({ level: 'error', title: 'Could not remove', message: toApiError(err).message });
+  }
+}
+
+/** Space on a selection: resume when every selected torrent is paused, else pause them all. */
+export function toggleAction(selected: readonly TorrentSummary[]): 'pause' | 'resume' | null {
+  if (selected.length === 0) return null;
+  return selected.every((t) => t.state === 'paused') ? 'resume' : 'pause';
+}

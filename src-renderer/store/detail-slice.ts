@@ -1,0 +1,204 @@
+/**
+ * The detail slice: which torrents are selected in the list, which one the details panel shows,
+ * its open tab, and the data of that tab as the host pushes it with `view.update`.
+ *
+ * Invariants:
+ * - `detailId` is the torrent whose data the slice holds; an update for another id is ignored,
+ *   so a late update after switching torrents never shows the wrong torrent's peers.
+ * - The piece map is NOT React state: its bytes live in `pieceBuffer` (outside the store) and
+ *   only `piecesVersion` changes, so a 100k-piece map never goes through React or a Map copy.
+ * - The kept log is capped at `maxLogEntries`; the oldest entries go first.
+ * - Selection sets are replaced, never mutated.
+ */
+import type { StateCreator } from 'zustand';
+import type { DetailTopic, DetailUpdate } from '../../src-shared/contract';
+import type {
+  FileProgress,
+  PeerEvent,
+  PeerSnapshot,
+  SeedingStats,
+  TorrentId,
+  TrackerStatus,
+} from '../../src-shared/model';
+import type { AppState } from './store';
+
+/** Log entries kept per torrent in the renderer; older ones scroll away for good. */
+export const maxLogEntries = 5000;
+
+export interface PieceBuffer {
+  states: Uint8Array;
+  availability: Uint16Array;
+  /** Indices changed by the last delta (for incremental redraws); null after a full map. */
+  changed: Uint32Array | null;
+}
+
+/** The piece map of the torrent on screen, outside React state (ARCHITECTURE.md section 5). */
+export const pieceBuffer: PieceBuffer = {
+  states: new Uint8Array(0),
+  availability: new Uint16Array(0),
+  changed: null,
+};
+
+/**
+ * Applies a `view.update` piece payload to the buffer in place (or replaces its arrays for a full
+ * map). Returns false when a delta does not fit the buffer (a full map must come first).
+ */
+export function applyPieceUpdate(
+  buf: PieceBuffer,
+  pieces: NonNullable<DetailUpdate['pieces']>,
+): boolean {
+  if ('full' in pieces) {
+    buf.states = pieces.full.states.slice();
+    buf.availability = pieces.full.availability.slice();
+    buf.changed = null;
+    return true;
+  }
+  const { indices, states, availability } = pieces.delta;
+  const n = buf.states.length;
+  for (let i = 0; i < indices.length; i++) {
+    const at = indices[i]!;
+    if (at >= n) return false;
+  }
+  for (let i = 0; i < indices.length; i++) buf.states[indices[i]!] = states[i]!;
+  if (availability) {
+    if (availability.length === n) buf.availability.set(availability);
+    else return false;
+  }
+  buf.changed = indices;
+  return true;
+}
+
+export function resetPieceBuffer(buf: PieceBuffer): void {
+  buf.states = new Uint8Array(0);
+  buf.availability = new Uint16Array(0);
+  buf.changed = null;
+}
+
+/** Appends new log entries, keeping at most `cap` (the newest). Returns a new array. */
+export function appendLog(
+  kept: readonly PeerEvent[],
+  added: readonly PeerEvent[],
+  cap = maxLogEntries,
+): PeerEvent[] {
+  const all = kept.length + added.length;
+  if (all <= cap) return [...kept, ...added];
+  if (added.length >= cap) return added.slice(added.length - cap);
+  return [...kept.slice(all - cap), ...added];
+}
+
+/** The new selection after a click on `id` among `orderedIds` (the list as shown). */
+export function clickSelection(
+  current: ReadonlySet<TorrentId>,
+  anchor: TorrentId | null,
+  orderedIds: readonly TorrentId[],
+  id: TorrentId,
+  mods: { shift: boolean; toggle: boolean },
+): { selection: ReadonlySet<TorrentId>; anchor: TorrentId } {
+  if (mods.shift && anchor !== null) {
+    const a = orderedIds.indexOf(anchor);
+    const b = orderedIds.indexOf(id);
+    if (a >= 0 && b >= 0) {
+      const [lo, hi] = a < b ? [a, b] : [b, a];
+      const range = orderedIds.slice(lo, hi + 1);
+      const next = mods.toggle ? new Set([...current, ...range]) : new Set(range);
+      return { selection: next, anchor };
+    }
+  }
+  if (mods.toggle) {
+    const next = new Set(current);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return { selection: next, anchor: id };
+  }
+  return { selection: new Set([id]), anchor: id };
+}
+
+export interface DetailSlice {
+  selection: ReadonlySet<TorrentId>;
+  /** Where shift-click ranges start. */
+  selectionAnchor: TorrentId | null;
+  /** The torrent the details panel shows (the last one clicked or moved to). */
+  detailId: TorrentId | null;
+  detailTab: DetailTopic;
+  peers: readonly PeerSnapshot[] | null;
+  trackers: readonly TrackerStatus[] | null;
+  files: readonly FileProgress[] | null;
+  seeding: SeedingStats | null;
+  log: readonly PeerEvent[];
+  /** Bumped each time `pieceBuffer` changes. */
+  piecesVersion: number;
+  setSelection(
+    selection: ReadonlySet<TorrentId>,
+    anchor: TorrentId | null,
+    detailId: TorrentId | null,
+  ): void;
+  setDetailTab(tab: DetailTopic): void;
+  /** Forget the data of the previous torrent or tab (a new watch starts). */
+  resetDetailData(): void;
+  applyViewUpdate(update: DetailUpdate): void;
+  /** Drop ids that are gone from the list out of the selection. */
+  pruneSelection(present: ReadonlyMap<TorrentId, unknown>): void;
+}
+
+type Slice<T> = StateCreator<AppState, [], [], T>;
+
+const emptyData = {
+  peers: null,
+  trackers: null,
+  files: null,
+  seeding: null,
+  log: [] as readonly PeerEvent[],
+};
+
+export const createDetailSlice: Slice<DetailSlice> = (set, get) => ({
+  selection: new Set(),
+  selectionAnchor: null,
+  detailId: null,
+  detailTab: 'peers',
+  ...emptyData,
+  piecesVersion: 0,
+  setSelection(selection, anchor, detailId) {
+    const changedDetail = detailId !== get().detailId;
+    if (changedDetail) resetPieceBuffer(pieceBuffer);
+    set({
+      selection,
+      selectionAnchor: anchor,
+      detailId,
+      ...(changedDetail ? { ...emptyData, piecesVersion: get().piecesVersion + 1 } : {}),
+    });
+  },
+  setDetailTab: (detailTab) => set({ detailTab }),
+  resetDetailData() {
+    resetPieceBuffer(pieceBuffer);
+    set((s) => ({ ...emptyData, piecesVersion: s.piecesVersion + 1 }));
+  },
+  applyViewUpdate(update) {
+    const s = get();
+    if (update.id !== s.detailId) return;
+    const patch: Partial<DetailSlice> = {};
+    if (update.peers) patch.peers = update.peers;
+    if (update.trackers) patch.trackers = update.trackers;
+    if (update.files) patch.files = update.files;
+    if (update.seeding) patch.seeding = update.seeding;
+    if (update.log && update.log.length > 0) patch.log = appendLog(s.log, update.log);
+    if (update.pieces && applyPieceUpdate(pieceBuffer, update.pieces)) {
+      patch.piecesVersion = s.piecesVersion + 1;
+    }
+    if (Object.keys(patch).length > 0) set(patch);
+  },
+  pruneSelection(present) {
+    const s = get();
+    let gone = false;
+    for (const id of s.selection) if (!present.has(id)) gone = true;
+    const detailGone = s.detailId !== null && !present.has(s.detailId);
+    if (!gone && !detailGone) return;
+    const selection = new Set([...s.selection].filter((id) => present.has(id)));
+    if (detailGone) resetPieceBuffer(pieceBuffer);
+    set({
+      selection,
+      selectionAnchor:
+        s.selectionAnchor !== null && present.has(s.selectionAnchor) ? s.selectionAnchor : null,
+      ...(detailGone ? { detailId: null, ...emptyData, piecesVersion: s.piecesVersion + 1 } : {}),
+    });
+  },
+});
