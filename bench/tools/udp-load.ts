@@ -36,7 +36,8 @@ const pool = readFileSync(String(values.hashes), 'utf8')
   .split('\n')
   .filter((l) => /^[0-9a-f]{40}$/i.test(l))
   .map((l) => Buffer.from(l, 'hex'));
-if (!port || pool.length === 0) throw new Error('udp-load: --port and a non-empty --hashes file are required');
+if (!port || pool.length === 0)
+  throw new Error('udp-load: --port and a non-empty --hashes file are required');
 
 /** Latencies in 10 µs buckets up to 100 ms (then one overflow bucket): enough for p50/p99. */
 const buckets = new Uint32Array(10_001);
@@ -71,6 +72,11 @@ class Driver {
     private readonly window: number,
   ) {
     socket.on('message', (msg: Buffer) => this.onMessage(msg));
+    // A connected UDP socket reports ICMP errors (ECONNREFUSED while the tracker restarts):
+    // count them with the errors; the lost-announce sweep resends.
+    socket.on('error', () => {
+      if (measuring) errors++;
+    });
   }
 
   connect(): void {

@@ -113,3 +113,5 @@ export const DESKTOP_MAX_LAUNCH_TARGETS = 64;
 export const DESKTOP_MAX_LAUNCH_ARG_CHARS = 32_767;
 /** Tray tooltip and dock/taskbar badge refresh: rates move every second, no need for more. */
 export const DESKTOP_REFRESH_INTERVAL_MS = 1_000;
+/** Response bytes a tracker HTTP client may leave unread (pipelining without reading) before it is cut off. */
+export const TRACKER_HTTP_MAX_PENDING_WRITE_BYTES = 1024 * 1024;

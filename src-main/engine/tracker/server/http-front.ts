@@ -3,21 +3,19 @@
  * (BEP 48) and `GET /stats` (JSON). It parses, calls the core and serialises; nothing else.
  *
  * Invariants:
- * - A malformed request is answered (a bencoded `failure reason` with status 200, as clients
- *   expect, or a 4xx for broken HTTP) and counted; it never throws out of a handler.
- * - The request head is bounded (431 beyond it), connections have timeouts, and the number of
- *   connections is capped, so a hostile client costs bounded memory.
+ * - A malformed announce or scrape gets a bencoded `failure reason` with status 200 (what
+ *   clients read), broken HTTP gets a 4xx from MiniHttpServer; each is counted by reason.
+ * - Request heads, timeouts, connections and unread output are bounded (see mini-http.ts).
  * - The peer's address comes from the socket; `ip=` only counts when the operator allows it.
+ * - `/stats` answers loopback clients, and others only with the configured token.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import {
   TRACKER_HTTP_HEADERS_TIMEOUT_MS,
   TRACKER_HTTP_KEEP_ALIVE_MS,
   TRACKER_HTTP_MAX_CONNECTIONS,
   TRACKER_HTTP_MAX_HEADER_BYTES,
+  TRACKER_HTTP_MAX_PENDING_WRITE_BYTES,
   TRACKER_MAX_SCRAPE_HASHES,
 } from '../../limits';
 import { TrackerProtocolError } from '../codec/errors';
@@ -27,6 +25,8 @@ import {
   encodeFailure,
   encodeScrapeResponse,
 } from '../codec/http-response';
+import { MiniHttpServer } from './mini-http';
+import type { MiniHttpRequest, MiniHttpResponse } from './mini-http';
 import type { TrackerCore } from './tracker-core';
 
 export interface HttpFrontOptions {
@@ -37,15 +37,10 @@ export interface HttpFrontOptions {
   statsToken?: string;
 }
 
-const TEXT_HEADERS = { 'Content-Type': 'text/plain' } as const;
+const TEXT = 'text/plain';
 
-function isLoopback(address: string | undefined): boolean {
-  return (
-    address === '127.0.0.1' ||
-    address === '::1' ||
-    (address?.startsWith('::ffff:127.') ?? false) ||
-    (address?.startsWith('127.') ?? false)
-  );
+export function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 function tokenMatches(given: string, expected: string): boolean {
@@ -54,113 +49,67 @@ function tokenMatches(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export class HttpFront {
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch (err) {
+    if (err instanceof URIError) return '';
+    throw err;
+  }
+}
 
-  constructor(private readonly opts: HttpFrontOptions) {}
+export class HttpFront {
+  private readonly server: MiniHttpServer;
+
+  constructor(private readonly opts: HttpFrontOptions) {
+    this.server = new MiniHttpServer({
+      clock: opts.core.clock,
+      handler: (req) => this.handle(req),
+      onBadRequest: (reason, detail) => opts.core.reject(reason, detail),
+      onError: (err) => opts.core.log('error', `http front: ${err.message}`),
+      maxHeadBytes: TRACKER_HTTP_MAX_HEADER_BYTES,
+      headTimeoutMs: TRACKER_HTTP_HEADERS_TIMEOUT_MS,
+      idleTimeoutMs: TRACKER_HTTP_KEEP_ALIVE_MS,
+      maxConnections: TRACKER_HTTP_MAX_CONNECTIONS,
+      maxPendingWriteBytes: TRACKER_HTTP_MAX_PENDING_WRITE_BYTES,
+    });
+  }
 
   /** Binds; resolves with the bound port, rejects with the bind error (e.g. EADDRINUSE). */
   listen(host: string, port: number): Promise<number> {
-    const server = createServer(
-      {
-        maxHeaderSize: TRACKER_HTTP_MAX_HEADER_BYTES,
-        headersTimeout: TRACKER_HTTP_HEADERS_TIMEOUT_MS,
-        requestTimeout: TRACKER_HTTP_HEADERS_TIMEOUT_MS,
-        keepAliveTimeout: TRACKER_HTTP_KEEP_ALIVE_MS,
-      },
-      (req, res) => this.handle(req, res),
-    );
-    server.maxConnections = TRACKER_HTTP_MAX_CONNECTIONS;
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-      // A reset or timeout of an idle keep-alive connection is not a bad request.
-      if (err.code !== 'ECONNRESET' && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
-        this.opts.core.reject(tooLarge ? 'http-head-too-large' : 'http-malformed', err.code);
-      }
-      if (socket.writable) {
-        socket.end(
-          tooLarge
-            ? 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
-            : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
-        );
-      }
-      socket.destroy();
-    });
-    this.server = server;
-    return new Promise<number>((resolve, reject) => {
-      const onError = (err: Error): void => {
-        server.off('listening', onListening);
-        reject(err);
-      };
-      const onListening = (): void => {
-        server.off('error', onError);
-        server.on('error', (err) => this.opts.core.log('error', `http front: ${err.message}`));
-        const addr = server.address();
-        resolve(typeof addr === 'object' && addr ? addr.port : port);
-      };
-      server.once('error', onError);
-      server.once('listening', onListening);
-      server.listen(port, host);
-    });
+    return this.server.listen(host, port);
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    await closed;
+  close(): Promise<void> {
+    return this.server.close();
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q >= 0 ? url.slice(0, q) : url;
-    const query = q >= 0 ? url.slice(q + 1) : '';
+  private handle(req: MiniHttpRequest): MiniHttpResponse {
+    const q = req.target.indexOf('?');
+    const path = q >= 0 ? req.target.slice(0, q) : req.target;
+    const query = q >= 0 ? req.target.slice(q + 1) : '';
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       this.opts.core.reject('http-method', req.method);
-      this.send(res, 405, TEXT_HEADERS, '');
-      return;
+      return { status: 405, contentType: TEXT, body: '' };
     }
     switch (path) {
       case '/announce':
-        this.announce(req, res, query);
-        return;
+        return this.announce(req, query);
       case '/scrape':
-        this.scrape(res, query);
-        return;
+        return this.scrape(query);
       case '/stats':
-        this.stats(req, res, query);
-        return;
+        return this.stats(req, query);
       default:
         this.opts.core.reject('http-not-found', path.slice(0, 64));
-        this.send(res, 404, TEXT_HEADERS, '');
+        return { status: 404, contentType: TEXT, body: '' };
     }
   }
 
-  private send(
-    res: ServerResponse,
-    status: number,
-    headers: Record<string, string>,
-    body: Uint8Array | string,
-  ): void {
-    const len = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    res.writeHead(status, { ...headers, 'Content-Length': String(len) });
-    res.end(body);
+  private failure(reason: string): MiniHttpResponse {
+    return { status: 200, contentType: TEXT, body: encodeFailure(reason) };
   }
 
-  private failure(res: ServerResponse, reason: string): void {
-    this.send(res, 200, TEXT_HEADERS, encodeFailure(reason));
-  }
-
-  private announce(req: IncomingMessage, res: ServerResponse, query: string): void {
+  private announce(req: MiniHttpRequest, query: string): MiniHttpResponse {
     const core = this.opts.core;
     let parsed;
     try {
@@ -168,14 +117,10 @@ export class HttpFront {
     } catch (err) {
       if (!(err instanceof TrackerProtocolError)) throw err;
       core.reject(err.field ? `bad-${err.field}` : 'bad-announce', err.message);
-      this.failure(res, err.message.replace(/^parse announce: /, ''));
-      return;
+      return this.failure(err.message.replace(/^parse announce: /, ''));
     }
-    const result = core.announce(parsed, req.socket.remoteAddress ?? '', 'http');
-    if (!result.ok) {
-      this.failure(res, result.message);
-      return;
-    }
+    const result = core.announce(parsed, req.remoteAddress, 'http');
+    if (!result.ok) return this.failure(result.message);
     // BEP 23: compact unless the client explicitly asked otherwise.
     const compact = parsed.compact !== false;
     const body = encodeAnnounceResponse(
@@ -189,10 +134,10 @@ export class HttpFront {
       },
       { compact, noPeerId: parsed.noPeerId },
     );
-    this.send(res, 200, TEXT_HEADERS, body);
+    return { status: 200, contentType: TEXT, body };
   }
 
-  private scrape(res: ServerResponse, query: string): void {
+  private scrape(query: string): MiniHttpResponse {
     let hashes;
     try {
       hashes = parseScrapeQuery(query, TRACKER_MAX_SCRAPE_HASHES);
@@ -202,14 +147,17 @@ export class HttpFront {
         err.code === 'too-large' ? 'scrape-too-large' : 'bad-scrape',
         err.message,
       );
-      this.failure(res, err.message.replace(/^parse scrape: /, ''));
-      return;
+      return this.failure(err.message.replace(/^parse scrape: /, ''));
     }
-    this.send(res, 200, TEXT_HEADERS, encodeScrapeResponse(this.opts.core.scrape(hashes)));
+    return {
+      status: 200,
+      contentType: TEXT,
+      body: encodeScrapeResponse(this.opts.core.scrape(hashes)),
+    };
   }
 
-  private stats(req: IncomingMessage, res: ServerResponse, query: string): void {
-    if (!isLoopback(req.socket.remoteAddress)) {
+  private stats(req: MiniHttpRequest, query: string): MiniHttpResponse {
+    if (!isLoopback(req.remoteAddress)) {
       const token = /(?:^|&)token=([^&]*)/.exec(query)?.[1];
       const expected = this.opts.statsToken;
       if (
@@ -217,25 +165,15 @@ export class HttpFront {
         token === undefined ||
         !tokenMatches(decodeURIComponentSafe(token), expected)
       ) {
-        this.opts.core.reject('stats-forbidden', req.socket.remoteAddress);
-        this.send(res, 403, TEXT_HEADERS, '');
-        return;
+        this.opts.core.reject('stats-forbidden', req.remoteAddress);
+        return { status: 403, contentType: TEXT, body: '' };
       }
     }
-    this.send(
-      res,
-      200,
-      { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-      JSON.stringify(this.opts.statsJson()),
-    );
-  }
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch (err) {
-    if (err instanceof URIError) return '';
-    throw err;
+    return {
+      status: 200,
+      contentType: 'application/json',
+      extraHeaders: 'Cache-Control: no-store\r\n',
+      body: JSON.stringify(this.opts.statsJson()),
+    };
   }
 }

@@ -1,0 +1,332 @@
+/**
+ * Tracker bench (issue 5): our embedded tracker against opentracker, in the same run.
+ *
+ * - HTTP: wrk, 2 threads, 64 connections, `durationSec`, a Lua script announcing random peer ids
+ *   with event=started and compact=1, info-hashes drawn from a pool of POOL_SIZE (opentracker
+ *   serves allow-listed hashes only, so both get the same pool). Requests/s, p50, p99.
+ * - UDP: our load generator (bench/tools/udp-load.ts, its own process): connect, then a window
+ *   of announces in flight per socket. Announces/s, p50, p99.
+ * - Memory: the swarm registry alone, heap before/after 100k peers over 1,000 swarms.
+ *
+ * Our tracker runs as `swarmscope tracker --open` in a child process (bench/tools/tracker-child.ts,
+ * bundled here with esbuild) so the load generator never shares its event loop. Each
+ * measurement gets a fresh tracker process. Every process is stopped by its PID in a finally.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { seededRandom, systemClock } from '../../src-main/engine/time/clock';
+import { SwarmRegistry } from '../../src-main/engine/tracker/server';
+import { freePort, spawnTracked, startOpentracker } from '../../src-main/testing/ref-clients';
+import type { Tracked } from '../../src-main/testing/ref-clients';
+import { log, round } from './util';
+
+/** Info-hashes in the announce pool: many swarms, each large enough to return 50 peers. */
+const POOL_SIZE = 1000;
+const WRK_THREADS = 2;
+const WRK_CONNECTIONS = 64;
+const START_TIMEOUT_MS = 10_000;
+const MEMORY_PEERS = 100_000;
+
+/** Issue 5's targets. */
+export const TRACKER_TARGETS = {
+  httpRatio: 0.5,
+  httpP99Ms: 10,
+  udpRatio: 0.5,
+  mbPer100kPeers: 100,
+} as const;
+
+export interface LoadResult {
+  perSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+function findRoot(): string {
+  const starts = [process.cwd(), path.dirname(fileURLToPath(import.meta.url))];
+  for (const start of starts) {
+    let dir = start;
+    for (let i = 0; i < 6; i++) {
+      if (fs.existsSync(path.join(dir, 'bench', 'tools', 'wrk-announce.lua'))) return dir;
+      dir = path.dirname(dir);
+    }
+  }
+  throw new Error('tracker bench: cannot find bench/tools (run from the repository)');
+}
+
+async function waitForLine(t: Tracked, re: RegExp, what: string): Promise<RegExpExecArray> {
+  const seen = t.tail.map((l) => re.exec(l)).find((m) => m);
+  if (seen) return seen;
+  return new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = systemClock.setTimeout(
+      () =>
+        reject(
+          new Error(`${what}: no "${re.source}" in ${START_TIMEOUT_MS} ms:\n${t.tail.join('\n')}`),
+        ),
+      START_TIMEOUT_MS,
+    );
+    t.onLine((line) => {
+      const m = re.exec(line);
+      if (m) {
+        timer.cancel();
+        resolve(m);
+      }
+    });
+    void t.exited.then((e) => {
+      timer.cancel();
+      reject(new Error(`${what} exited (${e.code ?? e.signal}):\n${t.tail.join('\n')}`));
+    });
+  });
+}
+
+/** wrk prints latencies as 812.00us, 2.80ms or 1.02s. */
+function wrkMs(text: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(text.trim());
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+async function runWrk(
+  root: string,
+  url: string,
+  hashesFile: string,
+  durationSec: number,
+): Promise<LoadResult> {
+  const lines: string[] = [];
+  const t = spawnTracked(
+    'wrk',
+    [
+      `-t${WRK_THREADS}`,
+      `-c${WRK_CONNECTIONS}`,
+      `-d${durationSec}s`,
+      '--latency',
+      '-s',
+      path.join(root, 'bench', 'tools', 'wrk-announce.lua'),
+      url,
+    ],
+    { env: { ...process.env, WRK_HASHES: hashesFile } },
+  );
+  t.onLine((l) => lines.push(l));
+  try {
+    const exit = await t.exited;
+    if (exit.code !== 0)
+      throw new Error(`wrk exited ${exit.code ?? exit.signal}:\n${t.tail.join('\n')}`);
+  } finally {
+    await t.stop();
+  }
+  const find = (re: RegExp): string | undefined =>
+    lines.map((l) => re.exec(l)?.[1]).find((x) => x !== undefined);
+  const non2xx = Number(find(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0);
+  return {
+    perSec: Number(find(/Requests\/sec:\s+([\d.]+)/)),
+    p50Ms: wrkMs(find(/^\s*50%\s+(\S+)/) ?? ''),
+    p99Ms: wrkMs(find(/^\s*99%\s+(\S+)/) ?? ''),
+    errors: non2xx,
+  };
+}
+
+async function runUdpLoad(
+  script: string,
+  port: number,
+  hashesFile: string,
+  durationSec: number,
+): Promise<LoadResult> {
+  const t = spawnTracked(process.execPath, [
+    script,
+    '--port',
+    String(port),
+    '--duration-sec',
+    String(durationSec),
+    '--hashes',
+    hashesFile,
+  ]);
+  let json: string | null = null;
+  t.onLine((l) => {
+    if (l.startsWith('{')) json = l;
+  });
+  try {
+    const exit = await t.exited;
+    if (exit.code !== 0 || json === null)
+      throw new Error(`udp-load exited ${exit.code ?? exit.signal}:\n${t.tail.join('\n')}`);
+  } finally {
+    await t.stop();
+  }
+  const r = JSON.parse(json) as {
+    perSec: number;
+    p50Ms: number;
+    p99Ms: number;
+    errors: number;
+    lost: number;
+  };
+  return { perSec: r.perSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors + r.lost };
+}
+
+/** Our tracker (`swarmscope tracker --open`) in its own process; resolves once it listens. */
+async function startOurs(childScript: string): Promise<{ t: Tracked; port: number }> {
+  const port = await freePort({ udp: true });
+  const t = spawnTracked(process.execPath, [
+    childScript,
+    '--open',
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    String(port),
+    '--udp-port',
+    String(port),
+    '--stats-every',
+    '3600',
+  ]);
+  try {
+    await waitForLine(t, /^listening udp /, 'our tracker');
+  } catch (err) {
+    await t.stop();
+    throw err;
+  }
+  return { t, port };
+}
+
+/** Heap bytes the registry holds for 100k peers over 1,000 swarms. */
+export function registryMegabytesPer100kPeers(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const clock = {
+    now: () => 1_000_000,
+    setTimeout: systemClock.setTimeout,
+    setInterval: systemClock.setInterval,
+  };
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const reg = new SwarmRegistry(clock, seededRandom(1));
+  const peerId = new Uint8Array(20);
+  for (let i = 0; i < MEMORY_PEERS; i++) {
+    new DataView(peerId.buffer).setUint32(0, i);
+    reg.announce((i % 1000).toString(16).padStart(40, '0'), {
+      peerId,
+      address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      port: 1024 + (i % 60000),
+      uploaded: 0,
+      downloaded: 0,
+      left: i % 3 === 0 ? 0 : 1000,
+      event: 'started',
+      numwant: 0,
+    });
+  }
+  gc();
+  const bytes = process.memoryUsage().heapUsed - before;
+  if (reg.totalPeers !== MEMORY_PEERS) throw new Error(`registry holds ${reg.totalPeers} peers`);
+  return (bytes / 1e6) * (100_000 / MEMORY_PEERS);
+}
+
+/**
+ * Bundles the child entry points with the esbuild CLI (not its JS API: this suite is itself
+ * bundled, and esbuild's API cannot be).
+ */
+async function bundleTools(root: string, outdir: string): Promise<void> {
+  const t = spawnTracked(path.join(root, 'node_modules', '.bin', 'esbuild'), [
+    `tracker-child=${path.join(root, 'bench', 'tools', 'tracker-child.ts')}`,
+    `udp-load=${path.join(root, 'bench', 'tools', 'udp-load.ts')}`,
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--target=node20',
+    '--out-extension:.js=.mjs',
+    `--outdir=${outdir}`,
+    '--log-level=warning',
+  ]);
+  try {
+    const exit = await t.exited;
+    if (exit.code !== 0)
+      throw new Error(`esbuild exited ${exit.code ?? exit.signal}:\n${t.tail.join('\n')}`);
+  } finally {
+    await t.stop();
+  }
+}
+
+export async function runTrackerBench(opts: {
+  durationSec: number;
+  workDir?: string;
+}): Promise<Record<string, unknown>> {
+  const root = findRoot();
+  const dir = fs.mkdtempSync(path.join(opts.workDir ?? os.tmpdir(), 'tracker-bench-'));
+  try {
+    await bundleTools(root, dir);
+    const childScript = path.join(dir, 'tracker-child.mjs');
+    const udpScript = path.join(dir, 'udp-load.mjs');
+    const hashes = Array.from({ length: POOL_SIZE }, () => randomBytes(20).toString('hex'));
+    const hashesFile = path.join(dir, 'hashes.txt');
+    fs.writeFileSync(hashesFile, hashes.join('\n') + '\n');
+
+    const measure = async (what: string, fn: () => Promise<LoadResult>): Promise<LoadResult> => {
+      log(`tracker: ${what} for ${opts.durationSec} s`);
+      const r = await fn();
+      log(`tracker: ${what}: ${round(r.perSec, 0)}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+      return r;
+    };
+    const withOurs = async (fn: (port: number) => Promise<LoadResult>): Promise<LoadResult> => {
+      const ours = await startOurs(childScript);
+      try {
+        return await fn(ours.port);
+      } finally {
+        await ours.t.stop();
+      }
+    };
+    const withOpentracker = async (
+      fn: (port: number) => Promise<LoadResult>,
+    ): Promise<LoadResult> => {
+      const ot = await startOpentracker({ infoHashes: hashes });
+      try {
+        return await fn(ot.port);
+      } finally {
+        await ot.stop();
+      }
+    };
+
+    const httpOurs = await measure('HTTP ours', () =>
+      withOurs((port) =>
+        runWrk(root, `http://127.0.0.1:${port}/announce`, hashesFile, opts.durationSec),
+      ),
+    );
+    const httpOt = await measure('HTTP opentracker', () =>
+      withOpentracker((port) =>
+        runWrk(root, `http://127.0.0.1:${port}/announce`, hashesFile, opts.durationSec),
+      ),
+    );
+    const udpOurs = await measure('UDP ours', () =>
+      withOurs((port) => runUdpLoad(udpScript, port, hashesFile, opts.durationSec)),
+    );
+    const udpOt = await measure('UDP opentracker', () =>
+      withOpentracker((port) => runUdpLoad(udpScript, port, hashesFile, opts.durationSec)),
+    );
+    const mbPer100k = registryMegabytesPer100kPeers();
+    log(`tracker: registry ${round(mbPer100k, 1)} MB per 100k peers`);
+
+    const httpRatio = httpOurs.perSec / httpOt.perSec;
+    const udpRatio = udpOurs.perSec / udpOt.perSec;
+    return {
+      durationSec: opts.durationSec,
+      poolSize: POOL_SIZE,
+      http: { ours: httpOurs, opentracker: httpOt, ratio: round(httpRatio, 3) },
+      udp: { ours: udpOurs, opentracker: udpOt, ratio: round(udpRatio, 3) },
+      registryMbPer100kPeers: round(mbPer100k, 1),
+      targets: TRACKER_TARGETS,
+      ok: {
+        httpRatio: httpRatio >= TRACKER_TARGETS.httpRatio,
+        httpP99: httpOurs.p99Ms <= TRACKER_TARGETS.httpP99Ms,
+        udpRatio: udpRatio >= TRACKER_TARGETS.udpRatio,
+        memory: mbPer100k <= TRACKER_TARGETS.mbPer100kPeers,
+      },
+      notes: [
+        'opentracker closes the connection after every response; wrk counts those as read errors, not failed announces',
+        `${os.cpus().length} cores shared by wrk/udp-load and the tracker under test`,
+      ],
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
