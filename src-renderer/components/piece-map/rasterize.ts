@@ -46,6 +46,8 @@ export interface DeltaResult {
 
 const littleEndian = isLittleEndian();
 const stateCount = 6;
+/** Cells up to this side are filled pixel by pixel rather than with TypedArray.fill. */
+const smallCellPx = 16;
 
 function checkImage(g: PieceMapGeometry, image: RasterImage): void {
   if (
@@ -86,9 +88,12 @@ function fillCell(g: PieceMapGeometry, image: RasterImage, cell: number, pixel: 
     data[y0 * width + x0] = pixel;
     return;
   }
-  for (let y = y0, yEnd = y0 + g.cellPx; y < yEnd; y++) {
+  const side = g.cellPx;
+  for (let y = y0, yEnd = y0 + side; y < yEnd; y++) {
     const start = y * width + x0;
-    data.fill(pixel, start, start + g.cellPx);
+    // TypedArray.fill has a call overhead that dominates for the few pixels of a small cell.
+    if (side > smallCellPx) data.fill(pixel, start, start + side);
+    else for (let x = start, xEnd = start + side; x < xEnd; x++) data[x] = pixel;
   }
 }
 
