@@ -25,6 +25,7 @@ import {
   scrapeUrlFor,
 } from './http-query';
 import {
+  compactAnnounceResponseLatin1,
   decodeAnnounceResponse,
   decodeScrapeResponse,
   encodeAnnounceResponse,
@@ -494,6 +495,37 @@ describe('parseIpv4', () => {
       '1234.1.1.1',
     ]) {
       expect(parseIpv4(bad)).toBe(-1);
+    }
+  });
+});
+
+describe('compactAnnounceResponseLatin1', () => {
+  it('is byte for byte what the generic encoder makes', () => {
+    const r = seededRandom(9);
+    for (let i = 0; i < 200; i++) {
+      const v4 = Array.from({ length: r.int(60) }, () => randomV4(r));
+      const v6 = Array.from({ length: r.int(3) }, () => randomV6(r));
+      const counts = {
+        intervalSec: r.int(5000),
+        minIntervalSec: r.int(100),
+        complete: r.int(1e6),
+        incomplete: r.int(1e6),
+        downloaded: r.int(1e6),
+      };
+      const generic = encodeAnnounceResponse(
+        { ...counts, peers: [...v4, ...v6] },
+        { compact: true, noPeerId: true },
+      );
+      const latin1 = (
+        peers: { address: string; port: number }[],
+        enc: (p: typeof peers) => Uint8Array,
+      ): string => Buffer.from(enc(peers)).toString('latin1');
+      const fast = compactAnnounceResponseLatin1({
+        ...counts,
+        peers4: latin1(v4, encodeCompactPeers4),
+        peers6: latin1(v6, encodeCompactPeers6),
+      });
+      expect(Buffer.from(fast, 'latin1').equals(Buffer.from(generic))).toBe(true);
     }
   });
 });

@@ -122,6 +122,34 @@ export function encodeAnnounceResponse(
   return encode(d);
 }
 
+/**
+ * The hot path of an HTTP tracker: a compact announce answer, as a latin1 string of its bytes.
+ * Not a second bencode encoder: a fixed template of one dict whose keys are known and already
+ * in BEP 3's sorted order, so no dict is built or sorted per request. The generic `encode`
+ * cost a quarter of the tracker's CPU under load. Tests check it byte for byte against
+ * `encodeAnnounceResponse`.
+ */
+export function compactAnnounceResponseLatin1(r: {
+  intervalSec: number;
+  minIntervalSec: number;
+  complete: number;
+  incomplete: number;
+  downloaded: number;
+  /** Concatenated BEP 23 entries (6 chars each), latin1. */
+  peers4: string;
+  /** Concatenated BEP 7 entries (18 chars each), latin1; omitted when empty. */
+  peers6: string;
+}): string {
+  const int = (n: number): number => Math.max(0, Math.trunc(n));
+  return (
+    `d8:completei${int(r.complete)}e10:downloadedi${int(r.downloaded)}e10:incompletei${int(r.incomplete)}e` +
+    `8:intervali${int(r.intervalSec)}e12:min intervali${int(r.minIntervalSec)}e` +
+    `5:peers${r.peers4.length}:${r.peers4}` +
+    (r.peers6.length > 0 ? `6:peers6${r.peers6.length}:${r.peers6}` : '') +
+    'e'
+  );
+}
+
 export function encodeScrapeResponse(files: readonly ScrapeEntry[]): Uint8Array {
   const d = dict();
   const f = dict();

@@ -21,6 +21,7 @@ import {
 import { TrackerProtocolError } from '../codec/errors';
 import { parseAnnounceQuery, parseScrapeQuery } from '../codec/http-query';
 import {
+  compactAnnounceResponseLatin1,
   encodeAnnounceResponse,
   encodeFailure,
   encodeScrapeResponse,
@@ -122,7 +123,24 @@ export class HttpFront {
     const result = core.announce(parsed, req.remoteAddress, 'http');
     if (!result.ok) return this.failure(result.message);
     // BEP 23: compact unless the client explicitly asked otherwise.
-    const compact = parsed.compact !== false;
+    if (parsed.compact !== false) {
+      let peers4 = '';
+      let peers6 = '';
+      for (const p of result.peers) {
+        if (p.compact.length === 6) peers4 += p.compact;
+        else peers6 += p.compact;
+      }
+      const body = compactAnnounceResponseLatin1({
+        intervalSec: result.intervalSec,
+        minIntervalSec: result.minIntervalSec,
+        complete: result.complete,
+        incomplete: result.incomplete,
+        downloaded: result.downloaded,
+        peers4,
+        peers6,
+      });
+      return { status: 200, contentType: TEXT, body };
+    }
     const body = encodeAnnounceResponse(
       {
         intervalSec: result.intervalSec,
@@ -132,7 +150,7 @@ export class HttpFront {
         downloaded: result.downloaded,
         peers: result.peers,
       },
-      { compact, noPeerId: parsed.noPeerId },
+      { compact: false, noPeerId: parsed.noPeerId },
     );
     return { status: 200, contentType: TEXT, body };
   }
@@ -173,7 +191,7 @@ export class HttpFront {
       status: 200,
       contentType: 'application/json',
       extraHeaders: 'Cache-Control: no-store\r\n',
-      body: JSON.stringify(this.opts.statsJson()),
+      body: Buffer.from(JSON.stringify(this.opts.statsJson()), 'utf8'),
     };
   }
 }

@@ -30,6 +30,7 @@ export interface MiniHttpRequest {
 export interface MiniHttpResponse {
   status: number;
   contentType: string;
+  /** Bytes, or a latin1 string of bytes (sent without an intermediate Buffer). */
   body: Uint8Array | string;
   /** Extra header lines, each ending in CRLF. */
   extraHeaders?: string;
@@ -247,20 +248,26 @@ export class MiniHttpServer {
       target,
       remoteAddress: conn.socket.remoteAddress ?? '',
     });
-    const body = typeof res.body === 'string' ? Buffer.from(res.body) : res.body;
     const headText =
       `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? ''}\r\nContent-Type: ${res.contentType}\r\n` +
-      `Content-Length: ${body.length}\r\n${res.extraHeaders ?? ''}${keepAlive ? '' : 'Connection: close\r\n'}\r\n`;
-    const out = Buffer.allocUnsafe(headText.length + (method === 'HEAD' ? 0 : body.length));
-    out.write(headText, 0, 'latin1');
-    if (method !== 'HEAD') out.set(body, headText.length);
+      `Content-Length: ${res.body.length}\r\n${res.extraHeaders ?? ''}${keepAlive ? '' : 'Connection: close\r\n'}\r\n`;
+    let out: Buffer | string;
+    if (method === 'HEAD') out = headText;
+    else if (typeof res.body === 'string') out = headText + res.body;
+    else {
+      out = Buffer.allocUnsafe(headText.length + res.body.length);
+      out.write(headText, 0, 'latin1');
+      out.set(res.body, headText.length);
+    }
     const s = conn.socket;
     if (!keepAlive) {
       conn.done = true;
-      s.end(out);
+      if (typeof out === 'string') s.end(out, 'latin1');
+      else s.end(out);
       return false;
     }
-    s.write(out);
+    if (typeof out === 'string') s.write(out, 'latin1');
+    else s.write(out);
     if (s.writableLength > this.opts.maxPendingWriteBytes) {
       conn.done = true;
       s.destroy();
