@@ -645,9 +645,12 @@ export async function startTransmission(opts: TransmissionOptions): Promise<Tran
     'utp-enabled': false,
   };
   fs.writeFileSync(path.join(configDir, 'settings.json'), JSON.stringify(settings, null, 2));
+  // stdbuf: line-buffered stdout, so its status lines arrive as they are printed.
   const t = spawnTracked(
-    'transmission-cli',
+    '/usr/bin/stdbuf',
     [
+      '-oL',
+      'transmission-cli',
       '-g',
       configDir,
       '-w',
@@ -664,8 +667,18 @@ export async function startTransmission(opts: TransmissionOptions): Promise<Tran
     ],
     { env: { ...process.env, HOME: home }, cleanup: removeDir(home) },
   );
+  // Its status line, once a second: "Progress: ..." while leeching, "Seeding, ..." once complete.
+  let running = false;
+  let seeding = false;
+  t.onLine((line) => {
+    if (line.startsWith('Progress') || line.startsWith('Seeding')) running = true;
+    if (line.startsWith('Seeding')) seeding = true;
+  });
   try {
     await waitListening(t, port, 'transmission-cli');
+    // It accepts TCP before its torrent is loaded and resets those connections; a peer that dials
+    // then may back off for long. The first status line means the torrent is running.
+    await waitUntil(t, () => running, 'transmission-cli torrent running', START_TIMEOUT_MS);
   } catch (err) {
     await t.stop();
     throw err;
@@ -676,14 +689,7 @@ export async function startTransmission(opts: TransmissionOptions): Promise<Tran
     outputTail: () => tailText(t),
     waitDone: (timeoutMs) =>
       waitUntil(t, () => fs.existsSync(marker), 'transmission-cli done', timeoutMs),
-    // Its status line reads "Seeding, uploading to N of M peer(s)..." once checked and complete.
-    waitSeeding: (timeoutMs) =>
-      waitUntil(
-        t,
-        () => t.tail.some((l) => l.startsWith('Seeding')),
-        'transmission-cli seeding',
-        timeoutMs,
-      ),
+    waitSeeding: (timeoutMs) => waitUntil(t, () => seeding, 'transmission-cli seeding', timeoutMs),
     stop: () => t.stop(),
   };
 }
