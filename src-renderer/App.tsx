@@ -1,7 +1,14 @@
 import { Toasts } from './components/Toasts';
+import { AddTorrentDialog } from './features/add-and-seed/AddTorrentDialog';
+import { AppCommands, SeedButtons } from './features/add-and-seed/AppCommands';
 import { DropOverlay } from './features/add-and-seed/DropOverlay';
 import { OpenTorrentButton, TorrentFilePicker } from './features/add-and-seed/OpenTorrentButton';
+import { SeedDialog } from './features/add-and-seed/SeedDialog';
+import { SettingsButton } from './features/settings/SettingsButton';
+import { SettingsDialog } from './features/settings/SettingsDialog';
 import { StatusBar } from './features/status-bar/StatusBar';
+import { TrackerButton, TrackerFeed } from './features/tracker-server/TrackerFeed';
+import { TrackerPanel } from './features/tracker-server/TrackerPanel';
 import { Workspace } from './features/torrent-list/Workspace';
 
 export function App() {
@@ -14,6 +21,10 @@ export function App() {
         </div>
         <div className="toolbar-actions">
           <OpenTorrentButton />
+          <SeedButtons />
+          <span className="toolbar-gap" />
+          <TrackerButton />
+          <SettingsButton />
         </div>
       </header>
       <main className="content">
@@ -22,6 +33,12 @@ export function App() {
       <StatusBar />
       <TorrentFilePicker />
       <DropOverlay />
+      <AddTorrentDialog />
+      <SeedDialog />
+      <SettingsDialog />
+      <TrackerPanel />
+      <AppCommands />
+      <TrackerFeed />
       <Toasts />
     </div>
   );

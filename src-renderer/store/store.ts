@@ -8,9 +8,12 @@
 import { create, type StateCreator } from 'zustand';
 import type { Snapshot, SyncDelta } from '../../src-shared/contract';
 import type { JobProgress } from '../../src-shared/model';
+import { createAddSeedSlice, type AddSeedSlice } from './add-seed-slice';
 import { createDetailSlice, type DetailSlice } from './detail-slice';
 import type { SortSpec } from './selectors';
+import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { initialSyncState, reduceDelta, reduceSnapshot, type SyncState } from './sync-reducers';
+import { createTrackerSlice, type TrackerSlice } from './tracker-slice';
 
 export interface SyncSlice extends SyncState {
   applySnapshot(snap: Snapshot): void;
@@ -44,7 +47,13 @@ export interface UiSlice {
   setSort(sort: SortSpec): void;
 }
 
-export type AppState = SyncSlice & JobsSlice & UiSlice & DetailSlice;
+export type AppState = SyncSlice &
+  JobsSlice &
+  UiSlice &
+  DetailSlice &
+  AddSeedSlice &
+  SettingsSlice &
+  TrackerSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 /** Older toasts beyond this are dropped so a burst of errors cannot fill the screen. */
@@ -85,4 +94,7 @@ export const useStore = create<AppState>()((...a) => ({
   ...createJobsSlice(...a),
   ...createUiSlice(...a),
   ...createDetailSlice(...a),
+  ...createAddSeedSlice(...a),
+  ...createSettingsSlice(...a),
+  ...createTrackerSlice(...a),
 }));

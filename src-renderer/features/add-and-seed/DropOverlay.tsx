@@ -1,20 +1,19 @@
 import { useEffect } from 'react';
-import { getClient } from '../../api/client';
 import { useStore } from '../../store/store';
-import { addTorrentFiles } from './add-torrents';
+import { droppedItems, takeFiles } from './intake';
 
 function carriesFiles(e: DragEvent): boolean {
   return e.dataTransfer?.types.includes('Files') ?? false;
 }
 
 /**
- * Drop .torrent files anywhere on the window. The overlay shows while files are dragged over;
+ * Drop files anywhere on the window: .torrent files open the add dialog, other files are
+ * offered for seeding. The overlay shows while files are dragged over;
  * a depth counter keeps it from flickering as the pointer crosses child elements.
  */
 export function DropOverlay() {
   const dragging = useStore((s) => s.dragging);
   const setDragging = useStore((s) => s.setDragging);
-  const pushToast = useStore((s) => s.pushToast);
 
   useEffect(() => {
     let depth = 0;
@@ -39,8 +38,7 @@ export function DropOverlay() {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = [...(e.dataTransfer?.files ?? [])];
-      void addTorrentFiles(getClient(), files, pushToast);
+      if (e.dataTransfer) void takeFiles(droppedItems(e.dataTransfer));
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragover', onOver);
@@ -52,14 +50,16 @@ export function DropOverlay() {
       window.removeEventListener('dragleave', onLeave);
       window.removeEventListener('drop', onDrop);
     };
-  }, [setDragging, pushToast]);
+  }, [setDragging]);
 
   if (!dragging) return null;
   return (
     <div className="drop-overlay" data-testid="drop-overlay">
       <div className="drop-card">
-        <div className="drop-title">Drop to add</div>
-        <div className="drop-hint">.torrent files are added and start downloading</div>
+        <div className="drop-title">Drop to add or seed</div>
+        <div className="drop-hint">
+          .torrent files open the add dialog · other files are offered for seeding
+        </div>
       </div>
     </div>
   );

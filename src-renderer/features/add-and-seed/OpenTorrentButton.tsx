@@ -1,7 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { getClient } from '../../api/client';
-import { useStore } from '../../store/store';
-import { addTorrentFiles } from './add-torrents';
+import { takeFiles } from './intake';
 
 /** The one hidden file input of the window; every "Open torrent…" button opens it. */
 let pickerInput: HTMLInputElement | null = null;
@@ -13,7 +11,6 @@ export function openTorrentPicker(): void {
 /** Rendered once by the app: the hidden input behind "Open torrent…". */
 export function TorrentFilePicker() {
   const input = useRef<HTMLInputElement>(null);
-  const pushToast = useStore((s) => s.pushToast);
   useEffect(() => {
     pickerInput = input.current;
     return () => {
@@ -31,7 +28,7 @@ export function TorrentFilePicker() {
       onChange={(e) => {
         const files = [...(e.currentTarget.files ?? [])];
         e.currentTarget.value = '';
-        void addTorrentFiles(getClient(), files, pushToast);
+        void takeFiles(files.map((file) => ({ file, isDirectory: false })));
       }}
     />
   );
@@ -43,6 +40,7 @@ export function OpenTorrentButton({ primary = true }: { primary?: boolean }) {
       type="button"
       className={primary ? 'button button-primary' : 'button'}
       onClick={openTorrentPicker}
+      title="Open a .torrent file (Ctrl+O)"
     >
       Open torrent…
     </button>

@@ -1,12 +1,15 @@
 /**
- * Adding .torrent files picked or dropped by the user: read each file, send its bytes with
- * `torrent.add`, and report every outcome as a toast that names the file and the problem.
+ * Adding .torrent files picked or dropped by the user, in two steps: `inspectTorrentFiles`
+ * reads each file and asks the host to parse it (`torrent.inspect`), so the add dialog can show
+ * name, size and files before anything starts; `startAdd` then sends `torrent.add` with the
+ * user's choices. Every failure is a toast naming the file and the problem.
  */
 import type { SwarmscopeApi } from '../../../src-shared/contract';
 import { maxTorrentFileBytes } from '../../../src-shared/validate';
 import { toApiError } from '../../api/api-error';
-import type { Toast } from '../../store/store';
 import { formatBytes } from '../../lib/format';
+import type { PendingAdd } from '../../store/add-seed-slice';
+import type { Toast } from '../../store/store';
 
 export interface PickedFile {
   name: string;
@@ -15,17 +18,19 @@ export interface PickedFile {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+type ToastFn = (t: Omit<Toast, 'id'>) => void;
+
 export function isTorrentFile(file: Pick<PickedFile, 'name' | 'type'>): boolean {
   return file.type === 'application/x-bittorrent' || /\.torrent$/i.test(file.name);
 }
 
-/** Adds each file in turn; returns how many were added. */
-export async function addTorrentFiles(
+/** Inspects each .torrent in turn; returns the ones that parsed, for the add dialog. */
+export async function inspectTorrentFiles(
   api: Pick<SwarmscopeApi, 'invoke'>,
   files: readonly PickedFile[],
-  toast: (t: Omit<Toast, 'id'>) => void,
-): Promise<number> {
-  let added = 0;
+  toast: ToastFn,
+): Promise<PendingAdd[]> {
+  const pending: PendingAdd[] = [];
   for (const file of files) {
     if (!isTorrentFile(file)) {
       toast({
@@ -45,9 +50,8 @@ export async function addTorrentFiles(
     }
     try {
       const torrentFile = new Uint8Array(await file.arrayBuffer());
-      await api.invoke('torrent.add', { torrentFile });
-      added++;
-      toast({ level: 'info', title: `Added ${file.name}`, message: '' });
+      const preview = await api.invoke('torrent.inspect', { torrentFile });
+      pending.push({ fileName: file.name, torrentFile, preview });
     } catch (err) {
       toast({
         level: 'error',
@@ -56,5 +60,38 @@ export async function addTorrentFiles(
       });
     }
   }
-  return added;
+  return pending;
+}
+
+export interface AddChoices {
+  /** Absent: the host's download folder. */
+  savePath?: string;
+  skipFiles: number[];
+  paused: boolean;
+}
+
+/** Starts one inspected torrent; true when it was added. */
+export async function startAdd(
+  api: Pick<SwarmscopeApi, 'invoke'>,
+  item: PendingAdd,
+  choices: AddChoices,
+  toast: ToastFn,
+): Promise<boolean> {
+  try {
+    await api.invoke('torrent.add', {
+      torrentFile: item.torrentFile,
+      ...(choices.savePath ? { savePath: choices.savePath } : {}),
+      ...(choices.skipFiles.length > 0 ? { skipFiles: choices.skipFiles } : {}),
+      ...(choices.paused ? { paused: true } : {}),
+    });
+    toast({ level: 'info', title: `Added ${item.preview.name}`, message: '' });
+    return true;
+  } catch (err) {
+    toast({
+      level: 'error',
+      title: `Could not add ${item.fileName}`,
+      message: toApiError(err).message,
+    });
+    return false;
+  }
 }

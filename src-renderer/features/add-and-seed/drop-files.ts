@@ -1,0 +1,44 @@
+/**
+ * What a drop (or a multi-file pick) holds: .torrent files to add, other files to offer for
+ * seeding, and folders (a browser cannot upload a folder through `file.upload`, which takes one
+ * plain file name, so they are named back to the user). Pure; unit-tested.
+ */
+import { maxUploadBytes } from '../../../src-shared/validate';
+import { isTorrentFile, type PickedFile } from './add-torrents';
+
+export interface DroppedItem<F extends PickedFile = PickedFile> {
+  file: F;
+  /** From DataTransferItem.webkitGetAsEntry(): a dropped folder arrives as a File too. */
+  isDirectory: boolean;
+}
+
+export interface ClassifiedDrop<F extends PickedFile = PickedFile> {
+  torrents: F[];
+  /** Files to offer for seeding. */
+  seedable: F[];
+  folders: F[];
+  /** Files too large to upload through the browser. */
+  tooLarge: F[];
+  /** Zero-byte files: there is nothing to seed. */
+  empty: F[];
+}
+
+export function classifyDrop<F extends PickedFile>(
+  items: readonly DroppedItem<F>[],
+): ClassifiedDrop<F> {
+  const out: ClassifiedDrop<F> = {
+    torrents: [],
+    seedable: [],
+    folders: [],
+    tooLarge: [],
+    empty: [],
+  };
+  for (const { file, isDirectory } of items) {
+    if (isDirectory) out.folders.push(file);
+    else if (isTorrentFile(file)) out.torrents.push(file);
+    else if (file.size === 0) out.empty.push(file);
+    else if (file.size > maxUploadBytes) out.tooLarge.push(file);
+    else out.seedable.push(file);
+  }
+  return out;
+}

@@ -1,0 +1,211 @@
+/**
+ * Settings (issue 6): download folder, listen port, rate limits, connection limits, log level,
+ * and the embedded tracker (on/off, HTTP/UDP and their ports, host, allow-list or open mode)
+ * with its live status. The host persists everything in the user-data folder.
+ */
+import { useEffect, useState } from 'react';
+import type { Settings } from '../../../src-shared/model';
+import { getClient } from '../../api/client';
+import { toApiError } from '../../api/api-error';
+import { useStore } from '../../store/store';
+import { Modal } from '../add-and-seed/Modal';
+import { usePathPicker } from '../file-browser/use-path-picker';
+import { toForm, toPatch, type FormErrors, type SettingsForm } from './settings-form';
+import { NumberField } from './NumberField';
+import { TrackerSection } from './TrackerSection';
+import './settings.css';
+
+function SettingsEditor({ settings }: { settings: Settings }) {
+  const setSettings = useStore((s) => s.setSettings);
+  const closeSettings = useStore((s) => s.closeSettings);
+  const pushToast = useStore((s) => s.pushToast);
+  const tracker = useStore((s) => s.tracker);
+  const [form, setForm] = useState<SettingsForm>(() => toForm(settings));
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [saving, setSaving] = useState(false);
+  const { pick, browser } = usePathPicker();
+  const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
+
+  const save = async () => {
+    const out = toPatch(form, settings);
+    if (out.errors) {
+      setErrors(out.errors);
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    try {
+      const client = getClient();
+      const next = await client.invoke('settings.set', out.patch);
+      setSettings(next);
+      // A running tracker picks up new ports, host or mode only when it starts again.
+      if (out.patch.tracker && tracker?.running) await client.invoke('tracker.start', {});
+      pushToast({ level: 'info', title: 'Settings saved', message: '' });
+      closeSettings();
+    } catch (err) {
+      pushToast({
+        level: 'error',
+        title: 'Could not save settings',
+        message: toApiError(err).message,
+      });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      title="Settings"
+      onClose={closeSettings}
+      size="wide"
+      testId="settings"
+      footer={
+        <>
+          <span className="footer-note">Saved on this computer; they survive a restart.</span>
+          <button type="button" className="button" onClick={closeSettings}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={saving}
+            onClick={() => void save()}
+          >
+            Save
+          </button>
+        </>
+      }
+    >
+      <div className="settings-grid">
+        <section className="settings-section" aria-labelledby="set-transfers">
+          <h3 id="set-transfers">Transfers</h3>
+          <div className="field">
+            <label className="field-label" htmlFor="set-download-dir">
+              Download folder
+            </label>
+            <div className="field-row">
+              <input
+                id="set-download-dir"
+                className="input mono"
+                value={form.downloadDir}
+                spellCheck={false}
+                onChange={(e) => set('downloadDir', e.target.value)}
+              />
+              <button
+                type="button"
+                className="button"
+                onClick={() =>
+                  void pick('folder', form.downloadDir || undefined).then(
+                    (p) => p && set('downloadDir', p),
+                  )
+                }
+              >
+                Browse…
+              </button>
+            </div>
+            {errors.downloadDir && <div className="form-error">{errors.downloadDir}</div>}
+          </div>
+          <div className="field-grid">
+            <NumberField
+              id="set-listen-port"
+              label="Listen port"
+              value={form.listenPort}
+              error={errors.listenPort}
+              hint="Peers connect to this TCP port"
+              onChange={(v) => set('listenPort', v)}
+            />
+            <div className="field">
+              <label className="field-label" htmlFor="set-log-level">
+                Log level
+              </label>
+              <select
+                id="set-log-level"
+                className="input"
+                value={form.logLevel}
+                onChange={(e) => set('logLevel', e.target.value as SettingsForm['logLevel'])}
+              >
+                <option value="error">Errors</option>
+                <option value="warn">Warnings</option>
+                <option value="info">Info</option>
+                <option value="debug">Debug</option>
+              </select>
+            </div>
+            <NumberField
+              id="set-down-limit"
+              label="Download limit"
+              unit="KiB/s"
+              value={form.downloadLimitKiB}
+              error={errors.downloadLimitKiB}
+              hint="0 = unlimited"
+              onChange={(v) => set('downloadLimitKiB', v)}
+            />
+            <NumberField
+              id="set-up-limit"
+              label="Upload limit"
+              unit="KiB/s"
+              value={form.uploadLimitKiB}
+              error={errors.uploadLimitKiB}
+              hint="0 = unlimited"
+              onChange={(v) => set('uploadLimitKiB', v)}
+            />
+            <NumberField
+              id="set-max-conn"
+              label="Connections"
+              value={form.maxConnections}
+              error={errors.maxConnections}
+              hint="In total"
+              onChange={(v) => set('maxConnections', v)}
+            />
+            <NumberField
+              id="set-max-conn-torrent"
+              label="Per torrent"
+              value={form.maxConnectionsPerTorrent}
+              error={errors.maxConnectionsPerTorrent}
+              hint="Connections per torrent"
+              onChange={(v) => set('maxConnectionsPerTorrent', v)}
+            />
+          </div>
+        </section>
+        <TrackerSection form={form} errors={errors} set={set} />
+      </div>
+      {browser}
+    </Modal>
+  );
+}
+
+export function SettingsDialog() {
+  const open = useStore((s) => s.settingsOpen);
+  const settings = useStore((s) => s.settings);
+  const setSettings = useStore((s) => s.setSettings);
+  const closeSettings = useStore((s) => s.closeSettings);
+  const pushToast = useStore((s) => s.pushToast);
+  const [loaded, setLoaded] = useState(false);
+
+  useEffect(() => {
+    if (!open) {
+      setLoaded(false);
+      return;
+    }
+    // Always fresh from the host: another window or the tray may have changed them.
+    getClient()
+      .invoke('settings.get', {})
+      .then(
+        (s) => {
+          setSettings(s);
+          setLoaded(true);
+        },
+        (err: unknown) => {
+          pushToast({
+            level: 'error',
+            title: 'Cannot load settings',
+            message: toApiError(err).message,
+          });
+          closeSettings();
+        },
+      );
+  }, [open, setSettings, pushToast, closeSettings]);
+
+  if (!open || !loaded || !settings) return null;
+  return <SettingsEditor settings={settings} />;
+}

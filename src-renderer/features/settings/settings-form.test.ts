@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../../src-shared/model';
+import { toForm, toPatch, trackerNeedsRestart } from './settings-form';
+
+const current = { ...defaultSettings('/home/me/Downloads'), uploadLimitBps: 512 * 1024 };
+
+describe('settings form', () => {
+  it('shows rates in KiB/s and saves an untouched form as an empty patch', () => {
+    const form = toForm(current);
+    expect(form.uploadLimitKiB).toBe('512');
+    expect(form.downloadLimitKiB).toBe('0');
+    expect(toPatch(form, current)).toEqual({ patch: {}, errors: null });
+  });
+
+  it('sends only what changed, rates in bytes per second', () => {
+    const form = {
+      ...toForm(current),
+      downloadLimitKiB: '2048',
+      listenPort: ' 51413 ',
+      trackerMode: 'open' as const,
+      trackerHttpPort: '7070',
+    };
+    const { patch } = toPatch(form, current);
+    expect(patch).toEqual({
+      listenPort: 51413,
+      downloadLimitBps: 2048 * 1024,
+      tracker: { httpPort: 7070, mode: 'open' },
+    });
+    expect(trackerNeedsRestart(patch!)).toBe(true);
+    expect(trackerNeedsRestart({ listenPort: 1 })).toBe(false);
+  });
+
+  it('names each bad field', () => {
+    const form = {
+      ...toForm(current),
+      listenPort: '70000',
+      maxConnections: 'many',
+      downloadDir: '  ',
+      trackerHttp: false,
+      trackerUdp: false,
+      trackerHost: '',
+    };
+    expect(toPatch(form, current)).toEqual({
+      patch: null,
+      errors: {
+        listenPort: 'Between 1 and 65535',
+        maxConnections: 'Enter a whole number',
+        downloadDir: 'Choose a folder',
+        trackerHost: 'Enter an address, e.g. 0.0.0.0',
+        trackerHttp: 'Enable HTTP, UDP or both',
+      },
+    });
+  });
+});
