@@ -1,15 +1,19 @@
 import { formatRate } from '../../lib/format';
-import { chartPaths, niceTopBps } from './rate-chart-path';
+import { chartPaths, chartSlots, niceTopBps } from './rate-chart-path';
 
 const widthPx = 600;
 const heightPx = 120;
-/** Five minutes of one-a-second samples (SeedingStats keeps at most 300). */
-const slots = 300;
 
 /** A small SVG area chart of upload rate over time; scales with its box. */
 export function RateChart({ samplesBps }: { samplesBps: readonly number[] }) {
   const top = niceTopBps(samplesBps.reduce((m, x) => Math.max(m, x), 0));
-  const { line, area } = chartPaths(samplesBps, widthPx, heightPx, top, slots);
+  const { line, area } = chartPaths(
+    samplesBps,
+    widthPx,
+    heightPx,
+    top,
+    chartSlots(samplesBps.length),
+  );
   return (
     <div className="rate-chart-box">
       <span className="chart-label">{formatRate(top)}</span>

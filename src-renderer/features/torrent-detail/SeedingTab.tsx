@@ -1,8 +1,13 @@
 import { formatBytes, formatRate, formatRatio } from '../../lib/format';
+import { chartSlots } from './rate-chart-path';
 import { useStore } from '../../store/store';
 import { formatSince } from './relative-time';
 import { RateChart } from './RateChart';
 import { useNow } from './use-now';
+
+function windowLabel(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
 
 /** What this torrent gave back: uploaded, ratio, time seeding, peers served, the upload rate. */
 export function SeedingTab() {
@@ -35,9 +40,7 @@ export function SeedingTab() {
         ))}
       </dl>
       <figure className="chart-box">
-        <figcaption>
-          Upload rate, last {Math.max(1, Math.round(history.length / 60))} min
-        </figcaption>
+        <figcaption>Upload rate, last {windowLabel(chartSlots(history.length))}</figcaption>
         <RateChart samplesBps={history} />
       </figure>
     </div>

@@ -56,7 +56,11 @@ export function TrackersTab() {
                 <td className="t-time">{formatRelative(t.nextAnnounceAt, now)}</td>
                 <td className="t-n num">{count(t.seeders)}</td>
                 <td className="t-n num">{count(t.leechers)}</td>
-                <td className="t-err" title={t.lastError ?? t.warning ?? undefined}>
+                <td
+                  className="t-err"
+                  data-error={t.lastError || t.warning ? '' : undefined}
+                  title={t.lastError ?? t.warning ?? undefined}
+                >
                   {t.lastError ?? (t.warning ? `Warning: ${t.warning}` : '—')}
                 </td>
               </tr>

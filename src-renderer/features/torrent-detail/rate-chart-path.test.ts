@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { chartPaths, niceTopBps } from './rate-chart-path';
+import { chartPaths, chartSlots, niceTopBps } from './rate-chart-path';
 import { formatRelative, formatSince } from './relative-time';
 
 describe('rate chart', () => {
-  it('picks a 1-2-5 top at or above the peak, at least 1 KiB/s', () => {
-    expect(niceTopBps(0)).toBe(2000);
-    expect(niceTopBps(3_000)).toBe(5_000);
-    expect(niceTopBps(5_000)).toBe(5_000);
-    expect(niceTopBps(1_200_000)).toBe(2_000_000);
+  it('picks a 1-2-5 top in the binary unit of the peak, at least 1 KiB/s', () => {
+    expect(niceTopBps(0)).toBe(1024);
+    expect(niceTopBps(3_000)).toBe(5 * 1024);
+    expect(niceTopBps(5 * 1024)).toBe(5 * 1024);
+    expect(niceTopBps(1.5 * 1024 * 1024)).toBe(2 * 1024 * 1024);
+    expect(niceTopBps(700 * 1024)).toBe(1000 * 1024);
+    expect(niceTopBps(1010 * 1024)).toBe(1024 * 1024);
+    expect(chartSlots(5)).toBe(60);
+    expect(chartSlots(120)).toBe(120);
+    expect(chartSlots(900)).toBe(300);
   });
   it('right-aligns the newest sample and scales values to the height', () => {
     const { line, area } = chartPaths([0, 50, 100], 100, 10, 100, 3);

@@ -3,13 +3,23 @@
  * path of the samples (one a second, oldest first), so the chart is tested without a DOM.
  */
 
-/** The smallest 1, 2 or 5 times a power of ten at or above `maxBps` (at least 1 KiB/s). */
+/**
+ * The smallest 1, 2 or 5 (times a power of ten) of the binary unit the peak is shown in, at or
+ * above `maxBps`, so the scale label reads "2.00 MiB/s" rather than "1.91 MiB/s". At least 1 KiB/s.
+ */
 export function niceTopBps(maxBps: number): number {
-  const floor = 1024;
-  const v = Math.max(floor, maxBps);
-  const exp = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 5, 10]) if (m * exp >= v) return m * exp;
-  return 10 * exp;
+  const v = Math.max(1024, maxBps);
+  let unit = 1024;
+  while (v / unit >= 1000) unit *= 1024;
+  const x = v / unit;
+  const exp = Math.pow(10, Math.floor(Math.log10(x)));
+  for (const m of [1, 2, 5, 10]) if (m * exp >= x) return m * exp * unit;
+  return 10 * exp * unit;
+}
+
+/** Samples shown across the width: at least a minute, at most the five minutes kept. */
+export function chartSlots(sampleCount: number): number {
+  return Math.min(300, Math.max(60, sampleCount));
 }
 
 /**
