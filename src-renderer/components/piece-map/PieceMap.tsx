@@ -7,8 +7,8 @@
  * (when it covers exactly one version step) says where.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { PointerEvent } from 'react';
-import { hitTest } from './layout';
+import type { KeyboardEvent, PointerEvent } from 'react';
+import { cellAtPoint, cellRectCss, moveCell, piecesOfCell } from './layout';
 import type { PieceRange } from './layout';
 import { createPalette } from './palette';
 import type { ColorScheme } from './palette';
@@ -33,10 +33,13 @@ export interface PieceMapProps {
 }
 
 interface Hover {
+  cell: number;
   range: PieceRange;
-  /** Pointer position in CSS pixels relative to the map box. */
+  /** Where the tooltip points, in CSS pixels relative to the map box (the canvas's corner). */
   x: number;
   y: number;
+  /** A keyboard focus also draws a ring around the cell. */
+  byKeyboard: boolean;
 }
 
 /** Tooltip offset from the pointer, and the width past which it flips to the pointer's left. */
@@ -105,26 +108,46 @@ export function PieceMap({
 
   const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
     const painter = painterRef.current;
-    const box = boxRef.current;
-    if (!painter || !box) return;
+    if (!painter) return;
     const rect = e.currentTarget.getBoundingClientRect();
-    const range = hitTest(painter.geometry, e.clientX - rect.left, e.clientY - rect.top);
-    if (!range) {
+    const x = e.clientX - rect.left;
+    const y = e.clientY - rect.top;
+    const cell = cellAtPoint(painter.geometry, x, y);
+    if (cell === null) {
       setHover(null);
       return;
     }
-    const boxRect = box.getBoundingClientRect();
-    const x = e.clientX - boxRect.left;
-    const y = e.clientY - boxRect.top;
     setHover((prev) =>
-      prev &&
-      prev.range.first === range.first &&
-      prev.range.last === range.last &&
-      prev.x === x &&
-      prev.y === y
+      prev && prev.cell === cell && prev.x === x && prev.y === y && !prev.byKeyboard
         ? prev
-        : { range, x, y },
+        : { cell, range: piecesOfCell(painter.geometry, cell), x, y, byKeyboard: false },
     );
+  };
+
+  // Arrow keys walk the cells (the tooltip follows), so the map is readable without a mouse.
+  const focusCell = (cell: number) => {
+    const painter = painterRef.current;
+    if (!painter) return;
+    const g = painter.geometry;
+    const r = cellRectCss(g, cell);
+    setHover({
+      cell,
+      range: piecesOfCell(g, cell),
+      x: r.x + r.size,
+      y: r.y + r.size,
+      byKeyboard: true,
+    });
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
+    const painter = painterRef.current;
+    if (!painter) return;
+    const next = moveCell(painter.geometry, hover?.byKeyboard ? hover.cell : 0, e.key);
+    if (next === null) {
+      if (e.key === 'Escape') setHover(null);
+      return;
+    }
+    e.preventDefault();
+    focusCell(next);
   };
 
   // Re-read on every render (each version bump renders), so an open tooltip stays live.
@@ -132,6 +155,11 @@ export function PieceMap({
   const boxWidth = boxRef.current?.clientWidth ?? 0;
   const flip = hover !== null && hover.x + tooltipOffsetCss + tooltipFlipWidthCss > boxWidth;
   const count = states.length;
+  const painter = painterRef.current;
+  const ring =
+    hover?.byKeyboard && painter && hover.cell < painter.geometry.cellCount
+      ? cellRectCss(painter.geometry, hover.cell)
+      : null;
 
   return (
     <div className="piece-map" ref={boxRef}>
@@ -141,9 +169,23 @@ export function PieceMap({
         role="img"
         aria-label={`Piece map of ${count.toLocaleString('en-US')} pieces`}
         data-testid="piece-map-canvas"
+        tabIndex={0}
+        aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Home End"
         onPointerMove={onPointerMove}
-        onPointerLeave={() => setHover(null)}
+        onPointerLeave={() => setHover((prev) => (prev?.byKeyboard ? prev : null))}
+        onFocus={() => {
+          if (!hover) focusCell(0);
+        }}
+        onBlur={() => setHover((prev) => (prev?.byKeyboard ? null : prev))}
+        onKeyDown={onKeyDown}
       />
+      {hover?.byKeyboard && ring && (
+        <div
+          className="piece-map-focus"
+          aria-hidden="true"
+          style={{ left: ring.x, top: ring.y, width: ring.size, height: ring.size }}
+        />
+      )}
       {hover && text && (
         <div
           className="piece-map-tooltip"

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cellsOfPiece, hitTest, layout, piecesOfCell } from './layout';
+import {
+  cellAtPoint,
+  cellRectCss,
+  cellsOfPiece,
+  hitTest,
+  layout,
+  moveCell,
+  piecesOfCell,
+} from './layout';
 
 describe('layout', () => {
   it('gives one 1px cell per piece when pixels exactly match pieces', () => {
@@ -137,5 +145,29 @@ describe('hitTest', () => {
     expect(hitTest(g, 1.5, 0)).toEqual({ first: 5, last: 9 });
     const odd = layout(3, 2, 1, 1);
     expect(hitTest(odd, 1.2, 0.5)).toEqual({ first: 1, last: 2 });
+  });
+});
+
+describe('keyboard cells', () => {
+  it('places a cell in CSS pixels and finds it back', () => {
+    const g = layout(100, 50, 50, 2); // 8 device px cells + 2 px gap: 4 + 1 CSS px
+    expect(cellRectCss(g, 12)).toEqual({ x: 10, y: 5, size: 4 });
+    expect(cellAtPoint(g, 10 + 2, 5 + 2)).toBe(12);
+    expect(cellAtPoint(g, 60, 0)).toBeNull();
+  });
+
+  it('moves by cell, by row and to the ends, clamped to the map', () => {
+    const g = layout(95, 100, 100, 1); // 10 columns, last row short
+    expect(g.columns).toBe(10);
+    expect(moveCell(g, 0, 'ArrowLeft')).toBe(0);
+    expect(moveCell(g, 0, 'ArrowRight')).toBe(1);
+    expect(moveCell(g, 3, 'ArrowDown')).toBe(13);
+    expect(moveCell(g, 88, 'ArrowDown')).toBe(94);
+    expect(moveCell(g, 13, 'ArrowUp')).toBe(3);
+    expect(moveCell(g, 5, 'PageDown')).toBe(94);
+    expect(moveCell(g, 50, 'Home')).toBe(0);
+    expect(moveCell(g, 50, 'End')).toBe(94);
+    expect(moveCell(g, 50, 'Enter')).toBeNull();
+    expect(moveCell(layout(0, 10, 10, 1), 0, 'End')).toBeNull();
   });
 });

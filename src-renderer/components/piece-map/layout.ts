@@ -151,10 +151,10 @@ export function cellsOfPiece(g: PieceMapGeometry, piece: number): PieceRange {
 }
 
 /**
- * The pieces under a point given in CSS pixels relative to the canvas, or null outside the map.
+ * The cell under a point given in CSS pixels relative to the canvas, or null outside the map.
  * A gap belongs to the cell on its left/top, so the tooltip does not flicker between cells.
  */
-export function hitTest(g: PieceMapGeometry, cssX: number, cssY: number): PieceRange | null {
+export function cellAtPoint(g: PieceMapGeometry, cssX: number, cssY: number): number | null {
   if (g.cellCount === 0 || !Number.isFinite(cssX) || !Number.isFinite(cssY)) return null;
   const x = Math.floor(cssX * g.dpr);
   const y = Math.floor(cssY * g.dpr);
@@ -163,6 +163,51 @@ export function hitTest(g: PieceMapGeometry, cssX: number, cssY: number): PieceR
   const row = Math.floor(y / g.pitchPx);
   if (column >= g.columns || row >= g.rows) return null;
   const cell = row * g.columns + column;
-  if (cell >= g.cellCount) return null;
-  return piecesOfCell(g, cell);
+  return cell < g.cellCount ? cell : null;
+}
+
+/** The pieces under a point given in CSS pixels relative to the canvas, or null outside the map. */
+export function hitTest(g: PieceMapGeometry, cssX: number, cssY: number): PieceRange | null {
+  const cell = cellAtPoint(g, cssX, cssY);
+  return cell === null ? null : piecesOfCell(g, cell);
+}
+
+/** A cell's square in CSS pixels (for the keyboard focus ring and the tooltip's anchor). */
+export function cellRectCss(
+  g: PieceMapGeometry,
+  cell: number,
+): { x: number; y: number; size: number } {
+  const column = cell % g.columns;
+  const row = (cell - column) / g.columns;
+  return { x: (column * g.pitchPx) / g.dpr, y: (row * g.pitchPx) / g.dpr, size: g.cellPx / g.dpr };
+}
+
+/**
+ * The cell a key moves the keyboard focus to (arrows by one cell or one row, Home/End, PageUp/
+ * PageDown by ten rows), clamped to the map; null for keys the map does not handle.
+ */
+export function moveCell(g: PieceMapGeometry, cell: number, key: string): number | null {
+  if (g.cellCount === 0) return null;
+  const last = g.cellCount - 1;
+  const clamp = (c: number) => (c < 0 ? 0 : c > last ? last : c);
+  switch (key) {
+    case 'ArrowLeft':
+      return clamp(cell - 1);
+    case 'ArrowRight':
+      return clamp(cell + 1);
+    case 'ArrowUp':
+      return clamp(cell - g.columns);
+    case 'ArrowDown':
+      return clamp(cell + g.columns);
+    case 'PageUp':
+      return clamp(cell - 10 * g.columns);
+    case 'PageDown':
+      return clamp(cell + 10 * g.columns);
+    case 'Home':
+      return 0;
+    case 'End':
+      return last;
+    default:
+      return null;
+  }
 }
