@@ -116,5 +116,6 @@ describe('desktop handlers', () => {
     expect(torrentFileName('a/b\\c:d*?"<>|')).toBe('a_b_c_d______.torrent');
     expect(torrentFileName('...')).toBe('torrent.torrent');
     expect(torrentFileName(' ubuntu.iso ')).toBe('ubuntu.iso.torrent');
+    expect(torrentFileName('ubuntu.iso.torrent')).toBe('ubuntu.iso.torrent');
   });
 });

@@ -33,9 +33,12 @@ function safeChar(c: string): string {
   return c.charCodeAt(0) < 0x20 || reservedNameChars.has(c) ? '_' : c;
 }
 
-/** A torrent's name as a safe file name for its .torrent ("a/b: c" -> "a_b_ c.torrent"). */
+/**
+ * A torrent's name (or the engine's export name, which may end in .torrent already) as a safe
+ * file name for its .torrent ("a/b: c" -> "a_b_ c.torrent").
+ */
 export function torrentFileName(name: string): string {
-  const cleaned = Array.from(name, safeChar)
+  const cleaned = Array.from(name.replace(/\.torrent$/i, ''), safeChar)
     .join('')
     .replace(/^[.\s]+|[.\s]+$/g, '');
   return `${cleaned.length > 0 ? cleaned : 'torrent'}.torrent`;

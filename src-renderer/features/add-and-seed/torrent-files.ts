@@ -8,7 +8,7 @@ import { getClient } from '../../api/client';
 import { toApiError } from '../../api/api-error';
 
 function safeFileName(name: string): string {
-  const cleaned = Array.from(name, (c) =>
+  const cleaned = Array.from(name.replace(/\.torrent$/i, ''), (c) =>
     c.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(c) ? '_' : c,
   ).join('');
   return `${cleaned.trim() || 'torrent'}.torrent`;
