@@ -87,8 +87,9 @@ function writeCount(dv: DataView, offset: number, n: number): void {
   dv.setBigInt64(offset, BigInt(Math.max(0, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)))));
 }
 
-function copy(buf: Uint8Array, start: number, end: number): Uint8Array {
-  return Uint8Array.prototype.slice.call(buf, start, end);
+/** Byte fields of decoded requests are views into the packet, which callers must not reuse. */
+function view8(buf: Uint8Array, start: number, end: number): Uint8Array {
+  return buf.subarray(start, end);
 }
 
 export function encodeUdpConnectRequest(transactionId: number): Uint8Array {
@@ -166,7 +167,10 @@ export function encodeUdpScrapeRequest(f: {
   return out;
 }
 
-/** Server side. Throws TrackerProtocolError for every packet that is not a valid request. */
+/**
+ * Server side. Throws TrackerProtocolError for every packet that is not a valid request.
+ * Ids and hashes in the result are views of `buf` (no copies on the hot path).
+ */
 export function decodeUdpRequest(buf: Uint8Array): UdpRequest {
   if (buf.length < 16) {
     throw new TrackerProtocolError('truncated', 'decode udp request', `${buf.length} bytes`);
@@ -194,8 +198,8 @@ export function decodeUdpRequest(buf: Uint8Array): UdpRequest {
       const ipRaw = dv.getUint32(84);
       const numwantRaw = dv.getInt32(92);
       const request: AnnounceRequest = {
-        infoHash: copy(buf, 16, 36),
-        peerId: copy(buf, 36, 56),
+        infoHash: view8(buf, 16, 36),
+        peerId: view8(buf, 36, 56),
         downloaded: readCount(dv, 56, 'downloaded'),
         left: readCount(dv, 64, 'left'),
         uploaded: readCount(dv, 72, 'uploaded'),
@@ -211,7 +215,7 @@ export function decodeUdpRequest(buf: Uint8Array): UdpRequest {
             ? null
             : `${ipRaw >>> 24}.${(ipRaw >>> 16) & 255}.${(ipRaw >>> 8) & 255}.${ipRaw & 255}`,
       };
-      return { action: 'announce', connectionId: copy(buf, 0, 8), transactionId, request };
+      return { action: 'announce', connectionId: view8(buf, 0, 8), transactionId, request };
     }
     case UDP_ACTION_SCRAPE: {
       const body = buf.length - UDP_SCRAPE_HEADER_BYTES;
@@ -224,9 +228,9 @@ export function decodeUdpRequest(buf: Uint8Array): UdpRequest {
       const infoHashes: Uint8Array[] = [];
       for (let i = 0; i < n; i++) {
         const o = UDP_SCRAPE_HEADER_BYTES + i * INFO_HASH_BYTES;
-        infoHashes.push(copy(buf, o, o + INFO_HASH_BYTES));
+        infoHashes.push(view8(buf, o, o + INFO_HASH_BYTES));
       }
-      return { action: 'scrape', connectionId: copy(buf, 0, 8), transactionId, infoHashes };
+      return { action: 'scrape', connectionId: view8(buf, 0, 8), transactionId, infoHashes };
     }
     default:
       throw new TrackerProtocolError('bad-action', 'decode udp request', `action ${action}`);
@@ -307,7 +311,11 @@ export function decodeUdpResponse(buf: Uint8Array, family: 4 | 6 = 4): UdpRespon
     case UDP_ACTION_CONNECT:
       if (buf.length < 16)
         throw new TrackerProtocolError('truncated', 'decode udp connect', `${buf.length} bytes`);
-      return { action: 'connect', transactionId, connectionId: copy(buf, 8, 16) };
+      return {
+        action: 'connect',
+        transactionId,
+        connectionId: new Uint8Array(buf.subarray(8, 16)),
+      };
     case UDP_ACTION_ANNOUNCE: {
       if (buf.length < 20)
         throw new TrackerProtocolError('truncated', 'decode udp announce', `${buf.length} bytes`);

@@ -144,6 +144,8 @@ function gcd(a: number, b: number): number {
 }
 
 function latin1(bytes: Uint8Array): string {
+  // Decoded requests hand us Buffer views already; wrapping again costs an allocation each time.
+  if (Buffer.isBuffer(bytes)) return bytes.toString('latin1');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
@@ -256,21 +258,18 @@ export class SwarmRegistry {
    * to be picked, distinct by construction.
    */
   private sample(swarm: Swarm, self: RegistryPeer, want: number): RegistryPeer[] {
-    const seedersInPool = self.seeding ? 0 : swarm.seeders.length;
-    const poolSize = seedersInPool + swarm.leechers.length;
-    const at = (i: number): RegistryPeer =>
-      i < seedersInPool
-        ? (swarm.seeders[i] as RegistryPeer)
-        : (swarm.leechers[i - seedersInPool] as RegistryPeer);
+    const seeders = swarm.seeders;
+    const leechers = swarm.leechers;
+    const seedersInPool = self.seeding ? 0 : seeders.length;
+    const poolSize = seedersInPool + leechers.length;
     const out: RegistryPeer[] = [];
     // A leecher is in its own pool; a seeder's pool holds leechers only.
     const available = poolSize - (self.seeding ? 0 : 1);
     if (want <= 0 || available <= 0) return out;
     if (want >= available) {
-      for (let i = 0; i < poolSize; i++) {
-        const p = at(i);
-        if (p !== self) out.push(p);
-      }
+      for (let i = 0; i < seedersInPool; i++)
+        if (seeders[i] !== self) out.push(seeders[i] as RegistryPeer);
+      for (const p of leechers) if (p !== self) out.push(p);
       return out;
     }
     let step = 1 + this.random.int(poolSize - 1);
@@ -280,7 +279,7 @@ export class SwarmRegistry {
     if (gcd(step, poolSize) !== 1) step = 1;
     let i = this.random.int(poolSize);
     for (let k = 0; k < poolSize && out.length < want; k++) {
-      const p = at(i);
+      const p = (i < seedersInPool ? seeders[i] : leechers[i - seedersInPool]) as RegistryPeer;
       if (p !== self) out.push(p);
       i += step;
       if (i >= poolSize) i -= poolSize;

@@ -35,6 +35,7 @@ export type CoreAnnounceResult =
   Extract<AnnounceOutcome, { ok: true }> | { ok: false; reason: string; message: string };
 
 function hex(bytes: Uint8Array): string {
+  if (Buffer.isBuffer(bytes)) return bytes.toString('hex');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
 }
 
