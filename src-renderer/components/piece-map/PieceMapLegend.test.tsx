@@ -1,3 +1,5 @@
+/// <reference types="vite/client" />
+// (The components import their CSS, which vite types; the tools tsconfig does not include env.d.ts.)
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { createPalette } from './palette';
