@@ -17,7 +17,7 @@ import {
 } from '../src-main/testing/ref-clients';
 import { sha256File, tempDir } from '../src-main/testing/fixtures';
 import { expect, test } from './fixtures';
-import { dropFile, invokeHost, screenshotBoth, watchConsole } from './helpers';
+import { addByDrop, invokeHost, screenshotBoth, watchConsole } from './helpers';
 import { fixtureContent, makeTorrent } from './torrent-fixture';
 
 const MiB = 1024 * 1024;
@@ -59,9 +59,8 @@ test('downloads a dropped torrent from a libtorrent seeder found through opentra
 
     await page.goto(webHost.url);
     await expect(page.getByTestId('connection')).toHaveText('Connected');
-    await dropFile(page, 'sample.torrent', torrent.bytes);
+    await addByDrop(page, 'sample.torrent', torrent.bytes, torrent.infoHash);
     const row = page.locator(`tr.torrent-row[data-id="${torrent.infoHash}"]`);
-    await expect(row).toBeVisible();
     await row.click();
 
     // Peers (the default tab): the seeder, named by its client.

@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import type { CommandName, Req, Res } from '../src-shared/contract';
 import { decodeFrame, encodeFrame } from '../src-shared/wire-frame';
-import { repoRoot, type WebHostFixture } from './fixtures';
+import { expect, repoRoot, type WebHostFixture } from './fixtures';
 
 export const screenshotDir = path.join(repoRoot, 'docs', 'screenshots');
 const invokeTimeoutMs = 10_000;
@@ -43,6 +43,26 @@ export async function dropFile(
     },
     { name, data: bytes.toString('base64'), type },
   );
+}
+
+/**
+ * Drops a .torrent and, when the app asks first (the add dialog), confirms with "Add". Resolves
+ * once the torrent's row is in the list.
+ */
+export async function addByDrop(
+  page: Page,
+  fileName: string,
+  bytes: Buffer,
+  infoHash: string,
+): Promise<void> {
+  await dropFile(page, fileName, bytes);
+  const dialog = page.getByTestId('add-dialog');
+  const row = page.locator(`tr.torrent-row[data-id="${infoHash}"]`);
+  await expect(dialog.or(row).first()).toBeVisible();
+  if (await dialog.isVisible()) {
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+  }
+  await expect(row).toBeVisible();
 }
 
 /** One contract call over the host's WebSocket, as the renderer makes it. */

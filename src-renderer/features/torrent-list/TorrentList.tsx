@@ -56,6 +56,16 @@ export function TorrentList() {
   useEffect(() => pruneSelection(torrents), [torrents, pruneSelection]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+
+  // Back to the list once the remove dialog is gone (while it is open the page is inert).
+  const hadDialog = useRef(false);
+  useEffect(() => {
+    if (removing) hadDialog.current = true;
+    else if (hadDialog.current) {
+      hadDialog.current = false;
+      scrollRef.current?.focus();
+    }
+  }, [removing]);
   const range = useVirtualRange(scrollRef, rows.length, torrentRowPx, 10, headerPx);
 
   const reveal = useCallback((index: number) => {
@@ -232,15 +242,11 @@ export function TorrentList() {
       {removing && (
         <RemoveDialog
           names={removing.map((id) => byId.get(id)?.name ?? torrents.get(id)?.name ?? id)}
-          onCancel={() => {
-            setRemoving(null);
-            scrollRef.current?.focus();
-          }}
+          onCancel={() => setRemoving(null)}
           onRemove={(deleteData) => {
             const list = removing;
             setRemoving(null);
             void removeTorrents(getClient(), list, deleteData, pushToast);
-            scrollRef.current?.focus();
           }}
         />
       )}
