@@ -201,6 +201,38 @@ describe('TrackerServer HTTP front', () => {
   });
 });
 
+describe('TrackerServer addresses', () => {
+  it('takes the address from the socket, and `ip=` only when the operator allows it', async () => {
+    const plain = await tracker();
+    await announce(plain, { ip: '10.1.2.3' });
+    expect(plain.server.swarm('ab'.repeat(20))?.peers?.[0]?.address).toBe('127.0.0.1');
+    const trusting = await tracker({}, { trustIpParam: true });
+    await announce(trusting, { ip: '10.1.2.3' });
+    expect(trusting.server.swarm('ab'.repeat(20))?.peers?.[0]?.address).toBe('10.1.2.3');
+  });
+
+  it('gives IPv6 peers as peers6 (BEP 7) on a dual-stack tracker', async () => {
+    const t = await tracker({ host: '::', udp: false });
+    const base = `http://[::1]:${t.httpPort}/announce?`;
+    await fetch(base + announceQuery({ port: '4000' }));
+    const r4 = await fetch(
+      `http://127.0.0.1:${t.httpPort}/announce?` + announceQuery({ port: '4001' }),
+    );
+    const d4 = decode(Buffer.from(await r4.arrayBuffer())) as BDict;
+    expect([...(d4['peers'] as Uint8Array)]).toEqual([]);
+    expect([...(d4['peers6'] as Uint8Array)]).toEqual([
+      ...new Uint8Array(15),
+      1,
+      4000 >> 8,
+      4000 & 255,
+    ]);
+    const r6 = await fetch(base + announceQuery({ port: '4000' }));
+    const d6 = decode(Buffer.from(await r6.arrayBuffer())) as BDict;
+    expect([...(d6['peers'] as Uint8Array)]).toEqual([127, 0, 0, 1, 4001 >> 8, 4001 & 255]);
+    expect(d6['peers6']).toBeUndefined();
+  });
+});
+
 describe('TrackerServer UDP front (BEP 15)', () => {
   function announceFields(
     connectionId: Uint8Array,
