@@ -1,0 +1,110 @@
+/**
+ * The embedded tracker from the UI, end to end (issue 6, e2e 3): Settings, enable the tracker
+ * on free ports in open mode, its status shows running with announce URLs; a libtorrent seeder
+ * and a libtorrent leecher announce to it, and the Tracker panel shows the swarm with both.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sha256File } from '../src-main/testing/fixtures';
+import { freePort, startLibtorrent, type Libtorrent } from '../src-main/testing/ref-clients';
+import { expect, repoRoot, test } from './fixtures';
+import { fixtureContent, makeTorrent } from './torrent-fixture';
+
+const screenshots = path.join(repoRoot, 'docs', 'screenshots');
+
+test('enables the embedded tracker; reference clients announce; the panel shows the swarm', async ({
+  webHost,
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  const httpPort = await freePort();
+  const udpPort = await freePort({ udp: true });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-tracker-e2e-'));
+  const clients: Libtorrent[] = [];
+  try {
+    await page.goto(webHost.url);
+    await expect(page.getByText('Connected')).toBeVisible();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByTestId('settings');
+    await expect(settings).toBeVisible();
+    await settings.getByLabel('HTTP port').fill(String(httpPort));
+    await settings.getByLabel('UDP port').fill(String(udpPort));
+    await settings.getByLabel('Listen address').fill('127.0.0.1');
+    await settings.getByRole('radio', { name: /Any torrent/ }).check();
+    // The switch's input is visually hidden behind its track: click the label, as a user does.
+    await settings.getByText('Run a tracker for my torrents').click();
+    await expect(settings.getByRole('switch')).toBeChecked();
+    const status = settings.getByTestId('tracker-status');
+    await expect(status).toContainText('Running');
+    await expect(status).toContainText(`HTTP ${httpPort}`);
+    const announce = `http://127.0.0.1:${httpPort}/announce`;
+    await expect(settings.getByTestId('tracker-url').first()).toHaveValue(announce);
+    await expect(settings.getByTestId('tracker-url').nth(1)).toHaveValue(
+      `udp://127.0.0.1:${udpPort}/announce`,
+    );
+
+    // A torrent that lists our tracker, seeded and leeched by libtorrent (open mode: it is
+    // not in our session).
+    const content = fixtureContent(3 * 1024 * 1024 + 17, 21);
+    const torrent = makeTorrent({ name: 'lecture-notes.pdf', content, announce });
+    const torrentFile = path.join(work, 'lecture.torrent');
+    fs.writeFileSync(torrentFile, torrent.bytes);
+    fs.mkdirSync(path.join(work, 'seed'));
+    fs.writeFileSync(path.join(work, 'seed', torrent.name), content);
+    const seeder = await startLibtorrent({
+      role: 'seed',
+      torrentFile,
+      saveDir: path.join(work, 'seed'),
+    });
+    clients.push(seeder);
+    await seeder.waitReady(20_000);
+    const leecher = await startLibtorrent({
+      role: 'leech',
+      torrentFile,
+      saveDir: path.join(work, 'leech'),
+    });
+    clients.push(leecher);
+    await leecher.waitDone(60_000);
+    expect(sha256File(path.join(work, 'leech', torrent.name))).toBe(
+      sha256File(path.join(work, 'seed', torrent.name)),
+    );
+
+    await expect(settings.getByTestId('tracker-swarms')).toHaveText('1');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(screenshots, 'settings.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(screenshots, 'settings-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await settings.getByRole('button', { name: /Open the tracker panel/ }).click();
+    const panel = page.getByTestId('tracker-panel');
+    await expect(panel).toBeVisible();
+    const row = panel.locator('.swarm-row').filter({ hasText: torrent.infoHash.slice(0, 8) });
+    await expect(row).toContainText('not in Swarmscope');
+    await row.click();
+    const peers = panel.getByTestId('swarm-peers');
+    // Both announced: the leecher re-announced as a seeder once it completed.
+    await expect(peers.locator('tbody tr')).toHaveCount(2, { timeout: 15_000 });
+    await expect(peers).toContainText(`127.0.0.1:${seeder.port}`);
+    await expect(peers).toContainText(`127.0.0.1:${leecher.port}`);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(screenshots, 'tracker-panel.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(screenshots, 'tracker-panel-dark.png') });
+
+    // The setting survives a reload: the tracker is still on.
+    await page.keyboard.press('Escape');
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Tracker' })).toHaveAttribute(
+      'data-tracker',
+      'running',
+    );
+    expect(errors).toEqual([]);
+  } finally {
+    for (const c of clients) await c.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
