@@ -3,7 +3,7 @@
  * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
  *
  *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm]
- *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--work-dir DIR]
+ *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 5] [--work-dir DIR]
  *
  * There are no timed tests: the targets are printed next to the measurements, not asserted.
  * `--child seed|leech` is internal: the bundle runs as our measured peer process (suites/util.ts).
@@ -17,6 +17,7 @@ import type { TransferBenchResult } from './suites/download';
 import { runSwarmBench } from './suites/swarm';
 import type { SwarmBenchResult } from './suites/swarm';
 import { runCreateBench } from './suites/create';
+import { runTrackerBench } from './suites/tracker';
 import { MIB, log, round, runChild, useBundleCopy } from './suites/util';
 
 const SUITES = ['download', 'seed', 'create', 'tracker', 'swarm'] as const;
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       only: { type: 'string', default: SUITES.join(',') },
       'swarm-size-mib': { type: 'string', default: '256' },
       'swarm-leechers': { type: 'string', default: '8' },
+      'tracker-sec': { type: 'string', default: '5' },
       'work-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -54,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm] [--swarm-size-mib N] [--swarm-leechers N] [--work-dir DIR]\n',
+      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
     );
     return 0;
   }
@@ -62,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
   const runs = positiveInt(values.runs, '--runs');
   const swarmSizeMib = positiveInt(values['swarm-size-mib'], '--swarm-size-mib');
   const swarmLeechers = positiveInt(values['swarm-leechers'], '--swarm-leechers');
+  const trackerSec = positiveInt(values['tracker-sec'], '--tracker-sec');
   const only = new Set(values.only.split(',').map((s) => s.trim()));
   for (const s of only) {
     if (!(SUITES as readonly string[]).includes(s))
@@ -111,7 +114,11 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     if (want('tracker')) {
-      skipped.push('tracker: bench/suites/tracker.ts is not wired into bench/run.ts yet');
+      await guard('tracker', failures, async () => {
+        const r = await runTrackerBench({ durationSec: trackerSec, workDir });
+        results.tracker = r;
+        rows.push(...trackerRows(r));
+      });
     }
     if (want('swarm')) {
       await guard('swarm', failures, async () => {
@@ -157,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
       node: process.version,
       kernel: os.release(),
     },
-    flags: { sizeMib, runs, only: [...only], swarmSizeMib, swarmLeechers },
+    flags: { sizeMib, runs, only: [...only], swarmSizeMib, swarmLeechers, trackerSec },
     table: rows,
     failures,
     skipped,
@@ -268,6 +275,70 @@ function transferRows(r: TransferBenchResult): Row[] {
     );
   }
   return rows;
+}
+
+/** A number at `keys` inside the tracker suite's loosely typed result, or null. */
+function num(obj: unknown, ...keys: string[]): number | null {
+  let cur: unknown = obj;
+  for (const k of keys) {
+    if (cur === null || typeof cur !== 'object') return null;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return typeof cur === 'number' && Number.isFinite(cur) ? cur : null;
+}
+
+function bool(obj: unknown, ...keys: string[]): boolean | null {
+  const parent = keys
+    .slice(0, -1)
+    .reduce<unknown>(
+      (cur, k) =>
+        cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined,
+      obj,
+    );
+  const v =
+    parent !== null && typeof parent === 'object'
+      ? (parent as Record<string, unknown>)[keys[keys.length - 1] as string]
+      : undefined;
+  return typeof v === 'boolean' ? v : null;
+}
+
+function trackerRows(r: Record<string, unknown>): Row[] {
+  const target = (key: string, prefix: string, suffix: string): string => {
+    const t = num(r, 'targets', key);
+    return t === null ? 'report' : `${prefix}${t}${suffix}`;
+  };
+  const ratioRow = (proto: 'http' | 'udp', key: string): Row => {
+    const ours = num(r, proto, 'ours', 'perSec');
+    const ref = num(r, proto, 'opentracker', 'perSec');
+    return {
+      metric: `tracker ${proto.toUpperCase()}: announces/s (vs opentracker)`,
+      ours: ours === null ? null : Math.round(ours),
+      reference: ref === null ? null : Math.round(ref),
+      ratio: ours !== null && ref !== null && ref > 0 ? round(ours / ref, 2) : null,
+      target: target(key, '>= ', 'x'),
+      ok: bool(r, 'ok', key),
+    };
+  };
+  return [
+    ratioRow('http', 'httpRatio'),
+    {
+      metric: 'tracker HTTP: p99 ms',
+      ours: num(r, 'http', 'ours', 'p99Ms'),
+      reference: num(r, 'http', 'opentracker', 'p99Ms'),
+      ratio: null,
+      target: target('httpP99Ms', '<= ', ' ms'),
+      ok: bool(r, 'ok', 'httpP99'),
+    },
+    ratioRow('udp', 'udpRatio'),
+    {
+      metric: 'tracker: registry MB per 100k peers',
+      ours: num(r, 'registryMbPer100kPeers'),
+      reference: null,
+      ratio: null,
+      target: target('mbPer100kPeers', '<= ', ' MB'),
+      ok: bool(r, 'ok', 'memory'),
+    },
+  ];
 }
 
 function printTable(rows: Row[]): void {

@@ -33,6 +33,8 @@ export interface TransferRun {
   firstByteSec: number | null;
   /** CPU seconds of the leecher process from its start to done. */
   leecherCpuSec: number;
+  /** Our leecher only: the kernel's share of leecherCpuSec (socket and file syscalls). */
+  leecherCpuSystemSec: number | null;
   leecherMaxRssMb: number;
   /** CPU seconds the seeder spent while serving this download. */
   seederCpuSec: number | null;
@@ -138,6 +140,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
               mbps: mbps(opts.sizeBytes, wallSec),
               firstByteSec: done.firstByteSec,
               leecherCpuSec: done.cpuSec,
+              leecherCpuSystemSec: done.cpuSystemSec,
               leecherMaxRssMb: done.maxRssKb / 1024,
               seederCpuSec: null,
               lagP99Ms: done.lagP99Ms,
@@ -167,6 +170,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
               mbps: mbps(opts.sizeBytes, wallSec),
               firstByteSec: done.firstByteSec,
               leecherCpuSec: done.cpuSec,
+              leecherCpuSystemSec: null,
               leecherMaxRssMb: done.maxRssKb / 1024,
               seederCpuSec: null,
               lagP99Ms: null,
@@ -236,6 +240,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
       mbps: round(x.mbps, 1),
       firstByteSec: x.firstByteSec === null ? null : round(x.firstByteSec, 3),
       leecherCpuSec: round(x.leecherCpuSec, 3),
+      leecherCpuSystemSec: x.leecherCpuSystemSec === null ? null : round(x.leecherCpuSystemSec, 3),
       leecherMaxRssMb: round(x.leecherMaxRssMb, 1),
       seederCpuSec: x.seederCpuSec === null ? null : round(x.seederCpuSec, 3),
       lagP99Ms: x.lagP99Ms === null ? null : round(x.lagP99Ms, 2),

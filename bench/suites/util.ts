@@ -69,6 +69,8 @@ export function log(line: string): void {
 
 export interface ChildUsage {
   cpuSec: number;
+  cpuUserSec: number;
+  cpuSystemSec: number;
   maxRssKb: number;
   lagP50Ms: number;
   lagP99Ms: number;
@@ -285,6 +287,8 @@ function usage(lag: ReturnType<typeof monitorEventLoopDelay>): ChildUsage {
   const u = process.resourceUsage();
   return {
     cpuSec: (u.userCPUTime + u.systemCPUTime) / 1e6,
+    cpuUserSec: u.userCPUTime / 1e6,
+    cpuSystemSec: u.systemCPUTime / 1e6,
     maxRssKb: u.maxRSS,
     lagP50Ms: lag.percentile(50) / 1e6,
     lagP99Ms: lag.percentile(99) / 1e6,
