@@ -75,18 +75,21 @@ export function TorrentList() {
     if (top !== null) el.scrollTop = top;
   }, []);
 
+  // Rows are memoised: the click handler must not change when a delta re-sorts the list.
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
   const onPick = useCallback(
     (id: string, e: MouseEvent) => {
       if (e.button !== 0) return;
       const s = useStore.getState();
-      const next = clickSelection(s.selection, s.selectionAnchor, ids, id, {
+      const next = clickSelection(s.selection, s.selectionAnchor, idsRef.current, id, {
         shift: e.shiftKey,
         toggle: e.ctrlKey || e.metaKey,
       });
       if (e.shiftKey) e.preventDefault(); // no text selection on shift-click
       setSelection(next.selection, next.anchor, id);
     },
-    [ids, setSelection],
+    [setSelection],
   );
 
   const act = (kind: 'pause' | 'resume') => {
@@ -163,7 +166,6 @@ export function TorrentList() {
 
   if (!synced) return <div className="loading">Loading…</div>;
   if (torrents.size === 0) return <EmptyState />;
-  const byId = new Map(rows.map((t) => [t.id, t]));
   return (
     <div className="torrent-list">
       <ListToolbar
@@ -241,7 +243,7 @@ export function TorrentList() {
       </div>
       {removing && (
         <RemoveDialog
-          names={removing.map((id) => byId.get(id)?.name ?? torrents.get(id)?.name ?? id)}
+          names={removing.map((id) => torrents.get(id)?.name ?? id)}
           onCancel={() => setRemoving(null)}
           onRemove={(deleteData) => {
             const list = removing;
