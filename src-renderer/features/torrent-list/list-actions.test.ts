@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { CommandName } from '../../../src-shared/contract';
+import type { TorrentSummary } from '../../../src-shared/model';
+import { ApiError } from '../../api/api-error';
+import type { Toast } from '../../store/store';
+import { pauseTorrents, removeTorrents, resumeTorrents, toggleAction } from './list-actions';
+
+function fakeApi(fail: boolean) {
+  const calls: [CommandName, unknown][] = [];
+  const api = {
+    invoke: (name: CommandName, req: unknown) => {
+      calls.push([name, req]);
+      return fail ? Promise.reject(new ApiError('io', 'disk on fire')) : Promise.resolve(undefined);
+    },
+  } as Parameters<typeof pauseTorrents>[0];
+  return { api, calls };
+}
+
+describe('list actions', () => {
+  it('sends one command for the whole selection and nothing for an empty one', async () => {
+    const { api, calls } = fakeApi(false);
+    const toasts: Omit<Toast, 'id'>[] = [];
+    await pauseTorrents(api, ['a', 'b'], (t) => toasts.push(t));
+    await resumeTorrents(api, [], (t) => toasts.push(t));
+    await removeTorrents(api, ['a'], true, (t) => toasts.push(t));
+    expect(calls).toEqual([
+      ['torrent.pause', { ids: ['a', 'b'] }],
+      ['torrent.remove', { ids: ['a'], deleteData: true }],
+    ]);
+    expect(toasts).toEqual([
+      { level: 'info', title: 'Removed a torrent', message: 'Its downloaded data was deleted.' },
+    ]);
+  });
+
+  it('reports failures as error toasts naming the action and the cause', async () => {
+    const { api } = fakeApi(true);
+    const toasts: Omit<Toast, 'id'>[] = [];
+    await resumeTorrents(api, ['a'], (t) => toasts.push(t));
+    await removeTorrents(api, ['a', 'b'], false, (t) => toasts.push(t));
+    expect(toasts.map((t) => [t.level, t.title, t.message])).toEqual([
+      ['error', 'Could not resume', 'disk on fire'],
+      ['error', 'Could not remove', 'disk on fire'],
+    ]);
+  });
+
+  it('Space resumes only when everything selected is paused', () => {
+    const t = (state: TorrentSummary['state']) => ({ state }) as TorrentSummary;
+    expect(toggleAction([])).toBeNull();
+    expect(toggleAction([t('paused'), t('paused')])).toBe('resume');
+    expect(toggleAction([t('paused'), t('seeding')])).toBe('pause');
+  });
+});
