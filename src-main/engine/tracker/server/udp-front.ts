@@ -10,10 +10,8 @@
  *   18-byte entries when the tracker is reached over IPv6).
  */
 import { createSocket } from 'node:dgram';
-import { isIP } from 'node:net';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { TRACKER_UDP_CONNECTION_ID_VALID_MS } from '../../limits';
-import { normalizeAddress } from '../codec/compact-peers';
 import { TrackerProtocolError } from '../codec/errors';
 import {
   decodeUdpRequest,
@@ -31,7 +29,8 @@ function literalLookup(
   _options: unknown,
   callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
 ): void {
-  const family = isIP(hostname);
+  // Only ever called with rinfo.address, a literal; the check guards against misuse.
+  const family = hostname.includes(':') ? 6 : hostname.includes('.') ? 4 : 0;
   if (family === 0) {
     const err: NodeJS.ErrnoException = new Error(`not an IP address: ${hostname}`);
     err.code = 'EINVAL';
@@ -151,7 +150,7 @@ export class UdpFront {
           this.send(encodeUdpErrorResponse(req.transactionId, result.message), rinfo);
           return;
         }
-        const v6 = normalizeAddress(rinfo.address).includes(':');
+        const v6 = rinfo.family === 'IPv6' && !rinfo.address.startsWith('::ffff:');
         let compact = '';
         for (const p of result.peers) if ((p.compact.length === 18) === v6) compact += p.compact;
         this.send(
