@@ -57,15 +57,13 @@ function diagnose(session: Session, id: TorrentId, other?: RefProcess): string {
   return JSON.stringify(
     {
       summary: session.summary(id),
-      peers: session
-        .peers(id)
-        .map((p) => ({
-          key: p.key,
-          client: p.client,
-          flags: p.flags,
-          down: p.downloadedBytes,
-          up: p.uploadedBytes,
-        })),
+      peers: session.peers(id).map((p) => ({
+        key: p.key,
+        client: p.client,
+        flags: p.flags,
+        down: p.downloadedBytes,
+        up: p.uploadedBytes,
+      })),
       trackers: session.trackers(id),
       other: other?.outputTail().split('\n').slice(-10),
     },
