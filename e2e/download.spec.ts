@@ -138,6 +138,15 @@ test('downloads a dropped torrent from a libtorrent seeder found through opentra
     await expect(log.getByRole('row').filter({ hasText: 'libtorrent' }).first()).toBeVisible();
     await page.getByRole('button', { name: 'Connection' }).click();
     await screenshotBoth(page, 'log');
+    // Scrolling up pauses following the live end; "Jump to live" returns to it.
+    await log.evaluate((el) => (el.scrollTop = 0));
+    const jump = page.getByRole('button', { name: /Jump to live/ });
+    await expect(jump).toBeVisible();
+    await jump.click();
+    await expect(jump).toHaveCount(0);
+    expect(
+      await log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight),
+    ).toBeLessThan(30);
 
     await page.getByRole('tab', { name: 'Seeding' }).click();
     await expect(page.locator('[data-stat="served"] dd')).toHaveText('1');

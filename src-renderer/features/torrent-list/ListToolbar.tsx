@@ -27,6 +27,7 @@ export function ListToolbar(p: ListToolbarProps) {
             aria-checked={p.filter === f}
             className="filter-chip"
             data-filter={f}
+            data-nonzero={p.counts[f] > 0 || undefined}
             onClick={() => p.onFilter(f)}
           >
             {stateFilterLabels[f]}
