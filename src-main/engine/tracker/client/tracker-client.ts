@@ -258,18 +258,22 @@ export class TrackerClient {
   private run(g: GroupState): void {
     if (!this.running || g.inFlight) return;
     g.abort = new AbortController();
-    g.inFlight = this.round(g, g.abort.signal).finally(() => {
-      g.inFlight = null;
-      g.abort = null;
-      if (!this.running) return;
-      const now = this.opts.clock.now();
-      if (g.again) {
-        g.again = false;
-        this.schedule(g, Math.max(now, earliestAnnounceAt(g.timing, true)));
-      } else {
-        this.schedule(g, nextAnnounceAt(g.timing, now));
-      }
-    });
+    g.inFlight = this.round(g, g.abort.signal)
+      // Only a throwing onPeers callback (a bug in the caller) gets here; it must not take the
+      // process down as an unhandled rejection, nor stop this group's schedule.
+      .catch((err: unknown) => this.log('error', `announce round failed: ${message(err)}`))
+      .finally(() => {
+        g.inFlight = null;
+        g.abort = null;
+        if (!this.running) return;
+        const now = this.opts.clock.now();
+        if (g.again) {
+          g.again = false;
+          this.schedule(g, Math.max(now, earliestAnnounceAt(g.timing, true)));
+        } else {
+          this.schedule(g, nextAnnounceAt(g.timing, now));
+        }
+      });
   }
 
   /** One announce round: the group's trackers in order until one answers. */
