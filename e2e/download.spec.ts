@@ -1,12 +1,13 @@
 /**
- * Drop, end to end: a libtorrent seeder holds a generated file and announces to opentracker; the
- * .torrent (announcing there too) is dropped on the window; the real engine behind the web host
- * finds the seeder through the tracker and downloads. The Peers tab names the seeder's client,
- * the Pieces tab counts every piece as "have", and the file's sha256 matches the source.
+ * Drop, end to end: a libtorrent seeder holds generated files (a folder, pieces straddling the
+ * files) and announces to opentracker; the .torrent (announcing there too) is dropped on the
+ * window; the real engine behind the web host finds the seeder through the tracker and downloads.
+ * The Peers tab names the seeder's client, the Pieces tab counts every piece as "have", and every
+ * file's sha256 matches the source. Then a libtorrent leecher is served and the Seeding tab says so.
  * Screens of each detail tab are saved, light and dark, under docs/screenshots/.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   freePort,
@@ -17,8 +18,14 @@ import {
 } from '../src-main/testing/ref-clients';
 import { sha256File, tempDir } from '../src-main/testing/fixtures';
 import { expect, test } from './fixtures';
-import { addByDrop, invokeHost, screenshotBoth, watchConsole } from './helpers';
-import { fixtureContent, makeTorrent } from './torrent-fixture';
+import {
+  addByDrop,
+  invokeHost,
+  makeMultiFileTorrent,
+  screenshotBoth,
+  watchConsole,
+  writeMultiFileContent,
+} from './helpers';
 
 const MiB = 1024 * 1024;
 const sizeBytes = 12 * MiB;
@@ -38,19 +45,28 @@ test('downloads a dropped torrent from a libtorrent seeder found through opentra
   let leecher: Libtorrent | null = null;
   try {
     const trackerPort = await freePort({ udp: true });
-    const content = fixtureContent(sizeBytes, 11);
-    const torrent = makeTorrent({
-      name: 'swarmscope-e2e-sample.bin',
-      content,
+    const torrent = makeMultiFileTorrent({
+      name: 'Swarmscope sample',
+      files: [
+        { path: 'video/sample.mkv', sizeBytes: 9 * MiB - 3001 },
+        { path: 'video/extras/trailer.mkv', sizeBytes: 2 * MiB },
+        { path: 'README.txt', sizeBytes: 3001 },
+        { path: 'cover.jpg', sizeBytes: MiB },
+      ],
       pieceLength,
       announce: `http://127.0.0.1:${trackerPort}/announce`,
     });
+    expect(torrent.sizeBytes).toBe(sizeBytes);
     const seedDir = path.join(tmp, 'seed');
     const torrentPath = path.join(tmp, 'sample.torrent');
     writeFileSync(torrentPath, torrent.bytes);
-    mkdirSync(seedDir, { recursive: true });
-    writeFileSync(path.join(seedDir, torrent.name), content);
-    const sourceSha = createHash('sha256').update(content).digest('hex');
+    writeMultiFileContent(seedDir, torrent);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const expectSameFiles = (root: string) => {
+      for (const f of torrent.files) {
+        expect(sha256File(path.join(root, torrent.name, f.path)), f.path).toBe(sha(f.content));
+      }
+    };
 
     tracker = await startOpentracker({ infoHashes: [torrent.infoHash], port: trackerPort });
     seeder = await startLibtorrent({ role: 'seed', torrentFile: torrentPath, saveDir: seedDir });
@@ -95,7 +111,7 @@ test('downloads a dropped torrent from a libtorrent seeder found through opentra
         page.locator(`[data-piece-state="${state}"] .piece-map-legend-count`),
       ).toHaveText('0');
     }
-    expect(sha256File(path.join(webHost.downloadDir, torrent.name))).toBe(sourceSha);
+    expectSameFiles(webHost.downloadDir);
 
     // The other tabs, for the record and for the screenshots.
     await page.getByRole('tab', { name: 'Trackers' }).click();
@@ -107,8 +123,17 @@ test('downloads a dropped torrent from a libtorrent seeder found through opentra
     await screenshotBoth(page, 'trackers');
 
     await page.getByRole('tab', { name: 'Files' }).click();
-    await expect(page.getByRole('table', { name: 'Files' })).toContainText(torrent.name);
-    await expect(page.getByRole('table', { name: 'Files' })).toContainText('100%');
+    const files = page.getByRole('table', { name: 'Files' });
+    await expect(files.getByRole('row').filter({ hasText: 'trailer.mkv' })).toContainText('100%');
+    await expect(files.getByRole('row').filter({ hasText: 'extras' })).toBeVisible();
+    // Priority through the contract: the select shows what the host reports back.
+    const readmePriority = page.getByLabel('Priority of README.txt');
+    await readmePriority.selectOption('high');
+    await expect(readmePriority).toHaveValue('high');
+    await expect(page.getByLabel('Priority of Swarmscope sample')).toHaveValue('mixed');
+    await page.getByRole('button', { name: 'Collapse extras' }).click();
+    await expect(files.getByRole('row').filter({ hasText: 'trailer.mkv' })).toHaveCount(0);
+    await page.getByRole('button', { name: 'Expand extras' }).click();
     await screenshotBoth(page, 'files');
 
     // A libtorrent leecher, with only us to download from, is served (throttled, so the upload
@@ -130,7 +155,7 @@ test('downloads a dropped torrent from a libtorrent seeder found through opentra
       peers: [{ address: '127.0.0.1', port: listenPort }],
     });
     await leecher.waitDone(60_000);
-    expect(sha256File(path.join(tmp, 'leech', torrent.name))).toBe(sourceSha);
+    expectSameFiles(path.join(tmp, 'leech'));
 
     await expect(log.getByRole('row').filter({ hasText: 'piece' }).first()).toBeVisible();
     // Only connection events: the leecher's handshake names its client.

@@ -3,13 +3,16 @@
  * the web host over its WebSocket contract for set-up the UI has no control for, collect page
  * errors, and save light and dark screenshots under docs/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import bencode from 'bencode';
 import { WebSocket } from 'ws';
 import type { CommandName, Req, Res } from '../src-shared/contract';
 import { decodeFrame, encodeFrame } from '../src-shared/wire-frame';
 import { expect, repoRoot, type WebHostFixture } from './fixtures';
+import { fixtureContent } from './torrent-fixture';
 
 export const screenshotDir = path.join(repoRoot, 'docs', 'screenshots');
 const invokeTimeoutMs = 10_000;
@@ -113,4 +116,58 @@ export async function screenshotBoth(page: Page, name: string, dark = true): Pro
   await page.waitForTimeout(150);
   await page.screenshot({ path: path.join(screenshotDir, `${name}-dark.png`) });
   await page.emulateMedia({ colorScheme: 'light' });
+}
+
+export interface MultiFileTorrent {
+  name: string;
+  bytes: Buffer;
+  infoHash: string;
+  files: { path: string; content: Buffer }[];
+  sizeBytes: number;
+}
+
+/** A multi-file torrent (BEP 3 `files`), pieces straddling file boundaries; bencoded by `bencode`. */
+export function makeMultiFileTorrent(opts: {
+  name: string;
+  files: { path: string; sizeBytes: number }[];
+  pieceLength: number;
+  announce?: string;
+}): MultiFileTorrent {
+  const files = opts.files.map((f, i) => ({
+    path: f.path,
+    content: fixtureContent(f.sizeBytes, 100 + i),
+  }));
+  const all = Buffer.concat(files.map((f) => f.content));
+  const hashes: Buffer[] = [];
+  for (let at = 0; at < all.length; at += opts.pieceLength) {
+    hashes.push(
+      createHash('sha1')
+        .update(all.subarray(at, at + opts.pieceLength))
+        .digest(),
+    );
+  }
+  const info = {
+    files: files.map((f) => ({ length: f.content.length, path: f.path.split('/') })),
+    name: opts.name,
+    'piece length': opts.pieceLength,
+    pieces: Buffer.concat(hashes),
+  };
+  const meta: Record<string, unknown> = { info, 'created by': 'swarmscope e2e' };
+  if (opts.announce) meta.announce = opts.announce;
+  return {
+    name: opts.name,
+    bytes: Buffer.from(bencode.encode(meta)),
+    infoHash: createHash('sha1').update(bencode.encode(info)).digest('hex'),
+    files,
+    sizeBytes: all.length,
+  };
+}
+
+/** Writes a multi-file torrent's content under `dir/<name>/`. */
+export function writeMultiFileContent(dir: string, t: MultiFileTorrent): void {
+  for (const f of t.files) {
+    const file = path.join(dir, t.name, f.path);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, f.content);
+  }
 }
