@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 const LOST_AFTER_MS = 1000;
 const RECONNECT_EVERY_MS = 50_000;
 const PROTOCOL_ID = 0x41727101980n;
+const SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
 
 const { values } = parseArgs({
   options: {
@@ -156,7 +157,12 @@ async function main(): Promise<void> {
   const sockets: Socket[] = [];
   const drivers: Driver[] = [];
   for (let i = 0; i < socketCount; i++) {
-    const s = createSocket('udp4');
+    // Large buffers: a burst of answers to a deep window must not be dropped by our own socket.
+    const s = createSocket({
+      type: 'udp4',
+      recvBufferSize: SOCKET_BUFFER_BYTES,
+      sendBufferSize: SOCKET_BUFFER_BYTES,
+    });
     await new Promise<void>((resolve) => s.connect(port, '127.0.0.1', resolve));
     sockets.push(s);
     drivers.push(new Driver(s, window));

@@ -278,13 +278,16 @@ export class SwarmRegistry {
       step = (step % (poolSize - 1)) + 1;
     if (gcd(step, poolSize) !== 1) step = 1;
     let i = this.random.int(poolSize);
-    for (let k = 0; k < poolSize && out.length < want; k++) {
+    const picked = new Array<RegistryPeer>(want);
+    let n = 0;
+    for (let k = 0; k < poolSize && n < want; k++) {
       const p = (i < seedersInPool ? seeders[i] : leechers[i - seedersInPool]) as RegistryPeer;
-      if (p !== self) out.push(p);
+      if (p !== self) picked[n++] = p;
       i += step;
       if (i >= poolSize) i -= poolSize;
     }
-    return out;
+    picked.length = n;
+    return picked;
   }
 
   /** BEP 48 counts; zeros for a swarm the tracker does not hold. */
