@@ -1,7 +1,7 @@
 /**
- * Restart, end to end: add torrents and change settings, stop the web host by its PID, start it
- * again on the same data folder: the torrents (with their save folder and paused state) and the
- * settings are back, and the page reconnects by itself to the same host.
+ * Restart, end to end: add torrents (by drop) and change settings (in the Settings dialog), stop
+ * the web host by its PID, start it again on the same data folder: the torrents (with their save
+ * folder and paused state) and the settings are back, and the page reconnects by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -121,10 +121,14 @@ test('torrents and settings come back after the host restarts', async ({ page })
     await secondRow.click();
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await expect(secondRow).toHaveAttribute('data-state', 'paused');
-    const changed = await invokeHost(host.fixture, 'settings.set', {
-      uploadLimitBps: 123 * 1024,
-      maxConnectionsPerTorrent: 17,
-    });
+    // Settings, through the Settings dialog.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    let settings = page.getByTestId('settings');
+    await settings.getByLabel('Upload limit').fill('123');
+    await settings.getByLabel('Per torrent').fill('17');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await expect(settings).toHaveCount(0);
+    const changed = await invokeHost(host.fixture, 'settings.get', {});
     expect(changed.uploadLimitBps).toBe(123 * 1024);
 
     await stopHost(host.child);
@@ -139,9 +143,14 @@ test('torrents and settings come back after the host restarts', async ({ page })
       'Restart me.iso',
     );
     await expect(secondRow).toHaveAttribute('data-state', 'paused');
-    const settings = await invokeHost(host.fixture, 'settings.get', {});
-    expect(settings.uploadLimitBps).toBe(123 * 1024);
-    expect(settings.maxConnectionsPerTorrent).toBe(17);
+    const saved = await invokeHost(host.fixture, 'settings.get', {});
+    expect(saved.uploadLimitBps).toBe(123 * 1024);
+    expect(saved.maxConnectionsPerTorrent).toBe(17);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    settings = page.getByTestId('settings');
+    await expect(settings.getByLabel('Upload limit')).toHaveValue('123');
+    await expect(settings.getByLabel('Per torrent')).toHaveValue('17');
+    await settings.getByRole('button', { name: 'Cancel' }).click();
     const snapshot = await invokeHost(host.fixture, 'sync.snapshot', {});
     expect(snapshot.torrents.map((t) => t.savePath)).toEqual([downloadDir, downloadDir]);
 
