@@ -16,7 +16,7 @@ import { sha256File, writeFile } from '../../src-main/testing/fixtures';
 import { startLibtorrent } from '../../src-main/testing/ref-clients';
 import type { Libtorrent } from '../../src-main/testing/ref-clients';
 import { MIB, freshDir, log, mbps, median, procCpuSec, round, startOurPeer } from './util';
-import type { OurPeer } from './util';
+import type { ChildUsage, OurPeer } from './util';
 
 /** The reference numbers use 1 MiB pieces (mktorrent -l 20). */
 const PIECE_LENGTH_LOG2 = 20;
@@ -41,6 +41,8 @@ export interface TransferRun {
   /** Our leecher only: event-loop delay during the whole download. */
   lagP99Ms: number | null;
   lagMaxMs: number | null;
+  /** Our leecher only: its memory by kind at the sampled RSS peak. */
+  memAtPeakMb: ChildUsage['memAtPeakMb'];
 }
 
 export interface TransferBenchResult {
@@ -145,6 +147,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
               seederCpuSec: null,
               lagP99Ms: done.lagP99Ms,
               lagMaxMs: done.lagMaxMs,
+              memAtPeakMb: done.memAtPeakMb,
             };
           } finally {
             await leecher.stop();
@@ -175,6 +178,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
               seederCpuSec: null,
               lagP99Ms: null,
               lagMaxMs: null,
+              memAtPeakMb: null,
             };
           } finally {
             await leecher.stop();

@@ -25,6 +25,8 @@ export const MIB = 1024 * 1024;
 const CLOCK_TICKS_PER_SEC = 100;
 /** How often a child re-checks its torrent besides the change events. */
 const CHILD_POLL_MS = 100;
+/** How often a child samples process.memoryUsage() to explain its peak RSS. */
+const MEMORY_SAMPLE_MS = 100;
 
 // ---------------------------------------------------------------- numbers
 
@@ -75,6 +77,8 @@ export interface ChildUsage {
   lagP50Ms: number;
   lagP99Ms: number;
   lagMaxMs: number;
+  /** process.memoryUsage() at the sampled RSS peak, in MB: what the peak was made of. */
+  memAtPeakMb: { rss: number; heapUsed: number; external: number; arrayBuffers: number } | null;
 }
 
 export interface ChildDone extends ChildUsage {
@@ -239,8 +243,13 @@ export async function runChild(argv: string[]): Promise<number> {
     });
     const deadline = startedAt + timeoutMs;
     let readySent = false;
+    let lastMemSampleAt = 0;
     try {
       while (!stopRequested) {
+        if (performance.now() - lastMemSampleAt >= MEMORY_SAMPLE_MS) {
+          lastMemSampleAt = performance.now();
+          sampleMemory();
+        }
         if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
         const s = session.summary(id);
         if (!s) throw new Error('the torrent vanished');
@@ -283,8 +292,17 @@ export async function runChild(argv: string[]): Promise<number> {
   }
 }
 
+let memAtPeak: NodeJS.MemoryUsage | null = null;
+
+function sampleMemory(): void {
+  const m = process.memoryUsage();
+  if (!memAtPeak || m.rss > memAtPeak.rss) memAtPeak = m;
+}
+
 function usage(lag: ReturnType<typeof monitorEventLoopDelay>): ChildUsage {
   const u = process.resourceUsage();
+  const mb = (n: number): number => round(n / MIB, 1);
+  const m = memAtPeak;
   return {
     cpuSec: (u.userCPUTime + u.systemCPUTime) / 1e6,
     cpuUserSec: u.userCPUTime / 1e6,
@@ -293,6 +311,14 @@ function usage(lag: ReturnType<typeof monitorEventLoopDelay>): ChildUsage {
     lagP50Ms: lag.percentile(50) / 1e6,
     lagP99Ms: lag.percentile(99) / 1e6,
     lagMaxMs: lag.max / 1e6,
+    memAtPeakMb: m
+      ? {
+          rss: mb(m.rss),
+          heapUsed: mb(m.heapUsed),
+          external: mb(m.external),
+          arrayBuffers: mb(m.arrayBuffers),
+        }
+      : null,
   };
 }
 
