@@ -115,3 +115,5 @@ export const DESKTOP_MAX_LAUNCH_ARG_CHARS = 32_767;
 export const DESKTOP_REFRESH_INTERVAL_MS = 1_000;
 /** Response bytes a tracker HTTP client may leave unread (pipelining without reading) before it is cut off. */
 export const TRACKER_HTTP_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
+/** Kernel buffer for the tracker's UDP socket: absorbs bursts of announces (the kernel caps it at rmem_max). */
+export const TRACKER_UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;

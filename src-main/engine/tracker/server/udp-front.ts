@@ -11,7 +11,7 @@
  */
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
-import { TRACKER_UDP_CONNECTION_ID_VALID_MS } from '../../limits';
+import { TRACKER_UDP_CONNECTION_ID_VALID_MS, TRACKER_UDP_SOCKET_BUFFER_BYTES } from '../../limits';
 import { TrackerProtocolError } from '../codec/errors';
 import {
   decodeUdpRequest,
@@ -67,6 +67,8 @@ export class UdpFront {
       // Replies go to the literal address a datagram came from: skip dns.lookup and its
       // extra tick on every send (a third of the cost of an answer under load).
       lookup: literalLookup,
+      recvBufferSize: TRACKER_UDP_SOCKET_BUFFER_BYTES,
+      sendBufferSize: TRACKER_UDP_SOCKET_BUFFER_BYTES,
     });
     this.socket = socket;
     return new Promise<number>((resolve, reject) => {
