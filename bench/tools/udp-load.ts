@@ -48,7 +48,8 @@ let lost = 0;
 let measuring = false;
 
 function record(ms: number): void {
-  buckets[Math.min(10_000, Math.floor(ms * 100))]++;
+  const i = Math.min(10_000, Math.floor(ms * 100));
+  buckets[i] = (buckets[i] ?? 0) + 1;
 }
 
 function percentile(p: number): number {

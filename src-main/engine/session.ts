@@ -515,16 +515,18 @@ export class Session implements EngineApi {
     let last = 0;
     try {
       const trackers = [...(opts.trackers ?? [])];
+      // The embedded tracker's URLs are one tier: they are one tracker under several addresses.
+      let embedded: string[] = [];
       if (opts.useEmbeddedTracker) {
         const stats = this.trackerStats();
         if (!stats.running)
           throw new EngineError('bad-request', 'the embedded tracker is not running');
-        for (const url of stats.announceUrls) if (!trackers.includes(url)) trackers.push(url);
+        embedded = stats.announceUrls.filter((url) => !trackers.includes(url));
       }
       const source = path.resolve(opts.path);
       const { meta } = await createTorrent(source, {
         pieceLength: opts.pieceLength,
-        trackers: trackers.map((t) => [t]),
+        trackers: [...(embedded.length > 0 ? [embedded] : []), ...trackers.map((t) => [t])],
         private: opts.private,
         comment: opts.comment,
         webSeeds: opts.webSeeds,

@@ -738,14 +738,40 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
         this.peerBitfield.set(m.index);
         this.emit('have', m.index);
         return;
-      case 'bitfield':
+      case 'bitfield': {
+        if (this.availabilitySent) {
+          // aria2 sends a bitfield mid-connection to batch many haves: merge it as haves.
+          const late = Bitfield.fromBytes(m.bits, this.pieceCount);
+          let added = 0;
+          for (let i = 0; i < this.pieceCount; i++) {
+            if (late.get(i) && !this.peerBitfield.get(i)) {
+              this.peerBitfield.set(i);
+              added++;
+              this.emit('have', i);
+            }
+          }
+          this.log('in', 'bitfield', `late bitfield: +${added} pieces`);
+          return;
+        }
         this.checkFirstAvailability('bitfield');
         this.peerBitfield = Bitfield.fromBytes(m.bits, this.pieceCount);
         this.log('in', 'bitfield', `${this.peerBitfield.count()}/${this.pieceCount}`);
         this.emit('bitfield', this.peerBitfield);
         return;
+      }
       case 'have-all':
         this.requireFast('have-all');
+        if (this.availabilitySent) {
+          // A late have-all is a peer that completed: treat it as haves for what it lacked.
+          for (let i = 0; i < this.pieceCount; i++) {
+            if (!this.peerBitfield.get(i)) {
+              this.peerBitfield.set(i);
+              this.emit('have', i);
+            }
+          }
+          this.log('in', 'bitfield', 'late have-all');
+          return;
+        }
         this.checkFirstAvailability('have-all');
         this.peerBitfield.setAll();
         this.log('in', 'bitfield', 'have-all');

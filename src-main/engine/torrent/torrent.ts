@@ -116,6 +116,9 @@ interface Candidate {
 const CONNECT_TICK_MS = 1_000;
 const PEER_TICK_MS = 1_000;
 const RATE_HISTORY_SAMPLES = 300;
+/** While seeding to fewer peers than this, re-announce every IDLE_SEED_ANNOUNCE_MS. */
+const IDLE_SEED_MIN_PEERS = 2;
+const IDLE_SEED_ANNOUNCE_MS = 20_000;
 /** Spare piece buffers kept for reuse. */
 const MAX_FREE_PIECE_BUFFERS = 64;
 
@@ -398,7 +401,7 @@ export class Torrent {
       timer.cancel();
       if (!this.dialing.delete(placeholder)) return;
       c.failures++;
-      c.nextTryAt = this.deps.clock.now() + Math.min(300_000, 5_000 * 2 ** c.failures);
+      c.nextTryAt = this.deps.clock.now() + Math.min(300_000, 2_000 * 2 ** (c.failures - 1));
       this.deps.log.log(
         'debug',
         `torrent ${this.id.slice(0, 8)}`,
@@ -433,6 +436,8 @@ export class Torrent {
       extensions: { fast: true, extended: true },
       clientVersion: this.deps.clientVersion,
       reqq: 4000,
+      // BEP 10 `p`: our listen port, so a peer that we dialled can dial us back.
+      extendedHandshake: { p: this.deps.listenPort() },
       handshakeReceived: handshake ?? undefined,
       initialBytes: rest ?? undefined,
       onLog: (e) => this.logPeer(key, e.dir, e.type, e.detail),
@@ -512,7 +517,7 @@ export class Torrent {
     );
     if (peer.candidateKey) {
       const c = this.candidates.get(peer.candidateKey);
-      if (c) c.nextTryAt = this.deps.clock.now() + (reason === 'remote-closed' ? 10_000 : 30_000);
+      if (c) c.nextTryAt = this.deps.clock.now() + (reason === 'remote-closed' ? 5_000 : 15_000);
     }
     // Blocks that peer held go back to the pool: give them to others now.
     for (const p of this.peers.values()) this.fillRequests(p);
@@ -753,7 +758,8 @@ export class Torrent {
         return;
       }
       if (conn.closed || conn.amChoking) return;
-      conn.sendPiece(b.index, b.begin, piece.subarray(b.begin, b.begin + b.length));
+      // False when the request was cancelled or dropped meanwhile: nothing was sent.
+      if (!conn.sendPiece(b.index, b.begin, piece.subarray(b.begin, b.begin + b.length))) continue;
       this.uploadedBytes += b.length;
       peer.servedBytes += b.length;
       this.servedPeers.add(peer.key);
@@ -796,8 +802,21 @@ export class Torrent {
 
   // ---------------------------------------------------------------- periodic work
 
+  private lastIdleAnnounceAt = 0;
+
   private peerTick(): void {
     const now = this.deps.clock.now();
+    // Some leechers (Transmission) never dial peers on 127.0.0.0/8 or behind NAT: while we seed
+    // with nobody to serve, ask the trackers more often so we can dial them ourselves.
+    if (
+      this.state === 'seeding' &&
+      this.peers.size < IDLE_SEED_MIN_PEERS &&
+      now - this.lastIdleAnnounceAt >= IDLE_SEED_ANNOUNCE_MS
+    ) {
+      this.lastIdleAnnounceAt = now;
+      if (now - (this.seedingSince ?? now) >= IDLE_SEED_ANNOUNCE_MS)
+        this.tracker?.announceNow({ force: true });
+    }
     for (const p of this.peers.values()) {
       for (const b of p.conn.expireRequests(now)) this.picker.onRequestDropped(p.key, b);
       this.fillRequests(p);
@@ -826,9 +845,10 @@ export class Torrent {
     detail: string,
   ): void {
     const event: PeerEvent = { at: this.deps.clock.now(), peer, dir, type, detail };
-    this.logRing.push(event);
-    if (this.logRing.length > MAX_LOG_ENTRIES)
-      this.logRing.splice(0, this.logRing.length - MAX_LOG_ENTRIES);
+    // A fixed ring: this runs for every block, so no array shifting.
+    this.logRing[this.logHead] = event;
+    this.logHead = (this.logHead + 1) % MAX_LOG_ENTRIES;
+    if (this.logSize < MAX_LOG_ENTRIES) this.logSize++;
     this.deps.peerEvent(event);
     if (
       this.deps.log.enabled('debug') &&
@@ -839,6 +859,9 @@ export class Torrent {
       this.deps.log.log('debug', `peer ${peer}`, `${dir} ${type} ${detail}`);
     }
   }
+
+  private logHead = 0;
+  private logSize = 0;
 
   private logLocal(peer: string, type: PeerEvent['type'], detail: string): void {
     this.logPeer(peer, 'local', type, detail);
@@ -972,7 +995,8 @@ export class Torrent {
   }
 
   recentLog(): PeerEvent[] {
-    return [...this.logRing];
+    if (this.logSize < MAX_LOG_ENTRIES) return this.logRing.slice(0, this.logSize);
+    return [...this.logRing.slice(this.logHead), ...this.logRing.slice(0, this.logHead)];
   }
 
   setFilePriority(files: number[], priority: FilePriority): void {
