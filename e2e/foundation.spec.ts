@@ -98,11 +98,15 @@ test('opens with the token, shows the empty state, adds torrents by input and by
     mimeType: 'application/x-bittorrent',
     buffer: first.bytes,
   });
-  const rows = page.locator('tbody tr');
+  // The add dialog shows what the torrent holds before it starts.
+  const dialog = page.getByTestId('add-dialog');
+  await expect(dialog).toContainText(first.name);
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+  const rows = page.locator('tr.torrent-row');
   const firstRow = rows.filter({ hasText: first.name });
   await expect(firstRow).toBeVisible();
   await expect(firstRow).toContainText('5.00 MiB');
-  await expect(page.getByText('Added swarmscope-demo.torrent')).toBeVisible();
+  await expect(page.getByText(`Added ${first.name}`)).toBeVisible();
 
   const second = makeTorrent({
     name: 'Field recordings (FLAC)',
@@ -110,6 +114,7 @@ test('opens with the token, shows the empty state, adds torrents by input and by
     pieceLength: 32 * 1024,
   });
   await dropFile(page, 'field-recordings.torrent', second.bytes);
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
   const secondRow = rows.filter({ hasText: second.name });
   await expect(secondRow).toBeVisible();
   await expect(secondRow).toContainText('700 KiB');
