@@ -7,15 +7,19 @@ import {
   app,
   BrowserWindow,
   ipcMain,
+  Menu,
+  nativeImage,
   Notification,
   screen,
   session as electronSession,
+  Tray,
 } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from '../../engine/session';
 import type { UiCommand } from '../../../src-shared/contract';
 import { createDesktopHandlers } from './dialogs';
+import { installDesktopIntegration, isMagnetUri } from './desktop';
 import { registerIpc, type IpcHost } from './ipc';
 import { installMenu } from './menu';
 import { installAlertNotifications } from './notifications';
@@ -33,6 +37,42 @@ let ipc: IpcHost | null = null;
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
 
+/** Single instance, .torrent and magnet routing, tray and badges (desktop/). */
+const desktop = installDesktopIntegration({
+  app,
+  Tray,
+  Menu,
+  nativeImage,
+  getMainWindow: () => mainWindow,
+  createMainWindow: () => {
+    openWindow();
+    return mainWindow as BrowserWindow;
+  },
+  openTorrentOrMagnet: async (arg) => {
+    if (!engine) throw new Error('the engine is not started');
+    if (isMagnetUri(arg)) throw new Error('magnet links are not supported yet');
+    await engine.addTorrent({ path: arg });
+  },
+  getSettings: () => engine!.getSettings(),
+  getRates: () => engine!.sessionStats(),
+  listTorrents: () => engine!.list(),
+  pauseAll: async () => {
+    await Promise.all(engine!.list().map((t) => engine!.pause(t.id)));
+  },
+  resumeAll: async () => {
+    await Promise.all(engine!.list().map((t) => engine!.resume(t.id)));
+  },
+  reportError: (e) => engine?.logger.log('warn', 'desktop', `${e.code}: ${e.message}`),
+  launch: {
+    platform: process.platform,
+    argv: process.argv,
+    cwd: process.cwd(),
+    execPath: process.execPath,
+    defaultApp: Boolean(process.defaultApp),
+  },
+  appRoot: app.getAppPath(),
+});
+
 /** Menu items run renderer actions in the main window (the renderer listens to ui.command). */
 function sendUiCommand(command: UiCommand): void {
   if (mainWindow && !mainWindow.isDestroyed()) {
@@ -49,6 +89,7 @@ function openWindow(): void {
   const untrack = trackWindowState(win, { userDataDir: userData });
   mainWindow = win;
   ipc?.attach(win.webContents);
+  desktop?.attachWindow(win);
   win.on('closed', () => {
     untrack();
     mainWindow = null;
@@ -75,16 +116,18 @@ async function start(): Promise<void> {
     handlers: createDesktopHandlers({ engine, getWindow: () => mainWindow }),
   });
   openWindow();
+  desktop?.start();
+  engine.on('settings-changed', () => desktop?.applySettings());
   installAlertNotifications({ engine, Notification, onClick: () => focusWindow(mainWindow) });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
   });
 }
 
-if (!app.requestSingleInstanceLock()) {
+if (!desktop) {
+  // Another instance is running: it has received our files and links and come to the front.
   app.quit();
 } else {
-  app.on('second-instance', () => focusWindow(mainWindow));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -93,6 +136,7 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting || !engine) return;
     event.preventDefault();
     quitting = true;
+    desktop.dispose();
     ipc?.dispose();
     engine
       .close()

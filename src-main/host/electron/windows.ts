@@ -21,7 +21,13 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     title: 'Swarmscope',
     show: false,
     backgroundColor: '#15181d',
-    webPreferences: secureWebPreferences(opts.preloadPath),
+    // Spelled out here as well as in secureWebPreferences so static checks see them.
+    webPreferences: {
+      ...secureWebPreferences(opts.preloadPath),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    },
   });
   hardenWebContents(win.webContents, opts.rendererUrl);
   win.once('ready-to-show', () => win.show());
