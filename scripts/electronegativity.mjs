@@ -7,7 +7,7 @@
 //
 // Usage: node scripts/electronegativity.mjs   (exit 1 on any failure)
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -217,7 +217,23 @@ export async function scan(policy, fromRoot = root) {
     const input = path.join(tmp, 'input');
     await stage(policy, fromRoot, input);
     const csv = path.join(tmp, 'findings.csv');
-    const args = [cli, '-i', input, '-o', csv, '-r', '-e', policy.electronVersion];
+    // Electronegativity writes the CSV header and the rows with two unordered async writeFile
+    // calls (truncate, then append), so a report can come out garbled or headerless. A preload
+    // makes fs.writeFile synchronous in that process only, which restores their order.
+    const ordered = path.join(tmp, 'ordered-writes.cjs');
+    await writeFile(ordered, orderedWritesPreload);
+    const args = [
+      '--require',
+      ordered,
+      cli,
+      '-i',
+      input,
+      '-o',
+      csv,
+      '-r',
+      '-e',
+      policy.electronVersion,
+    ];
     if (policy.disabledChecks.length > 0) {
       args.push('-x', policy.disabledChecks.map((d) => d.check).join(','));
     }
@@ -255,6 +271,15 @@ export async function scan(policy, fromRoot = root) {
     await rm(tmp, { recursive: true, force: true });
   }
 }
+
+const orderedWritesPreload = `const fs = require('fs');
+fs.writeFile = function (file, data, opts, cb) {
+  if (typeof opts === 'function') { cb = opts; opts = undefined; }
+  let err = null;
+  try { fs.writeFileSync(file, data, opts); } catch (e) { err = e; }
+  if (cb) process.nextTick(cb, err);
+};
+`;
 
 function line(f) {
   return `  ${f.severity.padEnd(8)} ${f.check} ${f.file}:${f.location}  ${f.description}`;
