@@ -2,7 +2,7 @@
  * `npm run bench`: one run of the speed suites of issue 4, a table with ratios against the
  * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
  *
- *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm]
+ *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map]
  *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 5] [--work-dir DIR]
  *
  * There are no timed tests: the targets are printed next to the measurements, not asserted.
@@ -18,9 +18,11 @@ import { runSwarmBench } from './suites/swarm';
 import type { SwarmBenchResult } from './suites/swarm';
 import { runCreateBench } from './suites/create';
 import { runTrackerBench } from './suites/tracker';
+import { runRendererBench } from './suites/renderer';
+import { runPieceMapBench } from './suites/piece-map';
 import { MIB, log, round, runChild, useBundleCopy } from './suites/util';
 
-const SUITES = ['download', 'seed', 'create', 'tracker', 'swarm'] as const;
+const SUITES = ['download', 'seed', 'create', 'tracker', 'swarm', 'renderer', 'piece-map'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** Issue 4's targets. */
@@ -36,6 +38,10 @@ interface Row {
   ratio: number | null;
   target: string;
   ok: boolean | null;
+}
+
+function reportRow(metric: string, ours: number): Row {
+  return { metric, ours, reference: null, ratio: null, target: 'report', ok: null };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -56,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
+      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
     );
     return 0;
   }
@@ -146,6 +152,39 @@ async function main(argv: string[]): Promise<number> {
             ok: null,
           },
         );
+      });
+    }
+    if (want('renderer')) {
+      await guard('renderer', failures, async () => {
+        const r = (await runRendererBench({ workDir })) as Record<string, unknown> & {
+          listFirstPaintMs: number;
+          listOnly: { medianFrameMs: number; p95FrameMs: number };
+        };
+        results.renderer = r;
+        rows.push(
+          reportRow('renderer: first paint of the list, 1,000 torrents, ms', r.listFirstPaintMs),
+          reportRow('renderer: median frame ms, deltas at 10 Hz', r.listOnly.medianFrameMs),
+          reportRow('renderer: p95 frame ms, deltas at 10 Hz', r.listOnly.p95FrameMs),
+        );
+      });
+    }
+    if (want('piece-map')) {
+      await guard('piece-map', failures, async () => {
+        const r = (await runPieceMapBench()) as Record<string, unknown> & {
+          ok: boolean;
+          scenarios: Record<string, { frameMedianMs: number; frameP95Ms: number }>;
+        };
+        results.pieceMap = r;
+        for (const [name, sc] of Object.entries(r.scenarios)) {
+          rows.push({
+            metric: `piece map 100k, 1%/frame (${name}): median frame ms`,
+            ours: sc.frameMedianMs,
+            reference: null,
+            ratio: null,
+            target: '<= 8 ms',
+            ok: sc.frameMedianMs <= 8,
+          });
+        }
       });
     }
   } finally {
