@@ -259,6 +259,23 @@ describe('PeerConnection rules', () => {
     expect((await closed2).error?.message).toMatch(/after the peer's bitfield/);
   });
 
+  it('merges a late bitfield or have-all as haves, as aria2 sends them, and stays open', async () => {
+    const raw = await openRaw(new ManualClock());
+    const haves: number[] = [];
+    raw.conn.on('have', (i) => haves.push(i));
+    raw.sendMessage({ type: 'have-none' });
+    const late = new Bitfield(64);
+    late.set(3);
+    late.set(40);
+    raw.sendMessage({ type: 'bitfield', bits: late.toBytes() });
+    await until(() => haves.length === 2);
+    expect(haves).toEqual([3, 40]);
+    raw.sendMessage({ type: 'have-all' });
+    await until(() => haves.length === 64);
+    expect(raw.conn.peerBitfield.isFull()).toBe(true);
+    expect(raw.conn.closed).toBe(false);
+  });
+
   it('closes on an info-hash mismatch and on a connection to ourselves', async () => {
     const raw = rawPeer(new ManualClock());
     cleanups.push(raw.cleanup);
