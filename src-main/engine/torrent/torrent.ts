@@ -116,6 +116,8 @@ interface Candidate {
 const CONNECT_TICK_MS = 1_000;
 const PEER_TICK_MS = 1_000;
 const RATE_HISTORY_SAMPLES = 300;
+/** Requests are topped up once this many (or a quarter of the pipeline) can go out together. */
+const REQUEST_BATCH_MAX = 32;
 /** While seeding to fewer peers than this, re-announce every IDLE_SEED_ANNOUNCE_MS. */
 const IDLE_SEED_MIN_PEERS = 2;
 const IDLE_SEED_ANNOUNCE_MS = 20_000;
@@ -540,8 +542,15 @@ export class Torrent {
   private fillRequests(peer: PeerState): void {
     const conn = peer.conn;
     if (this.stopped || this.state !== 'downloading' || !conn.amInterested) return;
-    let want = conn.desiredQueueDepth() - conn.inFlight;
-    if (want <= 0) return;
+    const depth = conn.desiredQueueDepth();
+    let want = depth - conn.inFlight;
+    // Top the pipeline up in batches: one write of many requests instead of one per block
+    // received. The pipeline stays at least three quarters full.
+    if (
+      want <= 0 ||
+      (conn.inFlight > 0 && want < Math.min(REQUEST_BATCH_MAX, Math.floor(depth / 4)))
+    )
+      return;
     const bucket = this.deps.downBucket;
     if (bucket.rateBps > 0) {
       // The download limit is applied when asking: a request is a promise of bytes to come.
