@@ -122,7 +122,9 @@ const REQUEST_BATCH_MAX = 32;
 const IDLE_SEED_MIN_PEERS = 2;
 const IDLE_SEED_ANNOUNCE_MS = 20_000;
 /** Spare piece buffers kept for reuse. */
-const MAX_FREE_PIECE_BUFFERS = 64;
+const MAX_FREE_PIECE_BUFFERS = 32;
+/** Finished pieces waiting for their hash and write before requests pause. */
+const MAX_PIECES_AWAITING_WRITE = 32;
 
 export class Torrent {
   readonly meta: Metainfo;
@@ -542,6 +544,8 @@ export class Torrent {
   private fillRequests(peer: PeerState): void {
     const conn = peer.conn;
     if (this.stopped || this.state !== 'downloading' || !conn.amInterested) return;
+    // A disk slower than the network must not fill memory with finished pieces.
+    if (this.piecesInVerifyOrWrite >= MAX_PIECES_AWAITING_WRITE) return;
     const depth = conn.desiredQueueDepth();
     let want = depth - conn.inFlight;
     // Top the pipeline up in batches: one write of many requests instead of one per block
@@ -622,12 +626,21 @@ export class Torrent {
 
   private async verifyPiece(index: number, buf: PieceBuffer): Promise<void> {
     this.buffers.delete(index);
+    this.piecesInVerifyOrWrite++;
     try {
       await this.verifyAndWrite(index, buf);
     } finally {
       this.releaseBuffer(buf.data);
+      this.piecesInVerifyOrWrite--;
+      // Requests were held back while the disk lagged: resume them.
+      if (this.piecesInVerifyOrWrite === MAX_PIECES_AWAITING_WRITE - 1) {
+        for (const p of this.peers.values()) this.fillRequests(p);
+      }
     }
   }
+
+  /** Pieces complete in memory but not yet hashed and written: bounded, so memory is too. */
+  private piecesInVerifyOrWrite = 0;
 
   private async verifyAndWrite(index: number, buf: PieceBuffer): Promise<void> {
     this.picker.onPieceVerifying(index);
