@@ -89,6 +89,8 @@ export interface SessionOptions {
   strictPort?: boolean;
   /** Announce to the torrents' trackers (on by default). */
   useTrackers?: boolean;
+  /** Token the embedded tracker's /stats requires from clients off loopback. */
+  trackerStatsToken?: string;
 }
 
 interface PersistedTorrent {
@@ -617,6 +619,7 @@ export class Session implements EngineApi {
       random: this.random,
       isAllowed: (hex) => this.isAllowedOnTracker(hex),
       log: (level, msg) => this.logger.log(level, 'tracker-server', msg),
+      statsToken: this.opts.trackerStatsToken,
     });
     const stats = await this.trackerServer.start(trackerSettings);
     this.settings = { ...this.settings, tracker: trackerSettings };

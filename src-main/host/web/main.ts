@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Session } from '../../engine/session';
 import { startWebHost, type WebHost } from './server';
+import { generateToken } from './security';
 
 /** The default web port; when taken, any free port is used instead. */
 const defaultWebPort = 8080;
@@ -52,8 +53,11 @@ async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const staticDir = path.resolve(here, '..', 'renderer');
 
+  // One token for the UI and for the embedded tracker's /stats off loopback.
+  const token = values.token ?? generateToken();
   const session = await Session.open({
     dataDir,
+    trackerStatsToken: token,
     downloadDir: values['download-dir'] ? path.resolve(values['download-dir']) : undefined,
     listenPort,
   });
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
   const common = {
     engine: session,
     host: values.host,
-    token: values.token,
+    token,
     staticDir,
     uploadDir: path.join(dataDir, 'uploads'),
     log,
