@@ -928,7 +928,8 @@ export class Torrent {
   summary(): TorrentSummary {
     const verified = this.verifiedWantedBytes();
     const progress = this.wantedBytes === 0 ? 1 : verified / this.wantedBytes;
-    const downRateBps = this.down.rateBps();
+    // A complete torrent downloads nothing: do not show the meter's 5 s tail after completion.
+    const downRateBps = this.isComplete() ? 0 : this.down.rateBps();
     const remaining = this.wantedBytes - verified;
     let seeds = 0;
     for (const p of this.peers.values()) if (p.conn.peerBitfield.isFull()) seeds++;
