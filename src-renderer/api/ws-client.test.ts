@@ -2,17 +2,15 @@
  * The renderer's WebSocket client against the real web host (with a fake engine), over a real
  * socket on 127.0.0.1: requests, typed arrays, error codes, events and reconnection.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { startWebHost, type WebHost } from '../../src-main/host/web/server';
+import type { WebHost } from '../../src-main/host/web/server';
+import { startTestWebHost, type TestWebHost } from '../../src-main/host/test-support/test-web-host';
 import { FakeEngine, fakeSummary, hexId } from '../../src-main/host/test-support/fake-engine';
 import { ApiError } from './api-error';
 import { socketUrl, WsClient } from './ws-client';
 
-let dir: string;
+let testHost: TestWebHost;
 let engine: FakeEngine;
 let host: WebHost;
 const clients: WsClient[] = [];
@@ -26,15 +24,14 @@ class OriginWebSocket extends NodeWebSocket {
 
 beforeEach(async () => {
   (globalThis as { WebSocket?: unknown }).WebSocket = OriginWebSocket;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-wsc-'));
   engine = new FakeEngine();
-  host = await startWebHost({ engine, port: 0, staticDir: dir });
+  testHost = await startTestWebHost(engine);
+  host = testHost.host;
 });
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
-  await host.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await testHost.close();
   delete (globalThis as { WebSocket?: unknown }).WebSocket;
 });
 
@@ -87,10 +84,7 @@ describe('WsClient', () => {
     await until(() => seqs.length === 1, 'a delta');
 
     // Restart the host on the same port with the same token: the client comes back by itself.
-    const port = host.port;
-    await host.close();
-    await until(() => statuses.includes('closed'), 'the close');
-    host = await startWebHost({ engine, port, token: host.token, staticDir: dir });
+    host = await testHost.restart(() => until(() => statuses.includes('closed'), 'the close'));
     await until(() => statuses.filter((s) => s === 'open').length === 2, 'the reconnect');
     expect((await c.invoke('tracker.status', {})).running).toBe(false);
   });
