@@ -9,17 +9,26 @@
  * reference numbers were measured. Every downloaded copy is checked by sha256 against the source.
  * libtorrent leechers dial with a plain handshake (no MSE attempt first), whoever the seeder is.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sha256File, writeFile } from '../../src-main/testing/fixtures';
+import { sha256File } from '../../src-main/testing/fixtures';
 import { startLibtorrent } from '../../src-main/testing/ref-clients';
 import type { Libtorrent } from '../../src-main/testing/ref-clients';
-import { MIB, freshDir, log, mbps, median, procCpuSec, round, startOurPeer } from './util';
+import {
+  BENCH_PIECE_LENGTH_LOG2,
+  MIB,
+  freshDir,
+  log,
+  mbps,
+  median,
+  prepareBenchContent,
+  procCpuSec,
+  round,
+  startOurPeer,
+} from './util';
 import type { ChildUsage, OurPeer } from './util';
 
 /** The issue's reference numbers use 1 MiB pieces (mktorrent -l 20). */
-const PIECE_LENGTH_LOG2 = 20;
 
 export type Leecher = 'ours' | 'libtorrent';
 export type Seeder = 'ours' | 'libtorrent';
@@ -71,24 +80,11 @@ export interface TransferBenchOptions {
 export async function runTransferBench(opts: TransferBenchOptions): Promise<TransferBenchResult> {
   const root = path.join(opts.workDir, 'transfer');
   fs.rmSync(root, { recursive: true, force: true });
-  const srcDir = path.join(root, 'source');
   const name = `bench-${Math.round(opts.sizeBytes / MIB)}MiB.bin`;
-  const srcFile = path.join(srcDir, name);
-  const torrentFile = path.join(root, 'bench.torrent');
   const stopAll: (() => Promise<void>)[] = [];
   try {
     log(`writing ${opts.sizeBytes} bytes of content`);
-    writeFile(srcFile, opts.sizeBytes, 1234);
-    const srcSha = sha256File(srcFile);
-    // mktorrent: an independent creator, so a fault in our own `create` cannot hide here.
-    execFileSync(
-      'mktorrent',
-      ['-l', String(PIECE_LENGTH_LOG2), '-t', '2', '-o', torrentFile, srcFile],
-      {
-        stdio: 'ignore',
-        timeout: 120_000,
-      },
-    );
+    const { srcDir, srcSha, torrentFile } = prepareBenchContent(root, name, opts.sizeBytes, 1234);
     const timeoutMs = Math.max(120_000, (opts.sizeBytes / 5e6) * 1000);
 
     const ltSeeder: Libtorrent = await startLibtorrent({
@@ -237,7 +233,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
     a != null && b != null && b > 0 ? round(a / b, 2) : null;
   return {
     sizeBytes: opts.sizeBytes,
-    pieceLengthBytes: 2 ** PIECE_LENGTH_LOG2,
+    pieceLengthBytes: 2 ** BENCH_PIECE_LENGTH_LOG2,
     runs: runs.map((x) => ({
       ...x,
       wallSec: round(x.wallSec, 3),

@@ -5,14 +5,11 @@
  * Reported: the time from the first leecher's start to the last one done, and the average of
  * each leecher's own done-to-done rate. Every copy is checked by sha256.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sha256File, writeFile } from '../../src-main/testing/fixtures';
-import { MIB, freshDir, log, mbps, round, startOurPeer } from './util';
+import { sha256File } from '../../src-main/testing/fixtures';
+import { MIB, freshDir, log, mbps, prepareBenchContent, round, startOurPeer } from './util';
 import type { OurPeer } from './util';
-
-const PIECE_LENGTH_LOG2 = 20;
 
 export interface SwarmBenchOptions {
   sizeBytes: number;
@@ -40,22 +37,10 @@ export interface SwarmBenchResult {
 export async function runSwarmBench(opts: SwarmBenchOptions): Promise<SwarmBenchResult> {
   const root = path.join(opts.workDir, 'swarm');
   fs.rmSync(root, { recursive: true, force: true });
-  const srcDir = path.join(root, 'source');
   const name = `swarm-${Math.round(opts.sizeBytes / MIB)}MiB.bin`;
-  const srcFile = path.join(srcDir, name);
-  const torrentFile = path.join(root, 'swarm.torrent');
   const started: OurPeer[] = [];
   try {
-    writeFile(srcFile, opts.sizeBytes, 4321);
-    const srcSha = sha256File(srcFile);
-    execFileSync(
-      'mktorrent',
-      ['-l', String(PIECE_LENGTH_LOG2), '-t', '2', '-o', torrentFile, srcFile],
-      {
-        stdio: 'ignore',
-        timeout: 120_000,
-      },
-    );
+    const { srcDir, srcSha, torrentFile } = prepareBenchContent(root, name, opts.sizeBytes, 4321);
     // Nine processes share the machine's cores; give them far longer than a single download.
     const timeoutMs = Math.max(300_000, (opts.sizeBytes / 1e6) * opts.leechers * 1000);
     const seeder = await startOurPeer({ role: 'seed', torrentFile, dir: srcDir });

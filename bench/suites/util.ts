@@ -10,6 +10,7 @@
  *
  * Invariants: every child is stopped by its PID (spawnTracked), every wait has a deadline.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Session } from '../../src-main/engine/session';
 import { MemoryLogger } from '../../src-main/engine/log/logger';
+import { sha256File, writeFile } from '../../src-main/testing/fixtures';
 import { spawnTracked } from '../../src-main/testing/ref-clients';
 import type { Tracked } from '../../src-main/testing/ref-clients';
 
@@ -328,4 +330,37 @@ export function freshDir(root: string, name: string): string {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Pieces of 1 MiB, as in the issue's reference measurements. */
+export const BENCH_PIECE_LENGTH_LOG2 = 20;
+
+export interface BenchContent {
+  srcDir: string;
+  srcFile: string;
+  srcSha: string;
+  torrentFile: string;
+}
+
+/**
+ * Writes `sizeBytes` of deterministic content under `root/source` and makes its torrent with
+ * mktorrent: an independent creator, so a fault in our own `create` cannot hide in a bench.
+ */
+export function prepareBenchContent(
+  root: string,
+  name: string,
+  sizeBytes: number,
+  seed: number,
+): BenchContent {
+  const srcDir = path.join(root, 'source');
+  const srcFile = path.join(srcDir, name);
+  const torrentFile = path.join(root, `${path.parse(name).name}.torrent`);
+  writeFile(srcFile, sizeBytes, seed);
+  const srcSha = sha256File(srcFile);
+  execFileSync(
+    'mktorrent',
+    ['-l', String(BENCH_PIECE_LENGTH_LOG2), '-t', '2', '-o', torrentFile, srcFile],
+    { stdio: 'ignore', timeout: 120_000 },
+  );
+  return { srcDir, srcFile, srcSha, torrentFile };
 }

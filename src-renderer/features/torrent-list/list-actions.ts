@@ -10,30 +10,28 @@ import type { Toast } from '../../store/store';
 type Invoke = Pick<SwarmscopeApi, 'invoke'>;
 type PushToast = (t: Omit<Toast, 'id'>) => void;
 
-export async function pauseTorrents(
+/** Pause or resume; a failure becomes a toast rather than an unhandled rejection. */
+async function setPaused(
   api: Invoke,
   ids: TorrentId[],
   toast: PushToast,
+  command: 'torrent.pause' | 'torrent.resume',
+  verb: string,
 ): Promise<void> {
   if (ids.length === 0) return;
   try {
-    await api.invoke('torrent.pause', { ids });
+    await api.invoke(command, { ids });
   } catch (err) {
-    toast({ level: 'error', title: 'Could not pause', message: toApiError(err).message });
+    toast({ level: 'error', title: `Could not ${verb}`, message: toApiError(err).message });
   }
 }
 
-export async function resumeTorrents(
-  api: Invoke,
-  ids: TorrentId[],
-  toast: PushToast,
-): Promise<void> {
-  if (ids.length === 0) return;
-  try {
-    await api.invoke('torrent.resume', { ids });
-  } catch (err) {
-    toast({ level: 'error', title: 'Could not resume', message: toApiError(err).message });
-  }
+export function pauseTorrents(api: Invoke, ids: TorrentId[], toast: PushToast): Promise<void> {
+  return setPaused(api, ids, toast, 'torrent.pause', 'pause');
+}
+
+export function resumeTorrents(api: Invoke, ids: TorrentId[], toast: PushToast): Promise<void> {
+  return setPaused(api, ids, toast, 'torrent.resume', 'resume');
 }
 
 export async function removeTorrents(
