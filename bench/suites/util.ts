@@ -120,7 +120,10 @@ export async function startOurPeer(opts: {
   unchokeSlots?: number;
   timeoutSec?: number;
 }): Promise<OurPeer> {
+  // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles our peer process.
+  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [
+    ...nodeArgs,
     benchScript(),
     '--child',
     opts.role,
@@ -287,10 +290,12 @@ export async function runChild(argv: string[]): Promise<number> {
       off();
     }
   } finally {
+    lag.disable();
+    // The handlers stay until the session is closed: a SIGTERM that arrives while closing then
+    // lets the process end normally (and write a --cpu-prof profile) instead of killing it.
+    await session.close();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    lag.disable();
-    await session.close();
   }
 }
 
