@@ -133,25 +133,6 @@ export function normalizeAddress(address: string): string {
   return address;
 }
 
-/** The compact form of one peer as a latin1 string (6 or 18 chars), or null. */
-export function compactPeerLatin1(address: string, port: number): string | null {
-  const v = parseIpv4(address);
-  if (v >= 0) {
-    return String.fromCharCode(
-      v >>> 24,
-      (v >>> 16) & 255,
-      (v >>> 8) & 255,
-      v & 255,
-      (port >> 8) & 255,
-      port & 255,
-    );
-  }
-  const c = compactPeer(address, port);
-  return c
-    ? Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.length).toString('latin1')
-    : null;
-}
-
 /** The compact form of one peer, or null when the address is neither IPv4 nor IPv6. */
 export function compactPeer(
   address: string,

@@ -75,12 +75,17 @@ function u32(n: number): number {
   return n >>> 0;
 }
 
-/** int64 as a safe non-negative number; clients send 64-bit counts, JS counts are 53-bit. */
+/**
+ * int64 as a safe non-negative number; clients send 64-bit counts, JS counts are 53-bit.
+ * Read as two 32-bit halves: a BigInt per field cost a tenth of decoding an announce.
+ */
 function readCount(dv: DataView, offset: number, field: string): number {
-  const v = dv.getBigInt64(offset);
-  if (v < 0n)
+  const hi = dv.getInt32(offset);
+  if (hi < 0)
     throw new TrackerProtocolError('bad-field', 'decode udp announce', `negative ${field}`);
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+  // Beyond 2^53 the sum rounds, but it is clamped to the same MAX_SAFE_INTEGER either way.
+  const v = hi * 0x1_0000_0000 + dv.getUint32(offset + 4);
+  return v > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : v;
 }
 
 function writeCount(dv: DataView, offset: number, n: number): void {

@@ -21,7 +21,7 @@ import {
 import { TrackerProtocolError } from '../codec/errors';
 import { parseAnnounceQuery, parseScrapeQuery } from '../codec/http-query';
 import {
-  compactAnnounceResponseLatin1,
+  compactAnnounceResponse,
   encodeAnnounceResponse,
   encodeFailure,
   encodeScrapeResponse,
@@ -120,25 +120,11 @@ export class HttpFront {
       core.reject(err.field ? `bad-${err.field}` : 'bad-announce', err.message);
       return this.failure(err.message.replace(/^parse announce: /, ''));
     }
-    const result = core.announce(parsed, req.remoteAddress, 'http');
+    const result = core.announce(parsed, req.remoteAddress, 'http', parsed.compact === false);
     if (!result.ok) return this.failure(result.message);
     // BEP 23: compact unless the client explicitly asked otherwise.
-    if (parsed.compact !== false) {
-      let peers4 = '';
-      let peers6 = '';
-      for (const p of result.peers) {
-        if (p.compact.length === 6) peers4 += p.compact;
-        else peers6 += p.compact;
-      }
-      const body = compactAnnounceResponseLatin1({
-        intervalSec: result.intervalSec,
-        minIntervalSec: result.minIntervalSec,
-        complete: result.complete,
-        incomplete: result.incomplete,
-        downloaded: result.downloaded,
-        peers4,
-        peers6,
-      });
+    if (result.peers === null) {
+      const body = compactAnnounceResponse(result);
       return { status: 200, contentType: TEXT, body };
     }
     const body = encodeAnnounceResponse(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock, seededRandom } from '../../time/clock';
-import type { RegistryAnnounce } from './swarm-registry';
+import { compactPeer } from '../codec/compact-peers';
+import type { AnnounceOutcome, RegistryAnnounce, RegistryPeer } from './swarm-registry';
 import { SwarmRegistry } from './swarm-registry';
 
 const H = 'aa'.repeat(20);
@@ -15,6 +16,7 @@ function peer(n: number, over: Partial<RegistryAnnounce> = {}): RegistryAnnounce
     left: 100,
     event: 'started',
     numwant: null,
+    peerList: true,
     ...over,
   };
 }
@@ -29,9 +31,23 @@ function setup(config = {}) {
   return { clock, reg };
 }
 
-function ok<T extends { ok: boolean }>(o: T): Extract<T, { ok: true }> {
+type Answer = Extract<AnnounceOutcome, { ok: true }>;
+
+/** The answer, with the peer list the test helper `peer` asks for. */
+function ok(o: AnnounceOutcome): Answer & { peers: RegistryPeer[] } {
   if (!o.ok) throw new Error(`expected ok: ${JSON.stringify(o)}`);
-  return o as Extract<T, { ok: true }>;
+  if (o.peers === null) throw new Error('expected a peer list');
+  return o as Answer & { peers: RegistryPeer[] };
+}
+
+/** The compact bytes the sampled objects should have produced, per family. */
+function compactOf(peers: RegistryPeer[], family: 4 | 6): Buffer {
+  return Buffer.concat(
+    peers
+      .map((p) => compactPeer(p.address, p.port))
+      .filter((c) => c !== null && c.family === family)
+      .map((c) => (c as { bytes: Uint8Array }).bytes),
+  );
 }
 
 describe('SwarmRegistry', () => {
@@ -96,6 +112,39 @@ describe('SwarmRegistry', () => {
     // A sample close to the pool size takes the partial-shuffle path.
     const big = ok(reg.announce(H, peer(1, { event: 'none', numwant: 150 })));
     expect(new Set(big.peers.map((p) => p.endpoint)).size).toBe(150);
+  });
+
+  it('writes the sample as compact bytes, per family, matching the peer objects', () => {
+    const { reg } = setup();
+    for (let i = 1; i <= 60; i++) {
+      const address = i % 3 === 0 ? `2001:db8::${i.toString(16)}` : `10.0.0.${i}`;
+      reg.announce(H, peer(i, { address, port: 1000 + i, left: i % 4 === 0 ? 0 : 7 }));
+    }
+    // Removals and seeding switches move entries between and within the byte stores.
+    for (let i = 1; i <= 60; i += 5) {
+      const address = i % 3 === 0 ? `2001:db8::${i.toString(16)}` : `10.0.0.${i}`;
+      reg.announce(H, peer(i, { address, port: 1000 + i, event: 'stopped' }));
+    }
+    for (let i = 2; i <= 60; i += 7) {
+      const address = i % 3 === 0 ? `2001:db8::${i.toString(16)}` : `10.0.0.${i}`;
+      reg.announce(H, peer(i, { address, port: 1000 + i, left: 0, event: 'none' }));
+    }
+    for (const numwant of [5, 30, 200]) {
+      const r = ok(reg.announce(H, peer(99, { address: '10.9.9.9', numwant })));
+      expect(Buffer.from(r.peers4).equals(compactOf(r.peers, 4))).toBe(true);
+      expect(Buffer.from(r.peers6).equals(compactOf(r.peers, 6))).toBe(true);
+      expect(r.peers4.length / 6 + r.peers6.length / 18).toBe(r.peers.length);
+    }
+  });
+
+  it('leaves out the peer objects unless asked, and answers the same bytes', () => {
+    const { reg } = setup();
+    for (let i = 1; i <= 10; i++) reg.announce(H, peer(i));
+    const r = reg.announce(H, peer(1, { event: 'none', peerList: false }));
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.peers).toBeNull();
+    expect(r.peers4.length).toBe(9 * 6);
+    expect(r.peers6.length).toBe(0);
   });
 
   it('uses numwant 50 by default and clips it at 200', () => {

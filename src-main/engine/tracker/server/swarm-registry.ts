@@ -6,8 +6,9 @@
  * Invariants:
  * - A peer is keyed by address and port (what other peers will dial); a new announce from the
  *   same endpoint replaces it, whatever its peer id.
- * - Each swarm keeps its seeders and leechers in two dense arrays (swap-remove), so counts are
- *   O(1) and sampling never scans the swarm.
+ * - Each swarm keeps its seeders and leechers in two dense arrays (swap-remove), and slot for
+ *   slot their compact entries in a byte store, so counts are O(1), sampling never scans the
+ *   swarm, and an answer is copied out of contiguous bytes without touching peer objects.
  * - A peer not heard from for `peerTimeoutFactor` x interval is removed by `expire`; a swarm
  *   with no peers left is removed too, so memory follows live peers only.
  * - Every count a remote party drives is capped by a named limit (swarms, peers per swarm,
@@ -15,7 +16,12 @@
  */
 import type { Clock, Random } from '../../time/clock';
 import type { AnnounceEvent } from '../codec/announce-request';
-import { compactPeerLatin1 } from '../codec/compact-peers';
+import {
+  COMPACT_PEER4_BYTES,
+  COMPACT_PEER6_BYTES,
+  compactPeer,
+  parseIpv4,
+} from '../codec/compact-peers';
 import {
   TRACKER_DEFAULT_NUMWANT,
   TRACKER_MAX_NUMWANT,
@@ -47,58 +53,132 @@ export const defaultRegistryConfig: RegistryConfig = {
   maxNumwant: TRACKER_MAX_NUMWANT,
 };
 
-export interface RegistryPeer {
-  /** `address:port`, the key within its swarm. */
-  readonly endpoint: string;
+/**
+ * A compact entry in a swarm's byte store: one length byte (6 for IPv4, 18 for IPv6), then the
+ * BEP 23 / BEP 7 bytes (address, then port, big-endian).
+ */
+const ENTRY_STRIDE = 1 + COMPACT_PEER6_BYTES;
+const INITIAL_SLOTS = 4;
+
+export class RegistryPeer {
   /** Peer id bytes as a latin1 string (20 chars; cheaper to hold than a Uint8Array). */
   peerId: string;
-  readonly address: string;
-  readonly port: number;
-  /** The BEP 23 / BEP 7 compact entry as a latin1 string: 6 chars for IPv4, 18 for IPv6. */
-  readonly compact: string;
   left: number;
   uploaded: number;
   downloaded: number;
   lastSeenMs: number;
   seeding: boolean;
-  /** Position in its swarm's seeders or leechers array. */
-  slot: number;
+  /** Position in its swarm's seeders or leechers list. */
+  slot = 0;
+
+  constructor(
+    /** The swarm's key for this endpoint (see `endpointKey`). */
+    readonly key: number | string,
+    readonly address: string,
+    readonly port: number,
+    a: RegistryAnnounce,
+    now: number,
+  ) {
+    this.peerId = latin1(a.peerId);
+    this.left = a.left;
+    this.uploaded = a.uploaded;
+    this.downloaded = a.downloaded;
+    this.lastSeenMs = now;
+    this.seeding = a.left === 0;
+  }
+
+  /** `address:port`: what other peers dial, and what identifies a peer within its swarm. */
+  get endpoint(): string {
+    return `${this.address}:${this.port}`;
+  }
+}
+
+/**
+ * An IPv4 endpoint as the number address * 65536 + port (exact in a double, hashed without a
+ * string); any other as its `address:port` string.
+ */
+function endpointKey(address: string, port: number, ipv4: number): number | string {
+  return ipv4 >= 0 ? ipv4 * 65536 + port : `${address}:${port}`;
+}
+
+/**
+ * The seeders or the leechers of a swarm: the peers in a dense array (swap-remove) and, slot for
+ * slot, their compact entries in one byte store. Sampling copies bytes out of that store, so an
+ * answer never touches the peer objects (scattered over the heap: a cache miss each).
+ */
+class PeerList {
+  readonly peers: RegistryPeer[] = [];
+  entries = new Uint8Array(INITIAL_SLOTS * ENTRY_STRIDE);
+
+  get length(): number {
+    return this.peers.length;
+  }
+
+  push(p: RegistryPeer, compact: Uint8Array): void {
+    const slot = this.peers.length;
+    if ((slot + 1) * ENTRY_STRIDE > this.entries.length) this.resize(slot * 2);
+    p.slot = slot;
+    this.peers.push(p);
+    const o = slot * ENTRY_STRIDE;
+    this.entries[o] = compact.length;
+    this.entries.set(compact, o + 1);
+  }
+
+  /** Removes `p` by moving the last peer (and its entry) into its slot. */
+  remove(p: RegistryPeer): void {
+    const last = this.peers.pop() as RegistryPeer;
+    const lastSlot = this.peers.length;
+    if (last !== p) {
+      this.peers[p.slot] = last;
+      last.slot = p.slot;
+      const from = lastSlot * ENTRY_STRIDE;
+      this.entries.copyWithin(p.slot * ENTRY_STRIDE, from, from + ENTRY_STRIDE);
+    }
+    // A swarm that shrank a lot gives its bytes back.
+    if (
+      this.entries.length > INITIAL_SLOTS * 4 * ENTRY_STRIDE &&
+      lastSlot * 4 * ENTRY_STRIDE < this.entries.length
+    )
+      this.resize(Math.max(INITIAL_SLOTS, lastSlot * 2));
+  }
+
+  /** The compact entry of `slot`, as a view. */
+  entry(slot: number): Uint8Array {
+    const o = slot * ENTRY_STRIDE;
+    return this.entries.subarray(o + 1, o + 1 + (this.entries[o] as number));
+  }
+
+  private resize(slots: number): void {
+    const next = new Uint8Array(Math.max(INITIAL_SLOTS, slots) * ENTRY_STRIDE);
+    next.set(this.entries.subarray(0, this.peers.length * ENTRY_STRIDE));
+    this.entries = next;
+  }
 }
 
 class Swarm {
-  readonly byEndpoint = new Map<string, RegistryPeer>();
-  readonly seeders: RegistryPeer[] = [];
-  readonly leechers: RegistryPeer[] = [];
+  readonly byKey = new Map<number | string, RegistryPeer>();
+  readonly seeders = new PeerList();
+  readonly leechers = new PeerList();
   snatches = 0;
 
-  insert(p: RegistryPeer): void {
-    const list = p.seeding ? this.seeders : this.leechers;
-    p.slot = list.length;
-    list.push(p);
-    this.byEndpoint.set(p.endpoint, p);
+  insert(p: RegistryPeer, compact: Uint8Array): void {
+    (p.seeding ? this.seeders : this.leechers).push(p, compact);
+    this.byKey.set(p.key, p);
   }
 
   remove(p: RegistryPeer): void {
-    this.detach(p);
-    this.byEndpoint.delete(p.endpoint);
+    (p.seeding ? this.seeders : this.leechers).remove(p);
+    this.byKey.delete(p.key);
   }
 
   setSeeding(p: RegistryPeer, seeding: boolean): void {
     if (p.seeding === seeding) return;
-    this.detach(p);
+    const from = p.seeding ? this.seeders : this.leechers;
+    // Copied: the view points into bytes that `remove` may move or reallocate.
+    const compact = from.entry(p.slot).slice();
+    from.remove(p);
     p.seeding = seeding;
-    const list = seeding ? this.seeders : this.leechers;
-    p.slot = list.length;
-    list.push(p);
-  }
-
-  private detach(p: RegistryPeer): void {
-    const list = p.seeding ? this.seeders : this.leechers;
-    const last = list.pop() as RegistryPeer;
-    if (last !== p) {
-      list[p.slot] = last;
-      last.slot = p.slot;
-    }
+    (seeding ? this.seeders : this.leechers).push(p, compact);
   }
 }
 
@@ -112,6 +192,8 @@ export interface RegistryAnnounce {
   left: number;
   event: AnnounceEvent;
   numwant: number | null;
+  /** Also return the sampled peers as objects (non-compact answers, stats, tests). */
+  peerList?: boolean;
 }
 
 export type RegistryRejection = 'too-many-swarms' | 'swarm-full' | 'tracker-full' | 'bad-address';
@@ -124,7 +206,14 @@ export type AnnounceOutcome =
       downloaded: number;
       intervalSec: number;
       minIntervalSec: number;
-      peers: RegistryPeer[];
+      /**
+       * The sample's IPv4 peers as BEP 23 entries and its IPv6 peers as BEP 7 entries. Views
+       * into the registry's scratch bytes: serialise them before the next `announce`.
+       */
+      peers4: Uint8Array;
+      peers6: Uint8Array;
+      /** The same sample as objects, when the announce asked for `peerList`; else null. */
+      peers: RegistryPeer[] | null;
     }
   | { ok: false; reason: RegistryRejection; message: string };
 
@@ -136,7 +225,7 @@ export interface ScrapeCounts {
 
 function gcd(a: number, b: number): number {
   while (b !== 0) {
-    const t = a % b;
+    const t = (a % b) | 0;
     a = b;
     b = t;
   }
@@ -149,10 +238,16 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 export class SwarmRegistry {
   readonly config: RegistryConfig;
   private readonly swarms = new Map<string, Swarm>();
   private peerCount = 0;
+  /** Where samples are written; see AnnounceOutcome.peers4/peers6. */
+  private scratch4: Uint8Array;
+  private scratch6: Uint8Array;
+  private readonly compact4 = new Uint8Array(COMPACT_PEER4_BYTES);
 
   constructor(
     private readonly clock: Clock,
@@ -160,6 +255,8 @@ export class SwarmRegistry {
     config: Partial<RegistryConfig> = {},
   ) {
     this.config = { ...defaultRegistryConfig, ...config };
+    this.scratch4 = new Uint8Array(this.config.maxNumwant * COMPACT_PEER4_BYTES);
+    this.scratch6 = new Uint8Array(this.config.maxNumwant * COMPACT_PEER6_BYTES);
   }
 
   get swarmCount(): number {
@@ -173,17 +270,18 @@ export class SwarmRegistry {
   /** `infoHashHex` is lower-case hex; the caller has already checked the allow-list. */
   announce(infoHashHex: string, a: RegistryAnnounce): AnnounceOutcome {
     const now = this.clock.now();
-    const endpoint = `${a.address}:${a.port}`;
+    const ipv4 = parseIpv4(a.address);
+    const key = endpointKey(a.address, a.port, ipv4);
     let swarm = this.swarms.get(infoHashHex);
-    let peer = swarm?.byEndpoint.get(endpoint);
+    let peer = swarm?.byKey.get(key);
 
     if (a.event === 'stopped') {
       if (swarm && peer) {
         swarm.remove(peer);
         this.peerCount--;
-        if (swarm.byEndpoint.size === 0) this.swarms.delete(infoHashHex);
+        if (swarm.byKey.size === 0) this.swarms.delete(infoHashHex);
       }
-      return this.answer(swarm, null, 0);
+      return this.answer(swarm, null, 0, a.peerList === true);
     }
 
     const seeding = a.left === 0;
@@ -195,30 +293,30 @@ export class SwarmRegistry {
       // Inserted only once the peer is accepted, so a refused announce leaves no empty swarm.
     }
     if (!peer) {
-      if (swarm.byEndpoint.size >= this.config.maxPeersPerSwarm) {
+      if (swarm.byKey.size >= this.config.maxPeersPerSwarm) {
         return { ok: false, reason: 'swarm-full', message: 'swarm is full' };
       }
       if (this.peerCount >= this.config.maxPeersTotal) {
         return { ok: false, reason: 'tracker-full', message: 'tracker is full' };
       }
-      const compact = compactPeerLatin1(a.address, a.port);
-      if (compact === null)
-        return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
-      peer = {
-        endpoint,
-        peerId: latin1(a.peerId),
-        address: a.address,
-        port: a.port,
-        compact,
-        left: a.left,
-        uploaded: a.uploaded,
-        downloaded: a.downloaded,
-        lastSeenMs: now,
-        seeding,
-        slot: 0,
-      };
+      let compact: Uint8Array;
+      if (ipv4 >= 0) {
+        compact = this.compact4;
+        compact[0] = ipv4 >>> 24;
+        compact[1] = (ipv4 >>> 16) & 255;
+        compact[2] = (ipv4 >>> 8) & 255;
+        compact[3] = ipv4 & 255;
+        compact[4] = (a.port >> 8) & 255;
+        compact[5] = a.port & 255;
+      } else {
+        const c = compactPeer(a.address, a.port);
+        if (c === null)
+          return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
+        compact = c.bytes;
+      }
+      peer = new RegistryPeer(key, a.address, a.port, a, now);
       if (!this.swarms.has(infoHashHex)) this.swarms.set(infoHashHex, swarm);
-      swarm.insert(peer);
+      swarm.insert(peer, compact);
       this.peerCount++;
       if (a.event === 'completed') swarm.snatches++;
     } else {
@@ -232,62 +330,90 @@ export class SwarmRegistry {
       swarm.setSeeding(peer, seeding);
     }
     const want = Math.min(a.numwant ?? this.config.defaultNumwant, this.config.maxNumwant);
-    return this.answer(swarm, peer, want);
+    return this.answer(swarm, peer, want, a.peerList === true);
   }
 
   private answer(
     swarm: Swarm | undefined,
     self: RegistryPeer | null,
     want: number,
+    peerList: boolean,
   ): AnnounceOutcome {
-    return {
-      ok: true,
+    const out = {
+      ok: true as const,
       complete: swarm?.seeders.length ?? 0,
       incomplete: swarm?.leechers.length ?? 0,
       downloaded: swarm?.snatches ?? 0,
       intervalSec: this.config.intervalSec,
       minIntervalSec: this.config.minIntervalSec,
-      peers: swarm && self ? this.sample(swarm, self, want) : [],
+      peers4: NO_BYTES,
+      peers6: NO_BYTES,
+      peers: peerList ? ([] as RegistryPeer[]) : null,
     };
+    if (swarm && self) this.sample(swarm, self, want, out);
+    return out;
   }
 
   /**
-   * A random sample of up to `want` peers other than `self`; a seeder gets leechers only
-   * (seeders have nothing to give each other). The sample walks the pool from a random start
-   * with a random step coprime to its size: O(want), no allocation, every peer equally likely
-   * to be picked, distinct by construction.
+   * A random sample of up to `want` peers other than `self`, written to `out`; a seeder gets
+   * leechers only (seeders have nothing to give each other). The sample walks the pool from a
+   * random start with a random step coprime to its size: O(want), every peer equally likely to
+   * be picked, distinct by construction.
    */
-  private sample(swarm: Swarm, self: RegistryPeer, want: number): RegistryPeer[] {
+  private sample(
+    swarm: Swarm,
+    self: RegistryPeer,
+    want: number,
+    out: { peers4: Uint8Array; peers6: Uint8Array; peers: RegistryPeer[] | null },
+  ): void {
     const seeders = swarm.seeders;
     const leechers = swarm.leechers;
     const seedersInPool = self.seeding ? 0 : seeders.length;
     const poolSize = seedersInPool + leechers.length;
-    const out: RegistryPeer[] = [];
     // A leecher is in its own pool; a seeder's pool holds leechers only.
     const available = poolSize - (self.seeding ? 0 : 1);
-    if (want <= 0 || available <= 0) return out;
-    if (want >= available) {
-      for (let i = 0; i < seedersInPool; i++)
-        if (seeders[i] !== self) out.push(seeders[i] as RegistryPeer);
-      for (const p of leechers) if (p !== self) out.push(p);
-      return out;
+    if (want <= 0 || available <= 0) return;
+    let step = 1;
+    let i = 0;
+    if (want < available) {
+      step = (1 + this.random.int(poolSize - 1)) | 0;
+      // Bounded: among any 2 log2(n) consecutive integers one is coprime to n.
+      for (let tries = 0; gcd(step, poolSize) !== 1 && tries < 64; tries++)
+        step = ((step % (poolSize - 1)) + 1) | 0;
+      if (gcd(step, poolSize) !== 1) step = 1;
+      i = this.random.int(poolSize) | 0;
     }
-    let step = 1 + this.random.int(poolSize - 1);
-    // Bounded: among any 2 log2(n) consecutive integers one is coprime to n.
-    for (let tries = 0; gcd(step, poolSize) !== 1 && tries < 64; tries++)
-      step = (step % (poolSize - 1)) + 1;
-    if (gcd(step, poolSize) !== 1) step = 1;
-    let i = this.random.int(poolSize);
-    const picked = new Array<RegistryPeer>(want);
+    if (this.scratch4.length < want * COMPACT_PEER4_BYTES) {
+      this.scratch4 = new Uint8Array(want * COMPACT_PEER4_BYTES);
+      this.scratch6 = new Uint8Array(want * COMPACT_PEER6_BYTES);
+    }
+    const s4 = this.scratch4;
+    const s6 = this.scratch6;
+    const list = out.peers;
+    const selfSlot = self.slot;
+    const selfList = self.seeding ? seeders : leechers;
+    let n4 = 0;
+    let n6 = 0;
     let n = 0;
     for (let k = 0; k < poolSize && n < want; k++) {
-      const p = (i < seedersInPool ? seeders[i] : leechers[i - seedersInPool]) as RegistryPeer;
-      if (p !== self) picked[n++] = p;
+      const inSeeders = i < seedersInPool;
+      const from = inSeeders ? seeders : leechers;
+      const slot = inSeeders ? i : i - seedersInPool;
       i += step;
       if (i >= poolSize) i -= poolSize;
+      if (slot === selfSlot && from === selfList) continue;
+      n++;
+      const bytes = from.entries;
+      const o = slot * ENTRY_STRIDE;
+      if (bytes[o] === COMPACT_PEER4_BYTES) {
+        for (let b = 1; b <= COMPACT_PEER4_BYTES; b++) s4[n4++] = bytes[o + b] as number;
+      } else {
+        for (let b = 1; b <= COMPACT_PEER6_BYTES; b++) s6[n6++] = bytes[o + b] as number;
+      }
+      if (list) list.push(from.peers[slot] as RegistryPeer);
     }
-    picked.length = n;
-    return picked;
+    out.peers4 = s4.subarray(0, n4);
+    out.peers6 = n6 > 0 ? s6.subarray(0, n6) : NO_BYTES;
   }
 
   /** BEP 48 counts; zeros for a swarm the tracker does not hold. */
@@ -304,13 +430,13 @@ export class SwarmRegistry {
       this.clock.now() - this.config.peerTimeoutFactor * this.config.intervalSec * 1000;
     let removed = 0;
     for (const [hex, swarm] of this.swarms) {
-      for (const p of swarm.byEndpoint.values()) {
+      for (const p of swarm.byKey.values()) {
         if (p.lastSeenMs < deadline) {
           swarm.remove(p);
           removed++;
         }
       }
-      if (swarm.byEndpoint.size === 0) this.swarms.delete(hex);
+      if (swarm.byKey.size === 0) this.swarms.delete(hex);
     }
     this.peerCount -= removed;
     return removed;
@@ -341,6 +467,6 @@ export class SwarmRegistry {
   peers(infoHashHex: string, limit: number): RegistryPeer[] | null {
     const s = this.swarms.get(infoHashHex);
     if (!s) return null;
-    return [...s.seeders, ...s.leechers].slice(0, limit);
+    return [...s.seeders.peers, ...s.leechers.peers].slice(0, limit);
   }
 }

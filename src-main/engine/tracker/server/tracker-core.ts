@@ -85,7 +85,13 @@ export class TrackerCore {
     return Object.fromEntries(this.rejectedCounts);
   }
 
-  announce(req: AnnounceRequest, socketAddress: string, front: 'http' | 'udp'): CoreAnnounceResult {
+  /** `peerList`: also return the sampled peers as objects (for a non-compact answer). */
+  announce(
+    req: AnnounceRequest,
+    socketAddress: string,
+    front: 'http' | 'udp',
+    peerList = false,
+  ): CoreAnnounceResult {
     this.announceRate.record(this.opts.clock.now());
     const infoHashHex = hex(req.infoHash);
     if (!this.isAllowed(infoHashHex)) {
@@ -104,6 +110,7 @@ export class TrackerCore {
       left: req.left,
       event: req.event,
       numwant: req.numwant,
+      peerList,
     });
     if (!outcome.ok) {
       this.reject(outcome.reason, infoHashHex);
@@ -112,7 +119,7 @@ export class TrackerCore {
     if (this.logs('debug')) {
       this.log(
         'debug',
-        `${front} announce ${infoHashHex} from ${address}:${req.port} event=${req.event} left=${req.left} -> ${outcome.peers.length} peers`,
+        `${front} announce ${infoHashHex} from ${address}:${req.port} event=${req.event} left=${req.left} -> ${outcome.peers4.length / 6 + outcome.peers6.length / 18} peers`,
       );
     }
     return outcome;

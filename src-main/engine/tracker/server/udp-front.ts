@@ -153,15 +153,13 @@ export class UdpFront {
           return;
         }
         const v6 = rinfo.family === 'IPv6' && !rinfo.address.startsWith('::ffff:');
-        let compact = '';
-        for (const p of result.peers) if ((p.compact.length === 18) === v6) compact += p.compact;
         this.send(
           encodeUdpAnnounceResponse({
             transactionId: req.transactionId,
             intervalSec: result.intervalSec,
             leechers: result.incomplete,
             seeders: result.complete,
-            compactPeers: compact,
+            compactPeers: v6 ? result.peers6 : result.peers4,
           }),
           rinfo,
         );
