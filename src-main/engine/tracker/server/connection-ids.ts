@@ -3,50 +3,65 @@
  * port and a time window, so it cannot be forged for another address (the point of the
  * connect round trip: no announces with spoofed sources) and it expires by itself.
  *
- * Layout: byte 0 = the window number mod 256, bytes 1..7 = SHA-256(windowKey | addr | port),
- * where windowKey = HMAC-SHA256(secret, window) is computed once per window. The window byte
- * lets `verify` hash once instead of once per candidate window; the per-window key keeps the
- * per-packet cost to one short one-shot hash (an HMAC object per packet cost 6% of an answer).
+ * Layout: byte 0 = the window number mod 256, bytes 1..7 = the first 7 bytes of
+ * SipHash-2-4(secret, window | port | address). The window byte lets `verify` hash once
+ * instead of once per candidate window. SipHash is a PRF made for short inputs and runs in
+ * plain JS without allocating: a verify costs about a tenth of the HMAC-based one it replaced
+ * (which cost 1.7 µs, about 7% of an answered announce).
  * Invariant: an id is accepted for at least `validMs` after it was issued and at most
  * `validMs + windowMs`; never a constant.
  */
-import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { SipHash24 } from './siphash';
+
+/** window (4) + port (2) + address length (1) + address characters. */
+const HEADER_BYTES = 7;
+/** Longer than any IP literal a socket reports (IPv6 with a zone id included). */
+const MAX_ADDRESS_CHARS = 64;
 
 export class ConnectionIds {
   private readonly windowsValid: number;
-  private readonly windowKeys = new Map<number, string>();
+  private readonly mac: SipHash24;
+  private readonly input = new Uint8Array(HEADER_BYTES + MAX_ADDRESS_CHARS);
 
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     private readonly windowMs: number,
     validMs: number,
   ) {
     this.windowsValid = Math.ceil(validMs / windowMs);
+    this.mac = new SipHash24(secret);
   }
 
-  private windowKey(window: number): string {
-    let key = this.windowKeys.get(window);
-    if (key === undefined) {
-      key = createHmac('sha256', this.secret).update(`window ${window}`).digest('hex');
-      this.windowKeys.set(window, key);
-      // Only the few windows still valid are asked for again: drop the oldest beyond them.
-      if (this.windowKeys.size > this.windowsValid + 2) {
-        this.windowKeys.delete(Math.min(...this.windowKeys.keys()));
-      }
-    }
-    return key;
-  }
-
-  private mac(window: number, address: string, port: number): Buffer {
-    return hash('sha256', `${this.windowKey(window)}|${address}|${port}`, 'buffer');
+  /** Leaves the MAC of (window, address, port) in `this.mac.hi/lo`. */
+  private hash(window: number, address: string, port: number): void {
+    const m = this.input;
+    m[0] = window & 0xff;
+    m[1] = (window >>> 8) & 0xff;
+    m[2] = (window >>> 16) & 0xff;
+    m[3] = (window >>> 24) & 0xff;
+    m[4] = port & 0xff;
+    m[5] = (port >>> 8) & 0xff;
+    const n = Math.min(address.length, MAX_ADDRESS_CHARS);
+    m[6] = n;
+    // Socket addresses are ASCII literals; the length byte keeps distinct inputs distinct.
+    for (let i = 0; i < n; i++) m[HEADER_BYTES + i] = address.charCodeAt(i) & 0xff;
+    this.mac.hash(m, HEADER_BYTES + n);
   }
 
   issue(address: string, port: number, nowMs: number): Uint8Array {
     const window = Math.floor(nowMs / this.windowMs);
-    const out = new Uint8Array(8);
-    out[0] = window & 0xff;
-    out.set(this.mac(window, address, port).subarray(0, 7), 1);
-    return out;
+    this.hash(window, address, port);
+    const { hi, lo } = this.mac;
+    return Uint8Array.of(
+      window & 0xff,
+      hi >>> 24,
+      (hi >>> 16) & 0xff,
+      (hi >>> 8) & 0xff,
+      hi & 0xff,
+      lo >>> 24,
+      (lo >>> 16) & 0xff,
+      (lo >>> 8) & 0xff,
+    );
   }
 
   verify(id: Uint8Array, address: string, port: number, nowMs: number): boolean {
@@ -54,7 +69,17 @@ export class ConnectionIds {
     const current = Math.floor(nowMs / this.windowMs);
     const age = (current - (id[0] as number)) & 0xff;
     if (age > this.windowsValid) return false;
-    const expected = this.mac(current - age, address, port).subarray(0, 7);
-    return timingSafeEqual(expected, id.subarray(1, 8));
+    this.hash(current - age, address, port);
+    const { hi, lo } = this.mac;
+    const gotHi =
+      (((id[1] as number) << 24) |
+        ((id[2] as number) << 16) |
+        ((id[3] as number) << 8) |
+        (id[4] as number)) >>>
+      0;
+    const gotLo =
+      (((id[5] as number) << 24) | ((id[6] as number) << 16) | ((id[7] as number) << 8)) >>> 0;
+    // Compared without an early exit: no timing hint about how much of a guess was right.
+    return ((gotHi ^ hi) | (gotLo ^ (lo & 0xffffff00))) === 0;
   }
 }
