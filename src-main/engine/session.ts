@@ -276,6 +276,7 @@ export class Session implements EngineApi {
           ),
           savePath,
           filePaths,
+          { writer: this.hashPool },
         );
     const addedAt = this.clock.now();
     const torrent = new Torrent(

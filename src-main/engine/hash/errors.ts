@@ -20,3 +20,14 @@ export class AbortError extends Error {
     this.name = 'AbortError';
   }
 }
+
+/** A worker's positional write failed; `code` is the system error code when there is one. */
+export class DiskWriteError extends Error {
+  readonly code: string | null;
+
+  constructor(message: string, code: string | null) {
+    super(message);
+    this.name = 'DiskWriteError';
+    this.code = code;
+  }
+}

@@ -1,4 +1,4 @@
-/** SHA-1 hashing off the main thread. */
+/** SHA-1 hashing, and piece writes, off the main thread. */
 export { HashPool } from './pool';
 export type { HashFile, HashPiecesOptions, HashPiecesResult } from './pool';
-export { AbortError, HashPoolError } from './errors';
+export { AbortError, DiskWriteError, HashPoolError } from './errors';

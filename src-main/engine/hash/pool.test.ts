@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, HashPoolError } from './errors';
+import { AbortError, DiskWriteError, HashPoolError } from './errors';
 import { HashPool } from './pool';
 
 const sha1 = (b: Uint8Array): Buffer => createHash('sha1').update(b).digest();
@@ -106,6 +106,48 @@ describe('HashPool.sha1', () => {
     const digests = await Promise.all(inputs.map((b) => p.sha1(b)));
     digests.forEach((d, i) => expect(Buffer.from(d)).toEqual(sha1(inputs[i]!)));
     expect(p.workerCount).toBe(2);
+  });
+});
+
+describe('HashPool.writeAt', () => {
+  it('writes shared and plain bytes at their positions, in many syscalls', async () => {
+    const p = pool(2);
+    const file = path.join(dir, 'write-at.bin');
+    const big = randomBytes(100_000 + 7); // several 16 KiB syscalls and a short tail
+    const shared = new Uint8Array(new SharedArrayBuffer(5000));
+    shared.set(randomBytes(5000));
+    const fd = openSync(file, 'w+');
+    try {
+      await Promise.all([
+        p.writeAt(fd, big, 0),
+        p.writeAt(fd, shared.subarray(100, 4100), big.length),
+        p.writeAt(fd, new Uint8Array(0), 3),
+      ]);
+    } finally {
+      closeSync(fd);
+    }
+    expectSameBytes(
+      readFileSync(file),
+      Buffer.concat([big, Buffer.from(shared.subarray(100, 4100))]),
+    );
+  });
+
+  it('a failed write rejects with the system error code and the pool keeps working', async () => {
+    const p = pool(1);
+    const file = path.join(dir, 'read-only.bin');
+    writeFileSync(file, 'x');
+    const fd = openSync(file, 'r');
+    try {
+      const err = await p.writeAt(fd, randomBytes(10), 0).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(DiskWriteError);
+      expect(err).toMatchObject({ code: 'EBADF' });
+    } finally {
+      closeSync(fd);
+    }
+    expect(Buffer.from(await p.sha1(Buffer.from('abc')))).toEqual(sha1(Buffer.from('abc')));
   });
 });
 

@@ -5,6 +5,7 @@
  *
  * Protocol (all messages carry the task `id`):
  * - in  { kind: 'sha1', id, data: Uint8Array }  -> out { kind: 'sha1-done', id, digest }
+ * - in  { kind: 'write', id, fd, data: Uint8Array, position, chunkBytes }  -> out { kind: 'write-done', id }
  * - in  { kind: 'range', id, files: [{ path, length, offset }], pieceLength, totalLength,
  *         fromPiece, toPiece, readChunkBytes, cancel: Int32Array (shared) }
  *       -> out { kind: 'progress', id, bytes } per read, then
@@ -44,6 +45,21 @@ function readFully(fd, buf, want, position) {
     got += n;
   }
   return got;
+}
+
+/** Writes all of data at position in syscalls of at most chunkBytes; bounded: each writes >= 1 byte or throws. */
+function writeAt(msg) {
+  const { fd, data, position, chunkBytes } = msg;
+  let done = 0;
+  while (done < data.length) {
+    const n = fs.writeSync(fd, data, done, Math.min(chunkBytes, data.length - done), position + done);
+    if (n <= 0) {
+      const err = new Error('wrote 0 bytes at ' + (position + done));
+      err.code = 'EIO';
+      throw err;
+    }
+    done += n;
+  }
 }
 
 function hashRange(msg) {
@@ -128,6 +144,9 @@ parentPort.on('message', (msg) => {
     if (msg.kind === 'sha1') {
       const digest = ownCopy(createHash('sha1').update(msg.data).digest());
       parentPort.postMessage({ kind: 'sha1-done', id: msg.id, digest }, [digest.buffer]);
+    } else if (msg.kind === 'write') {
+      writeAt(msg);
+      parentPort.postMessage({ kind: 'write-done', id: msg.id });
     } else if (msg.kind === 'range') {
       hashRange(msg);
     } else {

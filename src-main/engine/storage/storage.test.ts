@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
+import { write as fsWrite } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DiskWriteError, HashPool } from '../hash';
 import { seededRandom } from '../time/clock';
 import { FaultyStorage } from './faulty-storage';
 import { FileLayout } from './file-layout';
 import { FileStorage } from './file-storage';
+import type { FdWriter } from './file-storage';
 import { MemoryStorage } from './memory-storage';
 import { StorageError } from './storage';
 import type { Storage } from './storage';
@@ -35,15 +38,36 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function fileStorage(maxOpenFiles?: number): FileStorage {
+function fileStorage(maxOpenFiles?: number, writer?: FdWriter): FileStorage {
   const s = new FileStorage(
     layout,
     root,
     files.map((f) => path.join(root, ...f.path)),
-    maxOpenFiles !== undefined ? { maxOpenFiles } : {},
+    {
+      ...(maxOpenFiles !== undefined ? { maxOpenFiles } : {}),
+      ...(writer !== undefined ? { writer } : {}),
+    },
   );
   opened.push(s);
   return s;
+}
+
+/** A writer that records how many writes run at once per descriptor, then really writes. */
+function recordingWriter(): FdWriter & { peakPerFd: Map<number, number> } {
+  const running = new Map<number, number>();
+  const peakPerFd = new Map<number, number>();
+  return {
+    peakPerFd,
+    async writeAt(fd, data, position) {
+      running.set(fd, (running.get(fd) ?? 0) + 1);
+      peakPerFd.set(fd, Math.max(peakPerFd.get(fd) ?? 0, running.get(fd) ?? 0));
+      await new Promise((r) => setTimeout(r, 2));
+      await new Promise<void>((resolve, reject) =>
+        fsWrite(fd, data, 0, data.length, position, (err) => (err ? reject(err) : resolve())),
+      );
+      running.set(fd, (running.get(fd) ?? 1) - 1);
+    },
+  };
 }
 
 describe('FileStorage', () => {
@@ -64,6 +88,48 @@ describe('FileStorage', () => {
       expect(new Uint8Array(await readFile(name))).toEqual(content.slice(at, at + len));
       at += len;
     }
+  });
+
+  it('writes through a worker writer (the hash pool), one write at a time per file', async () => {
+    const pool = new HashPool({ threads: 2 });
+    try {
+      const s = fileStorage(undefined, pool);
+      await Promise.all([4, 1, 3, 0, 2].map((i) => s.writePiece(i, pieceOf(i))));
+      await s.flush();
+      for (let i = 0; i < layout.pieceCount; i++) {
+        expect(await s.read(i, 0, layout.pieceSize(i))).toEqual(pieceOf(i));
+      }
+      await s.close();
+    } finally {
+      await pool.close();
+    }
+    const writer = recordingWriter();
+    const s = fileStorage(undefined, writer);
+    // Pieces 0 and 1 both write into a.txt; 2, 3 and 4 share the others.
+    await Promise.all([0, 1, 2, 3, 4, 0, 1].map((i) => s.writePiece(i, pieceOf(i))));
+    expect(writer.peakPerFd.size).toBeGreaterThan(1);
+    expect(Math.max(...writer.peakPerFd.values())).toBe(1);
+    expect(await s.read(1, 0, 5)).toEqual(pieceOf(1));
+  });
+
+  it('a failed worker write is a StorageError with its code, and later writes still run', async () => {
+    let fail = true;
+    const s = fileStorage(undefined, {
+      writeAt: (fd, data, position) =>
+        fail
+          ? Promise.reject(new DiskWriteError('no space left on device', 'ENOSPC'))
+          : new Promise<void>((resolve, reject) =>
+              fsWrite(fd, data, 0, data.length, position, (err) => (err ? reject(err) : resolve())),
+            ),
+    });
+    await expect(s.writePiece(0, pieceOf(0))).rejects.toMatchObject({
+      name: 'StorageError',
+      code: 'ENOSPC',
+      operation: 'write',
+    });
+    fail = false;
+    await s.writePiece(0, pieceOf(0));
+    expect(await s.read(0, 0, 5)).toEqual(pieceOf(0));
   });
 
   it('reads what another process left on disk (seeding)', async () => {
