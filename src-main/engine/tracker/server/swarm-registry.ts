@@ -223,15 +223,6 @@ export interface ScrapeCounts {
   downloaded: number;
 }
 
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = (a % b) | 0;
-    a = b;
-    b = t;
-  }
-  return a;
-}
-
 function latin1(bytes: Uint8Array): string {
   // Decoded requests hand us Buffer views already; wrapping again costs an allocation each time.
   if (Buffer.isBuffer(bytes)) return bytes.toString('latin1');
@@ -356,9 +347,11 @@ export class SwarmRegistry {
 
   /**
    * A random sample of up to `want` peers other than `self`, written to `out`; a seeder gets
-   * leechers only (seeders have nothing to give each other). The sample walks the pool from a
-   * random start with a random step coprime to its size: O(want), every peer equally likely to
-   * be picked, distinct by construction.
+   * leechers only (seeders have nothing to give each other). Stratified, as opentracker does:
+   * the pool (seeders, then leechers, without `self`) is cut into `want` equal runs from a
+   * random offset and one peer is drawn uniformly from each run. Every peer is equally likely
+   * to be picked, picks are distinct by construction, and the walk reads the byte stores in
+   * order (one pass, prefetch-friendly) instead of jumping around them.
    */
   private sample(
     swarm: Swarm,
@@ -369,40 +362,31 @@ export class SwarmRegistry {
     const seeders = swarm.seeders;
     const leechers = swarm.leechers;
     const seedersInPool = self.seeding ? 0 : seeders.length;
-    const poolSize = seedersInPool + leechers.length;
-    // A leecher is in its own pool; a seeder's pool holds leechers only.
-    const available = poolSize - (self.seeding ? 0 : 1);
-    if (want <= 0 || available <= 0) return;
-    let step = 1;
-    let i = 0;
-    if (want < available) {
-      step = (1 + this.random.int(poolSize - 1)) | 0;
-      // Bounded: among any 2 log2(n) consecutive integers one is coprime to n.
-      for (let tries = 0; gcd(step, poolSize) !== 1 && tries < 64; tries++)
-        step = ((step % (poolSize - 1)) + 1) | 0;
-      if (gcd(step, poolSize) !== 1) step = 1;
-      i = this.random.int(poolSize) | 0;
-    }
-    if (this.scratch4.length < want * COMPACT_PEER4_BYTES) {
-      this.scratch4 = new Uint8Array(want * COMPACT_PEER4_BYTES);
-      this.scratch6 = new Uint8Array(want * COMPACT_PEER6_BYTES);
+    // A leecher is in its own pool (skipped below); a seeder's pool holds leechers only.
+    const selfIndex = self.seeding ? -1 : self.slot + seedersInPool;
+    const available = seedersInPool + leechers.length - (selfIndex >= 0 ? 1 : 0);
+    const picks = Math.min(want, available);
+    if (picks <= 0) return;
+    if (this.scratch4.length < picks * COMPACT_PEER4_BYTES) {
+      this.scratch4 = new Uint8Array(picks * COMPACT_PEER4_BYTES);
+      this.scratch6 = new Uint8Array(picks * COMPACT_PEER6_BYTES);
     }
     const s4 = this.scratch4;
     const s6 = this.scratch6;
     const list = out.peers;
-    const selfSlot = self.slot;
-    const selfList = self.seeding ? seeders : leechers;
+    const offset = picks < available ? this.random.int(available) | 0 : 0;
     let n4 = 0;
     let n6 = 0;
-    let n = 0;
-    for (let k = 0; k < poolSize && n < want; k++) {
-      const inSeeders = i < seedersInPool;
+    for (let k = 0; k < picks; k++) {
+      // Run k is [floor(k * available / picks), floor((k + 1) * available / picks)).
+      const start = Math.floor((k * available) / picks);
+      const end = Math.floor(((k + 1) * available) / picks);
+      let v = start + (end - start > 1 ? this.random.int(end - start) | 0 : 0) + offset;
+      if (v >= available) v -= available;
+      if (selfIndex >= 0 && v >= selfIndex) v++;
+      const inSeeders = v < seedersInPool;
       const from = inSeeders ? seeders : leechers;
-      const slot = inSeeders ? i : i - seedersInPool;
-      i += step;
-      if (i >= poolSize) i -= poolSize;
-      if (slot === selfSlot && from === selfList) continue;
-      n++;
+      const slot = inSeeders ? v : v - seedersInPool;
       const bytes = from.entries;
       const o = slot * ENTRY_STRIDE;
       if (bytes[o] === COMPACT_PEER4_BYTES) {
