@@ -346,29 +346,43 @@ function trackerRows(r: Record<string, unknown>): Row[] {
     const t = num(r, 'targets', key);
     return t === null ? 'report' : `${prefix}${t}${suffix}`;
   };
-  const ratioRow = (proto: 'http' | 'udp', key: string): Row => {
+  const REFS = { opentracker: 'opentracker', bittorrentTracker: 'bittorrent-tracker' } as const;
+  type Ref = keyof typeof REFS;
+  const skipped = (proto: string, ref: Ref): string | null => {
+    const v = (r[proto] as Record<string, unknown> | undefined)?.[ref];
+    return v && typeof v === 'object' && 'skipped' in v ? String(v.skipped) : null;
+  };
+  /** Announces/s of ours against `ref`; a target only where issue 5 sets one. */
+  const rateRow = (proto: 'http' | 'udp', ref: Ref, okKey: string | null): Row => {
     const ours = num(r, proto, 'ours', 'perSec');
-    const ref = num(r, proto, 'opentracker', 'perSec');
+    const theirs = num(r, proto, ref, 'perSec');
+    const why = skipped(proto, ref);
     return {
-      metric: `tracker ${proto.toUpperCase()}: announces/s (vs opentracker)`,
+      metric: `tracker ${proto.toUpperCase()}: announces/s (vs ${REFS[ref]})${why ? ' SKIPPED' : ''}`,
       ours: ours === null ? null : Math.round(ours),
-      reference: ref === null ? null : Math.round(ref),
-      ratio: ours !== null && ref !== null && ref > 0 ? round(ours / ref, 2) : null,
-      target: target(key, '>= ', 'x'),
-      ok: bool(r, 'ok', key),
+      reference: theirs === null ? null : Math.round(theirs),
+      ratio: ours !== null && theirs !== null && theirs > 0 ? round(ours / theirs, 2) : null,
+      target: okKey ? target(okKey, '>= ', 'x') : 'report',
+      ok: okKey ? bool(r, 'ok', okKey) : null,
     };
   };
+  const latencyRow = (q: 'p50Ms' | 'p99Ms', ref: Ref, okKey: string | null): Row => ({
+    metric: `tracker HTTP: ${q.slice(0, 3)} ms (vs ${REFS[ref]})`,
+    ours: num(r, 'http', 'ours', q),
+    reference: num(r, 'http', ref, q),
+    ratio: null,
+    target: okKey ? target(`${okKey}Ms`, '<= ', ' ms') : 'report',
+    ok: okKey ? bool(r, 'ok', okKey) : null,
+  });
   return [
-    ratioRow('http', 'httpRatio'),
-    {
-      metric: 'tracker HTTP: p99 ms',
-      ours: num(r, 'http', 'ours', 'p99Ms'),
-      reference: num(r, 'http', 'opentracker', 'p99Ms'),
-      ratio: null,
-      target: target('httpP99Ms', '<= ', ' ms'),
-      ok: bool(r, 'ok', 'httpP99'),
-    },
-    ratioRow('udp', 'udpRatio'),
+    rateRow('http', 'opentracker', 'httpRatio'),
+    rateRow('http', 'bittorrentTracker', 'httpVsBittorrentTracker'),
+    latencyRow('p50Ms', 'opentracker', null),
+    latencyRow('p99Ms', 'opentracker', 'httpP99'),
+    latencyRow('p50Ms', 'bittorrentTracker', null),
+    latencyRow('p99Ms', 'bittorrentTracker', null),
+    rateRow('udp', 'opentracker', 'udpRatio'),
+    rateRow('udp', 'bittorrentTracker', null),
     {
       metric: 'tracker: registry MB per 100k peers',
       ours: num(r, 'registryMbPer100kPeers'),

@@ -1,18 +1,27 @@
 /**
- * Tracker bench (issue 5): our embedded tracker against opentracker, in the same run.
+ * Tracker bench (issue 5): our embedded tracker against opentracker and bittorrent-tracker (npm),
+ * in the same run.
  *
  * - HTTP: wrk, 2 threads, 64 connections, `durationSec`, a Lua script announcing random peer ids
  *   with event=started and compact=1, info-hashes drawn from a pool of POOL_SIZE (opentracker
- *   serves allow-listed hashes only, so both get the same pool). Requests/s, p50, p99.
+ *   serves allow-listed hashes only, so all get the same pool). Requests/s, p50, p99.
  * - UDP: our load generator (bench/tools/udp-load.ts, its own process): connect, then a window
- *   of announces in flight per socket. Announces/s, p50, p99.
+ *   of announces in flight per socket. Announces/s, p50, p99, and the generator's own CPU
+ *   (`generatorCpuPct`, 100 = one core: near 100 the generator, not the server, set the rate).
+ * - Every server gets the same load: the same wrk script and flags, the same generator with the
+ *   same sockets, window and packet mix (one connect per socket, then announces with numwant 50),
+ *   the same hash pool, a fresh server process per measurement, and the same 2 cores shared
+ *   with the load tool.
  * - Memory: the swarm registry alone, heap before/after 100k peers over 1,000 swarms.
- * - Rounds alternate ours and opentracker and the median-rate round of each is reported: the
- *   machine is shared, and one noisy round should not decide a ratio.
+ * - Rounds alternate the servers and the median-rate round of each is reported: the machine is
+ *   shared, and one noisy round should not decide a ratio.
  *
  * Our tracker runs as `swarmscope tracker --open` in a child process (bench/tools/tracker-child.ts,
- * bundled here with esbuild) so the load generator never shares its event loop. Each
- * measurement gets a fresh tracker process. Every process is stopped by its PID in a finally.
+ * bundled here with esbuild) so the load generator never shares its event loop. bittorrent-tracker
+ * runs the same way (bench/tools/bittorrent-tracker-child.ts) with its stats page on, its
+ * default; it is installed on demand into out/bench/ref (never a dependency of ours). When it
+ * cannot be installed its comparison is reported as skipped, with the reason.
+ * Every process is stopped by its PID in a finally.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -32,6 +41,9 @@ const POOL_SIZE = 1000;
 const WRK_THREADS = 2;
 const WRK_CONNECTIONS = 64;
 const START_TIMEOUT_MS = 10_000;
+const INSTALL_TIMEOUT_MS = 120_000;
+/** The reference npm tracker and the version measured. */
+const BT_TRACKER_SPEC = 'bittorrent-tracker@11.2.3';
 const MEMORY_PEERS = 100_000;
 
 /** Issue 5's targets. */
@@ -39,6 +51,7 @@ export const TRACKER_TARGETS = {
   httpRatio: 0.5,
   httpP99Ms: 10,
   udpRatio: 0.5,
+  httpVsBittorrentTracker: 2,
   mbPer100kPeers: 100,
 } as const;
 
@@ -47,7 +60,11 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** UDP only: the load generator's CPU over the measured window, 100 = one core. */
+  generatorCpuPct?: number;
 }
+
+export type Skipped = { skipped: string };
 
 function findRoot(): string {
   const starts = [process.cwd(), path.dirname(fileURLToPath(import.meta.url))];
@@ -165,8 +182,15 @@ async function runUdpLoad(
     p99Ms: number;
     errors: number;
     lost: number;
+    cpuPct: number;
   };
-  return { perSec: r.perSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors + r.lost };
+  return {
+    perSec: r.perSec,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    errors: r.errors + r.lost,
+    generatorCpuPct: r.cpuPct,
+  };
 }
 
 /** Our tracker (`swarmscope tracker --open`) in its own process; resolves once it listens. */
@@ -186,6 +210,66 @@ async function startOurs(childScript: string): Promise<{ t: Tracked; port: numbe
   ]);
   try {
     await waitForLine(t, /^listening udp /, 'our tracker');
+  } catch (err) {
+    await t.stop();
+    throw err;
+  }
+  return { t, port };
+}
+
+/**
+ * bittorrent-tracker's `server.js`, installed into out/bench/ref unless it is there already;
+ * a string saying why when it cannot be had (no network, npm failing).
+ */
+async function ensureBittorrentTracker(root: string): Promise<{ server: string } | Skipped> {
+  const prefix = path.join(root, 'out', 'bench', 'ref', 'bittorrent-tracker');
+  const server = path.join(prefix, 'node_modules', 'bittorrent-tracker', 'server.js');
+  if (fs.existsSync(server)) return { server };
+  log(`tracker: installing ${BT_TRACKER_SPEC} into ${prefix}`);
+  fs.mkdirSync(prefix, { recursive: true });
+  const t = spawnTracked('npm', [
+    'install',
+    '--prefix',
+    prefix,
+    '--ignore-scripts',
+    '--no-audit',
+    '--no-fund',
+    BT_TRACKER_SPEC,
+  ]);
+  try {
+    const exit = await Promise.race([
+      t.exited,
+      new Promise<null>((resolve) => {
+        const timer = systemClock.setTimeout(() => resolve(null), INSTALL_TIMEOUT_MS);
+        void t.exited.then(() => timer.cancel());
+      }),
+    ]);
+    if (exit === null) return { skipped: `npm install ${BT_TRACKER_SPEC} timed out` };
+    if (exit.code !== 0 || !fs.existsSync(server)) {
+      const why = t.tail.slice(-3).join(' | ') || `exit ${exit.code ?? exit.signal}`;
+      return { skipped: `npm install ${BT_TRACKER_SPEC} failed: ${why}` };
+    }
+    return { server };
+  } finally {
+    await t.stop();
+  }
+}
+
+/** bittorrent-tracker (stats on) in its own process; resolves once it listens. */
+async function startBittorrentTracker(
+  childScript: string,
+  serverJs: string,
+): Promise<{ t: Tracked; port: number }> {
+  const port = await freePort({ udp: true });
+  const t = spawnTracked(process.execPath, [
+    childScript,
+    '--server',
+    serverJs,
+    '--port',
+    String(port),
+  ]);
+  try {
+    await waitForLine(t, /^listening \d+/, 'bittorrent-tracker');
   } catch (err) {
     await t.stop();
     throw err;
@@ -233,6 +317,7 @@ async function bundleTools(root: string, outdir: string): Promise<void> {
   const t = spawnTracked(path.join(root, 'node_modules', '.bin', 'esbuild'), [
     `tracker-child=${path.join(root, 'bench', 'tools', 'tracker-child.ts')}`,
     `udp-load=${path.join(root, 'bench', 'tools', 'udp-load.ts')}`,
+    `bittorrent-tracker-child=${path.join(root, 'bench', 'tools', 'bittorrent-tracker-child.ts')}`,
     '--bundle',
     '--platform=node',
     '--format=esm',
@@ -250,6 +335,18 @@ async function bundleTools(root: string, outdir: string): Promise<void> {
   }
 }
 
+type ServerKey = 'ours' | 'opentracker' | 'bittorrentTracker';
+
+interface ProtocolSummary {
+  ours: LoadResult;
+  opentracker: LoadResult;
+  bittorrentTracker: LoadResult | Skipped;
+  /** ours / opentracker, requests per second. */
+  ratio: number;
+  /** ours / bittorrent-tracker; null when it was skipped. */
+  ratioVsBittorrentTracker: number | null;
+}
+
 /** The run with the median rate of several alternating rounds (the machine is shared). */
 function medianRun(runs: LoadResult[]): LoadResult {
   const sorted = [...runs].sort((a, b) => a.perSec - b.perSec);
@@ -257,8 +354,9 @@ function medianRun(runs: LoadResult[]): LoadResult {
 }
 
 /**
- * `rounds` alternating measurements per protocol (ours, opentracker, ours, ...), each for
- * `durationSec`; the median-rate round of each side is reported, all rounds are kept.
+ * `rounds` alternating measurements per protocol (ours, opentracker, bittorrent-tracker, ours,
+ * ...), each for `durationSec`; the median-rate round of each server is reported, all rounds
+ * are kept.
  */
 export async function runTrackerBench(opts: {
   durationSec: number;
@@ -276,23 +374,28 @@ export async function runTrackerBench(opts: {
     const hashesFile = path.join(dir, 'hashes.txt');
     fs.writeFileSync(hashesFile, hashes.join('\n') + '\n');
 
+    const bt = await ensureBittorrentTracker(root);
+    const btChild = path.join(dir, 'bittorrent-tracker-child.mjs');
+
     const measure = async (what: string, fn: () => Promise<LoadResult>): Promise<LoadResult> => {
       log(`tracker: ${what} for ${opts.durationSec} s`);
       const r = await fn();
-      log(`tracker: ${what}: ${round(r.perSec, 0)}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+      const cpu = r.generatorCpuPct === undefined ? '' : `, generator CPU ${r.generatorCpuPct}%`;
+      log(`tracker: ${what}: ${round(r.perSec, 0)}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${cpu}`);
       return r;
     };
-    const withOurs = async (fn: (port: number) => Promise<LoadResult>): Promise<LoadResult> => {
-      const ours = await startOurs(childScript);
-      try {
-        return await fn(ours.port);
-      } finally {
-        await ours.t.stop();
-      }
-    };
-    const withOpentracker = async (
-      fn: (port: number) => Promise<LoadResult>,
-    ): Promise<LoadResult> => {
+    type Server = (fn: (port: number) => Promise<LoadResult>) => Promise<LoadResult>;
+    const withProcess =
+      (start: () => Promise<{ t: Tracked; port: number }>): Server =>
+      async (fn) => {
+        const s = await start();
+        try {
+          return await fn(s.port);
+        } finally {
+          await s.t.stop();
+        }
+      };
+    const withOpentracker: Server = async (fn) => {
       const ot = await startOpentracker({ infoHashes: hashes });
       try {
         return await fn(ot.port);
@@ -300,51 +403,79 @@ export async function runTrackerBench(opts: {
         await ot.stop();
       }
     };
+    const servers: Array<{ name: string; key: ServerKey; run: Server }> = [
+      { name: 'ours', key: 'ours', run: withProcess(() => startOurs(childScript)) },
+      { name: 'opentracker', key: 'opentracker', run: withOpentracker },
+    ];
+    if ('server' in bt) {
+      const serverJs = bt.server;
+      servers.push({
+        name: 'bittorrent-tracker',
+        key: 'bittorrentTracker',
+        run: withProcess(() => startBittorrentTracker(btChild, serverJs)),
+      });
+    } else {
+      log(`tracker: bittorrent-tracker skipped: ${bt.skipped}`);
+    }
 
     const runs = {
-      httpOurs: [] as LoadResult[],
-      httpOt: [] as LoadResult[],
-      udpOurs: [] as LoadResult[],
-      udpOt: [] as LoadResult[],
+      http: { ours: [], opentracker: [], bittorrentTracker: [] } as Record<ServerKey, LoadResult[]>,
+      udp: { ours: [], opentracker: [], bittorrentTracker: [] } as Record<ServerKey, LoadResult[]>,
     };
-    for (let round = 0; round < rounds; round++) {
-      const wrkOn = (port: number): Promise<LoadResult> =>
-        runWrk(root, `http://127.0.0.1:${port}/announce`, hashesFile, opts.durationSec);
-      runs.httpOurs.push(await measure('HTTP ours', () => withOurs(wrkOn)));
-      runs.httpOt.push(await measure('HTTP opentracker', () => withOpentracker(wrkOn)));
-    }
-    for (let round = 0; round < rounds; round++) {
-      const udpOn = (port: number): Promise<LoadResult> =>
-        runUdpLoad(udpScript, port, hashesFile, opts.durationSec);
-      runs.udpOurs.push(await measure('UDP ours', () => withOurs(udpOn)));
-      runs.udpOt.push(await measure('UDP opentracker', () => withOpentracker(udpOn)));
-    }
-    const httpOurs = medianRun(runs.httpOurs);
-    const httpOt = medianRun(runs.httpOt);
-    const udpOurs = medianRun(runs.udpOurs);
-    const udpOt = medianRun(runs.udpOt);
+    const wrkOn = (port: number): Promise<LoadResult> =>
+      runWrk(root, `http://127.0.0.1:${port}/announce`, hashesFile, opts.durationSec);
+    const udpOn = (port: number): Promise<LoadResult> =>
+      runUdpLoad(udpScript, port, hashesFile, opts.durationSec);
+    for (let r = 0; r < rounds; r++)
+      for (const s of servers)
+        runs.http[s.key].push(await measure(`HTTP ${s.name}`, () => s.run(wrkOn)));
+    for (let r = 0; r < rounds; r++)
+      for (const s of servers)
+        runs.udp[s.key].push(await measure(`UDP ${s.name}`, () => s.run(udpOn)));
+
+    const summary = (proto: 'http' | 'udp'): ProtocolSummary => {
+      const ours = medianRun(runs[proto].ours);
+      const opentracker = medianRun(runs[proto].opentracker);
+      const btRuns = runs[proto].bittorrentTracker;
+      const bittorrentTracker: LoadResult | Skipped =
+        btRuns.length > 0 ? medianRun(btRuns) : { skipped: 'skipped' in bt ? bt.skipped : '' };
+      return {
+        ours,
+        opentracker,
+        bittorrentTracker,
+        ratio: round(ours.perSec / opentracker.perSec, 3),
+        ratioVsBittorrentTracker:
+          'perSec' in bittorrentTracker ? round(ours.perSec / bittorrentTracker.perSec, 3) : null,
+      };
+    };
+    const http = summary('http');
+    const udp = summary('udp');
     const mbPer100k = registryMegabytesPer100kPeers();
     log(`tracker: registry ${round(mbPer100k, 1)} MB per 100k peers`);
 
-    const httpRatio = httpOurs.perSec / httpOt.perSec;
-    const udpRatio = udpOurs.perSec / udpOt.perSec;
     return {
       durationSec: opts.durationSec,
       rounds,
       poolSize: POOL_SIZE,
       allRounds: runs,
-      http: { ours: httpOurs, opentracker: httpOt, ratio: round(httpRatio, 3) },
-      udp: { ours: udpOurs, opentracker: udpOt, ratio: round(udpRatio, 3) },
+      http,
+      udp,
       registryMbPer100kPeers: round(mbPer100k, 1),
       targets: TRACKER_TARGETS,
       ok: {
-        httpRatio: httpRatio >= TRACKER_TARGETS.httpRatio,
-        httpP99: httpOurs.p99Ms <= TRACKER_TARGETS.httpP99Ms,
-        udpRatio: udpRatio >= TRACKER_TARGETS.udpRatio,
+        httpRatio: http.ratio >= TRACKER_TARGETS.httpRatio,
+        httpP99: http.ours.p99Ms <= TRACKER_TARGETS.httpP99Ms,
+        udpRatio: udp.ratio >= TRACKER_TARGETS.udpRatio,
+        httpVsBittorrentTracker:
+          http.ratioVsBittorrentTracker === null
+            ? null
+            : http.ratioVsBittorrentTracker >= TRACKER_TARGETS.httpVsBittorrentTracker,
         memory: mbPer100k <= TRACKER_TARGETS.mbPer100kPeers,
       },
       notes: [
         'opentracker closes the connection after every response; wrk counts those as read errors, not failed announces',
+        `bittorrent-tracker: ${BT_TRACKER_SPEC} with its stats page on (its default)`,
+        'UDP: one generator (same sockets, window and packet mix) for every server; generatorCpuPct near 100 means the generator set the rate',
         `${os.cpus().length} cores shared by wrk/udp-load and the tracker under test`,
       ],
     };
