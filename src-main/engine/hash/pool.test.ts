@@ -109,6 +109,29 @@ describe('HashPool.sha1', () => {
   });
 });
 
+describe('HashPool.sha1Owned', () => {
+  it('moves a plain buffer to a worker and back without copying, and reads shared ones in place', async () => {
+    const p = pool(2);
+    const bytes = randomBytes(1 << 20);
+    const own = new Uint8Array(bytes.length + 100);
+    own.set(bytes, 100);
+    const view = own.subarray(100);
+    const pending = p.sha1Owned(view);
+    expect(own.buffer.byteLength).toBe(0); // moved: the caller's views are detached meanwhile
+    const { digest, data } = await pending;
+    expect(Buffer.from(digest)).toEqual(sha1(bytes));
+    expect(data.byteOffset).toBe(100);
+    expect(data.buffer.byteLength).toBe(bytes.length + 100);
+    expectSameBytes(data, bytes);
+
+    const shared = new Uint8Array(new SharedArrayBuffer(1000));
+    shared.set(randomBytes(1000));
+    const res = await p.sha1Owned(shared);
+    expect(res.data).toBe(shared);
+    expect(Buffer.from(res.digest)).toEqual(sha1(shared));
+  });
+});
+
 describe('HashPool.writeAt', () => {
   it('writes shared and plain bytes at their positions, in many syscalls', async () => {
     const p = pool(2);

@@ -64,7 +64,7 @@ interface WorkerFile {
 }
 
 type TaskMessage =
-  | { kind: 'sha1'; id: number; data: Uint8Array }
+  | { kind: 'sha1'; id: number; data: Uint8Array; giveBack: boolean }
   | {
       kind: 'write';
       id: number;
@@ -72,6 +72,7 @@ type TaskMessage =
       data: Uint8Array;
       position: number;
       chunkBytes: number;
+      giveBack: boolean;
     }
   | {
       kind: 'range';
@@ -86,8 +87,8 @@ type TaskMessage =
     };
 
 type ReplyMessage =
-  | { kind: 'sha1-done'; id: number; digest: Uint8Array }
-  | { kind: 'write-done'; id: number }
+  | { kind: 'sha1-done'; id: number; digest: Uint8Array; data?: Uint8Array }
+  | { kind: 'write-done'; id: number; data?: Uint8Array }
   | { kind: 'progress'; id: number; bytes: number }
   | { kind: 'range-done'; id: number; digests: Uint8Array; readable: Uint8Array }
   | { kind: 'aborted'; id: number }
@@ -131,21 +132,44 @@ export class HashPool {
    * others are copied once into a reused shared staging buffer. (Posting a fresh copy instead
    * costs the main thread several times more: each new ArrayBuffer is zeroed and page-faulted.)
    */
-  sha1(data: Uint8Array): Promise<Uint8Array> {
-    return this.runOnShared(
-      data,
-      (id, payload) => ({ kind: 'sha1', id, data: payload }),
-      (reply) => {
-        if (reply.kind === 'sha1-done') return reply.digest;
-        throw failure('sha1', reply);
-      },
-    );
+  async sha1(data: Uint8Array): Promise<Uint8Array> {
+    const { reply } = await this.runOnBytes(data, false, (id, payload, giveBack) => ({
+      kind: 'sha1',
+      id,
+      data: payload,
+      giveBack,
+    }));
+    if (reply.kind === 'sha1-done') return reply.digest;
+    throw failure('sha1', reply);
+  }
+
+  /**
+   * SHA-1 of bytes the caller owns outright: a plain Uint8Array's buffer moves to a worker and
+   * back, so nothing is copied. The caller must not touch `data` until this settles, and then
+   * uses the returned `data`, a view of the same bytes. Shared bytes are read in place, and a
+   * Node Buffer (maybe a slice of Node's pool, which must not move) is staged as in `sha1`.
+   *
+   * Why not shared memory for piece buffers: V8 fills shared memory with relaxed atomic copies,
+   * byte by byte when source and target are misaligned, as blocks inside socket reads are.
+   * Measured in a download: 0.57 s per GiB against 0.21 s into a plain buffer.
+   */
+  async sha1Owned(data: Uint8Array): Promise<{ digest: Uint8Array; data: Uint8Array }> {
+    const done = await this.runOnBytes(data, true, (id, payload, giveBack) => ({
+      kind: 'sha1',
+      id,
+      data: payload,
+      giveBack,
+    }));
+    if (done.reply.kind === 'sha1-done') return { digest: done.reply.digest, data: done.data };
+    throw failure('sha1', done.reply);
   }
 
   /**
    * Writes `data` to the open file descriptor `fd` at `position`, on a worker thread, in
-   * WRITE_CHUNK_BYTES syscalls. The caller keeps `fd` open until this settles. A failed write
-   * rejects with a DiskWriteError carrying the system error code (ENOSPC, EIO, ...).
+   * WRITE_CHUNK_BYTES syscalls, and resolves with the bytes to keep using: like `sha1Owned`, a
+   * plain Uint8Array's buffer moves to the worker and back. The caller keeps `fd` open until
+   * this settles. A failed write rejects with a DiskWriteError carrying the system error code
+   * (ENOSPC, EIO, ...); the moved buffer is then lost.
    *
    * Why here and in small chunks: one write syscall of a whole piece makes the page cache take a
    * large folio per write, and on a VM whose free memory is handed back to the host (virtio-balloon
@@ -154,39 +178,41 @@ export class HashPool {
    * from the main thread through libuv would cost more than they save; a worker makes them for
    * one message each way.
    */
-  writeAt(fd: number, data: Uint8Array, position: number): Promise<void> {
-    return this.runOnShared(
-      data,
-      (id, payload) => ({
-        kind: 'write',
-        id,
-        fd,
-        data: payload,
-        position,
-        chunkBytes: WRITE_CHUNK_BYTES,
-      }),
-      (reply) => {
-        if (reply.kind === 'write-done') return;
-        if (reply.kind === 'failed') throw new DiskWriteError(reply.message, reply.code);
-        throw failure('write', reply);
-      },
-    );
+  async writeAt(fd: number, data: Uint8Array, position: number): Promise<Uint8Array> {
+    const done = await this.runOnBytes(data, true, (id, payload, giveBack) => ({
+      kind: 'write',
+      id,
+      fd,
+      data: payload,
+      position,
+      chunkBytes: WRITE_CHUNK_BYTES,
+      giveBack,
+    }));
+    if (done.reply.kind === 'write-done') return done.data;
+    if (done.reply.kind === 'failed') throw new DiskWriteError(done.reply.message, done.reply.code);
+    throw failure('write', done.reply);
   }
 
-  /** Runs one urgent task on `data` as shared memory (in place, or staged), mapping its reply. */
-  private runOnShared<T>(
+  /**
+   * Runs one urgent task on `data`, which the worker gets one of three ways: shared bytes in
+   * place; a plain Uint8Array moved there and back (when `move`); anything else copied into a
+   * staging buffer. Resolves with the reply and the view of the bytes the caller uses afterwards.
+   */
+  private runOnBytes(
     data: Uint8Array,
-    message: (id: number, payload: Uint8Array) => TaskMessage,
-    onDone: (reply: ReplyMessage) => T,
-  ): Promise<T> {
+    move: boolean,
+    message: (id: number, payload: Uint8Array, giveBack: boolean) => TaskMessage,
+  ): Promise<{ reply: ReplyMessage; data: Uint8Array }> {
+    const shared = data.buffer instanceof SharedArrayBuffer;
+    const moved = move && !shared && !Buffer.isBuffer(data);
     let payload = data;
     let staged: SharedArrayBuffer | null = null;
-    if (!(data.buffer instanceof SharedArrayBuffer)) {
+    if (!shared && !moved) {
       staged = this.acquireStaging(data.byteLength);
       payload = new Uint8Array(staged, 0, data.byteLength);
       payload.set(data);
     }
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const release = (): void => {
         if (staged !== null) this.releaseStaging(staged);
@@ -194,15 +220,16 @@ export class HashPool {
       };
       this.enqueue(
         {
-          message: message(id, payload),
-          transfer: [],
+          message: message(id, payload, moved),
+          transfer: moved ? [data.buffer as ArrayBuffer] : [],
           onReply: (reply) => {
             release();
-            try {
-              resolve(onDone(reply));
-            } catch (err) {
-              reject(err as Error);
+            const back = moved && 'data' in reply ? reply.data : undefined;
+            if (moved && reply.kind !== 'failed' && back === undefined) {
+              reject(failure(reply.kind, reply));
+              return;
             }
+            resolve({ reply, data: back ?? data });
           },
           onFail: (err) => {
             release();

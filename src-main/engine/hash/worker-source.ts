@@ -4,8 +4,10 @@
  * vitest and from every esbuild bundle (out/cli, out/web, out/main) with no worker file to ship.
  *
  * Protocol (all messages carry the task `id`):
- * - in  { kind: 'sha1', id, data: Uint8Array }  -> out { kind: 'sha1-done', id, digest }
- * - in  { kind: 'write', id, fd, data: Uint8Array, position, chunkBytes }  -> out { kind: 'write-done', id }
+ * - in  { kind: 'sha1', id, data: Uint8Array, giveBack }  -> out { kind: 'sha1-done', id, digest },
+ *       with `data` too when giveBack (its buffer was transferred here and goes back the same way)
+ * - in  { kind: 'write', id, fd, data: Uint8Array, position, chunkBytes, giveBack }
+ *       -> out { kind: 'write-done', id }, with `data` too when giveBack
  * - in  { kind: 'range', id, files: [{ path, length, offset }], pieceLength, totalLength,
  *         fromPiece, toPiece, readChunkBytes, cancel: Int32Array (shared) }
  *       -> out { kind: 'progress', id, bytes } per read, then
@@ -143,10 +145,21 @@ parentPort.on('message', (msg) => {
   try {
     if (msg.kind === 'sha1') {
       const digest = ownCopy(createHash('sha1').update(msg.data).digest());
-      parentPort.postMessage({ kind: 'sha1-done', id: msg.id, digest }, [digest.buffer]);
+      if (msg.giveBack) {
+        parentPort.postMessage({ kind: 'sha1-done', id: msg.id, digest, data: msg.data }, [
+          digest.buffer,
+          msg.data.buffer,
+        ]);
+      } else {
+        parentPort.postMessage({ kind: 'sha1-done', id: msg.id, digest }, [digest.buffer]);
+      }
     } else if (msg.kind === 'write') {
       writeAt(msg);
-      parentPort.postMessage({ kind: 'write-done', id: msg.id });
+      if (msg.giveBack) {
+        parentPort.postMessage({ kind: 'write-done', id: msg.id, data: msg.data }, [msg.data.buffer]);
+      } else {
+        parentPort.postMessage({ kind: 'write-done', id: msg.id });
+      }
     } else if (msg.kind === 'range') {
       hashRange(msg);
     } else {

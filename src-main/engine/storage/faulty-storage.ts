@@ -35,15 +35,17 @@ export class FaultyStorage implements Storage {
     return this.failedWrites;
   }
 
-  async writePiece(index: number, data: Uint8Array): Promise<void> {
+  async writePiece(index: number, data: Uint8Array): Promise<Uint8Array> {
     const budget = this.opts.failAfterBytes;
     if (budget !== undefined && this.written + data.length > budget) {
       this.failedWrites++;
       const code = this.opts.errorCode ?? 'ENOSPC';
       throw new StorageError(code, 'write', `injected ${code} writing piece ${index}`);
     }
-    await this.inner.writePiece(index, data);
-    this.written += data.length;
+    const length = data.length;
+    const back = await this.inner.writePiece(index, data);
+    this.written += length;
+    return back;
   }
 
   async read(index: number, begin: number, length: number): Promise<Uint8Array> {

@@ -35,9 +35,12 @@ interface HandleEntry {
   closing: boolean;
 }
 
-/** Writes bytes to an open file descriptor at a position, off the main thread (the HashPool). */
+/**
+ * Writes bytes to an open file descriptor at a position, off the main thread (the HashPool).
+ * Resolves with the bytes to keep using: it may move `data`'s buffer to a worker and back.
+ */
 export interface FdWriter {
-  writeAt(fd: number, data: Uint8Array, position: number): Promise<void>;
+  writeAt(fd: number, data: Uint8Array, position: number): Promise<Uint8Array>;
 }
 
 export interface FileStorageOptions {
@@ -61,7 +64,7 @@ export class FileStorage implements Storage {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly madeDirs = new Set<string>();
   /** The last write queued per file: writes to one file go one at a time (see writeSpan). */
-  private readonly lastWrite = new Map<number, Promise<void>>();
+  private readonly lastWrite = new Map<number, Promise<unknown>>();
   private opened = 0;
   private closed = false;
   /** A close after eviction failed with no caller waiting: reported by the next flush/close. */
@@ -95,20 +98,22 @@ export class FileStorage implements Storage {
     return this.opened;
   }
 
-  writePiece(index: number, data: Uint8Array): Promise<void> {
+  writePiece(index: number, data: Uint8Array): Promise<Uint8Array> {
     const size = this.layout.pieceSize(index);
     if (data.length !== size) {
       throw new RangeError(`piece ${index} is ${size} bytes, got ${data.length}`);
     }
     const spans = this.layout.spans(index, 0, size);
     return this.track('write', async () => {
+      // Span after span: a writer may move the buffer, which can be in one place at a time.
+      let bytes = data;
       let at = 0;
-      const writes: Promise<void>[] = [];
       for (const span of spans) {
-        writes.push(this.writeSpan(span, data.subarray(at, at + span.length)));
+        const back = await this.writeSpan(span, bytes.subarray(at, at + span.length));
+        bytes = new Uint8Array(back.buffer, back.byteOffset - at, size);
         at += span.length;
       }
-      await settleAll(writes);
+      return bytes;
     });
   }
 
@@ -216,9 +221,9 @@ export class FileStorage implements Storage {
    * (the kernel takes the file's inode lock for each) and cost CPU: measured here, two to four
    * threads writing one file spent 0.3-0.5 s per GiB spinning on that lock.
    */
-  private writeSpan(span: FileSpan, bytes: Uint8Array): Promise<void> {
+  private writeSpan(span: FileSpan, bytes: Uint8Array): Promise<Uint8Array> {
     const file = span.fileIndex;
-    const run = (): Promise<void> => this.writeSpanNow(span, bytes);
+    const run = (): Promise<Uint8Array> => this.writeSpanNow(span, bytes);
     const p = (this.lastWrite.get(file) ?? Promise.resolve()).then(run, run);
     this.lastWrite.set(file, p);
     const forget = (): void => {
@@ -228,16 +233,14 @@ export class FileStorage implements Storage {
     return p;
   }
 
-  private async writeSpanNow(span: FileSpan, bytes: Uint8Array): Promise<void> {
+  /** Resolves with the bytes to keep using (see FdWriter). */
+  private async writeSpanNow(span: FileSpan, bytes: Uint8Array): Promise<Uint8Array> {
     const entry = this.acquire(span.fileIndex, true);
     const file = this.paths[span.fileIndex];
     try {
       const fh = await entry.handle;
       entry.dirty = true;
-      if (this.writer !== null) {
-        await this.writer.writeAt(fh.fd, bytes, span.fileOffset);
-        return;
-      }
+      if (this.writer !== null) return await this.writer.writeAt(fh.fd, bytes, span.fileOffset);
       let done = 0;
       // Bounded: each round writes at least one byte or fails.
       while (done < bytes.length) {
@@ -252,6 +255,7 @@ export class FileStorage implements Storage {
         }
         done += bytesWritten;
       }
+      return bytes;
     } catch (err) {
       throw StorageError.from(err, 'write', file);
     } finally {

@@ -20,13 +20,14 @@ export class MemoryStorage implements Storage {
     return this.pieces.size;
   }
 
-  async writePiece(index: number, data: Uint8Array): Promise<void> {
+  async writePiece(index: number, data: Uint8Array): Promise<Uint8Array> {
     const size = this.layout.pieceSize(index);
     if (data.length !== size) {
       throw new RangeError(`piece ${index} is ${size} bytes, got ${data.length}`);
     }
     this.checkOpen('write');
     this.pieces.set(index, data.slice());
+    return data;
   }
 
   async read(index: number, begin: number, length: number): Promise<Uint8Array> {

@@ -52,6 +52,12 @@ function fileStorage(maxOpenFiles?: number, writer?: FdWriter): FileStorage {
   return s;
 }
 
+function writeFd(fd: number, data: Uint8Array, position: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    fsWrite(fd, data, 0, data.length, position, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
 /** A writer that records how many writes run at once per descriptor, then really writes. */
 function recordingWriter(): FdWriter & { peakPerFd: Map<number, number> } {
   const running = new Map<number, number>();
@@ -62,10 +68,9 @@ function recordingWriter(): FdWriter & { peakPerFd: Map<number, number> } {
       running.set(fd, (running.get(fd) ?? 0) + 1);
       peakPerFd.set(fd, Math.max(peakPerFd.get(fd) ?? 0, running.get(fd) ?? 0));
       await new Promise((r) => setTimeout(r, 2));
-      await new Promise<void>((resolve, reject) =>
-        fsWrite(fd, data, 0, data.length, position, (err) => (err ? reject(err) : resolve())),
-      );
+      await writeFd(fd, data, position);
       running.set(fd, (running.get(fd) ?? 1) - 1);
+      return data;
     },
   };
 }
@@ -95,6 +100,15 @@ describe('FileStorage', () => {
     try {
       const s = fileStorage(undefined, pool);
       await Promise.all([4, 1, 3, 0, 2].map((i) => s.writePiece(i, pieceOf(i))));
+      // A plain buffer moves to the worker and back, across every file the piece spans.
+      const own = new Uint8Array(7);
+      own.set(pieceOf(3), 2);
+      const view = own.subarray(2);
+      expect(layout.spans(3, 0, 5).length).toBeGreaterThan(1);
+      const back = await s.writePiece(3, view);
+      expect(own.buffer.byteLength).toBe(0); // moved away, and back as a new view
+      expect(back.byteOffset).toBe(2);
+      expect(back).toEqual(pieceOf(3));
       await s.flush();
       for (let i = 0; i < layout.pieceCount; i++) {
         expect(await s.read(i, 0, layout.pieceSize(i))).toEqual(pieceOf(i));
@@ -118,9 +132,7 @@ describe('FileStorage', () => {
       writeAt: (fd, data, position) =>
         fail
           ? Promise.reject(new DiskWriteError('no space left on device', 'ENOSPC'))
-          : new Promise<void>((resolve, reject) =>
-              fsWrite(fd, data, 0, data.length, position, (err) => (err ? reject(err) : resolve())),
-            ),
+          : writeFd(fd, data, position).then(() => data),
     });
     await expect(s.writePiece(0, pieceOf(0))).rejects.toMatchObject({
       name: 'StorageError',

@@ -2,7 +2,10 @@
  * The storage interface every backend implements (memory, files, faulty), and its error.
  *
  * Contract:
- * - `writePiece` is called once per verified piece with exactly `pieceSize(index)` bytes.
+ * - `writePiece` is called once per verified piece with exactly `pieceSize(index)` bytes. It
+ *   resolves with the bytes for the caller to keep using: `data` itself, or a new view of the
+ *   same bytes when the backend moved `data`'s buffer to a worker thread and back (`data` is then
+ *   detached). The caller does not touch `data` until it settles.
  * - `read` of data never written fails with code 'ENOENT' (no file) or 'ESHORTREAD' (file too
  *   short): a data check treats both as "not had", anything else as a disk fault.
  * - After `close` every call fails with 'ECLOSED'; `close` and `remove` may be called repeatedly.
@@ -80,7 +83,7 @@ export class StorageError extends Error {
 }
 
 export interface Storage {
-  writePiece(index: number, data: Uint8Array): Promise<void>;
+  writePiece(index: number, data: Uint8Array): Promise<Uint8Array>;
   read(index: number, begin: number, length: number): Promise<Uint8Array>;
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -48,6 +48,7 @@ import {
   MAX_CANDIDATES_PER_TORRENT,
   MAX_LOG_ENTRIES,
   MAX_UPLOAD_QUEUE_PER_PEER,
+  PIECE_BUFFER_POOL_BYTES,
   PIECE_READ_CACHE_PIECES,
 } from '../limits';
 
@@ -116,13 +117,14 @@ interface Candidate {
 const CONNECT_TICK_MS = 1_000;
 const PEER_TICK_MS = 1_000;
 const RATE_HISTORY_SAMPLES = 300;
-/** Requests are topped up once this many (or a quarter of the pipeline) can go out together. */
-const REQUEST_BATCH_MAX = 32;
+/**
+ * Requests are topped up once this many (or a quarter of the pipeline) can go out together: a
+ * write to a loopback socket also pays for the receiving side, so fewer, larger ones are cheaper.
+ */
+const REQUEST_BATCH_MAX = 256;
 /** While seeding to fewer peers than this, re-announce every IDLE_SEED_ANNOUNCE_MS. */
 const IDLE_SEED_MIN_PEERS = 2;
 const IDLE_SEED_ANNOUNCE_MS = 20_000;
-/** Spare piece buffers kept for reuse. */
-const MAX_FREE_PIECE_BUFFERS = 32;
 /** Finished pieces waiting for their hash and write before requests pause. */
 const MAX_PIECES_AWAITING_WRITE = 32;
 
@@ -168,6 +170,10 @@ export class Torrent {
     this.meta = opts.meta;
     this.id = opts.meta.infoHashHex;
     this.savePath = opts.savePath;
+    this.maxFreeBuffers = Math.max(
+      MAX_PIECES_AWAITING_WRITE,
+      Math.floor(PIECE_BUFFER_POOL_BYTES / opts.meta.pieceLength),
+    );
     this.addedAt = opts.addedAt;
     this.storage = opts.storage;
     this.filePaths = opts.filePaths;
@@ -607,22 +613,31 @@ export class Torrent {
   }
 
   /**
-   * Piece buffers are recycled: shared memory is collected lazily, and a fresh megabyte per piece
-   * would grow the heap by the size of the download. Shared, so the hash workers read in place.
+   * Piece buffers are recycled: a fresh megabyte per piece would be zeroed and page-faulted, and
+   * grow the heap by the size of the download. Plain (not shared) memory: blocks are copied in
+   * at full speed, and the buffer moves to a hash worker and back.
    */
   private takeBuffer(size: number): Uint8Array {
-    const base =
-      this.freeBuffers.pop() ?? new Uint8Array(new SharedArrayBuffer(this.meta.pieceLength));
+    const base = this.freeBuffers.pop() ?? new Uint8Array(this.meta.pieceLength);
     return base.subarray(0, size);
   }
 
   private releaseBuffer(data: Uint8Array): void {
-    if (this.freeBuffers.length < MAX_FREE_PIECE_BUFFERS) {
+    // A buffer lost with a failed hash task comes back detached (length 0): nothing to keep.
+    if (data.buffer.byteLength !== this.meta.pieceLength) return;
+    if (this.freeBuffers.length < this.maxFreeBuffers) {
       this.freeBuffers.push(new Uint8Array(data.buffer, 0, this.meta.pieceLength));
     }
   }
 
   private readonly freeBuffers: Uint8Array[] = [];
+  /**
+   * Spare buffers kept: enough for every piece that can be in use at once in a fast download
+   * (awaiting write, plus those the requests still in flight fill), so none is allocated anew in
+   * steady state. A fresh buffer costs a page fault per 4 KiB on first touch, and a dropped one
+   * goes back to the kernel.
+   */
+  private readonly maxFreeBuffers: number;
 
   private async verifyPiece(index: number, buf: PieceBuffer): Promise<void> {
     this.buffers.delete(index);
@@ -646,7 +661,10 @@ export class Torrent {
     this.picker.onPieceVerifying(index);
     let digest: Uint8Array;
     try {
-      digest = await this.deps.hashPool.sha1(buf.data);
+      // The buffer goes to a hash worker and comes back (no copy); see HashPool.sha1Owned.
+      const hashed = await this.deps.hashPool.sha1Owned(buf.data);
+      buf.data = hashed.data;
+      digest = hashed.digest;
     } catch (err) {
       if (this.stopped) return;
       this.fail('hash', err);
@@ -659,7 +677,7 @@ export class Torrent {
       return;
     }
     try {
-      await this.storage.writePiece(index, buf.data);
+      buf.data = await this.storage.writePiece(index, buf.data);
     } catch (err) {
       this.picker.onPieceFailed(index);
       this.fail('write', err);
