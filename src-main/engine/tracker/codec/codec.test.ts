@@ -19,6 +19,7 @@ import {
   buildAnnounceUrl,
   buildScrapeUrl,
   parseAnnounceQuery,
+  splitQuery,
   parseScrapeQuery,
   percentDecodeBytes,
   percentEncodeBytes,
@@ -197,6 +198,59 @@ describe('HTTP announce and scrape queries (BEP 3, BEP 48)', () => {
     expect(scrapeUrlFor('http://t:1/announce')).toBe('http://t:1/scrape');
     expect(scrapeUrlFor('http://t/x/announce.php?k=1')).toBe('http://t/x/scrape.php?k=1');
     expect(scrapeUrlFor('http://t/a')).toBeNull();
+  });
+
+  it('reads the first occurrence of each key, encoded keys by their decoded name', () => {
+    // The first value of each key, by the generic splitter: parsing only those must agree.
+    const oracle = (query: string): unknown => {
+      const f = new Map<string, string>();
+      for (const [k, v] of splitQuery(query)) if (!f.has(k)) f.set(k, v);
+      return Object.fromEntries(f);
+    };
+    const r = seededRandom(4);
+    const hash = '%AA'.repeat(20);
+    const parts = [
+      `info_hash=${hash}`,
+      `info_hash=${'b'.repeat(20)}`,
+      `peer_id=${'-XX0001-'.padEnd(20, 'z')}`,
+      'peer%5Fid=' + '%01'.repeat(20),
+      'port=6881',
+      'port=7000',
+      'left=5',
+      'uploaded=7',
+      'downloaded=9',
+      'event=completed',
+      'numwant=3',
+      'compact=0',
+      'no_peer_id=1',
+      'key=ab%2Bc',
+      'trackerid=t+1',
+      'ip=10.0.0.9',
+      '',
+      'junk',
+      '=x',
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const q = Array.from({ length: 1 + r.int(12) }, () => parts[r.int(parts.length)]).join('&');
+      let got: unknown;
+      let want: unknown;
+      try {
+        got = parseAnnounceQuery(q);
+      } catch (err) {
+        got = (err as Error).message;
+      }
+      const f = oracle(q) as Record<string, string | undefined>;
+      try {
+        // Same fields in, same request out: rebuild the query from the oracle's first values.
+        const rebuilt = Object.entries(f)
+          .map(([k, v]) => `${encodeURIComponent(k).replace(/%5F/g, '_')}=${v ?? ''}`)
+          .join('&');
+        want = parseAnnounceQuery(rebuilt);
+      } catch (err) {
+        want = (err as Error).message;
+      }
+      expect(got, q).toEqual(want);
+    }
   });
 
   it('random query strings only ever raise TrackerProtocolError', () => {

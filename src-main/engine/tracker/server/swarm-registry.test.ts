@@ -218,6 +218,58 @@ describe('SwarmRegistry', () => {
     expect(reg.peers('ff'.repeat(20), 10)).toBeNull();
   });
 
+  it('agrees with a plain map model over random announces, stops, switches and expiry', () => {
+    const { clock, reg } = setup({ maxPeersPerSwarm: 10_000 });
+    const r = seededRandom(7);
+    type Model = { seeding: boolean; lastSeen: number; peerId: number };
+    const model = new Map<string, Map<string, Model>>();
+    const hashes = ['01'.repeat(20), '02'.repeat(20), '03'.repeat(20)];
+    const addressOf = (n: number): string =>
+      n % 5 === 0 ? `2001:db8::${(1 + (n % 97)).toString(16)}` : `10.0.${n % 3}.${n % 97}`;
+    for (let step = 0; step < 20_000; step++) {
+      const h = hashes[r.int(hashes.length)] as string;
+      const n = r.int(400);
+      const address = addressOf(n);
+      const port = 6881 + (n % 4);
+      const endpoint = `${address}:${port}`;
+      const roll = r.int(10);
+      const event = roll === 0 ? 'stopped' : roll === 1 ? 'completed' : 'none';
+      const left = roll === 1 || r.int(3) === 0 ? 0 : 5;
+      const id = r.int(250);
+      reg.announce(h, peer(0, { address, port, left, event, peerId: new Uint8Array(20).fill(id) }));
+      const swarm = model.get(h) ?? new Map<string, Model>();
+      if (event === 'stopped') swarm.delete(endpoint);
+      else swarm.set(endpoint, { seeding: left === 0, lastSeen: clock.now(), peerId: id });
+      if (swarm.size > 0) model.set(h, swarm);
+      else model.delete(h);
+      if (step % 500 === 499) {
+        clock.advance(30_000);
+        reg.expire();
+        const deadline = clock.now() - 200_000;
+        for (const [k, m] of model) {
+          for (const [e, p] of m) if (p.lastSeen < deadline) m.delete(e);
+          if (m.size === 0) model.delete(k);
+        }
+      }
+      if (step % 100 === 0 || step === 19_999) {
+        for (const k of hashes) {
+          const m = model.get(k);
+          const seeders = m ? [...m.values()].filter((p) => p.seeding).length : 0;
+          expect(reg.scrape(k).complete).toBe(seeders);
+          expect(reg.scrape(k).incomplete).toBe((m?.size ?? 0) - seeders);
+          const listed = reg.peers(k, 100_000) ?? [];
+          expect(new Set(listed.map((p) => p.endpoint))).toEqual(new Set(m?.keys() ?? []));
+          for (const p of listed) {
+            const want = m?.get(p.endpoint);
+            expect(p.seeding).toBe(want?.seeding);
+            expect(p.peerId).toBe(String.fromCharCode(want?.peerId ?? -1).repeat(20));
+          }
+        }
+        expect(reg.totalPeers).toBe([...model.values()].reduce((a, m) => a + m.size, 0));
+      }
+    }
+  });
+
   it('holds 100k peers in under 100 MB', () => {
     const { reg } = setup();
     globalThis.gc?.();

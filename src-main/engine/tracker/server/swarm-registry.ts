@@ -6,20 +6,27 @@
  * Invariants:
  * - A peer is keyed by address and port (what other peers will dial); a new announce from the
  *   same endpoint replaces it, whatever its peer id.
- * - Each swarm keeps its seeders and leechers in two dense arrays (swap-remove), and slot for
- *   slot their compact entries in a byte store, so counts are O(1), sampling never scans the
- *   swarm, and an answer is copied out of contiguous bytes without touching peer objects.
+ * - No JS object per peer: each swarm keeps its seeders and leechers in two dense lists of
+ *   typed arrays (compact entry, peer id, counters; swap-remove), and finds a peer through an
+ *   open-addressing table keyed by that compact entry with a per-registry random seed. A new
+ *   peer is a few typed-array writes, so a busy tracker gives the young-generation GC nothing
+ *   to copy (copying one object per new peer made the GC pauses that set its latency tail).
+ *   Counts are O(1), a sample never scans the swarm, and answers are copied out of contiguous
+ *   bytes. `RegistryPeer` objects are snapshots made on demand (stats, non-compact answers).
  * - A peer not heard from for `peerTimeoutFactor` x interval is removed by `expire`; a swarm
- *   with no peers left is removed too, so memory follows live peers only.
+ *   with no peers left is removed too, and shrunken stores give their bytes back, so memory
+ *   follows live peers only.
  * - Every count a remote party drives is capped by a named limit (swarms, peers per swarm,
  *   peers in total, numwant).
  */
 import type { Clock, Random } from '../../time/clock';
 import type { AnnounceEvent } from '../codec/announce-request';
+import { PEER_ID_BYTES } from '../codec/announce-request';
 import {
   COMPACT_PEER4_BYTES,
   COMPACT_PEER6_BYTES,
   compactPeer,
+  formatIpv6,
   parseIpv4,
 } from '../codec/compact-peers';
 import {
@@ -54,131 +61,276 @@ export const defaultRegistryConfig: RegistryConfig = {
 };
 
 /**
- * A compact entry in a swarm's byte store: one length byte (6 for IPv4, 18 for IPv6), then the
- * BEP 23 / BEP 7 bytes (address, then port, big-endian).
+ * A compact entry: one length byte (6 for IPv4, 18 for IPv6), then the BEP 23 / BEP 7 bytes
+ * (address, then port, big-endian). It is also the peer's key.
  */
 const ENTRY_STRIDE = 1 + COMPACT_PEER6_BYTES;
-const INITIAL_SLOTS = 4;
+/** Per slot: left, uploaded, downloaded, lastSeenMs. */
+const NUMS = 4;
+const LEFT = 0;
+const UPLOADED = 1;
+const DOWNLOADED = 2;
+const LAST_SEEN = 3;
+const INITIAL_SLOTS = 2;
+const INITIAL_TABLE = 8;
 
-export class RegistryPeer {
-  /** Peer id bytes as a latin1 string (20 chars; cheaper to hold than a Uint8Array). */
-  peerId: string;
-  left: number;
-  uploaded: number;
-  downloaded: number;
-  lastSeenMs: number;
-  seeding: boolean;
-  /** Position in its swarm's seeders or leechers list. */
-  slot = 0;
-
-  constructor(
-    /** The swarm's key for this endpoint (see `endpointKey`). */
-    readonly key: number | string,
-    readonly address: string,
-    readonly port: number,
-    a: RegistryAnnounce,
-    now: number,
-  ) {
-    this.peerId = latin1(a.peerId);
-    this.left = a.left;
-    this.uploaded = a.uploaded;
-    this.downloaded = a.downloaded;
-    this.lastSeenMs = now;
-    this.seeding = a.left === 0;
-  }
-
-  /** `address:port`: what other peers dial, and what identifies a peer within its swarm. */
-  get endpoint(): string {
-    return `${this.address}:${this.port}`;
-  }
+/** A snapshot of one peer, made on demand; the registry holds no such objects. */
+export interface RegistryPeer {
+  readonly address: string;
+  readonly port: number;
+  /** `address:port`: what other peers dial. */
+  readonly endpoint: string;
+  /** Peer id bytes as a latin1 string. */
+  readonly peerId: string;
+  readonly left: number;
+  readonly uploaded: number;
+  readonly downloaded: number;
+  readonly lastSeenMs: number;
+  readonly seeding: boolean;
 }
 
-/**
- * An IPv4 endpoint as the number address * 65536 + port (exact in a double, hashed without a
- * string); any other as its `address:port` string.
- */
-function endpointKey(address: string, port: number, ipv4: number): number | string {
-  return ipv4 >= 0 ? ipv4 * 65536 + port : `${address}:${port}`;
-}
-
-/**
- * The seeders or the leechers of a swarm: the peers in a dense array (swap-remove) and, slot for
- * slot, their compact entries in one byte store. Sampling copies bytes out of that store, so an
- * answer never touches the peer objects (scattered over the heap: a cache miss each).
- */
+/** The seeders or the leechers of a swarm, slot for slot in typed arrays (swap-remove). */
 class PeerList {
-  readonly peers: RegistryPeer[] = [];
+  count = 0;
   entries = new Uint8Array(INITIAL_SLOTS * ENTRY_STRIDE);
+  ids = new Uint8Array(INITIAL_SLOTS * PEER_ID_BYTES);
+  nums = new Float64Array(INITIAL_SLOTS * NUMS);
 
-  get length(): number {
-    return this.peers.length;
+  constructor(readonly seeding: boolean) {}
+
+  /** Appends a peer whose compact entry is `entry` (ENTRY_STRIDE bytes at `at`); its slot. */
+  push(entry: Uint8Array, at: number): number {
+    const slot = this.count;
+    if (slot * NUMS >= this.nums.length) this.resize(slot * 2);
+    this.entries.set(entry.subarray(at, at + ENTRY_STRIDE), slot * ENTRY_STRIDE);
+    this.count++;
+    return slot;
   }
 
-  push(p: RegistryPeer, compact: Uint8Array): void {
-    const slot = this.peers.length;
-    if ((slot + 1) * ENTRY_STRIDE > this.entries.length) this.resize(slot * 2);
-    p.slot = slot;
-    this.peers.push(p);
-    const o = slot * ENTRY_STRIDE;
-    this.entries[o] = compact.length;
-    this.entries.set(compact, o + 1);
+  setPeer(
+    slot: number,
+    peerId: Uint8Array,
+    left: number,
+    up: number,
+    down: number,
+    now: number,
+  ): void {
+    const o = slot * PEER_ID_BYTES;
+    const n = Math.min(peerId.length, PEER_ID_BYTES);
+    for (let i = 0; i < n; i++) this.ids[o + i] = peerId[i] as number;
+    for (let i = n; i < PEER_ID_BYTES; i++) this.ids[o + i] = 0;
+    const f = slot * NUMS;
+    this.nums[f + LEFT] = left;
+    this.nums[f + UPLOADED] = up;
+    this.nums[f + DOWNLOADED] = down;
+    this.nums[f + LAST_SEEN] = now;
   }
 
-  /** Removes `p` by moving the last peer (and its entry) into its slot. */
-  remove(p: RegistryPeer): void {
-    const last = this.peers.pop() as RegistryPeer;
-    const lastSlot = this.peers.length;
-    if (last !== p) {
-      this.peers[p.slot] = last;
-      last.slot = p.slot;
-      const from = lastSlot * ENTRY_STRIDE;
-      this.entries.copyWithin(p.slot * ENTRY_STRIDE, from, from + ENTRY_STRIDE);
-    }
-    // A swarm that shrank a lot gives its bytes back.
-    if (
-      this.entries.length > INITIAL_SLOTS * 4 * ENTRY_STRIDE &&
-      lastSlot * 4 * ENTRY_STRIDE < this.entries.length
-    )
-      this.resize(Math.max(INITIAL_SLOTS, lastSlot * 2));
+  /** Copies slot `from` of `src` (entry, id, counters) into slot `to` of this list. */
+  copySlot(src: PeerList, from: number, to: number): void {
+    this.entries.set(
+      src.entries.subarray(from * ENTRY_STRIDE, (from + 1) * ENTRY_STRIDE),
+      to * ENTRY_STRIDE,
+    );
+    this.ids.set(
+      src.ids.subarray(from * PEER_ID_BYTES, (from + 1) * PEER_ID_BYTES),
+      to * PEER_ID_BYTES,
+    );
+    this.nums.set(src.nums.subarray(from * NUMS, (from + 1) * NUMS), to * NUMS);
   }
 
-  /** The compact entry of `slot`, as a view. */
-  entry(slot: number): Uint8Array {
-    const o = slot * ENTRY_STRIDE;
-    return this.entries.subarray(o + 1, o + 1 + (this.entries[o] as number));
+  /** Drops the last slot, giving bytes back when the list has shrunk to a quarter. */
+  pop(): void {
+    this.count--;
+    if (this.nums.length > INITIAL_SLOTS * 4 * NUMS && this.count * 4 * NUMS < this.nums.length)
+      this.resize(Math.max(INITIAL_SLOTS, this.count * 2));
   }
 
   private resize(slots: number): void {
-    const next = new Uint8Array(Math.max(INITIAL_SLOTS, slots) * ENTRY_STRIDE);
-    next.set(this.entries.subarray(0, this.peers.length * ENTRY_STRIDE));
-    this.entries = next;
+    const n = Math.max(INITIAL_SLOTS, slots);
+    const entries = new Uint8Array(n * ENTRY_STRIDE);
+    entries.set(this.entries.subarray(0, this.count * ENTRY_STRIDE));
+    const ids = new Uint8Array(n * PEER_ID_BYTES);
+    ids.set(this.ids.subarray(0, this.count * PEER_ID_BYTES));
+    const nums = new Float64Array(n * NUMS);
+    nums.set(this.nums.subarray(0, this.count * NUMS));
+    this.entries = entries;
+    this.ids = ids;
+    this.nums = nums;
+  }
+
+  snapshot(slot: number): RegistryPeer {
+    const e = slot * ENTRY_STRIDE;
+    const len = this.entries[e] as number;
+    const b = this.entries.subarray(e + 1, e + 1 + len);
+    const address = len === COMPACT_PEER4_BYTES ? `${b[0]}.${b[1]}.${b[2]}.${b[3]}` : formatIpv6(b);
+    const port = ((b[len - 2] as number) << 8) | (b[len - 1] as number);
+    const f = slot * NUMS;
+    return {
+      address,
+      port,
+      endpoint: `${address}:${port}`,
+      peerId: Buffer.from(
+        this.ids.buffer,
+        this.ids.byteOffset + slot * PEER_ID_BYTES,
+        PEER_ID_BYTES,
+      ).toString('latin1'),
+      left: this.nums[f + LEFT] as number,
+      uploaded: this.nums[f + UPLOADED] as number,
+      downloaded: this.nums[f + DOWNLOADED] as number,
+      lastSeenMs: this.nums[f + LAST_SEEN] as number,
+      seeding: this.seeding,
+    };
   }
 }
 
+/**
+ * One swarm: its two lists and the table that finds a peer by its compact entry. A table cell
+ * holds 0 (empty) or 1 + (slot * 2 | seeding); linear probing, at most half full, deletion by
+ * backward shift (no tombstones).
+ */
 class Swarm {
-  readonly byKey = new Map<number | string, RegistryPeer>();
-  readonly seeders = new PeerList();
-  readonly leechers = new PeerList();
+  readonly seeders = new PeerList(true);
+  readonly leechers = new PeerList(false);
+  table = new Int32Array(INITIAL_TABLE);
   snatches = 0;
 
-  insert(p: RegistryPeer, compact: Uint8Array): void {
-    (p.seeding ? this.seeders : this.leechers).push(p, compact);
-    this.byKey.set(p.key, p);
+  constructor(private readonly seed: number) {}
+
+  get size(): number {
+    return this.seeders.count + this.leechers.count;
   }
 
-  remove(p: RegistryPeer): void {
-    (p.seeding ? this.seeders : this.leechers).remove(p);
-    this.byKey.delete(p.key);
+  /** A seeded hash of the compact entry at `at` in `bytes`. */
+  private hash(bytes: Uint8Array, at: number): number {
+    const len = bytes[at] as number;
+    let h = this.seed ^ len;
+    for (let i = 1; i <= len; i++) {
+      h = Math.imul(h ^ (bytes[at + i] as number), 0x01000193);
+    }
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    return h ^ (h >>> 12);
   }
 
-  setSeeding(p: RegistryPeer, seeding: boolean): void {
-    if (p.seeding === seeding) return;
-    const from = p.seeding ? this.seeders : this.leechers;
-    // Copied: the view points into bytes that `remove` may move or reallocate.
-    const compact = from.entry(p.slot).slice();
-    from.remove(p);
-    p.seeding = seeding;
-    (seeding ? this.seeders : this.leechers).push(p, compact);
+  private listOf(cell: number): PeerList {
+    return ((cell - 1) & 1) === 1 ? this.seeders : this.leechers;
+  }
+
+  private equal(cell: number, bytes: Uint8Array, at: number): boolean {
+    const list = this.listOf(cell);
+    const o = ((cell - 1) >> 1) * ENTRY_STRIDE;
+    const e = list.entries;
+    const len = bytes[at] as number;
+    if (e[o] !== len) return false;
+    for (let i = 1; i <= len; i++) if (e[o + i] !== bytes[at + i]) return false;
+    return true;
+  }
+
+  /** The table index of the peer whose entry is at `at` in `bytes`, or -1. */
+  find(bytes: Uint8Array, at: number): number {
+    const mask = this.table.length - 1;
+    let i = this.hash(bytes, at) & mask;
+    for (let probes = 0; probes <= mask; probes++) {
+      const cell = this.table[i] as number;
+      if (cell === 0) return -1;
+      if (this.equal(cell, bytes, at)) return i;
+      i = (i + 1) & mask;
+    }
+    return -1;
+  }
+
+  list(index: number): PeerList {
+    return this.listOf(this.table[index] as number);
+  }
+
+  slot(index: number): number {
+    return ((this.table[index] as number) - 1) >> 1;
+  }
+
+  /** Adds a peer (entry at `at` in `entry`) to the seeders or leechers; its table index. */
+  insert(entry: Uint8Array, at: number, seeding: boolean): number {
+    if ((this.size + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    const list = seeding ? this.seeders : this.leechers;
+    const slot = list.push(entry, at);
+    return this.place(entry, at, 1 + ((slot << 1) | (seeding ? 1 : 0)));
+  }
+
+  private place(bytes: Uint8Array, at: number, cell: number): number {
+    const mask = this.table.length - 1;
+    let i = this.hash(bytes, at) & mask;
+    // Bounded: the table is at most half full.
+    for (let probes = 0; probes <= mask && this.table[i] !== 0; probes++) i = (i + 1) & mask;
+    this.table[i] = cell;
+    return i;
+  }
+
+  /** Removes the peer at table `index`. */
+  remove(index: number): void {
+    const list = this.list(index);
+    const slot = this.slot(index);
+    this.unlinkSlot(list, slot);
+    this.deleteCell(index);
+    const size = this.size;
+    if (this.table.length > INITIAL_TABLE && size * 8 < this.table.length)
+      this.rehash(Math.max(INITIAL_TABLE, this.table.length / 2));
+  }
+
+  /** Moves the peer at table `index` to the other list (seeding changed). */
+  move(index: number, seeding: boolean): void {
+    const from = this.list(index);
+    if (from.seeding === seeding) return;
+    const fromSlot = this.slot(index);
+    const to = seeding ? this.seeders : this.leechers;
+    const toSlot = to.push(from.entries, fromSlot * ENTRY_STRIDE);
+    to.copySlot(from, fromSlot, toSlot);
+    this.table[index] = 1 + ((toSlot << 1) | (seeding ? 1 : 0));
+    this.unlinkSlot(from, fromSlot);
+  }
+
+  /** Takes `slot` out of `list` by moving the last slot into it (and repointing its cell). */
+  private unlinkSlot(list: PeerList, slot: number): void {
+    const last = list.count - 1;
+    if (slot !== last) {
+      const moved = this.find(list.entries, last * ENTRY_STRIDE);
+      list.copySlot(list, last, slot);
+      if (moved >= 0) this.table[moved] = 1 + ((slot << 1) | (list.seeding ? 1 : 0));
+    }
+    list.pop();
+  }
+
+  /** Empties table cell `index`, shifting later cells of its probe run back (no tombstones). */
+  private deleteCell(index: number): void {
+    const table = this.table;
+    const mask = table.length - 1;
+    let hole = index;
+    table[hole] = 0;
+    let j = hole;
+    for (let probes = 0; probes < mask; probes++) {
+      j = (j + 1) & mask;
+      const cell = table[j] as number;
+      if (cell === 0) return;
+      const list = this.listOf(cell);
+      const home = this.hash(list.entries, ((cell - 1) >> 1) * ENTRY_STRIDE) & mask;
+      // The cell may move into the hole unless its home lies cyclically in (hole, j].
+      const between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!between) {
+        table[hole] = cell;
+        table[j] = 0;
+        hole = j;
+      }
+    }
+  }
+
+  private rehash(size: number): void {
+    const old = this.table;
+    this.table = new Int32Array(size);
+    for (let i = 0; i < old.length; i++) {
+      const cell = old[i] as number;
+      if (cell === 0) continue;
+      const list = this.listOf(cell);
+      this.place(list.entries, ((cell - 1) >> 1) * ENTRY_STRIDE, cell);
+    }
   }
 }
 
@@ -192,7 +344,7 @@ export interface RegistryAnnounce {
   left: number;
   event: AnnounceEvent;
   numwant: number | null;
-  /** Also return the sampled peers as objects (non-compact answers, stats, tests). */
+  /** Also return the sampled peers as snapshots (non-compact answers, tests). */
   peerList?: boolean;
 }
 
@@ -212,7 +364,7 @@ export type AnnounceOutcome =
        */
       peers4: Uint8Array;
       peers6: Uint8Array;
-      /** The same sample as objects, when the announce asked for `peerList`; else null. */
+      /** The same sample as snapshots, when the announce asked for `peerList`; else null. */
       peers: RegistryPeer[] | null;
     }
   | { ok: false; reason: RegistryRejection; message: string };
@@ -221,12 +373,6 @@ export interface ScrapeCounts {
   complete: number;
   incomplete: number;
   downloaded: number;
-}
-
-function latin1(bytes: Uint8Array): string {
-  // Decoded requests hand us Buffer views already; wrapping again costs an allocation each time.
-  if (Buffer.isBuffer(bytes)) return bytes.toString('latin1');
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
 const NO_BYTES = new Uint8Array(0);
@@ -238,7 +384,10 @@ export class SwarmRegistry {
   /** Where samples are written; see AnnounceOutcome.peers4/peers6. */
   private scratch4: Uint8Array;
   private scratch6: Uint8Array;
-  private readonly compact4 = new Uint8Array(COMPACT_PEER4_BYTES);
+  /** The announcing peer's compact entry (the key), ENTRY_STRIDE bytes. */
+  private readonly key = new Uint8Array(ENTRY_STRIDE);
+  /** Seeds the swarms' tables, so that nobody can aim announces at one probe run. */
+  private readonly seed: number;
 
   constructor(
     private readonly clock: Clock,
@@ -248,6 +397,7 @@ export class SwarmRegistry {
     this.config = { ...defaultRegistryConfig, ...config };
     this.scratch4 = new Uint8Array(this.config.maxNumwant * COMPACT_PEER4_BYTES);
     this.scratch6 = new Uint8Array(this.config.maxNumwant * COMPACT_PEER6_BYTES);
+    this.seed = random.int(0x7fffffff) | 0;
   }
 
   get swarmCount(): number {
@@ -258,21 +408,41 @@ export class SwarmRegistry {
     return this.peerCount;
   }
 
+  /** Writes the compact entry of address:port to `this.key`; false for an unusable address. */
+  private setKey(address: string, port: number): boolean {
+    const k = this.key;
+    const v = parseIpv4(address);
+    if (v >= 0) {
+      k[0] = COMPACT_PEER4_BYTES;
+      k[1] = v >>> 24;
+      k[2] = (v >>> 16) & 255;
+      k[3] = (v >>> 8) & 255;
+      k[4] = v & 255;
+      k[5] = (port >> 8) & 255;
+      k[6] = port & 255;
+      return true;
+    }
+    const c = compactPeer(address, port);
+    if (c === null) return false;
+    k[0] = c.bytes.length;
+    k.set(c.bytes, 1);
+    return true;
+  }
+
   /** `infoHashHex` is lower-case hex; the caller has already checked the allow-list. */
   announce(infoHashHex: string, a: RegistryAnnounce): AnnounceOutcome {
     const now = this.clock.now();
-    const ipv4 = parseIpv4(a.address);
-    const key = endpointKey(a.address, a.port, ipv4);
+    const usable = this.setKey(a.address, a.port);
     let swarm = this.swarms.get(infoHashHex);
-    let peer = swarm?.byKey.get(key);
+    let index = swarm && usable ? swarm.find(this.key, 0) : -1;
 
     if (a.event === 'stopped') {
-      if (swarm && peer) {
-        swarm.remove(peer);
+      if (swarm && index >= 0) {
+        swarm.remove(index);
         this.peerCount--;
-        if (swarm.byKey.size === 0) this.swarms.delete(infoHashHex);
+        if (swarm.size === 0) this.swarms.delete(infoHashHex);
       }
-      return this.answer(swarm, null, 0, a.peerList === true);
+      return this.answer(swarm, -1, 0, a.peerList === true);
     }
 
     const seeding = a.left === 0;
@@ -280,60 +450,41 @@ export class SwarmRegistry {
       if (this.swarms.size >= this.config.maxSwarms) {
         return { ok: false, reason: 'too-many-swarms', message: 'tracker holds too many torrents' };
       }
-      swarm = new Swarm();
+      swarm = new Swarm(this.seed);
       // Inserted only once the peer is accepted, so a refused announce leaves no empty swarm.
     }
-    if (!peer) {
-      if (swarm.byKey.size >= this.config.maxPeersPerSwarm) {
+    if (index < 0) {
+      if (swarm.size >= this.config.maxPeersPerSwarm) {
         return { ok: false, reason: 'swarm-full', message: 'swarm is full' };
       }
       if (this.peerCount >= this.config.maxPeersTotal) {
         return { ok: false, reason: 'tracker-full', message: 'tracker is full' };
       }
-      let compact: Uint8Array;
-      if (ipv4 >= 0) {
-        compact = this.compact4;
-        compact[0] = ipv4 >>> 24;
-        compact[1] = (ipv4 >>> 16) & 255;
-        compact[2] = (ipv4 >>> 8) & 255;
-        compact[3] = ipv4 & 255;
-        compact[4] = (a.port >> 8) & 255;
-        compact[5] = a.port & 255;
-      } else {
-        const c = compactPeer(a.address, a.port);
-        if (c === null)
-          return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
-        compact = c.bytes;
-      }
-      peer = new RegistryPeer(key, a.address, a.port, a, now);
+      if (!usable) return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
       if (!this.swarms.has(infoHashHex)) this.swarms.set(infoHashHex, swarm);
-      swarm.insert(peer, compact);
+      index = swarm.insert(this.key, 0, seeding);
       this.peerCount++;
       if (a.event === 'completed') swarm.snatches++;
     } else {
       // A snatch counts once: a peer already known as a seeder that says completed again is not new.
-      if (a.event === 'completed' && !peer.seeding) swarm.snatches++;
-      peer.peerId = latin1(a.peerId);
-      peer.left = a.left;
-      peer.uploaded = a.uploaded;
-      peer.downloaded = a.downloaded;
-      peer.lastSeenMs = now;
-      swarm.setSeeding(peer, seeding);
+      if (a.event === 'completed' && !swarm.list(index).seeding) swarm.snatches++;
+      swarm.move(index, seeding);
     }
+    swarm.list(index).setPeer(swarm.slot(index), a.peerId, a.left, a.uploaded, a.downloaded, now);
     const want = Math.min(a.numwant ?? this.config.defaultNumwant, this.config.maxNumwant);
-    return this.answer(swarm, peer, want, a.peerList === true);
+    return this.answer(swarm, index, want, a.peerList === true);
   }
 
   private answer(
     swarm: Swarm | undefined,
-    self: RegistryPeer | null,
+    self: number,
     want: number,
     peerList: boolean,
   ): AnnounceOutcome {
     const out = {
       ok: true as const,
-      complete: swarm?.seeders.length ?? 0,
-      incomplete: swarm?.leechers.length ?? 0,
+      complete: swarm?.seeders.count ?? 0,
+      incomplete: swarm?.leechers.count ?? 0,
       downloaded: swarm?.snatches ?? 0,
       intervalSec: this.config.intervalSec,
       minIntervalSec: this.config.minIntervalSec,
@@ -341,30 +492,31 @@ export class SwarmRegistry {
       peers6: NO_BYTES,
       peers: peerList ? ([] as RegistryPeer[]) : null,
     };
-    if (swarm && self) this.sample(swarm, self, want, out);
+    if (swarm && self >= 0) this.sample(swarm, self, want, out);
     return out;
   }
 
   /**
-   * A random sample of up to `want` peers other than `self`, written to `out`; a seeder gets
-   * leechers only (seeders have nothing to give each other). Stratified, as opentracker does:
-   * the pool (seeders, then leechers, without `self`) is cut into `want` equal runs from a
-   * random offset and one peer is drawn uniformly from each run. Every peer is equally likely
-   * to be picked, picks are distinct by construction, and the walk reads the byte stores in
-   * order (one pass, prefetch-friendly) instead of jumping around them.
+   * A random sample of up to `want` peers other than the one at table index `self`, written to
+   * `out`; a seeder gets leechers only (seeders have nothing to give each other). Stratified,
+   * as opentracker does: the pool (seeders, then leechers, without `self`) is cut into `want`
+   * equal runs from a random offset and one peer is drawn uniformly from each run. Every peer
+   * is equally likely to be picked, picks are distinct by construction, and the walk reads the
+   * byte stores in order (one pass, prefetch-friendly).
    */
   private sample(
     swarm: Swarm,
-    self: RegistryPeer,
+    self: number,
     want: number,
     out: { peers4: Uint8Array; peers6: Uint8Array; peers: RegistryPeer[] | null },
   ): void {
     const seeders = swarm.seeders;
     const leechers = swarm.leechers;
-    const seedersInPool = self.seeding ? 0 : seeders.length;
+    const selfSeeding = swarm.list(self).seeding;
+    const seedersInPool = selfSeeding ? 0 : seeders.count;
     // A leecher is in its own pool (skipped below); a seeder's pool holds leechers only.
-    const selfIndex = self.seeding ? -1 : self.slot + seedersInPool;
-    const available = seedersInPool + leechers.length - (selfIndex >= 0 ? 1 : 0);
+    const selfIndex = selfSeeding ? -1 : swarm.slot(self) + seedersInPool;
+    const available = seedersInPool + leechers.count - (selfIndex >= 0 ? 1 : 0);
     const picks = Math.min(want, available);
     if (picks <= 0) return;
     if (this.scratch4.length < picks * COMPACT_PEER4_BYTES) {
@@ -394,7 +546,7 @@ export class SwarmRegistry {
       } else {
         for (let b = 1; b <= COMPACT_PEER6_BYTES; b++) s6[n6++] = bytes[o + b] as number;
       }
-      if (list) list.push(from.peers[slot] as RegistryPeer);
+      if (list) list.push(from.snapshot(slot));
     }
     out.peers4 = s4.subarray(0, n4);
     out.peers6 = n6 > 0 ? s6.subarray(0, n6) : NO_BYTES;
@@ -404,7 +556,7 @@ export class SwarmRegistry {
   scrape(infoHashHex: string): ScrapeCounts {
     const s = this.swarms.get(infoHashHex);
     return s
-      ? { complete: s.seeders.length, incomplete: s.leechers.length, downloaded: s.snatches }
+      ? { complete: s.seeders.count, incomplete: s.leechers.count, downloaded: s.snatches }
       : { complete: 0, incomplete: 0, downloaded: 0 };
   }
 
@@ -414,13 +566,17 @@ export class SwarmRegistry {
       this.clock.now() - this.config.peerTimeoutFactor * this.config.intervalSec * 1000;
     let removed = 0;
     for (const [hex, swarm] of this.swarms) {
-      for (const p of swarm.byKey.values()) {
-        if (p.lastSeenMs < deadline) {
-          swarm.remove(p);
+      for (const list of [swarm.seeders, swarm.leechers]) {
+        // From the end: a removal moves the last slot, already checked, into the hole.
+        for (let slot = list.count - 1; slot >= 0; slot--) {
+          if ((list.nums[slot * NUMS + LAST_SEEN] as number) >= deadline) continue;
+          const index = swarm.find(list.entries, slot * ENTRY_STRIDE);
+          if (index < 0) continue;
+          swarm.remove(index);
           removed++;
         }
       }
-      if (swarm.byKey.size === 0) this.swarms.delete(hex);
+      if (swarm.size === 0) this.swarms.delete(hex);
     }
     this.peerCount -= removed;
     return removed;
@@ -436,8 +592,8 @@ export class SwarmRegistry {
   ): Array<{ infoHash: string; seeders: number; leechers: number; snatches: number }> {
     const all = [...this.swarms].map(([infoHash, s]) => ({
       infoHash,
-      seeders: s.seeders.length,
-      leechers: s.leechers.length,
+      seeders: s.seeders.count,
+      leechers: s.leechers.count,
       snatches: s.snatches,
     }));
     all.sort(
@@ -451,6 +607,10 @@ export class SwarmRegistry {
   peers(infoHashHex: string, limit: number): RegistryPeer[] | null {
     const s = this.swarms.get(infoHashHex);
     if (!s) return null;
-    return [...s.seeders.peers, ...s.leechers.peers].slice(0, limit);
+    const out: RegistryPeer[] = [];
+    for (const list of [s.seeders, s.leechers])
+      for (let slot = 0; slot < list.count && out.length < limit; slot++)
+        out.push(list.snapshot(slot));
+    return out;
   }
 }
