@@ -12,7 +12,7 @@ import {
   REQUEST_TIMEOUT_MS,
   SNUB_TIMEOUT_MS,
 } from './peer-connection';
-import type { PeerConnection } from './peer-connection';
+import type { PeerConnection, PeerLogEntry } from './peer-connection';
 import { PEER_ID_A, PEER_ID_B, memoryPair, nextEvent, rawPeer, tcpPair, until } from './test-peers';
 import type { Pair, RawPeer, SideOptions } from './test-peers';
 
@@ -117,6 +117,43 @@ describe.each<Transport>(['memory', 'tcp'])('PeerConnection over %s', (transport
     const gotChoke = nextEvent(p.a, 'choke');
     p.b.choke();
     expect(await gotChoke).toEqual([]);
+  });
+
+  it('sends a batch of requests at once and logs one event per piece run, not per block', async () => {
+    const clock = new ManualClock();
+    const logA: PeerLogEntry[] = [];
+    const logB: PeerLogEntry[] = [];
+    const p = await openPair(
+      transport,
+      clock,
+      { onLog: (e) => logA.push(e) },
+      { onLog: (e) => logB.push(e) },
+    );
+    serve(p.b);
+    const gotUnchoke = nextEvent(p.a, 'unchoke');
+    p.a.interested();
+    p.b.unchoke();
+    await gotUnchoke;
+    const blocks = [0, 1, 2, 3].map((i) => ({ index: 3, begin: i * BLOCK, length: BLOCK }));
+    blocks.push({ index: 5, begin: 0, length: BLOCK }, { index: 3, begin: 0, length: BLOCK });
+    let received = 0;
+    p.a.on('block', () => received++);
+    expect(p.a.requestMany(blocks)).toBe(5); // the repeat of piece 3's first block is skipped
+    expect(p.a.inFlight).toBe(5);
+    await until(() => received === 5);
+    clock.advance(1_000); // a tick flushes the last run
+    const runs = (log: PeerLogEntry[], dir: string, type: string): string[] =>
+      log.filter((e) => e.dir === dir && e.type === type).map((e) => e.detail);
+    expect(runs(logA, 'out', 'request')).toEqual([
+      'piece 3: 4 blocks, 65536 bytes',
+      'piece 5: 1 block, 16384 bytes',
+    ]);
+    expect(runs(logA, 'in', 'piece')).toEqual([
+      'piece 3: 4 blocks, 65536 bytes',
+      'piece 5: 1 block, 16384 bytes',
+    ]);
+    expect(runs(logB, 'in', 'request')).toEqual(runs(logA, 'out', 'request'));
+    expect(runs(logB, 'out', 'piece')).toEqual(runs(logA, 'in', 'piece'));
   });
 
   it('BEP 6: our choke rejects the pending requests, their blocks are never sent', async () => {

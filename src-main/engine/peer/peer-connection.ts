@@ -46,7 +46,7 @@ import { FrameDecoder } from '../wire/frame-decoder';
 import { decodeReserved, encodeHandshake, reservedFlags } from '../wire/handshake';
 import type { Handshake } from '../wire/handshake';
 import { HandshakeReader } from '../wire/handshake-reader';
-import { encodeMessage, encodePieceHeader } from '../wire/message';
+import { encodeMessage, encodePieceHeader, encodeRequests } from '../wire/message';
 import type { BlockRef, Message } from '../wire/message';
 import { ProtocolError } from '../wire/protocol-error';
 import type { CloseReason } from './close-reason';
@@ -78,6 +78,15 @@ export const MIN_QUEUE_DEPTH = 4;
 export const INITIAL_QUEUE_DEPTH = 16;
 /** Bytes we let the send buffer hold before asking the uploader to wait for 'drain'. */
 export const SEND_BUFFER_BYTES = 1024 * 1024;
+
+/** Consecutive block-level events of one kind for one piece, logged as one (see logBlock). */
+interface BlockRun {
+  dir: 'in' | 'out';
+  type: 'request' | 'piece';
+  index: number;
+  blocks: number;
+  bytes: number;
+}
 
 export interface PeerLogEntry {
   dir: 'in' | 'out' | 'local';
@@ -222,6 +231,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   private readonly maxPeerRequests: number;
   /** Log details are formatted only when someone listens (blocks arrive 20,000 times a second). */
   private readonly logging: boolean;
+  /** Block-level events not logged yet, one run per kind (see logBlock). */
+  private readonly blockRuns: (BlockRun | null)[] = [null, null, null, null];
   private phase: Phase = 'handshake';
   private started = false;
   private tickTimer: TimerHandle | null = null;
@@ -507,16 +518,31 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
    * chokes us and the piece is not allowed-fast, or when the block is already in flight.
    */
   request(index: number, begin: number, length: number): boolean {
-    if (!this.isOpen) return false;
-    if (this.peerChoking && !this.peerAllowedFast.has(index)) return false;
-    const key = blockKey(index, begin);
-    if (this.inFlightMap.has(key)) return false;
+    return this.requestMany([{ index, begin, length }]) === 1;
+  }
+
+  /**
+   * Requests blocks, all in one socket write. Blocks already in flight, and blocks of pieces
+   * not allowed fast while the peer chokes us, are skipped. Returns how many went out.
+   */
+  requestMany(blocks: readonly BlockRef[]): number {
+    if (!this.isOpen) return 0;
     const now = this.clock.now();
-    if (this.inFlightMap.size === 0) this.lastProgressAt = now;
-    this.inFlightMap.set(key, { index, begin, length, sentAt: now });
-    this.lateMap.delete(key);
-    this.send({ type: 'request', index, begin, length });
-    return true;
+    const sent: BlockRef[] = [];
+    for (const b of blocks) {
+      if (this.peerChoking && !this.peerAllowedFast.has(b.index)) continue;
+      const key = blockKey(b.index, b.begin);
+      if (this.inFlightMap.has(key)) continue;
+      if (this.inFlightMap.size === 0) this.lastProgressAt = now;
+      this.inFlightMap.set(key, { index: b.index, begin: b.begin, length: b.length, sentAt: now });
+      this.lateMap.delete(key);
+      sent.push(b);
+    }
+    if (sent.length === 0) return 0;
+    this.sentAfterHandshake = true;
+    this.write(encodeRequests(sent));
+    if (this.logging) for (const b of sent) this.logBlock('out', 'request', b.index, b.length);
+    return sent.length;
   }
 
   /** Cancels one of our requests (endgame). Returns false if it was not in flight. */
@@ -544,7 +570,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.write(encodePieceHeader(index, begin, block.length));
     this.write(block);
     this.up.add(block.length);
-    if (this.logging) this.log('out', 'piece', `${index}:${begin}+${block.length}`);
+    if (this.logging) this.logBlock('out', 'piece', index, block.length);
     return true;
   }
 
@@ -865,7 +891,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       return;
     }
     this.peerRequests.set(key, r);
-    if (this.logging) this.log('in', 'request', detail);
+    if (this.logging) this.logBlock('in', 'request', r.index, r.length);
     this.emit('request', r);
   }
 
@@ -880,7 +906,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       this.lastProgressAt = now;
       if (this.snubbed) this.snubbed = false;
       if (this.slowStart && this.slowStartDepth < this.maxQueueDepth) this.slowStartDepth++;
-      if (this.logging) this.log('in', 'piece', `${index}:${begin}+${data.length}`);
+      if (this.logging) this.logBlock('in', 'piece', index, data.length);
       this.emit('block', { index, begin, data, late: false });
       return;
     }
@@ -937,6 +963,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
 
   private tick(): void {
     if (this.phase === 'closed') return;
+    this.flushBlockRuns();
     const now = this.clock.now();
     if (now - this.lastReceivedAt >= this.timeouts.idleMs) {
       this.close('keepalive-timeout');
@@ -1064,6 +1091,49 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   }
 
   private log(dir: PeerLogEntry['dir'], type: PeerEventType, detail: string): void {
+    this.flushBlockRuns();
     this.opts.onLog?.({ dir, type, detail });
+  }
+
+  /**
+   * Block-level events (requests and pieces, either way) come by the tens of thousands per
+   * second: consecutive ones of one kind for the same piece are logged as one event ("piece 12:
+   * 64 blocks, 1048576 bytes") when that kind moves to another piece, before any other event,
+   * on the next tick and at close. Each of the four kinds has its own run, so a seeder's
+   * alternating requests in and pieces out still coalesce.
+   */
+  private logBlock(
+    dir: 'in' | 'out',
+    type: 'request' | 'piece',
+    index: number,
+    bytes: number,
+  ): void {
+    const slot = (dir === 'in' ? 0 : 2) + (type === 'request' ? 0 : 1);
+    const run = this.blockRuns[slot];
+    if (run && run.index === index) {
+      run.blocks++;
+      run.bytes += bytes;
+      return;
+    }
+    if (run) this.emitBlockRun(run);
+    this.blockRuns[slot] = { dir, type, index, blocks: 1, bytes };
+  }
+
+  private flushBlockRuns(): void {
+    for (let i = 0; i < this.blockRuns.length; i++) {
+      const run = this.blockRuns[i];
+      if (!run) continue;
+      this.blockRuns[i] = null;
+      this.emitBlockRun(run);
+    }
+  }
+
+  private emitBlockRun(run: BlockRun): void {
+    const blocks = run.blocks === 1 ? '1 block' : `${run.blocks} blocks`;
+    this.opts.onLog?.({
+      dir: run.dir,
+      type: run.type,
+      detail: `piece ${run.index}: ${blocks}, ${run.bytes} bytes`,
+    });
   }
 }

@@ -574,7 +574,7 @@ export class Torrent {
           onlyAllowedFast: true,
         })
       : this.picker.nextRequests(peer.key, (i) => conn.peerBitfield.get(i), want);
-    for (const b of blocks) conn.request(b.index, b.begin, b.length);
+    conn.requestMany(blocks);
   }
 
   private retryTimer: TimerHandle | null = null;

@@ -15,7 +15,14 @@ export {
 export type { Handshake, ReservedFlags } from './handshake';
 export { HandshakeReader } from './handshake-reader';
 export type { HandshakeResult } from './handshake-reader';
-export { MessageId, PIECE_HEADER_BYTES, encodeMessage, encodePieceHeader } from './message';
+export {
+  BLOCK_REF_FRAME_BYTES,
+  MessageId,
+  PIECE_HEADER_BYTES,
+  encodeMessage,
+  encodePieceHeader,
+  encodeRequests,
+} from './message';
 export type { BlockRef, Message, MessageType } from './message';
 export { FrameDecoder, decodeFrameBody } from './frame-decoder';
 export type { FrameDecoderOptions } from './frame-decoder';

@@ -101,6 +101,27 @@ function withBlockRef(id: number, r: BlockRef): Uint8Array {
   return out;
 }
 
+/** Bytes of one request (or cancel or reject) frame: 4-byte length, id, index, begin, length. */
+export const BLOCK_REF_FRAME_BYTES = 17;
+
+/** Many request frames in one buffer, so a batch of requests is one socket write. */
+export function encodeRequests(blocks: readonly BlockRef[]): Uint8Array {
+  const out = Buffer.allocUnsafe(blocks.length * BLOCK_REF_FRAME_BYTES);
+  let at = 0;
+  for (const b of blocks) {
+    checkU32('index', b.index);
+    checkU32('begin', b.begin);
+    checkU32('length', b.length);
+    writeU32(out, at, 13);
+    out[at + 4] = MessageId.request;
+    writeU32(out, at + 5, b.index);
+    writeU32(out, at + 9, b.begin);
+    writeU32(out, at + 13, b.length);
+    at += BLOCK_REF_FRAME_BYTES;
+  }
+  return out;
+}
+
 /** The 13-byte header of a piece frame, so a block can be written after it without a copy. */
 export function encodePieceHeader(index: number, begin: number, blockLength: number): Uint8Array {
   checkU32('index', index);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../time/clock';
 import type { Random } from '../time/clock';
 import {
+  BLOCK_REF_FRAME_BYTES,
   Bitfield,
   FrameDecoder,
   HANDSHAKE_BYTES,
@@ -14,6 +15,7 @@ import {
   encodeHandshake,
   encodeMessage,
   encodePieceHeader,
+  encodeRequests,
   reservedFlags,
 } from './index';
 import type { Message } from './index';
@@ -170,6 +172,23 @@ describe('messages', () => {
     ]);
     expect([...encodeMessage({ type: 'keep-alive' })]).toEqual([0, 0, 0, 0]);
     expect([...encodeMessage({ type: 'have-all' })]).toEqual([0, 0, 0, 1, 0x0e]);
+  });
+
+  it('encodes a batch of requests as the concatenation of single request frames', () => {
+    const blocks = [
+      { index: 0, begin: 0, length: 16384 },
+      { index: 7, begin: 16384, length: 16384 },
+      { index: 0xffffffff, begin: 0xffffffff, length: 1 },
+    ];
+    const batch = encodeRequests(blocks);
+    expect(batch.length).toBe(blocks.length * BLOCK_REF_FRAME_BYTES);
+    expect([...batch]).toEqual([
+      ...concat(blocks.map((b) => encodeMessage({ type: 'request', ...b }))),
+    ]);
+    const decoded = new FrameDecoder({ maxFrameBytes: 1 << 20 }).push(batch);
+    expect(decoded).toEqual(blocks.map((b) => ({ type: 'request', ...b })));
+    expect(encodeRequests([]).length).toBe(0);
+    expect(() => encodeRequests([{ index: -1, begin: 0, length: 1 }])).toThrow(RangeError);
   });
 
   it('refuses frames over the maximum as soon as the length arrives', () => {
