@@ -19,8 +19,9 @@
  * Our tracker runs as `swarmscope tracker --open` in a child process (bench/tools/tracker-child.ts,
  * bundled here with esbuild) so the load generator never shares its event loop. bittorrent-tracker
  * runs the same way (bench/tools/bittorrent-tracker-child.ts) with its stats page on, its
- * default; it is installed on demand into out/bench/ref (never a dependency of ours). When it
- * cannot be installed its comparison is reported as skipped, with the reason.
+ * default; it is installed on demand into out/bench/ref (never a dependency of ours) and used
+ * from a copy in the run's work dir. When it cannot be installed its comparison is reported as
+ * skipped, with the reason.
  * Every process is stopped by its PID in a finally.
  */
 import { randomBytes } from 'node:crypto';
@@ -217,15 +218,8 @@ async function startOurs(childScript: string): Promise<{ t: Tracked; port: numbe
   return { t, port };
 }
 
-/**
- * bittorrent-tracker's `server.js`, installed into out/bench/ref unless it is there already;
- * a string saying why when it cannot be had (no network, npm failing).
- */
-async function ensureBittorrentTracker(root: string): Promise<{ server: string } | Skipped> {
-  const prefix = path.join(root, 'out', 'bench', 'ref', 'bittorrent-tracker');
-  const server = path.join(prefix, 'node_modules', 'bittorrent-tracker', 'server.js');
-  if (fs.existsSync(server)) return { server };
-  log(`tracker: installing ${BT_TRACKER_SPEC} into ${prefix}`);
+/** `npm install`s bittorrent-tracker into `prefix`; null on success, else why it failed. */
+async function npmInstallBittorrentTracker(prefix: string): Promise<string | null> {
   fs.mkdirSync(prefix, { recursive: true });
   const t = spawnTracked('npm', [
     'install',
@@ -244,15 +238,47 @@ async function ensureBittorrentTracker(root: string): Promise<{ server: string }
         void t.exited.then(() => timer.cancel());
       }),
     ]);
-    if (exit === null) return { skipped: `npm install ${BT_TRACKER_SPEC} timed out` };
-    if (exit.code !== 0 || !fs.existsSync(server)) {
+    if (exit === null) return `npm install ${BT_TRACKER_SPEC} timed out`;
+    if (exit.code !== 0) {
       const why = t.tail.slice(-3).join(' | ') || `exit ${exit.code ?? exit.signal}`;
-      return { skipped: `npm install ${BT_TRACKER_SPEC} failed: ${why}` };
+      return `npm install ${BT_TRACKER_SPEC} failed: ${why}`;
     }
-    return { server };
+    return null;
   } finally {
     await t.stop();
   }
+}
+
+/**
+ * bittorrent-tracker's `server.js` inside this run's work dir, or why it cannot be had (no
+ * network, npm failing). The install is cached in out/bench/ref (skipped when present) and
+ * copied into the work dir, because any full build (including `npm run bench`'s own, or
+ * another engineer's) deletes out/, also in the middle of a run.
+ */
+async function ensureBittorrentTracker(
+  root: string,
+  dir: string,
+): Promise<{ server: string } | Skipped> {
+  const serverIn = (prefix: string): string =>
+    path.join(prefix, 'node_modules', 'bittorrent-tracker', 'server.js');
+  const cache = path.join(root, 'out', 'bench', 'ref', 'bittorrent-tracker');
+  const local = path.join(dir, 'bittorrent-tracker');
+  if (!fs.existsSync(serverIn(cache))) {
+    log(`tracker: installing ${BT_TRACKER_SPEC} into ${cache}`);
+    const failed = await npmInstallBittorrentTracker(cache);
+    if (failed !== null) return { skipped: failed };
+  }
+  try {
+    fs.cpSync(cache, local, { recursive: true });
+  } catch (err) {
+    // The cache vanished under us (a concurrent build): install straight into the work dir.
+    log(`tracker: copying ${cache} failed (${String(err)}); installing into ${local}`);
+    const failed = await npmInstallBittorrentTracker(local);
+    if (failed !== null) return { skipped: failed };
+  }
+  return fs.existsSync(serverIn(local))
+    ? { server: serverIn(local) }
+    : { skipped: `no ${serverIn(local)} after the install` };
 }
 
 /** bittorrent-tracker (stats on) in its own process; resolves once it listens. */
@@ -277,7 +303,10 @@ async function startBittorrentTracker(
   return { t, port };
 }
 
-/** Heap bytes the registry holds for 100k peers over 1,000 swarms. */
+/**
+ * Bytes the registry holds for 100k peers over 1,000 swarms: the JS heap plus ArrayBuffer
+ * backing stores (off the heap, and where the registry keeps its peers).
+ */
 export function registryMegabytesPer100kPeers(): number {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
@@ -287,7 +316,11 @@ export function registryMegabytesPer100kPeers(): number {
     setInterval: systemClock.setInterval,
   };
   gc();
-  const before = process.memoryUsage().heapUsed;
+  const used = (): number => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
   const reg = new SwarmRegistry(clock, seededRandom(1));
   const peerId = new Uint8Array(20);
   for (let i = 0; i < MEMORY_PEERS; i++) {
@@ -304,7 +337,7 @@ export function registryMegabytesPer100kPeers(): number {
     });
   }
   gc();
-  const bytes = process.memoryUsage().heapUsed - before;
+  const bytes = used() - before;
   if (reg.totalPeers !== MEMORY_PEERS) throw new Error(`registry holds ${reg.totalPeers} peers`);
   return (bytes / 1e6) * (100_000 / MEMORY_PEERS);
 }
@@ -374,7 +407,7 @@ export async function runTrackerBench(opts: {
     const hashesFile = path.join(dir, 'hashes.txt');
     fs.writeFileSync(hashesFile, hashes.join('\n') + '\n');
 
-    const bt = await ensureBittorrentTracker(root);
+    const bt = await ensureBittorrentTracker(root, dir);
     const btChild = path.join(dir, 'bittorrent-tracker-child.mjs');
 
     const measure = async (what: string, fn: () => Promise<LoadResult>): Promise<LoadResult> => {
