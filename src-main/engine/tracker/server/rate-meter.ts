@@ -5,6 +5,8 @@
 export class RateMeter {
   private readonly counts: Float64Array;
   private readonly seconds: Float64Array;
+  private lastSec = -1;
+  private lastIndex = 0;
 
   constructor(private readonly windowSec = 5) {
     this.counts = new Float64Array(windowSec);
@@ -13,10 +15,16 @@ export class RateMeter {
 
   record(nowMs: number, n = 1): void {
     const sec = Math.floor(nowMs / 1000);
-    const i = sec % this.windowSec;
-    if (this.seconds[i] !== sec) {
-      this.seconds[i] = sec;
-      this.counts[i] = 0;
+    // Most calls land in the same second as the last: skip the (floating-point) modulo.
+    let i = this.lastIndex;
+    if (sec !== this.lastSec) {
+      i = sec % this.windowSec;
+      if (this.seconds[i] !== sec) {
+        this.seconds[i] = sec;
+        this.counts[i] = 0;
+      }
+      this.lastSec = sec;
+      this.lastIndex = i;
     }
     this.counts[i] = (this.counts[i] as number) + n;
   }

@@ -102,7 +102,9 @@ class PeerList {
   push(entry: Uint8Array, at: number): number {
     const slot = this.count;
     if (slot * NUMS >= this.nums.length) this.resize(slot * 2);
-    this.entries.set(entry.subarray(at, at + ENTRY_STRIDE), slot * ENTRY_STRIDE);
+    const e = this.entries;
+    const o = slot * ENTRY_STRIDE;
+    for (let i = 0; i < ENTRY_STRIDE; i++) e[o + i] = entry[at + i] as number;
     this.count++;
     return slot;
   }
@@ -500,7 +502,7 @@ export class SwarmRegistry {
    * A random sample of up to `want` peers other than the one at table index `self`, written to
    * `out`; a seeder gets leechers only (seeders have nothing to give each other). Stratified,
    * as opentracker does: the pool (seeders, then leechers, without `self`) is cut into `want`
-   * equal runs from a random offset and one peer is drawn uniformly from each run. Every peer
+   * runs of near-equal length from a random offset and one peer is drawn from each run. Every peer
    * is equally likely to be picked, picks are distinct by construction, and the walk reads the
    * byte stores in order (one pass, prefetch-friendly).
    */
@@ -527,13 +529,25 @@ export class SwarmRegistry {
     const s6 = this.scratch6;
     const list = out.peers;
     const offset = picks < available ? this.random.int(available) | 0 : 0;
+    // Runs of `base` or `base + 1` peers (the first `longer` runs are the long ones); picks
+    // within a run come from a xorshift generator seeded once per sample from `random`: a
+    // Math.random call and two float divisions per pick cost more than the rest of the walk.
+    const base = Math.floor(available / picks);
+    const longer = available - base * picks;
+    let x = this.random.int(0x7fffffff) | 0 || 1;
+    let start = 0;
     let n4 = 0;
     let n6 = 0;
     for (let k = 0; k < picks; k++) {
-      // Run k is [floor(k * available / picks), floor((k + 1) * available / picks)).
-      const start = Math.floor((k * available) / picks);
-      const end = Math.floor(((k + 1) * available) / picks);
-      let v = start + (end - start > 1 ? this.random.int(end - start) | 0 : 0) + offset;
+      const len = k < longer ? base + 1 : base;
+      let v = start + offset;
+      if (len > 1) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        v += (x & 0x7fffffff) % len;
+      }
+      start += len;
       if (v >= available) v -= available;
       if (selfIndex >= 0 && v >= selfIndex) v++;
       const inSeeders = v < seedersInPool;
