@@ -8,6 +8,9 @@
  * - UDP: our load generator (bench/tools/udp-load.ts, its own process): connect, then a window
  *   of announces in flight per socket. Announces/s, p50, p99, and the generator's own CPU
  *   (`generatorCpuPct`, 100 = one core: near 100 the generator, not the server, set the rate).
+ *   Against opentracker it does reach a core (~100-118k/s here). Splitting the same load over
+ *   two generator processes gave opentracker less, not more (61-94k/s): with the kernel's
+ *   loopback work both cores are then busy, so that rate is this machine's limit for the load.
  * - Every server gets the same load: the same wrk script and flags, the same generator with the
  *   same sockets, window and packet mix (one connect per socket, then announces with numwant 50),
  *   the same hash pool, a fresh server process per measurement, and the same 2 cores shared
