@@ -532,7 +532,7 @@ export class SwarmRegistry {
     // Runs of `base` or `base + 1` peers (the first `longer` runs are the long ones); picks
     // within a run come from a xorshift generator seeded once per sample from `random`: a
     // Math.random call and two float divisions per pick cost more than the rest of the walk.
-    const base = Math.floor(available / picks);
+    const base = (available / picks) | 0; // int32: keeps the modulo below an integer one
     const longer = available - base * picks;
     let x = this.random.int(0x7fffffff) | 0 || 1;
     let start = 0;
