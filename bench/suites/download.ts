@@ -25,6 +25,7 @@ import {
   procCpuSec,
   round,
   startOurPeer,
+  warmFreeMemory,
 } from './util';
 import type { ChildUsage, OurPeer } from './util';
 
@@ -118,6 +119,8 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
         const dir = freshDir(root, `dl-${c.leecher}-from-${c.seeder}`);
         const seederCpuBefore = procCpuSec(seeder.pid);
         const peers = [{ address: '127.0.0.1', port: seeder.port }];
+        // The same warm start for every leecher (see warmFreeMemory); not timed.
+        warmFreeMemory(opts.sizeBytes * 1.5);
         const t0 = performance.now();
         let run: TransferRun;
         if (c.leecher === 'ours') {

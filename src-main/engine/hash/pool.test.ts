@@ -100,6 +100,16 @@ describe('HashPool.sha1', () => {
     );
   });
 
+  it('runs queued piece tasks in the order they came (oldest buffers come back first)', async () => {
+    const p = pool(1);
+    const order: number[] = [];
+    const jobs = Array.from({ length: 8 }, (_, i) =>
+      p.sha1(randomBytes(64 * 1024)).then(() => order.push(i)),
+    );
+    await Promise.all(jobs);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('runs many concurrent requests across workers', async () => {
     const p = pool(2);
     const inputs = Array.from({ length: 200 }, (_, i) => randomBytes(i * 97));
