@@ -6,7 +6,13 @@
 import type { LogLevel, TrackerServerMode } from '../../../../src-shared/model';
 import type { Clock, Random } from '../../time/clock';
 import type { AnnounceRequest } from '../codec/announce-request';
-import { ipv4ToBytes, ipv6ToBytes, normalizeAddress } from '../codec/compact-peers';
+import {
+  COMPACT_PEER4_BYTES,
+  COMPACT_PEER6_BYTES,
+  ipv4ToBytes,
+  ipv6ToBytes,
+  normalizeAddress,
+} from '../codec/compact-peers';
 import type { ScrapeEntry } from '../codec/http-response';
 import { RateMeter } from './rate-meter';
 import type { AnnounceOutcome, RegistryConfig } from './swarm-registry';
@@ -119,7 +125,7 @@ export class TrackerCore {
     if (this.logs('debug')) {
       this.log(
         'debug',
-        `${front} announce ${infoHashHex} from ${address}:${req.port} event=${req.event} left=${req.left} -> ${outcome.peers4.length / 6 + outcome.peers6.length / 18} peers`,
+        `${front} announce ${infoHashHex} from ${address}:${req.port} event=${req.event} left=${req.left} -> ${outcome.peers4.length / COMPACT_PEER4_BYTES + outcome.peers6.length / COMPACT_PEER6_BYTES} peers`,
       );
     }
     return outcome;
