@@ -18,8 +18,9 @@ export const MAX_LOG_ENTRIES = 2_000;
 /** Requests from one peer we queue for upload; more are rejected (BEP 6) or dropped. */
 export const MAX_UPLOAD_QUEUE_PER_PEER = 4_000;
 /**
- * Spare piece buffers kept for reuse, in bytes (at least MAX_PIECES_AWAITING_WRITE buffers): a
- * full request pipeline (MAX_REQUEST_QUEUE_DEPTH blocks, 32 MiB) plus the pieces awaiting write.
+ * A download's memory for piece data, in bytes (at least four pieces): the pieces awaiting their
+ * hash and write plus the blocks requested share it, and as many spare buffers are kept. Twice a
+ * full request pipeline to one fast peer (MAX_REQUEST_QUEUE_DEPTH blocks, 32 MiB).
  */
 export const PIECE_BUFFER_POOL_BYTES = 64 * 1024 * 1024;
 /** Whole pieces kept in memory to serve blocks without a read per block. */

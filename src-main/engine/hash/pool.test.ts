@@ -165,6 +165,26 @@ describe('HashPool.writeAt', () => {
     );
   });
 
+  it('runs the writes of one lane in the order asked, one at a time', async () => {
+    const p = pool(2);
+    const file = path.join(dir, 'lanes.bin');
+    const fd = openSync(file, 'w+');
+    try {
+      // Overlapping writes, none awaited: only a lane's order makes the last one win.
+      const versions = Array.from({ length: 12 }, (_, i) => new Uint8Array(256 * 1024).fill(i));
+      const sideLane = randomBytes(1000);
+      await Promise.all([
+        ...versions.map((v) => p.writeAt(fd, v, 0, 7)),
+        p.writeAt(fd, new Uint8Array(sideLane), 300 * 1024, 8),
+      ]);
+      const got = readFileSync(file);
+      expect(got.subarray(0, 256 * 1024).every((b) => b === 11)).toBe(true);
+      expectSameBytes(got.subarray(300 * 1024), sideLane);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('a failed write rejects with the system error code and the pool keeps working', async () => {
     const p = pool(1);
     const file = path.join(dir, 'read-only.bin');

@@ -125,8 +125,6 @@ const REQUEST_BATCH_MAX = 256;
 /** While seeding to fewer peers than this, re-announce every IDLE_SEED_ANNOUNCE_MS. */
 const IDLE_SEED_MIN_PEERS = 2;
 const IDLE_SEED_ANNOUNCE_MS = 20_000;
-/** Finished pieces waiting for their hash and write before requests pause. */
-const MAX_PIECES_AWAITING_WRITE = 32;
 
 export class Torrent {
   readonly meta: Metainfo;
@@ -170,10 +168,8 @@ export class Torrent {
     this.meta = opts.meta;
     this.id = opts.meta.infoHashHex;
     this.savePath = opts.savePath;
-    this.maxFreeBuffers = Math.max(
-      MAX_PIECES_AWAITING_WRITE,
-      Math.floor(PIECE_BUFFER_POOL_BYTES / opts.meta.pieceLength),
-    );
+    this.pipelineBudgetBytes = Math.max(PIECE_BUFFER_POOL_BYTES, 4 * opts.meta.pieceLength);
+    this.maxFreeBuffers = Math.floor(this.pipelineBudgetBytes / opts.meta.pieceLength);
     this.addedAt = opts.addedAt;
     this.storage = opts.storage;
     this.filePaths = opts.filePaths;
@@ -550,17 +546,25 @@ export class Torrent {
   private fillRequests(peer: PeerState): void {
     const conn = peer.conn;
     if (this.stopped || this.state !== 'downloading' || !conn.amInterested) return;
-    // A disk slower than the network must not fill memory with finished pieces.
-    if (this.piecesInVerifyOrWrite >= MAX_PIECES_AWAITING_WRITE) return;
     const depth = conn.desiredQueueDepth();
+    const batch = Math.min(REQUEST_BATCH_MAX, Math.floor(depth / 4));
     let want = depth - conn.inFlight;
     // Top the pipeline up in batches: one write of many requests instead of one per block
     // received. The pipeline stays at least three quarters full.
-    if (
-      want <= 0 ||
-      (conn.inFlight > 0 && want < Math.min(REQUEST_BATCH_MAX, Math.floor(depth / 4)))
-    )
-      return;
+    if (want <= 0 || (conn.inFlight > 0 && want < batch)) return;
+    // A disk slower than the network must not fill memory: finished pieces awaiting their hash
+    // and write, and the blocks requested, share one budget. As the backlog grows, fewer
+    // requests go out, but they keep going: stopping until a backlog drained emptied the
+    // pipeline and left the peer idle.
+    const room =
+      Math.floor(
+        (this.pipelineBudgetBytes - this.piecesInVerifyOrWrite * this.meta.pieceLength) /
+          BLOCK_BYTES,
+      ) - this.blocksInFlight();
+    if (room < want) {
+      if (room <= 0 || (conn.inFlight > 0 && room < batch)) return;
+      want = room;
+    }
     const bucket = this.deps.downBucket;
     if (bucket.rateBps > 0) {
       // The download limit is applied when asking: a request is a promise of bytes to come.
@@ -632,10 +636,9 @@ export class Torrent {
 
   private readonly freeBuffers: Uint8Array[] = [];
   /**
-   * Spare buffers kept: enough for every piece that can be in use at once in a fast download
-   * (awaiting write, plus those the requests still in flight fill), so none is allocated anew in
-   * steady state. A fresh buffer costs a page fault per 4 KiB on first touch, and a dropped one
-   * goes back to the kernel.
+   * Spare buffers kept: as many as the pipeline budget holds pieces, so none is allocated anew
+   * in steady state. A fresh buffer costs a page fault per 4 KiB on first touch, and a dropped
+   * one goes back to the kernel.
    */
   private readonly maxFreeBuffers: number;
 
@@ -647,15 +650,21 @@ export class Torrent {
     } finally {
       this.releaseBuffer(buf.data);
       this.piecesInVerifyOrWrite--;
-      // Requests were held back while the disk lagged: resume them.
-      if (this.piecesInVerifyOrWrite === MAX_PIECES_AWAITING_WRITE - 1) {
-        for (const p of this.peers.values()) this.fillRequests(p);
-      }
+      // The budget has room again for requests held back while the disk lagged.
+      for (const p of this.peers.values()) this.fillRequests(p);
     }
   }
 
   /** Pieces complete in memory but not yet hashed and written: bounded, so memory is too. */
   private piecesInVerifyOrWrite = 0;
+  /** Bytes of pieces awaiting their write plus blocks requested, at most (see fillRequests). */
+  private readonly pipelineBudgetBytes: number;
+
+  private blocksInFlight(): number {
+    let n = 0;
+    for (const p of this.peers.values()) n += p.conn.inFlight;
+    return n;
+  }
 
   private async verifyAndWrite(index: number, buf: PieceBuffer): Promise<void> {
     this.picker.onPieceVerifying(index);
