@@ -3,7 +3,7 @@
  * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
  *
  *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map]
- *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 5] [--work-dir DIR]
+ *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 10] [--work-dir DIR]
  *
  * There are no timed tests: the targets are printed next to the measurements, not asserted.
  * `--child seed|leech` is internal: the bundle runs as our measured peer process (suites/util.ts).
@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       only: { type: 'string', default: SUITES.join(',') },
       'swarm-size-mib': { type: 'string', default: '256' },
       'swarm-leechers': { type: 'string', default: '8' },
-      'tracker-sec': { type: 'string', default: '5' },
+      'tracker-sec': { type: 'string', default: '10' },
       'work-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
