@@ -15,6 +15,8 @@ import { FaultyStorage } from './storage/faulty-storage';
 import { FileStorage } from './storage/file-storage';
 import { FileLayout } from './storage/file-layout';
 import { resolveInside } from './metainfo';
+import { Session } from './session';
+import { PieceState } from '../../src-shared/model';
 
 let swarm: TestSwarm | null = null;
 let content: string | null = null;
@@ -95,5 +97,70 @@ describe('loopback swarm', () => {
     expect(leecher.peers(id).some((p) => p.port === faulty.listenPort)).toBe(false);
     const log = leecher.recentLog(id);
     expect(log.some((e) => e.type === 'hash-failed')).toBe(true);
+  });
+
+  it('a check of partial data reports progress and left from the verified pieces (short last one, skipped files)', async () => {
+    content = writeContent(tempDir('content'), 'multi', multiFileLayout);
+    swarm = await createTestSwarm({
+      contentPath: content,
+      seeders: 0,
+      leechers: 0,
+      pieceLength: 32 * 1024,
+    });
+    const meta = swarm.meta;
+    // Only the first file is on disk: the pieces wholly inside it verify, the last one does not.
+    const partial = path.join(swarm.root, 'partial');
+    fs.mkdirSync(path.join(partial, 'multi'), { recursive: true });
+    fs.copyFileSync(path.join(content, 'a-first.bin'), path.join(partial, 'multi', 'a-first.bin'));
+    // The complete copy proves the short last piece counts with its real size.
+    const complete = path.dirname(content);
+    const layout = new FileLayout(
+      meta.files.map((f) => ({ path: f.path, length: f.length })),
+      meta.pieceLength,
+    );
+    for (const [savePath, skipFiles] of [
+      [partial, []],
+      [partial, [0]],
+      [complete, []],
+      [complete, [4]],
+    ] as const) {
+      const session = await Session.open({
+        dataDir: null,
+        listenHost: '127.0.0.1',
+        listenPort: 0,
+        hashThreads: 1,
+      });
+      try {
+        const id = await session.addTorrent(
+          { torrentFile: swarm.torrentFile },
+          { savePath, skipFiles: [...skipFiles] },
+        );
+        await waitFor(
+          () =>
+            session.summary(id)?.checkProgress === 1 && session.summary(id)?.state !== 'checking',
+          'the check',
+        );
+        const have = session.pieceMap(id).states;
+        const had = (i: number): boolean => have[i] === PieceState.have;
+        const haveBytes = Array.from({ length: meta.pieceCount }, (_, i) =>
+          had(i) ? layout.pieceSize(i) : 0,
+        ).reduce((a, b) => a + b, 0);
+        const perFile = layout.fileProgress(had);
+        const wanted = meta.files.reduce(
+          (n, f, i) => n + ((skipFiles as readonly number[]).includes(i) ? 0 : f.length),
+          0,
+        );
+        const verifiedWanted = perFile.reduce(
+          (n, b, i) => n + ((skipFiles as readonly number[]).includes(i) ? 0 : b),
+          0,
+        );
+        const s = session.summary(id);
+        expect(haveBytes).toBeGreaterThan(0);
+        expect(s?.progress).toBeCloseTo(verifiedWanted / wanted, 12);
+        expect(s?.sizeBytes).toBe(meta.totalLength);
+      } finally {
+        await session.close();
+      }
+    }
   });
 });

@@ -932,13 +932,22 @@ export class Torrent {
   }
 
   private leftBytes(): number {
-    let have = 0;
-    for (let i = 0; i < this.meta.pieceCount; i++)
-      if (this.picker.have(i)) have += this.layout.pieceSize(i);
-    return Math.max(0, this.meta.totalLength - have);
+    return Math.max(0, this.meta.totalLength - this.haveBytes());
+  }
+
+  /** Bytes of the verified pieces, in O(1): only the last piece can be short. */
+  private haveBytes(): number {
+    const count = this.picker.haveCount();
+    if (count === 0) return 0;
+    const last = this.meta.pieceCount - 1;
+    const short = this.meta.pieceLength - this.layout.pieceSize(last);
+    return count * this.meta.pieceLength - (this.picker.have(last) ? short : 0);
   }
 
   private verifiedWantedBytes(): number {
+    // Nothing skipped (the usual case): every verified byte is wanted. summary() runs on every
+    // change, so this stays O(1) then instead of walking every piece.
+    if (!this.filePriorities.includes('skip')) return this.haveBytes();
     let bytes = 0;
     const prog = this.layout.fileProgress((i) => this.picker.have(i));
     for (let f = 0; f < prog.length; f++)
