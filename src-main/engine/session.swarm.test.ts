@@ -163,4 +163,40 @@ describe('loopback swarm', () => {
       }
     }
   });
+
+  it('a disk slower than the network: requests keep flowing within the memory budget', async () => {
+    content = writeContent(tempDir('content'), 'slow', [{ path: 'big.bin', sizeBytes: 4 << 20 }]);
+    const pieceLength = 64 * 1024;
+    const budgetPieces = 8;
+    let slow: FaultyStorage | null = null;
+    swarm = await createTestSwarm({
+      contentPath: content,
+      seeders: 1,
+      leechers: 1,
+      pieceLength,
+      configure: (role) =>
+        role === 'leecher'
+          ? {
+              pipelineBudgetBytes: budgetPieces * pieceLength,
+              storageFactory: (meta, savePath) => {
+                const inner = new FileStorage(
+                  new FileLayout(meta.files, meta.pieceLength),
+                  savePath,
+                  meta.files.map((f) => resolveInside(savePath, f.path)),
+                );
+                slow = new FaultyStorage(inner, { writeDelayMs: 10 });
+                return slow;
+              },
+            }
+          : {},
+    });
+    await swarm.untilComplete(60_000);
+    expect(sha256Tree(path.join(swarm.leecherDirs[0] as string, 'slow'))).toEqual(
+      sha256Tree(content),
+    );
+    const peak = (slow as FaultyStorage | null)?.maxPendingWrites ?? 0;
+    // The backlog formed (the disk was the bottleneck) and never outgrew the budget.
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(budgetPieces);
+  });
 });

@@ -85,6 +85,8 @@ export interface SessionOptions {
   storageFactory?: (meta: Metainfo, savePath: string) => Storage;
   /** Regular unchoke slots (4 by default, -1 for unlimited). */
   unchokeSlots?: number;
+  /** Memory for piece data per download (64 MiB by default); tests make it small. */
+  pipelineBudgetBytes?: number;
   /** Fail when the listen port is taken instead of trying the next ones. */
   strictPort?: boolean;
   /** Announce to the torrents' trackers (on by default). */
@@ -289,6 +291,7 @@ export class Session implements EngineApi {
         maxConnections: this.settings.maxConnectionsPerTorrent,
         addedAt,
         unchokeSlots: this.opts.unchokeSlots,
+        pipelineBudgetBytes: this.opts.pipelineBudgetBytes,
         useTrackers: this.opts.useTrackers,
         complete,
       },

@@ -1,7 +1,7 @@
 /**
  * A storage that misbehaves on purpose, for tests (after anacrolix's badStorage and libtorrent's
  * test_disk): writes fail once a byte budget is spent (a full disk), reads can come back with a
- * flipped bit (silent corruption that only hashing catches).
+ * flipped bit (silent corruption that only hashing catches), writes can be slow.
  */
 import { StorageError } from './storage';
 import type { Storage } from './storage';
@@ -13,6 +13,8 @@ export interface FaultyStorageOptions {
   flipBitsOnRead?: boolean | ((index: number) => boolean);
   /** The error writes fail with. Default 'ENOSPC'. */
   errorCode?: 'ENOSPC' | 'EIO';
+  /** A slow disk: every write waits this long first (real time). */
+  writeDelayMs?: number;
 }
 
 export class FaultyStorage implements Storage {
@@ -20,6 +22,8 @@ export class FaultyStorage implements Storage {
   private readonly opts: FaultyStorageOptions;
   private written = 0;
   private failedWrites = 0;
+  private pendingWrites = 0;
+  private peakPendingWrites = 0;
 
   constructor(inner: Storage, opts: FaultyStorageOptions = {}) {
     this.inner = inner;
@@ -35,6 +39,11 @@ export class FaultyStorage implements Storage {
     return this.failedWrites;
   }
 
+  /** The most writes that were waiting or running at once. */
+  get maxPendingWrites(): number {
+    return this.peakPendingWrites;
+  }
+
   async writePiece(index: number, data: Uint8Array): Promise<Uint8Array> {
     const budget = this.opts.failAfterBytes;
     if (budget !== undefined && this.written + data.length > budget) {
@@ -43,9 +52,17 @@ export class FaultyStorage implements Storage {
       throw new StorageError(code, 'write', `injected ${code} writing piece ${index}`);
     }
     const length = data.length;
-    const back = await this.inner.writePiece(index, data);
-    this.written += length;
-    return back;
+    this.pendingWrites++;
+    this.peakPendingWrites = Math.max(this.peakPendingWrites, this.pendingWrites);
+    try {
+      const delay = this.opts.writeDelayMs ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      const back = await this.inner.writePiece(index, data);
+      this.written += length;
+      return back;
+    } finally {
+      this.pendingWrites--;
+    }
   }
 
   async read(index: number, begin: number, length: number): Promise<Uint8Array> {

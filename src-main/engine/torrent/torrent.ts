@@ -84,6 +84,8 @@ export interface TorrentOptions {
   addedAt: number;
   /** Regular unchoke slots; -1 for unlimited (full-speed seeding to many). */
   unchokeSlots?: number;
+  /** Memory for piece data in a download (default PIECE_BUFFER_POOL_BYTES; see fillRequests). */
+  pipelineBudgetBytes?: number;
   /** The caller just hashed this data (create-and-seed): every piece is had, skip the check. */
   complete?: boolean;
 }
@@ -168,7 +170,10 @@ export class Torrent {
     this.meta = opts.meta;
     this.id = opts.meta.infoHashHex;
     this.savePath = opts.savePath;
-    this.pipelineBudgetBytes = Math.max(PIECE_BUFFER_POOL_BYTES, 4 * opts.meta.pieceLength);
+    this.pipelineBudgetBytes = Math.max(
+      opts.pipelineBudgetBytes ?? PIECE_BUFFER_POOL_BYTES,
+      4 * opts.meta.pieceLength,
+    );
     this.maxFreeBuffers = Math.floor(this.pipelineBudgetBytes / opts.meta.pieceLength);
     this.addedAt = opts.addedAt;
     this.storage = opts.storage;
