@@ -51,15 +51,19 @@ export class FaultyStorage implements Storage {
       const code = this.opts.errorCode ?? 'ENOSPC';
       throw new StorageError(code, 'write', `injected ${code} writing piece ${index}`);
     }
+    // The bytes count from acceptance, as a disk's space does: with many writes in flight,
+    // counting them only once written let every one of them past the budget.
     const length = data.length;
+    this.written += length;
     this.pendingWrites++;
     this.peakPendingWrites = Math.max(this.peakPendingWrites, this.pendingWrites);
     try {
       const delay = this.opts.writeDelayMs ?? 0;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      const back = await this.inner.writePiece(index, data);
-      this.written += length;
-      return back;
+      return await this.inner.writePiece(index, data);
+    } catch (err) {
+      this.written -= length;
+      throw err;
     } finally {
       this.pendingWrites--;
     }

@@ -694,12 +694,19 @@ export class Torrent {
       buf.data = await this.storage.writePiece(index, buf.data);
     } catch (err) {
       this.picker.onPieceFailed(index);
-      this.fail('write', err);
+      // The first failed write stops the torrent; the writes still queued behind it fail too,
+      // and say nothing new.
+      if (!this.stopped) this.fail('write', err);
       return;
     }
-    if (this.stopped) return;
+    // Written and verified: it counts even if the torrent stopped meanwhile (paused, or another
+    // write failed on a full disk), so verified data on disk is never forgotten.
     this.picker.onPieceVerified(index);
     this.failedPieces.delete(index);
+    if (this.stopped) {
+      this.deps.changed();
+      return;
+    }
     for (const p of this.peers.values()) p.conn.have(index);
     this.deps.changed();
     if (this.isComplete()) void this.onCompleted();
