@@ -134,6 +134,12 @@ describe('HashPool.sha1Owned', () => {
     expect(data.buffer.byteLength).toBe(bytes.length + 100);
     expectSameBytes(data, bytes);
 
+    // Bytes already moved away are refused at once (postMessage would drop them silently).
+    await expect(p.sha1Owned(view)).rejects.toThrow(/moved away/);
+    expect(Buffer.from((await p.sha1Owned(new Uint8Array(0))).digest)).toEqual(
+      sha1(Buffer.alloc(0)),
+    );
+
     const shared = new Uint8Array(new SharedArrayBuffer(1000));
     shared.set(randomBytes(1000));
     const res = await p.sha1Owned(shared);

@@ -218,6 +218,11 @@ export class HashPool {
   ): Promise<{ reply: ReplyMessage; data: Uint8Array }> {
     const shared = data.buffer instanceof SharedArrayBuffer;
     const moved = move && !shared && !Buffer.isBuffer(data);
+    if (moved && isDetached(data.buffer)) {
+      // A detached buffer (moved away and never given back) would be dropped by postMessage
+      // without a word, and the task would wait for ever.
+      return Promise.reject(new RangeError('the bytes were moved away (a detached buffer)'));
+    }
     let payload = data;
     let staged: SharedArrayBuffer | null = null;
     if (!shared && !moved) {
@@ -470,7 +475,14 @@ export class HashPool {
     task.slot = slot;
     slot.tasks.add(task.message.id);
     this.tasks.set(task.message.id, task);
-    slot.worker.postMessage(task.message, task.transfer);
+    try {
+      slot.worker.postMessage(task.message, task.transfer);
+    } catch (err) {
+      // An untransferable buffer (DataCloneError): this task fails, nothing is left waiting.
+      slot.tasks.delete(task.message.id);
+      this.tasks.delete(task.message.id);
+      task.onFail(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /** A busy worker keeps the process alive (its result must arrive); an idle one does not. */
@@ -518,6 +530,17 @@ export class HashPool {
     slot.tasks.clear();
     void slot.worker.terminate();
     this.pump();
+  }
+}
+
+/** True for an ArrayBuffer whose bytes were transferred away. */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
   }
 }
 

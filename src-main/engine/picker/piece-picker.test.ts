@@ -254,6 +254,26 @@ describe('PiecePicker', () => {
     expect(picker.pieceStates()[0]).toBe(PieceState.have);
   });
 
+  it('an abandoned piece (partial or verifying when the torrent stopped) is fetched again, unblamed', () => {
+    const picker = makePicker(2, 4);
+    picker.onPeerHaveAll('a');
+    const first = picker.nextRequests('a', all, 8);
+    for (const x of first.filter((b) => b.index === 0)) picker.onBlockReceived('a', x);
+    picker.onPieceVerifying(0);
+    for (const x of first.filter((b) => b.index === 1).slice(0, 2)) picker.onBlockReceived('a', x);
+    picker.onPeerGone('a');
+    picker.onPieceAbandoned(0); // was verifying
+    picker.onPieceAbandoned(1); // was partial
+    expect(Array.from(picker.pieceStates())).toEqual([PieceState.missing, PieceState.missing]);
+    picker.onPeerHaveAll('b');
+    const again = picker.nextRequests('b', all, 10);
+    expect(again).toHaveLength(8);
+    for (const x of again) picker.onBlockReceived('b', x);
+    picker.onPieceVerified(0);
+    picker.onPieceVerified(1);
+    expect(picker.isComplete()).toBe(true);
+  });
+
   it('peer gone returns its blocks', () => {
     const picker = makePicker(1, 4);
     picker.onPeerHaveAll('a');

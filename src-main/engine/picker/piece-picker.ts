@@ -382,6 +382,19 @@ export class PiecePicker {
 
   /** The hash did not match: every block is fetched again; the senders are returned. */
   onPieceFailed(index: number): PieceFailed {
+    return { contributors: this.resetPiece(index, FLAG_FAILED) };
+  }
+
+  /**
+   * The piece's bytes were dropped with no verdict (the torrent stopped while it was partial,
+   * hashing or being written): every block is fetched again and nobody is blamed.
+   */
+  onPieceAbandoned(index: number): void {
+    this.resetPiece(index, 0);
+  }
+
+  /** Forgets every block of the piece and sets its flags; returns who had sent blocks. */
+  private resetPiece(index: number, flags: number): string[] {
     this.checkIndex(index);
     const dl = this.downloads.get(index);
     const contributors = new Set<string>();
@@ -395,14 +408,14 @@ export class PiecePicker {
       }
       this.downloads.delete(index);
     }
-    this.flags[index] = FLAG_FAILED;
+    this.flags[index] = flags;
     if (wasHave) {
       this.haves--;
       if (this.priority[index] !== 0) this.wantedMissing++;
     }
     if (this.wanted(index)) this.freeBlocks += this.blockCount(index) - (wasHave ? 0 : freeBefore);
     this.reorder(index);
-    return { contributors: [...contributors] };
+    return [...contributors];
   }
 
   // ------------------------------------------------------------------ queries

@@ -273,6 +273,11 @@ export class Torrent {
     this.timers = [];
     this.choker.stop();
     for (const p of [...this.peers.values()]) p.conn.close('not-wanted');
+    // Partial pieces are dropped: their blocks must be fetched again, with no blame.
+    for (const [index, buf] of this.buffers) {
+      this.picker.onPieceAbandoned(index);
+      this.releaseBuffer(buf.data);
+    }
     this.buffers.clear();
     this.readCache.clear();
     const tracker = this.tracker;
@@ -575,7 +580,6 @@ export class Torrent {
       // The download limit is applied when asking: a request is a promise of bytes to come.
       want = Math.min(want, Math.floor(bucket.available() / BLOCK_BYTES));
       if (want <= 0) return this.retryRequestsLater(bucket.waitMs(BLOCK_BYTES));
-      bucket.take(want * BLOCK_BYTES);
     }
     const blocks = conn.peerChoking
       ? this.picker.nextRequests(peer.key, (i) => conn.peerBitfield.get(i), want, {
@@ -583,7 +587,9 @@ export class Torrent {
           onlyAllowedFast: true,
         })
       : this.picker.nextRequests(peer.key, (i) => conn.peerBitfield.get(i), want);
-    conn.requestMany(blocks);
+    const sent = conn.requestMany(blocks);
+    // Only what went out is charged: the picker or the connection may send fewer than wanted.
+    if (bucket.rateBps > 0) bucket.take(sent * BLOCK_BYTES);
   }
 
   private retryTimer: TimerHandle | null = null;
@@ -680,11 +686,13 @@ export class Torrent {
       buf.data = hashed.data;
       digest = hashed.digest;
     } catch (err) {
-      if (this.stopped) return;
-      this.fail('hash', err);
+      // No verdict: the piece must not stay 'verifying' (nothing would ever fetch it again).
+      this.picker.onPieceAbandoned(index);
+      if (!this.stopped) this.fail('hash', err);
       return;
     }
-    if (this.stopped) return;
+    // A piece hashed after a stop still goes on to its write (the storage is open until the
+    // torrent is closed), so it is not fetched again for nothing.
     const expected = this.meta.pieceHashes.subarray(index * 20, index * 20 + 20);
     if (Buffer.compare(digest, expected) !== 0) {
       this.onHashFailed(index);
@@ -693,10 +701,14 @@ export class Torrent {
     try {
       buf.data = await this.storage.writePiece(index, buf.data);
     } catch (err) {
-      this.picker.onPieceFailed(index);
       // The first failed write stops the torrent; the writes still queued behind it fail too,
       // and say nothing new.
-      if (!this.stopped) this.fail('write', err);
+      if (this.stopped) {
+        this.picker.onPieceAbandoned(index);
+      } else {
+        this.picker.onPieceFailed(index);
+        this.fail('write', err);
+      }
       return;
     }
     // Written and verified: it counts even if the torrent stopped meanwhile (paused, or another
