@@ -2,12 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import fs from 'node:fs';
 import { Session } from './session';
-import { createTorrent, resolveInside } from './metainfo';
+import { createTorrent } from './metainfo';
 import { HashPool } from './hash';
 import { FaultyStorage } from './storage/faulty-storage';
-import { FileStorage } from './storage/file-storage';
-import { FileLayout } from './storage/file-layout';
 import { sha256File, tempDir, waitFor, writeFile } from '../testing/fixtures';
+import { TEST_SESSION_OPTIONS, wrappedFileStorage } from '../testing/swarm';
 
 const sessions: Session[] = [];
 let dir: string | null = null;
@@ -30,33 +29,19 @@ describe('disk errors', () => {
     await pool.close();
     const [full, fine] = torrents as [(typeof torrents)[0], (typeof torrents)[0]];
 
-    const seeder = await Session.open({
-      dataDir: null,
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      hashThreads: 1,
-    });
+    const seeder = await Session.open(TEST_SESSION_OPTIONS);
     sessions.push(seeder);
     for (const t of torrents)
       await seeder.addMeta(t.meta, { savePath: path.join(dir, 'src') }, true);
 
     const budget = 640 * 1024; // ten pieces fit, then ENOSPC
     const leecher = await Session.open({
-      dataDir: null,
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      hashThreads: 1,
-      storageFactory: (meta, savePath) => {
-        const layout = new FileLayout(meta.files, meta.pieceLength);
-        const inner = new FileStorage(
-          layout,
-          savePath,
-          meta.files.map((f) => resolveInside(savePath, f.path)),
-        );
-        return meta.infoHashHex === full.meta.infoHashHex
-          ? new FaultyStorage(inner, { failAfterBytes: budget, errorCode: 'ENOSPC' })
-          : inner;
-      },
+      ...TEST_SESSION_OPTIONS,
+      storageFactory: wrappedFileStorage((files, meta) =>
+        meta.infoHashHex === full.meta.infoHashHex
+          ? new FaultyStorage(files, { failAfterBytes: budget, errorCode: 'ENOSPC' })
+          : files,
+      ),
     });
     sessions.push(leecher);
     const alerts: string[] = [];

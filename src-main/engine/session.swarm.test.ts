@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import fs from 'node:fs';
-import { createTestSwarm } from '../testing/swarm';
+import { TEST_SESSION_OPTIONS, createTestSwarm, wrappedFileStorage } from '../testing/swarm';
 import type { TestSwarm } from '../testing/swarm';
 import {
   multiFileLayout,
@@ -12,9 +12,7 @@ import {
   writeContent,
 } from '../testing/fixtures';
 import { FaultyStorage } from './storage/faulty-storage';
-import { FileStorage } from './storage/file-storage';
 import { FileLayout } from './storage/file-layout';
-import { resolveInside } from './metainfo';
 import { Session } from './session';
 import { PieceState } from '../../src-shared/model';
 
@@ -70,13 +68,9 @@ describe('loopback swarm', () => {
       configure: (role, i) =>
         role === 'seeder' && i === 1
           ? {
-              storageFactory: (meta, savePath) => {
-                const layout = new FileLayout(meta.files, meta.pieceLength);
-                const paths = meta.files.map((f) => resolveInside(savePath, f.path));
-                return new FaultyStorage(new FileStorage(layout, savePath, paths), {
-                  flipBitsOnRead: true,
-                });
-              },
+              storageFactory: wrappedFileStorage(
+                (files) => new FaultyStorage(files, { flipBitsOnRead: true }),
+              ),
             }
           : {},
     });
@@ -124,12 +118,7 @@ describe('loopback swarm', () => {
       [complete, []],
       [complete, [4]],
     ] as const) {
-      const session = await Session.open({
-        dataDir: null,
-        listenHost: '127.0.0.1',
-        listenPort: 0,
-        hashThreads: 1,
-      });
+      const session = await Session.open(TEST_SESSION_OPTIONS);
       try {
         const id = await session.addTorrent(
           { torrentFile: swarm.torrentFile },
@@ -178,15 +167,10 @@ describe('loopback swarm', () => {
         role === 'leecher'
           ? {
               pipelineBudgetBytes: budgetPieces * pieceLength,
-              storageFactory: (meta, savePath) => {
-                const inner = new FileStorage(
-                  new FileLayout(meta.files, meta.pieceLength),
-                  savePath,
-                  meta.files.map((f) => resolveInside(savePath, f.path)),
-                );
-                slow = new FaultyStorage(inner, { writeDelayMs: 10 });
+              storageFactory: wrappedFileStorage((files) => {
+                slow = new FaultyStorage(files, { writeDelayMs: 10 });
                 return slow;
-              },
+              }),
             }
           : {},
     });
@@ -211,15 +195,9 @@ describe('loopback swarm', () => {
       configure: (role) =>
         role === 'leecher'
           ? {
-              storageFactory: (meta, savePath) =>
-                new FaultyStorage(
-                  new FileStorage(
-                    new FileLayout(meta.files, meta.pieceLength),
-                    savePath,
-                    meta.files.map((f) => resolveInside(savePath, f.path)),
-                  ),
-                  { writeDelayMs: 15 },
-                ),
+              storageFactory: wrappedFileStorage(
+                (files) => new FaultyStorage(files, { writeDelayMs: 15 }),
+              ),
             }
           : {},
     });

@@ -9,7 +9,37 @@ import type { SessionOptions } from '../engine/session';
 import { createTorrent } from '../engine/metainfo';
 import type { Metainfo } from '../engine/metainfo';
 import { HashPool } from '../engine/hash';
+import { resolveInside } from '../engine/metainfo';
+import { FileLayout } from '../engine/storage/file-layout';
+import { FileStorage } from '../engine/storage/file-storage';
+import type { Storage } from '../engine/storage/storage';
 import { tempDir, waitFor } from './fixtures';
+
+/** A session for tests: no data folder, loopback, any free port, one hashing thread. */
+export const TEST_SESSION_OPTIONS: SessionOptions = {
+  dataDir: null,
+  listenHost: '127.0.0.1',
+  listenPort: 0,
+  hashThreads: 1,
+};
+
+/**
+ * A `storageFactory` whose storage is the torrent's files under the save path (as the session's
+ * own), wrapped by `wrap` (a FaultyStorage, say) for the torrents it returns one for.
+ */
+export function wrappedFileStorage(
+  wrap: (files: FileStorage, meta: Metainfo) => Storage,
+): (meta: Metainfo, savePath: string) => Storage {
+  return (meta, savePath) =>
+    wrap(
+      new FileStorage(
+        new FileLayout(meta.files, meta.pieceLength),
+        savePath,
+        meta.files.map((f) => resolveInside(savePath, f.path)),
+      ),
+      meta,
+    );
+}
 
 export interface TestSwarm {
   root: string;
@@ -54,12 +84,7 @@ export async function createTestSwarm(opts: TestSwarmOptions): Promise<TestSwarm
   const seeders: Session[] = [];
   const leechers: Session[] = [];
   const leecherDirs: string[] = [];
-  const base: SessionOptions = {
-    dataDir: null,
-    listenHost: '127.0.0.1',
-    listenPort: 0,
-    hashThreads: 1,
-  };
+  const base = TEST_SESSION_OPTIONS;
   const swarm: TestSwarm = {
     root,
     meta,
