@@ -104,8 +104,8 @@ interface Task {
   onReply: (reply: ReplyMessage) => void;
   onFail: (err: Error) => void;
   slot: Slot | null;
-  /** Set by enqueue (see there). */
-  priority?: number;
+  /** Set by enqueue: urgent tasks queue ahead of range chunks (see there). */
+  urgent?: boolean;
   /** Tasks of one lane run on one worker, in order (see writeAt). */
   lane?: number | null;
 }
@@ -424,10 +424,9 @@ export class HashPool {
   }
 
   /**
-   * Queues by priority, first come first served within one: writes, then piece hashes, then
-   * range chunks. Writes go first because each frees a piece buffer and nothing waits behind
-   * it, while every hash adds a write; behind a queue of hashes, writes to a file (one at a
-   * time) fell so far behind that the download stalled on memory.
+   * Tasks with a lane (writes) go straight to their worker. The others queue: urgent ones
+   * (piece hashes) ahead of range chunks, first come first served among themselves, so the
+   * oldest piece buffers come back first.
    */
   private enqueue(task: Task, urgent: boolean): void {
     if (this.closed) {
@@ -442,10 +441,9 @@ export class HashPool {
       this.refreshRefs();
       return;
     }
-    const priority = task.message.kind === 'write' ? 0 : urgent ? 1 : 2;
-    task.priority = priority;
+    task.urgent = urgent;
     let at = this.queue.length;
-    while (at > 0 && (this.queue[at - 1]?.priority ?? 2) > priority) at--;
+    if (urgent) while (at > 0 && this.queue[at - 1]?.urgent !== true) at--;
     this.queue.splice(at, 0, task);
     this.pump();
   }
