@@ -52,6 +52,7 @@ import { ProtocolError } from '../wire/protocol-error';
 import type { CloseReason } from './close-reason';
 import { clientName } from './peer-id';
 import { RateMeter } from '../net/rate-meter';
+import type { VolatileReads } from '../net/shared-read-buffer';
 import { TypedEmitter } from './typed-emitter';
 
 export type { CloseReason } from './close-reason';
@@ -163,6 +164,11 @@ export interface PeerConnectionOptions {
   handshakeReceived?: Handshake;
   /** Incoming: bytes that followed that handshake. */
   initialBytes?: Uint8Array;
+  /**
+   * The socket's reads come through here instead of 'data' events, as views of a reused buffer
+   * (net/shared-read-buffer): then a 'block' event's `data` is valid only during the event.
+   */
+  reads?: VolatileReads;
   /** Extra BEP 10 handshake fields: extension ids (`m`), `p`, `metadata_size`. */
   extendedHandshake?: Partial<Omit<ExtendedHandshake, 'v' | 'reqq'>>;
   /** Request queue ceiling for this peer, below MAX_REQUEST_QUEUE_DEPTH. */
@@ -294,7 +300,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.lastSentAt = now;
     this.lastProgressAt = now;
 
-    this.socket.on('data', this.onData);
+    if (opts.reads) opts.reads.attach(this.onVolatileData);
+    else this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);
     this.socket.on('close', this.onEnd);
     this.socket.on('error', this.onError);
@@ -606,6 +613,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.handshakeTimer?.cancel();
     this.tickTimer = null;
     this.handshakeTimer = null;
+    this.opts.reads?.attach(null);
     this.socket.off('data', this.onData);
     this.socket.off('drain', this.onDrain);
     this.socket.off('end', this.onEnd);
@@ -639,6 +647,15 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   }
 
   private readonly onData = (chunk: Uint8Array): void => {
+    this.receive(chunk, false);
+  };
+
+  private readonly onVolatileData = (chunk: Uint8Array): void => {
+    this.receive(chunk, true);
+  };
+
+  /** `volatile`: the bytes are overwritten once this returns (see `reads`). */
+  private receive(chunk: Uint8Array, volatile: boolean): void {
     if (this.phase === 'closed') return;
     if (!this.started) {
       // Only reachable if the stream flowed before start(): keep order by starting now.
@@ -662,15 +679,15 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       if (!res) return;
       this.onHandshake(res.handshake);
       if (!this.isOpen || res.rest.length === 0) return;
-      this.onFrames(res.rest);
+      this.onFrames(res.rest, volatile);
       return;
     }
-    this.onFrames(chunk);
-  };
+    this.onFrames(chunk, volatile);
+  }
 
-  private onFrames(chunk: Uint8Array): void {
+  private onFrames(chunk: Uint8Array, volatile = false): void {
     try {
-      const messages = this.decoder.push(chunk);
+      const messages = this.decoder.push(chunk, volatile);
       for (let i = 0; i < messages.length; i++) {
         if (this.phase !== 'open') return;
         this.handle(messages[i] as Message);

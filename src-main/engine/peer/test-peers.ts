@@ -12,6 +12,7 @@ import { systemClock } from '../time/clock';
 import { encodeHandshake, reservedFlags } from '../wire/handshake';
 import { encodeMessage } from '../wire/message';
 import type { Message } from '../wire/message';
+import { dialShared } from '../net/shared-read-buffer';
 import { PeerConnection, readHandshake } from './peer-connection';
 import type { PeerConnectionEvents, PeerConnectionOptions } from './peer-connection';
 
@@ -99,7 +100,8 @@ export function memoryPair(clock: Clock, sideA: SideOptions = {}, sideB: SideOpt
 
 /**
  * Two connections over a real loopback socket. The listening side reads the handshake first with
- * `readHandshake` and constructs its connection with `handshakeReceived`, as the session does.
+ * `readHandshake` and constructs its connection with `handshakeReceived`, as the session does;
+ * the dialling side reads into the shared read buffer, as the torrent's dials do.
  */
 export async function tcpPair(
   clock: Clock,
@@ -113,8 +115,9 @@ export async function tcpPair(
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
-  const dial = net.connect(port, '127.0.0.1');
-  const a = new PeerConnection(options(dial, clock, false, PEER_ID_A, sideA));
+  // The dialling side reads into the shared buffer, as the torrent's own dials do.
+  const { socket: dial, reads } = dialShared('127.0.0.1', port);
+  const a = new PeerConnection({ ...options(dial, clock, false, PEER_ID_A, sideA), reads });
   let b: PeerConnection;
   try {
     const socket = await accepted;

@@ -10,7 +10,7 @@
  *   the error state with a message.
  * - Nothing is left running after `stop()`: timers, sockets, tracker requests.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import type {
   FilePriority,
   FileProgress,
@@ -35,6 +35,8 @@ import { StorageError } from '../storage/storage';
 import type { Storage } from '../storage/storage';
 import { RateMeter } from '../net/rate-meter';
 import type { TokenBucket } from '../net/token-bucket';
+import { dialShared } from '../net/shared-read-buffer';
+import type { VolatileReads } from '../net/shared-read-buffer';
 import { PeerConnection } from '../peer/peer-connection';
 import type { CloseReason } from '../peer/peer-connection';
 import { Bitfield } from '../wire';
@@ -398,7 +400,7 @@ export class Torrent {
   }
 
   private dial(key: string, c: Candidate): void {
-    const socket = net.connect({ host: c.address, port: c.port });
+    const { socket, reads } = dialShared(c.address, c.port);
     socket.setNoDelay(true);
     const timer = this.deps.clock.setTimeout(
       () => socket.destroy(new Error('connect timeout')),
@@ -411,7 +413,7 @@ export class Torrent {
       this.dialing.delete(placeholder);
       if (this.stopped) return void socket.destroy();
       c.failures = 0;
-      this.attach(socket, c.address, c.port, false, key, null, null);
+      this.attach(socket, c.address, c.port, false, key, null, null, reads);
     });
     socket.once('error', (err) => {
       timer.cancel();
@@ -436,6 +438,7 @@ export class Torrent {
     candidateKey: string | null,
     handshake: Handshake | null,
     rest: Uint8Array | null,
+    reads?: VolatileReads,
   ): void {
     const key = `${address}:${port}`;
     if (this.peers.has(key)) {
@@ -456,6 +459,7 @@ export class Torrent {
       extendedHandshake: { p: this.deps.listenPort() },
       handshakeReceived: handshake ?? undefined,
       initialBytes: rest ?? undefined,
+      reads,
       onLog: (e) => this.logPeer(key, e.dir, e.type, e.detail),
     });
     const peer: PeerState = {

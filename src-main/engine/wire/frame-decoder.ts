@@ -9,6 +9,10 @@
  * - A length above `maxFrameBytes` is refused as soon as its 4 prefix bytes arrive, so a peer
  *   cannot make us buffer more than one maximal frame.
  * - Every malformed input raises `ProtocolError`; after one, the decoder must be discarded.
+ * - A chunk pushed as `volatile` (a read buffer the socket reuses, see net/shared-read-buffer)
+ *   is never kept: the undecoded tail is copied before `push` returns, bitfield and extended
+ *   payloads are copied, and a piece's `block` is a view valid only until the caller returns
+ *   to the event loop (the torrent copies it into its piece buffer at once).
  */
 import { MessageId } from './message';
 import type { Message } from './message';
@@ -31,6 +35,10 @@ function u32(b: Uint8Array, at: number): number {
   );
 }
 
+function view(b: Uint8Array, start: number, end: number, copy: boolean): Uint8Array {
+  return copy ? b.slice(start, end) : b.subarray(start, end);
+}
+
 function badLength(name: string, len: number): ProtocolError {
   return new ProtocolError(
     'bad-message-length',
@@ -41,9 +49,15 @@ function badLength(name: string, len: number): ProtocolError {
 
 /**
  * Decodes one frame body: `len` bytes starting at `at` in `b` (id byte first). `len` >= 1.
- * Exported for tests and for callers that already hold whole frames.
+ * Exported for tests and for callers that already hold whole frames. With `copyPayloads`,
+ * bitfield and extended payloads are copies rather than views of `b`.
  */
-export function decodeFrameBody(b: Uint8Array, at: number, len: number): Message {
+export function decodeFrameBody(
+  b: Uint8Array,
+  at: number,
+  len: number,
+  copyPayloads = false,
+): Message {
   const id = b[at] ?? 0;
   switch (id) {
     case MessageId.choke:
@@ -77,7 +91,7 @@ export function decodeFrameBody(b: Uint8Array, at: number, len: number): Message
           : { type: 'allowed-fast', index };
     }
     case MessageId.bitfield:
-      return { type: 'bitfield', bits: b.subarray(at + 1, at + len) };
+      return { type: 'bitfield', bits: view(b, at + 1, at + len, copyPayloads) };
     case MessageId.request:
     case MessageId.cancel:
     case MessageId.reject: {
@@ -104,7 +118,11 @@ export function decodeFrameBody(b: Uint8Array, at: number, len: number): Message
     }
     case MessageId.extended: {
       if (len < 2) throw badLength('extended', len);
-      return { type: 'extended', extId: b[at + 1] ?? 0, payload: b.subarray(at + 2, at + len) };
+      return {
+        type: 'extended',
+        extId: b[at + 1] ?? 0,
+        payload: view(b, at + 2, at + len, copyPayloads),
+      };
     }
     default:
       throw new ProtocolError('unknown-message', 'decode-frame', `unknown message id ${id}`);
@@ -130,7 +148,11 @@ export class FrameDecoder {
     return this.buffered;
   }
 
-  push(chunk: Uint8Array): Message[] {
+  /**
+   * Adds received bytes and returns the whole frames now available. A `volatile` chunk is one
+   * the caller will overwrite after this call's messages are handled: nothing of it is kept.
+   */
+  push(chunk: Uint8Array, volatile = false): Message[] {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
@@ -155,7 +177,7 @@ export class FrameDecoder {
       if (head.length - this.headOffset >= 4 + len) {
         const at = this.headOffset + 4;
         // Decode before consuming: consume may drop `head` from the list but the view stays valid.
-        const msg = decodeFrameBody(head, at, len);
+        const msg = decodeFrameBody(head, at, len, volatile);
         this.consume(4 + len);
         out.push(msg);
       } else {
@@ -164,7 +186,16 @@ export class FrameDecoder {
         out.push(decodeFrameBody(body, 0, len));
       }
     }
+    if (volatile && this.buffered > 0) this.ownTail();
     return out;
+  }
+
+  /** Replaces the buffered bytes (a partial frame) with one copy the decoder owns. */
+  private ownTail(): void {
+    const tail = Buffer.allocUnsafe(this.buffered);
+    this.copyOut(tail, this.buffered);
+    this.chunks = [tail];
+    this.headOffset = 0;
   }
 
   private peekLength(): number {

@@ -153,6 +153,27 @@ describe('messages', () => {
     expect(out.map(normalise)).toEqual(msgs.map(normalise));
   });
 
+  it('keeps nothing of a volatile chunk: one reused read buffer, split at every 13th byte', () => {
+    const r = seededRandom(11);
+    const msgs = [...randomMessages(r), ...randomMessages(r)];
+    const stream = concat(msgs.map(encodeMessage));
+    const readBuffer = new Uint8Array(512);
+    for (const size of [1, 13, 100, 512]) {
+      const dec = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+      const kept: Message[] = [];
+      for (let at = 0; at < stream.length; at += size) {
+        const n = Math.min(size, stream.length - at);
+        readBuffer.set(stream.subarray(at, at + n));
+        const out = dec.push(readBuffer.subarray(0, n), true);
+        // A piece block is only valid now; what the decoder hands out otherwise must survive.
+        kept.push(...out.map((m) => (m.type === 'piece' ? { ...m, block: m.block.slice() } : m)));
+        readBuffer.fill(0xee);
+      }
+      expect(kept.map(normalise)).toEqual(msgs.map(normalise));
+      expect(dec.bufferedBytes).toBe(0);
+    }
+  });
+
   it('hands out a piece block as a view of the received chunk when the frame is contiguous', () => {
     const block = new Uint8Array(16384).fill(9);
     const chunk = concat([encodePieceHeader(3, 16384, block.length), block]);
