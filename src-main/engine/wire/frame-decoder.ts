@@ -3,7 +3,8 @@
  *
  * Invariants:
  * - Received chunks are kept in a list and never re-concatenated; only a frame that straddles
- *   chunks is copied, into a buffer of exactly that frame's size.
+ *   chunks is copied, into a scratch buffer reused by the next push (larger frames: a buffer of
+ *   their own). Payloads other than a piece's block are copied out of it.
  * - A frame wholly inside one chunk is decoded in place: a piece's `block` is a view of the
  *   chunk (zero copy).
  * - A length above `maxFrameBytes` is refused as soon as its 4 prefix bytes arrive, so a peer
@@ -24,6 +25,11 @@ export interface FrameDecoderOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+/**
+ * Scratch for frames that straddle chunks: a piece message with a 16 KiB block (BEP 3) fits.
+ * One frame in ~16 straddles a 256 KiB read; a fresh buffer for each was an external allocation.
+ */
+const SCRATCH_BYTES = 16 * 1024 + 16;
 
 function u32(b: Uint8Array, at: number): number {
   return (
@@ -135,6 +141,8 @@ export class FrameDecoder {
   private chunks: Uint8Array[] = [];
   private headOffset = 0;
   private buffered = 0;
+  /** Frames that straddle chunks are gathered here (see gather). */
+  private scratch: Uint8Array | null = null;
 
   constructor(opts: FrameDecoderOptions) {
     if (!Number.isInteger(opts.maxFrameBytes) || opts.maxFrameBytes < 1) {
@@ -181,9 +189,11 @@ export class FrameDecoder {
         this.consume(4 + len);
         out.push(msg);
       } else {
+        // Straddles chunks (at most one frame per push: those before the new chunk were
+        // decoded by earlier pushes). Gathered into the scratch buffer, reused by the next push.
         this.consume(4);
-        const body = this.take(len);
-        out.push(decodeFrameBody(body, 0, len));
+        const body = this.gather(len);
+        out.push(decodeFrameBody(body, 0, len, true));
       }
     }
     if (volatile && this.buffered > 0) this.ownTail();
@@ -219,9 +229,18 @@ export class FrameDecoder {
     }
   }
 
-  /** Removes and returns the next `n` bytes as one contiguous array (copies across chunks). */
-  private take(n: number): Uint8Array {
-    const out = Buffer.allocUnsafe(n);
+  /**
+   * Removes the next `n` bytes and returns them contiguous, in the scratch buffer when they fit
+   * (so a piece block in it is valid only until the next push, as in volatile mode).
+   */
+  private gather(n: number): Uint8Array {
+    let out: Uint8Array;
+    if (n <= SCRATCH_BYTES) {
+      this.scratch ??= new Uint8Array(SCRATCH_BYTES);
+      out = this.scratch.subarray(0, n);
+    } else {
+      out = new Uint8Array(n);
+    }
     this.copyOut(out, n);
     this.consume(n);
     return out;
