@@ -170,6 +170,7 @@ describe('PiecePicker', () => {
       }
       const total = keys.reduce((n, k) => n + picker.inFlight(k), 0);
       expect(total).toBe(outstanding.size);
+      expect(picker.inFlightTotal()).toBe(total);
     }
   });
 
@@ -198,6 +199,7 @@ describe('PiecePicker', () => {
     expect(picker.inFlight('a')).toBe(3);
     expect(picker.inFlight('b')).toBe(3);
     expect(picker.inFlight('c')).toBe(3);
+    expect(picker.inFlightTotal()).toBe(9);
     // the late copy from a (cancel crossed it on the wire) is a duplicate
     expect(picker.onBlockReceived('a', block)).toEqual({
       pieceComplete: false,
@@ -284,8 +286,10 @@ describe('PiecePicker', () => {
     const returned = picker.onPeerGone('a');
     expect(returned).toHaveLength(3);
     expect(picker.inFlight('a')).toBe(0);
+    expect(picker.inFlightTotal()).toBe(3);
     expect([...picker.availability()]).toEqual([1]);
     picker.onPeerGone('b');
+    expect(picker.inFlightTotal()).toBe(0);
     expect(picker.isEndgame()).toBe(false);
     const c = picker.nextRequests('c', all, 10);
     expect(c.map((x) => x.begin)).toEqual([BLOCK, 2 * BLOCK, 3 * BLOCK]);

@@ -11,6 +11,8 @@
  *   not had; dropping its last request with nothing received deletes it again.
  * - Seeds (have-all peers) are one counter, never a per-piece update.
  * - Every peer's `inflight` set equals the blocks whose `requesters` list that peer.
+ * - A block's requesters are one peer key, or an array only while endgame duplicates it: a
+ *   request allocates nothing here but its BlockRef (see Requesters).
  */
 import type { Random } from '../time/clock';
 import { PieceState } from '../../../src-shared/model/pieces';
@@ -50,11 +52,39 @@ interface PeerRecord {
   pieces: Map<number, number>;
 }
 
+/**
+ * Who has a block in flight: nobody, one peer (the rule outside endgame), or several (endgame).
+ * A single key is stored as itself: thousands of requests are in flight at any moment and live
+ * long enough to be promoted by the GC, so a one-element array for each was measurable garbage.
+ */
+type Requesters = string | string[] | undefined;
+
+function requesterCount(r: Requesters): number {
+  return r === undefined ? 0 : typeof r === 'string' ? 1 : r.length;
+}
+
+function hasRequester(r: Requesters, peerKey: string): boolean {
+  return typeof r === 'string' ? r === peerKey : r !== undefined && r.includes(peerKey);
+}
+
+function withRequester(r: Requesters, peerKey: string): Requesters {
+  if (r === undefined) return peerKey;
+  if (typeof r === 'string') return [r, peerKey];
+  r.push(peerKey);
+  return r;
+}
+
+function withoutRequester(r: Requesters, peerKey: string): Requesters {
+  if (typeof r === 'string' || r === undefined) return r === peerKey ? undefined : r;
+  const left = r.filter((k) => k !== peerKey);
+  return left.length === 0 ? undefined : left.length === 1 ? left[0] : left;
+}
+
 interface PieceDownload {
   blockCount: number;
   received: Uint8Array;
   senders: (string | undefined)[];
-  requesters: (string[] | undefined)[];
+  requesters: Requesters[];
   receivedCount: number;
   /** Blocks neither received nor requested. */
   freeCount: number;
@@ -91,6 +121,8 @@ export class PiecePicker {
   private haves = 0;
   private wantedMissing: number;
   private freeBlocks = 0;
+  /** Sum of every peer's `inflight` size. */
+  private inflightTotal = 0;
 
   constructor(opts: PiecePickerOptions) {
     const blockBytes = opts.blockBytes ?? DEFAULT_BLOCK_BYTES;
@@ -308,11 +340,10 @@ export class PiecePicker {
     const dl = this.downloads.get(block.index);
     if (!dl) return true;
     const reqs = dl.requesters[b];
-    if (reqs) {
-      const at = reqs.indexOf(peerKey);
-      if (at >= 0) reqs.splice(at, 1);
-      if (reqs.length === 0) {
-        dl.requesters[b] = undefined;
+    if (reqs !== undefined) {
+      const left = withoutRequester(reqs, peerKey);
+      dl.requesters[b] = left;
+      if (left === undefined) {
         if (!dl.received[b]) {
           dl.freeCount++;
           if (b < dl.freeHint) dl.freeHint = b;
@@ -348,13 +379,10 @@ export class PiecePicker {
     }
     if (!dl) dl = this.startDownload(index);
     const reqs = dl.requesters[b];
-    if (reqs && reqs.length > 0) {
-      for (const other of reqs) {
-        if (other === peerKey) continue;
-        cancelFrom.push(other);
-        const op = this.peers.get(other);
-        if (op) this.forgetInflight(op, index, id);
-      }
+    if (typeof reqs === 'string') {
+      this.cancelOther(reqs, peerKey, index, id, cancelFrom);
+    } else if (reqs !== undefined) {
+      for (const other of reqs) this.cancelOther(other, peerKey, index, id, cancelFrom);
     } else {
       dl.freeCount--;
       if (this.wanted(index)) this.freeBlocks--;
@@ -365,6 +393,20 @@ export class PiecePicker {
     dl.receivedCount++;
     this.flags[index] = flags & ~FLAG_FAILED;
     return { pieceComplete: dl.receivedCount === dl.blockCount, duplicate: false, cancelFrom };
+  }
+
+  /** Block `id` came from `sender`: another peer that also has it in flight is to cancel it. */
+  private cancelOther(
+    other: string,
+    sender: string,
+    index: number,
+    id: number,
+    cancelFrom: string[],
+  ): void {
+    if (other === sender) return;
+    cancelFrom.push(other);
+    const op = this.peers.get(other);
+    if (op) this.forgetInflight(op, index, id);
   }
 
   /** The torrent is hashing this piece (shown as 'verifying'). */
@@ -468,6 +510,11 @@ export class PiecePicker {
 
   inFlight(peerKey: string): number {
     return this.peers.get(peerKey)?.inflight.size ?? 0;
+  }
+
+  /** Blocks requested from all peers together (endgame duplicates count once per peer). */
+  inFlightTotal(): number {
+    return this.inflightTotal;
   }
 
   /** Does the peer have anything we still want? Walks wanted pieces only, stops at the first. */
@@ -596,7 +643,7 @@ export class PiecePicker {
       blockCount,
       received: new Uint8Array(blockCount),
       senders: new Array<string | undefined>(blockCount),
-      requesters: new Array<string[] | undefined>(blockCount),
+      requesters: new Array<Requesters>(blockCount),
       receivedCount: 0,
       freeCount: blockCount,
       freeHint: 0,
@@ -607,25 +654,22 @@ export class PiecePicker {
 
   private forgetInflight(peer: PeerRecord, index: number, id: number): void {
     if (!peer.inflight.delete(id)) return;
+    this.inflightTotal--;
     const left = (peer.pieces.get(index) ?? 1) - 1;
     if (left > 0) peer.pieces.set(index, left);
     else peer.pieces.delete(index);
   }
 
   private removeRequester(dl: PieceDownload, b: number, peerKey: string): void {
-    const reqs = dl.requesters[b];
-    if (!reqs) return;
-    const at = reqs.indexOf(peerKey);
-    if (at >= 0) reqs.splice(at, 1);
-    if (reqs.length === 0) dl.requesters[b] = undefined;
+    dl.requesters[b] = withoutRequester(dl.requesters[b], peerKey);
   }
 
   /** Forgets every request of block b (the piece is done or reset). */
   private dropRequesters(index: number, dl: PieceDownload, b: number): void {
     const reqs = dl.requesters[b];
-    if (!reqs) return;
+    if (reqs === undefined) return;
     const id = this.blockId(index, b);
-    for (const r of reqs) {
+    for (const r of typeof reqs === 'string' ? [reqs] : reqs) {
       const peer = this.peers.get(r);
       if (peer) this.forgetInflight(peer, index, id);
     }
@@ -639,11 +683,11 @@ export class PiecePicker {
     dl: PieceDownload,
     b: number,
   ): BlockRef {
-    const reqs = dl.requesters[b];
-    if (reqs) reqs.push(peerKey);
-    else dl.requesters[b] = [peerKey];
+    dl.requesters[b] = withRequester(dl.requesters[b], peerKey);
     const id = this.blockId(index, b);
+    const before = peer.inflight.size;
     peer.inflight.add(id);
+    this.inflightTotal += peer.inflight.size - before;
     peer.pieces.set(index, (peer.pieces.get(index) ?? 0) + 1);
     const begin = b * this.blockBytes;
     return { index, begin, length: Math.min(this.blockBytes, this.pieceSize(index) - begin) };
@@ -660,7 +704,7 @@ export class PiecePicker {
     const dl = this.downloads.get(index) ?? this.startDownload(index);
     if (dl.freeCount > 0) this.flags[index] = (this.flags[index] as number) & ~FLAG_FAILED;
     for (let b = dl.freeHint; b < dl.blockCount && out.length < n && dl.freeCount > 0; b++) {
-      if (dl.received[b] || dl.requesters[b]) continue;
+      if (dl.received[b] || dl.requesters[b] !== undefined) continue;
       out.push(this.request(peerKey, peer, index, dl, b));
       dl.freeCount--;
       this.freeBlocks--;
@@ -729,8 +773,8 @@ export class PiecePicker {
       for (let b = 0; b < dl.blockCount; b++) {
         if (dl.received[b]) continue;
         const reqs = dl.requesters[b];
-        const count = reqs?.length ?? 0;
-        if (count > MAX_DUPLICATE_REQUESTS || reqs?.includes(peerKey)) continue;
+        const count = requesterCount(reqs);
+        if (count > MAX_DUPLICATE_REQUESTS || hasRequester(reqs, peerKey)) continue;
         candidates.push({ index: i, b, reqs: count });
       }
     }

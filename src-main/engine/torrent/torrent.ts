@@ -574,7 +574,7 @@ export class Torrent {
       Math.floor(
         (this.pipelineBudgetBytes - this.piecesInVerifyOrWrite * this.meta.pieceLength) /
           BLOCK_BYTES,
-      ) - this.blocksInFlight();
+      ) - this.picker.inFlightTotal();
     if (room < want) {
       if (room <= 0 || (conn.inFlight > 0 && room < batch)) return;
       want = room;
@@ -674,12 +674,6 @@ export class Torrent {
   private piecesInVerifyOrWrite = 0;
   /** Bytes of pieces awaiting their write plus blocks requested, at most (see fillRequests). */
   private readonly pipelineBudgetBytes: number;
-
-  private blocksInFlight(): number {
-    let n = 0;
-    for (const p of this.peers.values()) n += p.conn.inFlight;
-    return n;
-  }
 
   private async verifyAndWrite(index: number, buf: PieceBuffer): Promise<void> {
     this.picker.onPieceVerifying(index);
