@@ -22,16 +22,17 @@ function sha(b: Uint8Array): string {
 }
 
 /** Dials and collects what the reader sees, copying each volatile chunk. */
-function collect(port: number, attachAfterMs: number): Promise<{ bytes: Buffer; reads: number }> {
+function largest(parts: Buffer[]): number {
+  return parts.reduce((m, p) => Math.max(m, p.length), 0);
+}
+
+function collect(
+  port: number,
+  attachAfterMs: number,
+): Promise<{ bytes: Buffer; reads: number; largest: number }> {
   const { socket, reads } = dialShared('127.0.0.1', port);
   const parts: Buffer[] = [];
-  let count = 0;
-  const attach = (): void =>
-    reads.attach((chunk) => {
-      count++;
-      expect(chunk.length).toBeLessThanOrEqual(SHARED_READ_BUFFER_BYTES);
-      parts.push(Buffer.from(chunk));
-    });
+  const attach = (): void => reads.attach((chunk) => parts.push(Buffer.from(chunk)));
   if (attachAfterMs === 0) attach();
   else setTimeout(attach, attachAfterMs);
   return new Promise((resolve, reject) => {
@@ -40,7 +41,7 @@ function collect(port: number, attachAfterMs: number): Promise<{ bytes: Buffer; 
       // 'end' can come before a late attach: wait for it, then read the whole stream.
       const finish = (): void => {
         socket.destroy();
-        resolve({ bytes: Buffer.concat(parts), reads: count });
+        resolve({ bytes: Buffer.concat(parts), reads: parts.length, largest: largest(parts) });
       };
       if (attachAfterMs === 0) finish();
       else setTimeout(finish, attachAfterMs + 20);
@@ -56,7 +57,9 @@ describe('dialShared', () => {
     const [ra, rb] = await Promise.all([collect(pa, 0), collect(pb, 0)]);
     expect(sha(ra.bytes)).toBe(sha(a));
     expect(sha(rb.bytes)).toBe(sha(b));
-    // 13 MiB in reads of at most the shared buffer's size.
+    // Reads of at most the shared buffer's size.
+    expect(ra.largest).toBeLessThanOrEqual(SHARED_READ_BUFFER_BYTES);
+    expect(rb.largest).toBeLessThanOrEqual(SHARED_READ_BUFFER_BYTES);
     expect(ra.reads).toBeGreaterThanOrEqual(Math.ceil(a.length / SHARED_READ_BUFFER_BYTES));
   });
 
@@ -65,5 +68,22 @@ describe('dialShared', () => {
     const port = await sender(payload);
     const r = await collect(port, 50);
     expect(sha(r.bytes)).toBe(sha(payload));
+  });
+
+  it('keeps undelivered held bytes, in order, for the next reader when one detaches mid-way', async () => {
+    const payload = seededRandom(4).bytes(300_000);
+    const port = await sender(payload);
+    const { socket, reads } = dialShared('127.0.0.1', port);
+    await new Promise<void>((resolve) => socket.once('end', () => resolve()));
+    const parts: Buffer[] = [];
+    // The first reader takes one held chunk and detaches; the second gets the rest.
+    reads.attach((chunk) => {
+      parts.push(Buffer.from(chunk));
+      reads.attach(null);
+    });
+    expect(parts).toHaveLength(1);
+    reads.attach((chunk) => parts.push(Buffer.from(chunk)));
+    socket.destroy();
+    expect(sha(Buffer.concat(parts))).toBe(sha(payload));
   });
 });

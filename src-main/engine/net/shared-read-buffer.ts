@@ -45,7 +45,7 @@ export interface DialedSocket {
 /** net.connect with reads into the shared buffer. */
 export function dialShared(host: string, port: number): DialedSocket {
   let reader: VolatileReader | null = null;
-  let held: Buffer[] = [];
+  const held: Buffer[] = [];
   const socket = net.connect({
     host,
     port,
@@ -64,11 +64,9 @@ export function dialShared(host: string, port: number): DialedSocket {
     reads: {
       attach(r: VolatileReader | null): void {
         reader = r;
-        if (!r || held.length === 0) return;
-        const pending = held;
-        held = [];
-        // Held copies are owned, so passing them as volatile only costs a redundant copy.
-        for (const c of pending) r(c);
+        // Held copies are owned, so passing them as volatile only costs a redundant copy. The
+        // reader may detach or be replaced meanwhile: what it did not get stays held, in order.
+        while (r !== null && reader === r && held.length > 0) r(held.shift() as Buffer);
       },
     },
   };

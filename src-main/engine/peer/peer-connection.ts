@@ -300,8 +300,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.lastSentAt = now;
     this.lastProgressAt = now;
 
-    if (opts.reads) opts.reads.attach(this.onVolatileData);
-    else this.socket.on('data', this.onData);
+    // Reads through `reads` begin in start(), once the owner has wired its listeners.
+    if (!opts.reads) this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);
     this.socket.on('close', this.onEnd);
     this.socket.on('error', this.onError);
@@ -643,6 +643,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     } else if (this.opts.initialBytes && this.opts.initialBytes.length > 0) {
       this.onData(this.opts.initialBytes);
     }
+    if (this.closed) return;
+    this.opts.reads?.attach(this.onVolatileData);
     if (!this.closed) this.socket.resume();
   }
 

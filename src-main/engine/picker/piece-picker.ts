@@ -669,11 +669,14 @@ export class PiecePicker {
     const reqs = dl.requesters[b];
     if (reqs === undefined) return;
     const id = this.blockId(index, b);
-    for (const r of typeof reqs === 'string' ? [reqs] : reqs) {
-      const peer = this.peers.get(r);
-      if (peer) this.forgetInflight(peer, index, id);
-    }
+    if (typeof reqs === 'string') this.forgetRequest(reqs, index, id);
+    else for (const r of reqs) this.forgetRequest(r, index, id);
     dl.requesters[b] = undefined;
+  }
+
+  private forgetRequest(peerKey: string, index: number, id: number): void {
+    const peer = this.peers.get(peerKey);
+    if (peer) this.forgetInflight(peer, index, id);
   }
 
   private request(

@@ -11,7 +11,7 @@
  *   cannot make us buffer more than one maximal frame.
  * - Every malformed input raises `ProtocolError`; after one, the decoder must be discarded.
  * - A chunk pushed as `volatile` (a read buffer the socket reuses, see net/shared-read-buffer)
- *   is never kept: the undecoded tail is copied before `push` returns, bitfield and extended
+ *   is never kept: its undecoded part is copied before `push` returns, bitfield and extended
  *   payloads are copied, and a piece's `block` is a view valid only until the caller returns
  *   to the event loop (the torrent copies it into its piece buffer at once).
  */
@@ -41,8 +41,15 @@ function u32(b: Uint8Array, at: number): number {
   );
 }
 
-function view(b: Uint8Array, start: number, end: number, copy: boolean): Uint8Array {
-  return copy ? b.slice(start, end) : b.subarray(start, end);
+function payloadOf(b: Uint8Array, start: number, end: number, copy: boolean): Uint8Array {
+  return copy ? copyOf(b, start, end) : b.subarray(start, end);
+}
+
+/** A copy of b[start, end). Not `slice`: on a Node Buffer that returns a view. */
+function copyOf(b: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  out.set(b.subarray(start, end));
+  return out;
 }
 
 function badLength(name: string, len: number): ProtocolError {
@@ -97,7 +104,7 @@ export function decodeFrameBody(
           : { type: 'allowed-fast', index };
     }
     case MessageId.bitfield:
-      return { type: 'bitfield', bits: view(b, at + 1, at + len, copyPayloads) };
+      return { type: 'bitfield', bits: payloadOf(b, at + 1, at + len, copyPayloads) };
     case MessageId.request:
     case MessageId.cancel:
     case MessageId.reject: {
@@ -127,7 +134,7 @@ export function decodeFrameBody(
       return {
         type: 'extended',
         extId: b[at + 1] ?? 0,
-        payload: view(b, at + 2, at + len, copyPayloads),
+        payload: payloadOf(b, at + 2, at + len, copyPayloads),
       };
     }
     default:
@@ -196,16 +203,22 @@ export class FrameDecoder {
         out.push(decodeFrameBody(body, 0, len, true));
       }
     }
-    if (volatile && this.buffered > 0) this.ownTail();
+    if (volatile && this.buffered > 0 && chunk.length > 0) this.ownLast();
     return out;
   }
 
-  /** Replaces the buffered bytes (a partial frame) with one copy the decoder owns. */
-  private ownTail(): void {
-    const tail = Buffer.allocUnsafe(this.buffered);
-    this.copyOut(tail, this.buffered);
-    this.chunks = [tail];
-    this.headOffset = 0;
+  /**
+   * Replaces the unconsumed part of the last chunk (the volatile one) with a copy. Earlier chunks
+   * are owned already, so a frame arriving in many reads is copied once per byte, not once per
+   * read.
+   */
+  private ownLast(): void {
+    const last = this.chunks.length - 1;
+    const c = this.chunks[last];
+    if (c === undefined) return;
+    const from = last === 0 ? this.headOffset : 0;
+    this.chunks[last] = copyOf(c, from, c.length);
+    if (last === 0) this.headOffset = 0;
   }
 
   private peekLength(): number {
