@@ -42,8 +42,9 @@ export function readHandshake(
       // Stop the flow before removing our listener, or the next chunk would be lost.
       socket.pause();
       finish();
-      // The rest is a view of a chunk Node will not reuse; copy so the caller owns it outright.
-      resolve({ handshake: result.handshake, rest: result.rest.slice() });
+      // The rest is a view of a chunk Node will not reuse; copy so the caller owns it outright
+      // (a new Uint8Array: `slice` on a Node Buffer would be another view).
+      resolve({ handshake: result.handshake, rest: new Uint8Array(result.rest) });
     };
     const onError = (err: Error): void => {
       if (settled) return;

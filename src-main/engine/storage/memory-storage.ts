@@ -26,7 +26,8 @@ export class MemoryStorage implements Storage {
       throw new RangeError(`piece ${index} is ${size} bytes, got ${data.length}`);
     }
     this.checkOpen('write');
-    this.pieces.set(index, data.slice());
+    // A copy even when handed a Node Buffer, whose `slice` is a view.
+    this.pieces.set(index, new Uint8Array(data));
     return data;
   }
 
