@@ -115,7 +115,6 @@ export async function tcpPair(
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
-  // The dialling side reads into the shared buffer, as the torrent's own dials do.
   const { socket: dial, reads } = dialShared('127.0.0.1', port);
   const a = new PeerConnection({ ...options(dial, clock, false, PEER_ID_A, sideA), reads });
   let b: PeerConnection;

@@ -405,8 +405,7 @@ export class PiecePicker {
   ): void {
     if (other === sender) return;
     cancelFrom.push(other);
-    const op = this.peers.get(other);
-    if (op) this.forgetInflight(op, index, id);
+    this.forgetRequest(other, index, id);
   }
 
   /** The torrent is hashing this piece (shown as 'verifying'). */
