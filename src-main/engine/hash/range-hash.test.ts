@@ -1,0 +1,133 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashRangeSync } from './range-hash';
+import type { RangeFile, RangeHooks, RangeIo } from './range-hash';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'swarmscope-range-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Real file functions that also count the descriptors left open. */
+function countingIo(): RangeIo & { open: Set<number>; opened: string[] } {
+  const open = new Set<number>();
+  const opened: string[] = [];
+  return {
+    open,
+    opened,
+    openSync: (p, flags) => {
+      const fd = openSync(p, flags);
+      opened.push(p);
+      open.add(fd);
+      return fd;
+    },
+    readSync: (fd, buf, off, len, pos) => readSync(fd, buf, off, len, pos),
+    closeSync: (fd) => {
+      open.delete(fd);
+      closeSync(fd);
+    },
+    createHash: (alg) => createHash(alg),
+  };
+}
+
+const quiet: RangeHooks = { cancelled: () => false, progress: () => {} };
+
+function layout(sizes: number[], prefix: string): { files: RangeFile[]; content: Buffer } {
+  let offset = 0;
+  const parts: Buffer[] = [];
+  const files = sizes.map((size, i) => {
+    const data = randomBytes(size);
+    parts.push(data);
+    const p = path.join(dir, `${prefix}-${i}`);
+    writeFileSync(p, data);
+    const f = { path: p, length: size, offset };
+    offset += size;
+    return f;
+  });
+  return { files, content: Buffer.concat(parts) };
+}
+
+function expected(content: Buffer, pieceLength: number, from: number, to: number): Buffer {
+  const out: Buffer[] = [];
+  for (let i = from; i < to; i++) {
+    out.push(
+      createHash('sha1')
+        .update(content.subarray(i * pieceLength, (i + 1) * pieceLength))
+        .digest(),
+    );
+  }
+  return Buffer.concat(out);
+}
+
+describe('hashRangeSync', () => {
+  it('is self-contained: its source text runs in a bare context, as the workers run it', () => {
+    // A fresh V8 context has JavaScript's globals and nothing of Node's (no require, no Buffer).
+    const copy = vm.runInNewContext(`(${hashRangeSync.toString()})`) as typeof hashRangeSync;
+    const { files, content } = layout([5000, 0, 7001], 'bare');
+    const job = {
+      files,
+      pieceLength: 1024,
+      totalLength: content.length,
+      fromPiece: 2,
+      toPiece: 12,
+    };
+    const res = copy(countingIo(), job, new Uint8Array(3000), quiet);
+    expect(Buffer.from(res!.digests).equals(expected(content, 1024, 2, 12))).toBe(true);
+  });
+
+  it('reads in buffer-sized steps, reports each, and skips files outside the range', () => {
+    const { files, content } = layout([10_000, 20_000, 3], 'steps');
+    const io = countingIo();
+    const seen: number[] = [];
+    const res = hashRangeSync(
+      io,
+      { files, pieceLength: 4096, totalLength: content.length, fromPiece: 3, toPiece: 8 },
+      new Uint8Array(5000),
+      { cancelled: () => false, progress: (b) => seen.push(b) },
+    );
+    expect(Buffer.from(res!.digests).equals(expected(content, 4096, 3, 8))).toBe(true);
+    expect(Array.from(res!.readable)).toEqual([1, 1, 1, 1, 1]);
+    // Pieces 3..8 are bytes 12288..30003 (the last piece is short): file 0 (0..10000) lies
+    // before them and is never opened; file 1 gives reads of at most 5000 bytes, file 2 one of 3.
+    expect(io.opened).toEqual([files[1]!.path, files[2]!.path]);
+    expect(seen).toEqual([5000, 5000, 5000, 2712, 3]);
+    expect(io.open.size).toBe(0);
+  });
+
+  it('stops before the next read when cancelled, closing what it opened', () => {
+    const { files, content } = layout([64 * 1024], 'cancel');
+    const io = countingIo();
+    let reads = 0;
+    const res = hashRangeSync(
+      io,
+      { files, pieceLength: 16 * 1024, totalLength: content.length, fromPiece: 0, toPiece: 4 },
+      new Uint8Array(8 * 1024),
+      { cancelled: () => reads >= 3, progress: () => reads++ },
+    );
+    expect(res).toBeNull();
+    expect(reads).toBe(3);
+    expect(io.open.size).toBe(0);
+  });
+
+  it('throws on a layout with a gap, closing what it opened', () => {
+    const { files, content } = layout([1000, 1000], 'gap');
+    const io = countingIo();
+    const gappy = [files[0]!, { ...files[1]!, offset: 1500 }];
+    expect(() =>
+      hashRangeSync(
+        io,
+        { files: gappy, pieceLength: 512, totalLength: content.length, fromPiece: 0, toPiece: 4 },
+        new Uint8Array(700),
+        quiet,
+      ),
+    ).toThrow('files are not contiguous at byte 1000');
+    expect(io.open.size).toBe(0);
+  });
+});
