@@ -87,7 +87,8 @@ export async function runCreateBench(opts: {
     const mktorrentSeconds: number[] = [];
     let oursHash = '';
     // The app hashes with its session's pool, whose workers are already running; the CLI (and
-    // `oursSeconds`) starts a pool per call, which costs about 40 ms of worker start-up.
+    // `oursSeconds`) makes a pool per call, whose main thread hashes too while one worker fewer
+    // pays Node's worker start-up (about 45 ms here).
     const sessionPool = new HashPool();
     try {
       await createTorrent(file, { pieceLength: 2 ** PIECE_LOG2, pool: sessionPool });

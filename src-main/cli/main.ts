@@ -158,7 +158,8 @@ async function create(args: string[]): Promise<number> {
       throw new CliError('--piece-length must be a power of two of at least 16 KiB');
     }
   }
-  const pool = new HashPool();
+  // One-shot: the main thread hashes too, and saves a worker's start-up (HashPool).
+  const pool = new HashPool({ mainThreadHelps: true });
   const started = performance.now();
   const bar = new ProgressLine(io);
   try {

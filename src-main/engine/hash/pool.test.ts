@@ -31,8 +31,9 @@ function liveWorkerHandles(): number {
 
 let dir: string;
 const pools: HashPool[] = [];
-function pool(threads?: number): HashPool {
-  const p = new HashPool(threads === undefined ? {} : { threads });
+const pool = (threads?: number): HashPool => poolOf(threads);
+function poolOf(threads?: number, mainThreadHelps = false): HashPool {
+  const p = new HashPool({ ...(threads === undefined ? {} : { threads }), mainThreadHelps });
   pools.push(p);
   return p;
 }
@@ -210,7 +211,12 @@ describe('HashPool.writeAt', () => {
   });
 });
 
-describe('HashPool.hashPieces', () => {
+describe.each([
+  { mode: 'workers only', helps: false },
+  { mode: 'the main thread helping', helps: true },
+])('HashPool.hashPieces, $mode', ({ helps }) => {
+  const pool = (threads?: number): HashPool => poolOf(threads, helps);
+
   it('hashes pieces that span files, including empty files, equal to node:crypto', async () => {
     const files = writeFiles([3, 0, 10, 1, 0, 6, 100_000, 5], 'span');
     const content = Buffer.concat(files.map((f) => f.data));
@@ -322,10 +328,11 @@ describe('HashPool.hashPieces', () => {
   it('close rejects pending work and leaves no worker behind', async () => {
     const handlesBefore = liveWorkerHandles();
     const files = writeFiles([32 * 1024 * 1024], 'close');
-    const p = new HashPool({ threads: 2 });
+    const p = new HashPool({ threads: 2, mainThreadHelps: helps });
     const job = p.hashPieces(files, 1 << 20);
     const small = p.sha1(new Uint8Array(10));
-    expect(p.workerCount).toBe(2);
+    // The main thread is one of the two threads when it helps.
+    expect(p.workerCount).toBe(helps ? 1 : 2);
     expect(liveWorkerHandles()).toBeGreaterThan(handlesBefore);
     const outcomes = Promise.allSettled([job, small]);
     await p.close();
@@ -340,10 +347,56 @@ describe('HashPool.hashPieces', () => {
   });
 
   it('starts workers lazily and closes an unused pool at once', async () => {
-    const p = new HashPool({ threads: 3 });
+    const p = new HashPool({ threads: 3, mainThreadHelps: helps });
     expect(p.threads).toBe(3);
     expect(p.workerCount).toBe(0);
     await p.close();
     expect(new HashPool().threads).toBe(os.availableParallelism());
+  });
+});
+
+describe('HashPool with the main thread helping', () => {
+  it('hashes in slices between which the event loop turns, with one worker fewer', async () => {
+    const files = writeFiles([40 * 1024 * 1024 + 3], 'slices');
+    const p = poolOf(2, true);
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const res = await p.hashPieces(files, 1 << 20);
+    ticking = false;
+    expectSameBytes(res.digests, referenceHashes(files[0]!.data, 1 << 20));
+    // 40 MiB in slices of 4 MiB: whatever part the main thread took, the loop kept turning.
+    expect(turns).toBeGreaterThan(3);
+    expect(p.workerCount).toBe(1);
+  });
+
+  it('leaves piece hashes and writes to the workers, one per core less one', async () => {
+    const p = poolOf(3, true);
+    const data = randomBytes(100_000);
+    const digests = await Promise.all([p.sha1(data), p.sha1(data), p.sha1(data), p.sha1(data)]);
+    for (const d of digests) expect(Buffer.from(d)).toEqual(sha1(data));
+    expect(p.workerCount).toBe(2);
+    const file = path.join(dir, 'helped-lanes');
+    const fd = openSync(file, 'w');
+    try {
+      // Lanes map onto the two workers, not onto a third.
+      await Promise.all([0, 1, 2, 3].map((lane) => p.writeAt(fd, data, lane * data.length, lane)));
+    } finally {
+      closeSync(fd);
+    }
+    expect(p.workerCount).toBe(2);
+    expect(readFileSync(file).equals(Buffer.concat([data, data, data, data]))).toBe(true);
+  });
+
+  it('on one core still starts one worker beside the main thread', async () => {
+    const files = writeFiles([20 * 1024 * 1024], 'one-core');
+    const p = poolOf(1, true);
+    const res = await p.hashPieces(files, 1 << 20);
+    expectSameBytes(res.digests, referenceHashes(files[0]!.data, 1 << 20));
+    expect(p.workerCount).toBe(1);
   });
 });
