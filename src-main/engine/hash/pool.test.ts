@@ -325,6 +325,19 @@ describe.each([
     );
   });
 
+  it('a throwing onProgress fails that job only; the pool goes on', async () => {
+    const files = writeFiles([24 * 1024 * 1024], 'throwing-progress');
+    const p = pool(2);
+    const job = p.hashPieces(files, 1 << 20, {
+      onProgress: () => {
+        throw new Error('progress bar broke');
+      },
+    });
+    await expect(job).rejects.toThrow('progress bar broke');
+    const again = await p.hashPieces(files, 1 << 20);
+    expectSameBytes(again.digests, referenceHashes(files[0]!.data, 1 << 20));
+  });
+
   it('close rejects pending work and leaves no worker behind', async () => {
     const handlesBefore = liveWorkerHandles();
     const files = writeFiles([32 * 1024 * 1024], 'close');
@@ -356,9 +369,8 @@ describe.each([
 });
 
 describe('HashPool with the main thread helping', () => {
-  it('hashes in slices between which the event loop turns, with one worker fewer', async () => {
-    const files = writeFiles([40 * 1024 * 1024 + 3], 'slices');
-    const p = poolOf(2, true);
+  /** Counts turns of the event loop until the returned function is called. */
+  function countTurns(): () => number {
     let turns = 0;
     let ticking = true;
     const tick = (): void => {
@@ -366,11 +378,31 @@ describe('HashPool with the main thread helping', () => {
       if (ticking) setImmediate(tick);
     };
     setImmediate(tick);
-    const res = await p.hashPieces(files, 1 << 20);
-    ticking = false;
+    return () => {
+      ticking = false;
+      return turns;
+    };
+  }
+
+  it('with one thread, hashes ranges on the main thread alone, in slices between loop turns', async () => {
+    const files = writeFiles([40 * 1024 * 1024 + 3], 'slices');
+    const p = poolOf(1, true);
+    const stop = countTurns();
+    const seen: number[] = [];
+    const res = await p.hashPieces(files, 1 << 20, { onProgress: (b) => seen.push(b) });
+    const turns = stop();
     expectSameBytes(res.digests, referenceHashes(files[0]!.data, 1 << 20));
-    // 40 MiB in slices of 4 MiB: whatever part the main thread took, the loop kept turning.
-    expect(turns).toBeGreaterThan(3);
+    // No worker: the loop turned between the 4 MiB slices (11 of them), nothing else made it.
+    expect(p.workerCount).toBe(0);
+    expect(turns).toBeGreaterThanOrEqual(10);
+    expect(seen[seen.length - 1]).toBe(40 * 1024 * 1024 + 3);
+  });
+
+  it('leaves pieces longer than a slice to the workers', async () => {
+    const files = writeFiles([20 * 1024 * 1024 + 5], 'long-pieces');
+    const p = poolOf(1, true);
+    const res = await p.hashPieces(files, 8 << 20);
+    expectSameBytes(res.digests, referenceHashes(files[0]!.data, 8 << 20));
     expect(p.workerCount).toBe(1);
   });
 
@@ -392,11 +424,31 @@ describe('HashPool with the main thread helping', () => {
     expect(readFileSync(file).equals(Buffer.concat([data, data, data, data]))).toBe(true);
   });
 
-  it('on one core still starts one worker beside the main thread', async () => {
-    const files = writeFiles([20 * 1024 * 1024], 'one-core');
-    const p = poolOf(1, true);
+  it('splits a range between the main thread and one worker on two threads', async () => {
+    const files = writeFiles([48 * 1024 * 1024 + 1], 'two-threads');
+    const p = poolOf(2, true);
     const res = await p.hashPieces(files, 1 << 20);
     expectSameBytes(res.digests, referenceHashes(files[0]!.data, 1 << 20));
     expect(p.workerCount).toBe(1);
+  });
+
+  it('close in the middle of a slice run leaves no slice scheduled', async () => {
+    const files = writeFiles([40 * 1024 * 1024], 'close-main');
+    const p = new HashPool({ threads: 1, mainThreadHelps: true });
+    const immediatesBefore = process
+      .getActiveResourcesInfo()
+      .filter((r) => r === 'Immediate').length;
+    let closing: Promise<void> | null = null;
+    const job = p.hashPieces(files, 1 << 20, {
+      onProgress: () => {
+        closing ??= p.close();
+      },
+    });
+    await expect(job).rejects.toBeInstanceOf(HashPoolError);
+    await closing;
+    const immediatesAfter = process
+      .getActiveResourcesInfo()
+      .filter((r) => r === 'Immediate').length;
+    expect(immediatesAfter).toBeLessThanOrEqual(immediatesBefore);
   });
 });

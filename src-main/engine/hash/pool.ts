@@ -14,9 +14,12 @@
  *   resolves once every worker has exited.
  * - With `mainThreadHelps`, the main thread is one of the `threads`: it takes range chunks like a
  *   worker (never piece hashes or writes) and hashes them with the workers' own code
- *   (hashRangeSync) in slices of MAIN_SLICE_BYTES, yielding to the event loop between slices; one
- *   worker fewer is started. Meant for one-shot jobs such as the CLI's `create`, where a worker's
- *   start-up (~45 ms of CPU here) is a tenth of hashing 1 GiB and nothing else needs the loop.
+ *   (hashRangeSync) in slices of whole pieces of about MAIN_SLICE_BYTES, yielding to the event
+ *   loop between slices, and reports progress as a worker does (every PROGRESS_INTERVAL_MS).
+ *   One worker fewer hashes ranges: none with `threads: 1` (a worker is still started for piece
+ *   hashes and writes). Pieces longer than MAIN_SLICE_BYTES are left to the workers, so no slice
+ *   holds the loop for longer. Meant for one-shot jobs such as the CLI's `create`, where a
+ *   worker's start-up (~45 ms of CPU here) is a tenth of hashing 1 GiB and nothing else waits.
  */
 import os from 'node:os';
 import { createHash } from 'node:crypto';
@@ -76,6 +79,8 @@ const CHUNK_SHARE_DIVISOR = 2;
  * Bytes the main thread hashes between two turns of the event loop, when it helps: ~3 ms here.
  */
 const MAIN_SLICE_BYTES = 4 * 1024 * 1024;
+/** Progress from the main thread goes out as often as from a worker (see worker-source.ts). */
+const PROGRESS_INTERVAL_MS = 50;
 const MIN_CHUNK_BYTES = 4 * 1024 * 1024;
 const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
 /** Staging buffers come in powers of two from here (one block, BEP 3). */
@@ -121,7 +126,6 @@ interface Task {
   transfer: ArrayBuffer[];
   onReply: (reply: ReplyMessage) => void;
   onFail: (err: Error) => void;
-  slot: Slot | null;
   /** Set by enqueue: urgent tasks queue ahead of range chunks (see there). */
   urgent?: boolean;
   /** Tasks of one lane run on one worker, in order (see writeAt). */
@@ -138,6 +142,8 @@ interface Slot {
 interface MainSlot {
   tasks: Set<number>;
   readBuffer: Buffer | null;
+  /** The next slice, while a chunk is being hashed. */
+  next: NodeJS.Immediate | null;
 }
 
 const FS_IO: RangeIo = { openSync, readSync, closeSync, createHash };
@@ -155,6 +161,8 @@ export class HashPool {
   private main: MainSlot | null;
   /** Workers started at most: `threads`, one fewer when the main thread helps (but at least 1). */
   private readonly maxWorkers: number;
+  /** Whether workers take range chunks: not when the main thread is the only hashing thread. */
+  private readonly workersTakeRanges: boolean;
 
   /**
    * `threads`: threads that hash, by default one per core. `mainThreadHelps`: the main thread
@@ -162,8 +170,10 @@ export class HashPool {
    */
   constructor(opts: { threads?: number; mainThreadHelps?: boolean } = {}) {
     this.threads = Math.max(1, Math.floor(opts.threads ?? os.availableParallelism()));
-    this.main = opts.mainThreadHelps === true ? { tasks: new Set(), readBuffer: null } : null;
+    this.main =
+      opts.mainThreadHelps === true ? { tasks: new Set(), readBuffer: null, next: null } : null;
     this.maxWorkers = this.main === null ? this.threads : Math.max(1, this.threads - 1);
+    this.workersTakeRanges = this.main === null || this.threads > 1;
   }
 
   /** Workers currently alive (for tests and diagnostics). */
@@ -289,7 +299,6 @@ export class HashPool {
             release();
             reject(err);
           },
-          slot: null,
           lane,
         },
         true,
@@ -311,7 +320,8 @@ export class HashPool {
   }
 
   /**
-   * SHA-1 of each piece of the files laid end to end (BEP 3), read by the workers themselves.
+   * SHA-1 of each piece of the files laid end to end (BEP 3), read by the hashing threads
+   * themselves.
    * Missing or short files make their pieces unreadable, not the call failed.
    */
   hashPieces(
@@ -398,7 +408,12 @@ export class HashPool {
               if (settled) return;
               if (reply.kind === 'progress') {
                 doneBytes += reply.bytes;
-                opts.onProgress?.(doneBytes);
+                try {
+                  opts.onProgress?.(doneBytes);
+                } catch (err) {
+                  // The caller's own fault: it ends this job, never the pool's bookkeeping.
+                  settle(err instanceof Error ? err : new Error(String(err)));
+                }
               } else if (reply.kind === 'range-done') {
                 result.digests.set(reply.digests, (a - fromPiece) * 20);
                 result.readable.set(reply.readable, a - fromPiece);
@@ -410,7 +425,6 @@ export class HashPool {
               }
             },
             onFail: (err) => settle(err),
-            slot: null,
           },
           false,
         );
@@ -449,7 +463,12 @@ export class HashPool {
   async close(): Promise<void> {
     this.closed = true;
     this.staging.clear();
-    if (this.main !== null) this.main.readBuffer = null;
+    if (this.main !== null) {
+      if (this.main.next !== null) clearImmediate(this.main.next);
+      this.main.next = null;
+      this.main.tasks.clear();
+      this.main.readBuffer = null;
+    }
     const err = new HashPoolError('close', 'the pool was closed with tasks pending');
     const pending = [...this.queue, ...this.tasks.values()];
     this.queue = [];
@@ -492,12 +511,19 @@ export class HashPool {
   private pump(): void {
     while (this.queue.length > 0) {
       if (this.main !== null && this.main.tasks.size === 0) {
-        const at = this.queue.findIndex((t) => t.message.kind === 'range');
+        const at = this.queue.findIndex(
+          (t) => t.message.kind === 'range' && t.message.pieceLength <= MAIN_SLICE_BYTES,
+        );
         if (at !== -1) {
           this.runOnMain(this.main, this.queue.splice(at, 1)[0]!);
           continue;
         }
       }
+      const head = this.queue[0]!.message;
+      // Urgent tasks queue first, so a range at the head means only ranges are left; with one
+      // thread, those the main thread can take wait for it.
+      const mainOnly = head.kind === 'range' && head.pieceLength <= MAIN_SLICE_BYTES;
+      if (mainOnly && !this.workersTakeRanges) break;
       let slot: Slot | null = null;
       for (const s of this.slots) {
         if (s.tasks.size < MAX_TASKS_PER_WORKER && (!slot || s.tasks.size < slot.tasks.size)) {
@@ -514,7 +540,6 @@ export class HashPool {
   }
 
   private post(slot: Slot, task: Task): void {
-    task.slot = slot;
     slot.tasks.add(task.message.id);
     this.tasks.set(task.message.id, task);
     try {
@@ -546,8 +571,8 @@ export class HashPool {
   }
 
   /**
-   * Hashes a range chunk on the main thread, MAIN_SLICE_BYTES at a time with a turn of the event
-   * loop between slices, and answers with the messages a worker would send.
+   * Hashes a range chunk on the main thread, a slice of whole pieces at a time with a turn of the
+   * event loop between slices, and answers with the messages a worker would send.
    */
   private runOnMain(main: MainSlot, task: Task): void {
     const m = task.message as RangeMessage;
@@ -557,28 +582,29 @@ export class HashPool {
     const digests = new Uint8Array(count * 20);
     const readable = new Uint8Array(count);
     const slicePieces = Math.max(1, Math.floor(MAIN_SLICE_BYTES / m.pieceLength));
-    if (main.readBuffer === null || main.readBuffer.length < m.readChunkBytes) {
+    if (main.readBuffer === null || main.readBuffer.length !== m.readChunkBytes) {
       main.readBuffer = Buffer.allocUnsafe(m.readChunkBytes);
     }
     const buffer = main.readBuffer;
     let at = m.fromPiece;
+    let unreported = 0;
+    let reportedAt = performance.now();
     const step = (): void => {
-      if (this.tasks.get(m.id) !== task) {
-        main.tasks.delete(m.id); // the pool was closed
-        return;
-      }
+      main.next = null;
+      if (this.tasks.get(m.id) !== task) return; // the pool was closed
       if (Atomics.load(m.cancel, 0) !== 0) {
         this.onReply(main, { kind: 'aborted', id: m.id });
         return;
       }
-      const to = Math.min(m.toPiece, at + slicePieces);
-      let bytes = 0;
-      let part;
       try {
-        part = hashRangeSync(FS_IO, { ...m, fromPiece: at, toPiece: to }, buffer, {
+        const to = Math.min(m.toPiece, at + slicePieces);
+        const part = hashRangeSync(FS_IO, { ...m, fromPiece: at, toPiece: to }, buffer, {
           cancelled: () => false,
-          progress: (b) => (bytes += b),
-        });
+          progress: (bytes) => (unreported += bytes),
+        })!;
+        digests.set(part.digests, (at - m.fromPiece) * 20);
+        readable.set(part.readable, at - m.fromPiece);
+        at = to;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         this.onReply(main, {
@@ -589,16 +615,18 @@ export class HashPool {
         });
         return;
       }
-      if (part !== null) {
-        digests.set(part.digests, (at - m.fromPiece) * 20);
-        readable.set(part.readable, at - m.fromPiece);
+      const now = performance.now();
+      if (at === m.toPiece || now - reportedAt >= PROGRESS_INTERVAL_MS) {
+        const bytes = unreported;
+        unreported = 0;
+        reportedAt = now;
+        this.onReply(main, { kind: 'progress', id: m.id, bytes });
+        if (this.tasks.get(m.id) !== task) return; // onProgress closed the pool
       }
-      at = to;
-      this.onReply(main, { kind: 'progress', id: m.id, bytes });
-      if (at < m.toPiece) setImmediate(step);
+      if (at < m.toPiece) main.next = setImmediate(step);
       else this.onReply(main, { kind: 'range-done', id: m.id, digests, readable });
     };
-    setImmediate(step);
+    main.next = setImmediate(step);
   }
 
   private onReply(slot: Slot | MainSlot, reply: ReplyMessage): void {
@@ -647,7 +675,7 @@ function failure(operation: string, reply: ReplyMessage): HashPoolError {
   return new HashPoolError(operation, detail);
 }
 
-/** The files (with offsets) holding bytes of [start, end), zero-length ones at its edges too. */
+/** The files (with offsets) holding bytes of [start, end); zero-length ones are left out. */
 function overlapping(layout: readonly RangeFile[], start: number, end: number): RangeFile[] {
   let lo = 0;
   let hi = layout.length;

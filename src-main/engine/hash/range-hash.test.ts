@@ -66,10 +66,18 @@ function expected(content: Buffer, pieceLength: number, from: number, to: number
   return Buffer.concat(out);
 }
 
-describe('hashRangeSync', () => {
-  it('is self-contained: its source text runs in a bare context, as the workers run it', () => {
-    // A fresh V8 context has JavaScript's globals and nothing of Node's (no require, no Buffer).
-    const copy = vm.runInNewContext(`(${hashRangeSync.toString()})`) as typeof hashRangeSync;
+/**
+ * The workers run the function's source text. A fresh V8 context has JavaScript's globals and
+ * nothing of Node's (no require, no Buffer, no performance), so every test also runs a copy
+ * made from the text in such a context: a free identifier on any path tested fails there.
+ */
+const bareCopy = vm.runInNewContext(`(${hashRangeSync.toString()})`) as typeof hashRangeSync;
+
+describe.each([
+  { name: 'hashRangeSync', hashRange: hashRangeSync },
+  { name: 'its source text in a bare context', hashRange: bareCopy },
+])('$name', ({ hashRange }) => {
+  it('hashes pieces across files, including an empty one', () => {
     const { files, content } = layout([5000, 0, 7001], 'bare');
     const job = {
       files,
@@ -78,15 +86,43 @@ describe('hashRangeSync', () => {
       fromPiece: 2,
       toPiece: 12,
     };
-    const res = copy(countingIo(), job, new Uint8Array(3000), quiet);
+    const res = hashRange(countingIo(), job, new Uint8Array(3000), quiet);
     expect(Buffer.from(res!.digests).equals(expected(content, 1024, 2, 12))).toBe(true);
+  });
+
+  it('marks the pieces of an unopenable file and of a failed read unreadable', () => {
+    const { files, content } = layout([3000, 3000, 3000], 'faulty');
+    const real = countingIo();
+    let reads = 0;
+    const io: RangeIo = {
+      ...real,
+      openSync: (p, flags) => {
+        if (p === files[0]!.path) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+        return real.openSync(p, flags);
+      },
+      readSync: (fd, buf, off, len, pos) => {
+        // File 1's first read is fine, its second fails (EIO); file 2 reads fine.
+        if (reads++ === 1) throw Object.assign(new Error('EIO'), { code: 'EIO' });
+        return real.readSync(fd, buf, off, len, pos);
+      },
+    };
+    const job = { files, pieceLength: 1000, totalLength: content.length, fromPiece: 0, toPiece: 9 };
+    const res = hashRange(io, job, new Uint8Array(1500), quiet)!;
+    // Pieces 0-2 are file 0 (unopenable). File 1's first read (3000-4499) is fine; its second
+    // fails, and the rest of file 1 counts as unreadable: piece 3 ok, 4-5 not. 6-8 are file 2.
+    expect(Array.from(res.readable)).toEqual([0, 0, 0, 1, 0, 0, 1, 1, 1]);
+    expect(Buffer.from(res.digests.subarray(0, 20))).toEqual(Buffer.alloc(20));
+    const want = expected(content, 1000, 0, 9);
+    expect(Buffer.from(res.digests.subarray(60, 80)).equals(want.subarray(60, 80))).toBe(true);
+    expect(Buffer.from(res.digests.subarray(120)).equals(want.subarray(120))).toBe(true);
+    expect(real.open.size).toBe(0);
   });
 
   it('reads in buffer-sized steps, reports each, and skips files outside the range', () => {
     const { files, content } = layout([10_000, 20_000, 3], 'steps');
     const io = countingIo();
     const seen: number[] = [];
-    const res = hashRangeSync(
+    const res = hashRange(
       io,
       { files, pieceLength: 4096, totalLength: content.length, fromPiece: 3, toPiece: 8 },
       new Uint8Array(5000),
@@ -105,7 +141,7 @@ describe('hashRangeSync', () => {
     const { files, content } = layout([64 * 1024], 'cancel');
     const io = countingIo();
     let reads = 0;
-    const res = hashRangeSync(
+    const res = hashRange(
       io,
       { files, pieceLength: 16 * 1024, totalLength: content.length, fromPiece: 0, toPiece: 4 },
       new Uint8Array(8 * 1024),
@@ -121,7 +157,7 @@ describe('hashRangeSync', () => {
     const io = countingIo();
     const gappy = [files[0]!, { ...files[1]!, offset: 1500 }];
     expect(() =>
-      hashRangeSync(
+      hashRange(
         io,
         { files: gappy, pieceLength: 512, totalLength: content.length, fromPiece: 0, toPiece: 4 },
         new Uint8Array(700),

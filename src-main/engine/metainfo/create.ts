@@ -6,8 +6,7 @@
  *   `pieces`, and `private` only when set), and a folder's files are ordered as mktorrent orders
  *   them (by relative path, bytewise, `/` as separator), so for the same content and piece length
  *   the info-hash equals mktorrent's and libtorrent's.
- * - Hashing runs in the caller's HashPool; without one, in a pool made for this call in which
- *   the main thread takes a worker's place (`mainThreadHelps`), saving that worker's start-up.
+ * - Hashing runs in the HashPool (one worker per core), never on the main thread.
  * - Symlinks are followed while they stay inside the folder; those pointing outside it (or back
  *   to a folder already walked) are skipped, as are sockets, FIFOs and devices.
  * - A file that shrinks or vanishes while being hashed fails the creation; nothing is guessed.
@@ -41,10 +40,7 @@ export interface CreateTorrentOptions {
   creationDate?: number | null;
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
-  /**
-   * A pool to share; otherwise one is made for this call (with `mainThreadHelps`) and closed
-   * after it, in the background.
-   */
+  /** A pool to share; otherwise one is made for this call and closed after it. */
   pool?: HashPool;
 }
 
@@ -143,7 +139,7 @@ export async function createTorrent(
     throw new MetainfoError('pieceLength', `${pieceLength} exceeds ${PIECE_LENGTH_MAX_BYTES}`);
   }
 
-  const pool = opts.pool ?? new HashPool({ mainThreadHelps: true });
+  const pool = opts.pool ?? new HashPool();
   let hashed;
   try {
     hashed = await pool.hashPieces(
@@ -155,9 +151,7 @@ export async function createTorrent(
       },
     );
   } finally {
-    // Its own pool's workers are idle (unref'd) now: they stop in the background, so the caller
-    // does not wait the ~5 ms per worker that terminating takes.
-    if (opts.pool === undefined) void pool.close();
+    if (opts.pool === undefined) await pool.close();
   }
   const bad = hashed.readable.indexOf(0);
   if (bad !== -1) {
