@@ -51,7 +51,7 @@ function collect(
 
 describe('dialShared', () => {
   it('delivers every byte in order to two sockets reading into the one buffer at once', async () => {
-    const a = seededRandom(1).bytes(8 * 1024 * 1024);
+    const a = seededRandom(1).bytes(24 * 1024 * 1024);
     const b = seededRandom(2).bytes(5 * 1024 * 1024 + 17);
     const [pa, pb] = await Promise.all([sender(a), sender(b)]);
     const [ra, rb] = await Promise.all([collect(pa, 0), collect(pb, 0)]);
