@@ -302,6 +302,15 @@ function transferRows(r: TransferBenchResult): Row[] {
         target: 'report',
         ok: null,
       },
+      {
+        // After the last piece, before saying complete; libtorrent does not sync (not timed).
+        metric: 'download: our sync to disk at completion, s',
+        ours: dl.completionSyncSec ?? null,
+        reference: null,
+        ratio: null,
+        target: 'report',
+        ok: null,
+      },
     );
   }
   if (base && seed) {

@@ -23,6 +23,7 @@ import {
   MIB,
   freshDir,
   log,
+  completionSyncSec,
   mbps,
   median,
   prepareBenchContent,
@@ -52,6 +53,11 @@ export interface TransferRun {
   leecherMaxRssMb: number;
   /** CPU seconds the seeder spent while serving this download. */
   seederCpuSec: number | null;
+  /**
+   * Our leecher only: seconds from every piece verified to complete, which it spends syncing
+   * the file to disk (see ChildDone.completedSec); not in wallSec.
+   */
+  completionSyncSec: number | null;
   /** Our leecher only: event-loop delay during the whole download. */
   lagP99Ms: number | null;
   lagMaxMs: number | null;
@@ -134,13 +140,16 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
         });
         try {
           const done = await leecher.waitDone(timeoutMs);
-          const wallSec = (performance.now() - t0) / 1000;
+          // Done is every piece verified, as for libtorrent: not our sync to disk after it.
+          const syncSec = completionSyncSec(done);
+          const wallSec = (performance.now() - t0) / 1000 - syncSec;
           run = {
             run: r,
             ...c,
             wallSec,
             mbps: mbps(opts.sizeBytes, wallSec),
             firstByteSec: done.firstByteSec,
+            completionSyncSec: syncSec,
             leecherCpuSec: done.cpuSec,
             leecherCpuSystemSec: done.cpuSystemSec,
             leecherMaxRssMb: done.maxRssKb / 1024,
@@ -172,6 +181,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
             wallSec,
             mbps: mbps(opts.sizeBytes, wallSec),
             firstByteSec: done.firstByteSec,
+            completionSyncSec: null,
             leecherCpuSec: done.cpuSec,
             leecherCpuSystemSec: null,
             leecherMaxRssMb: done.maxRssKb / 1024,
@@ -218,7 +228,10 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
           `run ${r + 1}/${opts.runs} ${c.leecher} <- ${c.seeder}: ${round(run.mbps, 1)} MB/s, ` +
             `leecher CPU ${round(run.leecherCpuSec)} s, RSS ${round(run.leecherMaxRssMb, 0)} MB` +
             (run.seederCpuSec !== null ? `, seeder CPU ${round(run.seederCpuSec)} s` : '') +
-            (run.lagP99Ms !== null ? `, lag p99 ${round(run.lagP99Ms, 1)} ms` : ''),
+            (run.lagP99Ms !== null ? `, lag p99 ${round(run.lagP99Ms, 1)} ms` : '') +
+            (run.completionSyncSec !== null
+              ? `, then ${round(run.completionSyncSec)} s syncing to disk (not timed)`
+              : ''),
         );
       }
     }
@@ -243,6 +256,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
     if (xs.length === 0) continue;
     const seederCpu = xs.map((x) => x.seederCpuSec).filter((x): x is number => x !== null);
     const lag = xs.map((x) => x.lagP99Ms).filter((x): x is number => x !== null);
+    const sync = xs.map((x) => x.completionSyncSec).filter((x): x is number => x !== null);
     medians[key] = {
       mbps: round(median(xs.map((x) => x.mbps)), 1),
       wallSec: round(median(xs.map((x) => x.wallSec)), 3),
@@ -250,6 +264,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
       leecherMaxRssMb: round(Math.max(...xs.map((x) => x.leecherMaxRssMb)), 1),
       seederCpuSecPerGiB: seederCpu.length ? round(median(seederCpu) / gib, 3) : null,
       lagP99Ms: lag.length ? round(median(lag), 2) : null,
+      completionSyncSec: sync.length ? round(median(sync), 3) : null,
     };
   }
   const base = medians['libtorrent<-libtorrent'];
@@ -265,6 +280,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
       wallSec: round(x.wallSec, 3),
       mbps: round(x.mbps, 1),
       firstByteSec: x.firstByteSec === null ? null : round(x.firstByteSec, 3),
+      completionSyncSec: x.completionSyncSec === null ? null : round(x.completionSyncSec, 3),
       leecherCpuSec: round(x.leecherCpuSec, 3),
       leecherCpuSystemSec: x.leecherCpuSystemSec === null ? null : round(x.leecherCpuSystemSec, 3),
       leecherMaxRssMb: round(x.leecherMaxRssMb, 1),
