@@ -129,7 +129,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
       // The same warm start for every leecher (see warmFreeMemory); not timed.
       warmFreeMemory(opts.sizeBytes * 1.5);
       const t0 = performance.now();
-      let run: TransferRun;
+      let measured: Omit<TransferRun, 'run' | 'leecher' | 'seeder' | 'mbps' | 'seederCpuSec'>;
       if (c.leecher === 'ours') {
         const leecher = await startOurPeer({
           role: 'leech',
@@ -142,18 +142,13 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
           const done = await leecher.waitDone(timeoutMs);
           // Done is every piece verified, as for libtorrent: not our sync to disk after it.
           const syncSec = completionSyncSec(done);
-          const wallSec = (performance.now() - t0) / 1000 - syncSec;
-          run = {
-            run: r,
-            ...c,
-            wallSec,
-            mbps: mbps(opts.sizeBytes, wallSec),
+          measured = {
+            wallSec: (performance.now() - t0) / 1000 - syncSec,
             firstByteSec: done.firstByteSec,
             completionSyncSec: syncSec,
             leecherCpuSec: done.cpuSec,
             leecherCpuSystemSec: done.cpuSystemSec,
             leecherMaxRssMb: done.maxRssKb / 1024,
-            seederCpuSec: null,
             lagP99Ms: done.lagP99Ms,
             lagMaxMs: done.lagMaxMs,
             memAtPeakMb: done.memAtPeakMb,
@@ -174,18 +169,13 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
         });
         try {
           const done = await leecher.waitDone(timeoutMs);
-          const wallSec = (performance.now() - t0) / 1000;
-          run = {
-            run: r,
-            ...c,
-            wallSec,
-            mbps: mbps(opts.sizeBytes, wallSec),
+          measured = {
+            wallSec: (performance.now() - t0) / 1000,
             firstByteSec: done.firstByteSec,
             completionSyncSec: null,
             leecherCpuSec: done.cpuSec,
             leecherCpuSystemSec: null,
             leecherMaxRssMb: done.maxRssKb / 1024,
-            seederCpuSec: null,
             lagP99Ms: null,
             lagMaxMs: null,
             memAtPeakMb: null,
@@ -194,6 +184,13 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
           await leecher.stop();
         }
       }
+      const run: TransferRun = {
+        run: r,
+        ...c,
+        ...measured,
+        mbps: mbps(opts.sizeBytes, measured.wallSec),
+        seederCpuSec: null,
+      };
       const seederCpuAfter = procCpuSec(seeder.pid);
       if (seederCpuBefore !== null && seederCpuAfter !== null)
         run.seederCpuSec = seederCpuAfter - seederCpuBefore;
