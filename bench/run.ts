@@ -303,6 +303,16 @@ function transferRows(r: TransferBenchResult): Row[] {
         ok: null,
       },
       {
+        // The same downloads timed to complete, our sync included: libtorrent does not sync.
+        metric: 'download: MB/s to complete, our sync to disk included',
+        ours: dl.mbpsToComplete ?? null,
+        reference: base.mbps ?? null,
+        ratio:
+          dl.mbpsToComplete != null && base.mbps ? round(dl.mbpsToComplete / base.mbps, 2) : null,
+        target: 'report',
+        ok: null,
+      },
+      {
         // After the last piece, before saying complete; libtorrent does not sync (not timed).
         metric: 'download: our sync to disk at completion, s',
         ours: dl.completionSyncSec ?? null,

@@ -6,7 +6,9 @@
  *   - download: our leecher <- libtorrent seeder, and libtorrent leecher <- libtorrent seeder;
  *   - seed:     libtorrent leecher <- our seeder (compared with libtorrent <- libtorrent).
  * Throughput is done-to-done: from spawning the leecher to every piece verified, as libtorrent's
- * reference numbers were measured. Every downloaded copy is checked by sha256 against the source.
+ * reference numbers were measured, by each leecher's own report on CLOCK_MONOTONIC. Our engine then
+ * syncs the file to disk before it says complete (libtorrent does not); that time is reported
+ * apart, with the throughput to complete. Every downloaded copy is checked by sha256 against the source.
  * libtorrent leechers dial with a plain handshake (no MSE attempt first), whoever the seeder is.
  * Before every leecher, ours and libtorrent's alike, 1.5x the torrent's size of memory is touched
  * and freed (untimed), so each starts with the same warm free memory: see warmFreeMemory.
@@ -25,6 +27,7 @@ import {
   log,
   completionSyncSec,
   mbps,
+  monoSec,
   median,
   prepareBenchContent,
   procCpuSec,
@@ -43,19 +46,20 @@ export interface TransferRun {
   run: number;
   leecher: Leecher;
   seeder: Seeder;
+  /** From spawning the leecher to every piece verified, by the leecher's own monotonic clock. */
   wallSec: number;
   mbps: number;
   firstByteSec: number | null;
-  /** CPU seconds of the leecher process from its start to done. */
+  /** CPU seconds of the leecher process from its start to every piece verified. */
   leecherCpuSec: number;
-  /** Our leecher only: the kernel's share of leecherCpuSec (socket and file syscalls). */
+  /** Our leecher only: the kernel's share of its CPU, to completion (sync included). */
   leecherCpuSystemSec: number | null;
   leecherMaxRssMb: number;
-  /** CPU seconds the seeder spent while serving this download. */
+  /** CPU seconds the seeder spent while serving this download (until the leecher was done). */
   seederCpuSec: number | null;
   /**
    * Our leecher only: seconds from every piece verified to complete, which it spends syncing
-   * the file to disk (see ChildDone.completedSec); not in wallSec.
+   * the file to disk (see ChildDone.completedSec); in neither wallSec nor leecherCpuSec.
    */
   completionSyncSec: number | null;
   /** Our leecher only: event-loop delay during the whole download. */
@@ -128,7 +132,10 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
       const peers = [{ address: '127.0.0.1', port: seeder.port }];
       // The same warm start for every leecher (see warmFreeMemory); not timed.
       warmFreeMemory(opts.sizeBytes * 1.5);
-      const t0 = performance.now();
+      // Both leechers say when they saw every piece verified, on CLOCK_MONOTONIC (monoSec), so
+      // neither the parent's polling nor our sync to disk afterwards counts.
+      const t0 = monoSec();
+      let seederCpuAfter: number | null;
       let measured: Omit<TransferRun, 'run' | 'leecher' | 'seeder' | 'mbps' | 'seederCpuSec'>;
       if (c.leecher === 'ours') {
         const leecher = await startOurPeer({
@@ -140,13 +147,12 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
         });
         try {
           const done = await leecher.waitDone(timeoutMs);
-          // Done is every piece verified, as for libtorrent: not our sync to disk after it.
-          const syncSec = completionSyncSec(done);
+          seederCpuAfter = procCpuSec(seeder.pid);
           measured = {
-            wallSec: (performance.now() - t0) / 1000 - syncSec,
+            wallSec: done.verifiedMonoSec - t0,
             firstByteSec: done.firstByteSec,
-            completionSyncSec: syncSec,
-            leecherCpuSec: done.cpuSec,
+            completionSyncSec: completionSyncSec(done),
+            leecherCpuSec: done.cpuAtVerifiedSec,
             leecherCpuSystemSec: done.cpuSystemSec,
             leecherMaxRssMb: done.maxRssKb / 1024,
             lagP99Ms: done.lagP99Ms,
@@ -166,11 +172,14 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
           peers,
           exitWhenDone: true,
           plaintext: true,
+          // It notices every piece verified at its next status poll: poll often.
+          intervalMs: 20,
         });
         try {
           const done = await leecher.waitDone(timeoutMs);
+          seederCpuAfter = procCpuSec(seeder.pid);
           measured = {
-            wallSec: (performance.now() - t0) / 1000,
+            wallSec: done.doneMonoSec - t0,
             firstByteSec: done.firstByteSec,
             completionSyncSec: null,
             leecherCpuSec: done.cpuSec,
@@ -191,7 +200,6 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
         mbps: mbps(opts.sizeBytes, measured.wallSec),
         seederCpuSec: null,
       };
-      const seederCpuAfter = procCpuSec(seeder.pid);
       if (seederCpuBefore !== null && seederCpuAfter !== null)
         run.seederCpuSec = seederCpuAfter - seederCpuBefore;
       const got = sha256File(path.join(dir, name));
@@ -205,7 +213,8 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
     // seeder, in 7 of 7 saved runs: 3.6-4.5 s on its first GiB, 4.6-5.4 s on each later one; and
     // the rotation below always gave that first download to libtorrent's leecher. So each
     // seeder first serves one untimed download, to a libtorrent leecher. (With it, in 5 runs:
-    // 4.3-5.2 s for the warm-up, 5.2-5.9 s for the timed ones, whoever leeched.)
+    // 4.3-5.2 s for the warm-up, 5.2-5.9 s for the timed ones, whoever leeched.) For our seeder
+    // the warm-up also absorbs its JIT warm-up, a start-up cost a long-running seeder pays once.
     for (const seeder of ['libtorrent', ...(opts.seed ? ['ours'] : [])] as Seeder[]) {
       const w = await transfer({ leecher: 'libtorrent', seeder }, -1);
       log(
@@ -262,6 +271,12 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
       seederCpuSecPerGiB: seederCpu.length ? round(median(seederCpu) / gib, 3) : null,
       lagP99Ms: lag.length ? round(median(lag), 2) : null,
       completionSyncSec: sync.length ? round(median(sync), 3) : null,
+      mbpsToComplete: sync.length
+        ? round(
+            median(xs.map((x) => mbps(opts.sizeBytes, x.wallSec + (x.completionSyncSec ?? 0)))),
+            1,
+          )
+        : null,
     };
   }
   const base = medians['libtorrent<-libtorrent'];

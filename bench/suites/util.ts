@@ -5,8 +5,9 @@
  * Our peer runs in its own process, like the libtorrent it is compared with, so its CPU time,
  * peak RSS and event-loop lag are its own. The child is this same bundle started with
  * `--child seed|leech`: it opens a Session with the CLI's options, reports on stdout as JSON lines
- * and, as a leecher, exits as soon as every piece is verified. (The CLI itself polls its torrent
- * once a second, which would add up to a second to every measured download.)
+ * and, as a leecher, notes when every piece is verified and reports once the torrent is complete
+ * (after the engine syncs its files). (The CLI itself polls its torrent once a second, which would
+ * add up to a second to every measured download.)
  *
  * Invariants: every child is stopped by its PID (spawnTracked), every wait has a deadline.
  */
@@ -83,9 +84,18 @@ export interface ChildUsage {
   memAtPeakMb: { rss: number; heapUsed: number; external: number; arrayBuffers: number } | null;
 }
 
+/** Now, in seconds of CLOCK_MONOTONIC: the clock libtorrent's script reports `doneMonoSec` in. */
+export function monoSec(): number {
+  return Number(process.hrtime.bigint()) / 1e9;
+}
+
 export interface ChildDone extends ChildUsage {
   /** Seconds from the child's start to every piece verified (hashed and written). */
   elapsedSec: number;
+  /** When every piece was verified, in monoSec() terms. */
+  verifiedMonoSec: number;
+  /** The process's user + system CPU seconds then (ChildUsage.cpuSec is at completion). */
+  cpuAtVerifiedSec: number;
   /**
    * Seconds from the child's start to the torrent's completion: after every piece verified, the
    * engine syncs the files to disk (fdatasync) before it says complete. libtorrent does not, so
@@ -254,6 +264,8 @@ export async function runChild(argv: string[]): Promise<number> {
     }
     let firstByteSec: number | null = null;
     let verifiedSec: number | null = null;
+    let verifiedMonoSec: number | null = null;
+    let cpuAtVerifiedSec: number | null = null;
     let wake: (() => void) | null = null;
     const off = session.on('torrent-changed', (changed) => {
       if (changed === id) wake?.();
@@ -274,12 +286,19 @@ export async function runChild(argv: string[]): Promise<number> {
         const sinceStartSec = (performance.now() - startedAt) / 1000;
         if (firstByteSec === null && s.downloadedBytes > 0) firstByteSec = sinceStartSec;
         // Every verified piece raises torrent-changed, which wakes this loop at once.
-        if (verifiedSec === null && s.progress === 1) verifiedSec = sinceStartSec;
+        if (verifiedSec === null && s.progress === 1) {
+          verifiedSec = sinceStartSec;
+          verifiedMonoSec = monoSec();
+          const u = process.resourceUsage();
+          cpuAtVerifiedSec = (u.userCPUTime + u.systemCPUTime) / 1e6;
+        }
         const complete = s.state === 'seeding' && s.progress === 1;
         if (complete && role === 'leech') {
           emit({
             event: 'done',
             elapsedSec: verifiedSec ?? sinceStartSec,
+            verifiedMonoSec: verifiedMonoSec ?? monoSec(),
+            cpuAtVerifiedSec: cpuAtVerifiedSec ?? usage(lag).cpuSec,
             completedSec: sinceStartSec,
             firstByteSec,
             ...usage(lag),
