@@ -582,10 +582,11 @@ export class HashPool {
     const digests = new Uint8Array(count * 20);
     const readable = new Uint8Array(count);
     const slicePieces = Math.max(1, Math.floor(MAIN_SLICE_BYTES / m.pieceLength));
-    if (main.readBuffer === null || main.readBuffer.length !== m.readChunkBytes) {
+    if (main.readBuffer === null || main.readBuffer.length < m.readChunkBytes) {
       main.readBuffer = Buffer.allocUnsafe(m.readChunkBytes);
     }
-    const buffer = main.readBuffer;
+    // hashRangeSync reads its buffer's length at a time.
+    const buffer = main.readBuffer.subarray(0, m.readChunkBytes);
     let at = m.fromPiece;
     let unreported = 0;
     let reportedAt = performance.now();

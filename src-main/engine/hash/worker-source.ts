@@ -72,7 +72,7 @@ function hashRange(msg) {
   // 1 MiB read woke the main thread 1,000 times per GiB, stealing a core from the hashing.
   let unreported = 0;
   let reportedAt = performance.now();
-  const result = hashRangeSync(io, msg, bufferOf(readChunkBytes), {
+  const result = hashRangeSync(io, msg, bufferOf(readChunkBytes).subarray(0, readChunkBytes), {
     cancelled: () => Atomics.load(cancel, 0) !== 0,
     progress: (bytes) => {
       unreported += bytes;
