@@ -3,7 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { createTestSwarm } from '../testing/swarm';
 import type { TestSwarm } from '../testing/swarm';
-import { sha256File, tempDir, writeFile } from '../testing/fixtures';
+import { sha256File, tempDir, waitFor, writeFile } from '../testing/fixtures';
 import { TrackerServer } from './tracker/server';
 import { defaultTrackerServerSettings } from '../../src-shared/model';
 import { systemClock, systemRandom } from './time/clock';
@@ -60,8 +60,12 @@ describe('our client with our tracker', () => {
       const swarmStats = t.server.swarm(swarm.meta.infoHashHex);
       expect(swarmStats).not.toBeNull();
       expect(swarmStats!.seeders + swarmStats!.leechers).toBeGreaterThanOrEqual(2);
-      const status = swarm.leechers[0]!.trackers(swarm.meta.infoHashHex);
-      expect(status[0]?.state).toBe('working');
+      // Completing sends a 'completed' announce: wait for it to come back before judging.
+      const leecher = swarm.leechers[0]!;
+      const stateNow = (): string | undefined =>
+        leecher.trackers(swarm!.meta.infoHashHex)[0]?.state;
+      await waitFor(() => stateNow() !== 'announcing', 'the completed announce', 10_000);
+      expect(stateNow()).toBe('working');
     });
   }
 });
