@@ -1,4 +1,4 @@
-export { PiecePicker, DEFAULT_BLOCK_BYTES, MAX_DUPLICATE_REQUESTS } from './piece-picker';
+export { PiecePicker, MAX_DUPLICATE_REQUESTS } from './piece-picker';
 export type { PiecePickerOptions } from './piece-picker';
 export type {
   BlockRef,

@@ -15,6 +15,7 @@
  *   request allocates nothing here but its BlockRef (see Requesters).
  */
 import type { Random } from '../time/clock';
+import { BLOCK_BYTES } from '../limits';
 import { PieceState } from '../../../src-shared/model/pieces';
 import { PieceOrder } from './piece-order';
 import type {
@@ -25,8 +26,6 @@ import type {
   PiecePriority,
 } from './types';
 
-/** BEP 3: blocks are 16 KiB. */
-export const DEFAULT_BLOCK_BYTES = 16 * 1024;
 /** Endgame: a block may be requested from at most this many peers besides the first. */
 export const MAX_DUPLICATE_REQUESTS = 2;
 /**
@@ -125,7 +124,7 @@ export class PiecePicker {
   private inflightTotal = 0;
 
   constructor(opts: PiecePickerOptions) {
-    const blockBytes = opts.blockBytes ?? DEFAULT_BLOCK_BYTES;
+    const blockBytes = opts.blockBytes ?? BLOCK_BYTES;
     if (!Number.isInteger(opts.pieceCount) || opts.pieceCount < 0) {
       throw new RangeError('pieceCount must be a non-negative integer');
     }
