@@ -79,6 +79,29 @@ export default tseslint.config(
     },
   },
   {
+    // ARCHITECTURE.md section 3: policies run on an injected clock, so tests can drive time.
+    files: ['src-main/engine/**/*.ts'],
+    ignores: ['src-main/engine/time/**', 'src-main/engine/**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['setTimeout', 'setInterval'].map((name) => ({
+          name,
+          message: 'Use the injected Clock (engine/time/clock.ts).',
+        })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use the injected Clock: clock.now().' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use the injected Random (engine/time/clock.ts), so tests can seed it.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src-shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

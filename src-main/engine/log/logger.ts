@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LogLevel } from '../../../src-shared/model';
+import { systemClock } from '../time/clock';
 
 const levelRank: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
@@ -47,7 +48,7 @@ export class FileLogger implements Logger {
 
   log(level: LogLevel, scope: string, message: string): void {
     if (!this.enabled(level)) return;
-    const at = new Date(this.opts.now ? this.opts.now() : Date.now()).toISOString();
+    const at = new Date((this.opts.now ?? systemClock.now)()).toISOString();
     const line = `${at} ${level.toUpperCase().padEnd(5)} [${scope}] ${message}\n`;
     this.opts.mirror?.(line);
     if (this.fd === null) return;

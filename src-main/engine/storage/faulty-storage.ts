@@ -5,6 +5,7 @@
  */
 import { StorageError } from './storage';
 import type { Storage } from './storage';
+import { systemClock } from '../time/clock';
 
 export interface FaultyStorageOptions {
   /** Writes that would take the total past this many bytes fail (nothing of them is written). */
@@ -59,7 +60,7 @@ export class FaultyStorage implements Storage {
     this.peakPendingWrites = Math.max(this.peakPendingWrites, this.pendingWrites);
     try {
       const delay = this.opts.writeDelayMs ?? 0;
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (delay > 0) await new Promise<void>((resolve) => systemClock.setTimeout(resolve, delay));
       return await this.inner.writePiece(index, data);
     } catch (err) {
       this.written -= length;
