@@ -8,8 +8,7 @@ import { randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HashPool } from '../../src-main/engine/hash';
-import { createTorrent, parseTorrent } from '../../src-main/engine/metainfo';
+import { HashPool, createTorrent, parseTorrent } from '../../src-main/engine';
 
 const PIECE_LOG2 = 20;
 const ROUNDS = 3;

@@ -6,8 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { LogLevel, TrackerServerSettings } from '../../../src-shared/model';
 import { defaultTrackerServerSettings } from '../../../src-shared/model';
-import { systemClock, systemRandom } from '../../engine/time/clock';
-import { TrackerServer } from '../../engine/tracker/server';
+import { systemClock, systemRandom, TrackerServer } from '../../engine';
 
 const usage =
   'usage: swarmscope tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]\n' +
