@@ -7,7 +7,7 @@ import { SeedDialog } from './features/add-and-seed/SeedDialog';
 import { SettingsButton } from './features/settings/SettingsButton';
 import { SettingsDialog } from './features/settings/SettingsDialog';
 import { StatusBar } from './features/status-bar/StatusBar';
-import { TrackerButton, TrackerFeed } from './features/tracker-server/TrackerFeed';
+import { TrackerButton } from './features/tracker-server/TrackerButton';
 import { TrackerPanel } from './features/tracker-server/TrackerPanel';
 import { Workspace } from './features/torrent-list/Workspace';
 
@@ -38,7 +38,6 @@ export function App() {
       <SettingsDialog />
       <TrackerPanel />
       <AppCommands />
-      <TrackerFeed />
       <Toasts />
     </div>
   );

@@ -1,14 +1,19 @@
-/** Renderer entry: connect to the host, start syncing the store, render the app. */
+/** Renderer entry: connect to the host, route its events into the store, render the app. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getClient } from './api/client';
-import { startSync } from './api/sync';
+import { startEventRouter } from './api/event-router';
 import { App } from './App';
+import { runMenuCommand } from './features/add-and-seed/AppCommands';
+import { browserEnv, notifyAlert } from './features/notifications/system-notifications';
 import './styles/app.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-startSync(getClient());
+startEventRouter(getClient(), {
+  notify: (alert) => notifyAlert(browserEnv(), alert),
+  runUiCommand: runMenuCommand,
+});
 createRoot(root).render(
   <StrictMode>
     <App />

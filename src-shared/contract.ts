@@ -5,8 +5,10 @@
  * carry exactly these names, and nothing else.
  */
 import type {
+  AddTorrentOptions,
   Alert,
   CreatedTorrent,
+  CreateSeedRequest,
   DirListing,
   FileProgress,
   FilePriority,
@@ -21,35 +23,17 @@ import type {
   SwarmStats,
   TorrentId,
   TorrentPreview,
+  TorrentSource,
   TorrentSummary,
   TrackerServerSettings,
   TrackerServerStats,
   TrackerStatus,
 } from './model';
 
-/** A torrent given as the bytes of a .torrent file or as a path on the host. */
-export type TorrentSource = { torrentFile: Uint8Array } | { path: string };
+// Defined in model/torrent-inputs.ts, which the engine's API shares (it cannot import this file).
+export type { CreateSeedRequest, TorrentSource };
 
-export type AddTorrentRequest = TorrentSource & {
-  /** Folder to save into; the download folder setting when absent. */
-  savePath?: string;
-  /** Indices of files not to download. */
-  skipFiles?: number[];
-  paused?: boolean;
-};
-
-export interface CreateSeedRequest {
-  /** A file or a folder on the host. */
-  path: string;
-  trackers?: string[];
-  /** Add the embedded tracker's announce URLs (it must be running). */
-  useEmbeddedTracker?: boolean;
-  private?: boolean;
-  comment?: string;
-  webSeeds?: string[];
-  /** Bytes, a power of two; picked automatically when absent. */
-  pieceLength?: number;
-}
+export type AddTorrentRequest = TorrentSource & AddTorrentOptions;
 
 /** What a native open dialog picks (desktop only). */
 export type OpenPathKind = 'file' | 'folder';

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from './model';
-import { decodeFrame, encodeFrame, maxFrameDepth } from './wire-frame';
+import {
+  decodeFrame,
+  decodeFrameHeader,
+  encodeFrame,
+  maxFrameDepth,
+  maxFrameSegments,
+} from './wire-frame';
 
 /** A tiny deterministic generator, so the fuzz run is reproducible. */
 function lcg(seed: number): { int(n: number): number; bytes(n: number): Uint8Array } {
@@ -96,6 +102,30 @@ describe('wire frame', () => {
     const nonAscii = header('{"v":"x","b":[]}');
     nonAscii[7] = 0xc3;
     expectBad(nonAscii, 'not ASCII');
+  });
+
+  it('refuses segments no placeholder uses, so a million empty ones cost no arrays', () => {
+    // Issue 16 item 8: a 9 MB frame declaring 1M empty segments allocated an array for each.
+    const header = (json: string): Uint8Array => {
+      const out = new Uint8Array(4 + json.length);
+      new DataView(out.buffer).setUint32(0, json.length, true);
+      for (let i = 0; i < json.length; i++) out[4 + i] = json.charCodeAt(i);
+      return out;
+    };
+    expectBad(header('{"v":1,"b":[["u8",0]]}'), 'without a placeholder');
+    expectBad(header('{"v":{"$bin":1},"b":[["u8",0],["u8",0]]}'), 'without a placeholder');
+    const many = Array.from({ length: 1_000_000 }, () => '["u8",0]').join(',');
+    expectBad(header(`{"v":null,"b":[${many}]}`), 'too many binary segments');
+    const atCap = Array.from({ length: maxFrameSegments }, (_, i) => new Uint8Array([i]));
+    expect(decodeFrame(encodeFrame(atCap))).toEqual(atCap);
+    const overCap = [...atCap, new Uint8Array(1)];
+    expectBad(encodeFrame(overCap), 'too many binary segments');
+  });
+
+  it('reads the header alone, refusing one over the given size', () => {
+    const frame = encodeFrame({ name: 'file.upload', bytes: new Uint8Array(1000) });
+    expect(decodeFrameHeader(frame, 100).v).toEqual({ name: 'file.upload', bytes: { $bin: 0 } });
+    expect(() => decodeFrameHeader(frame, 10)).toThrow(/header too large/);
   });
 
   it('keeps __proto__ keys inert', () => {

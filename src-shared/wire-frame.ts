@@ -19,6 +19,11 @@ import { ContractError } from './model';
 
 /** Deeper than any contract payload by far; bounds the recursion on hostile input. */
 export const maxFrameDepth = 32;
+/**
+ * Typed arrays in one frame. No contract message carries more than three (a piece-map delta);
+ * each one costs an allocation, so a hostile frame must not declare a million (issue 16 item 8).
+ */
+export const maxFrameSegments = 64;
 
 type BinKind = 'u8' | 'u16' | 'u32' | 'f64';
 type BinArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
@@ -130,12 +135,26 @@ function readArray(kind: BinKind, length: number, view: DataView, at: number): B
   }
 }
 
-/** Decodes a frame from an untrusted peer. Throws ContractError('bad-request') when malformed. */
-export function decodeFrame(frame: Uint8Array): unknown {
+interface Segment {
+  kind: BinKind;
+  length: number;
+  at: number;
+}
+
+/**
+ * Parses the length prefix and the JSON header only, refusing a header over `maxHeaderBytes`
+ * before reading it. The web host reads this to learn a large message's command before it
+ * decodes (copies) any binary segment.
+ */
+export function decodeFrameHeader(
+  frame: Uint8Array,
+  maxHeaderBytes = Number.POSITIVE_INFINITY,
+): { v: unknown; b: unknown[]; headerLength: number } {
   if (frame.byteLength < 4) throw frameError('shorter than its length prefix');
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const headerLength = view.getUint32(0, true);
   if (headerLength > frame.byteLength - 4) throw frameError('header length exceeds the frame');
+  if (headerLength > maxHeaderBytes) throw frameError('header too large');
   let header: unknown;
   try {
     header = JSON.parse(asciiToString(frame.subarray(4, 4 + headerLength)));
@@ -148,14 +167,26 @@ export function decodeFrame(frame: Uint8Array): unknown {
   }
   const segments = (header as { b: unknown }).b;
   if (!Array.isArray(segments)) throw frameError('header.b must be a list');
-  const arrays: BinArray[] = [];
+  return { v: (header as { v: unknown }).v, b: segments, headerLength };
+}
+
+/**
+ * Decodes a frame from an untrusted peer. Throws ContractError('bad-request') when malformed.
+ * Segments are only described until a placeholder uses them, and a frame must use every segment
+ * it declares: declaring many unused ones cost an array each (issue 16 item 8).
+ */
+export function decodeFrame(frame: Uint8Array): unknown {
+  const { v, b: declared, headerLength } = decodeFrameHeader(frame);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (declared.length > maxFrameSegments) throw frameError('too many binary segments');
+  const segments: Segment[] = [];
   let at = 4 + headerLength;
-  for (const seg of segments) {
+  for (const seg of declared) {
     const kind: unknown = Array.isArray(seg) ? seg[0] : undefined;
     const length: unknown = Array.isArray(seg) ? seg[1] : undefined;
     if (
       typeof kind !== 'string' ||
-      !(kind in kindBytes) ||
+      !Object.hasOwn(kindBytes, kind) ||
       typeof length !== 'number' ||
       !Number.isInteger(length) ||
       length < 0
@@ -164,7 +195,7 @@ export function decodeFrame(frame: Uint8Array): unknown {
     }
     const bytes = length * kindBytes[kind as BinKind];
     if (at + bytes > frame.byteLength) throw frameError('binary segments exceed the frame');
-    arrays.push(readArray(kind as BinKind, length, view, at));
+    segments.push({ kind: kind as BinKind, length, at });
     at += bytes;
   }
   if (at !== frame.byteLength) throw frameError('trailing bytes after the binary segments');
@@ -176,12 +207,13 @@ export function decodeFrame(frame: Uint8Array): unknown {
     const o = v as Record<string, unknown>;
     if (placeholderKey in o) {
       const index = o[placeholderKey];
-      if (Object.keys(o).length !== 1 || typeof index !== 'number' || arrays[index] === undefined) {
+      const seg = typeof index === 'number' ? segments[index] : undefined;
+      if (Object.keys(o).length !== 1 || seg === undefined) {
         throw frameError('bad binary placeholder');
       }
-      if (used.has(index)) throw frameError('binary segment used twice');
-      used.add(index);
-      return arrays[index];
+      if (used.has(index as number)) throw frameError('binary segment used twice');
+      used.add(index as number);
+      return readArray(seg.kind, seg.length, view, seg.at);
     }
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) {
@@ -196,5 +228,7 @@ export function decodeFrame(frame: Uint8Array): unknown {
     }
     return out;
   };
-  return lower((header as { v: unknown }).v, 0);
+  const value = lower(v, 0);
+  if (used.size !== segments.length) throw frameError('binary segment without a placeholder');
+  return value;
 }

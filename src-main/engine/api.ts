@@ -4,7 +4,9 @@
  * `Session` (session.ts) implements it.
  */
 import type {
+  AddTorrentOptions,
   Alert,
+  CreateSeedRequest,
   FilePriority,
   FileProgress,
   JobProgress,
@@ -17,29 +19,20 @@ import type {
   SwarmStats,
   TorrentId,
   TorrentPreview,
+  TorrentSource,
   TorrentSummary,
   TrackerServerSettings,
   TrackerServerStats,
   TrackerStatus,
 } from '../../src-shared/model';
 
-export type TorrentInput = { torrentFile: Uint8Array } | { path: string };
-
-export interface AddOptions {
-  savePath?: string;
-  skipFiles?: number[];
-  paused?: boolean;
-}
-
-export interface CreateOptions {
-  path: string;
-  trackers?: string[];
-  useEmbeddedTracker?: boolean;
-  private?: boolean;
-  comment?: string;
-  webSeeds?: string[];
-  pieceLength?: number;
-}
+/*
+ * The engine's names for the shapes in src-shared/model/torrent-inputs.ts, which the contract's
+ * requests use too: one definition, so the host passes a validated request through unchanged.
+ */
+export type TorrentInput = TorrentSource;
+export type AddOptions = AddTorrentOptions;
+export type CreateOptions = CreateSeedRequest;
 
 export interface SettingsPatch extends Partial<Omit<Settings, 'tracker'>> {
   tracker?: Partial<TrackerServerSettings>;

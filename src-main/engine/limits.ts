@@ -118,13 +118,6 @@ export const TRACKER_MAX_STATS_PEERS = 1_000;
 /** Open file handles per FileStorage: a torrent may list 100k files, a process gets ~1024 fds. */
 export const MAX_OPEN_FILES_PER_STORAGE = 32;
 
-// ---- desktop integration (host/electron/desktop)
-/** Files or magnet links one launch hands over; "open with" on a whole folder is cut here. */
-export const DESKTOP_MAX_LAUNCH_TARGETS = 64;
-/** One launch argument: Windows caps a whole command line at 32,767 characters. */
-export const DESKTOP_MAX_LAUNCH_ARG_CHARS = 32_767;
-/** Tray tooltip and dock/taskbar badge refresh: rates move every second, no need for more. */
-export const DESKTOP_REFRESH_INTERVAL_MS = 1_000;
 /** Response bytes a tracker HTTP client may leave unread (pipelining without reading) before it is cut off. */
 export const TRACKER_HTTP_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
 /** Kernel buffer for the tracker's UDP socket: absorbs bursts of announces (the kernel caps it at rmem_max). */

@@ -11,7 +11,7 @@
  */
 import type { CommandName, Commands, DetailTopic, Req, Res } from '../../src-shared/contract';
 import { isCommandName } from '../../src-shared/contract';
-import { ContractError, type ErrorCode, type ErrorPayload } from '../../src-shared/model';
+import { ContractError, isErrorCode, type ErrorPayload } from '../../src-shared/model';
 import type { TorrentId } from '../../src-shared/model';
 import { validateRequest } from '../../src-shared/validate';
 import type { EngineApi } from '../engine/api';
@@ -138,19 +138,6 @@ export function createDispatcher(
   };
 }
 
-const contractCodes: readonly ErrorCode[] = [
-  'bad-request',
-  'unknown-command',
-  'not-found',
-  'invalid-torrent',
-  'already-exists',
-  'io',
-  'bind',
-  'cancelled',
-  'forbidden',
-  'internal',
-];
-
 /** Node's errno codes that mean the disk or the file system refused. */
 const ioErrnoCodes = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EISDIR', 'ENOTDIR', 'EROFS']);
 
@@ -166,8 +153,8 @@ export function toErrorPayload(err: unknown): ErrorPayload {
   if (typeof field === 'string' && field.length > 0) {
     return { code: 'invalid-torrent', message: `invalid torrent: ${field}: ${err.message}` };
   }
-  if (typeof code === 'string' && (contractCodes as readonly string[]).includes(code)) {
-    return { code: code as ErrorCode, message: err.message };
+  if (isErrorCode(code)) {
+    return { code, message: err.message };
   }
   if (typeof code === 'string' && ioErrnoCodes.has(code)) {
     return { code: 'io', message: err.message };

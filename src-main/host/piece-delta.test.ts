@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PieceMapDelta, PieceMapFull } from '../../src-shared/model';
+import { applyPieceDelta } from '../../src-shared/piece-delta';
 import { diffPieceMap, nextPieceUpdate } from './piece-delta';
 
 function map(states: number[], availability?: number[]): PieceMapFull {
@@ -9,12 +10,9 @@ function map(states: number[], availability?: number[]): PieceMapFull {
   };
 }
 
-/** The renderer's side of the protocol, here to prove that deltas rebuild the map. */
+/** The renderer's reader of the format, so this test proves the two sides agree. */
 function apply(target: PieceMapFull, delta: PieceMapDelta): void {
-  delta.indices.forEach((i, k) => {
-    target.states[i] = delta.states[k] ?? 0;
-    if (delta.availability) target.availability[i] = delta.availability[k] ?? 0;
-  });
+  if (!applyPieceDelta(target, delta)) throw new Error('the delta does not fit the map');
 }
 
 describe('piece map deltas', () => {

@@ -8,6 +8,7 @@
  * - `delta.availability`, when present, is aligned with `indices` too (the availability at each
  *   listed index); it is left out when no availability changed.
  * - Arrays handed out are copies: later changes to the engine's maps never alter a sent update.
+ * The format is documented on `PieceMapDelta`; its one reader is `applyPieceDelta` in src-shared.
  */
 import type { PieceMapDelta, PieceMapFull } from '../../src-shared/model';
 

@@ -2,7 +2,7 @@
  * The error every failed command rejects with in the renderer, whatever the transport:
  * `{ code, message }` from the host (ARCHITECTURE.md section 2), or a local transport failure.
  */
-import type { ErrorCode } from '../../src-shared/model';
+import { isErrorCode, type ErrorCode } from '../../src-shared/model';
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -13,29 +13,13 @@ export class ApiError extends Error {
   }
 }
 
-const knownCodes = new Set<string>([
-  'bad-request',
-  'unknown-command',
-  'not-found',
-  'invalid-torrent',
-  'already-exists',
-  'io',
-  'bind',
-  'cancelled',
-  'forbidden',
-  'internal',
-]);
-
 /** Normalises whatever a transport rejected with (a payload, an Error, anything) to ApiError. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (typeof err === 'object' && err !== null) {
     const { code, message } = err as { code?: unknown; message?: unknown };
     const text = typeof message === 'string' ? message : String(err);
-    return new ApiError(
-      typeof code === 'string' && knownCodes.has(code) ? (code as ErrorCode) : 'internal',
-      text,
-    );
+    return new ApiError(isErrorCode(code) ? code : 'internal', text);
   }
   return new ApiError('internal', String(err));
 }

@@ -33,11 +33,12 @@ describe('applyPieceUpdate', () => {
     expect(buf.changed).toBeNull();
     const indices = Uint32Array.of(1, 3);
     const ok = applyPieceUpdate(buf, {
-      delta: { indices, states: Uint8Array.of(4, 2), availability: Uint16Array.of(2, 2, 3, 3) },
+      // Availability is aligned with indices: one count per changed piece.
+      delta: { indices, states: Uint8Array.of(4, 2), availability: Uint16Array.of(2, 3) },
     });
     expect(ok).toBe(true);
     expect([...buf.states]).toEqual([0, 4, 0, 2]);
-    expect([...buf.availability]).toEqual([2, 2, 3, 3]);
+    expect([...buf.availability]).toEqual([1, 2, 1, 3]);
     expect(buf.changed).toBe(indices);
   });
 
@@ -57,10 +58,12 @@ describe('applyPieceUpdate', () => {
         delta: {
           indices: Uint32Array.of(0),
           states: Uint8Array.of(4),
-          availability: Uint16Array.of(1),
+          availability: Uint16Array.of(1, 1),
         },
       }),
     ).toBe(false);
+    expect([...buf.states]).toEqual([0, 0]);
+    expect([...buf.availability]).toEqual([0, 0]);
   });
 });
 

@@ -20,6 +20,7 @@ import type {
   TorrentId,
   TrackerStatus,
 } from '../../src-shared/model';
+import { applyPieceDelta } from '../../src-shared/piece-delta';
 import type { AppState } from './store';
 
 /** Log entries kept per torrent in the renderer; older ones scroll away for good. */
@@ -41,7 +42,8 @@ export const pieceBuffer: PieceBuffer = {
 
 /**
  * Applies a `view.update` piece payload to the buffer in place (or replaces its arrays for a full
- * map). Returns false when a delta does not fit the buffer (a full map must come first).
+ * map). Returns false, with the buffer untouched, when a delta does not fit it (a full map must
+ * come first). The delta's format and its one reader live in src-shared (`applyPieceDelta`).
  */
 export function applyPieceUpdate(
   buf: PieceBuffer,
@@ -53,18 +55,8 @@ export function applyPieceUpdate(
     buf.changed = null;
     return true;
   }
-  const { indices, states, availability } = pieces.delta;
-  const n = buf.states.length;
-  for (let i = 0; i < indices.length; i++) {
-    const at = indices[i]!;
-    if (at >= n) return false;
-  }
-  for (let i = 0; i < indices.length; i++) buf.states[indices[i]!] = states[i]!;
-  if (availability) {
-    if (availability.length === n) buf.availability.set(availability);
-    else return false;
-  }
-  buf.changed = indices;
+  if (!applyPieceDelta(buf, pieces.delta)) return false;
+  buf.changed = pieces.delta.indices;
   return true;
 }
 

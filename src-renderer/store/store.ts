@@ -1,6 +1,6 @@
 /**
  * The one zustand store, in slices (ARCHITECTURE.md section 5):
- * - sync: torrents by id, seq and session stats, written only by api/sync.ts from host events;
+ * - sync: torrents by id, seq and session stats, written only by api/event-router.ts from host events;
  * - jobs: long jobs' progress (torrent creation), from host events;
  * - ui: connection status, toasts, drag state and sort, written by components.
  * Maps are replaced, never mutated, so narrow selectors see changes by reference.

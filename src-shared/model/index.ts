@@ -5,3 +5,4 @@ export * from './tracker';
 export * from './settings';
 export * from './errors';
 export * from './jobs';
+export * from './torrent-inputs';

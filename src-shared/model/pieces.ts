@@ -24,7 +24,17 @@ export interface PieceMapFull {
   availability: Uint16Array;
 }
 
-/** Changes since the last update: piece indices and their new states. */
+/**
+ * Changes since the last update, applied to a full map of the same piece count with
+ * `applyPieceDelta` (src-shared/piece-delta.ts), the one reader of this format.
+ *
+ * - `indices` lists every piece whose state or availability changed, strictly increasing,
+ *   each below the piece count.
+ * - `states[k]` is the new state of piece `indices[k]` (same length as `indices`).
+ * - `availability`, when present, is aligned with `indices` too: `availability[k]` is the new
+ *   peer count of piece `indices[k]`, NOT a full-length array. It is left out when no
+ *   availability changed, and then the receiver keeps the counts it has.
+ */
 export interface PieceMapDelta {
   indices: Uint32Array;
   states: Uint8Array;

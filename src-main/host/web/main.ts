@@ -3,17 +3,17 @@
  *
  *   node out/web/server.js [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
  *                          [--download-dir DIR] [--listen-port N] [--token T]
+ *                          [--stats-token S]
  *
  * Prints exactly one line on stdout, `Swarmscope web UI: <url with token>`, once it serves;
- * everything else goes to stderr and the log file. Stops cleanly on SIGINT and SIGTERM.
+ * everything else goes to stderr and the log file (the embedded tracker's separate /stats token
+ * goes to stderr only, never to the log). Stops cleanly on SIGINT and SIGTERM.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Session } from '../../engine/session';
-import { startWebHost, type WebHost } from './server';
-import { generateToken } from './security';
+import { startWebApp } from './web-app';
 
 /** The default web port; when taken, any free port is used instead. */
 const defaultWebPort = 8080;
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       'download-dir': { type: 'string' },
       'listen-port': { type: 'string' },
       token: { type: 'string' },
+      'stats-token': { type: 'string' },
     },
     strict: true,
   });
@@ -53,56 +54,35 @@ async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const staticDir = path.resolve(here, '..', 'renderer');
 
-  // One token for the UI and for the embedded tracker's /stats off loopback.
-  const token = values.token ?? generateToken();
-  const session = await Session.open({
+  // The UI token and the tracker's /stats token are separate secrets (issue 16 item 9).
+  const app = await startWebApp({
     dataDir,
-    trackerStatsToken: token,
+    staticDir,
     downloadDir: values['download-dir'] ? path.resolve(values['download-dir']) : undefined,
     listenPort,
-  });
-  const log = (level: 'info' | 'warn' | 'error', message: string): void =>
-    session.logger.log(level, 'web', message);
-
-  let host: WebHost;
-  const common = {
-    engine: session,
     host: values.host,
-    token,
-    staticDir,
-    uploadDir: path.join(dataDir, 'uploads'),
-    log,
-  };
-  try {
-    host = await startWebHost({ ...common, port: webPort });
-  } catch (err) {
-    const taken = (err as { code?: unknown }).code === 'EADDRINUSE';
-    if (!taken || values.port !== undefined) {
-      await session.close();
-      throw err;
-    }
-    process.stderr.write(`port ${webPort} is taken; using a free port instead\n`);
-    host = await startWebHost({ ...common, port: 0 });
-  }
-  process.stdout.write(`Swarmscope web UI: ${host.url}\n`);
+    port: webPort,
+    fallbackToFreePort: values.port === undefined,
+    token: values.token,
+    statsToken: values['stats-token'],
+    onPortTaken: (port) =>
+      process.stderr.write(`port ${port} is taken; using a free port instead\n`),
+  });
+  process.stdout.write(`Swarmscope web UI: ${app.host.url}\n`);
+  process.stderr.write(`embedded tracker /stats token (off loopback): ${app.statsToken}\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${signal}: stopping\n`);
-    host
-      .close()
-      .then(() => session.close())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(
-            `stop failed: ${err instanceof Error ? err.message : String(err)}\n`,
-          );
-          process.exit(1);
-        },
-      );
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`stop failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

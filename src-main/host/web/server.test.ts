@@ -320,6 +320,61 @@ describe('web host WebSocket', () => {
     }
   });
 
+  it('caps every message but file.upload at maxMessageBytes, judged before decoding', async () => {
+    // Issue 16 item 8: any command could send a 257 MiB message.
+    const capped = await startWebHost({
+      engine,
+      port: 0,
+      staticDir: path.join(dir, 'static'),
+      uploadDir: path.join(dir, 'uploads'),
+      maxMessageBytes: 1024,
+    });
+    try {
+      const url = `ws://127.0.0.1:${capped.port}/ws?token=${encodeURIComponent(capped.token)}`;
+      const connect = (): Promise<WebSocket> =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(url, { headers: { origin: `http://127.0.0.1:${capped.port}` } });
+          sockets.push(ws);
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        });
+      const closeCode = (ws: WebSocket): Promise<number> =>
+        new Promise((resolve) => ws.once('close', (code) => resolve(code)));
+
+      // An upload over the general cap is still stored.
+      const uploader = await connect();
+      const box = inbox(uploader);
+      const bytes = new Uint8Array(4096).fill(7);
+      uploader.send(encodeFrame({ id: 1, name: 'file.upload', payload: { name: 'b.bin', bytes } }));
+      const stored = (await box.next((m) => m.id === 1)).result as { path: string };
+      expect(fs.readFileSync(stored.path)).toEqual(Buffer.from(bytes));
+
+      // Any other command that large closes the socket.
+      const other = await connect();
+      const otherClosed = closeCode(other);
+      other.send(encodeFrame({ id: 1, name: 'torrent.inspect', payload: { torrentFile: bytes } }));
+      expect(await otherClosed).toBe(1009);
+
+      // So does an "upload" whose header is too large to be one.
+      const padded = await connect();
+      const paddedClosed = closeCode(padded);
+      padded.send(
+        encodeFrame({
+          id: 'x'.repeat(8000),
+          name: 'file.upload',
+          payload: { name: 'c.bin', bytes: new Uint8Array(1) },
+        }),
+      );
+      expect(await paddedClosed).toBe(1009);
+
+      // Small messages of any command still pass.
+      uploader.send(encodeFrame({ id: 2, name: 'settings.get', payload: {} }));
+      expect(await box.next((m) => m.id === 2)).toMatchObject({ ok: true });
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('closes the socket bridge with the socket', async () => {
     const ws = await goodWs();
     const before = engine.listenerCount();

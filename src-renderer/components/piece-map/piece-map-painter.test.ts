@@ -1,55 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PieceState } from '../../../src-shared/model/pieces';
 import { createPalette } from './palette';
-import type { FrameScheduler, PainterData } from './piece-map-painter';
+import type { PainterData } from './piece-map-painter';
 import { PieceMapPainter } from './piece-map-painter';
 import { rasterize } from './rasterize';
-
-/** A canvas double: records putImageData calls and keeps the last uploaded pixels. */
-function fakeCanvas() {
-  const puts: { dirty: number[] | null }[] = [];
-  let screen = new Uint32Array(0);
-  const context = {
-    createImageData(width: number, height: number) {
-      return { data: new Uint8ClampedArray(width * height * 4), width, height };
-    },
-    putImageData(image: { data: Uint8ClampedArray }, _x: number, _y: number, ...dirty: number[]) {
-      puts.push({ dirty: dirty.length ? dirty : null });
-      screen = new Uint32Array(Uint8ClampedArray.from(image.data).buffer);
-    },
-  };
-  const canvas = {
-    width: 0,
-    height: 0,
-    style: { width: '', height: '' },
-    getContext: () => context,
-  };
-  return { canvas: canvas as unknown as HTMLCanvasElement, puts, screen: () => screen };
-}
-
-/** Frames run only when the test says so. */
-function manualFrames() {
-  const queue = new Map<number, () => void>();
-  let next = 1;
-  const scheduler: FrameScheduler = {
-    request(cb) {
-      queue.set(next, cb);
-      return next++;
-    },
-    cancel(handle) {
-      queue.delete(handle);
-    },
-  };
-  return {
-    scheduler,
-    pending: () => queue.size,
-    run() {
-      const cbs = [...queue.values()];
-      queue.clear();
-      for (const cb of cbs) cb();
-    },
-  };
-}
+import { fakeCanvas, manualFrames } from './testing/canvas-doubles';
 
 const palette = createPalette('light');
 

@@ -7,8 +7,9 @@
  * - A delta frame is drawn only when every version since the last drawn one brought its changed
  *   indices; a skipped version, a new array, a resize, a palette or overlay switch all force a
  *   full frame. So the canvas always equals a full rasterize of the current arrays.
- * - With the availability overlay on, availability is compared with a copy of what was drawn
- *   (the host sends it whole), so changed counts repaint even without changed indices.
+ * - With the availability overlay on, availability is also compared with a copy of what was
+ *   drawn. A host delta lists every piece whose count changed among its changed indices (format
+ *   on `PieceMapDelta`), but callers that mutate the counts without listing them still repaint.
  */
 import type { PieceMapGeometry } from './layout';
 import { layout } from './layout';

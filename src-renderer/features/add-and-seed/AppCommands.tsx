@@ -1,14 +1,14 @@
 /**
  * One place for the actions every entry point shares: the keyboard shortcuts (Ctrl/Cmd+O open a
  * torrent, Ctrl/Cmd+N seed a file, Ctrl/Cmd+Shift+N seed a folder, Ctrl/Cmd+, settings) and the
- * desktop menu's `ui.command` events. Renders nothing; mounted once by the app.
+ * desktop menu's `ui.command` events (which api/event-router.ts hands to `runMenuCommand`).
+ * `AppCommands` renders nothing; mounted once by the app.
  *
  * Browsers keep Ctrl+N for a new window (pages cannot take it); the toolbar buttons and the
  * desktop app's menu cover it there.
  */
 import { useEffect } from 'react';
 import type { UiCommand } from '../../../src-shared/contract';
-import { getClient } from '../../api/client';
 import { useStore } from '../../store/store';
 import { openTorrentPicker } from './OpenTorrentButton';
 
@@ -39,6 +39,11 @@ function dialogOpen(): boolean {
   return s.addQueue.length > 0 || s.seedRequest !== null || s.settingsOpen || s.trackerPanelOpen;
 }
 
+/** A desktop menu command: ignored while a dialog is up, like the shortcuts. */
+export function runMenuCommand(command: UiCommand): void {
+  if (!dialogOpen()) runUiCommand(command);
+}
+
 export function shortcutFor(
   e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>,
 ): UiCommand | null {
@@ -59,13 +64,7 @@ export function AppCommands() {
       runUiCommand(command);
     };
     window.addEventListener('keydown', onKey);
-    const off = getClient().on('ui.command', ({ command }) => {
-      if (!dialogOpen()) runUiCommand(command);
-    });
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      off();
-    };
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
   return null;
 }

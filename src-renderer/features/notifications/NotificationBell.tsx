@@ -1,11 +1,5 @@
-import { useEffect, useState } from 'react';
-import { getClient } from '../../api/client';
-import {
-  browserEnv,
-  notifyAlert,
-  permissionOf,
-  type NotifyPermission,
-} from './system-notifications';
+import { useState } from 'react';
+import { browserEnv, permissionOf, type NotifyPermission } from './system-notifications';
 
 const titles: Record<NotifyPermission, string> = {
   default: 'Get a system notification when a download completes or fails',
@@ -15,12 +9,12 @@ const titles: Record<NotifyPermission, string> = {
 };
 
 /**
- * Listens for alerts and shows system notifications when permitted; the bell asks for the
- * permission from a click (browsers only allow asking from a user gesture), once.
+ * Asks for the permission to show system notifications from a click (browsers only allow asking
+ * from a user gesture), once. The alerts themselves reach `notifyAlert` through
+ * api/event-router.ts.
  */
 export function NotificationBell() {
   const [permission, setPermission] = useState<NotifyPermission>(() => permissionOf(browserEnv()));
-  useEffect(() => getClient().on('alert', (alert) => notifyAlert(browserEnv(), alert)), []);
   if (permission === 'unsupported') return null;
   return (
     <button

@@ -1,6 +1,6 @@
 /**
  * Browser system notifications for alerts (issue 6), for the web host. The in-app toast is made
- * by api/sync.ts for every alert; this adds an OS notification for the ones worth interrupting
+ * by api/event-router.ts for every alert, which also calls `notifyAlert`; this adds an OS notification for the ones worth interrupting
  * for, when the user has granted permission. In Electron the main process notifies instead
  * (src-main/host/electron/notifications.ts), so the renderer stays quiet there.
  */

@@ -3,7 +3,7 @@ import { formatRate } from '../../lib/format';
 import { totals } from '../../store/selectors';
 import { useStore } from '../../store/store';
 import { NotificationBell } from '../notifications/NotificationBell';
-import { trackerStatusText, useTrackerStats } from './use-tracker-stats';
+import { trackerStatusText } from './tracker-status';
 import './status-bar.css';
 
 const connectionLabels = {
@@ -18,7 +18,8 @@ export function StatusBar() {
   const torrents = useStore((s) => s.torrents);
   const connection = useStore((s) => s.connection);
   const sum = useMemo(() => totals(torrents), [torrents]);
-  const tracker = trackerStatusText(useTrackerStats(), session?.trackerRunning ?? false);
+  const trackerStats = useStore((s) => s.tracker);
+  const tracker = trackerStatusText(trackerStats, session?.trackerRunning ?? false);
   return (
     <footer className="status-bar" aria-label="Status">
       <span className="status-item" data-connection={connection} data-testid="connection">

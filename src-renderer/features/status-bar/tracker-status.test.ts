@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackerServerStats } from '../../../src-shared/model';
-import { trackerStatusText } from './use-tracker-stats';
+import { trackerStatusText } from './tracker-status';
 
 const stats = (patch: Partial<TrackerServerStats>): TrackerServerStats => ({
   running: false,

@@ -8,47 +8,32 @@ import { useStore } from '../../store/store';
 /**
  * Subscribes to ONE topic of ONE torrent (`view.watch { id, topics: [tab] }`) while the tab is
  * on screen, so hidden tabs cost nothing (ARCHITECTURE.md section 2). Switching the torrent or
- * the tab, or closing the panel, unwatches. After a reconnect the host has forgotten the watch,
- * so it is sent again (and the host starts again with a full piece map and a primed log).
+ * the tab, or closing the panel, unwatches. The updates reach the detail slice through
+ * api/event-router.ts; this hook only sends commands. After a reconnect the host has forgotten
+ * the watch, so the connection reopening (read from the store) sends it again, and the host
+ * starts again with a full piece map and a primed log. While disconnected the last data stays.
  */
 export function useDetailWatch(id: TorrentId | null, topic: DetailTopic): void {
+  const connected = useStore((s) => s.connection === 'open');
   useEffect(() => {
-    if (id === null) return;
+    if (id === null || !connected) return;
     const client = getClient();
-    const store = useStore.getState();
-    store.resetDetailData();
+    useStore.getState().resetDetailData();
     let active = true;
-    const watch = (): void => {
-      client.invoke('view.watch', { id, topics: [topic] }).catch((err: unknown) => {
-        if (!active) return;
-        useStore.getState().pushToast({
-          level: 'warn',
-          title: 'Cannot show the details',
-          message: toApiError(err).message,
-        });
+    client.invoke('view.watch', { id, topics: [topic] }).catch((err: unknown) => {
+      if (!active) return;
+      useStore.getState().pushToast({
+        level: 'warn',
+        title: 'Cannot show the details',
+        message: toApiError(err).message,
       });
-    };
-    const offUpdate = client.on('view.update', (u) => useStore.getState().applyViewUpdate(u));
-    let lost = false;
-    const offConn = client.onConnection((status) => {
-      if (status !== 'open') {
-        lost = true;
-        return;
-      }
-      if (!lost) return;
-      lost = false;
-      useStore.getState().resetDetailData();
-      watch();
     });
-    watch();
     return () => {
       active = false;
-      offUpdate();
-      offConn();
       // If this fails the socket is gone and the host dropped the watch with it: only note it.
       client
         .invoke('view.unwatch', { id })
         .catch((err: unknown) => console.debug('view.unwatch failed', toApiError(err).message));
     };
-  }, [id, topic]);
+  }, [id, topic, connected]);
 }

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import path from 'node:path';
 import type { Settings, TorrentSummary } from '../../../../src-shared/model';
-import { DESKTOP_REFRESH_INTERVAL_MS } from '../../../engine/limits';
+import { DESKTOP_REFRESH_INTERVAL_MS } from './desktop-limits';
 import { ManualClock } from '../../../engine/time/clock';
 import { installDesktopIntegration, type DesktopError, type DesktopIntegrationDeps } from './index';
 import {

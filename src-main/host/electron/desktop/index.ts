@@ -11,7 +11,7 @@
 import path from 'node:path';
 import type { Settings, TorrentSummary } from '../../../../src-shared/model';
 import { systemClock, type Clock, type TimerHandle } from '../../../engine/time/clock';
-import { DESKTOP_REFRESH_INTERVAL_MS } from '../../../engine/limits';
+import { DESKTOP_REFRESH_INTERVAL_MS } from './desktop-limits';
 import { BadgePresenter } from './badges';
 import { DesktopError, runReported } from './desktop-error';
 import { downloadBadge, trayToolTip, type Rates } from './desktop-status';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DESKTOP_MAX_LAUNCH_ARG_CHARS, DESKTOP_MAX_LAUNCH_TARGETS } from '../../../engine/limits';
+import { DESKTOP_MAX_LAUNCH_ARG_CHARS, DESKTOP_MAX_LAUNCH_TARGETS } from './desktop-limits';
 import {
   handoffData,
   isMagnetUri,

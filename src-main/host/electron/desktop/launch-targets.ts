@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DESKTOP_MAX_LAUNCH_ARG_CHARS, DESKTOP_MAX_LAUNCH_TARGETS } from '../../../engine/limits';
+import { DESKTOP_MAX_LAUNCH_ARG_CHARS, DESKTOP_MAX_LAUNCH_TARGETS } from './desktop-limits';
 
 export type LaunchTarget = { kind: 'magnet'; uri: string } | { kind: 'torrent-file'; path: string };
 

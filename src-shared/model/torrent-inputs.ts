@@ -1,0 +1,29 @@
+/**
+ * What adding or creating a torrent takes, one shape each for both sides of the host: the
+ * contract's requests (src-shared/contract.ts) and the engine's API (src-main/engine/api.ts)
+ * both use these, because the engine may import src-shared/model but not the contract.
+ */
+
+/** A torrent given as the bytes of a .torrent file or as a path on the host. */
+export type TorrentSource = { torrentFile: Uint8Array } | { path: string };
+
+export interface AddTorrentOptions {
+  /** Folder to save into; the download folder setting when absent. */
+  savePath?: string;
+  /** Indices of files not to download. */
+  skipFiles?: number[];
+  paused?: boolean;
+}
+
+export interface CreateSeedRequest {
+  /** A file or a folder on the host. */
+  path: string;
+  trackers?: string[];
+  /** Add the embedded tracker's announce URLs (it must be running). */
+  useEmbeddedTracker?: boolean;
+  private?: boolean;
+  comment?: string;
+  webSeeds?: string[];
+  /** Bytes, a power of two; picked automatically when absent. */
+  pieceLength?: number;
+}
