@@ -21,6 +21,8 @@ export interface Metainfo {
   totalLength: number;
   files: TorrentFileEntry[];
   singleFile: boolean;
+  /** One line per name that was changed to be safe on every OS, with why (sanitize-path.ts). */
+  pathWarnings: string[];
   announce: string | null;
   /** BEP 12 tiers; falls back to [[announce]], or [] without trackers. */
   announceList: string[][];
