@@ -85,6 +85,7 @@ function parseFiles(
     const field = `info.files[${i}]`;
     if (!isDict(entry)) throw new MetainfoError(field, 'must be a dictionary');
     const length = requireInt(entry, 'length', `${field}.length`, 0, Number.MAX_SAFE_INTEGER);
+    const attr = bep47Attr(entry, field, length, warnings);
     const raw = pathComponents(entry, `${field}.path`);
     const path = [name, ...sanitizePath(raw, `${field}.path`, warnings)];
     const bytes = utf8Bytes(path.join('/'));
@@ -94,7 +95,7 @@ function parseFiles(
         `path of ${bytes} bytes is longer than ${METAINFO_MAX_PATH_BYTES}`,
       );
     }
-    files.push({ path, length, offset });
+    files.push(attr.pad ? { path, length, offset, pad: true } : { path, length, offset });
     offset += length;
     if (!Number.isSafeInteger(offset)) {
       throw new MetainfoError(`${field}.length`, 'total length is beyond 2^53');
@@ -102,6 +103,32 @@ function parseFiles(
   });
   checkCollisions(files);
   return { files, single: false };
+}
+
+/**
+ * BEP 47 file attributes. A pad file (`p`) holds zeros that only align the next file: it is
+ * never written, and pads may share a path (`.pad/16384` is common). A symlink (`l`) must hold
+ * no data and is never created as a link: it lands as an empty regular file, with a warning.
+ * Executable (`x`) and hidden (`h`) are ignored: we set no mode bits from a stranger's torrent.
+ */
+function bep47Attr(
+  entry: BDict,
+  field: string,
+  length: number,
+  warnings: string[],
+): { pad: boolean } {
+  const raw = entry['attr'];
+  const attr = isBytes(raw) ? text(raw) : '';
+  if (attr.includes('l')) {
+    if (length !== 0)
+      throw new MetainfoError(`${field}.attr`, 'a BEP 47 symlink must hold no data');
+    const target = entry['symlink path'];
+    const shown = isList(target) ? target.map((c) => (isBytes(c) ? text(c) : '?')).join('/') : '?';
+    warnings.push(
+      `${field}: BEP 47 symlink to ${JSON.stringify(shown)} lands as an empty file, never a link`,
+    );
+  }
+  return { pad: attr.includes('p') };
 }
 
 /**
@@ -122,6 +149,8 @@ function checkCollisions(files: TorrentFileEntry[]): void {
       : `"${key}" collides with "${other.path}" (info.files[${other.index}]) where case or ` +
         'Unicode normalisation is ignored (Windows, macOS)';
   files.forEach((f, i) => {
+    // Never written, so never in the way; BEP 47 pads routinely share one path.
+    if (f.pad) return;
     const key = f.path.join('/');
     const folded = foldKey(key);
     const clash = filePaths.get(folded) ?? dirPaths.get(folded);

@@ -8,6 +8,7 @@
  *   handles kept in an LRU of at most `maxOpenFiles`. A handle in use by an operation is never
  *   closed under it: the bound can only be exceeded while more operations than that are in flight.
  * - A file opened read-only (seeding) is reopened read-write on the first write to it.
+ * - BEP 47 pad files are never opened, created, written or removed; they read as zeros.
  * - After `close()` no handle is open and every operation fails with ECLOSED.
  * - Paths are the caller's, already sanitised; we check they stay inside `rootDir`, on disk too:
  *   folders and files are made, opened and removed through safe-path.ts, which follows no
@@ -164,7 +165,7 @@ export class FileStorage implements Storage {
   ensureFiles(): Promise<void> {
     return this.track('open', async () => {
       for (let i = 0; i < this.layout.files.length; i++) {
-        if ((this.layout.files[i] as { length: number }).length !== 0) continue;
+        if ((this.layout.files[i] as { length: number }).length !== 0 || this.isPad(i)) continue;
         const file = this.paths[i] as string;
         try {
           const fh = await this.safe.openFile(file, true);
@@ -194,7 +195,7 @@ export class FileStorage implements Storage {
    */
   async remove(): Promise<void> {
     await this.close();
-    await this.safe.removeFiles(this.paths);
+    await this.safe.removeFiles(this.paths.filter((_, i) => !this.isPad(i)));
   }
 
   // ------------------------------------------------------------------ internals
@@ -222,6 +223,8 @@ export class FileStorage implements Storage {
 
   /** Resolves with the bytes to keep using (see FdWriter). */
   private async writeSpanNow(span: FileSpan, bytes: Uint8Array): Promise<Uint8Array> {
+    // BEP 47: a pad file is zeros by definition; writing it would only cost disk and a file.
+    if (this.isPad(span.fileIndex)) return bytes;
     const entry = this.acquire(span.fileIndex, true);
     const file = this.paths[span.fileIndex];
     try {
@@ -253,6 +256,10 @@ export class FileStorage implements Storage {
   }
 
   private async readSpan(span: FileSpan, into: Uint8Array): Promise<void> {
+    if (this.isPad(span.fileIndex)) {
+      into.fill(0);
+      return;
+    }
     const entry = this.acquire(span.fileIndex, false);
     const file = this.paths[span.fileIndex];
     try {
@@ -275,6 +282,10 @@ export class FileStorage implements Storage {
     } finally {
       this.release(entry);
     }
+  }
+
+  private isPad(fileIndex: number): boolean {
+    return this.layout.files[fileIndex]?.pad === true;
   }
 
   /** A handle for the file, opened if needed, counted as in use until `release`. */
