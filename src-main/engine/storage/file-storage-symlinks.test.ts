@@ -149,6 +149,18 @@ describe('FileStorage keeps what is legitimately there', () => {
     expect(await readFile(path.join(save, 'movie.mkv'), 'utf8')).toBe('BBBBCCCC');
   });
 
+  it('a read (the data check) of a new torrent creates no folder, and reports ENOENT', async () => {
+    const fresh = path.join(dir, 'not-yet');
+    const s = new FileStorage(new FileLayout([{ path: ['T', 'f'], length: 2 }], 2), fresh, [
+      path.join(fresh, 'T', 'f'),
+    ]);
+    opened.push(s);
+    await expect(s.read(0, 0, 2)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(lstat(fresh)).rejects.toMatchObject({ code: 'ENOENT' });
+    await s.writePiece(0, piece(2));
+    expect(await readFile(path.join(fresh, 'T', 'f'), 'utf8')).toBe('AA');
+  });
+
   it('works when the save folder itself is reached through a symlink', async () => {
     const alias = path.join(dir, 'alias');
     await symlink(save, alias);

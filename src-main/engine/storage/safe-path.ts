@@ -43,28 +43,27 @@ function unsafe(operation: StorageOperation, file: string, why: string): Storage
 /** The guarded view of one save folder. `root` is absolute; it is created if missing. */
 export class SafeRoot {
   readonly root: string;
-  private real: Promise<string> | null = null;
+  private real: string | null = null;
 
   constructor(root: string) {
     this.root = path.resolve(root);
   }
 
-  /** The save folder's real path. The user chose the folder, so a symlink as the root is fine. */
-  realRoot(): Promise<string> {
-    this.real ??= (async () => {
-      await mkdir(this.root, { recursive: true });
-      return realpath(this.root);
-    })();
-    // A failure is not cached: the folder may appear later (a mounted drive).
-    this.real.catch(() => {
-      this.real = null;
-    });
+  /**
+   * The save folder's real path, creating the folder first when `create` (a write): a read or
+   * a removal must not make folders. The user chose the folder, so the root may be a symlink.
+   */
+  async realRoot(create: boolean): Promise<string> {
+    if (this.real !== null) return this.real;
+    if (create) await mkdir(this.root, { recursive: true });
+    // Only success is cached: the folder may appear later (a drive mounted, a first write).
+    this.real = await realpath(this.root);
     return this.real;
   }
 
   /** Creates `dir` (below the root) level by level, refusing any level that resolves outside. */
   async makeDir(dir: string, operation: StorageOperation): Promise<void> {
-    const real = await this.realRoot();
+    const real = await this.realRoot(true);
     const rel = path.relative(this.root, dir);
     if (rel === '') return;
     if (!isInside(this.root, dir)) throw unsafe(operation, dir, 'not inside the save folder');
@@ -85,7 +84,7 @@ export class SafeRoot {
 
   /** Throws EUNSAFEPATH unless `file`'s parent resolves inside the root; ENOENT passes through. */
   async checkParent(file: string, operation: StorageOperation): Promise<void> {
-    const real = await this.realRoot();
+    const real = await this.realRoot(false);
     const dir = path.dirname(file);
     if (!isInside(this.root, dir)) throw unsafe(operation, file, 'not inside the save folder');
     const resolved = await realpath(dir);
@@ -161,7 +160,7 @@ export class SafeRoot {
         throw StorageError.from(err, 'remove', file);
       }
     }
-    const real = await this.realRoot().catch(() => null);
+    const real = await this.realRoot(false).catch(() => null);
     if (real === null) return;
     // Deepest first, so a parent is tried after its children.
     for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
