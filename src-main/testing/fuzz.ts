@@ -35,7 +35,9 @@ export const FUZZ_RUNS = envInt('FUZZ_RUNS', 60);
  * few KiB, so a linear decoder needs microseconds; a super-linear one blows past it.
  */
 export const FUZZ_INPUT_BUDGET_MS = envInt('FUZZ_INPUT_BUDGET_MS', 1_000);
-const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
+const rawSeed = Number(process.env['FUZZ_SEED']);
+/** fast-check seeds are 32-bit integers, negative ones included; anything else means "random". */
+const SEED = Number.isInteger(rawSeed) && process.env['FUZZ_SEED'] !== '' ? rawSeed : undefined;
 const SAVE = process.env['FUZZ_SAVE'] === '1';
 
 const utf8 = new TextEncoder();
