@@ -18,7 +18,7 @@ import {
 import { MetainfoError } from './errors';
 import { parseMagnet } from './magnet';
 import { parseTorrent } from './parse';
-import { utf8Bytes } from './sanitize-path';
+import { sanitizePathComponent, utf8Bytes } from './sanitize-path';
 import type { Metainfo } from './types';
 
 /** Path components an attacker would try, mixed with arbitrary text. */
@@ -126,6 +126,21 @@ describe('metainfo properties', () => {
         return;
       }
       expectSafePaths(meta);
+    });
+  });
+
+  it('sanitising is idempotent: a sanitised name passes again unchanged and without a warning', () => {
+    checkBytes('metainfo-sanitize-idempotent', hostileComponent.map(bytesOf), (input) => {
+      let once: string;
+      try {
+        once = sanitizePathComponent(textOf(input), 'f');
+      } catch (err) {
+        expect(err).toBeInstanceOf(MetainfoError);
+        return;
+      }
+      const warnings: string[] = [];
+      expect(sanitizePathComponent(once, 'f', warnings)).toBe(once);
+      expect(warnings).toEqual([]);
     });
   });
 
