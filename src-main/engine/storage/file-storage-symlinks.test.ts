@@ -161,6 +161,14 @@ describe('FileStorage keeps what is legitimately there', () => {
     expect(await readFile(path.join(fresh, 'T', 'f'), 'utf8')).toBe('AA');
   });
 
+  it('accepts a torrent named "..foo": a legal name, not a way out of the save folder', async () => {
+    const s = storageFor([{ path: ['..foo', 'f'], length: 2 }]);
+    await s.writePiece(0, piece(2));
+    await s.flush();
+    expect(await readFile(path.join(save, '..foo', 'f'), 'utf8')).toBe('AA');
+    expect(() => storageFor([{ path: ['..', 'f'], length: 2 }])).toThrow(RangeError);
+  });
+
   it('works when the save folder itself is reached through a symlink', async () => {
     const alias = path.join(dir, 'alias');
     await symlink(save, alias);

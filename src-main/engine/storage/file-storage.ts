@@ -18,7 +18,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_OPEN_FILES_PER_STORAGE } from '../limits';
 import type { FileLayout, FileSpan } from './file-layout';
-import { SafeRoot } from './safe-path';
+import { SafeRoot, isInside } from './safe-path';
 import { StorageError } from './storage';
 import type { Storage, StorageOperation } from './storage';
 
@@ -84,8 +84,8 @@ export class FileStorage implements Storage {
     }
     const root = path.resolve(rootDir);
     for (const p of resolvedPaths) {
-      const rel = path.relative(root, p);
-      if (!path.isAbsolute(p) || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      // Not `rel.startsWith('..')`: that refused a torrent named "..foo", a legal name.
+      if (!path.isAbsolute(p) || p === root || !isInside(root, p)) {
         throw new RangeError(`path ${p} is not inside ${root}`);
       }
     }
