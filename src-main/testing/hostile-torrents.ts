@@ -173,6 +173,12 @@ export function hostileTorrents(): HostileTorrent[] {
       ...torrent('movie.mkv:hidden', [file([])], { single: true }),
       expected: lands(['movie.mkv_hidden'], /NTFS alternate data stream/),
     },
+    {
+      attack: 'a torrent named "..foo" (a legal name that merely starts with two dots)',
+      ...torrent('..foo', [file(['..bar'])]),
+      expected: lands(['..foo/..bar']),
+      onDisk: { absent: [] },
+    },
     named(
       'a right-to-left override (kept: not unsafe to a file system)',
       '\u202etxt.exe',
