@@ -122,3 +122,9 @@ export const MAX_OPEN_FILES_PER_STORAGE = 32;
 export const TRACKER_HTTP_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
 /** Kernel buffer for the tracker's UDP socket: absorbs bursts of announces (the kernel caps it at rmem_max). */
 export const TRACKER_UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+// ---- hostile names (metainfo/sanitize-path.ts, metainfo/parse.ts) — issue 16 item 5
+/** One path component from a torrent, in UTF-8 bytes: ext4, APFS and NTFS all stop at 255. */
+export const METAINFO_MAX_COMPONENT_BYTES = 255;
+/** A file's whole relative path (name/dir/.../file) in UTF-8 bytes: Linux's PATH_MAX is 4,096. */
+export const METAINFO_MAX_PATH_BYTES = 4_096;

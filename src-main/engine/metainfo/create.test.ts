@@ -243,6 +243,20 @@ describe('createTorrent', () => {
     expect(meta.files.map((f) => f.path.slice(1).join('/'))).toEqual(['link-in', 'real/f']);
   });
 
+  it('refuses names parsing would change, since the torrent could not be seeded from here', async () => {
+    const cases: [files: string[], message: RegExp][] = [
+      [['ok', 'ab:stream'], /"colon\/ab:stream" cannot be shared under its name: .*NTFS/],
+      [['what?.txt'], /"forbidden\/what\?\.txt" cannot be shared .*Windows forbids/],
+      [['CONIN$'], /"device\/CONIN\$" cannot be shared .*device name/],
+    ];
+    for (const [i, [names, message]] of cases.entries()) {
+      const root = path.join(dir, ['colon', 'forbidden', 'device'][i]!);
+      mkdirSync(root, { recursive: true });
+      for (const n of names) writeFileSync(path.join(root, n), 'data');
+      await expect(createTorrent(root, { creationDate: null })).rejects.toThrow(message);
+    }
+  });
+
   it('refuses empty content and bad piece lengths', async () => {
     const empty = path.join(dir, 'empty-dir');
     mkdirSync(path.join(empty, 'nested'), { recursive: true });

@@ -10,6 +10,8 @@
  * - Symlinks are followed while they stay inside the folder; those pointing outside it (or back
  *   to a folder already walked) are skipped, as are sockets, FIFOs and devices.
  * - A file that shrinks or vanishes while being hashed fails the creation; nothing is guessed.
+ * - A name that parsing would change (`a:b`, `CON`, `name.`) fails the creation before hashing,
+ *   since the torrent would then point at files the folder does not hold.
  */
 import { promises as fsp } from 'node:fs';
 import type { Dirent } from 'node:fs';
@@ -24,6 +26,7 @@ import { systemClock } from '../time/clock';
 import { MetainfoError } from './errors';
 import { parseTorrent } from './parse';
 import { autoPieceLength } from './piece-length';
+import { sanitizePathComponent } from './sanitize-path';
 import type { Metainfo } from './types';
 
 export interface CreateTorrentOptions {
@@ -102,6 +105,27 @@ async function walk(rootDir: string, signal: AbortSignal | undefined): Promise<S
   return keyed.map((k) => k.f);
 }
 
+/**
+ * Refuses names that parsing would change (sanitize-path.ts): the torrent would then name files
+ * this very folder does not hold, so neither we nor anyone else could seed it. Fails before the
+ * hashing, naming the file and the reason.
+ */
+function checkShareableNames(name: string, files: readonly SourceFile[]): void {
+  for (const f of files) {
+    for (const component of [name, ...f.rel]) {
+      const warnings: string[] = [];
+      const field = [name, ...f.rel].join('/');
+      sanitizePathComponent(component, 'path', warnings);
+      if (warnings.length > 0) {
+        throw new MetainfoError(
+          'path',
+          `${JSON.stringify(field)} cannot be shared under its name: ${warnings[0]!.replace(/^path: /, '')}; rename it first`,
+        );
+      }
+    }
+  }
+}
+
 function trackerTiers(trackers: string[] | string[][] | undefined): string[][] {
   if (trackers === undefined) return [];
   const tiers = trackers.map((t) => (Array.isArray(t) ? t : [t]));
@@ -128,6 +152,7 @@ export async function createTorrent(
   } else {
     throw new MetainfoError('path', `${abs} is neither a file nor a folder`);
   }
+  checkShareableNames(name, files);
   const totalLength = files.reduce((sum, f) => sum + f.length, 0);
   if (totalLength === 0) throw new MetainfoError('path', `${abs} holds no data to share`);
 

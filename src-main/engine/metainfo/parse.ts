@@ -6,16 +6,18 @@
  * - The info-hash is SHA-1 over the exact bytes of `info` as found in the file.
  * - Required fields are checked strictly, each error naming its field; optional top-level fields
  *   (announce, comment, ...) of the wrong type are ignored, as other clients do.
- * - File paths are sanitised (sanitize-path.ts); two files may not land on the same path, nor a
- *   file where another needs a folder.
+ * - File paths are sanitised (sanitize-path.ts), each change listed in `pathWarnings`; two files
+ *   may not land on the same path, nor a file where another needs a folder, even on a file
+ *   system that ignores case or Unicode normalisation (Windows, macOS): `README` and `readme`,
+ *   or NFC and NFD `café`, collide. A relative path is at most METAINFO_MAX_PATH_BYTES.
  * - pieceCount = ceil(totalLength / pieceLength) = pieces.length / 20, and totalLength > 0.
  */
 import { createHash } from 'node:crypto';
 import { BencodeError, decodeTorrentFile, isBytes, isDict, isList } from '../bencode';
 import type { BDict, BValue } from '../bencode';
-import { METAINFO_MAX_FILES, PIECE_LENGTH_MAX_BYTES } from '../limits';
+import { METAINFO_MAX_FILES, METAINFO_MAX_PATH_BYTES, PIECE_LENGTH_MAX_BYTES } from '../limits';
 import { MetainfoError } from './errors';
-import { sanitizePath, sanitizePathComponent } from './sanitize-path';
+import { sanitizePath, sanitizePathComponent, utf8Bytes } from './sanitize-path';
 import type { Metainfo, TorrentFileEntry } from './types';
 
 /** BEP 3: each piece hash is a 20-byte SHA-1. */
@@ -54,7 +56,11 @@ function pathComponents(file: BDict, field: string): string[] {
   });
 }
 
-function parseFiles(info: BDict, name: string): { files: TorrentFileEntry[]; single: boolean } {
+function parseFiles(
+  info: BDict,
+  name: string,
+  warnings: string[],
+): { files: TorrentFileEntry[]; single: boolean } {
   const hasLength = info['length'] !== undefined;
   const list = info['files'];
   if (hasLength && list !== undefined) {
@@ -79,8 +85,17 @@ function parseFiles(info: BDict, name: string): { files: TorrentFileEntry[]; sin
     const field = `info.files[${i}]`;
     if (!isDict(entry)) throw new MetainfoError(field, 'must be a dictionary');
     const length = requireInt(entry, 'length', `${field}.length`, 0, Number.MAX_SAFE_INTEGER);
-    const path = [name, ...sanitizePath(pathComponents(entry, `${field}.path`), `${field}.path`)];
-    files.push({ path, length, offset });
+    const attr = bep47Attr(entry, field, length, warnings);
+    const raw = pathComponents(entry, `${field}.path`);
+    const path = [name, ...sanitizePath(raw, `${field}.path`, warnings)];
+    const bytes = utf8Bytes(path.join('/'));
+    if (bytes > METAINFO_MAX_PATH_BYTES) {
+      throw new MetainfoError(
+        `${field}.path`,
+        `path of ${bytes} bytes is longer than ${METAINFO_MAX_PATH_BYTES}`,
+      );
+    }
+    files.push(attr.pad ? { path, length, offset, pad: true } : { path, length, offset });
     offset += length;
     if (!Number.isSafeInteger(offset)) {
       throw new MetainfoError(`${field}.length`, 'total length is beyond 2^53');
@@ -90,30 +105,74 @@ function parseFiles(info: BDict, name: string): { files: TorrentFileEntry[]; sin
   return { files, single: false };
 }
 
+/**
+ * BEP 47 file attributes. A pad file (`p`) holds zeros that only align the next file: it is
+ * never written, and pads may share a path (`.pad/16384` is common). A symlink (`l`) must hold
+ * no data and is never created as a link: it lands as an empty regular file, with a warning.
+ * Executable (`x`) and hidden (`h`) are ignored: we set no mode bits from a stranger's torrent.
+ */
+function bep47Attr(
+  entry: BDict,
+  field: string,
+  length: number,
+  warnings: string[],
+): { pad: boolean } {
+  const raw = entry['attr'];
+  const attr = isBytes(raw) ? text(raw) : '';
+  if (attr.includes('l')) {
+    if (length !== 0)
+      throw new MetainfoError(`${field}.attr`, 'a BEP 47 symlink must hold no data');
+    const target = entry['symlink path'];
+    const shown = isList(target) ? target.map((c) => (isBytes(c) ? text(c) : '?')).join('/') : '?';
+    warnings.push(
+      `${field}: BEP 47 symlink to ${JSON.stringify(shown)} lands as an empty file, never a link`,
+    );
+  }
+  return { pad: attr.includes('p') };
+}
+
+/**
+ * The key two paths share when some file system would take them for one: Windows and macOS
+ * ignore case, and macOS (and some Windows tools) ignore Unicode normalisation.
+ */
+function foldKey(p: string): string {
+  return p.normalize('NFC').toLowerCase();
+}
+
 /** Two files on one path would overwrite each other and never verify. */
 function checkCollisions(files: TorrentFileEntry[]): void {
-  const filePaths = new Map<string, number>();
-  const dirPaths = new Map<string, number>();
+  const filePaths = new Map<string, { index: number; path: string }>();
+  const dirPaths = new Map<string, { index: number; path: string }>();
+  const clashText = (key: string, other: { index: number; path: string }): string =>
+    other.path === key
+      ? `"${key}" collides with info.files[${other.index}]`
+      : `"${key}" collides with "${other.path}" (info.files[${other.index}]) where case or ` +
+        'Unicode normalisation is ignored (Windows, macOS)';
   files.forEach((f, i) => {
+    // Never written, so never in the way; BEP 47 pads routinely share one path.
+    if (f.pad) return;
     const key = f.path.join('/');
-    const clash = filePaths.get(key) ?? dirPaths.get(key);
+    const folded = foldKey(key);
+    const clash = filePaths.get(folded) ?? dirPaths.get(folded);
     if (clash !== undefined) {
-      throw new MetainfoError(
-        `info.files[${i}].path`,
-        `"${key}" collides with info.files[${clash}]`,
-      );
+      throw new MetainfoError(`info.files[${i}].path`, clashText(key, clash));
     }
-    filePaths.set(key, i);
+    filePaths.set(folded, { index: i, path: key });
     for (let n = 1; n < f.path.length; n++) {
       const dir = f.path.slice(0, n).join('/');
-      const asFile = filePaths.get(dir);
+      const dirKey = foldKey(dir);
+      const asFile = filePaths.get(dirKey);
       if (asFile !== undefined) {
         throw new MetainfoError(
           `info.files[${i}].path`,
-          `needs folder "${dir}" where info.files[${asFile}] is a file`,
+          `needs folder "${dir}" where info.files[${asFile.index}] is a file`,
         );
       }
-      if (!dirPaths.has(dir)) dirPaths.set(dir, i);
+      const asDir = dirPaths.get(dirKey);
+      if (asDir === undefined) dirPaths.set(dirKey, { index: i, path: dir });
+      else if (asDir.path !== dir) {
+        throw new MetainfoError(`info.files[${i}].path`, `folder ${clashText(dir, asDir)}`);
+      }
     }
   });
 }
@@ -172,7 +231,8 @@ export function parseTorrent(bytes: Uint8Array): Metainfo {
 
   const rawName = optionalText(info, 'name');
   if (rawName === null) throw new MetainfoError('info.name', 'missing');
-  const name = sanitizePathComponent(rawName, 'info.name');
+  const pathWarnings: string[] = [];
+  const name = sanitizePathComponent(rawName, 'info.name', pathWarnings);
   const pieceLength = requireInt(
     info,
     'piece length',
@@ -187,7 +247,7 @@ export function parseTorrent(bytes: Uint8Array): Metainfo {
     throw new MetainfoError('info.pieces', `length ${pieces.length} is not a multiple of 20`);
   }
 
-  const { files, single } = parseFiles(info, name);
+  const { files, single } = parseFiles(info, name, pathWarnings);
   const last = files[files.length - 1]!;
   const totalLength = last.offset + last.length;
   if (totalLength === 0) throw new MetainfoError('info', 'the torrent holds no data');
@@ -215,6 +275,7 @@ export function parseTorrent(bytes: Uint8Array): Metainfo {
     totalLength,
     files,
     singleFile: single,
+    pathWarnings,
     announce,
     announceList: parseAnnounceList(top, announce),
     private: info['private'] === 1,

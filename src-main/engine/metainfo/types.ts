@@ -6,6 +6,8 @@ export interface TorrentFileEntry {
   length: number;
   /** Byte offset of the file's first byte in the torrent's concatenated data. */
   offset: number;
+  /** BEP 47 pad file: zeros that align the next file, never written to disk. */
+  pad?: true;
 }
 
 /** A parsed v1 torrent (BEP 3). Byte arrays here are never shared with the caller's input. */
@@ -21,6 +23,8 @@ export interface Metainfo {
   totalLength: number;
   files: TorrentFileEntry[];
   singleFile: boolean;
+  /** One line per name that was changed to be safe on every OS, with why (sanitize-path.ts). */
+  pathWarnings: string[];
   announce: string | null;
   /** BEP 12 tiers; falls back to [[announce]], or [] without trackers. */
   announceList: string[][];

@@ -12,6 +12,8 @@
 export interface FileEntry {
   path: string[];
   length: number;
+  /** BEP 47 pad file: its bytes are zeros by definition, so backends never store them. */
+  pad?: boolean;
 }
 
 export interface FileSpan {
@@ -44,7 +46,11 @@ export class FileLayout {
       total += f.length;
     });
     if (!Number.isSafeInteger(total)) throw new RangeError('total length is too large');
-    this.files = files.map((f) => ({ path: [...f.path], length: f.length }));
+    this.files = files.map((f) =>
+      f.pad === true
+        ? { path: [...f.path], length: f.length, pad: true }
+        : { path: [...f.path], length: f.length },
+    );
     this.pieceLength = pieceLength;
     this.totalLength = total;
     this.pieceCount = Math.ceil(total / pieceLength);

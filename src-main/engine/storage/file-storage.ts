@@ -8,15 +8,17 @@
  *   handles kept in an LRU of at most `maxOpenFiles`. A handle in use by an operation is never
  *   closed under it: the bound can only be exceeded while more operations than that are in flight.
  * - A file opened read-only (seeding) is reopened read-write on the first write to it.
+ * - BEP 47 pad files are never opened, created, written or removed; they read as zeros.
  * - After `close()` no handle is open and every operation fails with ECLOSED.
- * - Paths are the caller's, already sanitised; we only check they stay inside `rootDir`.
+ * - Paths are the caller's, already sanitised; we check they stay inside `rootDir`, on disk too:
+ *   folders and files are made, opened and removed through safe-path.ts, which follows no
+ *   symlink out of `rootDir` and opens no symlink at all.
  */
-import { constants as fsConstants } from 'node:fs';
-import { mkdir, open, rm, rmdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_OPEN_FILES_PER_STORAGE } from '../limits';
 import type { FileLayout, FileSpan } from './file-layout';
+import { SafeRoot, isInside } from './safe-path';
 import { StorageError } from './storage';
 import type { Storage, StorageOperation } from './storage';
 
@@ -63,7 +65,7 @@ export class FileStorage implements Storage {
   private readonly handles = new Map<number, HandleEntry>();
   private readonly retiring = new Set<HandleEntry>();
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly madeDirs = new Set<string>();
+  private readonly safe: SafeRoot;
   /** The last write queued per file: writes to one file go one at a time (see writeSpan). */
   private readonly lastWrite = new Map<number, Promise<unknown>>();
   private opened = 0;
@@ -82,13 +84,14 @@ export class FileStorage implements Storage {
     }
     const root = path.resolve(rootDir);
     for (const p of resolvedPaths) {
-      const rel = path.relative(root, p);
-      if (!path.isAbsolute(p) || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      // Not `rel.startsWith('..')`: that refused a torrent named "..foo", a legal name.
+      if (!path.isAbsolute(p) || p === root || !isInside(root, p)) {
         throw new RangeError(`path ${p} is not inside ${root}`);
       }
     }
     this.layout = layout;
     this.rootDir = root;
+    this.safe = new SafeRoot(root);
     this.paths = [...resolvedPaths];
     this.maxOpenFiles = Math.max(1, opts.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     this.writer = opts.writer ?? null;
@@ -162,11 +165,10 @@ export class FileStorage implements Storage {
   ensureFiles(): Promise<void> {
     return this.track('open', async () => {
       for (let i = 0; i < this.layout.files.length; i++) {
-        if ((this.layout.files[i] as { length: number }).length !== 0) continue;
+        if ((this.layout.files[i] as { length: number }).length !== 0 || this.isPad(i)) continue;
         const file = this.paths[i] as string;
         try {
-          await this.makeDir(path.dirname(file));
-          const fh = await open(file, fsConstants.O_WRONLY | fsConstants.O_CREAT);
+          const fh = await this.safe.openFile(file, true);
           await fh.close();
         } catch (err) {
           throw StorageError.from(err, 'open', file);
@@ -187,32 +189,13 @@ export class FileStorage implements Storage {
     this.takeDeferredError();
   }
 
-  /** Closes, then deletes the files and the folders that became empty (never `rootDir`). */
+  /**
+   * Closes, then deletes the files and the folders that became empty (never `rootDir`). What is
+   * not ours is left alone: symlinks, and whatever a folder symlinked out of `rootDir` leads to.
+   */
   async remove(): Promise<void> {
     await this.close();
-    const dirs = new Set<string>();
-    for (const file of this.paths) {
-      try {
-        await rm(file, { force: true });
-      } catch (err) {
-        throw StorageError.from(err, 'remove', file);
-      }
-      for (let d = path.dirname(file); d !== this.rootDir && d.startsWith(this.rootDir);) {
-        dirs.add(d);
-        d = path.dirname(d);
-      }
-    }
-    // Deepest first, so a parent is tried after its children.
-    for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
-      try {
-        await rmdir(dir);
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        // Not ours to delete: something else lives there, or it is already gone.
-        if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') continue;
-        throw StorageError.from(err, 'remove', dir);
-      }
-    }
+    await this.safe.removeFiles(this.paths.filter((_, i) => !this.isPad(i)));
   }
 
   // ------------------------------------------------------------------ internals
@@ -240,6 +223,8 @@ export class FileStorage implements Storage {
 
   /** Resolves with the bytes to keep using (see FdWriter). */
   private async writeSpanNow(span: FileSpan, bytes: Uint8Array): Promise<Uint8Array> {
+    // BEP 47: a pad file is zeros by definition; writing it would only cost disk and a file.
+    if (this.isPad(span.fileIndex)) return bytes;
     const entry = this.acquire(span.fileIndex, true);
     const file = this.paths[span.fileIndex];
     try {
@@ -271,6 +256,10 @@ export class FileStorage implements Storage {
   }
 
   private async readSpan(span: FileSpan, into: Uint8Array): Promise<void> {
+    if (this.isPad(span.fileIndex)) {
+      into.fill(0);
+      return;
+    }
     const entry = this.acquire(span.fileIndex, false);
     const file = this.paths[span.fileIndex];
     try {
@@ -293,6 +282,10 @@ export class FileStorage implements Storage {
     } finally {
       this.release(entry);
     }
+  }
+
+  private isPad(fileIndex: number): boolean {
+    return this.layout.files[fileIndex]?.pad === true;
   }
 
   /** A handle for the file, opened if needed, counted as in use until `release`. */
@@ -387,38 +380,12 @@ export class FileStorage implements Storage {
   }
 
   private async openFile(fileIndex: number, writable: boolean): Promise<FileHandle> {
-    const file = this.paths[fileIndex] as string;
-    if (!writable) {
-      try {
-        return this.counted(await open(file, 'r'));
-      } catch (err) {
-        throw StorageError.from(err, 'open', file);
-      }
-    }
-    const flags = fsConstants.O_RDWR | fsConstants.O_CREAT;
-    try {
-      return this.counted(await open(file, flags, 0o644));
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ENOENT') throw StorageError.from(err, 'open', file);
-    }
-    // The folder does not exist yet: create it on this first write, then open again.
-    try {
-      await this.makeDir(path.dirname(file));
-      return this.counted(await open(file, flags, 0o644));
-    } catch (err) {
-      throw StorageError.from(err, 'open', file);
-    }
+    return this.counted(await this.safe.openFile(this.paths[fileIndex] as string, writable));
   }
 
   private counted(fh: FileHandle): FileHandle {
     this.opened++;
     return fh;
-  }
-
-  private async makeDir(dir: string): Promise<void> {
-    if (this.madeDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
-    this.madeDirs.add(dir);
   }
 
   private track<T>(operation: StorageOperation, run: () => Promise<T>): Promise<T> {

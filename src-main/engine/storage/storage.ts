@@ -28,6 +28,8 @@ export type StorageErrorCode =
   | 'EFBIG'
   | 'ESHORTREAD'
   | 'ECLOSED'
+  /** A symlink, or a folder resolving outside the save folder, or not a regular file (safe-path.ts). */
+  | 'EUNSAFEPATH'
   | 'EOTHER';
 
 export type StorageOperation = 'read' | 'write' | 'open' | 'flush' | 'close' | 'remove';
@@ -47,6 +49,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<StorageErrorCode>([
   'EFBIG',
   'ESHORTREAD',
   'ECLOSED',
+  'EUNSAFEPATH',
 ]);
 
 export class StorageError extends Error {
