@@ -150,3 +150,9 @@ export const MSE_HANDSHAKE_TIMEOUT_MS = 10_000;
  * 68-byte BitTorrent handshake, sometimes with their first messages.
  */
 export const MSE_MAX_INITIAL_PAYLOAD_BYTES = 65_535;
+/**
+ * Bytes an MSE handshake buffers before it is done: its own reads stay under 67 KiB (Ya, PadA,
+ * the hashes, PadC and a 65,535-byte IA), but the first frames after it may arrive in the same
+ * socket reads (a bitfield frame is up to MAX_FRAME_BYTES), so twice that bound with room.
+ */
+export const MSE_MAX_HANDSHAKE_BUFFER_BYTES = 2 * 1024 * 1024 + 128 * 1024;

@@ -79,3 +79,21 @@ describe('Rc4', () => {
     );
   });
 });
+
+describe('Rc4 word path', () => {
+  it('gives the same stream for arrays at every byte alignment, in place and across buffers', () => {
+    const random = seededRandom(11);
+    const key = random.bytes(16);
+    const plain = random.bytes(4_099);
+    const expected = toHex(new Rc4(key).process(plain));
+    for (let srcAt = 0; srcAt < 4; srcAt++) {
+      for (let dstAt = 0; dstAt < 4; dstAt++) {
+        const src = new Uint8Array(plain.length + 4).subarray(srcAt, srcAt + plain.length);
+        src.set(plain);
+        const dst = new Uint8Array(plain.length + 4).subarray(dstAt, dstAt + plain.length);
+        expect(toHex(new Rc4(key).process(src, dst))).toBe(expected);
+        expect(toHex(new Rc4(key).process(src, src))).toBe(expected);
+      }
+    }
+  });
+});

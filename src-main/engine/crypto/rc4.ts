@@ -68,11 +68,22 @@ export class Rc4 {
     let j = this.j;
     let k = 0;
     // Four keystream bytes make one little-endian word XORed through 32-bit views: a quarter of
-    // the loads and stores of the data. Only when both arrays are 4-byte aligned.
-    if (LITTLE_ENDIAN && ((src.byteOffset | dst.byteOffset) & 3) === 0 && n >= 4) {
-      const words = n >>> 2;
-      const src32 = new Uint32Array(src.buffer, src.byteOffset, words);
-      const dst32 = new Uint32Array(dst.buffer, dst.byteOffset, words);
+    // the loads and stores of the data. Both arrays must be 4-byte aligned at the same byte, so
+    // the bytes before that boundary go one by one (socket reads often start unaligned).
+    const head = (4 - (src.byteOffset & 3)) & 3;
+    if (LITTLE_ENDIAN && (src.byteOffset & 3) === (dst.byteOffset & 3) && n >= head + 4) {
+      for (; k < head; k++) {
+        i = (i + 1) & 0xff;
+        const a = s[i]!;
+        j = (j + a) & 0xff;
+        const b = s[j]!;
+        s[i] = b;
+        s[j] = a;
+        dst[k] = src[k]! ^ s[(a + b) & 0xff]!;
+      }
+      const words = (n - head) >>> 2;
+      const src32 = new Uint32Array(src.buffer, src.byteOffset + head, words);
+      const dst32 = new Uint32Array(dst.buffer, dst.byteOffset + head, words);
       for (let w = 0; w < words; w++) {
         i = (i + 1) & 0xff;
         let a = s[i]!;
@@ -104,7 +115,7 @@ export class Rc4 {
         x |= s[(a + b) & 0xff]! << 24;
         dst32[w] = src32[w]! ^ x;
       }
-      k = words << 2;
+      k = head + (words << 2);
     }
     for (; k < n; k++) {
       i = (i + 1) & 0xff;
