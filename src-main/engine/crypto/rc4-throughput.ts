@@ -5,7 +5,7 @@
  *   npx esbuild src-main/engine/crypto/rc4-throughput.ts --bundle --platform=node \
  *     --outfile=/tmp/rc4-throughput.js && node /tmp/rc4-throughput.js [chunkBytes] [MiB]
  *
- * Not a test: its figures depend on the machine. It processes 64 KiB chunks in place (as a
+ * Not a test: its figures depend on the machine (see NOTES.md for the variants measured). It processes 64 KiB chunks in place (as a
  * socket read would be), over a 16 MiB buffer, and prints wall and CPU rates.
  */
 import { createMseRc4 } from './rc4';
