@@ -21,8 +21,11 @@ import type { EncryptionPolicy } from './mse-handshake';
 import { SkeyTable } from './mse-keys';
 import { collect } from './test-streams';
 
-/** Seeds a generated file with MSE forced (in and out) at RC4, prints its port and info-hash. */
-const FORCED_SEEDER = String.raw`
+/**
+ * Seeds a generated file, with MSE forced (in and out) at RC4 when `forced`, else with libtorrent's
+ * defaults (MSE or plaintext, either level); prints its port and info-hash.
+ */
+const SEEDER = String.raw`
 import json, os, sys, time
 import libtorrent as lt
 cfg = json.loads(sys.argv[1])
@@ -35,13 +38,17 @@ lt.add_files(fs, path)
 t = lt.create_torrent(fs, 16384, flags=lt.create_torrent.v1_only)
 lt.set_piece_hashes(t, d)
 info = lt.torrent_info(t.generate())
-ses = lt.session({
+settings = {
     'listen_interfaces': '127.0.0.1:0', 'enable_dht': False, 'enable_lsd': False,
     'enable_upnp': False, 'enable_natpmp': False, 'enable_outgoing_utp': False,
     'enable_incoming_utp': False, 'allow_multiple_connections_per_ip': True,
-    'in_enc_policy': int(lt.enc_policy.forced), 'out_enc_policy': int(lt.enc_policy.forced),
-    'allowed_enc_level': int(lt.enc_level.rc4),
-})
+}
+if cfg['forced']:
+    settings.update({
+        'in_enc_policy': int(lt.enc_policy.forced), 'out_enc_policy': int(lt.enc_policy.forced),
+        'allowed_enc_level': int(lt.enc_level.rc4),
+    })
+ses = lt.session(settings)
 h = ses.add_torrent({'ti': info, 'save_path': d})
 deadline = time.monotonic() + 30
 while not h.status().is_seeding and time.monotonic() < deadline:
@@ -75,8 +82,8 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function startSeeder(dial?: number): Promise<Seeder> {
-  const t = spawnTracked(PYTHON3, ['-c', FORCED_SEEDER, JSON.stringify({ dir, dial })]);
+async function startSeeder(dial?: number, forced = true): Promise<Seeder> {
+  const t = spawnTracked(PYTHON3, ['-c', SEEDER, JSON.stringify({ dir, dial, forced })]);
   tracked = t;
   return new Promise<Seeder>((resolve, reject) => {
     const timer = systemClock.setTimeout(
@@ -97,34 +104,47 @@ async function startSeeder(dial?: number): Promise<Seeder> {
 const PEER_ID = new TextEncoder().encode('-SW0100-mseinterop01');
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
+/** Dials `seeder` with MSE, sends our BT handshake as IA, checks its reply; returns the method. */
+async function dialAndReadHandshake(seeder: Seeder, policy: EncryptionPolicy): Promise<string> {
+  const socket = net.connect(seeder.port, '127.0.0.1');
+  closers.push(() => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const bt = encodeHandshake({
+    infoHash: seeder.infoHash,
+    peerId: PEER_ID,
+    reserved: reservedFlags({ extended: true, fast: true }),
+  });
+  const negotiated = await negotiateOutgoing(socketByteStream(socket), {
+    clock: systemClock,
+    random: systemRandom,
+    policy,
+    infoHash: seeder.infoHash,
+    initialPayload: bt,
+  });
+  expect(negotiated.mse).toBe(true);
+  const reply = decodeHandshake(await collect(negotiated.stream, 68, 10_000));
+  expect(hex(reply.infoHash)).toBe(hex(seeder.infoHash));
+  expect(new TextDecoder().decode(reply.peerId.subarray(0, 3))).toBe('-LT');
+  return negotiated.method;
+}
+
 describe('MSE interop with libtorrent (encryption forced, RC4 only)', () => {
   for (const policy of ['require', 'prefer'] as EncryptionPolicy[]) {
     it(`dials a forced libtorrent seeder with policy ${policy}: RC4, and its handshake names the torrent`, async () => {
       const seeder = await startSeeder();
-      const socket = net.connect(seeder.port, '127.0.0.1');
-      closers.push(() => socket.destroy());
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('error', reject);
-      });
-      const bt = encodeHandshake({
-        infoHash: seeder.infoHash,
-        peerId: PEER_ID,
-        reserved: reservedFlags({ extended: true, fast: true }),
-      });
-      const negotiated = await negotiateOutgoing(socketByteStream(socket), {
-        clock: systemClock,
-        random: systemRandom,
-        policy,
-        infoHash: seeder.infoHash,
-        initialPayload: bt,
-      });
-      expect(negotiated.method).toBe('rc4');
-      const reply = decodeHandshake(await collect(negotiated.stream, 68, 10_000));
-      expect(hex(reply.infoHash)).toBe(hex(seeder.infoHash));
-      expect(new TextDecoder().decode(reply.peerId.subarray(0, 3))).toBe('-LT');
+      expect(await dialAndReadHandshake(seeder, policy)).toBe('rc4');
     });
   }
+
+  it('dials a default libtorrent seeder under prefer: MSE selecting plaintext, and its handshake reads', async () => {
+    // libtorrent's defaults allow both levels without prefer_rc4, so it selects plaintext from
+    // our offer of both: this runs our path of plain bytes after an MSE handshake.
+    const seeder = await startSeeder(undefined, false);
+    expect(await dialAndReadHandshake(seeder, 'prefer')).toBe('plaintext');
+  });
 
   it('accepts a forced libtorrent dialling us: its handshake decrypts, and it answers ours', async () => {
     const listener = net.createServer();
