@@ -194,6 +194,27 @@ describe('MSE handshake over loopback TCP', () => {
     }
   });
 
+  it('carries an empty IA: the BT handshake then goes in the encrypted payload stream', async () => {
+    const p = await pair();
+    const common = { clock: systemClock, random: seededRandom(21) };
+    const [a, b] = await Promise.all([
+      negotiateOutgoing(socketByteStream(p.client), {
+        ...common,
+        policy: 'require',
+        infoHash: INFO_HASH,
+      }),
+      negotiateIncoming(socketByteStream(p.server), {
+        ...common,
+        policy: 'require',
+        skeys: new SkeyTable([INFO_HASH]),
+      }),
+    ]);
+    const got = collect(b.stream, BT_HANDSHAKE.length);
+    a.stream.write(BT_HANDSHAKE);
+    expect(hex(await got)).toBe(hex(BT_HANDSHAKE));
+    expect([a.method, b.method]).toEqual(['rc4', 'rc4']);
+  });
+
   it('refuses an info-hash the responder does not have: unknown-info-hash', async () => {
     const { out, inc } = await handshake({
       initiator: 'prefer',
