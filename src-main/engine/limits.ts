@@ -128,3 +128,30 @@ export const TRACKER_UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 export const METAINFO_MAX_COMPONENT_BYTES = 255;
 /** A file's whole relative path (name/dir/.../file) in UTF-8 bytes: Linux's PATH_MAX is 4,096. */
 export const METAINFO_MAX_PATH_BYTES = 4_096;
+
+// ---- message stream encryption, MSE/PE (crypto/)
+/** MSE: PadA, PadB, PadC and PadD are each "0 to 512 bytes"; a longer one is refused. */
+export const MSE_MAX_PAD_BYTES = 512;
+/**
+ * MSE: the responder finds HASH('req1', S) after Ya within PadA: 512 pad bytes + 20 hash bytes.
+ * A stream without it in that window is not MSE (or not for us) and is closed.
+ */
+export const MSE_REQ1_SYNC_WINDOW_BYTES = MSE_MAX_PAD_BYTES + 20;
+/** MSE: the initiator finds ENCRYPT(VC) after Yb within PadB: 512 pad bytes + the 8-byte VC. */
+export const MSE_VC_SYNC_WINDOW_BYTES = MSE_MAX_PAD_BYTES + 8;
+/**
+ * The whole MSE handshake (both DH keys, pads and the initial payload) must finish within this
+ * time; libtorrent allows its handshake about as long. A slow start holds only one socket.
+ */
+export const MSE_HANDSHAKE_TIMEOUT_MS = 10_000;
+/**
+ * MSE: len(IA) is 2 bytes, so the initial payload is at most 65,535 bytes; real clients send the
+ * 68-byte BitTorrent handshake, sometimes with their first messages.
+ */
+export const MSE_MAX_INITIAL_PAYLOAD_BYTES = 65_535;
+/**
+ * Bytes an MSE handshake buffers before it is done: its own reads stay under 67 KiB (Ya, PadA,
+ * the hashes, PadC and a 65,535-byte IA), but the first frames after it may arrive in the same
+ * socket reads (a bitfield frame is up to MAX_FRAME_BYTES), so twice that bound with room.
+ */
+export const MSE_MAX_HANDSHAKE_BUFFER_BYTES = 2 * 1024 * 1024 + 128 * 1024;
