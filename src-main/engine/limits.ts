@@ -129,3 +129,20 @@ export const DESKTOP_REFRESH_INTERVAL_MS = 1_000;
 export const TRACKER_HTTP_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
 /** Kernel buffer for the tracker's UDP socket: absorbs bursts of announces (the kernel caps it at rmem_max). */
 export const TRACKER_UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+// ---- session: listener and data folder (session/, issue 16 items 1, 6 and 10)
+/**
+ * Incoming connections still in the handshake, over all addresses. Each holds a file descriptor
+ * (a process often gets 1,024); 400 half-open ones from a stranger took 400 before this cap.
+ * Real peers send the 68-byte handshake at once, so a few dozen pending is already a lot.
+ */
+export const MAX_PENDING_HANDSHAKES = 128;
+/** Pending handshakes from one IP: a peer opens one connection per torrent, not dozens at once. */
+export const MAX_PENDING_HANDSHAKES_PER_IP = 8;
+/**
+ * How often the all-time upload/download totals are written to session.json while torrents run,
+ * so a crash loses at most this much of a ratio (pause, remove and close save at once).
+ */
+export const SESSION_TOTALS_SAVE_INTERVAL_MS = 60_000;
+/** Alerts raised before any host listens (while restoring) are kept for the first listener. */
+export const MAX_EARLY_ALERTS = 100;
