@@ -123,8 +123,12 @@ export class Session implements EngineApi {
   private readonly upBucket: TokenBucket;
   private totalsTimer: TimerHandle | null = null;
   private savedTotals = 0;
-  /** Alerts nobody has heard yet (no host listens while the list is restored); null once heard. */
+  /**
+   * Alerts raised while opening (restoring the list), before any host can listen; handed to the
+   * first 'alert-raised' listener. Null once handed over.
+   */
   private earlyAlerts: Alert[] | null = [];
+  private opening = true;
   private closed = false;
 
   private constructor(
@@ -184,16 +188,29 @@ export class Session implements EngineApi {
   static async open(opts: SessionOptions): Promise<Session> {
     const downloadDir = opts.downloadDir ?? path.join(os.homedir(), 'Downloads', 'Swarmscope');
     let settings = defaultSettings(downloadDir);
+    let settingsProblem: string | null = null;
     if (opts.dataDir) {
       await SessionStore.prepare(opts.dataDir);
       const saved = await SessionStore.loadSettings(opts.dataDir);
-      if (saved) settings = mergeSettings(settings, saved);
+      if (saved.settings) settings = mergeSettings(settings, saved.settings);
+      settingsProblem = saved.problem;
     }
     if (opts.settings) settings = mergeSettings(settings, opts.settings);
     const session = new Session(opts, settings);
+    if (settingsProblem) {
+      session.logger.log('warn', 'session', settingsProblem);
+      session.raise({
+        kind: 'info',
+        level: 'warn',
+        torrentId: null,
+        title: 'Settings were reset',
+        message: settingsProblem,
+      });
+    }
     await session.listener.listen(opts.listenPort ?? settings.listenPort);
     await session.restore();
     if (settings.tracker.enabled) await session.startTracker();
+    session.opening = false;
     return session;
   }
 
@@ -577,7 +594,7 @@ export class Session implements EngineApi {
 
   private raise(alert: Omit<Alert, 'at'>): void {
     const full = { ...alert, at: this.clock.now() };
-    if (this.earlyAlerts && this.emitter.listenerCount('alert-raised') === 0) {
+    if (this.opening && this.earlyAlerts && this.emitter.listenerCount('alert-raised') === 0) {
       if (this.earlyAlerts.length < MAX_EARLY_ALERTS) this.earlyAlerts.push(full);
       return;
     }

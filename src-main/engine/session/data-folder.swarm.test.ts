@@ -94,6 +94,21 @@ describe('session data folder', () => {
       expect(s.summary(id)?.state === 'paused', `torrent ${i}`).toBe(i % 2 === 1);
   });
 
+  it('hundreds of concurrent settings changes leave a whole settings.json with the last one', async () => {
+    const dataDir = folder('data');
+    const downloads = folder('dl');
+    let s = await open(dataDir, downloads);
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => s.updateSettings({ uploadLimitBps: 1000 + i })),
+    );
+    await close(s);
+    s = await open(dataDir, downloads);
+    expect(s.getSettings().uploadLimitBps).toBe(1299);
+    expect(
+      fs.readdirSync(dataDir).filter((n) => n.endsWith('.tmp') || n.endsWith('.broken')),
+    ).toEqual([]);
+  });
+
   it('a damaged session.json with no good copy: the list is rebuilt from torrents/ and an alert is raised', async () => {
     const dataDir = folder('data');
     const downloads = folder('dl');
@@ -122,6 +137,17 @@ describe('session data folder', () => {
     await close(s);
     s = await open(dataDir, downloads);
     expect(s.list()).toHaveLength(3);
+  });
+
+  it('a damaged settings.json with no good copy raises an alert and falls back to defaults', async () => {
+    const dataDir = folder('data');
+    fs.writeFileSync(path.join(dataDir, 'settings.json'), '{"uploadLimitBps": 5');
+    const s = await open(dataDir, folder('dl'));
+    const alerts: Alert[] = [];
+    s.on('alert-raised', (a) => alerts.push(a));
+    await new Promise((r) => setImmediate(r));
+    expect(alerts.map((a) => a.title)).toEqual(['Settings were reset']);
+    expect(s.getSettings().uploadLimitBps).toBe(0);
   });
 
   it('a damaged session.json is recovered from its backup, save folders and all', async () => {

@@ -74,15 +74,23 @@ export class SessionStore {
       await fsp.mkdir(dir, { recursive: true, mode: DATA_DIR_MODE });
       await fsp.chmod(dir, DATA_DIR_MODE);
     }
-    for (const dir of [dataDir, path.join(dataDir, 'torrents')]) {
+    for (const dir of [dataDir, path.join(dataDir, 'torrents'), path.join(dataDir, 'logs')]) {
       for (const entry of await fsp.readdir(dir, { withFileTypes: true }))
         if (entry.isFile()) await fsp.chmod(path.join(dir, entry.name), DATA_FILE_MODE);
     }
   }
 
-  static async loadSettings(dataDir: string): Promise<Partial<Settings> | null> {
+  /** The saved settings, or null; `problem` says why defaults are used when the file was bad. */
+  static async loadSettings(
+    dataDir: string,
+  ): Promise<{ settings: Partial<Settings> | null; problem: string | null }> {
     const read = await readJsonWithBackup(path.join(dataDir, 'settings.json'), isObject);
-    return read.kind === 'ok' ? (read.value as Partial<Settings>) : null;
+    if (read.kind === 'ok') return { settings: read.value as Partial<Settings>, problem: null };
+    if (read.kind === 'missing') return { settings: null, problem: null };
+    return {
+      settings: null,
+      problem: `${read.reason}; default settings are used`,
+    };
   }
 
   async loadList(): Promise<LoadedList> {
