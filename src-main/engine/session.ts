@@ -16,7 +16,6 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import fsp from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import type {
@@ -50,7 +49,7 @@ import type {
 } from './api';
 import { EngineError } from './errors';
 import type { Metainfo } from './metainfo';
-import { parseTorrent, resolveInside } from './metainfo';
+import { resolveInside } from './metainfo';
 import { HashPool } from './hash';
 import { systemClock, systemRandom } from './time/clock';
 import type { Clock, Random, TimerHandle } from './time/clock';
@@ -63,15 +62,13 @@ import { TokenBucket } from './net/token-bucket';
 import { Torrent } from './torrent/torrent';
 import { FileLogger, MemoryLogger } from './log/logger';
 import type { Logger } from './log/logger';
-import {
-  MAX_EARLY_ALERTS,
-  MAX_TORRENT_FILE_BYTES,
-  SESSION_TOTALS_SAVE_INTERVAL_MS,
-} from './limits';
+import { MAX_EARLY_ALERTS, SESSION_TOTALS_SAVE_INTERVAL_MS } from './limits';
 import { Listener } from './session/listener';
 import { SeedJobs } from './session/seed-jobs';
 import { TrackerHost } from './session/tracker-host';
 import { SessionStore } from './session/persistence';
+import { restoreTorrentList } from './session/restore-list';
+import { readTorrentInput, torrentPreview } from './session/torrent-input';
 import type { PersistedTorrent } from './session/persistence';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
@@ -239,25 +236,12 @@ export class Session implements EngineApi {
   // ---------------------------------------------------------------- torrents
 
   async inspectTorrent(input: TorrentInput): Promise<TorrentPreview> {
-    const meta = await this.readMeta(input);
-    return {
-      id: meta.infoHashHex,
-      name: meta.name,
-      sizeBytes: meta.totalLength,
-      pieceLength: meta.pieceLength,
-      pieceCount: meta.pieceCount,
-      files: meta.files.map((f, index) => ({ index, path: f.path.join('/'), sizeBytes: f.length })),
-      trackers: meta.announceList,
-      private: meta.private,
-      comment: meta.comment,
-      createdBy: meta.createdBy,
-      creationDate: meta.creationDate,
-      alreadyAdded: this.torrents.has(meta.infoHashHex),
-    };
+    const meta = await readTorrentInput(input);
+    return torrentPreview(meta, this.torrents.has(meta.infoHashHex));
   }
 
   async addTorrent(input: TorrentInput, opts: AddOptions = {}): Promise<TorrentId> {
-    const meta = await this.readMeta(input);
+    const meta = await readTorrentInput(input);
     return this.addMeta(meta, opts, false);
   }
 
@@ -363,31 +347,6 @@ export class Session implements EngineApi {
           message,
         }),
     };
-  }
-
-  private async readMeta(input: TorrentInput): Promise<Metainfo> {
-    let bytes: Uint8Array;
-    if ('torrentFile' in input) {
-      bytes = input.torrentFile;
-    } else {
-      const stat = await fsp.stat(input.path).catch((err: unknown) => {
-        throw new EngineError('not-found', `cannot read ${input.path}: ${errMessage(err)}`);
-      });
-      if (stat.size > MAX_TORRENT_FILE_BYTES) {
-        throw new EngineError(
-          'invalid-torrent',
-          `${input.path} is too large to be a .torrent file`,
-        );
-      }
-      bytes = await fsp.readFile(input.path);
-    }
-    if (bytes.length > MAX_TORRENT_FILE_BYTES)
-      throw new EngineError('invalid-torrent', 'the .torrent file is too large');
-    try {
-      return parseTorrent(bytes);
-    } catch (err) {
-      throw new EngineError('invalid-torrent', `not a valid torrent: ${errMessage(err)}`, err);
-    }
   }
 
   private get(id: TorrentId): Torrent {
@@ -639,68 +598,21 @@ export class Session implements EngineApi {
   }
 
   private async restore(): Promise<void> {
-    const store = this.store;
-    if (!store) return;
-    const loaded = await store.loadList();
-    if (loaded.kind === 'ok') {
-      if (loaded.fromBackup) {
-        this.logger.log('warn', 'session', 'session.json was unusable; restored from its backup');
-      }
-      for (const entry of loaded.torrents) await this.restoreOne(entry);
-    } else {
-      this.logger.log('error', 'session', `${loaded.reason}; rebuilding it from torrents/`);
-      let restored = 0;
-      for (const id of loaded.ids) {
-        // Where the data was is lost with the list: the default folder, paused, so nothing
-        // starts downloading a second copy before the user has looked.
-        const entry: PersistedTorrent = {
-          id,
-          savePath: this.settings.downloadDir,
-          addedAt: this.clock.now(),
-          paused: true,
-          skipFiles: [],
-        };
-        if (await this.restoreOne(entry)) restored++;
-      }
-      this.raise({
-        kind: 'torrent-error',
-        level: 'error',
-        torrentId: null,
-        title: 'The torrent list was damaged',
-        message:
-          `${loaded.reason}. ${restored} of ${loaded.ids.length} torrents were restored from ` +
-          `the data folder, paused, with the default download folder; check their folders.`,
-      });
-      await store.saveList();
-    }
+    if (!this.store) return;
+    await restoreTorrentList(this.store, {
+      add: async (meta, entry) => {
+        const opts = { savePath: entry.savePath, paused: entry.paused, skipFiles: entry.skipFiles };
+        await this.addParsed(meta, opts, false, entry);
+      },
+      raise: (alert) => this.raise(alert),
+      log: (level, message) => this.logger.log(level, 'session', message),
+      defaultSavePath: this.settings.downloadDir,
+      now: () => this.clock.now(),
+    });
     this.totalsTimer = this.clock.setInterval(
       () => this.saveTotalsIfMoved(),
       SESSION_TOTALS_SAVE_INTERVAL_MS,
     );
-  }
-
-  private async restoreOne(entry: PersistedTorrent): Promise<boolean> {
-    const store = this.store as SessionStore;
-    try {
-      const meta = parseTorrent(await fsp.readFile(store.torrentFile(entry.id)));
-      await this.addParsed(
-        meta,
-        { savePath: entry.savePath, paused: entry.paused, skipFiles: entry.skipFiles },
-        false,
-        entry,
-      );
-      return true;
-    } catch (err) {
-      this.logger.log('error', 'session', `could not restore ${entry.id}: ${errMessage(err)}`);
-      this.raise({
-        kind: 'torrent-error',
-        level: 'error',
-        torrentId: null,
-        title: 'A torrent could not be restored',
-        message: `${entry.id}: ${errMessage(err)}`,
-      });
-      return false;
-    }
   }
 
   // ---------------------------------------------------------------- shutdown
