@@ -42,12 +42,14 @@ describe('loopback swarm', () => {
       seeders: 1,
       leechers: 5,
       pieceLength: 32 * 1024,
+      // The seeder alone would need ~10 s for all five copies: leechers must trade to finish.
+      configure: (role) => (role === 'seeder' ? { settings: { uploadLimitBps: 200_000 } } : {}),
     });
     await swarm.untilComplete(60_000);
     const want = sha256Tree(content);
     expect(Object.keys(want)).toContain('empty.txt');
     for (const dir of swarm.leecherDirs) expect(sha256Tree(path.join(dir, 'multi'))).toEqual(want);
-    // Leechers also traded among themselves: some uploaded.
+    // Leechers also traded among themselves: some uploaded (the seeder's limit makes them).
     const uploadedByLeechers = swarm.leechers.reduce(
       (n, s) => n + (s.list()[0]?.uploadedBytes ?? 0),
       0,
