@@ -6,7 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Alert } from '../../../src-shared/model';
-import { multiFileLayout, tempDir, writeContent } from '../../testing/fixtures';
+import { defaultTrackerServerSettings } from '../../../src-shared/model';
+import { systemClock, systemRandom } from '../time/clock';
+import { TrackerServer } from '../tracker/server';
+import { multiFileLayout, tempDir, waitFor, writeContent } from '../../testing/fixtures';
 import { createTestSwarm } from '../../testing/swarm';
 import type { TestSwarm } from '../../testing/swarm';
 import { buildTorrent } from '../metainfo/test-fixtures';
@@ -16,10 +19,13 @@ import type { SessionOptions } from '../session';
 const dirs: string[] = [];
 const sessions: Session[] = [];
 let swarm: TestSwarm | null = null;
+let tracker: TrackerServer | null = null;
 
 afterEach(async () => {
   await swarm?.close();
   swarm = null;
+  await tracker?.stop();
+  tracker = null;
   await Promise.all(sessions.splice(0).map((s) => s.close()));
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -30,14 +36,14 @@ function folder(prefix: string): string {
   return d;
 }
 
-async function open(dataDir: string, downloadDir: string): Promise<Session> {
+async function open(dataDir: string, downloadDir: string, useTrackers = false): Promise<Session> {
   const opts: SessionOptions = {
     dataDir,
     downloadDir,
     listenHost: '127.0.0.1',
     listenPort: 0,
     hashThreads: 1,
-    useTrackers: false,
+    useTrackers,
   };
   const s = await Session.open(opts);
   sessions.push(s);
@@ -192,7 +198,16 @@ describe('session data folder', () => {
     },
   );
 
-  it('upload and download totals and the added date survive a restart, so ratios are kept', async () => {
+  it('upload and download totals and the added date survive a restart; trackers hear only this run', async () => {
+    tracker = new TrackerServer({ clock: systemClock, random: systemRandom });
+    const t = await tracker.start({
+      ...defaultTrackerServerSettings,
+      enabled: true,
+      host: '127.0.0.1',
+      httpPort: 0,
+      udpPort: 0,
+      mode: 'open',
+    });
     const content = writeContent(folder('content'), 'multi', multiFileLayout);
     const seederData = folder('seeder-data');
     const leecherData = folder('leecher-data');
@@ -201,6 +216,7 @@ describe('session data folder', () => {
       seeders: 1,
       leechers: 1,
       pieceLength: 32 * 1024,
+      trackers: [`http://127.0.0.1:${t.httpPort}/announce`],
       configure: (role) => ({ dataDir: role === 'seeder' ? seederData : leecherData }),
     });
     await swarm.untilComplete(60_000);
@@ -214,12 +230,21 @@ describe('session data folder', () => {
     await swarm.close();
     swarm = null;
 
-    const seeder = await open(seederData, folder('dl'));
-    const leecher = await open(leecherData, folder('dl'));
+    const seeder = await open(seederData, folder('dl'), true);
+    const leecher = await open(leecherData, folder('dl'), true);
     expect(seeder.summary(id)?.uploadedBytes).toBe(before.seeder?.uploadedBytes);
     expect(seeder.summary(id)?.downloadedBytes).toBe(before.seeder?.downloadedBytes);
     expect(leecher.summary(id)?.downloadedBytes).toBe(before.leecher?.downloadedBytes);
     expect(leecher.summary(id)?.uploadedBytes).toBe(before.leecher?.uploadedBytes);
     expect(leecher.summary(id)?.addedAt).toBe(before.leecher?.addedAt);
+    // BEP 3 trackers count from the `started` announce: the restarted sessions report 0 so far.
+    const ports = [seeder.listenPort, leecher.listenPort];
+    const announced = (): { uploaded: number; downloaded: number }[] =>
+      (tracker?.swarm(id)?.peers ?? []).filter((p) => ports.includes(p.port));
+    await waitFor(() => announced().length === 2, 'both restarted sessions to announce', 20_000);
+    expect(announced().map((p) => [p.uploaded, p.downloaded])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
   });
 });
