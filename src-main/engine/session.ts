@@ -2,7 +2,8 @@
  * The session: many torrents, one listen port, session-wide limits, the hash pool, and the event
  * stream the hosts use. It keeps the registry of torrents; its parts live in session/:
  * the listener (listener.ts), create-and-seed jobs (seed-jobs.ts), the embedded tracker's host
- * side (tracker-host.ts) and the data folder (persistence.ts, atomic-file.ts).
+ * side (tracker-host.ts), the data folder (persistence.ts, atomic-file.ts, restore-list.ts) and
+ * reading .torrent input (torrent-input.ts).
  *
  * Invariants:
  * - One Torrent per info-hash. Incoming connections are routed by the info-hash of their

@@ -91,4 +91,16 @@ describe('SessionStore', () => {
       expect([mode('session.json'), mode(`torrents/${ID_A}.torrent`)]).toEqual([0o600, 0o600]);
     },
   );
+
+  it('prepare removes temp files a crash left behind, and nothing else', async () => {
+    dir = tempDir('store');
+    fs.mkdirSync(path.join(dir, 'torrents'));
+    fs.writeFileSync(path.join(dir, 'session.json.4242.17.tmp'), '{"half');
+    fs.writeFileSync(path.join(dir, 'torrents', `${ID_A}.torrent.4242.18.tmp`), 'd4:');
+    fs.writeFileSync(path.join(dir, 'session.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'torrents', `${ID_A}.torrent`), 'x');
+    await SessionStore.prepare(dir);
+    expect(fs.readdirSync(dir).sort()).toEqual(['logs', 'session.json', 'torrents']);
+    expect(fs.readdirSync(path.join(dir, 'torrents'))).toEqual([`${ID_A}.torrent`]);
+  });
 });

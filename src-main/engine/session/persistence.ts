@@ -42,6 +42,8 @@ export type LoadedList =
   | { kind: 'rebuilt'; ids: string[]; reason: string };
 
 const INFO_HASH_HEX = /^[0-9a-f]{40}$/;
+/** The temp names writeFileAtomic uses: `<file>.<pid>.<seq>.tmp`. */
+const LEFTOVER_TEMP_FILE = /\.\d+\.\d+\.tmp$/;
 
 export class SessionStore {
   private readonly listFile: AtomicFile;
@@ -75,8 +77,13 @@ export class SessionStore {
       await fsp.chmod(dir, DATA_DIR_MODE);
     }
     for (const dir of [dataDir, path.join(dataDir, 'torrents'), path.join(dataDir, 'logs')]) {
-      for (const entry of await fsp.readdir(dir, { withFileTypes: true }))
-        if (entry.isFile()) await fsp.chmod(path.join(dir, entry.name), DATA_FILE_MODE);
+      for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const file = path.join(dir, entry.name);
+        // A write cut short by a crash leaves its temp file; nothing else will ever use it.
+        if (LEFTOVER_TEMP_FILE.test(entry.name)) await fsp.rm(file, { force: true });
+        else await fsp.chmod(file, DATA_FILE_MODE);
+      }
     }
   }
 
