@@ -510,6 +510,7 @@ export class Session implements EngineApi {
     const stats = await this.trackerHost.start(trackerSettings);
     this.settings = { ...this.settings, tracker: trackerSettings };
     await this.store?.saveSettings();
+    this.emit('tracker-server-changed', stats);
     return stats;
   }
 

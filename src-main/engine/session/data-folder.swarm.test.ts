@@ -115,6 +115,29 @@ describe('session data folder', () => {
     ).toEqual([]);
   });
 
+  it('the embedded tracker started through the session is announced, saved, and back after a restart', async () => {
+    const dataDir = folder('data');
+    const downloads = folder('dl');
+    let s = await open(dataDir, downloads);
+    const seen: { running: boolean; enabledInSettings: boolean }[] = [];
+    s.on('tracker-server-changed', (stats) =>
+      seen.push({ running: stats.running, enabledInSettings: s.getSettings().tracker.enabled }),
+    );
+    const started = await s.startTracker({ host: '127.0.0.1', httpPort: 0, udpPort: 0 });
+    expect(started.running).toBe(true);
+    expect(seen[0]).toEqual({ running: true, enabledInSettings: true });
+    await close(s);
+
+    s = await open(dataDir, downloads);
+    expect(s.trackerStats().running).toBe(true);
+    expect(s.sessionStats().trackerRunning).toBe(true);
+    const stopped = await s.stopTracker();
+    expect(stopped.running).toBe(false);
+    await close(s);
+    s = await open(dataDir, downloads);
+    expect(s.trackerStats().running).toBe(false);
+  });
+
   it('a damaged session.json with no good copy: the list is rebuilt from torrents/ and an alert is raised', async () => {
     const dataDir = folder('data');
     const downloads = folder('dl');

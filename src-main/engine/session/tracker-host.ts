@@ -1,7 +1,8 @@
 /**
  * The session's side of the embedded tracker: starts and stops the TrackerServer with the
  * session's settings, serves its stats (also while stopped, from the settings), and pushes them
- * once a second while it runs.
+ * once a second while it runs. The session announces starts and stops itself, once its settings
+ * say so.
  *
  * Invariants: at most one server runs; `stop()` cancels the stats timer and stops the server.
  * The settings themselves belong to the session, which saves them.
@@ -38,7 +39,7 @@ export class TrackerHost {
     return this.server?.stats().running ?? false;
   }
 
-  /** (Re)start with these settings; the stats are pushed now and then every second. */
+  /** (Re)start with these settings; the stats are pushed every second (the first by the caller). */
   async start(settings: TrackerServerSettings): Promise<TrackerServerStats> {
     if (this.server) await this.server.stop();
     const { clock, random, logger } = this.deps;
@@ -55,7 +56,6 @@ export class TrackerHost {
       () => this.deps.changed(this.stats(settings)),
       TRACKER_STATS_INTERVAL_MS,
     );
-    this.deps.changed(stats);
     return stats;
   }
 
