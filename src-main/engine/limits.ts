@@ -155,3 +155,20 @@ export const MSE_MAX_INITIAL_PAYLOAD_BYTES = 65_535;
  * socket reads (a bitfield frame is up to MAX_FRAME_BYTES), so twice that bound with room.
  */
 export const MSE_MAX_HANDSHAKE_BUFFER_BYTES = 2 * 1024 * 1024 + 128 * 1024;
+
+// ---- session: listener and data folder (session/, issue 16 items 1, 6 and 10)
+/**
+ * Incoming connections still in the handshake, over all addresses. Each holds a file descriptor
+ * (a process often gets 1,024); 400 half-open ones from a stranger took 400 before this cap.
+ * Real peers send the 68-byte handshake at once, so a few dozen pending is already a lot.
+ */
+export const MAX_PENDING_HANDSHAKES = 128;
+/** Pending handshakes from one IP: a peer opens one connection per torrent, not dozens at once. */
+export const MAX_PENDING_HANDSHAKES_PER_IP = 8;
+/**
+ * How often the all-time upload/download totals are written to session.json while torrents run,
+ * so a crash loses at most this much of a ratio (pause, remove and close save at once).
+ */
+export const SESSION_TOTALS_SAVE_INTERVAL_MS = 60_000;
+/** Alerts raised before any host listens (while restoring) are kept for the first listener. */
+export const MAX_EARLY_ALERTS = 100;

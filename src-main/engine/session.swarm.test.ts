@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import fs from 'node:fs';
+import net from 'node:net';
 import { TEST_SESSION_OPTIONS, createTestSwarm, wrappedFileStorage } from '../testing/swarm';
 import type { TestSwarm } from '../testing/swarm';
 import {
@@ -15,6 +16,7 @@ import { FaultyStorage } from './storage/faulty-storage';
 import { FileLayout } from './storage/file-layout';
 import { Session } from './session';
 import { PieceState } from '../../src-shared/model';
+import { MAX_PENDING_HANDSHAKES_PER_IP } from './limits';
 
 let swarm: TestSwarm | null = null;
 let content: string | null = null;
@@ -40,17 +42,19 @@ describe('loopback swarm', () => {
       seeders: 1,
       leechers: 5,
       pieceLength: 32 * 1024,
+      // The seeder alone would need ~10 s for all five copies: leechers must trade to finish.
+      configure: (role) => (role === 'seeder' ? { settings: { uploadLimitBps: 200_000 } } : {}),
     });
     await swarm.untilComplete(60_000);
     const want = sha256Tree(content);
     expect(Object.keys(want)).toContain('empty.txt');
     for (const dir of swarm.leecherDirs) expect(sha256Tree(path.join(dir, 'multi'))).toEqual(want);
-    // Leechers also traded among themselves: some uploaded.
+    // Leechers also traded among themselves: some uploaded (the seeder's limit makes them).
     const uploadedByLeechers = swarm.leechers.reduce(
       (n, s) => n + (s.list()[0]?.uploadedBytes ?? 0),
       0,
     );
-    expect(uploadedByLeechers).toBeGreaterThanOrEqual(0);
+    expect(uploadedByLeechers).toBeGreaterThan(0);
     await swarm.close();
     swarm = null;
     await waitFor(() => tcpHandles() <= before, 'sockets to close', 5_000);
@@ -219,5 +223,29 @@ describe('loopback swarm', () => {
       sha256Tree(content),
     );
     expect(leecher.recentLog(id).filter((e) => e.type === 'hash-failed')).toEqual([]);
+  });
+
+  it('half-open handshakes from one address cannot hold more than a few descriptors', async () => {
+    const session = await Session.open(TEST_SESSION_OPTIONS);
+    const clients: net.Socket[] = [];
+    try {
+      let closedByUs = 0;
+      for (let i = 0; i < 100; i++) {
+        const c = net.connect({ port: session.listenPort as number, host: '127.0.0.1' });
+        c.on('error', () => {});
+        c.on('close', () => closedByUs++);
+        clients.push(c);
+      }
+      // Long before the handshake deadline (10 s), everything over the per-IP cap is closed.
+      await waitFor(
+        () => closedByUs === 100 - MAX_PENDING_HANDSHAKES_PER_IP,
+        'the excess half-open connections to be closed',
+        3_000,
+      );
+      expect(session.pendingHandshakes).toBe(MAX_PENDING_HANDSHAKES_PER_IP);
+    } finally {
+      for (const c of clients) c.destroy();
+      await session.close();
+    }
   });
 });

@@ -1,20 +1,24 @@
 /**
- * The session: many torrents, one listen port, session-wide limits, the hash pool, the embedded
- * tracker, persistence of settings and the torrent list, and the event stream the hosts use.
+ * The session: many torrents, one listen port, session-wide limits, the hash pool, and the event
+ * stream the hosts use. It keeps the registry of torrents; its parts live in session/:
+ * the listener (listener.ts), create-and-seed jobs (seed-jobs.ts), the embedded tracker's host
+ * side (tracker-host.ts), the data folder (persistence.ts, atomic-file.ts, restore-list.ts) and
+ * reading .torrent input (torrent-input.ts).
  *
  * Invariants:
  * - One Torrent per info-hash. Incoming connections are routed by the info-hash of their
  *   handshake; unknown hashes are closed.
  * - With a data folder, settings.json, session.json and torrents/<id>.torrent are written
- *   atomically (temp file + rename) on every change, so a crash never leaves them half-written.
- * - `close()` stops everything it started: listener, torrents, tracker server, workers, timers.
+ *   atomically, one writer per file, on every change, so a crash or a burst of changes never
+ *   leaves them half-written; a damaged list is recovered from its backup or from torrents/.
+ * - Alerts raised before any host listens (while restoring) reach the first listener.
+ * - `close()` stops everything it started: listener, torrents, tracker server, workers, timers,
+ *   and saves the list (with the all-time totals) last.
  */
-import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
+import type net from 'node:net';
 import type {
   Alert,
   FilePriority,
@@ -46,27 +50,29 @@ import type {
 } from './api';
 import { EngineError } from './errors';
 import type { Metainfo } from './metainfo';
-import { createTorrent, parseTorrent, resolveInside, toMagnet } from './metainfo';
+import { resolveInside } from './metainfo';
 import { HashPool } from './hash';
 import { systemClock, systemRandom } from './time/clock';
 import type { Clock, Random, TimerHandle } from './time/clock';
 import { generatePeerId } from './peer/peer-id';
-import { readHandshake } from './peer/peer-connection';
+import type { Handshake } from './wire/handshake';
 import { FileLayout } from './storage/file-layout';
 import { FileStorage } from './storage/file-storage';
 import type { Storage } from './storage/storage';
 import { TokenBucket } from './net/token-bucket';
-import { RateMeter } from './net/rate-meter';
-import { TrackerServer, announceUrls } from './tracker/server';
 import { Torrent } from './torrent/torrent';
 import { FileLogger, MemoryLogger } from './log/logger';
 import type { Logger } from './log/logger';
-import { HANDSHAKE_TIMEOUT_MS, MAX_TORRENT_FILE_BYTES } from './limits';
+import { MAX_EARLY_ALERTS, SESSION_TOTALS_SAVE_INTERVAL_MS } from './limits';
+import { Listener } from './session/listener';
+import { SeedJobs } from './session/seed-jobs';
+import { TrackerHost } from './session/tracker-host';
+import { SessionStore } from './session/persistence';
+import { restoreTorrentList } from './session/restore-list';
+import { readTorrentInput, torrentPreview } from './session/torrent-input';
+import type { PersistedTorrent } from './session/persistence';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
-/** How many ports after the configured one are tried when it is taken. */
-const LISTEN_PORT_TRIES = 20;
-const JOB_PROGRESS_INTERVAL_MS = 200;
 
 export interface SessionOptions {
   /** Where settings, the torrent list and the log live; null keeps nothing (CLI, tests). */
@@ -95,42 +101,33 @@ export interface SessionOptions {
   trackerStatsToken?: string;
 }
 
-interface PersistedTorrent {
-  id: string;
-  savePath: string;
-  addedAt: number;
-  paused: boolean;
-  skipFiles: number[];
-}
-
-interface Job {
-  id: string;
-  abort: AbortController;
-  progress: JobProgress;
-  lastEmitAt: number;
-}
-
 export class Session implements EngineApi {
   private readonly torrents = new Map<TorrentId, Torrent>();
   private readonly persisted = new Map<TorrentId, PersistedTorrent>();
   private readonly emitter = new EventEmitter();
-  private readonly jobs = new Map<string, Job>();
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly hashPool: HashPool;
   readonly peerId: Uint8Array;
   readonly logger: Logger;
   private settings: Settings;
-  private server: net.Server | null = null;
-  private port: number | null = null;
+  private readonly listener: Listener;
+  private readonly jobs: SeedJobs;
+  private readonly trackerHost: TrackerHost;
+  /** The data folder's files; null without one. */
+  private readonly store: SessionStore | null;
   private connections = 0;
   private readonly downBucket: TokenBucket;
   private readonly upBucket: TokenBucket;
-  private trackerServer: TrackerServer | null = null;
-  private trackerTimer: TimerHandle | null = null;
-  private jobSeq = 0;
+  private totalsTimer: TimerHandle | null = null;
+  private savedTotals = 0;
+  /**
+   * Alerts raised while opening (restoring the list), before any host can listen; handed to the
+   * first 'alert-raised' listener. Null once handed over.
+   */
+  private earlyAlerts: Alert[] | null = [];
+  private opening = true;
   private closed = false;
-  private readonly sockets = new Set<net.Socket>();
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -152,117 +149,115 @@ export class Session implements EngineApi {
     this.downBucket = new TokenBucket(this.clock, settings.downloadLimitBps);
     this.upBucket = new TokenBucket(this.clock, settings.uploadLimitBps);
     this.emitter.setMaxListeners(100);
+    this.listener = new Listener({
+      clock: this.clock,
+      logger: this.logger,
+      host: opts.listenHost ?? '0.0.0.0',
+      strictPort: opts.strictPort,
+      accept: (socket, handshake, rest) => this.onHandshake(socket, handshake, rest),
+    });
+    this.jobs = new SeedJobs({
+      clock: this.clock,
+      hashPool: this.hashPool,
+      createdBy: CLIENT_VERSION,
+      trackerStats: () => this.trackerStats(),
+      has: (id) => this.torrents.has(id),
+      addMeta: (meta, addOpts, complete) => this.addMeta(meta, addOpts, complete),
+      progressed: (p) => this.emit('job-progressed', p),
+    });
+    this.trackerHost = new TrackerHost({
+      clock: this.clock,
+      random: this.random,
+      logger: this.logger,
+      isAllowed: (hex) => this.torrents.has(hex),
+      statsToken: opts.trackerStatsToken,
+      changed: (stats) => this.emit('tracker-server-changed', stats),
+    });
+    this.store = opts.dataDir
+      ? new SessionStore(
+          opts.dataDir,
+          () => this.persistedList(),
+          () => this.settings,
+        )
+      : null;
   }
 
   /** Open a session: read settings and the torrent list, listen, and resume torrents. */
   static async open(opts: SessionOptions): Promise<Session> {
     const downloadDir = opts.downloadDir ?? path.join(os.homedir(), 'Downloads', 'Swarmscope');
     let settings = defaultSettings(downloadDir);
+    let settingsProblem: string | null = null;
     if (opts.dataDir) {
-      await fsp.mkdir(path.join(opts.dataDir, 'torrents'), { recursive: true });
-      const saved = await readJson<Partial<Settings>>(path.join(opts.dataDir, 'settings.json'));
-      if (saved) settings = mergeSettings(settings, saved);
+      await SessionStore.prepare(opts.dataDir);
+      const saved = await SessionStore.loadSettings(opts.dataDir);
+      if (saved.settings) settings = mergeSettings(settings, saved.settings);
+      settingsProblem = saved.problem;
     }
     if (opts.settings) settings = mergeSettings(settings, opts.settings);
     const session = new Session(opts, settings);
-    await session.listen(opts.listenPort ?? settings.listenPort);
+    if (settingsProblem) {
+      session.logger.log('warn', 'session', settingsProblem);
+      session.raise({
+        kind: 'info',
+        level: 'warn',
+        torrentId: null,
+        title: 'Settings were reset',
+        message: settingsProblem,
+      });
+    }
+    await session.listener.listen(opts.listenPort ?? settings.listenPort);
     await session.restore();
     if (settings.tracker.enabled) await session.startTracker();
+    session.opening = false;
     return session;
   }
 
   // ---------------------------------------------------------------- listening
 
-  private async listen(wanted: number): Promise<void> {
-    const host = this.opts.listenHost ?? '0.0.0.0';
-    const tries = wanted === 0 || this.opts.strictPort ? 1 : LISTEN_PORT_TRIES;
-    let lastError: unknown = null;
-    for (let i = 0; i < tries; i++) {
-      const port = wanted === 0 ? 0 : wanted + i;
-      if (port > 65535) break;
-      const server = net.createServer((socket) => this.onIncoming(socket));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ port, host }, () => {
-            server.off('error', reject);
-            resolve();
-          });
-        });
-        server.on('error', (err) =>
-          this.logger.log('error', 'session', `listener: ${err.message}`),
-        );
-        this.server = server;
-        this.port = (server.address() as net.AddressInfo).port;
-        this.logger.log('info', 'session', `listening on ${host}:${this.port}`);
-        return;
-      } catch (err) {
-        lastError = err;
-        server.close();
-      }
+  private onHandshake(socket: net.Socket, handshake: Handshake, rest: Uint8Array): boolean {
+    const id = Buffer.from(handshake.infoHash).toString('hex');
+    const torrent = this.torrents.get(id);
+    if (!torrent || this.closed) {
+      this.logger.log('debug', 'session', `incoming for unknown info-hash ${id} closed`);
+      return false;
     }
-    throw new EngineError(
-      'bind',
-      `cannot listen on port ${wanted}${tries > 1 ? `-${wanted + tries - 1}` : ''}: ${errMessage(lastError)}`,
-    );
-  }
-
-  private onIncoming(socket: net.Socket): void {
-    socket.setNoDelay(true);
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    readHandshake(socket, HANDSHAKE_TIMEOUT_MS, this.clock).then(
-      ({ handshake, rest }) => {
-        this.sockets.delete(socket);
-        const id = Buffer.from(handshake.infoHash).toString('hex');
-        const torrent = this.torrents.get(id);
-        if (!torrent || this.closed) {
-          this.logger.log('debug', 'session', `incoming for unknown info-hash ${id} closed`);
-          socket.destroy();
-          return;
-        }
-        socket.removeAllListeners('error');
-        torrent.acceptIncoming(socket, handshake, rest);
-      },
-      (err: unknown) => {
-        this.logger.log('debug', 'session', `incoming handshake failed: ${errMessage(err)}`);
-        socket.destroy();
-      },
-    );
+    torrent.acceptIncoming(socket, handshake, rest);
+    return true;
   }
 
   get listenPort(): number | null {
-    return this.port;
+    return this.listener.port;
+  }
+
+  /** Incoming connections still in their handshake, for tests of the listener's caps. */
+  get pendingHandshakes(): number {
+    return this.listener.pendingCount;
   }
 
   // ---------------------------------------------------------------- torrents
 
   async inspectTorrent(input: TorrentInput): Promise<TorrentPreview> {
-    const meta = await this.readMeta(input);
-    return {
-      id: meta.infoHashHex,
-      name: meta.name,
-      sizeBytes: meta.totalLength,
-      pieceLength: meta.pieceLength,
-      pieceCount: meta.pieceCount,
-      files: meta.files.map((f, index) => ({ index, path: f.path.join('/'), sizeBytes: f.length })),
-      trackers: meta.announceList,
-      private: meta.private,
-      comment: meta.comment,
-      createdBy: meta.createdBy,
-      creationDate: meta.creationDate,
-      alreadyAdded: this.torrents.has(meta.infoHashHex),
-    };
+    const meta = await readTorrentInput(input);
+    return torrentPreview(meta, this.torrents.has(meta.infoHashHex));
   }
 
   async addTorrent(input: TorrentInput, opts: AddOptions = {}): Promise<TorrentId> {
-    const meta = await this.readMeta(input);
+    const meta = await readTorrentInput(input);
     return this.addMeta(meta, opts, false);
   }
 
   /** Add parsed metainfo. `complete` skips the check: the caller just hashed the data. */
-  async addMeta(meta: Metainfo, opts: AddOptions, complete: boolean): Promise<TorrentId> {
+  addMeta(meta: Metainfo, opts: AddOptions, complete: boolean): Promise<TorrentId> {
+    return this.addParsed(meta, opts, complete, null);
+  }
+
+  /** `restored` is the entry from session.json: its date and totals carry over, no file rewrite. */
+  private async addParsed(
+    meta: Metainfo,
+    opts: AddOptions,
+    complete: boolean,
+    restored: PersistedTorrent | null,
+  ): Promise<TorrentId> {
     this.assertOpen();
     const id = meta.infoHashHex;
     if (this.torrents.has(id))
@@ -280,7 +275,8 @@ export class Session implements EngineApi {
           filePaths,
           { writer: this.hashPool },
         );
-    const addedAt = this.clock.now();
+    const addedAt =
+      restored && Number.isFinite(restored.addedAt) ? restored.addedAt : this.clock.now();
     const torrent = new Torrent(
       {
         meta,
@@ -294,6 +290,10 @@ export class Session implements EngineApi {
         pipelineBudgetBytes: this.opts.pipelineBudgetBytes,
         useTrackers: this.opts.useTrackers,
         complete,
+        priorTotals: {
+          uploadedBytes: countOrZero(restored?.uploadedBytes),
+          downloadedBytes: countOrZero(restored?.downloadedBytes),
+        },
       },
       this.torrentDeps(id, meta.name),
     );
@@ -305,8 +305,10 @@ export class Session implements EngineApi {
       paused: !!opts.paused,
       skipFiles: opts.skipFiles ?? [],
     });
-    await this.saveTorrentFile(meta);
-    await this.saveSessionList();
+    if (this.store) {
+      if (!restored) await this.store.saveTorrentFile(id, meta.torrentFile);
+      await this.store.saveList();
+    }
     this.emit('torrent-added', id);
     if (!opts.paused) void torrent.start();
     return id;
@@ -319,7 +321,7 @@ export class Session implements EngineApi {
       hashPool: this.hashPool,
       peerId: this.peerId,
       clientVersion: CLIENT_VERSION,
-      listenPort: () => this.port ?? 0,
+      listenPort: () => this.listener.port ?? 0,
       log: this.logger,
       downBucket: this.downBucket,
       upBucket: this.upBucket,
@@ -346,31 +348,6 @@ export class Session implements EngineApi {
           message,
         }),
     };
-  }
-
-  private async readMeta(input: TorrentInput): Promise<Metainfo> {
-    let bytes: Uint8Array;
-    if ('torrentFile' in input) {
-      bytes = input.torrentFile;
-    } else {
-      const stat = await fsp.stat(input.path).catch((err: unknown) => {
-        throw new EngineError('not-found', `cannot read ${input.path}: ${errMessage(err)}`);
-      });
-      if (stat.size > MAX_TORRENT_FILE_BYTES) {
-        throw new EngineError(
-          'invalid-torrent',
-          `${input.path} is too large to be a .torrent file`,
-        );
-      }
-      bytes = await fsp.readFile(input.path);
-    }
-    if (bytes.length > MAX_TORRENT_FILE_BYTES)
-      throw new EngineError('invalid-torrent', 'the .torrent file is too large');
-    try {
-      return parseTorrent(bytes);
-    } catch (err) {
-      throw new EngineError('invalid-torrent', `not a valid torrent: ${errMessage(err)}`, err);
-    }
   }
 
   private get(id: TorrentId): Torrent {
@@ -402,10 +379,10 @@ export class Session implements EngineApi {
     this.persisted.delete(id);
     await t.close();
     if (deleteData) await t.removeData();
-    if (this.opts.dataDir) {
-      await fsp.rm(path.join(this.opts.dataDir, 'torrents', `${id}.torrent`), { force: true });
+    if (this.store) {
+      await this.store.removeTorrentFile(id);
+      await this.store.saveList();
     }
-    await this.saveSessionList();
     this.emit('torrent-removed', id);
   }
 
@@ -449,9 +426,9 @@ export class Session implements EngineApi {
     return {
       downRateBps: down,
       upRateBps: up,
-      listenPort: this.port,
+      listenPort: this.listener.port,
       peers,
-      trackerRunning: this.trackerServer?.stats().running ?? false,
+      trackerRunning: this.trackerHost.running,
     };
   }
 
@@ -478,28 +455,7 @@ export class Session implements EngineApi {
 
   createAndSeed(opts: CreateOptions): { jobId: string } {
     this.assertOpen();
-    const jobId = `job-${++this.jobSeq}`;
-    const abort = new AbortController();
-    const job: Job = {
-      id: jobId,
-      abort,
-      lastEmitAt: 0,
-      progress: {
-        jobId,
-        kind: 'create',
-        label: path.basename(opts.path),
-        doneBytes: 0,
-        totalBytes: 0,
-        rateBps: 0,
-        etaSec: null,
-        state: 'running',
-        error: null,
-        result: null,
-      },
-    };
-    this.jobs.set(jobId, job);
-    void this.runCreate(job, opts);
-    return { jobId };
+    return this.jobs.start(opts);
   }
 
   /** The same as createAndSeed, awaited: resolves with the new torrent's id. */
@@ -515,73 +471,8 @@ export class Session implements EngineApi {
     });
   }
 
-  private async runCreate(job: Job, opts: CreateOptions): Promise<void> {
-    const started = this.clock.now();
-    const meter = new RateMeter(this.clock, 3000);
-    let last = 0;
-    try {
-      const trackers = [...(opts.trackers ?? [])];
-      // The embedded tracker's URLs are one tier: they are one tracker under several addresses.
-      let embedded: string[] = [];
-      if (opts.useEmbeddedTracker) {
-        const stats = this.trackerStats();
-        if (!stats.running)
-          throw new EngineError('bad-request', 'the embedded tracker is not running');
-        embedded = stats.announceUrls.filter((url) => !trackers.includes(url));
-      }
-      const source = path.resolve(opts.path);
-      const { meta } = await createTorrent(source, {
-        pieceLength: opts.pieceLength,
-        trackers: [...(embedded.length > 0 ? [embedded] : []), ...trackers.map((t) => [t])],
-        private: opts.private,
-        comment: opts.comment,
-        webSeeds: opts.webSeeds,
-        createdBy: CLIENT_VERSION,
-        signal: job.abort.signal,
-        pool: this.hashPool,
-        onProgress: (done, total) => {
-          meter.add(done - last);
-          last = done;
-          const p = job.progress;
-          p.doneBytes = done;
-          p.totalBytes = total;
-          p.rateBps = meter.rateBps() || (done / Math.max(1, this.clock.now() - started)) * 1000;
-          p.etaSec = p.rateBps > 0 ? Math.round((total - done) / p.rateBps) : null;
-          this.emitJob(job, false);
-        },
-      });
-      const savePath = path.dirname(source);
-      const id = this.torrents.has(meta.infoHashHex)
-        ? meta.infoHashHex
-        : await this.addMeta(meta, { savePath }, true);
-      job.progress.state = 'done';
-      job.progress.doneBytes = job.progress.totalBytes = meta.totalLength;
-      job.progress.etaSec = 0;
-      job.progress.result = {
-        id,
-        name: meta.name,
-        magnet: toMagnet(meta),
-        announceUrls: meta.announceList.flat(),
-      };
-    } catch (err) {
-      job.progress.state = job.abort.signal.aborted ? 'cancelled' : 'failed';
-      job.progress.error = job.abort.signal.aborted ? 'cancelled' : errMessage(err);
-    }
-    this.jobs.delete(job.id);
-    this.emitJob(job, true);
-  }
-
-  private emitJob(job: Job, force: boolean): void {
-    const now = this.clock.now();
-    if (!force && now - job.lastEmitAt < JOB_PROGRESS_INTERVAL_MS) return;
-    job.lastEmitAt = now;
-    this.emit('job-progressed', { ...job.progress });
-  }
-
   cancelJob(jobId: string): void {
-    const job = this.jobs.get(jobId);
-    if (!job) throw new EngineError('not-found', `no running job ${jobId}`);
-    job.abort.abort();
+    this.jobs.cancel(jobId);
   }
 
   // ---------------------------------------------------------------- settings
@@ -598,12 +489,11 @@ export class Session implements EngineApi {
     this.downBucket.setRate(next.downloadLimitBps);
     this.upBucket.setRate(next.uploadLimitBps);
     for (const t of this.torrents.values()) t.setMaxConnections(next.maxConnectionsPerTorrent);
-    if (portChanged && this.server) {
-      await closeServer(this.server);
-      this.server = null;
-      await this.listen(next.listenPort);
+    if (portChanged && this.listener.port !== null) {
+      await this.listener.close();
+      await this.listener.listen(next.listenPort);
     }
-    await this.saveSettings();
+    await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
     return this.getSettings();
   }
@@ -617,64 +507,28 @@ export class Session implements EngineApi {
       ...patch,
       enabled: true,
     };
-    if (this.trackerServer) await this.trackerServer.stop();
-    this.trackerServer = new TrackerServer({
-      clock: this.clock,
-      random: this.random,
-      isAllowed: (hex) => this.isAllowedOnTracker(hex),
-      log: (level, msg) => this.logger.log(level, 'tracker-server', msg),
-      statsToken: this.opts.trackerStatsToken,
-    });
-    const stats = await this.trackerServer.start(trackerSettings);
+    const stats = await this.trackerHost.start(trackerSettings);
     this.settings = { ...this.settings, tracker: trackerSettings };
-    await this.saveSettings();
-    this.trackerTimer?.cancel();
-    this.trackerTimer = this.clock.setInterval(
-      () => this.emit('tracker-server-changed', this.trackerStats()),
-      1000,
-    );
+    await this.store?.saveSettings();
     this.emit('tracker-server-changed', stats);
     return stats;
   }
 
   async stopTracker(): Promise<TrackerServerStats> {
-    this.trackerTimer?.cancel();
-    this.trackerTimer = null;
-    const server = this.trackerServer;
-    this.trackerServer = null;
-    if (server) await server.stop();
+    await this.trackerHost.stop();
     this.settings = { ...this.settings, tracker: { ...this.settings.tracker, enabled: false } };
-    await this.saveSettings();
+    await this.store?.saveSettings();
     const stats = this.trackerStats();
     this.emit('tracker-server-changed', stats);
     return stats;
   }
 
   trackerStats(): TrackerServerStats {
-    if (this.trackerServer) return this.trackerServer.stats();
-    const t = this.settings.tracker;
-    return {
-      running: false,
-      error: null,
-      httpPort: null,
-      udpPort: null,
-      mode: t.mode,
-      announceUrls: announceUrls({ ...t }),
-      swarms: [],
-      peers: 0,
-      announcesPerSec: 0,
-      scrapesPerSec: 0,
-      rejected: {},
-    };
+    return this.trackerHost.stats(this.settings.tracker);
   }
 
   trackerSwarm(infoHash: string): SwarmStats | null {
-    return this.trackerServer?.swarm(infoHash.toLowerCase()) ?? null;
-  }
-
-  /** Allow-list mode serves the torrents of this session (the server adds its list file). */
-  private isAllowedOnTracker(hex: string): boolean {
-    return this.torrents.has(hex);
+    return this.trackerHost.swarm(infoHash);
   }
 
   // ---------------------------------------------------------------- events
@@ -684,6 +538,14 @@ export class Session implements EngineApi {
     listener: (payload: EngineEventMap[K]) => void,
   ): () => void {
     this.emitter.on(name, listener);
+    if (name === 'alert-raised' && this.earlyAlerts) {
+      const early = this.earlyAlerts;
+      this.earlyAlerts = null;
+      // After `on` returns, so the host has finished wiring up before the first one arrives.
+      queueMicrotask(() => {
+        for (const alert of early) this.emitter.emit('alert-raised', alert);
+      });
+    }
     return () => this.emitter.off(name, listener);
   }
 
@@ -692,7 +554,12 @@ export class Session implements EngineApi {
   }
 
   private raise(alert: Omit<Alert, 'at'>): void {
-    this.emit('alert-raised', { ...alert, at: this.clock.now() });
+    const full = { ...alert, at: this.clock.now() };
+    if (this.opening && this.earlyAlerts && this.emitter.listenerCount('alert-raised') === 0) {
+      if (this.earlyAlerts.length < MAX_EARLY_ALERTS) this.earlyAlerts.push(full);
+      return;
+    }
+    this.emit('alert-raised', full);
   }
 
   // ---------------------------------------------------------------- persistence
@@ -701,61 +568,53 @@ export class Session implements EngineApi {
     const p = this.persisted.get(id);
     if (!p) return;
     Object.assign(p, patch);
-    void this.saveSessionList().catch((err: unknown) =>
-      this.logger.log('error', 'session', `saving the torrent list failed: ${errMessage(err)}`),
-    );
+    this.saveListInBackground();
   }
 
-  private async saveTorrentFile(meta: Metainfo): Promise<void> {
-    if (!this.opts.dataDir) return;
-    await writeAtomic(
-      path.join(this.opts.dataDir, 'torrents', `${meta.infoHashHex}.torrent`),
-      meta.torrentFile,
-    );
+  private saveListInBackground(): void {
+    this.store
+      ?.saveList()
+      .catch((err: unknown) =>
+        this.logger.log('error', 'session', `saving the torrent list failed: ${errMessage(err)}`),
+      );
   }
 
-  private async saveSessionList(): Promise<void> {
-    if (!this.opts.dataDir) return;
-    const body = JSON.stringify({ version: 1, torrents: [...this.persisted.values()] }, null, 2);
-    await writeAtomic(path.join(this.opts.dataDir, 'session.json'), body);
+  /** What session.json holds: the persisted entries with each torrent's all-time totals now. */
+  private persistedList(): PersistedTorrent[] {
+    return [...this.persisted.values()].map((p) => {
+      const s = this.torrents.get(p.id)?.summary();
+      return s ? { ...p, uploadedBytes: s.uploadedBytes, downloadedBytes: s.downloadedBytes } : p;
+    });
   }
 
-  private async saveSettings(): Promise<void> {
-    if (!this.opts.dataDir) return;
-    await writeAtomic(
-      path.join(this.opts.dataDir, 'settings.json'),
-      JSON.stringify(this.settings, null, 2),
-    );
+  /** Totals move with every block; they are saved now and then, not on every change. */
+  private saveTotalsIfMoved(): void {
+    let total = 0;
+    for (const t of this.torrents.values()) {
+      const s = t.summary();
+      total += s.uploadedBytes + s.downloadedBytes;
+    }
+    if (total === this.savedTotals) return;
+    this.savedTotals = total;
+    this.saveListInBackground();
   }
 
   private async restore(): Promise<void> {
-    if (!this.opts.dataDir) return;
-    const saved = await readJson<{ torrents?: PersistedTorrent[] }>(
-      path.join(this.opts.dataDir, 'session.json'),
+    if (!this.store) return;
+    await restoreTorrentList(this.store, {
+      add: async (meta, entry) => {
+        const opts = { savePath: entry.savePath, paused: entry.paused, skipFiles: entry.skipFiles };
+        await this.addParsed(meta, opts, false, entry);
+      },
+      raise: (alert) => this.raise(alert),
+      log: (level, message) => this.logger.log(level, 'session', message),
+      defaultSavePath: this.settings.downloadDir,
+      now: () => this.clock.now(),
+    });
+    this.totalsTimer = this.clock.setInterval(
+      () => this.saveTotalsIfMoved(),
+      SESSION_TOTALS_SAVE_INTERVAL_MS,
     );
-    for (const entry of saved?.torrents ?? []) {
-      if (typeof entry?.id !== 'string' || !/^[0-9a-f]{40}$/.test(entry.id)) continue;
-      const file = path.join(this.opts.dataDir, 'torrents', `${entry.id}.torrent`);
-      try {
-        const meta = parseTorrent(await fsp.readFile(file));
-        await this.addMeta(
-          meta,
-          { savePath: entry.savePath, paused: entry.paused, skipFiles: entry.skipFiles },
-          false,
-        );
-        const p = this.persisted.get(entry.id);
-        if (p) p.addedAt = entry.addedAt;
-      } catch (err) {
-        this.logger.log('error', 'session', `could not restore ${entry.id}: ${errMessage(err)}`);
-        this.raise({
-          kind: 'torrent-error',
-          level: 'error',
-          torrentId: null,
-          title: 'A torrent could not be restored',
-          message: `${entry.id}: ${errMessage(err)}`,
-        });
-      }
-    }
   }
 
   // ---------------------------------------------------------------- shutdown
@@ -767,14 +626,21 @@ export class Session implements EngineApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const job of this.jobs.values()) job.abort.abort();
-    this.trackerTimer?.cancel();
+    this.jobs.abortAll();
+    this.totalsTimer?.cancel();
+    this.totalsTimer = null;
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
-    if (this.trackerServer) await this.trackerServer.stop();
-    this.trackerServer = null;
-    for (const s of this.sockets) s.destroy();
-    if (this.server) await closeServer(this.server);
-    this.server = null;
+    await this.trackerHost.stop();
+    await this.listener.close();
+    // Last, so the totals of this run are on disk.
+    if (this.store) {
+      await this.store
+        .saveList()
+        .catch((err: unknown) =>
+          this.logger.log('error', 'session', `saving the torrent list failed: ${errMessage(err)}`),
+        );
+      await this.store.idle();
+    }
     await this.hashPool.close();
     this.logger.close();
     this.emitter.removeAllListeners();
@@ -787,32 +653,8 @@ function mergeSettings(base: Settings, patch: SettingsPatch | Partial<Settings>)
   return merged;
 }
 
-async function readJson<T>(file: string): Promise<T | null> {
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (err) {
-    // A damaged file is kept aside for the user, and defaults are used.
-    fs.renameSync(file, `${file}.broken`);
-    process.emitWarning(`${file} is not valid JSON (${errMessage(err)}); kept as ${file}.broken`);
-    return null;
-  }
-}
-
-async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, data);
-  await fsp.rename(tmp, file);
-}
-
-function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+function countOrZero(n: unknown): number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0;
 }
 
 function errMessage(err: unknown): string {

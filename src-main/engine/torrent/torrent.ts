@@ -90,6 +90,8 @@ export interface TorrentOptions {
   pipelineBudgetBytes?: number;
   /** The caller just hashed this data (create-and-seed): every piece is had, skip the check. */
   complete?: boolean;
+  /** All-time totals of earlier runs (session.json): ratios survive restarts; trackers get this run's. */
+  priorTotals?: { uploadedBytes: number; downloadedBytes: number };
 }
 
 interface PeerState {
@@ -178,6 +180,9 @@ export class Torrent {
     );
     this.maxFreeBuffers = Math.floor(this.pipelineBudgetBytes / opts.meta.pieceLength);
     this.addedAt = opts.addedAt;
+    this.prior = opts.priorTotals ?? { uploadedBytes: 0, downloadedBytes: 0 };
+    this.uploadedBytes = this.prior.uploadedBytes;
+    this.downloadedBytes = this.prior.downloadedBytes;
     this.storage = opts.storage;
     this.filePaths = opts.filePaths;
     this.maxConnections = opts.maxConnections;
@@ -220,6 +225,7 @@ export class Torrent {
   }
 
   private readonly filePaths: string[] | null;
+  private readonly prior: { uploadedBytes: number; downloadedBytes: number };
   private maxConnections: number;
   private readonly useTrackers: boolean;
 
@@ -253,8 +259,8 @@ export class Torrent {
         clock: this.deps.clock,
         random: this.deps.random,
         stats: () => ({
-          uploaded: this.uploadedBytes,
-          downloaded: this.downloadedBytes,
+          uploaded: this.uploadedBytes - this.prior.uploadedBytes,
+          downloaded: this.downloadedBytes - this.prior.downloadedBytes,
           left: this.leftBytes(),
         }),
         onPeers: (peers, source) => this.addCandidates(peers, source),
