@@ -129,3 +129,15 @@ export const DESKTOP_REFRESH_INTERVAL_MS = 1_000;
 export const TRACKER_HTTP_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
 /** Kernel buffer for the tracker's UDP socket: absorbs bursts of announces (the kernel caps it at rmem_max). */
 export const TRACKER_UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+// ---- peer connection, wire and transports (peer/, wire/, net/): issues 14 and 16
+/** How often a peer connection checks its timers; the torrent's per-peer tick uses the same. */
+export const PEER_TICK_MS = 1_000;
+/**
+ * A frame must complete within this long of its first byte, or the peer is closed (issue 16).
+ * Why: every byte resets the idle timer, so a peer trickling a maximal frame one byte at a time
+ * could hold its buffer (up to MAX_FRAME_BYTES) for ever. 60 s matches REQUEST_TIMEOUT_MS: a
+ * 16 KiB block needs ~280 B/s to make it, and our largest frame, a 256 KiB bitfield of 2M pieces,
+ * ~4.4 KB/s; a slower peer is useless to us anyway.
+ */
+export const FRAME_RECEIVE_TIMEOUT_MS = 60_000;
