@@ -23,7 +23,6 @@
  * - Time comes only from the injected Clock.
  */
 import net from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { PeerEventType, PeerSnapshot } from '../../../src-shared/model';
 import {
   FRAME_RECEIVE_TIMEOUT_MS,
@@ -53,12 +52,24 @@ import { encodeMessage, encodePieceHeader, encodeRequests } from '../wire/messag
 import type { BlockRef, Message } from '../wire/message';
 import { ProtocolError } from '../wire/protocol-error';
 import { RateMeter } from '../net/rate-meter';
-import type { VolatileReads } from '../net/shared-read-buffer';
 import { BlockLog, describeSent } from './block-log';
 import type { PeerLogEntry } from './block-log';
 import type { CloseReason } from './close-reason';
 import { clientName } from './peer-id';
-import { RequestPipeline, blockKey } from './request-pipeline';
+import { RequestPipeline } from './request-pipeline';
+import { UploadQueue } from './upload-queue';
+import {
+  IDLE_TIMEOUT_MS,
+  KEEPALIVE_INTERVAL_MS,
+  REQUEST_TIMEOUT_MS,
+  SEND_BUFFER_BYTES,
+  SNUB_TIMEOUT_MS,
+} from './peer-connection-options';
+import type {
+  PeerConnectionEvents,
+  PeerConnectionOptions,
+  PeerTimeouts,
+} from './peer-connection-options';
 import { TcpTransport } from './tcp-transport';
 import type { PeerTransport, TransportName } from './transport';
 import { TypedEmitter } from './typed-emitter';
@@ -67,6 +78,19 @@ export type { CloseReason } from './close-reason';
 export { PeerError } from './close-reason';
 export { readHandshake } from './read-handshake';
 export type { PeerLogEntry } from './block-log';
+export {
+  IDLE_TIMEOUT_MS,
+  KEEPALIVE_INTERVAL_MS,
+  REQUEST_TIMEOUT_MS,
+  SEND_BUFFER_BYTES,
+  SNUB_TIMEOUT_MS,
+} from './peer-connection-options';
+export type {
+  BlockReceived,
+  PeerConnectionEvents,
+  PeerConnectionOptions,
+  PeerTimeouts,
+} from './peer-connection-options';
 export type { PeerTransport } from './transport';
 export { PEER_TICK_MS } from '../limits';
 export {
@@ -76,109 +100,7 @@ export {
   REQUEST_QUEUE_SECONDS,
 } from './request-pipeline';
 
-/** BEP 3: keep-alives are sent about every two minutes; we send after 90 s of silence. */
-export const KEEPALIVE_INTERVAL_MS = 90_000;
-/** A peer that sent nothing, not even a keep-alive, for this long is gone. */
-export const IDLE_TIMEOUT_MS = 150_000;
-/** A request unanswered this long (while the peer also sends nothing else) is given up. */
-export const REQUEST_TIMEOUT_MS = 60_000;
-/** No block for this long while requests are pending: the peer is snubbing us. */
-export const SNUB_TIMEOUT_MS = 60_000;
-/** Bytes we let the send buffer hold before asking the uploader to wait for 'drain'. */
-export const SEND_BUFFER_BYTES = 1024 * 1024;
-
-export interface BlockReceived {
-  index: number;
-  begin: number;
-  /** A view of the received bytes; copy it if kept beyond the listener. */
-  data: Uint8Array;
-  /** We had cancelled it, or it expired, or a choke dropped it: it may be a duplicate. */
-  late: boolean;
-}
-
-export interface PeerConnectionEvents {
-  /** The remote handshake was accepted. Send the bitfield (or have-all / have-none) now. */
-  handshake: Handshake;
-  'extended-handshake': ExtendedHandshake;
-  /** The peer choked us; the payload lists our requests it dropped (none with BEP 6). */
-  choke: BlockRef[];
-  unchoke: undefined;
-  interested: undefined;
-  'not-interested': undefined;
-  have: number;
-  /** `peerBitfield` now holds the peer's pieces. */
-  bitfield: Bitfield;
-  'have-all': undefined;
-  'have-none': undefined;
-  /** The peer asks us for a block; answer with sendPiece or reject. */
-  request: BlockRef;
-  /** The peer cancelled a request (already rejected when BEP 6 is on). */
-  cancel: BlockRef;
-  block: BlockReceived;
-  /** BEP 6: the peer will not serve our request. */
-  reject: BlockRef;
-  'allowed-fast': number;
-  suggest: number;
-  extended: { extId: number; payload: Uint8Array };
-  /** BEP 5: the peer's DHT port. */
-  port: number;
-  snubbed: undefined;
-  /** The send buffer drained below its limit: the uploader may write again. */
-  drain: undefined;
-  closed: { reason: CloseReason; error?: Error };
-}
-
-export interface PeerTimeouts {
-  handshakeMs: number;
-  keepAliveIntervalMs: number;
-  idleMs: number;
-  requestMs: number;
-  snubMs: number;
-  /** A frame must complete this long after its first byte. */
-  frameMs: number;
-}
-
-export interface PeerConnectionOptions {
-  /** The bytes under the connection. Give this, or `socket` (wrapped in a TcpTransport). */
-  transport?: PeerTransport;
-  /** A net.Socket (or any Duplex, in tests), wrapped in a TcpTransport with `reads`. */
-  socket?: Duplex;
-  /**
-   * The socket's reads come through here instead of 'data' events, as views of a reused buffer
-   * (net/shared-read-buffer): then a 'block' event's `data` is valid only during the event.
-   */
-  reads?: VolatileReads;
-  clock: Clock;
-  infoHash: Uint8Array;
-  /** Ours. */
-  peerId: Uint8Array;
-  pieceCount: number;
-  /** The peer dialled us. */
-  incoming: boolean;
-  /** What we offer; each is on only if the peer offers it too. */
-  extensions: { fast: boolean; extended: boolean };
-  /** BEP 10 `v`, e.g. "Swarmscope 0.1.0". */
-  clientVersion: string;
-  /** BEP 10 `reqq`: requests we accept queued from this peer (clamped to our upload limit). */
-  reqq: number;
-  maxFrameBytes?: number;
-  /** Incoming: the handshake the listener already read (see readHandshake). */
-  handshakeReceived?: Handshake;
-  /** Incoming: bytes that followed that handshake. */
-  initialBytes?: Uint8Array;
-  /** Extra BEP 10 handshake fields: extension ids (`m`), `p`, `metadata_size`. */
-  extendedHandshake?: Partial<Omit<ExtendedHandshake, 'v' | 'reqq'>>;
-  /** Request queue ceiling for this peer, below MAX_REQUEST_QUEUE_DEPTH. */
-  maxQueueDepth?: number;
-  timeouts?: Partial<PeerTimeouts>;
-  onLog?: (e: PeerLogEntry) => void;
-}
-
 type Phase = 'handshake' | 'open' | 'closed';
-
-function sameRef(a: BlockRef, b: BlockRef): boolean {
-  return a.index === b.index && a.begin === b.begin && a.length === b.length;
-}
 
 function unexpected(what: string): ProtocolError {
   return new ProtocolError('unexpected-message', 'handle-message', what);
@@ -224,7 +146,6 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   private readonly down: RateMeter;
   private readonly up: RateMeter;
   private readonly requests: RequestPipeline;
-  private readonly maxPeerRequests: number;
   /** Only when someone listens: log details are formatted only then (20,000 blocks a second). */
   private readonly blockLog: BlockLog | null;
   private phase: Phase = 'handshake';
@@ -232,9 +153,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   private tickTimer: TimerHandle | null = null;
   private handshakeTimer: TimerHandle | null = null;
 
-  private readonly peerRequests = new Map<number, BlockRef>();
+  private readonly uploads: UploadQueue;
   private readonly peerAllowedFast = new Set<number>();
-  private readonly allowedFastGranted = new Set<number>();
   /** Whether the peer already sent bitfield, have-all or have-none. */
   private availabilitySent = false;
   /** Whether we sent anything after the handshake (bitfield must come first). */
@@ -281,7 +201,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       snubMs: this.timeouts.snubMs,
       now,
     });
-    this.maxPeerRequests = Math.max(1, Math.min(opts.reqq, MAX_UPLOAD_QUEUE_PER_PEER));
+    this.uploads = new UploadQueue(Math.max(1, Math.min(opts.reqq, MAX_UPLOAD_QUEUE_PER_PEER)));
     const onLog = opts.onLog;
     this.blockLog = onLog ? new BlockLog(onLog) : null;
     this.connectedAt = now;
@@ -351,7 +271,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
 
   /** The peer's requests we have not answered yet. */
   get pendingPeerRequests(): number {
-    return this.peerRequests.size;
+    return this.uploads.size;
   }
 
   /** BEP 6: pieces the peer lets us request while it chokes us. A live view: do not mutate. */
@@ -432,11 +352,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.send({ type: 'choke' });
     // BEP 6: requests for allowed-fast pieces survive a choke; the rest are rejected (BEP 6)
     // or silently discarded (BEP 3, the peer drops them itself).
-    for (const [key, r] of this.peerRequests) {
-      if (this.allowedFastGranted.has(r.index)) continue;
-      this.peerRequests.delete(key);
-      if (this.supportsFast) this.send({ type: 'reject', ...r });
-    }
+    const dropped = this.uploads.choke();
+    if (this.supportsFast) for (const r of dropped) this.send({ type: 'reject', ...r });
   }
 
   unchoke(): void {
@@ -491,7 +408,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   /** BEP 6: the peer may request blocks of `index` even while we choke it. */
   allowedFast(index: number): boolean {
     if (!this.isOpen || !this.supportsFast || index >= this.pieceCount) return false;
-    this.allowedFastGranted.add(index);
+    this.uploads.grantAllowedFast(index);
     this.send({ type: 'allowed-fast', index });
     return true;
   }
@@ -504,10 +421,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
 
   /** BEP 6: refuse a pending request of the peer. Returns false if it was not pending. */
   reject(req: BlockRef): boolean {
-    const key = blockKey(req.index, req.begin);
-    const pending = this.peerRequests.get(key);
-    if (!this.isOpen || !pending || !sameRef(pending, req)) return false;
-    this.peerRequests.delete(key);
+    if (!this.isOpen || !this.uploads.take(req)) return false;
     if (this.supportsFast) this.send({ type: 'reject', ...req });
     return true;
   }
@@ -559,10 +473,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
    * dropped by our choke).
    */
   sendPiece(index: number, begin: number, block: Uint8Array): boolean {
-    const key = blockKey(index, begin);
-    const pending = this.peerRequests.get(key);
-    if (!this.isOpen || !pending || pending.length !== block.length) return false;
-    this.peerRequests.delete(key);
+    if (!this.isOpen || !this.uploads.takeBlock(index, begin, block.length)) return false;
     this.write(encodePieceHeader(index, begin, block.length));
     this.write(block);
     this.up.add(block.length);
@@ -592,7 +503,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.transport.destroy();
     this.log('local', 'close', error ? `${reason}: ${error.message}` : reason);
     const dropped = this.requests.clear();
-    this.peerRequests.clear();
+    this.uploads.clear();
     this.emit('closed', error ? { reason, error } : { reason });
     if (dropped > 0) this.log('local', 'close', `${dropped} requests dropped`);
   }
@@ -687,7 +598,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       metadata_size: extra.metadata_size,
       yourip: extra.yourip ?? this.remoteIpBytes(),
       v: this.opts.clientVersion,
-      reqq: this.maxPeerRequests,
+      reqq: this.uploads.limit,
     });
     this.send({ type: 'extended', extId: EXTENDED_HANDSHAKE_ID, payload }, true);
   }
@@ -779,12 +690,9 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
         this.onPeerRequest({ index: m.index, begin: m.begin, length: m.length });
         return;
       case 'cancel': {
-        const key = blockKey(m.index, m.begin);
-        const pending = this.peerRequests.get(key);
-        this.log('in', 'cancel', `${m.index}:${m.begin}+${m.length}`);
-        if (!pending || !sameRef(pending, m)) return;
-        this.peerRequests.delete(key);
         const ref = { index: m.index, begin: m.begin, length: m.length };
+        this.log('in', 'cancel', `${m.index}:${m.begin}+${m.length}`);
+        if (!this.uploads.take(ref)) return;
         // BEP 6: every request gets exactly one answer, even a cancelled one.
         if (this.supportsFast) this.send({ type: 'reject', ...ref });
         this.emit('cancel', ref);
@@ -836,23 +744,21 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
         `request of ${r.length} bytes (limit ${MAX_REQUEST_BYTES})`,
       );
     }
-    const detail = this.blockLog ? `${r.index}:${r.begin}+${r.length}` : '';
-    if (this.amChoking && !this.allowedFastGranted.has(r.index)) {
-      // BEP 3: a choked peer's requests are discarded; BEP 6: rejected.
-      this.log('in', 'request', `${detail} while choked`);
-      if (this.supportsFast) this.send({ type: 'reject', ...r });
+    const verdict = this.uploads.offer(r, this.amChoking);
+    if (verdict === 'queued') {
+      this.blockLog?.add('in', 'request', r.index, r.length);
+      this.emit('request', r);
       return;
     }
-    const key = blockKey(r.index, r.begin);
-    if (this.peerRequests.has(key)) return;
-    if (this.peerRequests.size >= this.maxPeerRequests) {
-      this.log('in', 'request', `${detail} over the queue limit`);
-      if (this.supportsFast) this.send({ type: 'reject', ...r });
-      return;
-    }
-    this.peerRequests.set(key, r);
-    this.blockLog?.add('in', 'request', r.index, r.length);
-    this.emit('request', r);
+    if (verdict === 'duplicate') return;
+    // BEP 3: a choked peer's requests are discarded, and so are those over our `reqq` (the
+    // queue is capped, so a flood costs us nothing); BEP 6: both are rejected.
+    this.log(
+      'in',
+      'request',
+      `${r.index}:${r.begin}+${r.length} ${verdict === 'choked' ? 'while choked' : 'over the queue limit'}`,
+    );
+    if (this.supportsFast) this.send({ type: 'reject', ...r });
   }
 
   private onBlock(index: number, begin: number, data: Uint8Array): void {
