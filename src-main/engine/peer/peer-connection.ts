@@ -55,6 +55,7 @@ import { RateMeter } from '../net/rate-meter';
 import { BlockLog, describeSent } from './block-log';
 import type { PeerLogEntry } from './block-log';
 import type { CloseReason } from './close-reason';
+import { PeerAvailability } from './peer-availability';
 import { clientName } from './peer-id';
 import { RequestPipeline } from './request-pipeline';
 import { UploadQueue } from './upload-queue';
@@ -124,8 +125,6 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   /** Set by the choker: this peer holds the optimistic unchoke slot. */
   optimistic = false;
 
-  /** The peer's pieces; replaced by its bitfield, filled by have / have-all. */
-  peerBitfield: Bitfield;
   supportsFast = false;
   supportsExtended = false;
   supportsDht = false;
@@ -155,8 +154,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
 
   private readonly uploads: UploadQueue;
   private readonly peerAllowedFast = new Set<number>();
-  /** Whether the peer already sent bitfield, have-all or have-none. */
-  private availabilitySent = false;
+  private readonly availability: PeerAvailability;
+  private readonly emitHave = (index: number): void => void this.emit('have', index);
   /** Whether we sent anything after the handshake (bitfield must come first). */
   private sentAfterHandshake = false;
 
@@ -178,7 +177,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.clock = opts.clock;
     this.incoming = opts.incoming;
     this.pieceCount = opts.pieceCount;
-    this.peerBitfield = new Bitfield(opts.pieceCount);
+    this.availability = new PeerAvailability(opts.pieceCount);
     this.timeouts = {
       handshakeMs: HANDSHAKE_TIMEOUT_MS,
       keepAliveIntervalMs: KEEPALIVE_INTERVAL_MS,
@@ -262,6 +261,11 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   /** The peer sent no block for the snub timeout while our requests were pending. */
   get snubbed(): boolean {
     return this.requests.snubbed;
+  }
+
+  /** The peer's pieces; replaced by its bitfield, filled by have / have-all. */
+  get peerBitfield(): Bitfield {
+    return this.availability.bitfield;
   }
 
   /** Our requests awaiting a block or a reject. */
@@ -634,55 +638,33 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
         this.emit('not-interested', undefined);
         return;
       case 'have':
-        this.checkIndex(m.index, 'have');
         this.log('in', 'have', String(m.index));
-        if (this.peerBitfield.get(m.index)) return;
-        this.peerBitfield.set(m.index);
-        this.emit('have', m.index);
+        if (this.availability.have(m.index)) this.emit('have', m.index);
         return;
-      case 'bitfield': {
-        if (this.availabilitySent) {
-          // aria2 sends a bitfield mid-connection to batch many haves: merge it as haves.
-          const late = Bitfield.fromBytes(m.bits, this.pieceCount);
-          let added = 0;
-          for (let i = 0; i < this.pieceCount; i++) {
-            if (late.get(i) && !this.peerBitfield.get(i)) {
-              this.peerBitfield.set(i);
-              added++;
-              this.emit('have', i);
-            }
-          }
+      case 'bitfield':
+        if (this.availability.isOpen) {
+          const added = this.availability.mergeLate(m.bits, this.emitHave);
           this.log('in', 'bitfield', `late bitfield: +${added} pieces`);
           return;
         }
-        this.checkFirstAvailability('bitfield');
-        this.peerBitfield = Bitfield.fromBytes(m.bits, this.pieceCount);
+        this.availability.openWithBitfield(m.bits);
         this.log('in', 'bitfield', `${this.peerBitfield.count()}/${this.pieceCount}`);
         this.emit('bitfield', this.peerBitfield);
         return;
-      }
       case 'have-all':
         this.requireFast('have-all');
-        if (this.availabilitySent) {
-          // A late have-all is a peer that completed: treat it as haves for what it lacked.
-          for (let i = 0; i < this.pieceCount; i++) {
-            if (!this.peerBitfield.get(i)) {
-              this.peerBitfield.set(i);
-              this.emit('have', i);
-            }
-          }
+        if (this.availability.isOpen) {
+          this.availability.mergeLate(null, this.emitHave);
           this.log('in', 'bitfield', 'late have-all');
           return;
         }
-        this.checkFirstAvailability('have-all');
-        this.peerBitfield.setAll();
+        this.availability.openWithAll();
         this.log('in', 'bitfield', 'have-all');
         this.emit('have-all', undefined);
         return;
       case 'have-none':
         this.requireFast('have-none');
-        this.checkFirstAvailability('have-none');
-        this.peerBitfield.clearAll();
+        this.availability.openWithNone();
         this.log('in', 'bitfield', 'have-none');
         this.emit('have-none', undefined);
         return;
@@ -736,7 +718,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   }
 
   private onPeerRequest(r: BlockRef): void {
-    this.checkIndex(r.index, 'request');
+    this.availability.checkIndex(r.index, 'request');
     if (r.length === 0 || r.length > MAX_REQUEST_BYTES) {
       throw new ProtocolError(
         'unexpected-message',
@@ -868,19 +850,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.transport.write(buf);
   }
 
-  private checkIndex(index: number, what: string): void {
-    if (index >= this.pieceCount) {
-      throw unexpected(`${what} for piece ${index} of ${this.pieceCount}`);
-    }
-  }
-
   private requireFast(what: string): void {
     if (!this.supportsFast) throw unexpected(`${what} without the Fast Extension negotiated`);
-  }
-
-  private checkFirstAvailability(what: string): void {
-    if (this.availabilitySent) throw unexpected(`${what} after the peer's bitfield`);
-    this.availabilitySent = true;
   }
 
   private checkFirstMessage(what: string): void {
