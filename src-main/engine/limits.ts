@@ -141,3 +141,10 @@ export const PEER_TICK_MS = 1_000;
  * ~4.4 KB/s; a slower peer is useless to us anyway.
  */
 export const FRAME_RECEIVE_TIMEOUT_MS = 60_000;
+/**
+ * Requests we may refuse a peer (while we choke it, or over our BEP 10 `reqq`) between two of our
+ * choke/unchoke messages, as a multiple of that `reqq`, before it is closed as a request flood.
+ * Why: each refusal costs us a reject (BEP 6) or a log line; an honest peer has at most `reqq`
+ * requests on the wire when our choke arrives, so twice that is slack, not a limit it can meet.
+ */
+export const MAX_REFUSED_REQUESTS_PER_REQQ = 2;

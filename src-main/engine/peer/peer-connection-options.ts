@@ -105,6 +105,11 @@ export interface PeerConnectionOptions {
   initialBytes?: Uint8Array;
   /** Extra BEP 10 handshake fields: extension ids (`m`), `p`, `metadata_size`. */
   extendedHandshake?: Partial<Omit<ExtendedHandshake, 'v' | 'reqq'>>;
+  /**
+   * Bytes in piece `index`: when given, a request past the piece's end closes the peer. (Without
+   * it the torrent refuses such a request itself.)
+   */
+  pieceBytes?: (index: number) => number;
   /** Request queue ceiling for this peer, below MAX_REQUEST_QUEUE_DEPTH. */
   maxQueueDepth?: number;
   timeouts?: Partial<PeerTimeouts>;

@@ -30,6 +30,7 @@ import {
   MAX_ALLOWED_FAST_PIECES,
   MAX_FRAME_BYTES,
   MAX_PIECE_COUNT_FOR_PEER_KEYS,
+  MAX_REFUSED_REQUESTS_PER_REQQ,
   MAX_REQUEST_BYTES,
   MAX_REQUEST_QUEUE_DEPTH,
   MAX_UNREQUESTED_BLOCKS,
@@ -353,6 +354,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   choke(): void {
     if (!this.isOpen || this.amChoking) return;
     this.amChoking = true;
+    this.uploads.resetRefused();
     this.send({ type: 'choke' });
     // BEP 6: requests for allowed-fast pieces survive a choke; the rest are rejected (BEP 6)
     // or silently discarded (BEP 3, the peer drops them itself).
@@ -363,6 +365,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   unchoke(): void {
     if (!this.isOpen || !this.amChoking) return;
     this.amChoking = false;
+    this.uploads.resetRefused();
     this.send({ type: 'unchoke' });
   }
 
@@ -726,6 +729,12 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
         `request of ${r.length} bytes (limit ${MAX_REQUEST_BYTES})`,
       );
     }
+    const pieceBytes = this.opts.pieceBytes?.(r.index);
+    if (pieceBytes !== undefined && r.begin + r.length > pieceBytes) {
+      throw unexpected(
+        `request ${r.index}:${r.begin}+${r.length} past the piece's ${pieceBytes} bytes`,
+      );
+    }
     const verdict = this.uploads.offer(r, this.amChoking);
     if (verdict === 'queued') {
       this.blockLog?.add('in', 'request', r.index, r.length);
@@ -741,6 +750,9 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       `${r.index}:${r.begin}+${r.length} ${verdict === 'choked' ? 'while choked' : 'over the queue limit'}`,
     );
     if (this.supportsFast) this.send({ type: 'reject', ...r });
+    if (this.uploads.refused > MAX_REFUSED_REQUESTS_PER_REQQ * this.uploads.limit) {
+      throw unexpected(`request flood: ${this.uploads.refused} requests refused`);
+    }
   }
 
   private onBlock(index: number, begin: number, data: Uint8Array): void {

@@ -23,6 +23,8 @@ function sameRef(a: BlockRef, b: BlockRef): boolean {
 
 export class UploadQueue {
   readonly limit: number;
+  /** Requests refused ('choked' or 'full') since our last choke or unchoke (see `resetRefused`). */
+  refused = 0;
   private readonly pending = new Map<number, BlockRef>();
   private readonly allowedFast = new Set<number>();
 
@@ -41,10 +43,16 @@ export class UploadQueue {
 
   /** An incoming request; only 'queued' ones are to be answered with a block. */
   offer(r: BlockRef, amChoking: boolean): RequestVerdict {
-    if (amChoking && !this.allowedFast.has(r.index)) return 'choked';
+    if (amChoking && !this.allowedFast.has(r.index)) {
+      this.refused++;
+      return 'choked';
+    }
     const key = blockKey(r.index, r.begin);
     if (this.pending.has(key)) return 'duplicate';
-    if (this.pending.size >= this.limit) return 'full';
+    if (this.pending.size >= this.limit) {
+      this.refused++;
+      return 'full';
+    }
     this.pending.set(key, r);
     return 'queued';
   }
@@ -65,6 +73,11 @@ export class UploadQueue {
     if (!p || p.length !== length) return false;
     this.pending.delete(key);
     return true;
+  }
+
+  /** We sent a choke or unchoke: the peer gets a fresh allowance of refusals. */
+  resetRefused(): void {
+    this.refused = 0;
   }
 
   /** Our choke: drops and returns the requests not for allowed-fast pieces. */
