@@ -22,7 +22,6 @@
  * - Events are emitted only after the constructor returns (start runs on the next tick).
  * - Time comes only from the injected Clock.
  */
-import net from 'node:net';
 import type { PeerEventType, PeerSnapshot } from '../../../src-shared/model';
 import {
   FRAME_RECEIVE_TIMEOUT_MS,
@@ -39,14 +38,10 @@ import {
 } from '../limits';
 import type { Clock, TimerHandle } from '../time/clock';
 import { Bitfield } from '../wire/bitfield';
-import {
-  EXTENDED_HANDSHAKE_ID,
-  decodeExtendedHandshake,
-  encodeExtendedHandshake,
-} from '../wire/extension-handshake';
+import { EXTENDED_HANDSHAKE_ID, decodeExtendedHandshake } from '../wire/extension-handshake';
 import type { ExtendedHandshake } from '../wire/extension-handshake';
 import { FrameDecoder } from '../wire/frame-decoder';
-import { decodeReserved, encodeHandshake, reservedFlags } from '../wire/handshake';
+import { encodeHandshake, reservedFlags } from '../wire/handshake';
 import type { Handshake } from '../wire/handshake';
 import { HandshakeReader } from '../wire/handshake-reader';
 import { encodeMessage, encodePieceHeader, encodeRequests } from '../wire/message';
@@ -57,7 +52,9 @@ import { BlockLog, describeSent } from './block-log';
 import type { PeerLogEntry } from './block-log';
 import type { CloseReason } from './close-reason';
 import { PeerAvailability } from './peer-availability';
+import { negotiate, mergeExtendedHandshake, ourExtendedHandshake } from './peer-handshake';
 import { clientName } from './peer-id';
+import { PeerTimers } from './peer-timers';
 import { RequestPipeline } from './request-pipeline';
 import { UploadQueue } from './upload-queue';
 import {
@@ -160,13 +157,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   /** Whether we sent anything after the handshake (bitfield must come first). */
   private sentAfterHandshake = false;
 
-  private lastReceivedAt: number;
-  private lastSentAt: number;
-  /** Bytes were written since the last tick (the tick then moves `lastSentAt`). */
-  private wroteSinceTick = false;
-  /** The decoder's partial frame seen by the last tick, and since when. */
-  private timedFrameId = 0;
-  private timedFrameSince = 0;
+  private readonly timers: PeerTimers;
 
   constructor(opts: PeerConnectionOptions) {
     super();
@@ -205,8 +196,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     const onLog = opts.onLog;
     this.blockLog = onLog ? new BlockLog(onLog) : null;
     this.connectedAt = now;
-    this.lastReceivedAt = now;
-    this.lastSentAt = now;
+    this.timers = new PeerTimers(this.timeouts, now);
 
     // Bytes flow from start(), once the owner has wired its listeners; ends and errors now.
     this.transport.attach({
@@ -536,7 +526,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   /** `volatile`: the bytes are overwritten once this returns (see PeerTransport). */
   private receive(chunk: Uint8Array, volatile: boolean): void {
     if (this.phase === 'closed') return;
-    this.lastReceivedAt = this.clock.now();
+    this.timers.received(this.clock.now());
     if (this.phase === 'handshake') {
       if (this.opts.handshakeReceived) {
         this.close('protocol-error', unexpected('data before the handshake was processed'));
@@ -573,18 +563,14 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   }
 
   private onHandshake(h: Handshake): void {
-    if (Buffer.compare(h.infoHash, this.opts.infoHash) !== 0) {
-      this.close('info-hash-mismatch');
+    const n = negotiate(h, this.opts);
+    if (typeof n === 'string') {
+      this.close(n);
       return;
     }
-    if (Buffer.compare(h.peerId, this.opts.peerId) === 0) {
-      this.close('self-connection');
-      return;
-    }
-    const flags = decodeReserved(h.reserved);
-    this.supportsFast = this.opts.extensions.fast && flags.fast;
-    this.supportsExtended = this.opts.extensions.extended && flags.extended;
-    this.supportsDht = flags.dht;
+    this.supportsFast = n.fast;
+    this.supportsExtended = n.extended;
+    this.supportsDht = n.dht;
     this.remotePeerId = h.peerId;
     this.clientName = clientName(h.peerId);
     this.phase = 'open';
@@ -598,15 +584,12 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.emit('handshake', h);
     if (!this.isOpen || !this.supportsExtended) return;
     // After the listener sent our bitfield, which BEP 6 wants first.
-    const extra = this.opts.extendedHandshake ?? {};
-    const payload = encodeExtendedHandshake({
-      m: extra.m ?? {},
-      p: extra.p,
-      metadata_size: extra.metadata_size,
-      yourip: extra.yourip ?? this.remoteIpBytes(),
-      v: this.opts.clientVersion,
-      reqq: this.uploads.limit,
-    });
+    const payload = ourExtendedHandshake(
+      this.opts.extendedHandshake ?? {},
+      this.opts.clientVersion,
+      this.uploads.limit,
+      this.transport.remoteAddress,
+    );
     this.send({ type: 'extended', extId: EXTENDED_HANDSHAKE_ID, payload }, true);
   }
 
@@ -783,10 +766,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       return;
     }
     const h = decodeExtendedHandshake(payload);
-    // BEP 10: a later handshake updates the earlier one; `m` entries merge.
-    const prev = this.peerExtendedHandshake;
-    const m = Object.assign(Object.create(null) as Record<string, number>, prev?.m, h.m);
-    this.peerExtendedHandshake = { ...prev, ...h, m };
+    this.peerExtendedHandshake = mergeExtendedHandshake(this.peerExtendedHandshake, h);
     if (h.reqq !== undefined) this.requests.peerReqq = Math.max(1, h.reqq);
     if (h.v) this.clientName = h.v;
     this.log(
@@ -803,47 +783,30 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     if (this.phase === 'closed') return;
     this.blockLog?.flush();
     const now = this.clock.now();
-    if (this.wroteSinceTick) {
-      this.wroteSinceTick = false;
-      this.lastSentAt = now;
+    switch (this.timers.tick(now, this.isOpen, this.decoder.partialFrameId)) {
+      case 'idle':
+        this.close('keepalive-timeout');
+        return;
+      case 'frame-overdue':
+        this.close(
+          'frame-timeout',
+          new ProtocolError(
+            'unexpected-message',
+            'decode-frame',
+            `frame incomplete after ${this.timers.frameAgeMs(now)} ms (${this.decoder.bufferedBytes} bytes so far)`,
+          ),
+        );
+        return;
+      case 'keep-alive':
+        this.send({ type: 'keep-alive' }, true);
+        break;
+      case null:
+        break;
     }
-    if (now - this.lastReceivedAt >= this.timeouts.idleMs) {
-      this.close('keepalive-timeout');
-      return;
-    }
-    if (this.phase !== 'open') return;
-    if (this.frameTimedOut(now)) return;
-    if (now - this.lastSentAt >= this.timeouts.keepAliveIntervalMs) {
-      this.send({ type: 'keep-alive' }, true);
-    }
-    if (this.requests.tick(now, this.down.rateBps())) {
+    if (this.isOpen && this.requests.tick(now, this.down.rateBps())) {
       this.log('local', 'choke', 'snubbed: no block while requests are pending');
       this.emit('snubbed', undefined);
     }
-  }
-
-  /**
-   * Every byte resets the idle timer, so a frame trickled slowly is timed on its own: the same
-   * partial frame seen by ticks `frameMs` apart closes the peer (issue 16).
-   */
-  private frameTimedOut(now: number): boolean {
-    const id = this.decoder.partialFrameId;
-    if (id !== this.timedFrameId) {
-      this.timedFrameId = id;
-      this.timedFrameSince = now;
-      return false;
-    }
-    if (id === 0 || now - this.timedFrameSince < this.timeouts.frameMs) return false;
-    const held = this.decoder.bufferedBytes;
-    this.close(
-      'frame-timeout',
-      new ProtocolError(
-        'unexpected-message',
-        'decode-frame',
-        `frame incomplete after ${now - this.timedFrameSince} ms (${held} bytes so far)`,
-      ),
-    );
-    return true;
   }
 
   // ------------------------------------------------------------------ helpers
@@ -858,7 +821,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
 
   /** The transport batches the writes of one tick into one system call. */
   private write(buf: Uint8Array): void {
-    this.wroteSinceTick = true;
+    this.timers.wrote();
     this.transport.write(buf);
   }
 
@@ -870,13 +833,6 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     if (this.sentAfterHandshake) {
       throw new Error(`${what} must be the first message after the handshake`);
     }
-  }
-
-  private remoteIpBytes(): Uint8Array | undefined {
-    const addr = this.transport.remoteAddress ?? '';
-    const v4 = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
-    if (!net.isIPv4(v4)) return undefined;
-    return new Uint8Array(v4.split('.').map(Number));
   }
 
   private log(dir: PeerLogEntry['dir'], type: PeerEventType, detail: string): void {
