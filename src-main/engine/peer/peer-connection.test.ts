@@ -5,13 +5,12 @@ import { Bitfield } from '../wire/bitfield';
 import { encodePieceHeader } from '../wire/message';
 import type { BlockRef, Message } from '../wire/message';
 import {
-  DEFAULT_PEER_REQQ,
   IDLE_TIMEOUT_MS,
-  INITIAL_QUEUE_DEPTH,
   KEEPALIVE_INTERVAL_MS,
   REQUEST_TIMEOUT_MS,
   SNUB_TIMEOUT_MS,
-} from './peer-connection';
+} from './peer-connection-options';
+import { DEFAULT_PEER_REQQ, INITIAL_QUEUE_DEPTH } from './request-pipeline';
 import type { PeerConnection, PeerLogEntry } from './peer-connection';
 import { PEER_ID_A, PEER_ID_B, memoryPair, nextEvent, rawPeer, tcpPair, until } from './test-peers';
 import type { Pair, RawPeer, SideOptions } from './test-peers';

@@ -54,6 +54,7 @@ import type { CloseReason } from './close-reason';
 import { PeerAvailability } from './peer-availability';
 import { negotiate, mergeExtendedHandshake, ourExtendedHandshake } from './peer-handshake';
 import { clientName } from './peer-id';
+import { peerSnapshot } from './peer-snapshot';
 import { PeerTimers } from './peer-timers';
 import { RequestPipeline } from './request-pipeline';
 import { UploadQueue } from './upload-queue';
@@ -77,13 +78,6 @@ export type { CloseReason } from './close-reason';
 export { PeerError } from './close-reason';
 export { readHandshake } from './read-handshake';
 export type { PeerLogEntry } from './block-log';
-export {
-  IDLE_TIMEOUT_MS,
-  KEEPALIVE_INTERVAL_MS,
-  REQUEST_TIMEOUT_MS,
-  SEND_BUFFER_BYTES,
-  SNUB_TIMEOUT_MS,
-} from './peer-connection-options';
 export type {
   BlockReceived,
   PeerConnectionEvents,
@@ -92,12 +86,6 @@ export type {
 } from './peer-connection-options';
 export type { PeerTransport } from './transport';
 export { PEER_TICK_MS } from '../limits';
-export {
-  DEFAULT_PEER_REQQ,
-  INITIAL_QUEUE_DEPTH,
-  MIN_QUEUE_DEPTH,
-  REQUEST_QUEUE_SECONDS,
-} from './request-pipeline';
 
 type Phase = 'handshake' | 'open' | 'closed';
 
@@ -313,30 +301,9 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     return this.requests.desiredDepth(this.down.rateBps());
   }
 
+  /** For the Peers tab. */
   snapshot(): Omit<PeerSnapshot, 'key' | 'address' | 'port'> {
-    return {
-      client: this.clientName,
-      peerIdHex: this.remotePeerId ? Buffer.from(this.remotePeerId).toString('hex') : '',
-      flags: {
-        amChoking: this.amChoking,
-        amInterested: this.amInterested,
-        peerChoking: this.peerChoking,
-        peerInterested: this.peerInterested,
-        optimistic: this.optimistic,
-        snubbed: this.snubbed,
-        incoming: this.incoming,
-        encrypted: this.transport.encrypted,
-        fast: this.supportsFast,
-        extended: this.supportsExtended,
-      },
-      progress: this.pieceCount === 0 ? 1 : this.peerBitfield.count() / this.pieceCount,
-      downRateBps: this.down.rateBps(),
-      upRateBps: this.up.rateBps(),
-      downloadedBytes: this.down.total,
-      uploadedBytes: this.up.total,
-      requestsInFlight: this.requests.size,
-      connectedAt: this.connectedAt,
-    };
+    return peerSnapshot(this);
   }
 
   // ------------------------------------------------------------------ sending
