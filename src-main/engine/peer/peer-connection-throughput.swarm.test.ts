@@ -57,6 +57,7 @@ describe('PeerConnection throughput', () => {
       });
     });
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     fill();
     await Promise.race([
       done,
@@ -65,9 +66,13 @@ describe('PeerConnection throughput', () => {
       ),
     ]);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    // CPU time of both ends per GiB: steadier than wall time on a shared machine.
+    const cpuSecondsPerGiB = ((cpu.user + cpu.system) / 1e6) * (2 ** 30 / totalBytes);
     console.log(
       `peer throughput: ${(totalBytes / 1e6 / seconds).toFixed(0)} MB/s over loopback ` +
-        `(256 MiB in ${seconds.toFixed(2)} s, final queue depth ${a.desiredQueueDepth()})`,
+        `(256 MiB in ${seconds.toFixed(2)} s, CPU ${cpuSecondsPerGiB.toFixed(2)} s/GiB, ` +
+        `final queue depth ${a.desiredQueueDepth()})`,
     );
     expect(received).toBe(totalBlocks);
     expect(a.downloadedBytes).toBe(totalBytes);
