@@ -2,8 +2,13 @@
  * One peer connection: the BEP 3 state machine, with BEP 6 (Fast Extension) and BEP 10
  * (Extension Protocol), over a duplex of bytes (a PeerTransport: TCP, an in-memory pair in tests,
  * later MSE/PE and uTP; it never sees a socket). It reports what the peer does as typed events;
- * the torrent decides what to do. Our requests live in a RequestPipeline, block-level log lines
- * are coalesced by a BlockLog.
+ * the torrent decides what to do. Its parts, each pure and unit-tested on its own:
+ * - transport.ts (the seam), tcp-transport.ts, memory-transport.ts: the bytes under it;
+ * - request-pipeline.ts: our requests (in flight, late, expiry, snub, queue depth);
+ * - upload-queue.ts: the peer's requests to us (capped, flood limit);
+ * - peer-availability.ts: the peer's pieces and the bitfield rules;
+ * - peer-handshake.ts, peer-timers.ts, block-log.ts, peer-snapshot.ts;
+ * - peer-connection-options.ts: its options, events and default timeouts.
  *
  * Invariants:
  * - Flags start choked and not interested on both sides (BEP 3).
@@ -12,7 +17,8 @@
  *   MAX_UNREQUESTED_BLOCKS the peer is closed.
  * - The peer's requests are tracked until answered once: by `sendPiece`, `reject`, a cancel, or
  *   our choke. `sendPiece` for a request no longer pending sends nothing, so with BEP 6 every
- *   request gets exactly one answer. At most MAX_UPLOAD_QUEUE_PER_PEER are pending.
+ *   request gets exactly one answer. At most our `reqq` are pending; a peer refused more than
+ *   MAX_REFUSED_REQUESTS_PER_REQQ times that between our chokes/unchokes is a flood and closed.
  * - Blocks are written as header + block, never concatenated. `needsDrain` tells the uploader to
  *   wait for 'drain', so our send buffer stays bounded.
  * - Every peer fault closes the connection with a CloseReason: a protocol error, a handshake not
