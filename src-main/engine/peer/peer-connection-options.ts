@@ -3,6 +3,7 @@
  * with their defaults. The state machine itself is in peer-connection.ts.
  */
 import type { Duplex } from 'node:stream';
+import { FRAME_RECEIVE_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from '../limits';
 import type { VolatileReads } from '../net/shared-read-buffer';
 import type { Clock } from '../time/clock';
 import type { Bitfield } from '../wire/bitfield';
@@ -114,4 +115,17 @@ export interface PeerConnectionOptions {
   maxQueueDepth?: number;
   timeouts?: Partial<PeerTimeouts>;
   onLog?: (e: PeerLogEntry) => void;
+}
+
+/** The timeouts given, the defaults for the rest. */
+export function resolveTimeouts(given: Partial<PeerTimeouts> = {}): PeerTimeouts {
+  return {
+    handshakeMs: HANDSHAKE_TIMEOUT_MS,
+    keepAliveIntervalMs: KEEPALIVE_INTERVAL_MS,
+    idleMs: IDLE_TIMEOUT_MS,
+    requestMs: REQUEST_TIMEOUT_MS,
+    snubMs: SNUB_TIMEOUT_MS,
+    frameMs: FRAME_RECEIVE_TIMEOUT_MS,
+    ...given,
+  };
 }

@@ -30,8 +30,6 @@
  */
 import type { PeerEventType, PeerSnapshot } from '../../../src-shared/model';
 import {
-  FRAME_RECEIVE_TIMEOUT_MS,
-  HANDSHAKE_TIMEOUT_MS,
   MAX_ALLOWED_FAST_PIECES,
   MAX_FRAME_BYTES,
   MAX_PIECE_COUNT_FOR_PEER_KEYS,
@@ -64,13 +62,7 @@ import { peerSnapshot } from './peer-snapshot';
 import { PeerTimers } from './peer-timers';
 import { RequestPipeline } from './request-pipeline';
 import { UploadQueue } from './upload-queue';
-import {
-  IDLE_TIMEOUT_MS,
-  KEEPALIVE_INTERVAL_MS,
-  REQUEST_TIMEOUT_MS,
-  SEND_BUFFER_BYTES,
-  SNUB_TIMEOUT_MS,
-} from './peer-connection-options';
+import { SEND_BUFFER_BYTES, resolveTimeouts } from './peer-connection-options';
 import type {
   PeerConnectionEvents,
   PeerConnectionOptions,
@@ -164,15 +156,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.incoming = opts.incoming;
     this.pieceCount = opts.pieceCount;
     this.availability = new PeerAvailability(opts.pieceCount);
-    this.timeouts = {
-      handshakeMs: HANDSHAKE_TIMEOUT_MS,
-      keepAliveIntervalMs: KEEPALIVE_INTERVAL_MS,
-      idleMs: IDLE_TIMEOUT_MS,
-      requestMs: REQUEST_TIMEOUT_MS,
-      snubMs: SNUB_TIMEOUT_MS,
-      frameMs: FRAME_RECEIVE_TIMEOUT_MS,
-      ...opts.timeouts,
-    };
+    this.timeouts = resolveTimeouts(opts.timeouts);
     this.decoder = new FrameDecoder({ maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES });
     this.down = new RateMeter(opts.clock);
     this.up = new RateMeter(opts.clock);
