@@ -172,3 +172,22 @@ export const MAX_PENDING_HANDSHAKES_PER_IP = 8;
 export const SESSION_TOTALS_SAVE_INTERVAL_MS = 60_000;
 /** Alerts raised before any host listens (while restoring) are kept for the first listener. */
 export const MAX_EARLY_ALERTS = 100;
+
+// ---- peer connection, wire and transports (peer/, wire/, net/): issues 14 and 16
+/** How often a peer connection checks its timers; the torrent's per-peer tick uses the same. */
+export const PEER_TICK_MS = 1_000;
+/**
+ * A frame must complete within this long of its first byte, or the peer is closed (issue 16).
+ * Why: every byte resets the idle timer, so a peer trickling a maximal frame one byte at a time
+ * could hold its buffer (up to MAX_FRAME_BYTES) for ever. 60 s matches REQUEST_TIMEOUT_MS: a
+ * 16 KiB block needs ~280 B/s to make it, and our largest frame, a 256 KiB bitfield of 2M pieces,
+ * ~4.4 KB/s; a slower peer is useless to us anyway.
+ */
+export const FRAME_RECEIVE_TIMEOUT_MS = 60_000;
+/**
+ * Requests we may refuse a peer (while we choke it, or over our BEP 10 `reqq`) between two of our
+ * choke/unchoke messages, as a multiple of that `reqq`, before it is closed as a request flood.
+ * Why: each refusal costs us a reject (BEP 6) or a log line; an honest peer has at most `reqq`
+ * requests on the wire when our choke arrives, so twice that is slack, not a limit it can meet.
+ */
+export const MAX_REFUSED_REQUESTS_PER_REQQ = 2;

@@ -9,6 +9,8 @@ export type CloseReason =
   | 'timeout'
   /** Nothing received for too long (BEP 3 keep-alives are two minutes apart). */
   | 'keepalive-timeout'
+  /** A frame begun did not complete in time: the peer trickles bytes (FRAME_RECEIVE_TIMEOUT_MS). */
+  | 'frame-timeout'
   | 'remote-closed'
   | 'socket-error'
   | 'banned'

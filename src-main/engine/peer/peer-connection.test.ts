@@ -1,17 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock, seededRandom, systemClock } from '../time/clock';
+import { ManualClock, seededRandom } from '../time/clock';
 import { MAX_UNREQUESTED_BLOCKS } from '../limits';
 import { Bitfield } from '../wire/bitfield';
 import { encodePieceHeader } from '../wire/message';
 import type { BlockRef, Message } from '../wire/message';
 import {
-  DEFAULT_PEER_REQQ,
   IDLE_TIMEOUT_MS,
-  INITIAL_QUEUE_DEPTH,
   KEEPALIVE_INTERVAL_MS,
   REQUEST_TIMEOUT_MS,
   SNUB_TIMEOUT_MS,
-} from './peer-connection';
+} from './peer-connection-options';
+import { DEFAULT_PEER_REQQ, INITIAL_QUEUE_DEPTH } from './request-pipeline';
 import type { PeerConnection, PeerLogEntry } from './peer-connection';
 import { PEER_ID_A, PEER_ID_B, memoryPair, nextEvent, rawPeer, tcpPair, until } from './test-peers';
 import type { Pair, RawPeer, SideOptions } from './test-peers';
@@ -495,63 +494,4 @@ describe('PeerConnection against a hostile peer', () => {
     }
     expect(reasons.get('protocol-error')).toBeGreaterThan(0);
   });
-});
-
-describe('PeerConnection throughput', () => {
-  it('moves 256 MiB of blocks over loopback (printed, not asserted)', async () => {
-    const totalBytes = 256 * 1024 * 1024;
-    const clock = systemClock;
-    const server = await tcpPair(clock, { reqq: 4000 }, { reqq: 4000 });
-    cleanups.push(server.cleanup);
-    const { a, b } = server;
-    await until(() => a.isOpen && b.isOpen && a.peerExtendedHandshake !== null);
-    const payload = new Uint8Array(BLOCK).fill(0x5a);
-    // The seeder serves from memory, pulling more whenever the socket drains.
-    const queue: BlockRef[] = [];
-    const pump = (): void => {
-      while (queue.length > 0 && !b.needsDrain) {
-        const r = queue.shift() as BlockRef;
-        b.sendPiece(r.index, r.begin, payload.subarray(0, r.length));
-      }
-    };
-    b.on('request', (r) => {
-      queue.push(r);
-      pump();
-    });
-    b.on('drain', pump);
-    b.unchoke();
-    await nextEvent(a, 'unchoke');
-    const blocksPerPiece = 64;
-    const totalBlocks = totalBytes / BLOCK;
-    let next = 0;
-    let received = 0;
-    const fill = (): void => {
-      const want = a.desiredQueueDepth() - a.inFlight;
-      for (let i = 0; i < want && next < totalBlocks; i++, next++) {
-        a.request(Math.floor(next / blocksPerPiece) % 64, (next % blocksPerPiece) * BLOCK, BLOCK);
-      }
-    };
-    const done = new Promise<void>((resolve) => {
-      a.on('block', () => {
-        received++;
-        if (received === totalBlocks) resolve();
-        else fill();
-      });
-    });
-    const started = performance.now();
-    fill();
-    await Promise.race([
-      done,
-      new Promise((_, reject) =>
-        systemClock.setTimeout(() => reject(new Error('throughput run timed out')), 60_000),
-      ),
-    ]);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `peer throughput: ${(totalBytes / 1e6 / seconds).toFixed(0)} MB/s over loopback ` +
-        `(256 MiB in ${seconds.toFixed(2)} s, final queue depth ${a.desiredQueueDepth()})`,
-    );
-    expect(received).toBe(totalBlocks);
-    expect(a.downloadedBytes).toBe(totalBytes);
-  }, 90_000);
 });

@@ -1,11 +1,10 @@
 /**
- * Test fixtures for peer connections: two PeerConnections joined in memory or over a real
- * 127.0.0.1 socket (like bittorrent-protocol's `wire.pipe(wire)`), a raw scripted peer, and a
- * bounded wait for one event. Used by tests only; every resource they open is closed by
+ * Test fixtures for peer connections: two PeerConnections joined in memory (MemoryTransport) or
+ * over a real 127.0.0.1 socket (like bittorrent-protocol's `wire.pipe(wire)`), a raw scripted
+ * peer, and a bounded wait for one event. Used by tests only; every resource they open is closed by
  * `cleanup()`.
  */
 import net from 'node:net';
-import { duplexPair } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../time/clock';
 import { systemClock } from '../time/clock';
@@ -13,14 +12,19 @@ import { encodeHandshake, reservedFlags } from '../wire/handshake';
 import { encodeMessage } from '../wire/message';
 import type { Message } from '../wire/message';
 import { dialShared } from '../net/shared-read-buffer';
+import { MemoryTransport } from './memory-transport';
+import type { MemoryTransportOptions } from './memory-transport';
 import { PeerConnection, readHandshake } from './peer-connection';
 import type { PeerConnectionEvents, PeerConnectionOptions } from './peer-connection';
+import type { PeerTransport, TransportSink } from './transport';
 
 export const TEST_INFO_HASH = new Uint8Array(20).fill(0xab);
 export const PEER_ID_A = new TextEncoder().encode('-SW0100-aaaaaaaaaaaa');
 export const PEER_ID_B = new TextEncoder().encode('-LT2080-bbbbbbbbbbbb');
 
-export type SideOptions = Partial<Omit<PeerConnectionOptions, 'socket' | 'clock' | 'incoming'>>;
+export type SideOptions = Partial<
+  Omit<PeerConnectionOptions, 'socket' | 'transport' | 'clock' | 'incoming'>
+>;
 
 export interface Pair {
   a: PeerConnection;
@@ -29,14 +33,14 @@ export interface Pair {
 }
 
 function options(
-  socket: Duplex,
+  bytes: { socket: Duplex } | { transport: PeerTransport },
   clock: Clock,
   incoming: boolean,
   peerId: Uint8Array,
   side: SideOptions,
 ): PeerConnectionOptions {
   return {
-    socket,
+    ...bytes,
     clock,
     incoming,
     infoHash: TEST_INFO_HASH,
@@ -81,13 +85,11 @@ function closeAll(conns: PeerConnection[]): void {
   for (const c of conns) c.close('shutdown');
 }
 
-/** Two connections over an in-memory duplex pair; destroying one side closes the other. */
+/** Two connections over a MemoryTransport pair; closing one side ends the other. */
 export function memoryPair(clock: Clock, sideA: SideOptions = {}, sideB: SideOptions = {}): Pair {
-  const [x, y] = duplexPair();
-  x.on('close', () => y.destroy());
-  y.on('close', () => x.destroy());
-  const a = new PeerConnection(options(x, clock, false, PEER_ID_A, sideA));
-  const b = new PeerConnection(options(y, clock, true, PEER_ID_B, sideB));
+  const [x, y] = MemoryTransport.pair();
+  const a = new PeerConnection(options({ transport: x }, clock, false, PEER_ID_A, sideA));
+  const b = new PeerConnection(options({ transport: y }, clock, true, PEER_ID_B, sideB));
   return {
     a,
     b,
@@ -116,13 +118,16 @@ export async function tcpPair(
   });
   const port = (server.address() as net.AddressInfo).port;
   const { socket: dial, reads } = dialShared('127.0.0.1', port);
-  const a = new PeerConnection({ ...options(dial, clock, false, PEER_ID_A, sideA), reads });
+  const a = new PeerConnection({
+    ...options({ socket: dial }, clock, false, PEER_ID_A, sideA),
+    reads,
+  });
   let b: PeerConnection;
   try {
     const socket = await accepted;
     const { handshake, rest } = await readHandshake(socket, 5_000, systemClock);
     b = new PeerConnection({
-      ...options(socket, clock, true, PEER_ID_B, sideB),
+      ...options({ socket }, clock, true, PEER_ID_B, sideB),
       handshakeReceived: handshake,
       initialBytes: rest,
     });
@@ -158,20 +163,34 @@ export interface RawPeer {
   cleanup(): Promise<void>;
 }
 
-/** One PeerConnection facing a scripted raw byte stream, for misbehaviour tests. */
-export function rawPeer(clock: Clock, side: SideOptions = {}): RawPeer {
-  const [x, y] = duplexPair();
-  x.on('close', () => y.destroy());
+/**
+ * One PeerConnection facing a scripted raw byte stream over a MemoryTransport pair, for
+ * misbehaviour tests. `transport` options apply to the raw side: `segmentBytes: 1` trickles
+ * everything it sends one byte per delivery.
+ */
+export function rawPeer(
+  clock: Clock,
+  side: SideOptions = {},
+  transport: MemoryTransportOptions = {},
+): RawPeer {
+  const [x, y] = MemoryTransport.pair({}, transport);
   const chunks: Uint8Array[] = [];
-  y.on('data', (c: Buffer) => chunks.push(c));
-  const conn = new PeerConnection(options(x, clock, false, PEER_ID_A, side));
+  const sink: TransportSink = {
+    onBytes: (c) => void chunks.push(c),
+    onDrain: () => undefined,
+    onEnd: () => y.destroy(),
+    onError: () => undefined,
+  };
+  y.attach(sink);
+  y.startReading();
+  const conn = new PeerConnection(options({ transport: x }, clock, false, PEER_ID_A, side));
   return {
     conn,
     received: () => new Uint8Array(Buffer.concat(chunks)),
-    send: (bytes) => void y.write(bytes),
-    sendMessage: (m) => void y.write(encodeMessage(m)),
+    send: (bytes) => y.write(bytes),
+    sendMessage: (m) => y.write(encodeMessage(m)),
     handshake: (o = {}) =>
-      void y.write(
+      y.write(
         encodeHandshake({
           infoHash: o.infoHash ?? TEST_INFO_HASH,
           peerId: o.peerId ?? PEER_ID_B,

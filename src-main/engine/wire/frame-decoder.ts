@@ -2,18 +2,23 @@
  * Incremental decoder of length-prefixed peer wire frames (BEP 3).
  *
  * Invariants:
- * - Received chunks are kept in a list and never re-concatenated; only a frame that straddles
- *   chunks is copied, into a scratch buffer reused by the next push (larger frames: a buffer of
- *   their own). Payloads other than a piece's block are copied out of it.
- * - A frame wholly inside one chunk is decoded in place: a piece's `block` is a view of the
- *   chunk (zero copy).
- * - A length above `maxFrameBytes` is refused as soon as its 4 prefix bytes arrive, so a peer
- *   cannot make us buffer more than one maximal frame.
+ * - A frame wholly inside one pushed chunk is decoded in place: a piece's `block` is a view of
+ *   the chunk (zero copy).
+ * - A frame that straddles chunks is copied, once per byte, into one buffer as its bytes arrive:
+ *   a reused scratch buffer for frames up to a 16 KiB block's, else a buffer of its own that
+ *   doubles up to the announced length. Received chunks are never kept, so a peer trickling a
+ *   frame in 1-byte segments costs us its bytes, not an object per segment (issue 16: the old
+ *   list of chunks cost ~200 bytes of memory per byte received).
+ * - At most one frame is held: a length above `maxFrameBytes` is refused as soon as its 4 prefix
+ *   bytes arrive, so a peer cannot make us buffer more than one maximal frame, and no more than
+ *   about twice what it actually sent.
+ * - How long a frame may stay partial is the connection's concern (it has the clock): it watches
+ *   `partialFrameId`.
  * - Every malformed input raises `ProtocolError`; after one, the decoder must be discarded.
  * - A chunk pushed as `volatile` (a read buffer the socket reuses, see net/shared-read-buffer)
- *   is never kept: its undecoded part is copied before `push` returns, bitfield and extended
- *   payloads are copied, and a piece's `block` is a view valid only until the caller returns
- *   to the event loop (the torrent copies it into its piece buffer at once).
+ *   is never kept: bitfield and extended payloads are copied, and a piece's `block` is a view
+ *   valid only until the caller returns to the event loop (the torrent copies it into its piece
+ *   buffer at once). A block gathered in scratch is likewise valid only until the next push.
  */
 import { MessageId } from './message';
 import type { Message } from './message';
@@ -24,12 +29,14 @@ export interface FrameDecoderOptions {
   maxFrameBytes: number;
 }
 
-const EMPTY = new Uint8Array(0);
 /**
  * Scratch for frames that straddle chunks: a piece message with a 16 KiB block (BEP 3) fits.
- * One frame in ~16 straddles a 256 KiB read; a fresh buffer for each was an external allocation.
+ * Reads are up to 4 MiB (net/shared-read-buffer), so one piece frame per read straddles at the
+ * least; a fresh buffer for each was an external allocation per read.
  */
 const SCRATCH_BYTES = 16 * 1024 + 16;
+/** A larger straddling frame starts in a buffer this big and doubles as its bytes arrive. */
+const FIRST_FRAME_BUFFER_BYTES = 64 * 1024;
 
 function u32(b: Uint8Array, at: number): number {
   return (
@@ -144,12 +151,19 @@ export function decodeFrameBody(
 
 export class FrameDecoder {
   private readonly maxFrameBytes: number;
-  /** Unconsumed chunks; bytes before `headOffset` in chunks[0] are consumed. */
-  private chunks: Uint8Array[] = [];
-  private headOffset = 0;
-  private buffered = 0;
-  /** Frames that straddle chunks are gathered here (see gather). */
-  private scratch: Uint8Array | null = null;
+  /** A length prefix split across chunks: its first `lengthFill` bytes. */
+  private readonly lengthBytes = new Uint8Array(4);
+  private lengthFill = 0;
+  /** The body of a frame that straddles chunks, `frameFill` of `frameLength` bytes in so far. */
+  private frame: Uint8Array | null = null;
+  private frameLength = 0;
+  private frameFill = 0;
+  /** Whether `frame` is one of the reused scratch buffers (payloads must then be copied out). */
+  private frameInScratch = false;
+  /** Two scratch buffers, alternated: see `startFrame`. */
+  private readonly scratch: (Uint8Array | null)[] = [null, null];
+  private nextScratch = 0;
+  private framesBegun = 0;
 
   constructor(opts: FrameDecoderOptions) {
     if (!Number.isInteger(opts.maxFrameBytes) || opts.maxFrameBytes < 1) {
@@ -160,7 +174,20 @@ export class FrameDecoder {
 
   /** Bytes received but not yet decoded into a message. */
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.frame === null ? this.lengthFill : 4 + this.frameFill;
+  }
+
+  /**
+   * Identifies the frame in progress (some of its bytes received, not all): 0 when none, else a
+   * number that changes with each new frame. The connection times a frame by it.
+   */
+  get partialFrameId(): number {
+    return this.frame === null && this.lengthFill === 0 ? 0 : this.framesBegun;
+  }
+
+  /** Bytes of memory held for the frame in progress (its buffer's capacity). */
+  get retainedBytes(): number {
+    return this.frame === null || this.frameInScratch ? 0 : this.frame.length;
   }
 
   /**
@@ -168,120 +195,99 @@ export class FrameDecoder {
    * the caller will overwrite after this call's messages are handled: nothing of it is kept.
    */
   push(chunk: Uint8Array, volatile = false): Message[] {
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-    }
     const out: Message[] = [];
-    while (this.buffered >= 4) {
-      const len = this.peekLength();
-      if (len > this.maxFrameBytes) {
-        throw new ProtocolError(
-          'frame-too-large',
-          'decode-frame',
-          `frame of ${len} bytes exceeds the ${this.maxFrameBytes}-byte limit`,
-        );
-      }
-      if (this.buffered < 4 + len) break;
-      if (len === 0) {
-        this.consume(4);
-        out.push({ type: 'keep-alive' });
+    const end = chunk.length;
+    let at = 0;
+    while (at < end) {
+      if (this.frame !== null) {
+        at = this.fillFrame(chunk, at, out);
         continue;
       }
-      const head = this.chunks[0] ?? EMPTY;
-      if (head.length - this.headOffset >= 4 + len) {
-        const at = this.headOffset + 4;
-        // Decode before consuming: consume may drop `head` from the list but the view stays valid.
-        const msg = decodeFrameBody(head, at, len, volatile);
-        this.consume(4 + len);
-        out.push(msg);
-      } else {
-        // Straddles chunks (at most one frame per push: those before the new chunk were
-        // decoded by earlier pushes). Gathered into the scratch buffer, reused by the next push.
-        this.consume(4);
-        const body = this.gather(len);
-        out.push(decodeFrameBody(body, 0, len, true));
+      if (this.lengthFill > 0) {
+        const part = Math.min(4 - this.lengthFill, end - at);
+        this.lengthBytes.set(chunk.subarray(at, at + part), this.lengthFill);
+        this.lengthFill += part;
+        at += part;
+        if (this.lengthFill < 4) break;
+        this.lengthFill = 0;
+        const len = this.checkLength(u32(this.lengthBytes, 0));
+        if (len === 0) out.push({ type: 'keep-alive' });
+        else this.startFrame(len);
+        continue;
       }
+      if (end - at < 4) {
+        // The start of a length prefix: at most 3 bytes kept, copied (the chunk may be reused).
+        this.framesBegun++;
+        this.lengthBytes.set(chunk.subarray(at, end));
+        this.lengthFill = end - at;
+        break;
+      }
+      const len = this.checkLength(u32(chunk, at));
+      if (end - at - 4 >= len) {
+        // Wholly inside this chunk: decoded in place (a piece's block is a view of the chunk).
+        out.push(
+          len === 0 ? { type: 'keep-alive' } : decodeFrameBody(chunk, at + 4, len, volatile),
+        );
+        at += 4 + len;
+        continue;
+      }
+      this.framesBegun++;
+      this.startFrame(len);
+      at += 4;
     }
-    if (volatile && this.buffered > 0 && chunk.length > 0) this.ownLast();
     return out;
   }
 
-  /**
-   * Replaces the unconsumed part of the last chunk (the volatile one) with a copy. Earlier chunks
-   * are owned already, so a frame arriving in many reads is copied once per byte, not once per
-   * read.
-   */
-  private ownLast(): void {
-    const last = this.chunks.length - 1;
-    const c = this.chunks[last];
-    if (c === undefined) return;
-    const from = last === 0 ? this.headOffset : 0;
-    this.chunks[last] = copyOf(c, from, c.length);
-    if (last === 0) this.headOffset = 0;
-  }
-
-  private peekLength(): number {
-    const head = this.chunks[0] ?? EMPTY;
-    if (head.length - this.headOffset >= 4) return u32(head, this.headOffset);
-    const four = new Uint8Array(4);
-    this.copyOut(four, 4);
-    return u32(four, 0);
-  }
-
-  /** Copies the next `n` buffered bytes into `dst` without consuming them. */
-  private copyOut(dst: Uint8Array, n: number): void {
-    let written = 0;
-    let offset = this.headOffset;
-    for (let i = 0; i < this.chunks.length && written < n; i++) {
-      const c = this.chunks[i] ?? EMPTY;
-      const part = Math.min(c.length - offset, n - written);
-      dst.set(c.subarray(offset, offset + part), written);
-      written += part;
-      offset = 0;
+  private checkLength(len: number): number {
+    if (len > this.maxFrameBytes) {
+      throw new ProtocolError(
+        'frame-too-large',
+        'decode-frame',
+        `frame of ${len} bytes exceeds the ${this.maxFrameBytes}-byte limit`,
+      );
     }
+    return len;
   }
 
   /**
-   * Removes the next `n` bytes and returns them contiguous, in the scratch buffer when they fit
-   * (so a piece block in it is valid only until the next push, as in volatile mode).
+   * Begins gathering a frame body of `len` bytes. Small frames use a scratch buffer; two
+   * alternate because one push can finish a frame in one (its message still unhandled) and begin
+   * the next. Larger frames get a buffer of their own that grows as bytes arrive, up to `len`: a
+   * length prefix costs a peer 4 bytes, so it must not buy a 1 MiB allocation by itself.
    */
-  private gather(n: number): Uint8Array {
-    let out: Uint8Array;
-    if (n <= SCRATCH_BYTES) {
-      this.scratch ??= new Uint8Array(SCRATCH_BYTES);
-      out = this.scratch.subarray(0, n);
+  private startFrame(len: number): void {
+    this.frameLength = len;
+    this.frameFill = 0;
+    if (len <= SCRATCH_BYTES) {
+      const i = this.nextScratch;
+      this.nextScratch = 1 - i;
+      const s = (this.scratch[i] ??= new Uint8Array(SCRATCH_BYTES));
+      this.frame = s;
+      this.frameInScratch = true;
     } else {
-      out = new Uint8Array(n);
+      this.frame = new Uint8Array(Math.min(len, FIRST_FRAME_BUFFER_BYTES));
+      this.frameInScratch = false;
     }
-    this.copyOut(out, n);
-    this.consume(n);
-    return out;
   }
 
-  private consume(n: number): void {
-    this.buffered -= n;
-    let left = n;
-    while (left > 0) {
-      const head = this.chunks[0] ?? EMPTY;
-      const avail = head.length - this.headOffset;
-      if (avail > left) {
-        this.headOffset += left;
-        return;
-      }
-      left -= avail;
-      this.chunks.shift();
-      this.headOffset = 0;
+  /** Copies chunk bytes from `at` into the frame in progress; returns the new position. */
+  private fillFrame(chunk: Uint8Array, at: number, out: Message[]): number {
+    let frame = this.frame as Uint8Array;
+    const part = Math.min(this.frameLength - this.frameFill, chunk.length - at);
+    const need = this.frameFill + part;
+    if (need > frame.length) {
+      const grown = new Uint8Array(Math.min(this.frameLength, Math.max(need, frame.length * 2)));
+      grown.set(frame.subarray(0, this.frameFill));
+      frame = grown;
+      this.frame = grown;
     }
-    if (this.buffered === 0) {
-      this.chunks = [];
-      this.headOffset = 0;
-    } else {
-      const head = this.chunks[0];
-      if (head && head.length === this.headOffset) {
-        this.chunks.shift();
-        this.headOffset = 0;
-      }
+    frame.set(chunk.subarray(at, at + part), this.frameFill);
+    this.frameFill = need;
+    if (need === this.frameLength) {
+      this.frame = null;
+      // A buffer of its own is never reused: payloads may stay views of it.
+      out.push(decodeFrameBody(frame, 0, this.frameLength, this.frameInScratch));
     }
+    return at + part;
   }
 }
