@@ -79,6 +79,44 @@ export default tseslint.config(
     },
   },
   {
+    // docs/ARCHITECTURE.md section 3: the engine's imports are an allow-list: Node built-ins (as
+    // `node:`), its own files and src-shared/model. No package: the engine must run anywhere Node
+    // runs, and its dependencies are reviewed here, not pulled in by an import.
+    files: ['src-main/engine/**/*.ts'],
+    ignores: ['src-main/engine/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportDeclaration[source.value=/^(?!node:|\\.)/]',
+          message: 'The engine imports only node: built-ins, its own files and src-shared/model.',
+        },
+        {
+          selector: 'ImportDeclaration[source.value=/src-shared\\/(?!model)/]',
+          message: 'The engine imports only node: built-ins, its own files and src-shared/model.',
+        },
+        {
+          selector: 'ImportDeclaration[source.value=/(^|\\/)(testing|bench)\\//]',
+          message: 'Test helpers are for tests; the engine never imports them.',
+        },
+      ],
+    },
+  },
+  {
+    // docs/ARCHITECTURE.md section 3: engine/index.ts is the engine's one public door.
+    files: ['src-main/host/**/*.ts', 'src-main/cli/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportDeclaration[source.value=/\\/engine\\/(?!index$)/]',
+          message: "Import the engine from its index ('…/engine') only.",
+        },
+      ],
+    },
+  },
+  {
     // ARCHITECTURE.md section 3: policies run on an injected clock, so tests can drive time.
     files: ['src-main/engine/**/*.ts'],
     ignores: ['src-main/engine/time/**', 'src-main/engine/**/*.test.ts'],

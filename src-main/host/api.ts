@@ -14,7 +14,7 @@ import { isCommandName } from '../../src-shared/contract';
 import { ContractError, isErrorCode, type ErrorPayload } from '../../src-shared/model';
 import type { TorrentId } from '../../src-shared/model';
 import { validateRequest } from '../../src-shared/validate';
-import type { EngineApi } from '../engine/api';
+import type { EngineApi } from '../engine';
 
 export { createEventBridge } from './event-bridge';
 export type { EventBridge, EventBridgeOptions, EmitEvent } from './event-bridge';

@@ -15,8 +15,8 @@
  */
 import type { DetailTopic, DetailUpdate, EventName, Events } from '../../src-shared/contract';
 import type { PeerEvent, PieceMapFull, TorrentId } from '../../src-shared/model';
-import type { EngineApi } from '../engine/api';
-import { systemClock, type Clock, type TimerHandle } from '../engine/time/clock';
+import type { EngineApi } from '../engine';
+import { systemClock, type Clock, type TimerHandle } from '../engine';
 import type { ClientChannel } from './api';
 import { copyPieceMap, nextPieceUpdate } from './piece-delta';
 

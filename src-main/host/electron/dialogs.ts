@@ -12,7 +12,7 @@ import { clipboard, dialog, shell, type BrowserWindow, type OpenDialogOptions } 
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ContractError } from '../../../src-shared/model';
-import type { EngineApi } from '../../engine/api';
+import type { EngineApi } from '../../engine';
 import type { Handlers } from '../api';
 
 export type DesktopHandlers = Pick<

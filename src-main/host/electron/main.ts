@@ -16,7 +16,7 @@ import {
 } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Session } from '../../engine/session';
+import { Session } from '../../engine';
 import type { UiCommand } from '../../../src-shared/contract';
 import { createDesktopHandlers } from './dialogs';
 import { installDesktopIntegration, isMagnetUri } from './desktop';

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { systemClock, type Clock, type TimerHandle } from '../../engine/time/clock';
+import { systemClock, type Clock, type TimerHandle } from '../../engine';
 
 export interface Rect {
   x: number;

@@ -10,7 +10,7 @@ import type {
   EngineEventName,
   SettingsPatch,
   TorrentInput,
-} from '../../engine/api';
+} from '../../engine';
 import {
   defaultSettings,
   type FilePriority,

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EngineApi } from '../../engine/api';
+import type { EngineApi } from '../../engine';
 import { startWebHost, type WebHost } from '../web/server';
 
 export interface TestWebHost {

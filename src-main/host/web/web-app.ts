@@ -7,7 +7,7 @@
  * nothing more than the stats: never `fs.list`, `seed.create` or `torrent.add`.
  */
 import path from 'node:path';
-import { Session } from '../../engine/session';
+import { Session } from '../../engine';
 import { generateToken } from './security';
 import { startWebHost, type WebHost } from './server';
 

@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import type { Settings, TorrentSummary } from '../../../../src-shared/model';
-import { systemClock, type Clock, type TimerHandle } from '../../../engine/time/clock';
+import { systemClock, type Clock, type TimerHandle } from '../../../engine';
 import { DESKTOP_REFRESH_INTERVAL_MS } from './desktop-limits';
 import { BadgePresenter } from './badges';
 import { DesktopError, runReported } from './desktop-error';
