@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../time/clock';
 import { TrackerProtocolError } from '../codec/errors';
 import { buildAnnounceUrl, buildScrapeUrl, scrapeUrlFor } from '../codec/http-query';
-import type { AnnounceParams } from '../codec/http-query';
+import type { AnnounceRequest } from '../codec/announce-request';
 import { decodeAnnounceResponse, decodeScrapeResponse } from '../codec/http-response';
 import type { AnnounceSuccess, ScrapeEntry } from '../codec/http-response';
 import { TrackerRequestError } from './errors';
@@ -120,7 +120,7 @@ function decodeOrFail<T>(fn: () => T, operation: string): T {
 
 export async function httpAnnounce(
   url: string,
-  params: AnnounceParams,
+  params: AnnounceRequest,
   opts: HttpTransportOptions,
   signal: AbortSignal,
 ): Promise<AnnounceSuccess> {

@@ -13,6 +13,7 @@ import {
   COMPACT_PEER6_BYTES,
   decodeCompactPeers4,
   decodeCompactPeers6,
+  parseIpv4,
 } from './compact-peers';
 import { TrackerProtocolError } from './errors';
 
@@ -106,44 +107,41 @@ export function encodeUdpConnectRequest(transactionId: number): Uint8Array {
   return out;
 }
 
-export interface UdpAnnounceFields {
-  connectionId: Uint8Array;
-  transactionId: number;
-  infoHash: Uint8Array;
-  peerId: Uint8Array;
-  downloaded: number;
-  left: number;
-  uploaded: number;
-  event: AnnounceEvent;
-  key: number;
-  /** -1: the tracker's default. */
-  numwant: number;
-  port: number;
-}
+/** What an announce packet carries: the same shape `decodeUdpRequest` gives back. */
+export type UdpAnnounceRequest = Omit<Extract<UdpRequest, { action: 'announce' }>, 'action'>;
 
-export function encodeUdpAnnounceRequest(f: UdpAnnounceFields): Uint8Array {
+/**
+ * BEP 15 has no room for `compact`, `noPeerId` or `trackerId` (answers are always compact
+ * without ids); `key` must be hex of a uint32, and `ip` an IPv4 address or null.
+ */
+export function encodeUdpAnnounceRequest(f: UdpAnnounceRequest): Uint8Array {
+  const r = f.request;
+  const ip = r.ip === null ? 0 : parseIpv4(r.ip);
+  const key = r.key === null ? 0 : Number.parseInt(r.key, 16);
   if (
     f.connectionId.length !== UDP_CONNECTION_ID_BYTES ||
-    f.infoHash.length !== INFO_HASH_BYTES ||
-    f.peerId.length !== PEER_ID_BYTES
+    r.infoHash.length !== INFO_HASH_BYTES ||
+    r.peerId.length !== PEER_ID_BYTES
   ) {
     throw new TrackerProtocolError('bad-field', 'encode udp announce', 'wrong id length');
   }
+  if (ip < 0 || !(key >= 0 && key <= 0xffffffff))
+    throw new TrackerProtocolError('bad-field', 'encode udp announce', 'key or ip out of range');
   const out = new Uint8Array(UDP_ANNOUNCE_REQUEST_BYTES);
   const dv = view(out);
   out.set(f.connectionId, 0);
   dv.setUint32(8, UDP_ACTION_ANNOUNCE);
   dv.setUint32(12, u32(f.transactionId));
-  out.set(f.infoHash, 16);
-  out.set(f.peerId, 36);
-  writeCount(dv, 56, f.downloaded);
-  writeCount(dv, 64, f.left);
-  writeCount(dv, 72, f.uploaded);
-  dv.setUint32(80, EVENT_CODES[f.event]);
-  dv.setUint32(84, 0); // IP: 0 means "the sender's address".
-  dv.setUint32(88, u32(f.key));
-  dv.setInt32(92, f.numwant);
-  dv.setUint16(96, f.port);
+  out.set(r.infoHash, 16);
+  out.set(r.peerId, 36);
+  writeCount(dv, 56, r.downloaded);
+  writeCount(dv, 64, r.left);
+  writeCount(dv, 72, r.uploaded);
+  dv.setUint32(80, EVENT_CODES[r.event]);
+  dv.setUint32(84, ip >>> 0); // 0 means "the sender's address".
+  dv.setUint32(88, u32(key));
+  dv.setInt32(92, r.numwant === null ? -1 : Math.min(r.numwant, 0x7fffffff)); // -1: default
+  dv.setUint16(96, r.port);
   return out;
 }
 

@@ -20,7 +20,7 @@
  *   peers in total, numwant).
  */
 import type { Clock, Random } from '../../time/clock';
-import type { AnnounceEvent } from '../codec/announce-request';
+import type { AnnounceRequest } from '../codec/announce-request';
 import { PEER_ID_BYTES } from '../codec/announce-request';
 import {
   COMPACT_PEER4_BYTES,
@@ -336,19 +336,18 @@ class Swarm {
   }
 }
 
-export interface RegistryAnnounce {
-  peerId: Uint8Array;
-  /** From the socket (or an operator-allowed `ip=`), never trusted from a peer otherwise. */
+/**
+ * What the registry needs of an announce: the info-hash comes as hex beside it, and the address
+ * is the one the core decided on (the socket's, or an operator-allowed `ip=`), never a claim.
+ */
+export type RegistryAnnounce = Pick<
+  AnnounceRequest,
+  'peerId' | 'port' | 'uploaded' | 'downloaded' | 'left' | 'event' | 'numwant'
+> & {
   address: string;
-  port: number;
-  uploaded: number;
-  downloaded: number;
-  left: number;
-  event: AnnounceEvent;
-  numwant: number | null;
   /** Also return the sampled peers as snapshots (non-compact answers, tests). */
   peerList?: boolean;
-}
+};
 
 export type RegistryRejection = 'too-many-swarms' | 'swarm-full' | 'tracker-full' | 'bad-address';
 

@@ -13,7 +13,8 @@ import {
   encodeUdpConnectRequest,
   encodeUdpScrapeRequest,
 } from '../codec/udp-packets';
-import type { UdpAnnounceFields } from '../codec/udp-packets';
+import type { AnnounceRequest } from '../codec/announce-request';
+import type { UdpAnnounceRequest } from '../codec/udp-packets';
 import { defaultTrackerServerSettings } from '../../../../src-shared/model';
 import { openResources, rawHttp, startTestTracker, udpExchange } from './testing/loopback';
 import type { TestTracker } from './testing/loopback';
@@ -236,21 +237,27 @@ describe('TrackerServer addresses', () => {
 describe('TrackerServer UDP front (BEP 15)', () => {
   function announceFields(
     connectionId: Uint8Array,
-    over: Partial<UdpAnnounceFields> = {},
-  ): UdpAnnounceFields {
+    over: Partial<AnnounceRequest> = {},
+  ): UdpAnnounceRequest {
     return {
       connectionId,
       transactionId: 77,
-      infoHash: hash(0xab),
-      peerId: hash(1),
-      downloaded: 0,
-      left: 10,
-      uploaded: 0,
-      event: 'started',
-      key: 1,
-      numwant: -1,
-      port: 6881,
-      ...over,
+      request: {
+        infoHash: hash(0xab),
+        peerId: hash(1),
+        downloaded: 0,
+        left: 10,
+        uploaded: 0,
+        event: 'started',
+        key: '1',
+        numwant: null,
+        compact: true,
+        noPeerId: true,
+        trackerId: null,
+        ip: null,
+        port: 6881,
+        ...over,
+      },
     };
   }
 
