@@ -132,6 +132,33 @@ describe('TrackerServer HTTP front', () => {
     expect(failure(await announce(t))).toBeNull();
   });
 
+  it('one address cannot flood a swarm with peers or announces over HTTP (issue 16 item 6)', async () => {
+    const t = await tracker(
+      {},
+      {
+        registry: {
+          exemptLoopback: false,
+          maxPeersPerIpPerSwarm: 3,
+          announcesPerIpPerSec: 0.001,
+          announceBurstPerIp: 6,
+        },
+      },
+    );
+    for (const port of ['1', '2', '3']) expect(failure(await announce(t, { port }))).toBeNull();
+    expect(failure(await announce(t, { port: '4' }))).toBe(
+      'too many peers from your address in this swarm',
+    );
+    expect(failure(await announce(t, { port: '1' }))).toBeNull(); // a known peer re-announces
+    expect(failure(await announce(t, { port: '2' }))).toBeNull();
+    expect(failure(await announce(t, { port: '2' }))).toBe(
+      'too many announces from your address, slow down',
+    );
+    expect(t.server.stats()).toMatchObject({
+      peers: 3,
+      rejected: { 'ip-swarm-full': 1, 'rate-limited': 1 },
+    });
+  });
+
   it('clips numwant 10^9 to 200 peers', async () => {
     const t = await tracker();
     for (let port = 2000; port < 2210; port++)
@@ -361,6 +388,45 @@ describe('TrackerServer UDP front (BEP 15)', () => {
     expect(rejected['udp-malformed']).toBe(82 + 1 + 1 + 1);
     // Still serving.
     expect(decodeUdpResponse((await c.ask(t.udpPort, full)) as Buffer).action).toBe('announce');
+  });
+
+  it('one address cannot flood a swarm with peers or announces over UDP (issue 16 item 6)', async () => {
+    const t = await tracker(
+      {},
+      {
+        registry: {
+          exemptLoopback: false,
+          maxPeersPerIpPerSwarm: 2,
+          announcesPerIpPerSec: 0.001,
+          announceBurstPerIp: 4,
+        },
+      },
+    );
+    const c = await client();
+    const conn = decodeUdpResponse((await c.ask(t.udpPort, encodeUdpConnectRequest(5))) as Buffer);
+    if (conn.action !== 'connect') throw new Error('no connect');
+    const ask = async (port: number) =>
+      decodeUdpResponse(
+        (await c.ask(
+          t.udpPort,
+          encodeUdpAnnounceRequest(announceFields(conn.connectionId, { port })),
+        )) as Buffer,
+      );
+    expect((await ask(1)).action).toBe('announce');
+    expect((await ask(2)).action).toBe('announce');
+    expect(await ask(3)).toMatchObject({
+      action: 'error',
+      message: 'too many peers from your address in this swarm',
+    });
+    expect((await ask(1)).action).toBe('announce');
+    expect(await ask(1)).toMatchObject({
+      action: 'error',
+      message: 'too many announces from your address, slow down',
+    });
+    expect(t.server.stats()).toMatchObject({
+      peers: 2,
+      rejected: { 'ip-swarm-full': 1, 'rate-limited': 1 },
+    });
   });
 
   it('refuses forged, foreign and stale connection ids; accepts them for two minutes', async () => {
