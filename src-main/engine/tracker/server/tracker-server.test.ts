@@ -159,6 +159,41 @@ describe('TrackerServer HTTP front', () => {
     });
   });
 
+  it('/stats refuses a Host that does not name us, even with the token (DNS rebinding, issue 16 item 9)', async () => {
+    const t = await tracker({}, { statsToken: 'sekrit' });
+    const statusOf = async (headers: string, query = ''): Promise<string> =>
+      (
+        await rawHttp(
+          t.httpPort,
+          `GET /stats${query} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`,
+        )
+      ).slice(0, 12);
+    const port = t.httpPort;
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      'LOCALHOST',
+      `[::1]:${port}`,
+      '10.1.2.3',
+    ])
+      expect(await statusOf(`Host: ${host}\r\n`)).toBe('HTTP/1.1 200');
+    for (const host of [
+      `rebind.example:${port}`,
+      'rebind.example',
+      '127.0.0.1.nip.io',
+      '[::1]x',
+      '127.0.0.1:x',
+    ])
+      expect(await statusOf(`Host: ${host}\r\n`, '?token=sekrit')).toBe('HTTP/1.1 403');
+    expect(await statusOf('')).toBe('HTTP/1.1 403');
+    expect(await statusOf(`Host: 127.0.0.1\r\nHost: rebind.example\r\n`)).toBe('HTTP/1.1 403');
+    expect(t.server.stats().rejected['stats-bad-host']).toBe(7);
+    // The configured host name is ours too.
+    const named = await tracker({ host: 'localhost', udp: false });
+    const res = await rawHttp(named.httpPort, 'GET /stats HTTP/1.1\r\nHost: LocalHost\r\n\r\n');
+    expect(res.slice(0, 12)).toBe('HTTP/1.1 200');
+  });
+
   it('clips numwant 10^9 to 200 peers', async () => {
     const t = await tracker();
     for (let port = 2000; port < 2210; port++)

@@ -105,6 +105,7 @@ export class TrackerServer {
           core,
           statsJson: () => this.stats(),
           statsToken: this.opts.statsToken,
+          configuredHost: settings.host,
         });
         this.httpPort = await this.http.listen(settings.host, settings.httpPort);
       }
