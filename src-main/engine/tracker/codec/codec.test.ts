@@ -464,6 +464,19 @@ describe('UDP packets (BEP 15)', () => {
     }
   });
 
+  it('cuts an error message to fit maxBytes, never inside a character', () => {
+    const message = (b: Uint8Array): string => {
+      const d = decodeUdpResponse(b);
+      return d.action === 'error' ? d.message : '';
+    };
+    expect(encodeUdpErrorResponse(1, 'connection id expired', 16)).toHaveLength(16);
+    expect(message(encodeUdpErrorResponse(1, 'connection id expired', 16))).toBe('connecti');
+    // 'nope ✓' is 4 + 1 + 3 bytes: 7 bytes of room keep 'nope ' whole and drop the tick.
+    expect(message(encodeUdpErrorResponse(1, 'nope ✓', 15))).toBe('nope ');
+    expect(message(encodeUdpErrorResponse(1, 'nope ✓', 16))).toBe('nope ✓');
+    expect(encodeUdpErrorResponse(1, 'anything', 3)).toHaveLength(8);
+  });
+
   it('rejects every wrong size and action', () => {
     const connect = encodeUdpConnectRequest(1);
     for (let n = 0; n < 16; n++)

@@ -290,8 +290,24 @@ export function encodeUdpScrapeResponse(
   return out;
 }
 
-export function encodeUdpErrorResponse(transactionId: number, message: string): Uint8Array {
-  const text = Buffer.from(message, 'utf8');
+/**
+ * `maxBytes` caps the whole packet (at least the 8-byte header): the message is cut, at a UTF-8
+ * character boundary, to fit. A tracker passes the request's size, so that a request with a
+ * forged source address never brings back more bytes than it cost (reflection).
+ */
+export function encodeUdpErrorResponse(
+  transactionId: number,
+  message: string,
+  maxBytes = Infinity,
+): Uint8Array {
+  let text = Buffer.from(message, 'utf8');
+  const room = Math.max(0, maxBytes - 8);
+  if (text.length > room) {
+    let end = room;
+    // Back off continuation bytes (10xxxxxx) so a character is never split.
+    while (end > 0 && ((text[end] as number) & 0xc0) === 0x80) end--;
+    text = text.subarray(0, end);
+  }
   const out = new Uint8Array(8 + text.length);
   const dv = view(out);
   dv.setUint32(0, UDP_ACTION_ERROR);

@@ -464,6 +464,30 @@ describe('TrackerServer UDP front (BEP 15)', () => {
     });
   });
 
+  it('never answers a datagram with a larger error packet (reflection, issue 16 item 10)', async () => {
+    const t = await tracker();
+    const c = await client();
+    const conn = decodeUdpResponse((await c.ask(t.udpPort, encodeUdpConnectRequest(5))) as Buffer);
+    if (conn.action !== 'connect') throw new Error('no connect');
+    const full = encodeUdpAnnounceRequest(announceFields(conn.connectionId));
+    const badMagic = encodeUdpConnectRequest(5);
+    badMagic[2] = 9;
+    const badAction = Uint8Array.from(badMagic);
+    badAction[11] = 42;
+    const stale = encodeUdpAnnounceRequest(announceFields(new Uint8Array(8)));
+    const requests = [badMagic, badAction, stale, full.subarray(0, 16), full.subarray(0, 40)];
+    for (let n = 16; n < 98; n += 9) requests.push(full.subarray(0, n));
+    for (const req of requests) {
+      const reply = (await c.ask(t.udpPort, req)) as Buffer;
+      expect(decodeUdpResponse(reply).action).toBe('error');
+      expect(reply.length).toBeLessThanOrEqual(req.length);
+    }
+    // A 16-byte request still gets the start of the reason.
+    const short = decodeUdpResponse((await c.ask(t.udpPort, badMagic)) as Buffer);
+    expect(short).toMatchObject({ action: 'error', transactionId: 5 });
+    expect(short.action === 'error' ? short.message : '').toHaveLength(8);
+  });
+
   it('refuses forged, foreign and stale connection ids; accepts them for two minutes', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const t = await tracker({}, { clock });
