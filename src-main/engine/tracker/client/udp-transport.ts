@@ -13,6 +13,7 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE } from '../../limits';
 import type { Clock, Random } from '../../time/clock';
 import type { AnnounceRequest } from '../codec/announce-request';
 import type { PeerAddress } from '../codec/compact-peers';
@@ -161,7 +162,7 @@ export class UdpTrackerTransport {
     if (!w) return;
     this.waiters.delete(msg.readUInt32BE(4));
     try {
-      w(decodeUdpResponse(msg, family));
+      w(decodeUdpResponse(msg, family, TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE));
     } catch (err) {
       if (!(err instanceof TrackerProtocolError)) throw err;
       w(new TrackerRequestError('protocol', 'udp response', err.message, err));

@@ -301,6 +301,25 @@ describe('HTTP tracker responses', () => {
     }
   });
 
+  it('takes at most maxPeers peers, IPv4 first, from compact and dict lists', () => {
+    const r = seededRandom(5);
+    const v4 = Array.from({ length: 10 }, () => randomV4(r));
+    const v6 = Array.from({ length: 3 }, () => randomV6(r));
+    const peersOf = (compact: boolean, maxPeers: number) => {
+      const body = encodeAnnounceResponse(
+        { intervalSec: 10, complete: 0, incomplete: 0, peers: [...v4, ...v6] },
+        { compact, noPeerId: true },
+      );
+      const d = decodeAnnounceResponse(body, maxPeers);
+      return d.kind === 'ok' ? d.peers : null;
+    };
+    for (const compact of [true, false]) {
+      expect(peersOf(compact, 11)).toEqual([...v4, ...v6.slice(0, 1)]);
+      expect(peersOf(compact, 4)).toEqual(v4.slice(0, 4));
+      expect(peersOf(compact, 0)).toEqual([]);
+    }
+  });
+
   it('round-trips dict peers, with and without peer ids', () => {
     const peers = [
       { address: '1.2.3.4', port: 5, peerId: new Uint8Array(20).fill(7) },

@@ -318,9 +318,14 @@ export function encodeUdpErrorResponse(
 
 /**
  * Client side. `family` is that of the socket the tracker was reached over: BEP 15 announce
- * responses carry IPv6 peers when the tracker was contacted over IPv6.
+ * responses carry IPv6 peers when the tracker was contacted over IPv6. At most `maxPeers` peers
+ * of an announce answer are decoded.
  */
-export function decodeUdpResponse(buf: Uint8Array, family: 4 | 6 = 4): UdpResponse {
+export function decodeUdpResponse(
+  buf: Uint8Array,
+  family: 4 | 6 = 4,
+  maxPeers = Infinity,
+): UdpResponse {
   if (buf.length < 8)
     throw new TrackerProtocolError('truncated', 'decode udp response', `${buf.length} bytes`);
   const dv = view(buf);
@@ -348,7 +353,10 @@ export function decodeUdpResponse(buf: Uint8Array, family: 4 | 6 = 4): UdpRespon
         intervalSec: dv.getUint32(8),
         leechers: dv.getUint32(12),
         seeders: dv.getUint32(16),
-        peers: family === 4 ? decodeCompactPeers4(whole) : decodeCompactPeers6(whole),
+        peers:
+          family === 4
+            ? decodeCompactPeers4(whole, maxPeers)
+            : decodeCompactPeers6(whole, maxPeers),
       };
     }
     case UDP_ACTION_SCRAPE: {
