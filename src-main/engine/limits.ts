@@ -152,3 +152,9 @@ export const TRACKER_RATE_LIMITED_IPS = 65_536;
 export const TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE = 500;
 /** HTTP redirects a tracker announce or scrape follows before it fails (a loop ends here). */
 export const TRACKER_HTTP_MAX_REDIRECTS = 5;
+/** The seeding stat "peers served" counts distinct peers; the keys that tell them apart are kept
+ * for at most this many peers and this long since each was last served, so a long-running seed
+ * does not hold every address it ever served (issue 16 item 10). A peer forgotten and served
+ * again counts again: the stat errs slightly high, never with unbounded memory. */
+export const SEED_SERVED_PEERS_REMEMBERED = 10_000;
+export const SEED_SERVED_PEER_MEMORY_MS = 60 * 60_000;
