@@ -37,13 +37,16 @@ export class AnnounceRateLimiter {
     const known = this.fullAt.get(key);
     const from = known === undefined || known < now ? now : known;
     // Room for one more: the bucket would not hold more than `burst` tokens' worth of debt.
-    if (from + this.costMs - now > this.burstMs) return false;
-    if (known !== undefined) this.fullAt.delete(key);
-    else if (this.fullAt.size >= this.config.maxKeys) {
+    const allowed = from + this.costMs - now <= this.burstMs;
+    if (known !== undefined) {
+      // Refused or not, the key is now the most recently seen: a host that keeps asking while
+      // refused must not drift to the front and be forgotten (getting a full bucket back).
+      this.fullAt.delete(key);
+    } else if (this.fullAt.size >= this.config.maxKeys) {
       const oldest = this.fullAt.keys().next();
       if (!oldest.done) this.fullAt.delete(oldest.value);
     }
-    this.fullAt.set(key, from + this.costMs);
-    return true;
+    this.fullAt.set(key, allowed ? from + this.costMs : from);
+    return allowed;
   }
 }
