@@ -144,6 +144,9 @@ describe('TrackerClient tiers (BEP 12) and private torrents (BEP 27)', () => {
     const pub = probe([[a.httpUrl], [b.httpUrl]], 7201, 10);
     pub.client.start();
     await until(() => a.server.stats().peers === 1 && b.server.stats().peers === 1);
+    // The trackers may hold the peer before the client has read their answers; a stop before
+    // that owes them no `stopped` (a race seen when the machine is busy).
+    await until(() => pub.client.statuses().every((s) => s.state === 'working'));
     await pub.client.stop();
     const priv = probe([[a.httpUrl], [b.httpUrl]], 7202, 10, { isPrivate: true });
     priv.client.start();
