@@ -17,11 +17,9 @@
  *   with no peers left is removed too, and shrunken stores give their bytes back, so memory
  *   follows live peers only.
  * - Every count a remote party drives is capped by a named limit (swarms, peers per swarm,
- *   peers in total, numwant), and so is what one IP (an IPv4 address or IPv6 /64, see
- *   ip-key.ts) may do: peers per swarm, peers in total, and announces per second. The per-IP
- *   counts are Maps of numbers kept equal to the peers held (they change only where a peer is
- *   inserted or removed). Loopback is exempt by default: it is the user's own machine, where
- *   the loopback swarm tests and the bench run many peers from one address.
+ *   peers in total, numwant), and so is what one IP (an IPv4 address or IPv6 /64) may do:
+ *   peers per swarm, peers in total, announces per second (per-ip-limits.ts; loopback exempt
+ *   by default).
  */
 import type { Clock, Random } from '../../time/clock';
 import type { AnnounceRequest } from '../codec/announce-request';
@@ -45,10 +43,11 @@ import {
   TRACKER_MAX_SWARMS,
   TRACKER_RATE_LIMITED_IPS,
 } from '../../limits';
-import { AnnounceRateLimiter } from './announce-rate-limiter';
-import { ipKeyOfEntry, isLoopbackEntry } from './ip-key';
+import { PER_IP_MESSAGES, PerIpLimits } from './per-ip-limits';
+import type { PerIpConfig, PerIpRefusal } from './per-ip-limits';
 
-export interface RegistryConfig {
+/** The per-IP limits (PerIpConfig) are part of it. */
+export interface RegistryConfig extends PerIpConfig {
   intervalSec: number;
   minIntervalSec: number;
   /** Issue 5: a peer expires after 2x the announce interval. */
@@ -58,13 +57,6 @@ export interface RegistryConfig {
   maxPeersTotal: number;
   defaultNumwant: number;
   maxNumwant: number;
-  maxPeersPerIpPerSwarm: number;
-  maxPeersPerIp: number;
-  announcesPerIpPerSec: number;
-  announceBurstPerIp: number;
-  rateLimitedIps: number;
-  /** Loopback addresses skip the per-IP limits (tests turn this off to see them). */
-  exemptLoopback: boolean;
 }
 
 export const defaultRegistryConfig: RegistryConfig = {
@@ -376,13 +368,7 @@ export type RegistryAnnounce = Pick<
 };
 
 export type RegistryRejection =
-  | 'too-many-swarms'
-  | 'swarm-full'
-  | 'tracker-full'
-  | 'bad-address'
-  | 'rate-limited'
-  | 'ip-swarm-full'
-  | 'ip-full';
+  'too-many-swarms' | 'swarm-full' | 'tracker-full' | 'bad-address' | PerIpRefusal;
 
 export type AnnounceOutcome =
   | {
@@ -422,9 +408,7 @@ export class SwarmRegistry {
   private readonly key = new Uint8Array(ENTRY_STRIDE);
   /** Seeds the swarms' tables, so that nobody can aim announces at one probe run. */
   private readonly seed: number;
-  /** IP key -> peers from that IP over all swarms (only IPs under the per-IP limits). */
-  private readonly perIp = new Map<number, number>();
-  private readonly rate: AnnounceRateLimiter;
+  private readonly perIp: PerIpLimits;
 
   constructor(
     private readonly clock: Clock,
@@ -435,32 +419,12 @@ export class SwarmRegistry {
     this.scratch4 = new Uint8Array(this.config.maxNumwant * COMPACT_PEER4_BYTES);
     this.scratch6 = new Uint8Array(this.config.maxNumwant * COMPACT_PEER6_BYTES);
     this.seed = random.int(0x7fffffff) | 0;
-    this.rate = new AnnounceRateLimiter({
-      perSec: this.config.announcesPerIpPerSec,
-      burst: this.config.announceBurstPerIp,
-      maxKeys: this.config.rateLimitedIps,
-    });
+    this.perIp = new PerIpLimits(this.config);
   }
 
   /** IPs whose announce rate is remembered (bounded by `rateLimitedIps`). */
   get rateLimitedIpCount(): number {
-    return this.rate.size;
-  }
-
-  /** Whether the entry at `at` in `entry` is under the per-IP limits. */
-  private limited(entry: Uint8Array, at: number): boolean {
-    return !(this.config.exemptLoopback && isLoopbackEntry(entry, at));
-  }
-
-  /** Counts one more peer of `swarm` from the IP of the entry at `at` in `entry`. */
-  private countIp(swarm: Swarm, entry: Uint8Array, at: number, delta: 1 | -1): void {
-    if (!this.limited(entry, at)) return;
-    const ip = ipKeyOfEntry(entry, at);
-    for (const counts of [swarm.perIp, this.perIp]) {
-      const n = (counts.get(ip) ?? 0) + delta;
-      if (n > 0) counts.set(ip, n);
-      else counts.delete(ip);
-    }
+    return this.perIp.rateLimitedIpCount;
   }
 
   get swarmCount(): number {
@@ -496,21 +460,15 @@ export class SwarmRegistry {
   announce(infoHashHex: string, a: RegistryAnnounce): AnnounceOutcome {
     const now = this.clock.now();
     const usable = this.setKey(a.address, a.port);
-    const limited = usable && this.limited(this.key, 0);
-    const ip = limited ? ipKeyOfEntry(this.key, 0) : 0;
-    if (limited && !this.rate.take(ip, now)) {
-      return {
-        ok: false,
-        reason: 'rate-limited',
-        message: 'too many announces from your address, slow down',
-      };
-    }
+    const ip = usable ? this.perIp.keyOf(this.key, 0) : null;
+    if (ip !== null && !this.perIp.takeAnnounce(ip, now))
+      return { ok: false, reason: 'rate-limited', message: PER_IP_MESSAGES['rate-limited'] };
     let swarm = this.swarms.get(infoHashHex);
     let index = swarm && usable ? swarm.find(this.key, 0) : -1;
 
     if (a.event === 'stopped') {
       if (swarm && index >= 0) {
-        this.countIp(swarm, this.key, 0, -1);
+        this.perIp.count(swarm.perIp, this.key, 0, -1);
         swarm.remove(index);
         this.peerCount--;
         if (swarm.size === 0) this.swarms.delete(infoHashHex);
@@ -534,19 +492,12 @@ export class SwarmRegistry {
         return { ok: false, reason: 'tracker-full', message: 'tracker is full' };
       }
       if (!usable) return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
-      if (limited && (swarm.perIp.get(ip) ?? 0) >= this.config.maxPeersPerIpPerSwarm) {
-        return {
-          ok: false,
-          reason: 'ip-swarm-full',
-          message: 'too many peers from your address in this swarm',
-        };
-      }
-      if (limited && (this.perIp.get(ip) ?? 0) >= this.config.maxPeersPerIp) {
-        return { ok: false, reason: 'ip-full', message: 'too many peers from your address' };
-      }
+      const refusal = ip === null ? null : this.perIp.refuseNewPeer(swarm.perIp, ip);
+      if (refusal !== null)
+        return { ok: false, reason: refusal, message: PER_IP_MESSAGES[refusal] };
       if (!this.swarms.has(infoHashHex)) this.swarms.set(infoHashHex, swarm);
       index = swarm.insert(this.key, 0, seeding);
-      this.countIp(swarm, this.key, 0, 1);
+      this.perIp.count(swarm.perIp, this.key, 0, 1);
       this.peerCount++;
       if (a.event === 'completed') swarm.snatches++;
     } else {
@@ -668,7 +619,7 @@ export class SwarmRegistry {
           if ((list.nums[slot * NUMS + LAST_SEEN] as number) >= deadline) continue;
           const index = swarm.find(list.entries, slot * ENTRY_STRIDE);
           if (index < 0) continue;
-          this.countIp(swarm, list.entries, slot * ENTRY_STRIDE, -1);
+          this.perIp.count(swarm.perIp, list.entries, slot * ENTRY_STRIDE, -1);
           swarm.remove(index);
           removed++;
         }
