@@ -299,6 +299,24 @@ describe('TrackerClient against hostile trackers (issue 16)', () => {
     expect(p.peers).toHaveLength(TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE);
   });
 
+  it('reports garbage from a UDP tracker as a clear error', async () => {
+    const server = createSocket('udp4');
+    server.on('message', (msg: Buffer, from) => {
+      // The right transaction id, then an action BEP 15 does not have and random-looking bytes.
+      const out = Buffer.alloc(40, 0xa5);
+      out.writeUInt32BE(9, 0);
+      out.writeUInt32BE(msg.readUInt32BE(12), 4);
+      server.send(out, from.port, from.address);
+    });
+    await new Promise<void>((r) => server.bind(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const p = probe([[`udp://127.0.0.1:${server.address().port}/announce`]], 7608, 10);
+    p.client.start();
+    await until(() => p.client.statuses()[0]?.state === 'error');
+    expect(p.client.statuses()[0]?.lastError).toMatch(/action 9/);
+    expect(p.peers).toEqual([]);
+  });
+
   it('gives up on a redirect loop after TRACKER_HTTP_MAX_REDIRECTS with a clear error', async () => {
     const loop = await httpTracker((url, port) => ({
       status: 302,
