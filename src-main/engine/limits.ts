@@ -191,3 +191,32 @@ export const FRAME_RECEIVE_TIMEOUT_MS = 60_000;
  * requests on the wire when our choke arrives, so twice that is slack, not a limit it can meet.
  */
 export const MAX_REFUSED_REQUESTS_PER_REQQ = 2;
+
+// ---- tracker: per-IP limits, hostile trackers and reflection (issue 16 items 6 and 10)
+// An "IP" here is an IPv4 address or an IPv6 /64: one IPv6 host is routinely given a whole /64,
+// so counting single IPv6 addresses would let one host pose as 2^64 of them.
+/** Peers one IP may register in one swarm: a carrier-grade NAT puts a few users of one torrent
+ * behind one address, but 5,000 "peers" from one host (issue 16) are one host lying. */
+export const TRACKER_MAX_PEERS_PER_IP_PER_SWARM = 32;
+/** Peers one IP may register over all swarms: a seedbox seeds thousands of torrents, yet one
+ * host must not be able to fill the global cap (TRACKER_MAX_PEERS_TOTAL) alone. */
+export const TRACKER_MAX_PEERS_PER_IP = 4_096;
+/** Per-IP announce rate (a token bucket): sustained announces per second, and the burst a host
+ * may send at once (a client starting many torrents). Honest clients announce each torrent
+ * every ~30 minutes; one host at 3,000/s (issue 16) is an attack on our CPU. */
+export const TRACKER_ANNOUNCES_PER_IP_PER_SEC = 20;
+export const TRACKER_ANNOUNCE_BURST_PER_IP = 200;
+/** IPs whose announce rate is remembered; beyond this the least recently seen is forgotten
+ * (it starts again with a full bucket), so address-rotating floods cannot grow our memory. */
+export const TRACKER_RATE_LIMITED_IPS = 65_536;
+/** Peers taken from one tracker response (client side): a hostile tracker may send a 1 MiB
+ * compact list (~170k peers); more than this are dropped before they reach the torrent. */
+export const TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE = 500;
+/** HTTP redirects a tracker announce or scrape follows before it fails (a loop ends here). */
+export const TRACKER_HTTP_MAX_REDIRECTS = 5;
+/** The seeding stat "peers served" counts distinct peers; the keys that tell them apart are kept
+ * for at most this many peers and this long since each was last served, so a long-running seed
+ * does not hold every address it ever served (issue 16 item 10). A peer forgotten and served
+ * again counts again: the stat errs slightly high, never with unbounded memory. */
+export const SEED_SERVED_PEERS_REMEMBERED = 10_000;
+export const SEED_SERVED_PEER_MEMORY_MS = 60 * 60_000;

@@ -53,6 +53,7 @@ import {
   PIECE_BUFFER_POOL_BYTES,
   PIECE_READ_CACHE_PIECES,
 } from '../limits';
+import { ServedPeers } from './served-peers';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -148,7 +149,7 @@ export class Torrent {
   private readonly buffers = new Map<number, PieceBuffer>();
   private readonly readCache = new Map<number, Promise<Uint8Array>>();
   private readonly failedPieces = new Set<number>();
-  private readonly servedPeers = new Set<string>();
+  private readonly servedPeers = new ServedPeers();
   private readonly logRing: PeerEvent[] = [];
   private readonly upHistory: number[] = [];
   private readonly filePriorities: FilePriority[];
@@ -839,7 +840,7 @@ export class Torrent {
       if (!conn.sendPiece(b.index, b.begin, piece.subarray(b.begin, b.begin + b.length))) continue;
       this.uploadedBytes += b.length;
       peer.servedBytes += b.length;
-      this.servedPeers.add(peer.key);
+      this.servedPeers.add(peer.key, this.deps.clock.now());
       this.up.add(b.length);
     }
   }

@@ -1,15 +1,18 @@
 /**
  * HTTP(S) tracker requests (BEP 3 announce, BEP 48 scrape) over node:http/https.
- * Invariants: every request ends within `timeoutMs` (a timer aborts it), the body read is
- * bounded by `maxBytes`, and the only rejection is a TrackerRequestError.
+ * Invariants: every request ends within `timeoutMs` (a timer aborts it, redirects included),
+ * the body read is bounded by `maxBytes`, at most TRACKER_HTTP_MAX_REDIRECTS redirects are
+ * followed and only to http(s) URLs, a response yields at most
+ * TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE peers, and the only rejection is a TrackerRequestError.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
+import { TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE, TRACKER_HTTP_MAX_REDIRECTS } from '../../limits';
 import type { Clock } from '../../time/clock';
 import { TrackerProtocolError } from '../codec/errors';
 import { buildAnnounceUrl, buildScrapeUrl, scrapeUrlFor } from '../codec/http-query';
-import type { AnnounceParams } from '../codec/http-query';
+import type { AnnounceRequest } from '../codec/announce-request';
 import { decodeAnnounceResponse, decodeScrapeResponse } from '../codec/http-response';
 import type { AnnounceSuccess, ScrapeEntry } from '../codec/http-response';
 import { TrackerRequestError } from './errors';
@@ -21,13 +24,49 @@ export interface HttpTransportOptions {
   userAgent: string;
 }
 
-export function httpGet(
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** GET `url`, following redirects; resolves with the body of the final 200 answer. */
+export async function httpGet(
   url: string,
   opts: HttpTransportOptions,
   signal: AbortSignal,
   operation: string,
 ): Promise<Uint8Array> {
-  return new Promise<Uint8Array>((resolve, reject) => {
+  const deadline = opts.clock.now() + opts.timeoutMs;
+  let current = url;
+  for (let redirects = 0; ; redirects++) {
+    const timeoutMs = Math.max(0, deadline - opts.clock.now());
+    const r = await getOnce(current, { ...opts, timeoutMs }, signal, operation);
+    if (r.location === undefined) return r.body;
+    if (redirects >= TRACKER_HTTP_MAX_REDIRECTS) {
+      throw new TrackerRequestError(
+        'http-status',
+        operation,
+        `more than ${TRACKER_HTTP_MAX_REDIRECTS} redirects (last to ${r.location.slice(0, 200)})`,
+      );
+    }
+    let next: URL;
+    try {
+      next = new URL(r.location, current);
+    } catch (err) {
+      throw new TrackerRequestError('protocol', operation, 'redirect to a bad URL', err);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+      throw new TrackerRequestError('unsupported', operation, `redirect to ${next.protocol} URL`);
+    current = next.href;
+  }
+}
+
+type Answer = { body: Uint8Array; location?: undefined } | { location: string };
+
+function getOnce(
+  url: string,
+  opts: HttpTransportOptions,
+  signal: AbortSignal,
+  operation: string,
+): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
     let settled = false;
     let u: URL;
     try {
@@ -47,7 +86,7 @@ export function httpGet(
       agent: false,
       headers: { 'User-Agent': opts.userAgent, 'Accept-Encoding': 'identity', Connection: 'close' },
     });
-    const finish = (err: TrackerRequestError | null, body?: Uint8Array): void => {
+    const finish = (err: TrackerRequestError | null, answer?: Answer): void => {
       if (settled) return;
       settled = true;
       timer.cancel();
@@ -56,7 +95,7 @@ export function httpGet(
         req.destroy();
         reject(err);
       } else {
-        resolve(body as Uint8Array);
+        resolve(answer as Answer);
       }
     };
     const timer = opts.clock.setTimeout(
@@ -77,6 +116,13 @@ export function httpGet(
       finish(new TrackerRequestError('network', operation, err.message, err)),
     );
     req.on('response', (res: IncomingMessage) => {
+      const location = res.headers.location;
+      if (REDIRECT_STATUSES.has(res.statusCode ?? 0) && location !== undefined) {
+        res.resume();
+        req.destroy();
+        finish(null, { location });
+        return;
+      }
       if (res.statusCode !== 200) {
         res.resume();
         finish(new TrackerRequestError('http-status', operation, `HTTP ${res.statusCode ?? '?'}`));
@@ -102,7 +148,7 @@ export function httpGet(
       res.on('error', (err) =>
         finish(new TrackerRequestError('network', operation, err.message, err)),
       );
-      res.on('end', () => finish(null, Buffer.concat(chunks)));
+      res.on('end', () => finish(null, { body: Buffer.concat(chunks) }));
     });
     req.end();
   });
@@ -120,13 +166,16 @@ function decodeOrFail<T>(fn: () => T, operation: string): T {
 
 export async function httpAnnounce(
   url: string,
-  params: AnnounceParams,
+  params: AnnounceRequest,
   opts: HttpTransportOptions,
   signal: AbortSignal,
 ): Promise<AnnounceSuccess> {
   const op = 'http announce';
   const body = await httpGet(buildAnnounceUrl(url, params), opts, signal, op);
-  const r = decodeOrFail(() => decodeAnnounceResponse(body), op);
+  const r = decodeOrFail(
+    () => decodeAnnounceResponse(body, TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE),
+    op,
+  );
   if (r.kind === 'failure') throw new TrackerRequestError('failure-reason', op, r.reason);
   return r;
 }

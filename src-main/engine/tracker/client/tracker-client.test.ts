@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE, TRACKER_HTTP_MAX_REDIRECTS } from '../../limits';
 import { seededRandom, systemClock } from '../../time/clock';
 import { openResources, startTestTracker } from '../server/testing/loopback';
 import type { TestTracker } from '../server/testing/loopback';
@@ -143,6 +144,9 @@ describe('TrackerClient tiers (BEP 12) and private torrents (BEP 27)', () => {
     const pub = probe([[a.httpUrl], [b.httpUrl]], 7201, 10);
     pub.client.start();
     await until(() => a.server.stats().peers === 1 && b.server.stats().peers === 1);
+    // The trackers may hold the peer before the client has read their answers; a stop before
+    // that owes them no `stopped` (a race seen when the machine is busy).
+    await until(() => pub.client.statuses().every((s) => s.state === 'working'));
     await pub.client.stop();
     const priv = probe([[a.httpUrl], [b.httpUrl]], 7202, 10, { isPrivate: true });
     priv.client.start();
@@ -203,5 +207,143 @@ describe('TrackerClient over UDP (BEP 15) retransmits', () => {
     cleanups.splice(0);
     expect(openResources()['UDPWRAP'] ?? 0).toBe(before['UDPWRAP'] ?? 0);
     expect(openResources()['Timeout'] ?? 0).toBeLessThanOrEqual(before['Timeout'] ?? 0);
+  });
+});
+
+describe('TrackerClient against hostile trackers (issue 16)', () => {
+  /** A local HTTP server answering every request with `answer`; counts requests. */
+  async function httpTracker(
+    answer: (
+      url: string,
+      port: number,
+    ) => { status: number; headers?: Record<string, string>; body?: Buffer },
+  ): Promise<{ url: string; hits: () => number }> {
+    let hits = 0;
+    const s = createServer((req, res) => {
+      hits++;
+      const a = answer(req.url ?? '/', (s.address() as { port: number }).port);
+      res.writeHead(a.status, a.headers ?? {});
+      res.end(a.body ?? Buffer.alloc(0));
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => s.close(() => r())));
+    const port = (s.address() as { port: number }).port;
+    return { url: `http://127.0.0.1:${port}/announce`, hits: () => hits };
+  }
+
+  /** A bencoded announce answer whose compact `peers` holds `n` distinct IPv4 peers. */
+  function compactAnswer(n: number): Buffer {
+    const peers = Buffer.alloc(n * 6);
+    for (let i = 0; i < n; i++) {
+      peers.writeUInt32BE(0x0a000000 + i, i * 6);
+      peers.writeUInt16BE(1 + (i % 60000), i * 6 + 4);
+    }
+    return Buffer.concat([
+      Buffer.from(`d8:intervali1800e5:peers${peers.length}:`),
+      peers,
+      Buffer.from('e'),
+    ]);
+  }
+
+  it('reports garbage from an HTTP tracker as a clear error, and the torrent goes on', async () => {
+    const garbage = await httpTracker(() => ({
+      status: 200,
+      body: Buffer.from('<html><body>502 Bad Gateway</body></html>'),
+    }));
+    const t = await tracker();
+    const seeder = probe([[t.httpUrl]], 7601, 0);
+    seeder.client.start();
+    await until(() => t.server.stats().peers === 1);
+    const p = probe([[garbage.url], [t.httpUrl]], 7602, 10);
+    p.client.start();
+    await until(() =>
+      p.client.statuses().every((s) => s.state === 'error' || s.state === 'working'),
+    );
+    await until(() => p.peers.length > 0);
+    const [bad, good] = p.client.statuses();
+    expect(bad).toMatchObject({ url: garbage.url, state: 'error' });
+    expect(bad?.lastError).toMatch(/^decode announce response: /);
+    expect(good).toMatchObject({ url: t.httpUrl, state: 'working', lastError: null });
+    expect(p.peers).toEqual([{ address: '127.0.0.1', port: 7601 }]);
+  });
+
+  it('takes at most TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE peers from a huge HTTP peer list', async () => {
+    // 174,000 peers: just under the 1 MiB a response may have.
+    const huge = await httpTracker(() => ({ status: 200, body: compactAnswer(174_000) }));
+    const p = probe([[huge.url]], 7603, 10);
+    p.client.start();
+    await until(() => p.client.statuses()[0]?.state !== 'announcing' && p.peers.length > 0, 5000);
+    expect(p.client.statuses()[0]).toMatchObject({ state: 'working', lastError: null });
+    expect(p.peers).toHaveLength(TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE);
+    expect(p.peers[1]).toEqual({ address: '10.0.0.1', port: 2 });
+  });
+
+  it('takes at most TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE peers from a full UDP datagram', async () => {
+    const server = createSocket('udp4');
+    server.on('message', (msg: Buffer, from) => {
+      const tid = msg.readUInt32BE(12);
+      const action = msg.readUInt32BE(8);
+      // connect: any id; announce: 20-byte header and as many peers as a datagram holds.
+      const out = action === 0 ? Buffer.alloc(16) : Buffer.alloc(20 + 10_900 * 6, 7);
+      out.writeUInt32BE(action === 0 ? 0 : 1, 0);
+      out.writeUInt32BE(tid, 4);
+      if (action !== 0) out.writeUInt32BE(1800, 8);
+      server.send(out, from.port, from.address);
+    });
+    await new Promise<void>((r) => server.bind(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const p = probe([[`udp://127.0.0.1:${server.address().port}/announce`]], 7604, 10);
+    p.client.start();
+    await until(() => p.peers.length > 0);
+    expect(p.client.statuses()[0]).toMatchObject({ state: 'working', lastError: null });
+    expect(p.peers).toHaveLength(TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE);
+  });
+
+  it('reports garbage from a UDP tracker as a clear error', async () => {
+    const server = createSocket('udp4');
+    server.on('message', (msg: Buffer, from) => {
+      // The right transaction id, then an action BEP 15 does not have and random-looking bytes.
+      const out = Buffer.alloc(40, 0xa5);
+      out.writeUInt32BE(9, 0);
+      out.writeUInt32BE(msg.readUInt32BE(12), 4);
+      server.send(out, from.port, from.address);
+    });
+    await new Promise<void>((r) => server.bind(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const p = probe([[`udp://127.0.0.1:${server.address().port}/announce`]], 7608, 10);
+    p.client.start();
+    await until(() => p.client.statuses()[0]?.state === 'error');
+    expect(p.client.statuses()[0]?.lastError).toMatch(/action 9/);
+    expect(p.peers).toEqual([]);
+  });
+
+  it('gives up on a redirect loop after TRACKER_HTTP_MAX_REDIRECTS with a clear error', async () => {
+    const loop = await httpTracker((url, port) => ({
+      status: 302,
+      headers: { Location: `http://127.0.0.1:${port}${url}` },
+    }));
+    const p = probe([[loop.url]], 7605, 10);
+    p.client.start();
+    await until(() => p.client.statuses()[0]?.state === 'error');
+    expect(p.client.statuses()[0]?.lastError).toMatch(
+      new RegExp(`^more than ${TRACKER_HTTP_MAX_REDIRECTS} redirects`),
+    );
+    expect(loop.hits()).toBe(TRACKER_HTTP_MAX_REDIRECTS + 1);
+  });
+
+  it('follows a redirect to the real tracker', async () => {
+    const t = await tracker();
+    const seeder = probe([[t.httpUrl]], 7606, 0);
+    seeder.client.start();
+    await until(() => t.server.stats().peers === 1);
+    const moved = await httpTracker((url) => ({
+      status: 301,
+      headers: { Location: `${t.httpUrl}${url.slice(url.indexOf('?'))}` },
+    }));
+    const p = probe([[moved.url]], 7607, 10);
+    p.client.start();
+    await until(() => p.peers.length > 0);
+    expect(p.client.statuses()[0]).toMatchObject({ state: 'working', lastError: null });
+    expect(p.peers).toEqual([{ address: '127.0.0.1', port: 7606 }]);
   });
 });

@@ -23,7 +23,7 @@ import {
   TRACKER_UDP_MAX_RETRANSMITS,
 } from '../../limits';
 import type { Clock, Random, TimerHandle } from '../../time/clock';
-import type { AnnounceEvent } from '../codec/announce-request';
+import type { AnnounceEvent, AnnounceRequest } from '../codec/announce-request';
 import type { PeerAddress } from '../codec/compact-peers';
 import type { AnnounceSuccess } from '../codec/http-response';
 import type { AnnounceTiming } from './announce-policy';
@@ -329,7 +329,7 @@ export class TrackerClient {
     g.timing.failures++;
   }
 
-  private params(event: AnnounceEvent) {
+  private request(event: AnnounceEvent, trackerId: string | null): AnnounceRequest {
     const s = this.opts.stats();
     return {
       infoHash: this.opts.infoHash,
@@ -340,6 +340,12 @@ export class TrackerClient {
       left: s.left,
       event,
       numwant: event === 'stopped' ? 0 : (this.opts.numwant ?? TRACKER_CLIENT_NUMWANT),
+      compact: true,
+      noPeerId: false,
+      key: this.key.toString(16),
+      trackerId,
+      // The tracker takes our address from the socket.
+      ip: null,
     };
   }
 
@@ -349,7 +355,7 @@ export class TrackerClient {
     signal: AbortSignal,
     o: { udpMaxRetransmits?: number; timeoutMs?: number },
   ): Promise<Outcome> {
-    const p = this.params(event);
+    const p = this.request(event, e.trackerId);
     if (e.url.startsWith('udp:')) {
       const tries =
         o.udpMaxRetransmits === undefined
@@ -361,7 +367,7 @@ export class TrackerClient {
                 this.opts.udpBaseTimeoutMs ?? TRACKER_UDP_BASE_TIMEOUT_MS,
               ),
             };
-      const r = await this.udp.announce(e.url, { ...p, key: this.key }, signal, tries);
+      const r = await this.udp.announce(e.url, p, signal, tries);
       return {
         intervalSec: r.intervalSec,
         minIntervalSec: null,
@@ -374,17 +380,7 @@ export class TrackerClient {
       };
     }
     const http = o.timeoutMs === undefined ? this.http : { ...this.http, timeoutMs: o.timeoutMs };
-    const r = await httpAnnounce(
-      e.url,
-      {
-        ...p,
-        compact: true,
-        key: this.key.toString(16),
-        ...(e.trackerId !== null ? { trackerId: e.trackerId } : {}),
-      },
-      http,
-      signal,
-    );
+    const r = await httpAnnounce(e.url, p, http, signal);
     return {
       intervalSec: r.intervalSec,
       minIntervalSec: r.minIntervalSec,

@@ -13,8 +13,9 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE } from '../../limits';
 import type { Clock, Random } from '../../time/clock';
-import type { AnnounceEvent } from '../codec/announce-request';
+import type { AnnounceRequest } from '../codec/announce-request';
 import type { PeerAddress } from '../codec/compact-peers';
 import { TrackerProtocolError } from '../codec/errors';
 import {
@@ -32,18 +33,6 @@ export interface UdpTransportOptions {
   baseTimeoutMs: number;
   maxRetransmits: number;
   connectionIdTtlMs: number;
-}
-
-export interface UdpAnnounceInput {
-  infoHash: Uint8Array;
-  peerId: Uint8Array;
-  port: number;
-  uploaded: number;
-  downloaded: number;
-  left: number;
-  event: AnnounceEvent;
-  numwant: number;
-  key: number;
 }
 
 export interface UdpAnnounceResult {
@@ -88,7 +77,7 @@ export class UdpTrackerTransport {
 
   async announce(
     url: string,
-    input: UdpAnnounceInput,
+    request: AnnounceRequest,
     signal: AbortSignal,
     tries?: { maxRetransmits?: number; baseTimeoutMs?: number },
   ): Promise<UdpAnnounceResult> {
@@ -98,7 +87,7 @@ export class UdpTrackerTransport {
       op,
       signal,
       (connectionId, transactionId) =>
-        encodeUdpAnnounceRequest({ connectionId, transactionId, ...input }),
+        encodeUdpAnnounceRequest({ connectionId, transactionId, request }),
       tries,
     );
     if (r.action !== 'announce')
@@ -173,7 +162,7 @@ export class UdpTrackerTransport {
     if (!w) return;
     this.waiters.delete(msg.readUInt32BE(4));
     try {
-      w(decodeUdpResponse(msg, family));
+      w(decodeUdpResponse(msg, family, TRACKER_CLIENT_MAX_PEERS_PER_RESPONSE));
     } catch (err) {
       if (!(err instanceof TrackerProtocolError)) throw err;
       w(new TrackerRequestError('protocol', 'udp response', err.message, err));

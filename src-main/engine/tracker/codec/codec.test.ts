@@ -142,19 +142,16 @@ describe('HTTP announce and scrape queries (BEP 3, BEP 48)', () => {
         downloaded: r.int(2 ** 40),
         left: r.int(2 ** 40),
         event: EVENTS[r.int(4)] as AnnounceEvent,
-        numwant: r.int(500),
+        numwant: r.next() < 0.2 ? null : r.int(500),
         compact: r.next() < 0.5,
+        noPeerId: false,
         key: r.int(2 ** 32).toString(16),
+        trackerId: null,
+        ip: null,
       };
       const url = buildAnnounceUrl('http://t.example:6969/announce', p);
       const q = parseAnnounceQuery(url.slice(url.indexOf('?') + 1));
-      expect(q).toEqual({
-        ...p,
-        compact: p.compact ? true : null,
-        noPeerId: false,
-        trackerId: null,
-        ip: null,
-      });
+      expect(q).toEqual({ ...p, compact: p.compact ? true : null });
     }
   });
 
@@ -167,6 +164,12 @@ describe('HTTP announce and scrape queries (BEP 3, BEP 48)', () => {
       downloaded: 0,
       left: 0,
       event: 'none' as const,
+      numwant: null,
+      compact: null,
+      noPeerId: false,
+      key: null,
+      trackerId: null,
+      ip: null,
     };
     expect(buildAnnounceUrl('http://t/announce?passkey=abc', p)).toMatch(
       /^http:\/\/t\/announce\?passkey=abc&info_hash=/,
@@ -298,6 +301,25 @@ describe('HTTP tracker responses', () => {
     }
   });
 
+  it('takes at most maxPeers peers, IPv4 first, from compact and dict lists', () => {
+    const r = seededRandom(5);
+    const v4 = Array.from({ length: 10 }, () => randomV4(r));
+    const v6 = Array.from({ length: 3 }, () => randomV6(r));
+    const peersOf = (compact: boolean, maxPeers: number) => {
+      const body = encodeAnnounceResponse(
+        { intervalSec: 10, complete: 0, incomplete: 0, peers: [...v4, ...v6] },
+        { compact, noPeerId: true },
+      );
+      const d = decodeAnnounceResponse(body, maxPeers);
+      return d.kind === 'ok' ? d.peers : null;
+    };
+    for (const compact of [true, false]) {
+      expect(peersOf(compact, 11)).toEqual([...v4, ...v6.slice(0, 1)]);
+      expect(peersOf(compact, 4)).toEqual(v4.slice(0, 4));
+      expect(peersOf(compact, 0)).toEqual([]);
+    }
+  });
+
   it('round-trips dict peers, with and without peer ids', () => {
     const peers = [
       { address: '1.2.3.4', port: 5, peerId: new Uint8Array(20).fill(7) },
@@ -381,40 +403,26 @@ describe('UDP packets (BEP 15)', () => {
         action: 'connect',
         transactionId,
       });
-      const f = {
-        connectionId,
-        transactionId,
+      // What BEP 15 carries comes back as sent; it has no room for the HTTP-only fields.
+      const request = {
         infoHash: r.bytes(20),
         peerId: r.bytes(20),
         downloaded: r.int(2 ** 50),
         left: r.int(2 ** 50),
         uploaded: r.int(2 ** 50),
         event: EVENTS[r.int(4)] as AnnounceEvent,
-        key: r.int(2 ** 32),
-        numwant: r.next() < 0.3 ? -1 : r.int(300),
+        key: r.int(2 ** 32).toString(16),
+        numwant: r.next() < 0.3 ? null : r.int(300),
         port: 1 + r.int(65535),
+        compact: true,
+        noPeerId: true,
+        trackerId: null,
+        ip: r.next() < 0.5 ? null : `10.${r.int(256)}.${r.int(256)}.${1 + r.int(255)}`,
       };
-      const d = decodeUdpRequest(encodeUdpAnnounceRequest(f));
-      expect(d).toEqual({
-        action: 'announce',
-        connectionId,
-        transactionId,
-        request: {
-          infoHash: f.infoHash,
-          peerId: f.peerId,
-          port: f.port,
-          uploaded: f.uploaded,
-          downloaded: f.downloaded,
-          left: f.left,
-          event: f.event,
-          numwant: f.numwant < 0 ? null : f.numwant,
-          compact: true,
-          noPeerId: true,
-          key: f.key.toString(16),
-          trackerId: null,
-          ip: null,
-        },
-      });
+      const d = decodeUdpRequest(
+        encodeUdpAnnounceRequest({ connectionId, transactionId, request }),
+      );
+      expect(d).toEqual({ action: 'announce', connectionId, transactionId, request });
       const infoHashes = Array.from({ length: 1 + r.int(74) }, () => r.bytes(20));
       expect(
         decodeUdpRequest(encodeUdpScrapeRequest({ connectionId, transactionId, infoHashes })),
@@ -475,6 +483,19 @@ describe('UDP packets (BEP 15)', () => {
     }
   });
 
+  it('cuts an error message to fit maxBytes, never inside a character', () => {
+    const message = (b: Uint8Array): string => {
+      const d = decodeUdpResponse(b);
+      return d.action === 'error' ? d.message : '';
+    };
+    expect(encodeUdpErrorResponse(1, 'connection id expired', 16)).toHaveLength(16);
+    expect(message(encodeUdpErrorResponse(1, 'connection id expired', 16))).toBe('connecti');
+    // 'nope ✓' is 4 + 1 + 3 bytes: 7 bytes of room keep 'nope ' whole and drop the tick.
+    expect(message(encodeUdpErrorResponse(1, 'nope ✓', 15))).toBe('nope ');
+    expect(message(encodeUdpErrorResponse(1, 'nope ✓', 16))).toBe('nope ✓');
+    expect(encodeUdpErrorResponse(1, 'anything', 3)).toHaveLength(8);
+  });
+
   it('rejects every wrong size and action', () => {
     const connect = encodeUdpConnectRequest(1);
     for (let n = 0; n < 16; n++)
@@ -482,15 +503,21 @@ describe('UDP packets (BEP 15)', () => {
     const announce = encodeUdpAnnounceRequest({
       connectionId: new Uint8Array(8),
       transactionId: 1,
-      infoHash: new Uint8Array(20),
-      peerId: new Uint8Array(20),
-      downloaded: 0,
-      left: 0,
-      uploaded: 0,
-      event: 'none',
-      key: 0,
-      numwant: -1,
-      port: 1,
+      request: {
+        infoHash: new Uint8Array(20),
+        peerId: new Uint8Array(20),
+        downloaded: 0,
+        left: 0,
+        uploaded: 0,
+        event: 'none',
+        port: 1,
+        numwant: null,
+        compact: null,
+        noPeerId: false,
+        key: null,
+        trackerId: null,
+        ip: null,
+      },
     });
     for (let n = 16; n < 98; n++)
       expect(() => decodeUdpRequest(announce.subarray(0, n))).toThrow(TrackerProtocolError);

@@ -183,7 +183,8 @@ export function encodeCompactPeers6(peers: readonly PeerAddress[]): Uint8Array {
   return encodeList(peers, 6, 'encode compact peers6');
 }
 
-export function decodeCompactPeers4(buf: Uint8Array): PeerAddress[] {
+/** `maxPeers`: entries past it are left undecoded (a hostile list costs no more than that). */
+export function decodeCompactPeers4(buf: Uint8Array, maxPeers = Infinity): PeerAddress[] {
   if (buf.length % COMPACT_PEER4_BYTES !== 0) {
     throw new TrackerProtocolError(
       'bad-length',
@@ -192,7 +193,8 @@ export function decodeCompactPeers4(buf: Uint8Array): PeerAddress[] {
     );
   }
   const out: PeerAddress[] = [];
-  for (let o = 0; o < buf.length; o += COMPACT_PEER4_BYTES) {
+  const end = Math.min(buf.length, Math.max(0, maxPeers) * COMPACT_PEER4_BYTES);
+  for (let o = 0; o < end; o += COMPACT_PEER4_BYTES) {
     out.push({
       address: `${buf[o]}.${buf[o + 1]}.${buf[o + 2]}.${buf[o + 3]}`,
       port: ((buf[o + 4] as number) << 8) | (buf[o + 5] as number),
@@ -201,7 +203,7 @@ export function decodeCompactPeers4(buf: Uint8Array): PeerAddress[] {
   return out;
 }
 
-export function decodeCompactPeers6(buf: Uint8Array): PeerAddress[] {
+export function decodeCompactPeers6(buf: Uint8Array, maxPeers = Infinity): PeerAddress[] {
   if (buf.length % COMPACT_PEER6_BYTES !== 0) {
     throw new TrackerProtocolError(
       'bad-length',
@@ -210,7 +212,8 @@ export function decodeCompactPeers6(buf: Uint8Array): PeerAddress[] {
     );
   }
   const out: PeerAddress[] = [];
-  for (let o = 0; o < buf.length; o += COMPACT_PEER6_BYTES) {
+  const end = Math.min(buf.length, Math.max(0, maxPeers) * COMPACT_PEER6_BYTES);
+  for (let o = 0; o < end; o += COMPACT_PEER6_BYTES) {
     out.push({
       address: formatIpv6(buf.subarray(o, o + 16)),
       port: ((buf[o + 16] as number) << 8) | (buf[o + 17] as number),

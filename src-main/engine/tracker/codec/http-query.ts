@@ -7,22 +7,6 @@ import type { AnnounceEvent, AnnounceRequest } from './announce-request';
 import { INFO_HASH_BYTES, PEER_ID_BYTES } from './announce-request';
 import { TrackerProtocolError } from './errors';
 
-/** What a client sends; fields mirror BEP 3's query parameters. */
-export interface AnnounceParams {
-  infoHash: Uint8Array;
-  peerId: Uint8Array;
-  port: number;
-  uploaded: number;
-  downloaded: number;
-  left: number;
-  event: AnnounceEvent;
-  numwant?: number;
-  compact?: boolean;
-  noPeerId?: boolean;
-  key?: string;
-  trackerId?: string;
-}
-
 /** Bounds on the free-text parameters a client controls (the rest are fixed-size or numbers). */
 export const MAX_QUERY_TEXT_CHARS = 128;
 
@@ -97,7 +81,7 @@ function encodeText(s: string): string {
 }
 
 /** The announce URL for `base` (which may already carry a query, as private trackers' do). */
-export function buildAnnounceUrl(base: string, p: AnnounceParams): string {
+export function buildAnnounceUrl(base: string, p: AnnounceRequest): string {
   const parts = [
     `info_hash=${percentEncodeBytes(p.infoHash)}`,
     `peer_id=${percentEncodeBytes(p.peerId)}`,
@@ -109,9 +93,10 @@ export function buildAnnounceUrl(base: string, p: AnnounceParams): string {
   if (p.compact !== false) parts.push('compact=1');
   else if (p.noPeerId) parts.push('no_peer_id=1');
   if (p.event !== 'none') parts.push(`event=${p.event}`);
-  if (p.numwant !== undefined) parts.push(`numwant=${Math.max(0, Math.trunc(p.numwant))}`);
-  if (p.key !== undefined) parts.push(`key=${encodeText(p.key)}`);
-  if (p.trackerId !== undefined) parts.push(`trackerid=${encodeText(p.trackerId)}`);
+  if (p.numwant !== null) parts.push(`numwant=${Math.max(0, Math.trunc(p.numwant))}`);
+  if (p.key !== null) parts.push(`key=${encodeText(p.key)}`);
+  if (p.trackerId !== null) parts.push(`trackerid=${encodeText(p.trackerId)}`);
+  if (p.ip !== null) parts.push(`ip=${encodeText(p.ip)}`);
   return base + (base.includes('?') ? '&' : '?') + parts.join('&');
 }
 

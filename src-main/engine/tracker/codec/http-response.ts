@@ -211,20 +211,25 @@ function dictPeer(v: BValue, op: string): PeerAddress | null {
   return v6 ? { address: formatIpv6(v6), port } : null;
 }
 
-/** Client side: a tracker's announce body. */
-export function decodeAnnounceResponse(buf: Uint8Array): AnnounceResponse {
+/**
+ * Client side: a tracker's announce body. At most `maxPeers` peers are taken (IPv4 first, then
+ * IPv6); the rest of a hostile list is checked for shape but not decoded.
+ */
+export function decodeAnnounceResponse(buf: Uint8Array, maxPeers = Infinity): AnnounceResponse {
   const op = 'decode announce response';
   const d = decodeDict(buf, op);
   const failure = asText(d['failure reason'], 'failure reason', op);
   if (failure !== null) return { kind: 'failure', reason: failure };
   const intervalSec = asInt(d['interval'], 'interval', op);
   if (intervalSec === null) throw new TrackerProtocolError('bad-field', op, 'interval is missing');
-  const peers: PeerAddress[] = [];
+  let peers: PeerAddress[] = [];
   const p = d['peers'];
   if (p instanceof Uint8Array) {
-    peers.push(...decodeCompactPeers4(p));
+    // Assigned, not spread into push: a spread of ~100k+ entries overflows the call stack.
+    peers = decodeCompactPeers4(p, maxPeers);
   } else if (Array.isArray(p)) {
     for (const e of p) {
+      if (peers.length >= maxPeers) break;
       const peer = dictPeer(e, op);
       if (peer) peers.push(peer);
     }
@@ -232,8 +237,9 @@ export function decodeAnnounceResponse(buf: Uint8Array): AnnounceResponse {
     throw new TrackerProtocolError('bad-field', op, 'peers is neither a string nor a list');
   }
   const p6 = d['peers6'];
-  if (p6 instanceof Uint8Array) peers.push(...decodeCompactPeers6(p6));
-  else if (p6 !== undefined)
+  if (p6 instanceof Uint8Array) {
+    for (const peer of decodeCompactPeers6(p6, maxPeers - peers.length)) peers.push(peer);
+  } else if (p6 !== undefined)
     throw new TrackerProtocolError('bad-field', op, 'peers6 is not a string');
   return {
     kind: 'ok',

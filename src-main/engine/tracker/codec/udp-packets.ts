@@ -13,6 +13,7 @@ import {
   COMPACT_PEER6_BYTES,
   decodeCompactPeers4,
   decodeCompactPeers6,
+  parseIpv4,
 } from './compact-peers';
 import { TrackerProtocolError } from './errors';
 
@@ -106,44 +107,41 @@ export function encodeUdpConnectRequest(transactionId: number): Uint8Array {
   return out;
 }
 
-export interface UdpAnnounceFields {
-  connectionId: Uint8Array;
-  transactionId: number;
-  infoHash: Uint8Array;
-  peerId: Uint8Array;
-  downloaded: number;
-  left: number;
-  uploaded: number;
-  event: AnnounceEvent;
-  key: number;
-  /** -1: the tracker's default. */
-  numwant: number;
-  port: number;
-}
+/** What an announce packet carries: the same shape `decodeUdpRequest` gives back. */
+export type UdpAnnounceRequest = Omit<Extract<UdpRequest, { action: 'announce' }>, 'action'>;
 
-export function encodeUdpAnnounceRequest(f: UdpAnnounceFields): Uint8Array {
+/**
+ * BEP 15 has no room for `compact`, `noPeerId` or `trackerId` (answers are always compact
+ * without ids); `key` must be hex of a uint32, and `ip` an IPv4 address or null.
+ */
+export function encodeUdpAnnounceRequest(f: UdpAnnounceRequest): Uint8Array {
+  const r = f.request;
+  const ip = r.ip === null ? 0 : parseIpv4(r.ip);
+  const key = r.key === null ? 0 : Number.parseInt(r.key, 16);
   if (
     f.connectionId.length !== UDP_CONNECTION_ID_BYTES ||
-    f.infoHash.length !== INFO_HASH_BYTES ||
-    f.peerId.length !== PEER_ID_BYTES
+    r.infoHash.length !== INFO_HASH_BYTES ||
+    r.peerId.length !== PEER_ID_BYTES
   ) {
     throw new TrackerProtocolError('bad-field', 'encode udp announce', 'wrong id length');
   }
+  if (ip < 0 || !(key >= 0 && key <= 0xffffffff))
+    throw new TrackerProtocolError('bad-field', 'encode udp announce', 'key or ip out of range');
   const out = new Uint8Array(UDP_ANNOUNCE_REQUEST_BYTES);
   const dv = view(out);
   out.set(f.connectionId, 0);
   dv.setUint32(8, UDP_ACTION_ANNOUNCE);
   dv.setUint32(12, u32(f.transactionId));
-  out.set(f.infoHash, 16);
-  out.set(f.peerId, 36);
-  writeCount(dv, 56, f.downloaded);
-  writeCount(dv, 64, f.left);
-  writeCount(dv, 72, f.uploaded);
-  dv.setUint32(80, EVENT_CODES[f.event]);
-  dv.setUint32(84, 0); // IP: 0 means "the sender's address".
-  dv.setUint32(88, u32(f.key));
-  dv.setInt32(92, f.numwant);
-  dv.setUint16(96, f.port);
+  out.set(r.infoHash, 16);
+  out.set(r.peerId, 36);
+  writeCount(dv, 56, r.downloaded);
+  writeCount(dv, 64, r.left);
+  writeCount(dv, 72, r.uploaded);
+  dv.setUint32(80, EVENT_CODES[r.event]);
+  dv.setUint32(84, ip >>> 0); // 0 means "the sender's address".
+  dv.setUint32(88, u32(key));
+  dv.setInt32(92, r.numwant === null ? -1 : Math.min(r.numwant, 0x7fffffff)); // -1: default
+  dv.setUint16(96, r.port);
   return out;
 }
 
@@ -292,8 +290,24 @@ export function encodeUdpScrapeResponse(
   return out;
 }
 
-export function encodeUdpErrorResponse(transactionId: number, message: string): Uint8Array {
-  const text = Buffer.from(message, 'utf8');
+/**
+ * `maxBytes` caps the whole packet (at least the 8-byte header): the message is cut, at a UTF-8
+ * character boundary, to fit. A tracker passes the request's size, so that a request with a
+ * forged source address never brings back more bytes than it cost (reflection).
+ */
+export function encodeUdpErrorResponse(
+  transactionId: number,
+  message: string,
+  maxBytes = Infinity,
+): Uint8Array {
+  let text = Buffer.from(message, 'utf8');
+  const room = Math.max(0, maxBytes - 8);
+  if (text.length > room) {
+    let end = room;
+    // Back off continuation bytes (10xxxxxx) so a character is never split.
+    while (end > 0 && ((text[end] as number) & 0xc0) === 0x80) end--;
+    text = text.subarray(0, end);
+  }
   const out = new Uint8Array(8 + text.length);
   const dv = view(out);
   dv.setUint32(0, UDP_ACTION_ERROR);
@@ -304,9 +318,14 @@ export function encodeUdpErrorResponse(transactionId: number, message: string): 
 
 /**
  * Client side. `family` is that of the socket the tracker was reached over: BEP 15 announce
- * responses carry IPv6 peers when the tracker was contacted over IPv6.
+ * responses carry IPv6 peers when the tracker was contacted over IPv6. At most `maxPeers` peers
+ * of an announce answer are decoded.
  */
-export function decodeUdpResponse(buf: Uint8Array, family: 4 | 6 = 4): UdpResponse {
+export function decodeUdpResponse(
+  buf: Uint8Array,
+  family: 4 | 6 = 4,
+  maxPeers = Infinity,
+): UdpResponse {
   if (buf.length < 8)
     throw new TrackerProtocolError('truncated', 'decode udp response', `${buf.length} bytes`);
   const dv = view(buf);
@@ -334,7 +353,10 @@ export function decodeUdpResponse(buf: Uint8Array, family: 4 | 6 = 4): UdpRespon
         intervalSec: dv.getUint32(8),
         leechers: dv.getUint32(12),
         seeders: dv.getUint32(16),
-        peers: family === 4 ? decodeCompactPeers4(whole) : decodeCompactPeers6(whole),
+        peers:
+          family === 4
+            ? decodeCompactPeers4(whole, maxPeers)
+            : decodeCompactPeers6(whole, maxPeers),
       };
     }
     case UDP_ACTION_SCRAPE: {

@@ -7,9 +7,12 @@
  *   clients read), broken HTTP gets a 4xx from MiniHttpServer; each is counted by reason.
  * - Request heads, timeouts, connections and unread output are bounded (see mini-http.ts).
  * - The peer's address comes from the socket; `ip=` only counts when the operator allows it.
- * - `/stats` answers loopback clients, and others only with the configured token.
+ * - `/stats` answers loopback clients, and others only with the configured token; and only
+ *   when the Host header names us by an IP literal, `localhost` or the configured host, so a
+ *   page on a rebound DNS name (DNS rebinding) cannot read it through a browser.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   TRACKER_HTTP_HEADERS_TIMEOUT_MS,
   TRACKER_HTTP_KEEP_ALIVE_MS,
@@ -36,12 +39,40 @@ export interface HttpFrontOptions {
   statsJson: () => unknown;
   /** Required as `?token=` for `/stats` from a non-loopback address; none means loopback only. */
   statsToken?: string;
+  /** The host the tracker was configured with (bind address or name); also a valid Host. */
+  configuredHost: string;
 }
 
 const TEXT = 'text/plain';
 
 export function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/**
+ * Whether a Host header names this tracker as `/stats` allows: an IP literal (a rebinding
+ * page's requests carry its own DNS name, never a literal), `localhost`, or the configured
+ * host. The port is not checked: the socket already decided it.
+ */
+export function isAllowedStatsHost(host: string | null, configuredHost: string): boolean {
+  if (host === null || host.length === 0) return false;
+  let name: string;
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    if (close < 0) return false;
+    name = host.slice(1, close);
+    const rest = host.slice(close + 1);
+    if (rest !== '' && !/^:[0-9]{1,5}$/.test(rest)) return false;
+    return isIP(name) === 6;
+  }
+  const colon = host.indexOf(':');
+  name = (colon >= 0 ? host.slice(0, colon) : host).toLowerCase();
+  if (colon >= 0 && !/^[0-9]{1,5}$/.test(host.slice(colon + 1))) return false;
+  return (
+    isIP(name) === 4 ||
+    name === 'localhost' ||
+    (configuredHost.length > 0 && name === configuredHost.toLowerCase())
+  );
 }
 
 function tokenMatches(given: string, expected: string): boolean {
@@ -161,6 +192,10 @@ export class HttpFront {
   }
 
   private stats(req: MiniHttpRequest, query: string): MiniHttpResponse {
+    if (!isAllowedStatsHost(req.host, this.opts.configuredHost)) {
+      this.opts.core.reject('stats-bad-host', (req.host ?? '(none)').slice(0, 64));
+      return { status: 403, contentType: TEXT, body: '' };
+    }
     if (!isLoopback(req.remoteAddress)) {
       const token = /(?:^|&)token=([^&]*)/.exec(query)?.[1];
       const expected = this.opts.statsToken;

@@ -25,6 +25,8 @@ export interface MiniHttpRequest {
   /** The raw request target, e.g. `/announce?info_hash=...`. */
   target: string;
   remoteAddress: string;
+  /** The Host header's value; null when absent, '' when it was sent more than once. */
+  host: string | null;
 }
 
 export interface MiniHttpResponse {
@@ -209,6 +211,7 @@ export class MiniHttpServer {
       return false;
     }
     let keepAlive = version === 'HTTP/1.1';
+    let host: string | null = null;
     if (lineEnd >= 0) {
       let pos = lineEnd + 2;
       for (let n = 0; pos < head.length; n++) {
@@ -226,7 +229,13 @@ export class MiniHttpServer {
           return false;
         }
         const name = head.slice(pos, colon).toLowerCase();
-        if (name === 'connection' || name === 'content-length' || name === 'transfer-encoding') {
+        // RFC 9112: more than one Host is an error; '' matches no allowed name.
+        if (name === 'host') host = host === null ? head.slice(colon + 1, next).trim() : '';
+        else if (
+          name === 'connection' ||
+          name === 'content-length' ||
+          name === 'transfer-encoding'
+        ) {
           const value = head
             .slice(colon + 1, next)
             .trim()
@@ -247,6 +256,7 @@ export class MiniHttpServer {
       method,
       target,
       remoteAddress: conn.socket.remoteAddress ?? '',
+      host,
     });
     const headText =
       `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? ''}\r\nContent-Type: ${res.contentType}\r\n` +

@@ -31,6 +31,13 @@ function setup(config = {}) {
   return { clock, reg };
 }
 
+/** For the tests of sampling and bookkeeping, which announce many times from few addresses. */
+const NO_PER_IP_LIMITS = {
+  maxPeersPerIpPerSwarm: Infinity,
+  maxPeersPerIp: Infinity,
+  announceBurstPerIp: 1e9,
+};
+
 type Answer = Extract<AnnounceOutcome, { ok: true }>;
 
 /** The answer, with the peer list the test helper `peer` asks for. */
@@ -97,7 +104,7 @@ describe('SwarmRegistry', () => {
   });
 
   it('samples uniformly at random, distinct, within numwant', () => {
-    const { reg } = setup();
+    const { reg } = setup(NO_PER_IP_LIMITS);
     for (let i = 1; i <= 400; i++) reg.announce(H, peer(i));
     const seen = new Map<string, number>();
     for (let round = 0; round < 200; round++) {
@@ -219,7 +226,7 @@ describe('SwarmRegistry', () => {
   });
 
   it('agrees with a plain map model over random announces, stops, switches and expiry', () => {
-    const { clock, reg } = setup({ maxPeersPerSwarm: 10_000 });
+    const { clock, reg } = setup({ maxPeersPerSwarm: 10_000, ...NO_PER_IP_LIMITS });
     const r = seededRandom(7);
     type Model = { seeding: boolean; lastSeen: number; peerId: number };
     const model = new Map<string, Map<string, Model>>();
@@ -268,7 +275,8 @@ describe('SwarmRegistry', () => {
         expect(reg.totalPeers).toBe([...model.values()].reduce((a, m) => a + m.size, 0));
       }
     }
-  });
+    // 20,000 announces with checks: slow when the shared test machine is busy.
+  }, 60_000);
 
   it('holds 100k peers in under 100 MB', () => {
     const { reg } = setup();
@@ -285,5 +293,107 @@ describe('SwarmRegistry', () => {
     const used = bytes() - before;
     expect(reg.totalPeers).toBe(100_000);
     expect(used).toBeLessThan(100 * 1024 * 1024);
+  });
+});
+
+describe('SwarmRegistry per-IP limits (issue 16 item 6)', () => {
+  const from = (address: string, port: number, over: Partial<RegistryAnnounce> = {}) =>
+    peer(port, { address, port, peerList: false, ...over });
+  const reasonOf = (o: AnnounceOutcome): string => (o.ok ? 'ok' : o.reason);
+
+  it('one host cannot register 5,000 peers in a swarm in 1.7 s', () => {
+    const { clock, reg } = setup();
+    const reasons = new Map<string, number>();
+    for (let i = 0; i < 5000; i++) {
+      const r = reasonOf(reg.announce(H, from('203.0.113.7', 1024 + i)));
+      reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      clock.advance(1700 / 5000);
+    }
+    expect(reg.scrape(H).incomplete).toBe(32);
+    expect(reasons.get('ok')).toBe(32);
+    expect(reasons.get('ip-swarm-full')).toBeGreaterThan(0);
+    expect(reasons.get('rate-limited')).toBeGreaterThan(4000);
+    // Another host is not affected.
+    expect(reasonOf(reg.announce(H, from('198.51.100.1', 6881)))).toBe('ok');
+  });
+
+  it('caps peers per IP per swarm, counting an IPv6 /64 as one IP, and frees slots on stop and expiry', () => {
+    const { clock, reg } = setup({ maxPeersPerIpPerSwarm: 3 });
+    for (let p = 1; p <= 3; p++) expect(reasonOf(reg.announce(H, from('10.1.1.1', p)))).toBe('ok');
+    const refused = reg.announce(H, from('10.1.1.1', 4));
+    expect(refused).toMatchObject({ ok: false, reason: 'ip-swarm-full' });
+    expect(refused.ok ? '' : refused.message).toMatch(/too many peers from your address/);
+    // Re-announcing a peer it already has is not a new peer.
+    expect(reasonOf(reg.announce(H, from('10.1.1.1', 2, { event: 'none' })))).toBe('ok');
+    // Another swarm has its own count.
+    expect(reasonOf(reg.announce('bb'.repeat(20), from('10.1.1.1', 4)))).toBe('ok');
+    reg.announce(H, from('10.1.1.1', 1, { event: 'stopped' }));
+    expect(reasonOf(reg.announce(H, from('10.1.1.1', 4)))).toBe('ok');
+
+    for (const a of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::9'])
+      expect(reasonOf(reg.announce(H, from(a, 6881)))).toBe('ok');
+    expect(reasonOf(reg.announce(H, from('2001:db8:1:2::77', 6881)))).toBe('ip-swarm-full');
+    expect(reasonOf(reg.announce(H, from('2001:db8:1:3::1', 6881)))).toBe('ok');
+
+    // After expiry the IP may register its full quota again.
+    clock.advance(201_000);
+    expect(reg.expire()).toBe(8);
+    for (let p = 10; p < 13; p++) expect(reasonOf(reg.announce(H, from('10.1.1.1', p)))).toBe('ok');
+    expect(reasonOf(reg.announce(H, from('10.1.1.1', 13)))).toBe('ip-swarm-full');
+  });
+
+  it('caps peers per IP over all swarms', () => {
+    const { reg } = setup({ maxPeersPerIp: 5 });
+    const hash = (i: number): string => i.toString(16).padStart(40, '0');
+    for (let i = 0; i < 5; i++)
+      expect(reasonOf(reg.announce(hash(i), from('10.2.2.2', 1)))).toBe('ok');
+    expect(reg.announce(hash(5), from('10.2.2.2', 1))).toMatchObject({
+      ok: false,
+      reason: 'ip-full',
+    });
+    expect(reg.swarmCount).toBe(5);
+    reg.announce(hash(0), from('10.2.2.2', 1, { event: 'stopped' }));
+    expect(reasonOf(reg.announce(hash(5), from('10.2.2.2', 1)))).toBe('ok');
+    expect(reasonOf(reg.announce(hash(6), from('10.2.2.3', 1)))).toBe('ok');
+  });
+
+  it('refuses announces over the per-IP rate with a failure reason, and refills with time', () => {
+    const { clock, reg } = setup({ announcesPerIpPerSec: 10, announceBurstPerIp: 20 });
+    const ask = (): AnnounceOutcome => reg.announce(H, from('10.3.3.3', 1, { event: 'none' }));
+    for (let i = 0; i < 20; i++) expect(reasonOf(ask())).toBe('ok');
+    const refused = ask();
+    expect(refused).toMatchObject({ ok: false, reason: 'rate-limited' });
+    expect(refused.ok ? '' : refused.message).toMatch(/slow down/);
+    // Another address keeps its own bucket.
+    expect(reasonOf(reg.announce(H, from('10.3.3.4', 1)))).toBe('ok');
+    clock.advance(100); // one token at 10/s
+    expect(reasonOf(ask())).toBe('ok');
+    expect(reasonOf(ask())).toBe('rate-limited');
+    clock.advance(2000); // a full bucket again, no more
+    for (let i = 0; i < 20; i++) expect(reasonOf(ask())).toBe('ok');
+    expect(reasonOf(ask())).toBe('rate-limited');
+  });
+
+  it('remembers the rate of at most rateLimitedIps addresses', () => {
+    const { reg } = setup({ rateLimitedIps: 100, announceBurstPerIp: 2 });
+    for (let i = 0; i < 1000; i++)
+      reg.announce(H, from(`10.4.${i >> 8}.${i & 255}`, 1, { event: 'stopped' }));
+    expect(reg.rateLimitedIpCount).toBe(100);
+    // The most recent addresses are still limited.
+    reg.announce(H, from('10.4.3.231', 1, { event: 'stopped' }));
+    expect(reasonOf(reg.announce(H, from('10.4.3.231', 1, { event: 'stopped' })))).toBe(
+      'rate-limited',
+    );
+  });
+
+  it('exempts loopback by default (the user’s own machine), and not when told', () => {
+    const open = setup({ maxPeersPerIpPerSwarm: 2, announceBurstPerIp: 2 }).reg;
+    for (let p = 1; p <= 10; p++)
+      expect(reasonOf(open.announce(H, from('127.0.0.1', p)))).toBe('ok');
+    for (let p = 1; p <= 10; p++) expect(reasonOf(open.announce(H, from('::1', p)))).toBe('ok');
+    const strict = setup({ maxPeersPerIpPerSwarm: 2, exemptLoopback: false }).reg;
+    for (let p = 1; p <= 2; p++)
+      expect(reasonOf(strict.announce(H, from('127.0.0.1', p)))).toBe('ok');
+    expect(reasonOf(strict.announce(H, from('127.0.0.1', 3)))).toBe('ip-swarm-full');
   });
 });

@@ -17,10 +17,12 @@
  *   with no peers left is removed too, and shrunken stores give their bytes back, so memory
  *   follows live peers only.
  * - Every count a remote party drives is capped by a named limit (swarms, peers per swarm,
- *   peers in total, numwant).
+ *   peers in total, numwant), and so is what one IP (an IPv4 address or IPv6 /64) may do:
+ *   peers per swarm, peers in total, announces per second (per-ip-limits.ts; loopback exempt
+ *   by default).
  */
 import type { Clock, Random } from '../../time/clock';
-import type { AnnounceEvent } from '../codec/announce-request';
+import type { AnnounceRequest } from '../codec/announce-request';
 import { PEER_ID_BYTES } from '../codec/announce-request';
 import {
   COMPACT_PEER4_BYTES,
@@ -30,14 +32,22 @@ import {
   parseIpv4,
 } from '../codec/compact-peers';
 import {
+  TRACKER_ANNOUNCE_BURST_PER_IP,
+  TRACKER_ANNOUNCES_PER_IP_PER_SEC,
   TRACKER_DEFAULT_NUMWANT,
   TRACKER_MAX_NUMWANT,
+  TRACKER_MAX_PEERS_PER_IP,
+  TRACKER_MAX_PEERS_PER_IP_PER_SWARM,
   TRACKER_MAX_PEERS_PER_SWARM,
   TRACKER_MAX_PEERS_TOTAL,
   TRACKER_MAX_SWARMS,
+  TRACKER_RATE_LIMITED_IPS,
 } from '../../limits';
+import { PER_IP_MESSAGES, PerIpLimits } from './per-ip-limits';
+import type { PerIpConfig, PerIpRefusal } from './per-ip-limits';
 
-export interface RegistryConfig {
+/** The per-IP limits (PerIpConfig) are part of it. */
+export interface RegistryConfig extends PerIpConfig {
   intervalSec: number;
   minIntervalSec: number;
   /** Issue 5: a peer expires after 2x the announce interval. */
@@ -58,6 +68,12 @@ export const defaultRegistryConfig: RegistryConfig = {
   maxPeersTotal: TRACKER_MAX_PEERS_TOTAL,
   defaultNumwant: TRACKER_DEFAULT_NUMWANT,
   maxNumwant: TRACKER_MAX_NUMWANT,
+  maxPeersPerIpPerSwarm: TRACKER_MAX_PEERS_PER_IP_PER_SWARM,
+  maxPeersPerIp: TRACKER_MAX_PEERS_PER_IP,
+  announcesPerIpPerSec: TRACKER_ANNOUNCES_PER_IP_PER_SEC,
+  announceBurstPerIp: TRACKER_ANNOUNCE_BURST_PER_IP,
+  rateLimitedIps: TRACKER_RATE_LIMITED_IPS,
+  exemptLoopback: true,
 };
 
 /**
@@ -196,6 +212,8 @@ class Swarm {
   readonly leechers = new PeerList(false);
   table = new Int32Array(INITIAL_TABLE);
   snatches = 0;
+  /** IP key -> peers of this swarm from that IP (only IPs under the per-IP limits). */
+  readonly perIp = new Map<number, number>();
 
   constructor(private readonly seed: number) {}
 
@@ -336,21 +354,21 @@ class Swarm {
   }
 }
 
-export interface RegistryAnnounce {
-  peerId: Uint8Array;
-  /** From the socket (or an operator-allowed `ip=`), never trusted from a peer otherwise. */
+/**
+ * What the registry needs of an announce: the info-hash comes as hex beside it, and the address
+ * is the one the core decided on (the socket's, or an operator-allowed `ip=`), never a claim.
+ */
+export type RegistryAnnounce = Pick<
+  AnnounceRequest,
+  'peerId' | 'port' | 'uploaded' | 'downloaded' | 'left' | 'event' | 'numwant'
+> & {
   address: string;
-  port: number;
-  uploaded: number;
-  downloaded: number;
-  left: number;
-  event: AnnounceEvent;
-  numwant: number | null;
   /** Also return the sampled peers as snapshots (non-compact answers, tests). */
   peerList?: boolean;
-}
+};
 
-export type RegistryRejection = 'too-many-swarms' | 'swarm-full' | 'tracker-full' | 'bad-address';
+export type RegistryRejection =
+  'too-many-swarms' | 'swarm-full' | 'tracker-full' | 'bad-address' | PerIpRefusal;
 
 export type AnnounceOutcome =
   | {
@@ -390,6 +408,7 @@ export class SwarmRegistry {
   private readonly key = new Uint8Array(ENTRY_STRIDE);
   /** Seeds the swarms' tables, so that nobody can aim announces at one probe run. */
   private readonly seed: number;
+  private readonly perIp: PerIpLimits;
 
   constructor(
     private readonly clock: Clock,
@@ -400,6 +419,12 @@ export class SwarmRegistry {
     this.scratch4 = new Uint8Array(this.config.maxNumwant * COMPACT_PEER4_BYTES);
     this.scratch6 = new Uint8Array(this.config.maxNumwant * COMPACT_PEER6_BYTES);
     this.seed = random.int(0x7fffffff) | 0;
+    this.perIp = new PerIpLimits(this.config);
+  }
+
+  /** IPs whose announce rate is remembered (bounded by `rateLimitedIps`). */
+  get rateLimitedIpCount(): number {
+    return this.perIp.rateLimitedIpCount;
   }
 
   get swarmCount(): number {
@@ -435,11 +460,15 @@ export class SwarmRegistry {
   announce(infoHashHex: string, a: RegistryAnnounce): AnnounceOutcome {
     const now = this.clock.now();
     const usable = this.setKey(a.address, a.port);
+    const ip = usable ? this.perIp.keyOf(this.key, 0) : null;
+    if (ip !== null && !this.perIp.takeAnnounce(ip, now))
+      return { ok: false, reason: 'rate-limited', message: PER_IP_MESSAGES['rate-limited'] };
     let swarm = this.swarms.get(infoHashHex);
     let index = swarm && usable ? swarm.find(this.key, 0) : -1;
 
     if (a.event === 'stopped') {
       if (swarm && index >= 0) {
+        this.perIp.count(swarm.perIp, this.key, 0, -1);
         swarm.remove(index);
         this.peerCount--;
         if (swarm.size === 0) this.swarms.delete(infoHashHex);
@@ -463,8 +492,12 @@ export class SwarmRegistry {
         return { ok: false, reason: 'tracker-full', message: 'tracker is full' };
       }
       if (!usable) return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
+      const refusal = ip === null ? null : this.perIp.refuseNewPeer(swarm.perIp, ip);
+      if (refusal !== null)
+        return { ok: false, reason: refusal, message: PER_IP_MESSAGES[refusal] };
       if (!this.swarms.has(infoHashHex)) this.swarms.set(infoHashHex, swarm);
       index = swarm.insert(this.key, 0, seeding);
+      this.perIp.count(swarm.perIp, this.key, 0, 1);
       this.peerCount++;
       if (a.event === 'completed') swarm.snatches++;
     } else {
@@ -586,6 +619,7 @@ export class SwarmRegistry {
           if ((list.nums[slot * NUMS + LAST_SEEN] as number) >= deadline) continue;
           const index = swarm.find(list.entries, slot * ENTRY_STRIDE);
           if (index < 0) continue;
+          this.perIp.count(swarm.perIp, list.entries, slot * ENTRY_STRIDE, -1);
           swarm.remove(index);
           removed++;
         }

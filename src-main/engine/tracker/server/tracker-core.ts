@@ -14,7 +14,7 @@ import {
   normalizeAddress,
 } from '../codec/compact-peers';
 import type { ScrapeEntry } from '../codec/http-response';
-import { RateMeter } from './rate-meter';
+import { RateMeter } from '../../net/rate-meter';
 import type { AnnounceOutcome, RegistryConfig } from './swarm-registry';
 import { SwarmRegistry } from './swarm-registry';
 
@@ -47,8 +47,9 @@ function hex(bytes: Uint8Array): string {
 
 export class TrackerCore {
   readonly registry: SwarmRegistry;
-  readonly announceRate = new RateMeter();
-  readonly scrapeRate = new RateMeter();
+  /** net/'s byte-rate meter, fed one unit per request: its `rateBps` reads as requests/s. */
+  private readonly announceRate: RateMeter;
+  private readonly scrapeRate: RateMeter;
   mode: TrackerServerMode;
   private readonly rejectedCounts = new Map<string, number>();
   private listAllowed = new Set<string>();
@@ -56,8 +57,18 @@ export class TrackerCore {
 
   constructor(private readonly opts: TrackerCoreOptions) {
     this.registry = new SwarmRegistry(opts.clock, opts.random, opts.registry);
+    this.announceRate = new RateMeter(opts.clock);
+    this.scrapeRate = new RateMeter(opts.clock);
     this.mode = opts.mode;
     this.logLevel = LEVELS[opts.logLevel ?? 'info'];
+  }
+
+  get announcesPerSec(): number {
+    return this.announceRate.rateBps();
+  }
+
+  get scrapesPerSec(): number {
+    return this.scrapeRate.rateBps();
   }
 
   get clock(): Clock {
@@ -98,7 +109,7 @@ export class TrackerCore {
     front: 'http' | 'udp',
     peerList = false,
   ): CoreAnnounceResult {
-    this.announceRate.record(this.opts.clock.now());
+    this.announceRate.add(1);
     const infoHashHex = hex(req.infoHash);
     if (!this.isAllowed(infoHashHex)) {
       this.reject('not-allowed', infoHashHex);
@@ -133,7 +144,7 @@ export class TrackerCore {
 
   /** BEP 48: counts for each asked info-hash; zeros for unknown or not-allowed ones (no leak). */
   scrape(infoHashes: readonly Uint8Array[]): ScrapeEntry[] {
-    this.scrapeRate.record(this.opts.clock.now());
+    this.scrapeRate.add(1);
     if (this.logs('debug')) this.log('debug', `scrape of ${infoHashes.length} info-hashes`);
     return infoHashes.map((infoHash) => {
       const h = hex(infoHash);

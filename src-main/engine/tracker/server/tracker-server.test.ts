@@ -13,7 +13,8 @@ import {
   encodeUdpConnectRequest,
   encodeUdpScrapeRequest,
 } from '../codec/udp-packets';
-import type { UdpAnnounceFields } from '../codec/udp-packets';
+import type { AnnounceRequest } from '../codec/announce-request';
+import type { UdpAnnounceRequest } from '../codec/udp-packets';
 import { defaultTrackerServerSettings } from '../../../../src-shared/model';
 import { openResources, rawHttp, startTestTracker, udpExchange } from './testing/loopback';
 import type { TestTracker } from './testing/loopback';
@@ -131,6 +132,68 @@ describe('TrackerServer HTTP front', () => {
     expect(failure(await announce(t))).toBeNull();
   });
 
+  it('one address cannot flood a swarm with peers or announces over HTTP (issue 16 item 6)', async () => {
+    const t = await tracker(
+      {},
+      {
+        registry: {
+          exemptLoopback: false,
+          maxPeersPerIpPerSwarm: 3,
+          announcesPerIpPerSec: 0.001,
+          announceBurstPerIp: 6,
+        },
+      },
+    );
+    for (const port of ['1', '2', '3']) expect(failure(await announce(t, { port }))).toBeNull();
+    expect(failure(await announce(t, { port: '4' }))).toBe(
+      'too many peers from your address in this swarm',
+    );
+    expect(failure(await announce(t, { port: '1' }))).toBeNull(); // a known peer re-announces
+    expect(failure(await announce(t, { port: '2' }))).toBeNull();
+    expect(failure(await announce(t, { port: '2' }))).toBe(
+      'too many announces from your address, slow down',
+    );
+    expect(t.server.stats()).toMatchObject({
+      peers: 3,
+      rejected: { 'ip-swarm-full': 1, 'rate-limited': 1 },
+    });
+  });
+
+  it('/stats refuses a Host that does not name us, even with the token (DNS rebinding, issue 16 item 9)', async () => {
+    const t = await tracker({}, { statsToken: 'sekrit' });
+    const statusOf = async (headers: string, query = ''): Promise<string> =>
+      (
+        await rawHttp(
+          t.httpPort,
+          `GET /stats${query} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`,
+        )
+      ).slice(0, 12);
+    const port = t.httpPort;
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      'LOCALHOST',
+      `[::1]:${port}`,
+      '10.1.2.3',
+    ])
+      expect(await statusOf(`Host: ${host}\r\n`)).toBe('HTTP/1.1 200');
+    for (const host of [
+      `rebind.example:${port}`,
+      'rebind.example',
+      '127.0.0.1.nip.io',
+      '[::1]x',
+      '127.0.0.1:x',
+    ])
+      expect(await statusOf(`Host: ${host}\r\n`, '?token=sekrit')).toBe('HTTP/1.1 403');
+    expect(await statusOf('')).toBe('HTTP/1.1 403');
+    expect(await statusOf(`Host: 127.0.0.1\r\nHost: rebind.example\r\n`)).toBe('HTTP/1.1 403');
+    expect(t.server.stats().rejected['stats-bad-host']).toBe(7);
+    // The configured host name is ours too.
+    const named = await tracker({ host: 'localhost', udp: false });
+    const res = await rawHttp(named.httpPort, 'GET /stats HTTP/1.1\r\nHost: LocalHost\r\n\r\n');
+    expect(res.slice(0, 12)).toBe('HTTP/1.1 200');
+  });
+
   it('clips numwant 10^9 to 200 peers', async () => {
     const t = await tracker();
     for (let port = 2000; port < 2210; port++)
@@ -236,21 +299,27 @@ describe('TrackerServer addresses', () => {
 describe('TrackerServer UDP front (BEP 15)', () => {
   function announceFields(
     connectionId: Uint8Array,
-    over: Partial<UdpAnnounceFields> = {},
-  ): UdpAnnounceFields {
+    over: Partial<AnnounceRequest> = {},
+  ): UdpAnnounceRequest {
     return {
       connectionId,
       transactionId: 77,
-      infoHash: hash(0xab),
-      peerId: hash(1),
-      downloaded: 0,
-      left: 10,
-      uploaded: 0,
-      event: 'started',
-      key: 1,
-      numwant: -1,
-      port: 6881,
-      ...over,
+      request: {
+        infoHash: hash(0xab),
+        peerId: hash(1),
+        downloaded: 0,
+        left: 10,
+        uploaded: 0,
+        event: 'started',
+        key: '1',
+        numwant: null,
+        compact: true,
+        noPeerId: true,
+        trackerId: null,
+        ip: null,
+        port: 6881,
+        ...over,
+      },
     };
   }
 
@@ -354,6 +423,69 @@ describe('TrackerServer UDP front (BEP 15)', () => {
     expect(rejected['udp-malformed']).toBe(82 + 1 + 1 + 1);
     // Still serving.
     expect(decodeUdpResponse((await c.ask(t.udpPort, full)) as Buffer).action).toBe('announce');
+  });
+
+  it('one address cannot flood a swarm with peers or announces over UDP (issue 16 item 6)', async () => {
+    const t = await tracker(
+      {},
+      {
+        registry: {
+          exemptLoopback: false,
+          maxPeersPerIpPerSwarm: 2,
+          announcesPerIpPerSec: 0.001,
+          announceBurstPerIp: 4,
+        },
+      },
+    );
+    const c = await client();
+    const conn = decodeUdpResponse((await c.ask(t.udpPort, encodeUdpConnectRequest(5))) as Buffer);
+    if (conn.action !== 'connect') throw new Error('no connect');
+    const ask = async (port: number) =>
+      decodeUdpResponse(
+        (await c.ask(
+          t.udpPort,
+          encodeUdpAnnounceRequest(announceFields(conn.connectionId, { port })),
+        )) as Buffer,
+      );
+    expect((await ask(1)).action).toBe('announce');
+    expect((await ask(2)).action).toBe('announce');
+    expect(await ask(3)).toMatchObject({
+      action: 'error',
+      message: 'too many peers from your address in this swarm',
+    });
+    expect((await ask(1)).action).toBe('announce');
+    expect(await ask(1)).toMatchObject({
+      action: 'error',
+      message: 'too many announces from your address, slow down',
+    });
+    expect(t.server.stats()).toMatchObject({
+      peers: 2,
+      rejected: { 'ip-swarm-full': 1, 'rate-limited': 1 },
+    });
+  });
+
+  it('never answers a datagram with a larger error packet (reflection, issue 16 item 10)', async () => {
+    const t = await tracker();
+    const c = await client();
+    const conn = decodeUdpResponse((await c.ask(t.udpPort, encodeUdpConnectRequest(5))) as Buffer);
+    if (conn.action !== 'connect') throw new Error('no connect');
+    const full = encodeUdpAnnounceRequest(announceFields(conn.connectionId));
+    const badMagic = encodeUdpConnectRequest(5);
+    badMagic[2] = 9;
+    const badAction = Uint8Array.from(badMagic);
+    badAction[11] = 42;
+    const stale = encodeUdpAnnounceRequest(announceFields(new Uint8Array(8)));
+    const requests = [badMagic, badAction, stale, full.subarray(0, 16), full.subarray(0, 40)];
+    for (let n = 16; n < 98; n += 9) requests.push(full.subarray(0, n));
+    for (const req of requests) {
+      const reply = (await c.ask(t.udpPort, req)) as Buffer;
+      expect(decodeUdpResponse(reply).action).toBe('error');
+      expect(reply.length).toBeLessThanOrEqual(req.length);
+    }
+    // A 16-byte request still gets the start of the reason.
+    const short = decodeUdpResponse((await c.ask(t.udpPort, badMagic)) as Buffer);
+    expect(short).toMatchObject({ action: 'error', transactionId: 5 });
+    expect(short.action === 'error' ? short.message : '').toHaveLength(8);
   });
 
   it('refuses forged, foreign and stale connection ids; accepts them for two minutes', async () => {

@@ -105,6 +105,7 @@ export class TrackerServer {
           core,
           statsJson: () => this.stats(),
           statsToken: this.opts.statsToken,
+          configuredHost: settings.host,
         });
         this.httpPort = await this.http.listen(settings.host, settings.httpPort);
       }
@@ -171,7 +172,6 @@ export class TrackerServer {
   stats(): TrackerServerStats {
     const s = this.settings;
     const core = this.core;
-    const now = this.opts.clock.now();
     const urlSettings = s
       ? {
           host: s.host,
@@ -190,8 +190,8 @@ export class TrackerServer {
       announceUrls: urlSettings ? announceUrls(urlSettings) : [],
       swarms: core ? core.registry.swarmCounts(TRACKER_MAX_STATS_SWARMS) : [],
       peers: core?.registry.totalPeers ?? 0,
-      announcesPerSec: core?.announceRate.perSec(now) ?? 0,
-      scrapesPerSec: core?.scrapeRate.perSec(now) ?? 0,
+      announcesPerSec: core?.announcesPerSec ?? 0,
+      scrapesPerSec: core?.scrapesPerSec ?? 0,
       rejected: core?.rejected() ?? {},
     };
   }

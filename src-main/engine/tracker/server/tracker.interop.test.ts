@@ -48,9 +48,10 @@ describe.each(['http', 'udp'] as const)('libtorrent against our tracker over %s'
 
     lt.send('scrape');
     expect(await lt.next('scrape')).toMatchObject({ event: 'scrape', complete: 1, incomplete: 1 });
-    expect(
-      t.server.stats().scrapesPerSec + (t.server.stats().rejected['not-allowed'] ?? 0),
-    ).toBeGreaterThanOrEqual(0);
+    // The counts came from our tracker's scrape, and libtorrent's info-hash was served, not
+    // refused: the scrape shows in the rate, and nothing was counted as not allowed.
+    expect(t.server.stats().scrapesPerSec).toBeGreaterThan(0);
+    expect(t.server.stats().rejected['not-allowed']).toBeUndefined();
 
     lt.send('quit');
     await lt.next('done');

@@ -6,6 +6,8 @@
  *   never a constant, valid two minutes, no per-client state.
  * - A packet too short to carry a transaction id is dropped; any other bad packet gets an
  *   error packet. Both are counted by reason. A handler never throws for a peer's bytes.
+ * - No error packet is larger than the datagram it answers (its message is cut to fit), so a
+ *   request with a forged source address gains an attacker nothing (reflection).
  * - An announce is answered with peers of the requester's own address family (BEP 15 uses
  *   18-byte entries when the tracker is reached over IPv6).
  */
@@ -127,7 +129,7 @@ export class UdpFront {
         return;
       }
       this.core.reject(err.code === 'bad-action' ? 'udp-bad-action' : 'udp-malformed', err.message);
-      this.send(encodeUdpErrorResponse(msg.readUInt32BE(12), err.message), rinfo);
+      this.send(encodeUdpErrorResponse(msg.readUInt32BE(12), err.message, msg.length), rinfo);
       return;
     }
     const now = this.core.clock.now();
@@ -144,12 +146,15 @@ export class UdpFront {
       case 'announce': {
         if (!this.ids.verify(req.connectionId, rinfo.address, rinfo.port, now)) {
           this.core.reject('udp-stale-connection-id');
-          this.send(encodeUdpErrorResponse(req.transactionId, 'connection id expired'), rinfo);
+          this.send(
+            encodeUdpErrorResponse(req.transactionId, 'connection id expired', msg.length),
+            rinfo,
+          );
           return;
         }
         const result = this.core.announce(req.request, rinfo.address, 'udp');
         if (!result.ok) {
-          this.send(encodeUdpErrorResponse(req.transactionId, result.message), rinfo);
+          this.send(encodeUdpErrorResponse(req.transactionId, result.message, msg.length), rinfo);
           return;
         }
         const v6 = rinfo.family === 'IPv6' && !rinfo.address.startsWith('::ffff:');
@@ -168,7 +173,10 @@ export class UdpFront {
       case 'scrape': {
         if (!this.ids.verify(req.connectionId, rinfo.address, rinfo.port, now)) {
           this.core.reject('udp-stale-connection-id');
-          this.send(encodeUdpErrorResponse(req.transactionId, 'connection id expired'), rinfo);
+          this.send(
+            encodeUdpErrorResponse(req.transactionId, 'connection id expired', msg.length),
+            rinfo,
+          );
           return;
         }
         const files = this.core.scrape(req.infoHashes).map((e) => ({
