@@ -44,9 +44,12 @@ const queries = fc
     downloaded: count,
     left: count,
     event: fc.constantFrom('none', 'started', 'stopped', 'completed'),
-    numwant: fc.integer({ min: -5, max: 100_000 }),
-    key: fc.string({ maxLength: 20 }),
-    trackerId: fc.string({ maxLength: 20 }),
+    numwant: fc.option(fc.integer({ min: -5, max: 100_000 })),
+    key: fc.option(fc.string({ maxLength: 20 })),
+    trackerId: fc.option(fc.string({ maxLength: 20 })),
+    compact: fc.option(fc.boolean()),
+    noPeerId: fc.boolean(),
+    ip: fc.option(fc.string({ maxLength: 40 })),
   })
   .map((p) =>
     bytesOf(
@@ -105,15 +108,21 @@ const udpRequests = fc.oneof(
     .record({
       connectionId: fc.uint8Array({ minLength: 8, maxLength: 8 }),
       transactionId: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-      infoHash: id20,
-      peerId: id20,
-      downloaded: fc.integer({ min: 0, max: 2 ** 40 }),
-      left: fc.integer({ min: 0, max: 2 ** 40 }),
-      uploaded: fc.integer({ min: 0, max: 2 ** 40 }),
-      event: fc.constantFrom('none', 'started', 'stopped', 'completed'),
-      key: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-      numwant: fc.integer({ min: -1, max: 1000 }),
-      port: fc.integer({ min: 0, max: 65535 }),
+      request: fc.record({
+        infoHash: id20,
+        peerId: id20,
+        downloaded: fc.integer({ min: 0, max: 2 ** 40 }),
+        left: fc.integer({ min: 0, max: 2 ** 40 }),
+        uploaded: fc.integer({ min: 0, max: 2 ** 40 }),
+        event: fc.constantFrom('none', 'started', 'stopped', 'completed'),
+        key: fc.option(fc.integer({ min: 0, max: 2 ** 32 - 1 }).map((k) => k.toString(16))),
+        numwant: fc.option(fc.integer({ min: 0, max: 1000 })),
+        port: fc.integer({ min: 0, max: 65535 }),
+        compact: fc.constant(true),
+        noPeerId: fc.constant(false),
+        trackerId: fc.constant(null),
+        ip: fc.constant(null),
+      }),
     })
     .map((f) => encodeUdpAnnounceRequest(f as Parameters<typeof encodeUdpAnnounceRequest>[0])),
   fc
