@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { encode } from '../bencode';
 import {
   DHT_LOOKUP_MAX_QUERIES,
+  DHT_MAINTENANCE_INTERVAL_MS,
+  DHT_NODE_QUESTIONABLE_AFTER_MS,
   DHT_QUERY_BURST_PER_IP,
   DHT_QUERY_TIMEOUT_MS,
   KRPC_MAX_PACKET_BYTES,
@@ -289,3 +291,44 @@ describe('DhtNode under hostile input', () => {
 function randomId(seed: number): Uint8Array {
   return seededRandom(seed).bytes(20);
 }
+
+describe('DhtNode upkeep and persistence', () => {
+  it('pings a node gone questionable and marks it bad when it stays silent', () => {
+    const h = harness();
+    const silent = { id: OTHER, address: '10.0.0.1', port: 7000 };
+    h.node.table.insert(silent, h.clock.now());
+    h.clock.advance(DHT_NODE_QUESTIONABLE_AFTER_MS - 1);
+    expect(h.sent).toEqual([]);
+    h.clock.advance(DHT_MAINTENANCE_INTERVAL_MS);
+    expect(
+      h.sent.some(
+        (s) => s.address === '10.0.0.1' && s.msg.kind === 'query' && s.msg.method === 'ping',
+      ),
+    ).toBe(true);
+    h.clock.advance(2 * DHT_MAINTENANCE_INTERVAL_MS);
+    const n = h.node.table.find(OTHER)!;
+    expect(h.node.table.status(n, h.clock.now())).toBe('bad');
+    expect(h.node.table.closest(OTHER, 8, h.clock.now())).toEqual([]);
+    h.node.close();
+    expect(h.clock.pending).toBe(0);
+  });
+
+  it('restarts from a saved table with the same id and nodes', () => {
+    const h = harness();
+    h.node.table.insert({ id: OTHER, address: '10.0.0.1', port: 7000 }, h.clock.now());
+    const saved = JSON.parse(JSON.stringify(h.node.serialize())) as ReturnType<
+      DhtNode['serialize']
+    >;
+    h.node.close();
+    const again = new DhtNode({
+      send: () => undefined,
+      clock: h.clock,
+      savedTable: saved,
+      bootstrapNodes: [],
+    });
+    expect(again.id).toEqual(OWN);
+    expect(again.stats().nodes).toBe(1);
+    expect(again.table.find(OTHER)?.address).toBe('10.0.0.1');
+    again.close();
+  });
+});
