@@ -156,8 +156,10 @@ describe('DhtNode under hostile input', () => {
       'not-an-ip',
       7000,
     );
+    const ping = encodeKrpc({ kind: 'query', method: 'ping', transactionId: t('pp'), id: OTHER });
+    h.node.receive(ping, '10.0.0.1', 0);
     expect(h.sent).toEqual([]);
-    expect(h.node.stats().dropped.malformed).toBe(4);
+    expect(h.node.stats().dropped.malformed).toBe(5);
   });
 
   it('never throws on random datagrams (property)', () => {

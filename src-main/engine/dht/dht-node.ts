@@ -201,7 +201,8 @@ export class DhtNode {
   receive(packet: Uint8Array, address: string, port: number): void {
     if (this.closed) return;
     const from = normalizeAddress(address);
-    if (packet.length > KRPC_MAX_PACKET_BYTES || parseIpv4(from) < 0) {
+    // An answer to port 0 or to a non-IPv4 source could not be sent back: drop it unread.
+    if (packet.length > KRPC_MAX_PACKET_BYTES || parseIpv4(from) < 0 || port < 1 || port > 65535) {
       this.dropped.malformed++;
       return;
     }
