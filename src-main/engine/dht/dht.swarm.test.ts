@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openHandles, waitFor } from '../../testing/fixtures';
 import { seededRandom } from '../time/clock';
 import type { PeerAddress } from '../tracker/codec/compact-peers';
 import { bindUdpDhtNode } from './udp-dht-node';
@@ -22,8 +23,15 @@ async function startNode(seed: number, bootstrapPort: number | null): Promise<Ud
   return n;
 }
 
+/** UDP sockets and timers alive in this process. */
+function handles(): { udp: number; timers: number } {
+  const h = openHandles();
+  return { udp: h['UDPWrap'] ?? 0, timers: h['Timeout'] ?? 0 };
+}
+
 describe('DHT on loopback', () => {
   it('a node knowing only the bootstrap node finds a peer announced by another, among 20', async () => {
+    const before = handles();
     const boot = await startNode(1, null);
     const nodes: UdpDhtNode[] = [];
     for (let i = 0; i < 18; i++) {
@@ -60,6 +68,11 @@ describe('DHT on loopback', () => {
     expect(peers).toEqual([{ address: '127.0.0.1', port: 51413 }]);
     expect(found).toEqual(peers);
     expect(seeker.node.stats().lookupsInFlight).toBe(0);
+    expect(handles().udp).toBe(before.udp + 20);
+    // Closing the 20 nodes frees every socket, query timer and upkeep interval.
+    await Promise.all(open.splice(0).map((n) => n.close()));
+    await waitFor(() => handles().udp <= before.udp, 'UDP sockets to close', 5_000);
+    expect(handles().timers).toBeLessThanOrEqual(before.timers);
   });
 
   it('implied_port announces the UDP source port', async () => {
