@@ -295,6 +295,24 @@ function randomId(seed: number): Uint8Array {
 }
 
 describe('DhtNode upkeep and persistence', () => {
+  it('a different id answering at a known node address counts as that node failing', async () => {
+    const h = harness((s, node) => {
+      if (s.msg.kind !== 'query') return;
+      const impostor = new Uint8Array(20).fill(0x44);
+      node.receive(
+        encodeKrpc({ kind: 'response', transactionId: s.msg.transactionId, id: impostor }),
+        s.address,
+        s.port,
+      );
+    });
+    h.node.table.insert({ id: OTHER, address: '10.0.0.1', port: 7000 }, h.clock.now());
+    await h.node.findNode(HASH);
+    await h.node.findNode(HASH);
+    const n = h.node.table.find(OTHER)!;
+    expect(h.node.table.status(n, h.clock.now())).toBe('bad');
+    h.node.close();
+  });
+
   it('pings a node gone questionable and marks it bad when it stays silent', () => {
     const h = harness();
     const silent = { id: OTHER, address: '10.0.0.1', port: 7000 };

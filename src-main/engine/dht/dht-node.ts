@@ -43,7 +43,7 @@ import { KRPC_PROTOCOL_ERROR, KrpcError, decodeKrpc, encodeKrpc } from './krpc';
 import type { KrpcMessage, KrpcQuery, KrpcResponse } from './krpc';
 import { runLookup } from './lookup';
 import type { LookupResult, LookupTarget } from './lookup';
-import { NODE_ID_BYTES, isNodeId, randomIdWithPrefix, randomNodeId } from './node-id';
+import { NODE_ID_BYTES, idsEqual, isNodeId, randomIdWithPrefix, randomNodeId } from './node-id';
 import type { NodeId } from './node-id';
 import { PeerStore } from './peer-store';
 import { RateLimiter } from './rate-limiter';
@@ -240,7 +240,10 @@ export class DhtNode {
       p.resolve(null);
       return;
     }
-    const outcome = this.table.insert({ id: msg.id, address: from, port }, this.clock.now());
+    const now = this.clock.now();
+    // Another id at the address we asked: the node we meant is gone from there.
+    if (p.expectedId && !idsEqual(p.expectedId, msg.id)) this.table.markFailed(p.expectedId, now);
+    const outcome = this.table.insert({ id: msg.id, address: from, port }, now);
     if (outcome.kind === 'cached') for (const n of outcome.ping) this.verify(n);
     p.resolve(msg);
   }
