@@ -7,7 +7,7 @@ import {
   KRPC_MAX_VALUES_PER_RESPONSE,
 } from '../limits';
 import { encodeCompactNodes } from './compact-nodes';
-import { KrpcError, KRPC_METHOD_UNKNOWN, decodeKrpc, encodeKrpc } from './krpc';
+import { KrpcError, KRPC_METHOD_UNKNOWN, decodeKrpc, encodeKrpc, isKrpcPacket } from './krpc';
 import type { KrpcMessage } from './krpc';
 
 const id = (byte: number): Uint8Array => new Uint8Array(20).fill(byte);
@@ -155,6 +155,14 @@ describe('KRPC codec', () => {
     expect(err.code).toBe('unknown-method');
     expect(err.transactionId).toEqual(b('qq'));
     expect(err.replyCode).toBe(KRPC_METHOD_UNKNOWN);
+  });
+
+  it('tells KRPC datagrams from uTP ones on a shared port', () => {
+    expect(isKrpcPacket(b('d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe'))).toBe(true);
+    for (const utpType of [0x01, 0x11, 0x21, 0x31, 0x41]) {
+      expect(isKrpcPacket(Uint8Array.of(utpType, 0, 0, 0))).toBe(false);
+    }
+    expect(isKrpcPacket(new Uint8Array(0))).toBe(false);
   });
 
   it('any bytes decode to a message or a KrpcError (property)', () => {

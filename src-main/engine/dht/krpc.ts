@@ -171,6 +171,15 @@ function encodeValues(peers: readonly PeerAddress[]): Uint8Array[] {
 
 // ---- decoding
 
+/**
+ * Whether a datagram on a shared UDP port is for the DHT: KRPC is a bencoded dict, so it starts
+ * with 'd' (0x64), while a uTP header (BEP 29) starts with its type and version nibbles, 0x01
+ * to 0x41. The session's demultiplexer uses this before `DhtNode.receive`.
+ */
+export function isKrpcPacket(packet: Uint8Array): boolean {
+  return packet.length > 0 && packet[0] === 0x64;
+}
+
 export function decodeKrpc(packet: Uint8Array): KrpcMessage {
   if (packet.length > KRPC_MAX_PACKET_BYTES) {
     throw new KrpcError(
