@@ -4,6 +4,7 @@ import { encode } from '../bencode';
 import {
   DHT_LOOKUP_MAX_QUERIES,
   DHT_MAINTENANCE_INTERVAL_MS,
+  DHT_MAX_VERIFY_PINGS_IN_FLIGHT,
   DHT_NODE_QUESTIONABLE_AFTER_MS,
   DHT_QUERY_BURST_PER_IP,
   DHT_QUERY_TIMEOUT_MS,
@@ -188,6 +189,20 @@ describe('DhtNode under hostile input', () => {
       address: '10.0.0.66',
       msg: { kind: 'response' },
     });
+  });
+
+  it('a flood from many IPs costs at most a bounded number of verification pings', () => {
+    const h = harness();
+    for (let i = 0; i < 2_000; i++) {
+      const id = seededRandom(i + 1).bytes(20);
+      const q = encodeKrpc({ kind: 'query', method: 'ping', transactionId: t('fl'), id });
+      h.node.receive(q, `10.${i >> 8}.${i & 255}.1`, 7000);
+    }
+    const pings = h.sent.filter((s) => s.msg.kind === 'query').length;
+    expect(pings).toBe(DHT_MAX_VERIFY_PINGS_IN_FLIGHT);
+    expect(h.node.stats().queriesInFlight).toBe(DHT_MAX_VERIFY_PINGS_IN_FLIGHT);
+    expect(h.replies().length).toBe(2_000);
+    h.node.close();
   });
 
   it('ignores unsolicited responses and responses from another address than asked', async () => {
