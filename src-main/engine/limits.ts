@@ -220,3 +220,66 @@ export const TRACKER_HTTP_MAX_REDIRECTS = 5;
  * again counts again: the stat errs slightly high, never with unbounded memory. */
 export const SEED_SERVED_PEERS_REMEMBERED = 10_000;
 export const SEED_SERVED_PEER_MEMORY_MS = 60 * 60_000;
+
+// ---- mainline DHT (dht/), BEP 5
+/** A KRPC packet larger than this is dropped unread: BEP 5 messages fit one Ethernet frame. */
+export const KRPC_MAX_PACKET_BYTES = 1_500;
+/** Bencode nesting in a KRPC message: the deepest BEP 5 message is dict > dict > list. */
+export const KRPC_MAX_DEPTH = 8;
+/** Bencode items in one KRPC message; bounds work per packet (1,500 bytes hold < 400 anyway). */
+export const KRPC_MAX_ITEMS = 512;
+/** Transaction ids are echoed back; libtorrent sends 2 bytes, others up to 8. Longer is refused. */
+export const KRPC_MAX_TRANSACTION_ID_BYTES = 16;
+/** Tokens are opaque but short (ours 8 bytes, libtorrent 4); longer ones are refused. */
+export const KRPC_MAX_TOKEN_BYTES = 64;
+/** Compact nodes kept from one response: BEP 5 sends K = 8; more only feeds a lookup junk. */
+export const KRPC_MAX_NODES_PER_RESPONSE = 16;
+/** Peers kept from one get_peers response; a packet fits ~180, real nodes send <= 100. */
+export const KRPC_MAX_VALUES_PER_RESPONSE = 100;
+/** BEP 5: K, the size of a k-bucket and of a lookup's result. */
+export const DHT_K = 8;
+/** Nodes waiting in one bucket's replacement cache for a bad node to leave. */
+export const DHT_REPLACEMENT_CACHE_SIZE = 8;
+/** BEP 5: a node not heard from for 15 minutes is questionable. */
+export const DHT_NODE_QUESTIONABLE_AFTER_MS = 15 * 60_000;
+/** Failed queries in a row after which a node is bad and can be replaced. */
+export const DHT_NODE_MAX_FAILURES = 2;
+/** BEP 5: the token secret changes every 5 minutes; the previous one is still accepted. */
+export const DHT_TOKEN_ROTATE_MS = 5 * 60_000;
+/** BEP 5 (and libtorrent): an announced peer is dropped 30 minutes after its last announce. */
+export const DHT_PEER_TTL_MS = 30 * 60_000;
+/** Peers stored for one info-hash; the oldest leaves first (libtorrent keeps 100 by default). */
+export const DHT_MAX_PEERS_PER_INFO_HASH = 200;
+/** Info-hashes we store peers for; anyone may announce anything, so this bounds memory. */
+export const DHT_MAX_INFO_HASHES = 5_000;
+/** Peers stored over all info-hashes (~100 B each, so ~5 MB at most). */
+export const DHT_MAX_STORED_PEERS = 50_000;
+/** Peers we put in one get_peers answer: 50 compact peers keep the packet under 1,500 bytes. */
+export const DHT_MAX_VALUES_PER_ANSWER = 50;
+/** Per-IP query rate (token bucket): steady queries per second and the burst allowed. */
+export const DHT_QUERY_RATE_PER_IP_PER_SEC = 50;
+export const DHT_QUERY_BURST_PER_IP = 200;
+/** IPs whose query rate we track; the oldest entry is forgotten first, so memory is bounded. */
+export const DHT_RATE_LIMIT_MAX_IPS = 10_000;
+/** Queries of ours awaiting an answer; beyond this new queries fail at once rather than queue. */
+export const DHT_MAX_PENDING_QUERIES = 512;
+/** An unanswered query counts as failed after this long. */
+export const DHT_QUERY_TIMEOUT_MS = 5_000;
+/** BEP 5: alpha, the queries one lookup keeps in flight. */
+export const DHT_LOOKUP_ALPHA = 3;
+/** Queries one lookup sends at most: a hostile node inventing nodes cannot keep it going. */
+export const DHT_LOOKUP_MAX_QUERIES = 100;
+/** Candidates one lookup remembers (closest first); farther ones are never queried anyway. */
+export const DHT_LOOKUP_MAX_CANDIDATES = 64;
+/** A whole lookup gives up after this long and returns what it has. */
+export const DHT_LOOKUP_TIMEOUT_MS = 30_000;
+/** Peers one get_peers lookup collects before it stops adding more. */
+export const DHT_LOOKUP_MAX_PEERS = 500;
+/** Lookups running at once; more are refused, so callers cannot queue unbounded work. */
+export const DHT_MAX_LOOKUPS_IN_FLIGHT = 64;
+/** Verification pings to nodes that queried us; each unknown node costs one pending query. */
+export const DHT_MAX_VERIFY_PINGS_IN_FLIGHT = 32;
+/** Routing-table upkeep: pings questionable nodes and refreshes stale buckets. */
+export const DHT_MAINTENANCE_INTERVAL_MS = 60_000;
+/** Nodes restored from a saved table; a table holds at most 160 * K = 1,280 anyway. */
+export const DHT_MAX_RESTORED_NODES = 1_280;
