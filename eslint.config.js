@@ -1,4 +1,4 @@
-// Lint enforces the layers of ARCHITECTURE.md section 1: the folders are the architecture.
+// Lint enforces the layers of docs/ARCHITECTURE.md section 1: the folders are the architecture.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -117,7 +117,7 @@ export default tseslint.config(
     },
   },
   {
-    // ARCHITECTURE.md section 3: policies run on an injected clock, so tests can drive time.
+    // docs/ARCHITECTURE.md section 3: policies run on an injected clock, so tests can drive time.
     files: ['src-main/engine/**/*.ts'],
     ignores: ['src-main/engine/time/**', 'src-main/engine/**/*.test.ts'],
     rules: {

@@ -1,4 +1,4 @@
-// End-to-end tier (ARCHITECTURE.md section 4): Chromium drives the built renderer against the
+// End-to-end tier (docs/ARCHITECTURE.md section 4): Chromium drives the built renderer against the
 // built web host and the real engine. Run `node scripts/build.mjs` first.
 import { defineConfig } from '@playwright/test';
 

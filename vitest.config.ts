@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Test tiers (ARCHITECTURE.md section 4): unit, loopback swarm, interop. e2e runs in Playwright.
+// Test tiers (docs/ARCHITECTURE.md section 4): unit, loopback swarm, interop. e2e runs in Playwright.
 export default defineConfig({
   test: {
     projects: [

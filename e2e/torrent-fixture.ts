@@ -1,5 +1,5 @@
 /**
- * Fixture .torrent files generated in code (ARCHITECTURE.md section 4: no binary blobs),
+ * Fixture .torrent files generated in code (docs/ARCHITECTURE.md section 4: no binary blobs),
  * written with the `bencode` package so they do not depend on our own encoder.
  */
 import { createHash } from 'node:crypto';

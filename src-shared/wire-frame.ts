@@ -1,6 +1,6 @@
 /**
  * The web host's WebSocket frame codec: JSON for structure, a binary tail for typed arrays
- * (ARCHITECTURE.md section 2: bulk data crosses the WebSocket as binary frames, not base64).
+ * (docs/ARCHITECTURE.md section 2: bulk data crosses the WebSocket as binary frames, not base64).
  *
  * Layout of one frame:
  *   u32 LE  header length H

@@ -1,5 +1,5 @@
 /**
- * The engine's one entry point (docs/ARCHITECTURE.md, "The engine's public API"). Hosts, the CLI,
+ * The engine's one entry point (docs/ARCHITECTURE.md section 3). Hosts, the CLI,
  * the bench and the test helpers import the engine from here and nowhere else; lint enforces it.
  * Everything a host needs is plain data from src-shared/model plus the few classes below: a
  * `Session` (many torrents behind one listen port) and the parts the CLI uses on their own

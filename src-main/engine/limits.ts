@@ -1,6 +1,6 @@
 /**
  * Every size or count a remote party controls has a named limit here, with its reason
- * (ARCHITECTURE.md section 3). Modules add their limits to this file.
+ * (docs/ARCHITECTURE.md section 3). Modules add their limits to this file.
  */
 
 /** BEP 3: blocks are requested in 16 KiB units; larger requests are refused by most clients. */

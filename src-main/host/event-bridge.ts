@@ -23,7 +23,7 @@ import { copyPieceMap, nextPieceUpdate } from './piece-delta';
 export type EmitEvent = <K extends EventName>(name: K, payload: Events[K]) => void;
 
 export interface EventBridgeOptions {
-  /** ARCHITECTURE.md section 2: deltas at 4-10 Hz; 200 ms is 5 Hz. */
+  /** docs/ARCHITECTURE.md section 2: deltas at 4-10 Hz; 200 ms is 5 Hz. */
   syncIntervalMs?: number;
   /** Detail views refresh at about 4 Hz. */
   viewIntervalMs?: number;

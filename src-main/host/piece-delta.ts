@@ -1,5 +1,5 @@
 /**
- * Piece map updates for a watched torrent (ARCHITECTURE.md section 2: bulk data is compact).
+ * Piece map updates for a watched torrent (docs/ARCHITECTURE.md section 2: bulk data is compact).
  * The first update is the full map; later ones carry only the indices whose state or
  * availability changed, with their new values.
  *

@@ -1,6 +1,6 @@
 /**
  * The error every failed command rejects with in the renderer, whatever the transport:
- * `{ code, message }` from the host (ARCHITECTURE.md section 2), or a local transport failure.
+ * `{ code, message }` from the host (docs/ARCHITECTURE.md section 2), or a local transport failure.
  */
 import { isErrorCode, type ErrorCode } from '../../src-shared/model';
 

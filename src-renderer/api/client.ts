@@ -1,5 +1,5 @@
 /**
- * The only code that talks to the host (ARCHITECTURE.md section 1): `window.swarmscope` from
+ * The only code that talks to the host (docs/ARCHITECTURE.md section 1): `window.swarmscope` from
  * the Electron preload when present, else the web host's WebSocket. Both are SwarmscopeApi;
  * both reject with ApiError.
  */

@@ -1,5 +1,5 @@
 /**
- * The one place host events are subscribed (ARCHITECTURE.md section 5): every event of the
+ * The one place host events are subscribed (docs/ARCHITECTURE.md section 5): every event of the
  * contract, and the connection, are routed here into store updates, so features only read the
  * store and call commands.
  *

@@ -33,7 +33,7 @@ export interface PieceBuffer {
   changed: Uint32Array | null;
 }
 
-/** The piece map of the torrent on screen, outside React state (ARCHITECTURE.md section 5). */
+/** The piece map of the torrent on screen, outside React state (docs/ARCHITECTURE.md section 5). */
 export const pieceBuffer: PieceBuffer = {
   states: new Uint8Array(0),
   availability: new Uint16Array(0),

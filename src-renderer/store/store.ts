@@ -1,5 +1,5 @@
 /**
- * The one zustand store, in slices (ARCHITECTURE.md section 5):
+ * The one zustand store, in slices (docs/ARCHITECTURE.md section 5):
  * - sync: torrents by id, seq and session stats, written only by api/event-router.ts from host events;
  * - jobs: long jobs' progress (torrent creation), from host events;
  * - ui: connection status, toasts, drag state and sort, written by components.

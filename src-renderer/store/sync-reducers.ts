@@ -1,5 +1,5 @@
 /**
- * The snapshot-then-deltas protocol on the client side (ARCHITECTURE.md section 2), as pure
+ * The snapshot-then-deltas protocol on the client side (docs/ARCHITECTURE.md section 2), as pure
  * functions over plain data so they are tested without React or a store.
  *
  * Invariants: a delta applies only when its seq is exactly one more than ours; an older one is

@@ -1,5 +1,5 @@
 /**
- * Errors cross the boundary as `{ code, message }` (ARCHITECTURE.md section 2). This list is the
+ * Errors cross the boundary as `{ code, message }` (docs/ARCHITECTURE.md section 2). This list is the
  * only one: the host maps thrown errors onto it and the renderer checks received codes with it.
  */
 export const errorCodes = [

@@ -1,4 +1,4 @@
-/** One byte per piece (ARCHITECTURE.md section 2: bulk data is compact). */
+/** One byte per piece (docs/ARCHITECTURE.md section 2: bulk data is compact). */
 export const PieceState = {
   missing: 0,
   requested: 1,

@@ -1,4 +1,4 @@
-// Types for the `bencode` npm package (v4), used only as a test oracle (ARCHITECTURE.md section 3).
+// Types for the `bencode` npm package (v4), used only as a test oracle (docs/ARCHITECTURE.md section 3).
 declare module 'bencode' {
   interface BencodeOracle {
     encode(value: unknown): Uint8Array;

@@ -1,5 +1,5 @@
 /**
- * Torrents built in memory for tests (ARCHITECTURE.md section 4: fixtures are generated in code,
+ * Torrents built in memory for tests (docs/ARCHITECTURE.md section 4: fixtures are generated in code,
  * never stored as binary blobs). Hashes are computed here with node:crypto, independently of the
  * HashPool, so tests can compare the two.
  */

@@ -1,6 +1,6 @@
 /**
  * Why a peer connection ended. Every close carries one of these codes; a peer's fault closes
- * only that peer (ARCHITECTURE.md section 3).
+ * only that peer (docs/ARCHITECTURE.md section 3).
  */
 export type CloseReason =
   /** The peer broke the wire protocol (bad frame, message out of place, unrequested data). */

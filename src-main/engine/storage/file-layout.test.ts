@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FileLayout } from './file-layout';
 
-// The multi-file fixture of ARCHITECTURE.md: files straddle pieces, one is empty, one non-ASCII.
+// The multi-file fixture of docs/ARCHITECTURE.md: files straddle pieces, one is empty, one non-ASCII.
 const files = [
   { path: ['a.txt'], length: 7 },
   { path: ['empty'], length: 0 },

@@ -1,6 +1,6 @@
 /**
  * The sandboxed preload (bundled to CommonJS): exposes ONLY the contract's allow-list as
- * `window.swarmscope` (ARCHITECTURE.md section 5). No ipcRenderer, no Node, no event objects
+ * `window.swarmscope` (docs/ARCHITECTURE.md section 5). No ipcRenderer, no Node, no event objects
  * cross into the page.
  *
  * `invoke` resolves with the result or rejects with a plain `{ code, message }` (plain objects

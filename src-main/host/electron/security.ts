@@ -1,5 +1,5 @@
 /**
- * Window hardening (ARCHITECTURE.md section 5): contextIsolation, sandbox, no nodeIntegration,
+ * Window hardening (docs/ARCHITECTURE.md section 5): contextIsolation, sandbox, no nodeIntegration,
  * a CSP, no window.open, no navigation away from the renderer, and a check that IPC comes from
  * our own renderer page.
  */

@@ -1,5 +1,5 @@
 /**
- * The web host's request checks (ARCHITECTURE.md section 2: validate at the boundary):
+ * The web host's request checks (docs/ARCHITECTURE.md section 2: validate at the boundary):
  * a random access token on every request, compared in constant time, and Host and Origin
  * checks against DNS rebinding.
  *

@@ -1,6 +1,6 @@
 /**
  * The web host: an HTTP server for the built renderer and a WebSocket at /ws carrying the same
- * contract as Electron IPC (ARCHITECTURE.md section 1).
+ * contract as Electron IPC (docs/ARCHITECTURE.md section 1).
  *
  * Protocol on the socket (binary frames, see src-shared/wire-frame.ts):
  *   client -> host  { id, name, payload }

@@ -7,7 +7,7 @@ import { useStore } from '../../store/store';
 
 /**
  * Subscribes to ONE topic of ONE torrent (`view.watch { id, topics: [tab] }`) while the tab is
- * on screen, so hidden tabs cost nothing (ARCHITECTURE.md section 2). Switching the torrent or
+ * on screen, so hidden tabs cost nothing (docs/ARCHITECTURE.md section 2). Switching the torrent or
  * the tab, or closing the panel, unwatches. The updates reach the detail slice through
  * api/event-router.ts; this hook only sends commands. After a reconnect the host has forgotten
  * the watch, so the connection reopening (read from the store) sends it again, and the host

@@ -1,5 +1,5 @@
 /**
- * When to announce next: a pure policy over one tracker group's timing (ARCHITECTURE.md
+ * When to announce next: a pure policy over one tracker group's timing (docs/ARCHITECTURE.md
  * section 3). The scheduler in TrackerClient only applies its answers.
  *
  * Rules:
