@@ -127,6 +127,46 @@ describe('swarmscope CLI', () => {
     }
   }, 90_000);
 
+  it('check verifies local data: complete, a damaged piece, a missing file (issue 16 item 7)', () => {
+    const folder = path.join(dir, 'check-src', 'set');
+    writeFile(path.join(folder, 'a.bin'), 100_000, 5);
+    writeFile(path.join(folder, 'b.bin'), 50_000, 6);
+    const torrent = path.join(dir, 'check.torrent');
+    expect(run(['create', folder, '-o', torrent, '--piece-length', '16384']).code).toBe(0);
+    const parent = path.dirname(folder);
+
+    const ok = run(['check', torrent, '--dir', parent, '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const report = JSON.parse(ok.stdout);
+    expect(report).toMatchObject({ complete: true, verifiedPieces: 10, pieceCount: 10 });
+
+    // One byte changed in a.bin spoils exactly the piece that holds it.
+    const fd = fs.openSync(path.join(folder, 'a.bin'), 'r+');
+    fs.writeSync(
+      fd,
+      Buffer.from([0xff ^ fs.readFileSync(path.join(folder, 'a.bin'))[40_000]!]),
+      0,
+      1,
+      40_000,
+    );
+    fs.closeSync(fd);
+    const damaged = run(['check', torrent, '--dir', parent]);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stdout).toContain('9/10 pieces verified');
+    expect(damaged.stdout).toMatch(/partial {2}set\/a\.bin/);
+
+    fs.rmSync(path.join(folder, 'b.bin'));
+    const missing = run(['check', torrent, '--dir', parent, '--json']);
+    expect(missing.code).toBe(1);
+    const files = JSON.parse(missing.stdout).files as { path: string; present: boolean }[];
+    expect(files.find((f) => f.path === 'set/b.bin')?.present).toBe(false);
+    expect(files.find((f) => f.path === 'set/a.bin')?.present).toBe(true);
+
+    const noDir = run(['check', torrent, '--dir', path.join(dir, 'nowhere')]);
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr).toContain('does not exist');
+  });
+
   it('answers bad input with one clear line and a non-zero exit', async () => {
     const missing = run(['info', path.join(dir, 'nope.torrent')]);
     expect(missing.code).toBe(1);

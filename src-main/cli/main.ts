@@ -14,12 +14,14 @@ import { parseTorrent, createTorrent, HashPool, Session, MemoryLogger } from '..
 import type { LogLevel } from '../../src-shared/model';
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
 import { runTrackerCommand } from './commands/tracker';
+import { runCheckCommand } from './commands/check';
 
 const usage = `usage: swarmscope <command> [options]
 
   info <file.torrent> [--json]
   create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
   download <file.torrent> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none]
+  check <file.torrent> --dir <dir> [--json]     verify local data: hash every piece, list missing files
   seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none]
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
 `;
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return transfer(rest, 'download');
     case 'seed':
       return transfer(rest, 'seed');
+    case 'check':
+      return check(rest);
     case 'tracker':
       return runTrackerCommand(rest, io);
     case undefined:
@@ -184,6 +188,25 @@ async function create(args: string[]): Promise<number> {
     return 0;
   } finally {
     await pool.close();
+  }
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    dir: { type: 'string', short: 'd' },
+    json: { type: 'boolean' },
+  });
+  const meta = await readTorrentFile(positionals[0]);
+  if (!values.dir) throw new CliError('missing --dir <dir>');
+  if (!fs.existsSync(values.dir)) throw new CliError(`--dir ${values.dir} does not exist`);
+  const bar = new ProgressLine(io);
+  try {
+    return await runCheckCommand(meta, values.dir, !!values.json, {
+      ...io,
+      progress: (line) => bar.update(line),
+    });
+  } finally {
+    bar.done();
   }
 }
 
