@@ -129,3 +129,42 @@ export const DESKTOP_REFRESH_INTERVAL_MS = 1_000;
 export const TRACKER_HTTP_MAX_PENDING_WRITE_BYTES = 1024 * 1024;
 /** Kernel buffer for the tracker's UDP socket: absorbs bursts of announces (the kernel caps it at rmem_max). */
 export const TRACKER_UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+// ---- one torrent's timings and counts (torrent/)
+/** Candidates are looked at for dialling this often. */
+export const CONNECT_TICK_MS = 1_000;
+/** Request expiry, request top-up, the upload-rate history and the idle-seed check run this often. */
+export const TORRENT_TICK_MS = 1_000;
+/** A candidate just dialled waits this long before the next try (a seed keeps other seeds for later). */
+export const REDIAL_AFTER_DIAL_MS = 30_000;
+/** A failed dial backs off exponentially: first wait, doubling per failure up to the cap. */
+export const DIAL_BACKOFF_BASE_MS = 2_000;
+export const DIAL_BACKOFF_MAX_MS = 300_000;
+/** A peer that hung up on us may come back soon (it restarted, or was full for a moment). */
+export const REDIAL_AFTER_REMOTE_CLOSE_MS = 5_000;
+/** A peer we closed (idle, not wanted, protocol fault) is given longer before we try it again. */
+export const REDIAL_AFTER_LOCAL_CLOSE_MS = 15_000;
+/** Upload-rate samples kept for the seeding chart: five minutes at one per tick. */
+export const RATE_HISTORY_SAMPLES = 300;
+/**
+ * Requests are topped up once this many (or a quarter of the pipeline) can go out together: a
+ * write to a loopback socket also pays for the receiving side, so fewer, larger ones are cheaper.
+ */
+export const REQUEST_BATCH_MAX = 256;
+/** Shortest wait before requests held back by the download limit are tried again. */
+export const REQUEST_RETRY_MIN_MS = 10;
+/** While seeding to fewer peers than this, re-announce every IDLE_SEED_ANNOUNCE_MS. */
+export const IDLE_SEED_MIN_PEERS = 2;
+export const IDLE_SEED_ANNOUNCE_MS = 20_000;
+/** Regular unchoke slots when the session sets none (BEP 3 suggests four). */
+export const DEFAULT_UNCHOKE_SLOTS = 4;
+/** BEP 10 `reqq`: requests a peer may queue with us; matches MAX_UPLOAD_QUEUE_PER_PEER. */
+export const ADVERTISED_REQQ = MAX_UPLOAD_QUEUE_PER_PEER;
+/** Blocks one upload loop serves before it yields; a bound for the loop, far above a real queue. */
+export const UPLOAD_LOOP_MAX_BLOCKS = 100_000;
+/**
+ * Connections per IP address in one torrent (issue 16 item 6): one host with many ports or ids
+ * took every slot. libtorrent's default is one too. Loopback test swarms, where every peer shares
+ * 127.0.0.1, raise it through the torrent's options; then bans stay per address:port and peer id.
+ */
+export const MAX_CONNECTIONS_PER_IP = 1;
