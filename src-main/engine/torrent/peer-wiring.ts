@@ -12,12 +12,50 @@ import { dialShared } from '../net/shared-read-buffer';
 import type { VolatileReads } from '../net/shared-read-buffer';
 import { PeerConnection } from '../peer/peer-connection';
 import type { CloseReason } from '../peer/peer-connection';
+import { Bitfield } from '../wire';
 import type { Handshake } from '../wire';
+import type { ChokerPeer } from '../choker';
 import { ADVERTISED_REQQ, CONNECT_TIMEOUT_MS } from '../limits';
 import type { Candidate } from './candidates';
 import { candidateKey } from './candidates';
 import type { Downloader } from './downloader';
-import type { PeerState, TorrentContext } from './torrent-context';
+import type { PeerState, TorrentContext, TorrentDeps } from './torrent-context';
+import type { Metainfo } from '../metainfo';
+import { TrackerClient } from '../tracker/client';
+
+/** What the choker sees of each peer. */
+export function chokeView(peers: Iterable<PeerState>): ChokerPeer[] {
+  return [...peers].map((p) => ({
+    key: p.key,
+    interested: p.conn.peerInterested,
+    downRateBps: p.conn.downRateBps(),
+    upRateBps: p.conn.upRateBps(),
+    snubbed: p.conn.snubbed,
+    connectedAt: p.conn.connectedAt,
+    isSeed: p.conn.peerBitfield.isFull(),
+  }));
+}
+
+/** The tracker client that feeds this torrent's candidates. */
+export function trackerClientFor(
+  meta: Metainfo,
+  deps: TorrentDeps,
+  stats: () => { uploaded: number; downloaded: number; left: number },
+  onPeers: (peers: { address: string; port: number }[], source: string) => void,
+): TrackerClient {
+  return new TrackerClient({
+    infoHash: meta.infoHash,
+    peerId: deps.peerId,
+    port: deps.listenPort(),
+    announceList: meta.announceList,
+    isPrivate: meta.private,
+    clock: deps.clock,
+    random: deps.random,
+    stats,
+    onPeers,
+    onLog: (level, msg) => deps.log.log(level, `tracker ${meta.infoHashHex.slice(0, 8)}`, msg),
+  });
+}
 
 export class PeerWiring {
   /** Dials under way, by candidate key. */
@@ -141,7 +179,7 @@ export class PeerWiring {
       // BEP 6: a complete peer says have-all; an empty one have-none; else a bitfield.
       if (picker.haveCount() === 0) conn.haveNone();
       else if (picker.haveCount() === this.t.meta.pieceCount) conn.haveAll();
-      else conn.sendBitfield(this.t.haveBitfield());
+      else conn.sendBitfield(this.haveBitfield());
     });
     conn.on('bitfield', () => {
       picker.onPeerBitfield(key, (i) => conn.peerBitfield.get(i));
@@ -172,6 +210,27 @@ export class PeerWiring {
     conn.on('block', (b) => dl.onBlock(peer, b.index, b.begin, b.data));
     conn.on('drain', () => uploader.serve(peer));
     conn.on('closed', ({ reason, error }) => this.onPeerClosed(peer, reason, error));
+  }
+
+  /** The choker's decision: unchoke those named, choke the rest (rejecting what they queued). */
+  applyChokes(unchoke: Set<string>, optimistic: string | null): void {
+    for (const p of this.t.peers.values()) {
+      const should = unchoke.has(p.key) || p.key === optimistic;
+      p.conn.optimistic = p.key === optimistic;
+      if (should && p.conn.amChoking) {
+        p.conn.unchoke();
+      } else if (!should && !p.conn.amChoking) {
+        p.conn.choke();
+        this.t.uploader.onChoked(p);
+      }
+    }
+  }
+
+  private haveBitfield(): Bitfield {
+    const { picker, meta } = this.t;
+    const bf = new Bitfield(meta.pieceCount);
+    for (let i = 0; i < meta.pieceCount; i++) if (picker.have(i)) bf.set(i);
+    return bf;
   }
 
   private onPeerClosed(peer: PeerState, reason: CloseReason, error?: Error): void {

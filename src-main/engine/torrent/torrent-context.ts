@@ -1,20 +1,60 @@
 /**
- * What a torrent's parts share: the torrent hands this to its peer wiring and its downloader,
- * so they see its state through one narrow surface instead of its private fields.
+ * A torrent's options and dependencies, and what its parts share: the torrent hands a
+ * TorrentContext to its peer wiring and its downloader, so they see its state through one
+ * narrow surface instead of its private fields.
  */
 import type { PeerEvent, TorrentState } from '../../../src-shared/model';
+import type { HashPool } from '../hash';
+import type { Clock, Random, TimerHandle } from '../time/clock';
+import type { TokenBucket } from '../net/token-bucket';
+import type { Logger } from '../log/logger';
 import type { Metainfo } from '../metainfo';
 import type { PiecePicker } from '../picker';
 import type { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
 import type { PeerConnection } from '../peer/peer-connection';
-import type { TimerHandle } from '../time/clock';
-import type { Bitfield } from '../wire';
 import type { CandidateList } from './candidates';
 import type { BanPolicy } from './ban-policy';
 import type { PieceAssembly } from './download-pipeline';
 import type { Uploader, UploadPeer } from './uploader';
-import type { TorrentDeps } from './torrent';
+
+export interface TorrentDeps {
+  clock: Clock;
+  random: Random;
+  hashPool: HashPool;
+  peerId: Uint8Array;
+  clientVersion: string;
+  listenPort: () => number;
+  log: Logger;
+  downBucket: TokenBucket;
+  upBucket: TokenBucket;
+  /** May one more connection be opened, session-wide? */
+  canConnect: () => boolean;
+  connectionsChanged: (delta: number) => void;
+  changed: () => void;
+  peerEvent: (event: PeerEvent) => void;
+  completed: () => void;
+  failed: (message: string) => void;
+}
+
+export interface TorrentOptions {
+  meta: Metainfo;
+  savePath: string;
+  storage: Storage;
+  /** Absolute path of every file, for checking existing data in the hash pool; null for memory. */
+  filePaths: string[] | null;
+  skipFiles?: number[];
+  maxConnections: number;
+  /** Use trackers from the metainfo (off in tests that add peers by hand). */
+  useTrackers?: boolean;
+  addedAt: number;
+  /** Regular unchoke slots; -1 for unlimited (full-speed seeding to many). */
+  unchokeSlots?: number;
+  /** Memory for piece data in a download (default PIECE_BUFFER_POOL_BYTES; see requestsWanted). */
+  pipelineBudgetBytes?: number;
+  /** The caller just hashed this data (create-and-seed): every piece is had, skip the check. */
+  complete?: boolean;
+}
 
 export interface PeerState extends UploadPeer {
   readonly conn: PeerConnection;
@@ -43,7 +83,6 @@ export interface TorrentContext {
   stopped(): boolean;
   state(): TorrentState;
   isComplete(): boolean;
-  haveBitfield(): Bitfield;
   /** Puts the torrent in the error state (the first fault wins). */
   fail(operation: string, err: unknown): void;
   completed(): void;

@@ -25,21 +25,16 @@ import type {
 } from '../../../src-shared/model';
 import type { Metainfo } from '../metainfo';
 import { toMagnet } from '../metainfo';
-import type { HashPool } from '../hash';
-import type { Clock, Random, TimerHandle } from '../time/clock';
+import type { TimerHandle } from '../time/clock';
 import { PiecePicker } from '../picker';
 import { ChokeScheduler } from '../choker';
 import { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
 import { RateMeter } from '../net/rate-meter';
-import type { TokenBucket } from '../net/token-bucket';
-import { TrackerClient } from '../tracker/client';
+import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
-import { Bitfield } from '../wire';
-import type { Logger } from '../log/logger';
 import {
   BAN_AFTER_HASH_FAILURES,
-  BLOCK_BYTES,
   CONNECT_TICK_MS,
   DEFAULT_UNCHOKE_SLOTS,
   IDLE_SEED_ANNOUNCE_MS,
@@ -54,10 +49,10 @@ import { CandidateList } from './candidates';
 import { BanPolicy } from './ban-policy';
 import { PieceAssembly } from './download-pipeline';
 import { PieceReadCache } from './read-cache';
-import { Uploader } from './uploader';
-import { LogRing } from './log-ring';
+import { Uploader, isServable } from './uploader';
+import { PeerEventLog } from './log-ring';
 import { checkData } from './data-check';
-import { initialFilePriorities, piecePriorities, wantedBytes } from './file-priorities';
+import { FilePriorities } from './file-priorities';
 import {
   buildSeedingStats,
   buildSummary,
@@ -66,47 +61,11 @@ import {
   pushSample,
   verifiedBytes,
 } from './status';
-import { PeerWiring } from './peer-wiring';
+import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
 import { Downloader } from './downloader';
-import type { PeerState, TorrentContext } from './torrent-context';
+import type { PeerState, TorrentContext, TorrentDeps, TorrentOptions } from './torrent-context';
 
-export interface TorrentDeps {
-  clock: Clock;
-  random: Random;
-  hashPool: HashPool;
-  peerId: Uint8Array;
-  clientVersion: string;
-  listenPort: () => number;
-  log: Logger;
-  downBucket: TokenBucket;
-  upBucket: TokenBucket;
-  /** May one more connection be opened, session-wide? */
-  canConnect: () => boolean;
-  connectionsChanged: (delta: number) => void;
-  changed: () => void;
-  peerEvent: (event: PeerEvent) => void;
-  completed: () => void;
-  failed: (message: string) => void;
-}
-
-export interface TorrentOptions {
-  meta: Metainfo;
-  savePath: string;
-  storage: Storage;
-  /** Absolute path of every file, for checking existing data in the hash pool; null for memory. */
-  filePaths: string[] | null;
-  skipFiles?: number[];
-  maxConnections: number;
-  /** Use trackers from the metainfo (off in tests that add peers by hand). */
-  useTrackers?: boolean;
-  addedAt: number;
-  /** Regular unchoke slots; -1 for unlimited (full-speed seeding to many). */
-  unchokeSlots?: number;
-  /** Memory for piece data in a download (default PIECE_BUFFER_POOL_BYTES; see requestsWanted). */
-  pipelineBudgetBytes?: number;
-  /** The caller just hashed this data (create-and-seed): every piece is had, skip the check. */
-  complete?: boolean;
-}
+export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
 export class Torrent {
   readonly meta: Metainfo;
@@ -137,9 +96,9 @@ export class Torrent {
   private readonly choker: ChokeScheduler;
   private readonly readCache: PieceReadCache;
   private readonly servedPeers = new Set<string>();
-  private readonly log = new LogRing<PeerEvent>(MAX_LOG_ENTRIES);
+  private readonly log: PeerEventLog;
   private readonly upHistory: number[] = [];
-  private readonly filePriorities: FilePriority[];
+  private readonly files: FilePriorities;
   private readonly filePaths: string[] | null;
   private readonly useTrackers: boolean;
   private tracker: TrackerClient | null = null;
@@ -149,7 +108,6 @@ export class Torrent {
   private checkAbort: AbortController | null = null;
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
-  private wantedBytes: number;
   private lastIdleAnnounceAt = 0;
 
   constructor(
@@ -187,18 +145,9 @@ export class Torrent {
       clock: deps.clock,
       random: deps.random,
       unchokeSlots: opts.unchokeSlots ?? DEFAULT_UNCHOKE_SLOTS,
-      peers: () =>
-        [...this.peers.values()].map((p) => ({
-          key: p.key,
-          interested: p.conn.peerInterested,
-          downRateBps: p.conn.downRateBps(),
-          upRateBps: p.conn.upRateBps(),
-          snubbed: p.conn.snubbed,
-          connectedAt: p.conn.connectedAt,
-          isSeed: p.conn.peerBitfield.isFull(),
-        })),
+      peers: () => chokeView(this.peers.values()),
       seeding: () => this.isComplete(),
-      apply: (unchoke, optimistic) => this.applyChokes(unchoke, optimistic),
+      apply: (unchoke, optimistic) => this.wiring.applyChokes(unchoke, optimistic),
     });
     this.readCache = new PieceReadCache(
       (index) => this.storage.read(index, 0, this.layout.pieceSize(index)),
@@ -209,11 +158,12 @@ export class Torrent {
       bucket: deps.upBucket,
       readPiece: (index) => this.readCache.get(index),
       canServe: (b) =>
-        b.index < meta.pieceCount &&
-        b.length > 0 &&
-        b.length <= BLOCK_BYTES &&
-        b.begin + b.length <= this.layout.pieceSize(b.index) &&
-        this.picker.have(b.index),
+        isServable(
+          b,
+          meta.pieceCount,
+          (i) => this.layout.pieceSize(i),
+          (i) => this.picker.have(i),
+        ),
       running: () => !this.stopped,
       sent: (peer, bytes) => {
         this.uploadedBytes += bytes;
@@ -227,9 +177,15 @@ export class Torrent {
     const ctx = this.context(pipelineBudgetBytes);
     this.downloader = new Downloader(ctx);
     this.wiring = new PeerWiring(ctx, this.downloader);
-    this.filePriorities = initialFilePriorities(meta.files.length, opts.skipFiles ?? []);
-    this.wantedBytes = meta.totalLength;
-    this.applyFilePriorities();
+    this.log = new PeerEventLog(
+      deps.clock,
+      deps.log,
+      `torrent ${this.id.slice(0, 8)}`,
+      deps.peerEvent,
+      MAX_LOG_ENTRIES,
+    );
+    this.files = new FilePriorities(this.layout, opts.skipFiles ?? []);
+    this.files.applyTo(this.picker);
     if (opts.complete) for (let i = 0; i < meta.pieceCount; i++) this.picker.setHave(i);
   }
 
@@ -253,7 +209,6 @@ export class Torrent {
       stopped: () => this.stopped,
       state: () => this.state,
       isComplete: () => this.isComplete(),
-      haveBitfield: () => this.haveBitfield(),
       fail: (op, err) => this.fail(op, err),
       completed: () => void this.onCompleted(),
       downloaded: (bytes) => {
@@ -263,8 +218,8 @@ export class Torrent {
       peerInterestChanged: (key) => this.choker.onPeerInterested(key),
       peerGone: (key) => this.choker.onPeerGone(key),
       keepTimer: (timer) => this.timers.push(timer),
-      logPeer: (peer, dir, type, detail) => this.logPeer(peer, dir, type, detail),
-      logLocal: (peer, type, detail) => this.logLocal(peer, type, detail),
+      logPeer: (peer, dir, type, detail) => this.log.peer(peer, dir, type, detail),
+      logLocal: (peer, type, detail) => this.log.local(peer, type, detail),
     };
   }
 
@@ -289,22 +244,16 @@ export class Torrent {
     this.timers.push(this.deps.clock.setInterval(() => this.tick(), TORRENT_TICK_MS));
     this.choker.start();
     if (this.useTrackers && this.meta.announceList.length > 0) {
-      this.tracker = new TrackerClient({
-        infoHash: this.meta.infoHash,
-        peerId: this.deps.peerId,
-        port: this.deps.listenPort(),
-        announceList: this.meta.announceList,
-        isPrivate: this.meta.private,
-        clock: this.deps.clock,
-        random: this.deps.random,
-        stats: () => ({
+      this.tracker = trackerClientFor(
+        this.meta,
+        this.deps,
+        () => ({
           uploaded: this.uploadedBytes,
           downloaded: this.downloadedBytes,
           left: this.leftBytes(),
         }),
-        onPeers: (peers, source) => this.addCandidates(peers, source),
-        onLog: (level, msg) => this.deps.log.log(level, `tracker ${this.id.slice(0, 8)}`, msg),
-      });
+        (peers, source) => this.addCandidates(peers, source),
+      );
       this.tracker.start();
     }
     this.deps.changed();
@@ -426,19 +375,6 @@ export class Torrent {
     this.wiring.dialDue(this.deps.clock.now());
   }
 
-  private applyChokes(unchoke: Set<string>, optimistic: string | null): void {
-    for (const p of this.peers.values()) {
-      const should = unchoke.has(p.key) || p.key === optimistic;
-      p.conn.optimistic = p.key === optimistic;
-      if (should && p.conn.amChoking) {
-        p.conn.unchoke();
-      } else if (!should && !p.conn.amChoking) {
-        p.conn.choke();
-        this.uploader.onChoked(p);
-      }
-    }
-  }
-
   private tick(): void {
     const now = this.deps.clock.now();
     // Some leechers (Transmission) never dial peers on 127.0.0.0/8 or behind NAT: while we seed
@@ -455,30 +391,6 @@ export class Torrent {
     this.downloader.tick(now);
     pushSample(this.upHistory, this.up.rateBps(), RATE_HISTORY_SAMPLES);
     this.deps.changed();
-  }
-
-  private logPeer(
-    peer: string,
-    dir: PeerEvent['dir'],
-    type: PeerEvent['type'],
-    detail: string,
-  ): void {
-    const event: PeerEvent = { at: this.deps.clock.now(), peer, dir, type, detail };
-    this.log.push(event);
-    this.deps.peerEvent(event);
-    if (
-      this.deps.log.enabled('debug') &&
-      type !== 'request' &&
-      type !== 'piece' &&
-      type !== 'have'
-    ) {
-      this.deps.log.log('debug', `peer ${peer}`, `${dir} ${type} ${detail}`);
-    }
-  }
-
-  private logLocal(peer: string, type: PeerEvent['type'], detail: string): void {
-    this.logPeer(peer, 'local', type, detail);
-    this.deps.log.log('warn', `torrent ${this.id.slice(0, 8)}`, detail);
   }
 
   // ---------------------------------------------------------------- queries
@@ -512,20 +424,6 @@ export class Torrent {
     );
   }
 
-  private verifiedWantedBytes(): number {
-    // Nothing skipped (the usual case): every verified byte is wanted. summary() runs on every
-    // change, so this stays O(1) then instead of walking every piece.
-    if (!this.filePriorities.includes('skip')) return this.haveBytes();
-    const prog = this.layout.fileProgress((i) => this.picker.have(i));
-    return wantedBytes(this.filePriorities, prog);
-  }
-
-  private haveBitfield(): Bitfield {
-    const bf = new Bitfield(this.meta.pieceCount);
-    for (let i = 0; i < this.meta.pieceCount; i++) if (this.picker.have(i)) bf.set(i);
-    return bf;
-  }
-
   summary(): TorrentSummary {
     let seeds = 0;
     for (const p of this.peers.values()) if (p.conn.peerBitfield.isFull()) seeds++;
@@ -536,8 +434,11 @@ export class Torrent {
       state: this.state,
       error: this.errorMessage,
       checkedBytes: this.checkedBytes,
-      wantedBytes: this.wantedBytes,
-      verifiedWantedBytes: this.verifiedWantedBytes(),
+      wantedBytes: this.files.wantedBytes,
+      verifiedWantedBytes: this.files.verifiedWantedBytes(
+        () => this.haveBytes(),
+        (i) => this.picker.have(i),
+      ),
       verifiedBytes: this.meta.totalLength - this.leftBytes(),
       complete: this.isComplete(),
       downRateBps: this.down.rateBps(),
@@ -581,7 +482,7 @@ export class Torrent {
       path: f.path.join('/'),
       sizeBytes: f.length,
       progress: f.length === 0 ? 1 : (bytes[index] ?? 0) / f.length,
-      priority: this.filePriorities[index] ?? 'normal',
+      priority: this.files.get(index),
     }));
   }
 
@@ -596,28 +497,15 @@ export class Torrent {
   }
 
   recentLog(): PeerEvent[] {
-    return this.log.toArray();
+    return this.log.recent();
   }
 
   setFilePriority(files: number[], priority: FilePriority): void {
-    for (const f of files)
-      if (f >= 0 && f < this.filePriorities.length) this.filePriorities[f] = priority;
-    this.applyFilePriorities();
+    this.files.set(files, priority);
+    this.files.applyTo(this.picker);
     if (!this.stopped && this.state === 'seeding' && !this.isComplete()) this.state = 'downloading';
     for (const p of this.peers.values()) this.downloader.afterAvailabilityChanged(p);
     this.deps.changed();
-  }
-
-  private applyFilePriorities(): void {
-    const priorities = piecePriorities(this.filePriorities, this.meta.pieceCount, (f) =>
-      this.layout.piecesOfFile(f),
-    );
-    for (let i = 0; i < this.meta.pieceCount; i++)
-      this.picker.setPiecePriority(i, priorities[i] as 0 | 1 | 2);
-    this.wantedBytes = wantedBytes(
-      this.filePriorities,
-      this.meta.files.map((f) => f.length),
-    );
   }
 
   setMaxConnections(n: number): void {

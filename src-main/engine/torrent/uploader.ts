@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../time/clock';
 import type { BlockRef } from '../picker';
-import { MAX_UPLOAD_QUEUE_PER_PEER, UPLOAD_LOOP_MAX_BLOCKS } from '../limits';
+import { BLOCK_BYTES, MAX_UPLOAD_QUEUE_PER_PEER, UPLOAD_LOOP_MAX_BLOCKS } from '../limits';
 
 /** The part of a PeerConnection the uploader uses. */
 export interface UploadConnection {
@@ -44,6 +44,22 @@ export interface UploaderDeps {
   running(): boolean;
   sent(peer: UploadPeer, bytes: number): void;
   readFailed(index: number, err: unknown): void;
+}
+
+/** A request we may serve: in range, at most one block (BEP 3), of a piece we have. */
+export function isServable(
+  b: BlockRef,
+  pieceCount: number,
+  pieceSize: (index: number) => number,
+  have: (index: number) => boolean,
+): boolean {
+  return (
+    b.index < pieceCount &&
+    b.length > 0 &&
+    b.length <= BLOCK_BYTES &&
+    b.begin + b.length <= pieceSize(b.index) &&
+    have(b.index)
+  );
 }
 
 export class Uploader {
