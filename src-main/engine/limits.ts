@@ -164,7 +164,8 @@ export const ADVERTISED_REQQ = MAX_UPLOAD_QUEUE_PER_PEER;
 export const UPLOAD_LOOP_MAX_BLOCKS = 100_000;
 /**
  * Connections per IP address in one torrent (issue 16 item 6): one host with many ports or ids
- * took every slot. libtorrent's default is one too. Loopback test swarms, where every peer shares
- * 127.0.0.1, raise it through the torrent's options; then bans stay per address:port and peer id.
+ * took every slot. libtorrent's default is one too. Loopback peers (this machine's own test
+ * swarms, bench and CLI processes) are exempt unless the options say otherwise; see
+ * torrent/address-policy.ts.
  */
 export const MAX_CONNECTIONS_PER_IP = 1;

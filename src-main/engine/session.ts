@@ -93,6 +93,9 @@ export interface SessionOptions {
   useTrackers?: boolean;
   /** Token the embedded tracker's /stats requires from clients off loopback. */
   trackerStatsToken?: string;
+  /** Connections per IP per torrent, and whether loopback counts too (see torrent/address-policy). */
+  maxConnectionsPerIp?: number;
+  limitLoopbackPeers?: boolean;
 }
 
 interface PersistedTorrent {
@@ -294,6 +297,8 @@ export class Session implements EngineApi {
         pipelineBudgetBytes: this.opts.pipelineBudgetBytes,
         useTrackers: this.opts.useTrackers,
         complete,
+        maxConnectionsPerIp: this.opts.maxConnectionsPerIp,
+        limitLoopbackPeers: this.opts.limitLoopbackPeers,
       },
       this.torrentDeps(id, meta.name),
     );

@@ -807,6 +807,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       case 'have-all':
         this.requireFast('have-all');
         if (this.availabilitySent) {
+          // A repeat from a peer that has everything changes nothing: no walk (issue 16).
+          if (this.peerBitfield.isFull()) return;
           // A late have-all is a peer that completed: treat it as haves for what it lacked.
           for (let i = 0; i < this.pieceCount; i++) {
             if (!this.peerBitfield.get(i)) {

@@ -6,8 +6,8 @@
  *   shared blame counts less (twice as many strikes), so an honest peer that happened to send
  *   blocks of a bad piece next to the culprit is not banned with it.
  * - A ban covers the connection's address:port, the address we dialled, the peer id, and, when
- *   each IP is one host (`banByAddress`), the whole IP: a banned peer that returns with a new
- *   port and id is still refused (issue 16 item 6).
+ *   the IP is one host (`banByAddress`, see AddressPolicy), the whole IP: a banned peer that
+ *   returns with a new port and id is still refused (issue 16 item 6).
  * - Pure: no sockets; the torrent closes the banned peer.
  */
 export interface BannedPeer {
@@ -21,10 +21,10 @@ export interface BannedPeer {
 export interface BanPolicyOptions {
   strikesToBan: number;
   /**
-   * Ban the whole IP address. Off when several peers may share an address (a loopback test
-   * swarm, which raises the per-IP connection cap): one culprit must not ban its neighbours.
+   * Whether a ban takes the whole IP address. No where several peers share an address (this
+   * machine's own processes on loopback): one culprit must not ban its neighbours.
    */
-  banByAddress: boolean;
+  banByAddress: (address: string) => boolean;
 }
 
 export class BanPolicy {
@@ -50,7 +50,7 @@ export class BanPolicy {
     this.banned.add(peer.key);
     if (peer.candidateKey) this.banned.add(peer.candidateKey);
     if (peer.peerIdHex) this.banned.add(peer.peerIdHex);
-    if (this.opts.banByAddress) this.bannedAddresses.add(peer.address);
+    if (this.opts.banByAddress(peer.address)) this.bannedAddresses.add(peer.address);
   }
 
   /** A key is an address:port or a peer id in hex. */

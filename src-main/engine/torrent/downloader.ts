@@ -34,6 +34,22 @@ export class Downloader {
     this.fillRequests(peer);
   }
 
+  /**
+   * One more piece at the peer: O(1), never a walk over the pieces. A have can only make us
+   * interested (when it names a piece we want), never uninterested; walking the pieces per have
+   * let a peer repeating haves of pieces we hold, or late have-alls, burn the main thread
+   * (issue 16 item 3).
+   */
+  afterHave(peer: PeerState, index: number): void {
+    const conn = peer.conn;
+    if (this.t.isComplete()) {
+      if (conn.peerBitfield.isFull()) conn.close('not-wanted');
+      return;
+    }
+    if (!conn.amInterested && this.t.picker.wants(index)) conn.interested();
+    this.fillRequests(peer);
+  }
+
   fillAll(): void {
     for (const p of this.t.peers.values()) this.fillRequests(p);
   }

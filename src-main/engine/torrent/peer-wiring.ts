@@ -58,8 +58,8 @@ export function trackerClientFor(
 }
 
 export class PeerWiring {
-  /** Dials under way, by candidate key. */
-  private readonly dialing = new Set<string>();
+  /** Dials under way: candidate key to address. */
+  private readonly dialing = new Map<string, string>();
 
   constructor(
     private readonly t: TorrentContext,
@@ -68,17 +68,27 @@ export class PeerWiring {
 
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
+    const address = socket.remoteAddress ?? '?';
+    const port = socket.remotePort ?? 0;
     if (
       this.t.stopped() ||
       this.t.peers.size >= this.t.maxConnections() ||
-      !this.t.deps.canConnect()
+      !this.t.deps.canConnect() ||
+      this.t.bans.isAddressBanned(address, port) ||
+      !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
     ) {
       socket.destroy();
       return;
     }
-    const address = socket.remoteAddress ?? '?';
-    const port = socket.remotePort ?? 0;
     this.attach(socket, address, port, true, null, handshake, rest);
+  }
+
+  /** Connections and dials with one IP address. */
+  private connectionsWith(address: string): number {
+    let n = 0;
+    for (const p of this.t.peers.values()) if (p.address === address) n++;
+    for (const a of this.dialing.values()) if (a === address) n++;
+    return n;
   }
 
   /** Dials every candidate whose time has come, while there is room. */
@@ -86,7 +96,8 @@ export class PeerWiring {
     const connected = new Set([...this.t.peers.values()].map((p) => p.candidateKey));
     for (const c of this.t.candidates.due(now)) {
       if (this.t.peers.size >= this.t.maxConnections() || !this.t.deps.canConnect()) break;
-      if (connected.has(c.key) || this.t.bans.isBanned(c.key)) continue;
+      if (connected.has(c.key) || this.t.bans.isAddressBanned(c.address, c.port)) continue;
+      if (!this.t.addresses.mayConnect(c.address, () => this.connectionsWith(c.address))) continue;
       // A seed has no use for other seeds; keep the address for later.
       this.t.candidates.onDialStarted(c, now);
       this.dial(c);
@@ -100,7 +111,7 @@ export class PeerWiring {
       () => socket.destroy(new Error('connect timeout')),
       CONNECT_TIMEOUT_MS,
     );
-    this.dialing.add(c.key);
+    this.dialing.set(c.key, c.address);
     socket.once('connect', () => {
       timer.cancel();
       this.dialing.delete(c.key);
@@ -171,28 +182,29 @@ export class PeerWiring {
 
   private wire(peer: PeerState): void {
     const { conn, key } = peer;
-    const { picker, uploader } = this.t;
+    const { uploader } = this.t;
+    // The picker is read at each event: a recheck replaces it.
     const dl = this.downloader;
     conn.on('handshake', (h) => {
       if (Buffer.compare(h.peerId, this.t.deps.peerId) === 0) return conn.close('self-connection');
       if (this.t.bans.isBanned(Buffer.from(h.peerId).toString('hex'))) return conn.close('banned');
       // BEP 6: a complete peer says have-all; an empty one have-none; else a bitfield.
-      if (picker.haveCount() === 0) conn.haveNone();
-      else if (picker.haveCount() === this.t.meta.pieceCount) conn.haveAll();
+      if (this.t.picker.haveCount() === 0) conn.haveNone();
+      else if (this.t.picker.haveCount() === this.t.meta.pieceCount) conn.haveAll();
       else conn.sendBitfield(this.haveBitfield());
     });
     conn.on('bitfield', () => {
-      picker.onPeerBitfield(key, (i) => conn.peerBitfield.get(i));
+      this.t.picker.onPeerBitfield(key, (i) => conn.peerBitfield.get(i));
       dl.afterAvailabilityChanged(peer);
     });
     conn.on('have-all', () => {
-      picker.onPeerHaveAll(key);
+      this.t.picker.onPeerHaveAll(key);
       dl.afterAvailabilityChanged(peer);
     });
     conn.on('have-none', () => dl.afterAvailabilityChanged(peer));
     conn.on('have', (index) => {
-      picker.onPeerHave(key, index);
-      dl.afterAvailabilityChanged(peer);
+      this.t.picker.onPeerHave(key, index);
+      dl.afterHave(peer, index);
     });
     conn.on('unchoke', () => dl.fillRequests(peer));
     conn.on('choke', (dropped) => {

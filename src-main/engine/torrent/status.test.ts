@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSeedingStats,
   buildSummary,
+  faultMessage,
   idleTrackerStatuses,
   pieceMapOf,
   pushSample,
@@ -9,6 +10,7 @@ import {
 } from './status';
 import type { SummaryInput } from './status';
 import { PieceState } from '../../../src-shared/model';
+import { StorageError } from '../storage/storage';
 
 const input = (over: Partial<SummaryInput> = {}): SummaryInput => ({
   id: 'ab',
@@ -114,5 +116,17 @@ describe('status', () => {
       '0:b:idle',
       '1:c:idle',
     ]);
+  });
+
+  it('a fault names the file and says what is wrong in words', () => {
+    const missing = new StorageError('ENOENT', 'open', 'no such file', { path: '/data/a.bin' });
+    expect(faultMessage('read', missing)).toBe(
+      'read failed: /data/a.bin: the file is missing (ENOENT)',
+    );
+    const full = new StorageError('ENOSPC', 'write', 'no space', { path: '/data/b.bin' });
+    expect(faultMessage('write', full)).toBe(
+      'write failed: /data/b.bin: the disk is full (ENOSPC)',
+    );
+    expect(faultMessage('hash', new Error('worker died'))).toBe('hash failed: worker died');
   });
 });

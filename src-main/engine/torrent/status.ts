@@ -15,6 +15,7 @@ import type {
   TrackerStatus,
 } from '../../../src-shared/model';
 import { PieceState } from '../../../src-shared/model';
+import { StorageError } from '../storage/storage';
 
 export interface PieceGeometry {
   pieceCount: number;
@@ -141,4 +142,21 @@ export function idleTrackerStatuses(announceList: readonly (readonly string[])[]
       warning: null,
     })),
   );
+}
+
+/**
+ * The message of an I/O fault, for the user: the file concerned first, and the common causes in
+ * words ("the file is missing" after a seeded file was deleted), with the code kept for search.
+ */
+export function faultMessage(operation: string, err: unknown): string {
+  if (err instanceof StorageError && err.path !== undefined) {
+    const cause =
+      err.code === 'ENOENT'
+        ? 'the file is missing'
+        : err.code === 'ENOSPC'
+          ? 'the disk is full'
+          : err.message;
+    return `${operation} failed: ${err.path}: ${cause} (${err.code})`;
+  }
+  return `${operation} failed: ${err instanceof Error ? err.message : String(err)}`;
 }

@@ -15,6 +15,7 @@ import type { Storage } from '../storage/storage';
 import type { PeerConnection } from '../peer/peer-connection';
 import type { CandidateList } from './candidates';
 import type { BanPolicy } from './ban-policy';
+import type { AddressPolicy } from './address-policy';
 import type { PieceAssembly } from './download-pipeline';
 import type { Uploader, UploadPeer } from './uploader';
 
@@ -54,6 +55,10 @@ export interface TorrentOptions {
   pipelineBudgetBytes?: number;
   /** The caller just hashed this data (create-and-seed): every piece is had, skip the check. */
   complete?: boolean;
+  /** Connections per IP address (default MAX_CONNECTIONS_PER_IP); see AddressPolicy. */
+  maxConnectionsPerIp?: number;
+  /** Treat each loopback address as one host too (per-IP cap and bans); off by default. */
+  limitLoopbackPeers?: boolean;
 }
 
 export interface PeerState extends UploadPeer {
@@ -74,6 +79,7 @@ export interface TorrentContext {
   readonly peers: Map<string, PeerState>;
   readonly candidates: CandidateList;
   readonly bans: BanPolicy;
+  readonly addresses: AddressPolicy;
   readonly assembly: PieceAssembly;
   readonly uploader: Uploader;
   /** Pieces that failed their hash and are missing again, for the piece map. */

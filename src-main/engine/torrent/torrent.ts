@@ -47,6 +47,7 @@ import {
 } from '../limits';
 import { CandidateList } from './candidates';
 import { BanPolicy } from './ban-policy';
+import { AddressPolicy } from './address-policy';
 import { PieceAssembly } from './download-pipeline';
 import { PieceReadCache } from './read-cache';
 import { Uploader, isServable } from './uploader';
@@ -56,6 +57,7 @@ import { FilePriorities } from './file-priorities';
 import {
   buildSeedingStats,
   buildSummary,
+  faultMessage,
   idleTrackerStatuses,
   pieceMapOf,
   pushSample,
@@ -74,13 +76,11 @@ export class Torrent {
   readonly savePath: string;
   readonly addedAt: number;
   private readonly storage: Storage;
-  private readonly picker: PiecePicker;
+  private picker: PiecePicker;
   private readonly peers = new Map<string, PeerState>();
   private readonly candidates = new CandidateList();
-  private readonly bans = new BanPolicy({
-    strikesToBan: BAN_AFTER_HASH_FAILURES,
-    banByAddress: false,
-  });
+  private readonly addresses: AddressPolicy;
+  private readonly bans: BanPolicy;
   private readonly assembly: PieceAssembly;
   private readonly uploader: Uploader;
   private readonly downloader: Downloader;
@@ -122,6 +122,15 @@ export class Torrent {
     this.storage = opts.storage;
     this.filePaths = opts.filePaths;
     this.maxConnections = opts.maxConnections;
+    const addresses = new AddressPolicy({
+      maxConnectionsPerIp: opts.maxConnectionsPerIp,
+      limitLoopback: opts.limitLoopbackPeers,
+    });
+    this.addresses = addresses;
+    this.bans = new BanPolicy({
+      strikesToBan: BAN_AFTER_HASH_FAILURES,
+      banByAddress: (address) => addresses.isOneHost(address),
+    });
     this.useTrackers = opts.useTrackers ?? true;
     const pipelineBudgetBytes = Math.max(
       opts.pipelineBudgetBytes ?? PIECE_BUFFER_POOL_BYTES,
@@ -135,12 +144,7 @@ export class Torrent {
       meta.files.map((f) => ({ path: f.path, length: f.length })),
       meta.pieceLength,
     );
-    this.picker = new PiecePicker({
-      pieceCount: meta.pieceCount,
-      pieceLength: meta.pieceLength,
-      totalLength: meta.totalLength,
-      random: deps.random,
-    });
+    this.picker = this.newPicker();
     this.choker = new ChokeScheduler({
       clock: deps.clock,
       random: deps.random,
@@ -189,18 +193,32 @@ export class Torrent {
     if (opts.complete) for (let i = 0; i < meta.pieceCount; i++) this.picker.setHave(i);
   }
 
+  private newPicker(): PiecePicker {
+    return new PiecePicker({
+      pieceCount: this.meta.pieceCount,
+      pieceLength: this.meta.pieceLength,
+      totalLength: this.meta.totalLength,
+      random: this.deps.random,
+    });
+  }
+
   /** What the peer wiring and the downloader may see of this torrent. */
   private context(pipelineBudgetBytes: number): TorrentContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter must see a new picker (recheck)
+    const torrent = this;
     return {
+      get picker() {
+        return torrent.picker;
+      },
       id: this.id,
       meta: this.meta,
       layout: this.layout,
       deps: this.deps,
       storage: this.storage,
-      picker: this.picker,
       peers: this.peers,
       candidates: this.candidates,
       bans: this.bans,
+      addresses: this.addresses,
       assembly: this.assembly,
       uploader: this.uploader,
       failedPieces: this.failedPieces,
@@ -281,6 +299,23 @@ export class Torrent {
     this.deps.changed();
   }
 
+  /**
+   * Stop the peers, check the data on disk again, and resume: after files were changed,
+   * deleted or restored behind our back, or to leave the error state once the cause is fixed.
+   * What the check finds replaces what we knew (pieces missing now are fetched again).
+   */
+  async recheck(): Promise<void> {
+    await this.stop();
+    // A fresh picker: it knows no piece, so start() checks them all. Peers are gone, so it
+    // owes nobody a request; a write still landing reports to the old one, which is dropped.
+    this.picker = this.newPicker();
+    this.files.applyTo(this.picker);
+    this.failedPieces.clear();
+    this.errorMessage = null;
+    this.state = 'paused';
+    await this.start();
+  }
+
   async close(): Promise<void> {
     await this.stop();
     await this.storage.close();
@@ -348,8 +383,17 @@ export class Torrent {
     this.deps.changed();
   }
 
+  /**
+   * An I/O fault: the torrent stops in the error state. The first fault wins: what fails after
+   * it (the flush in stop(), writes queued behind a full disk) is a consequence, logged but not
+   * raised again, so one fault gives one state, one message and one alert (issue 16 item 7).
+   */
   private fail(operation: string, err: unknown): void {
-    const message = `${operation} failed: ${err instanceof Error ? err.message : String(err)}`;
+    const message = faultMessage(operation, err);
+    if (this.errorMessage !== null) {
+      this.deps.log.log('warn', `torrent ${this.id.slice(0, 8)}`, `after the error: ${message}`);
+      return;
+    }
     this.errorMessage = message;
     this.deps.log.log('error', `torrent ${this.id.slice(0, 8)}`, `${this.meta.name}: ${message}`);
     void this.stop('error');
@@ -361,7 +405,7 @@ export class Torrent {
   // ---------------------------------------------------------------- peers and periodic work
 
   addCandidates(peers: { address: string; port: number }[], source: string): void {
-    this.candidates.add(peers, source, (address, port) => this.bans.isBanned(`${address}:${port}`));
+    this.candidates.add(peers, source, (address, port) => this.bans.isAddressBanned(address, port));
     if (!this.stopped && this.state !== 'checking') this.connectTick();
   }
 
