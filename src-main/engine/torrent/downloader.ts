@@ -96,11 +96,6 @@ export class Downloader {
     this.t.keepTimer(this.retryTimer);
   }
 
-  /** The torrent stopped: its timers were cancelled, this one with them. */
-  onStopped(): void {
-    this.retryTimer = null;
-  }
-
   requestDropped(peer: PeerState, b: BlockRef): void {
     this.t.picker.onRequestDropped(peer.key, b);
   }

@@ -285,7 +285,6 @@ export class Torrent {
     this.checkAbort?.abort();
     for (const t of this.timers) t.cancel();
     this.timers = [];
-    this.downloader.onStopped();
     this.choker.stop();
     for (const p of [...this.peers.values()]) p.conn.close('not-wanted');
     // Partial pieces are dropped: their blocks must be fetched again, with no blame.
