@@ -211,10 +211,23 @@ export class Downloader {
     peer.conn.close('banned');
   }
 
-  /** Requests that timed out go back to the pool, and every pipeline is topped up. */
+  /**
+   * Requests that timed out go back to the pool, and every pipeline is topped up. An idle peer
+   * we are interested in is checked once a tick for whether it still has anything we want (we
+   * may have got it all elsewhere): haves no longer re-check this (see afterHave), and once a
+   * tick bounds the walk whatever the peer sends.
+   */
   tick(now: number): void {
     for (const p of this.t.peers.values()) {
       for (const b of p.conn.expireRequests(now)) this.t.picker.onRequestDropped(p.key, b);
+      const conn = p.conn;
+      if (
+        conn.amInterested &&
+        conn.inFlight === 0 &&
+        !this.t.isComplete() &&
+        !this.t.picker.interestingTo((i) => conn.peerBitfield.get(i))
+      )
+        conn.notInterested();
       this.fillRequests(p);
     }
   }
