@@ -174,7 +174,7 @@ export const SESSION_TOTALS_SAVE_INTERVAL_MS = 60_000;
 export const MAX_EARLY_ALERTS = 100;
 
 // ---- peer connection, wire and transports (peer/, wire/, net/): issues 14 and 16
-/** How often a peer connection checks its timers; the torrent's per-peer tick uses the same. */
+/** How often a peer connection checks its timers (request expiry, keep-alive, idle). */
 export const PEER_TICK_MS = 1_000;
 /**
  * A frame must complete within this long of its first byte, or the peer is closed (issue 16).
@@ -283,3 +283,43 @@ export const DHT_MAX_VERIFY_PINGS_IN_FLIGHT = 32;
 export const DHT_MAINTENANCE_INTERVAL_MS = 60_000;
 /** Nodes restored from a saved table; a table holds at most 160 * K = 1,280 anyway. */
 export const DHT_MAX_RESTORED_NODES = 1_280;
+
+// ---- one torrent's timings and counts (torrent/)
+/** Candidates are looked at for dialling this often. */
+export const CONNECT_TICK_MS = 1_000;
+/** Request expiry, request top-up, the upload-rate history and the idle-seed check run this often. */
+export const TORRENT_TICK_MS = 1_000;
+/** A candidate just dialled waits this long before the next try (a seed keeps other seeds for later). */
+export const REDIAL_AFTER_DIAL_MS = 30_000;
+/** A failed dial backs off exponentially: first wait, doubling per failure up to the cap. */
+export const DIAL_BACKOFF_BASE_MS = 2_000;
+export const DIAL_BACKOFF_MAX_MS = 300_000;
+/** A peer that hung up on us may come back soon (it restarted, or was full for a moment). */
+export const REDIAL_AFTER_REMOTE_CLOSE_MS = 5_000;
+/** A peer we closed (idle, not wanted, protocol fault) is given longer before we try it again. */
+export const REDIAL_AFTER_LOCAL_CLOSE_MS = 15_000;
+/** Upload-rate samples kept for the seeding chart: five minutes at one per tick. */
+export const RATE_HISTORY_SAMPLES = 300;
+/**
+ * Requests are topped up once this many (or a quarter of the pipeline) can go out together: a
+ * write to a loopback socket also pays for the receiving side, so fewer, larger ones are cheaper.
+ */
+export const REQUEST_BATCH_MAX = 256;
+/** Shortest wait before requests held back by the download limit are tried again. */
+export const REQUEST_RETRY_MIN_MS = 10;
+/** While seeding to fewer peers than this, re-announce every IDLE_SEED_ANNOUNCE_MS. */
+export const IDLE_SEED_MIN_PEERS = 2;
+export const IDLE_SEED_ANNOUNCE_MS = 20_000;
+/** Regular unchoke slots when the session sets none (BEP 3 suggests four). */
+export const DEFAULT_UNCHOKE_SLOTS = 4;
+/** BEP 10 `reqq`: requests a peer may queue with us; matches MAX_UPLOAD_QUEUE_PER_PEER. */
+export const ADVERTISED_REQQ = MAX_UPLOAD_QUEUE_PER_PEER;
+/** Blocks one upload loop serves before it yields; a bound for the loop, far above a real queue. */
+export const UPLOAD_LOOP_MAX_BLOCKS = 100_000;
+/**
+ * Connections per IP address in one torrent (issue 16 item 6): one host with many ports or ids
+ * took every slot. libtorrent's default is one too. Loopback peers (this machine's own test
+ * swarms, bench and CLI processes) are exempt unless the options say otherwise; see
+ * torrent/address-policy.ts.
+ */
+export const MAX_CONNECTIONS_PER_IP = 1;

@@ -99,6 +99,9 @@ export interface SessionOptions {
   useTrackers?: boolean;
   /** Token the embedded tracker's /stats requires from clients off loopback. */
   trackerStatsToken?: string;
+  /** Connections per IP per torrent, and whether loopback counts too (see torrent/address-policy). */
+  maxConnectionsPerIp?: number;
+  limitLoopbackPeers?: boolean;
 }
 
 export class Session implements EngineApi {
@@ -294,6 +297,9 @@ export class Session implements EngineApi {
           uploadedBytes: countOrZero(restored?.uploadedBytes),
           downloadedBytes: countOrZero(restored?.downloadedBytes),
         },
+
+        maxConnectionsPerIp: this.opts.maxConnectionsPerIp,
+        limitLoopbackPeers: this.opts.limitLoopbackPeers,
       },
       this.torrentDeps(id, meta.name),
     );

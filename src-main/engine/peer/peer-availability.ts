@@ -67,6 +67,9 @@ export class PeerAvailability {
    * piece new to us. Returns how many were new.
    */
   mergeLate(bits: Uint8Array | null, added: (index: number) => void): number {
+    // A repeated have-all from a peer that has everything changes nothing: no walk (issue 16
+    // item 3). A late bitfield costs a walk in proportion to its own size.
+    if (bits === null && this.bitfield.isFull()) return 0;
     const late = bits === null ? null : Bitfield.fromBytes(bits, this.pieceCount);
     let n = 0;
     for (let i = 0; i < this.pieceCount; i++) {

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { CandidateList, dialBackoffMs } from './candidates';
+import {
+  DIAL_BACKOFF_BASE_MS,
+  DIAL_BACKOFF_MAX_MS,
+  REDIAL_AFTER_DIAL_MS,
+  REDIAL_AFTER_LOCAL_CLOSE_MS,
+  REDIAL_AFTER_REMOTE_CLOSE_MS,
+} from '../limits';
+
+const notBanned = (): boolean => false;
+const keys = (list: CandidateList, now: number): string[] => [...list.due(now)].map((c) => c.key);
+
+function listOf(...ports: number[]): CandidateList {
+  const list = new CandidateList();
+  list.add(
+    ports.map((port) => ({ address: '10.0.0.1', port })),
+    'test',
+    notBanned,
+  );
+  return list;
+}
+
+describe('CandidateList', () => {
+  it('keeps each address once, in the order learnt', () => {
+    const list = listOf(1, 2, 1);
+    expect(list.add([{ address: '10.0.0.1', port: 2 }], 'again', notBanned)).toBe(0);
+    expect(keys(list, 0)).toEqual(['10.0.0.1:1', '10.0.0.1:2']);
+  });
+
+  it('refuses ports outside 1..65535', () => {
+    expect(listOf(0, 65536, -1, 80).size).toBe(1);
+  });
+
+  it('refuses banned addresses', () => {
+    const list = new CandidateList();
+    list.add(
+      [
+        { address: '10.0.0.6', port: 6 },
+        { address: '10.0.0.7', port: 7 },
+      ],
+      'pex',
+      (address) => address === '10.0.0.6',
+    );
+    expect(keys(list, 0)).toEqual(['10.0.0.7:7']);
+  });
+
+  it('stops at its capacity', () => {
+    const list = new CandidateList(3);
+    list.add(
+      [1, 2, 3, 4, 5].map((port) => ({ address: 'a', port })),
+      't',
+      notBanned,
+    );
+    expect(list.size).toBe(3);
+  });
+
+  it('a dialled candidate is not due again before REDIAL_AFTER_DIAL_MS', () => {
+    const list = listOf(1);
+    const c = list.get('10.0.0.1:1')!;
+    list.onDialStarted(c, 1_000);
+    expect(keys(list, 1_000 + REDIAL_AFTER_DIAL_MS - 1)).toEqual([]);
+    expect(keys(list, 1_000 + REDIAL_AFTER_DIAL_MS)).toEqual(['10.0.0.1:1']);
+  });
+
+  it('failed dials back off exponentially, up to the cap', () => {
+    expect([1, 2, 3, 4].map(dialBackoffMs)).toEqual(
+      [1, 2, 4, 8].map((m) => m * DIAL_BACKOFF_BASE_MS),
+    );
+    expect(dialBackoffMs(40)).toBe(DIAL_BACKOFF_MAX_MS);
+    const list = listOf(1);
+    const c = list.get('10.0.0.1:1')!;
+    list.onDialFailed(c, 0);
+    list.onDialFailed(c, 0);
+    expect(c.nextTryAt).toBe(2 * DIAL_BACKOFF_BASE_MS);
+  });
+
+  it('a connection resets the backoff', () => {
+    const list = listOf(1);
+    const c = list.get('10.0.0.1:1')!;
+    for (let i = 0; i < 5; i++) list.onDialFailed(c, 0);
+    list.onDialSucceeded(c);
+    list.onDialFailed(c, 0);
+    expect(c.nextTryAt).toBe(DIAL_BACKOFF_BASE_MS);
+  });
+
+  it('a peer that hung up is redialled sooner than one we closed', () => {
+    const list = listOf(1, 2);
+    list.onConnectionClosed('10.0.0.1:1', true, 0);
+    list.onConnectionClosed('10.0.0.1:2', false, 0);
+    expect(keys(list, REDIAL_AFTER_REMOTE_CLOSE_MS)).toEqual(['10.0.0.1:1']);
+    expect(keys(list, REDIAL_AFTER_LOCAL_CLOSE_MS)).toEqual(['10.0.0.1:1', '10.0.0.1:2']);
+  });
+});

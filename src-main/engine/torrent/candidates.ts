@@ -1,0 +1,96 @@
+/**
+ * Candidates: the addresses a torrent knows and may dial, with their backoff.
+ *
+ * Invariants:
+ * - At most `maxCandidates` addresses are kept; trackers and PEX may offer many more.
+ * - A candidate is due when its `nextTryAt` has passed. Dialling it pushes that time out
+ *   (REDIAL_AFTER_DIAL_MS), a failed dial backs off exponentially, and a closed connection
+ *   waits a little before the address is tried again.
+ * - Pure: the caller passes `now`; nothing here touches a socket or a timer.
+ */
+import {
+  DIAL_BACKOFF_BASE_MS,
+  DIAL_BACKOFF_MAX_MS,
+  MAX_CANDIDATES_PER_TORRENT,
+  REDIAL_AFTER_DIAL_MS,
+  REDIAL_AFTER_LOCAL_CLOSE_MS,
+  REDIAL_AFTER_REMOTE_CLOSE_MS,
+} from '../limits';
+
+export interface Candidate {
+  readonly key: string;
+  readonly address: string;
+  readonly port: number;
+  /** Failed dials in a row; reset by a connection. */
+  failures: number;
+  nextTryAt: number;
+  /** Where it came from ('tracker', 'manual', ...), for the log. */
+  readonly source: string;
+}
+
+export function candidateKey(address: string, port: number): string {
+  return `${address}:${port}`;
+}
+
+/** The wait after the n-th failed dial in a row (n >= 1): 2 s, 4 s, 8 s ... up to 5 min. */
+export function dialBackoffMs(failures: number): number {
+  return Math.min(DIAL_BACKOFF_MAX_MS, DIAL_BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
+}
+
+export class CandidateList {
+  private readonly byKey = new Map<string, Candidate>();
+
+  constructor(private readonly maxCandidates = MAX_CANDIDATES_PER_TORRENT) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get(key: string): Candidate | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Adds the addresses not known yet (and not refused by `isBanned`); returns how many. */
+  add(
+    peers: Iterable<{ address: string; port: number }>,
+    source: string,
+    isBanned: (address: string, port: number) => boolean,
+  ): number {
+    let added = 0;
+    for (const { address, port } of peers) {
+      if (!(port > 0 && port < 65536)) continue;
+      const key = candidateKey(address, port);
+      if (this.byKey.has(key) || isBanned(address, port)) continue;
+      if (this.byKey.size >= this.maxCandidates) break;
+      this.byKey.set(key, { key, address, port, failures: 0, nextTryAt: 0, source });
+      added++;
+    }
+    return added;
+  }
+
+  /** The candidates whose time has come, in the order they were learnt. */
+  *due(now: number): Generator<Candidate> {
+    for (const c of this.byKey.values()) if (c.nextTryAt <= now) yield c;
+  }
+
+  /** A dial starts: not again before REDIAL_AFTER_DIAL_MS, whatever its outcome. */
+  onDialStarted(c: Candidate, now: number): void {
+    c.nextTryAt = now + REDIAL_AFTER_DIAL_MS;
+  }
+
+  onDialSucceeded(c: Candidate): void {
+    c.failures = 0;
+  }
+
+  onDialFailed(c: Candidate, now: number): void {
+    c.failures++;
+    c.nextTryAt = now + dialBackoffMs(c.failures);
+  }
+
+  /** The connection made to this candidate closed; `byRemote` when the peer hung up. */
+  onConnectionClosed(key: string, byRemote: boolean, now: number): void {
+    const c = this.byKey.get(key);
+    if (c)
+      c.nextTryAt = now + (byRemote ? REDIAL_AFTER_REMOTE_CLOSE_MS : REDIAL_AFTER_LOCAL_CLOSE_MS);
+  }
+}

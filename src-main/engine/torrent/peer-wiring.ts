@@ -1,0 +1,270 @@
+/**
+ * Peer wiring: dialling candidates, accepting incoming connections, and routing each
+ * connection's events to the picker, the downloader, the uploader and the choker.
+ *
+ * Invariants:
+ * - One connection per address:port; a peer's key is its address:port.
+ * - The torrent's connection cap and the session's are checked before dialling or accepting.
+ * - A closed connection gives its requested blocks back to the others at once.
+ */
+import type net from 'node:net';
+import { dialShared } from '../net/shared-read-buffer';
+import type { VolatileReads } from '../net/shared-read-buffer';
+import { PeerConnection } from '../peer/peer-connection';
+import type { CloseReason } from '../peer/peer-connection';
+import { Bitfield } from '../wire';
+import type { Handshake } from '../wire';
+import type { ChokerPeer } from '../choker';
+import { ADVERTISED_REQQ, CONNECT_TIMEOUT_MS } from '../limits';
+import type { Candidate } from './candidates';
+import { candidateKey } from './candidates';
+import type { Downloader } from './downloader';
+import type { PeerState, TorrentContext, TorrentDeps } from './torrent-context';
+import type { Metainfo } from '../metainfo';
+import { TrackerClient } from '../tracker/client';
+
+/** What the choker sees of each peer. */
+export function chokeView(peers: Iterable<PeerState>): ChokerPeer[] {
+  return [...peers].map((p) => ({
+    key: p.key,
+    interested: p.conn.peerInterested,
+    downRateBps: p.conn.downRateBps(),
+    upRateBps: p.conn.upRateBps(),
+    snubbed: p.conn.snubbed,
+    connectedAt: p.conn.connectedAt,
+    isSeed: p.conn.peerBitfield.isFull(),
+  }));
+}
+
+/** The tracker client that feeds this torrent's candidates. */
+export function trackerClientFor(
+  meta: Metainfo,
+  deps: TorrentDeps,
+  stats: () => { uploaded: number; downloaded: number; left: number },
+  onPeers: (peers: { address: string; port: number }[], source: string) => void,
+): TrackerClient {
+  return new TrackerClient({
+    infoHash: meta.infoHash,
+    peerId: deps.peerId,
+    port: deps.listenPort(),
+    announceList: meta.announceList,
+    isPrivate: meta.private,
+    clock: deps.clock,
+    random: deps.random,
+    stats,
+    onPeers,
+    onLog: (level, msg) => deps.log.log(level, `tracker ${meta.infoHashHex.slice(0, 8)}`, msg),
+  });
+}
+
+export class PeerWiring {
+  /** Dials under way: candidate key to address. */
+  private readonly dialing = new Map<string, string>();
+
+  constructor(
+    private readonly t: TorrentContext,
+    private readonly downloader: Downloader,
+  ) {}
+
+  /** An incoming connection whose handshake named this torrent. */
+  acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
+    const address = socket.remoteAddress ?? '?';
+    const port = socket.remotePort ?? 0;
+    if (
+      this.t.stopped() ||
+      this.t.peers.size >= this.t.maxConnections() ||
+      !this.t.deps.canConnect() ||
+      this.t.bans.isAddressBanned(address, port) ||
+      !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
+    ) {
+      socket.destroy();
+      return;
+    }
+    this.attach(socket, address, port, true, null, handshake, rest);
+  }
+
+  /** Connections and dials with one IP address. */
+  private connectionsWith(address: string): number {
+    let n = 0;
+    for (const p of this.t.peers.values()) if (p.address === address) n++;
+    for (const a of this.dialing.values()) if (a === address) n++;
+    return n;
+  }
+
+  /** Dials every candidate whose time has come, while there is room. */
+  dialDue(now: number): void {
+    const connected = new Set([...this.t.peers.values()].map((p) => p.candidateKey));
+    for (const c of this.t.candidates.due(now)) {
+      if (this.t.peers.size >= this.t.maxConnections() || !this.t.deps.canConnect()) break;
+      if (connected.has(c.key) || this.t.bans.isAddressBanned(c.address, c.port)) continue;
+      if (!this.t.addresses.mayConnect(c.address, () => this.connectionsWith(c.address))) continue;
+      // A seed has no use for other seeds; keep the address for later.
+      this.t.candidates.onDialStarted(c, now);
+      this.dial(c);
+    }
+  }
+
+  private dial(c: Candidate): void {
+    const { socket, reads } = dialShared(c.address, c.port);
+    socket.setNoDelay(true);
+    const timer = this.t.deps.clock.setTimeout(
+      () => socket.destroy(new Error('connect timeout')),
+      CONNECT_TIMEOUT_MS,
+    );
+    this.dialing.set(c.key, c.address);
+    socket.once('connect', () => {
+      timer.cancel();
+      this.dialing.delete(c.key);
+      if (this.t.stopped()) return void socket.destroy();
+      this.t.candidates.onDialSucceeded(c);
+      this.attach(socket, c.address, c.port, false, c.key, null, null, reads);
+    });
+    socket.once('error', (err) => {
+      timer.cancel();
+      if (!this.dialing.delete(c.key)) return;
+      this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
+      this.t.deps.log.log(
+        'debug',
+        `torrent ${this.t.id.slice(0, 8)}`,
+        `dial ${c.key} failed: ${err.message}`,
+      );
+    });
+  }
+
+  private attach(
+    socket: net.Socket,
+    address: string,
+    port: number,
+    incoming: boolean,
+    fromCandidate: string | null,
+    handshake: Handshake | null,
+    rest: Uint8Array | null,
+    reads?: VolatileReads,
+  ): void {
+    const key = candidateKey(address, port);
+    if (this.t.peers.has(key)) {
+      socket.destroy();
+      return;
+    }
+    const { meta, deps } = this.t;
+    const conn = new PeerConnection({
+      socket,
+      clock: deps.clock,
+      infoHash: meta.infoHash,
+      peerId: deps.peerId,
+      pieceCount: meta.pieceCount,
+      incoming,
+      extensions: { fast: true, extended: true },
+      clientVersion: deps.clientVersion,
+      reqq: ADVERTISED_REQQ,
+      // BEP 10 `p`: our listen port, so a peer that we dialled can dial us back.
+      extendedHandshake: { p: deps.listenPort() },
+      handshakeReceived: handshake ?? undefined,
+      initialBytes: rest ?? undefined,
+      reads,
+      onLog: (e) => this.t.logPeer(key, e.dir, e.type, e.detail),
+    });
+    const peer: PeerState = {
+      conn,
+      key,
+      address,
+      port,
+      uploadQueue: [],
+      uploading: false,
+      servedBytes: 0,
+      candidateKey: fromCandidate,
+    };
+    this.t.peers.set(key, peer);
+    deps.connectionsChanged(1);
+    this.wire(peer);
+    deps.changed();
+  }
+
+  private wire(peer: PeerState): void {
+    const { conn, key } = peer;
+    const { uploader } = this.t;
+    // The picker is read at each event: a recheck replaces it.
+    const dl = this.downloader;
+    conn.on('handshake', (h) => {
+      if (Buffer.compare(h.peerId, this.t.deps.peerId) === 0) return conn.close('self-connection');
+      if (this.t.bans.isBanned(Buffer.from(h.peerId).toString('hex'))) return conn.close('banned');
+      // BEP 6: a complete peer says have-all; an empty one have-none; else a bitfield.
+      if (this.t.picker.haveCount() === 0) conn.haveNone();
+      else if (this.t.picker.haveCount() === this.t.meta.pieceCount) conn.haveAll();
+      else conn.sendBitfield(this.haveBitfield());
+    });
+    conn.on('bitfield', () => {
+      this.t.picker.onPeerBitfield(key, (i) => conn.peerBitfield.get(i));
+      dl.afterAvailabilityChanged(peer);
+    });
+    conn.on('have-all', () => {
+      this.t.picker.onPeerHaveAll(key);
+      dl.afterAvailabilityChanged(peer);
+    });
+    conn.on('have-none', () => dl.afterAvailabilityChanged(peer));
+    conn.on('have', (index) => {
+      this.t.picker.onPeerHave(key, index);
+      dl.afterHave(peer, index);
+    });
+    conn.on('unchoke', () => dl.fillRequests(peer));
+    conn.on('choke', (dropped) => {
+      for (const b of dropped) dl.requestDropped(peer, b);
+    });
+    conn.on('reject', (b) => {
+      dl.requestDropped(peer, b);
+      dl.fillRequests(peer);
+    });
+    conn.on('allowed-fast', () => dl.fillRequests(peer));
+    conn.on('interested', () => this.t.peerInterestChanged(key));
+    conn.on('not-interested', () => this.t.peerInterestChanged(key));
+    conn.on('request', (b) => uploader.onRequest(peer, b));
+    conn.on('cancel', (b) => uploader.onCancel(peer, b));
+    conn.on('block', (b) => dl.onBlock(peer, b.index, b.begin, b.data));
+    conn.on('drain', () => uploader.serve(peer));
+    conn.on('closed', ({ reason, error }) => this.onPeerClosed(peer, reason, error));
+  }
+
+  /** The choker's decision: unchoke those named, choke the rest (rejecting what they queued). */
+  applyChokes(unchoke: Set<string>, optimistic: string | null): void {
+    for (const p of this.t.peers.values()) {
+      const should = unchoke.has(p.key) || p.key === optimistic;
+      p.conn.optimistic = p.key === optimistic;
+      if (should && p.conn.amChoking) {
+        p.conn.unchoke();
+      } else if (!should && !p.conn.amChoking) {
+        p.conn.choke();
+        this.t.uploader.onChoked(p);
+      }
+    }
+  }
+
+  private haveBitfield(): Bitfield {
+    const { picker, meta } = this.t;
+    const bf = new Bitfield(meta.pieceCount);
+    for (let i = 0; i < meta.pieceCount; i++) if (picker.have(i)) bf.set(i);
+    return bf;
+  }
+
+  private onPeerClosed(peer: PeerState, reason: CloseReason, error?: Error): void {
+    if (this.t.peers.get(peer.key) !== peer) return;
+    this.t.peers.delete(peer.key);
+    this.t.deps.connectionsChanged(-1);
+    this.t.picker.onPeerGone(peer.key);
+    this.t.peerGone(peer.key);
+    peer.uploadQueue = [];
+    this.t.deps.log.log(
+      'debug',
+      `torrent ${this.t.id.slice(0, 8)}`,
+      `peer ${peer.key} closed: ${reason}${error ? ` (${error.message})` : ''}`,
+    );
+    if (peer.candidateKey)
+      this.t.candidates.onConnectionClosed(
+        peer.candidateKey,
+        reason === 'remote-closed',
+        this.t.deps.clock.now(),
+      );
+    // Blocks that peer held go back to the pool: give them to others now.
+    this.downloader.fillAll();
+    this.t.deps.changed();
+  }
+}
