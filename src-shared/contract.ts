@@ -1,5 +1,5 @@
 /**
- * The one typed API between the engine's hosts and the renderer (ARCHITECTURE.md section 2).
+ * The one typed API between the engine's hosts and the renderer (docs/ARCHITECTURE.md section 2).
  * Each command takes one object and returns one value; each event carries one payload.
  * Channel names derive from the keys. Both the Electron preload and the web host's WebSocket
  * carry exactly these names, and nothing else.
@@ -92,6 +92,8 @@ export interface Commands {
   'torrent.inspect': (req: TorrentSource) => TorrentPreview;
   'torrent.pause': (req: { ids: TorrentId[] }) => void;
   'torrent.resume': (req: { ids: TorrentId[] }) => void;
+  /** Verify local data again: every piece is re-hashed; the torrent resumes as it was. */
+  'torrent.recheck': (req: { ids: TorrentId[] }) => void;
   'torrent.remove': (req: { ids: TorrentId[]; deleteData: boolean }) => void;
   /** The .torrent file's bytes, for "Save .torrent…". */
   'torrent.export': (req: { id: TorrentId }) => { name: string; torrentFile: Uint8Array };
@@ -157,6 +159,7 @@ export const commandNames = [
   'torrent.inspect',
   'torrent.pause',
   'torrent.resume',
+  'torrent.recheck',
   'torrent.remove',
   'torrent.export',
   'torrent.setFilePriority',

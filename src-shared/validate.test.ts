@@ -12,6 +12,7 @@ const good: { [K in CommandName]: unknown } = {
   'torrent.inspect': { path: '/tmp/x.torrent' },
   'torrent.pause': { ids: [id] },
   'torrent.resume': { ids: [id] },
+  'torrent.recheck': { ids: [id] },
   'torrent.remove': { ids: [id], deleteData: false },
   'torrent.export': { id },
   'torrent.setFilePriority': { id, files: [0, 2], priority: 'high' },
@@ -68,6 +69,10 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
   'torrent.resume': [
     [{}, 'ids must be a list'],
     [{ ids: [id, 7] }, 'ids[1] must be a torrent id'],
+  ],
+  'torrent.recheck': [
+    [{ ids: [] }, 'at least 1'],
+    [{ ids: ['x'] }, 'ids[0] must be a torrent id'],
   ],
   'torrent.remove': [
     [{ ids: [id] }, 'deleteData must be true or false'],

@@ -1,5 +1,5 @@
 /**
- * Boundary validation of every command's request (ARCHITECTURE.md section 2: validate at the
+ * Boundary validation of every command's request (docs/ARCHITECTURE.md section 2: validate at the
  * boundary). Hand-written per command, no library.
  *
  * Invariants:
@@ -251,6 +251,9 @@ const validators: Validators = {
     return { ids: new Fields(name, payload, ['ids']).ids('ids') };
   },
   'torrent.resume'(name, payload) {
+    return { ids: new Fields(name, payload, ['ids']).ids('ids') };
+  },
+  'torrent.recheck'(name, payload) {
     return { ids: new Fields(name, payload, ['ids']).ids('ids') };
   },
   'torrent.remove'(name, payload) {

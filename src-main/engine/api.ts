@@ -38,7 +38,7 @@ export interface SettingsPatch extends Partial<Omit<Settings, 'tracker'>> {
   tracker?: Partial<TrackerServerSettings>;
 }
 
-/** Events are past tense (ARCHITECTURE.md section 6). */
+/** Events are past tense (docs/ARCHITECTURE.md section 6). */
 export interface EngineEventMap {
   /** A torrent's summary changed (progress, rates, state...). Hosts coalesce these. */
   'torrent-changed': TorrentId;
@@ -59,6 +59,8 @@ export interface EngineApi {
   inspectTorrent(input: TorrentInput): Promise<TorrentPreview>;
   pause(id: TorrentId): Promise<void>;
   resume(id: TorrentId): Promise<void>;
+  /** Re-hash the torrent's data, as after a fault or a change on disk; resumes as it was. */
+  recheck(id: TorrentId): Promise<void>;
   remove(id: TorrentId, deleteData: boolean): Promise<void>;
   exportTorrent(id: TorrentId): { name: string; torrentFile: Uint8Array };
   setFilePriority(id: TorrentId, files: number[], priority: FilePriority): void;

@@ -157,6 +157,46 @@ describe('loopback swarm', () => {
     }
   });
 
+  it('recheck finds a damaged piece; a paused torrent stays paused, a seeding one goes on (issue 16 item 7)', async () => {
+    content = writeContent(tempDir('content'), 'multi', multiFileLayout);
+    swarm = await createTestSwarm({
+      contentPath: content,
+      seeders: 0,
+      leechers: 0,
+      pieceLength: 32 * 1024,
+    });
+    const savePath = path.dirname(content);
+    const session = await Session.open(TEST_SESSION_OPTIONS);
+    try {
+      const id = await session.addTorrent({ torrentFile: swarm.torrentFile }, { savePath });
+      await waitFor(() => session.summary(id)?.state === 'seeding', 'the first check');
+      const pieceCount = swarm.meta.pieceCount;
+      expect(session.summary(id)?.verifiedPieces).toBe(pieceCount);
+
+      // Flip one byte of the first file behind the engine's back, then recheck while paused.
+      const file = path.join(content, 'a-first.bin');
+      const bytes = fs.readFileSync(file);
+      bytes[100] = bytes[100]! ^ 0xff;
+      fs.writeFileSync(file, bytes);
+      await session.pause(id);
+      await session.recheck(id);
+      expect(session.summary(id)?.state).toBe('paused');
+      expect(session.summary(id)?.verifiedPieces).toBe(pieceCount - 1);
+      expect(session.pieceMap(id).states[0]).not.toBe(PieceState.have);
+
+      // Repaired and rechecked while running: every piece again, and it seeds.
+      bytes[100] = bytes[100]! ^ 0xff;
+      fs.writeFileSync(file, bytes);
+      await session.resume(id);
+      await waitFor(() => session.summary(id)?.state === 'downloading', 'resumed');
+      await session.recheck(id);
+      await waitFor(() => session.summary(id)?.state === 'seeding', 'the recheck');
+      expect(session.summary(id)?.verifiedPieces).toBe(pieceCount);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('a disk slower than the network: requests keep flowing within the memory budget', async () => {
     content = writeContent(tempDir('content'), 'slow', [{ path: 'big.bin', sizeBytes: 4 << 20 }]);
     const pieceLength = 64 * 1024;

@@ -379,6 +379,12 @@ export class Session implements EngineApi {
     await t.start();
   }
 
+  /** Re-hash every piece (issue 16 item 7): a paused torrent stays paused, others go on. */
+  async recheck(id: TorrentId): Promise<void> {
+    const t = this.get(id);
+    await t.recheck({ resume: !this.persisted.get(id)?.paused });
+  }
+
   async remove(id: TorrentId, deleteData: boolean): Promise<void> {
     const t = this.get(id);
     this.torrents.delete(id);

@@ -12,6 +12,7 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'torrent.inspect': [{ path: '/x.torrent' }, 'inspectTorrent'],
   'torrent.pause': [{ ids: [id] }, 'pause'],
   'torrent.resume': [{ ids: [id] }, 'resume'],
+  'torrent.recheck': [{ ids: [id] }, 'recheck'],
   'torrent.remove': [{ ids: [id], deleteData: true }, 'remove'],
   'torrent.export': [{ id }, 'exportTorrent'],
   'torrent.setFilePriority': [{ id, files: [0], priority: 'skip' }, 'setFilePriority'],

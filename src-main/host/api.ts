@@ -1,7 +1,7 @@
 /**
  * What both hosts share: the command handlers over the engine, the dispatcher that validates
  * and calls them, and the mapping of any error to the contract's `{ code, message }`
- * (ARCHITECTURE.md section 2). The hosts (Electron IPC, the web host's WebSocket) are only
+ * (docs/ARCHITECTURE.md section 2). The hosts (Electron IPC, the web host's WebSocket) are only
  * transports in front of this module.
  *
  * Invariants:
@@ -59,6 +59,7 @@ export function createHandlers(
     'torrent.inspect': (req) => engine.inspectTorrent(req),
     'torrent.pause': (req) => each(req.ids, (id) => engine.pause(id)),
     'torrent.resume': (req) => each(req.ids, (id) => engine.resume(id)),
+    'torrent.recheck': (req) => each(req.ids, (id) => engine.recheck(id)),
     'torrent.remove': (req) => each(req.ids, (id) => engine.remove(id, req.deleteData)),
     'torrent.export': async (req) => engine.exportTorrent(req.id),
     'torrent.setFilePriority': async (req) =>

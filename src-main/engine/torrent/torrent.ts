@@ -309,7 +309,11 @@ export class Torrent {
    * deleted or restored behind our back, or to leave the error state once the cause is fixed.
    * What the check finds replaces what we knew (pieces missing now are fetched again).
    */
-  async recheck(): Promise<void> {
+  /**
+   * Verify local data again: stop, forget every piece, check them all, then join the swarm, or,
+   * with `resume: false` (a paused torrent), stay paused with the new pieces counted.
+   */
+  async recheck(opts: { resume?: boolean } = {}): Promise<void> {
     await this.stop();
     // A fresh picker: it knows no piece, so start() checks them all. Peers are gone, so it
     // owes nobody a request; a write still landing reports to the old one, which is dropped.
@@ -318,6 +322,16 @@ export class Torrent {
     this.failedPieces.clear();
     this.errorMessage = null;
     this.state = 'paused';
+    if (opts.resume === false) {
+      this.stopped = false;
+      const ok = await this.check();
+      if (!this.stopped) {
+        this.stopped = true;
+        if (ok) this.state = 'paused';
+      }
+      this.deps.changed();
+      return;
+    }
     await this.start();
   }
 

@@ -137,6 +137,10 @@ export class FakeEngine implements EngineApi {
     this.record('resume', id);
     this.need(id).state = 'downloading';
   }
+  async recheck(id: TorrentId): Promise<void> {
+    this.record('recheck', id);
+    this.need(id).state = 'checking';
+  }
   async remove(id: TorrentId, deleteData: boolean): Promise<void> {
     this.record('remove', id, deleteData);
     this.need(id);

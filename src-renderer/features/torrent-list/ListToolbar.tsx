@@ -7,10 +7,12 @@ export interface ListToolbarProps {
   selectedCount: number;
   canPause: boolean;
   canResume: boolean;
+  canRecheck: boolean;
   onFilter(f: StateFilter): void;
   onSearch(s: string): void;
   onPause(): void;
   onResume(): void;
+  onRecheck(): void;
   onRemove(): void;
 }
 
@@ -67,6 +69,15 @@ export function ListToolbar(p: ListToolbarProps) {
         title="Pause (Space)"
       >
         Pause
+      </button>
+      <button
+        type="button"
+        className="button button-small"
+        disabled={!p.canRecheck}
+        onClick={p.onRecheck}
+        title="Verify local data: hash every piece again"
+      >
+        Verify
       </button>
       <button
         type="button"

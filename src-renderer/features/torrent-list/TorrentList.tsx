@@ -18,7 +18,13 @@ import { useStore } from '../../store/store';
 import { columns } from './columns';
 import { EmptyState } from './EmptyState';
 import { ListToolbar } from './ListToolbar';
-import { pauseTorrents, removeTorrents, resumeTorrents, toggleAction } from './list-actions';
+import {
+  pauseTorrents,
+  recheckTorrents,
+  removeTorrents,
+  resumeTorrents,
+  toggleAction,
+} from './list-actions';
 import { RemoveDialog } from './RemoveDialog';
 import { TorrentRow } from './TorrentRow';
 import './torrent-list.css';
@@ -179,6 +185,14 @@ export function TorrentList() {
         onSearch={setSearch}
         onPause={() => act('pause')}
         onResume={() => act('resume')}
+        canRecheck={selected.some((t) => t.state !== 'checking')}
+        onRecheck={() =>
+          void recheckTorrents(
+            getClient(),
+            selected.filter((t) => t.state !== 'checking').map((t) => t.id),
+            pushToast,
+          )
+        }
         onRemove={() => setRemoving(selected.map((t) => t.id))}
       />
       <div

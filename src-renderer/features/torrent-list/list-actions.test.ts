@@ -3,7 +3,13 @@ import type { CommandName } from '../../../src-shared/contract';
 import type { TorrentSummary } from '../../../src-shared/model';
 import { ApiError } from '../../api/api-error';
 import type { Toast } from '../../store/store';
-import { pauseTorrents, removeTorrents, resumeTorrents, toggleAction } from './list-actions';
+import {
+  pauseTorrents,
+  recheckTorrents,
+  removeTorrents,
+  resumeTorrents,
+  toggleAction,
+} from './list-actions';
 
 function fakeApi(fail: boolean) {
   const calls: [CommandName, unknown][] = [];
@@ -41,6 +47,16 @@ describe('list actions', () => {
       ['error', 'Could not resume', 'disk on fire'],
       ['error', 'Could not remove', 'disk on fire'],
     ]);
+  });
+
+  it('verify local data sends torrent.recheck, and its failure names the action', async () => {
+    const ok = fakeApi(false);
+    await recheckTorrents(ok.api, ['a', 'b'], () => undefined);
+    expect(ok.calls).toEqual([['torrent.recheck', { ids: ['a', 'b'] }]]);
+    const bad = fakeApi(true);
+    const toasts: Omit<Toast, 'id'>[] = [];
+    await recheckTorrents(bad.api, ['a'], (t) => toasts.push(t));
+    expect(toasts.map((t) => t.title)).toEqual(['Could not verify local data']);
   });
 
   it('Space resumes only when everything selected is paused', () => {

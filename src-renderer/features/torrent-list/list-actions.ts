@@ -1,5 +1,5 @@
 /**
- * Pause, resume and remove for a selection of torrents, through the contract. Failures become
+ * Pause, resume, verify and remove for a selection of torrents, through the contract. Failures become
  * error toasts naming what failed; nothing is retried behind the user's back.
  */
 import type { SwarmscopeApi } from '../../../src-shared/contract';
@@ -10,12 +10,12 @@ import type { Toast } from '../../store/store';
 type Invoke = Pick<SwarmscopeApi, 'invoke'>;
 type PushToast = (t: Omit<Toast, 'id'>) => void;
 
-/** Pause or resume; a failure becomes a toast rather than an unhandled rejection. */
-async function setPaused(
+/** Pause, resume or recheck; a failure becomes a toast rather than an unhandled rejection. */
+async function invokeOnIds(
   api: Invoke,
   ids: TorrentId[],
   toast: PushToast,
-  command: 'torrent.pause' | 'torrent.resume',
+  command: 'torrent.pause' | 'torrent.resume' | 'torrent.recheck',
   verb: string,
 ): Promise<void> {
   if (ids.length === 0) return;
@@ -27,11 +27,16 @@ async function setPaused(
 }
 
 export function pauseTorrents(api: Invoke, ids: TorrentId[], toast: PushToast): Promise<void> {
-  return setPaused(api, ids, toast, 'torrent.pause', 'pause');
+  return invokeOnIds(api, ids, toast, 'torrent.pause', 'pause');
 }
 
 export function resumeTorrents(api: Invoke, ids: TorrentId[], toast: PushToast): Promise<void> {
-  return setPaused(api, ids, toast, 'torrent.resume', 'resume');
+  return invokeOnIds(api, ids, toast, 'torrent.resume', 'resume');
+}
+
+/** Re-hash local data: after a disk fault, or when files were changed or replaced by hand. */
+export function recheckTorrents(api: Invoke, ids: TorrentId[], toast: PushToast): Promise<void> {
+  return invokeOnIds(api, ids, toast, 'torrent.recheck', 'verify local data');
 }
 
 export async function removeTorrents(
