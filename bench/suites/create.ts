@@ -8,7 +8,7 @@ import { randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HashPool, createTorrent, parseTorrent } from '../../src-main/engine';
+import { HashWritePool, createTorrent, parseTorrent } from '../../src-main/engine';
 
 const PIECE_LOG2 = 20;
 const ROUNDS = 3;
@@ -88,13 +88,13 @@ export async function runCreateBench(opts: {
     // The app hashes with its session's pool, whose workers are already running; the CLI (and
     // `oursSeconds`) makes a pool per call, whose main thread hashes too while one worker fewer
     // pays Node's worker start-up (about 45 ms here).
-    const sessionPool = new HashPool();
+    const sessionPool = new HashWritePool();
     try {
       await createTorrent(file, { pieceLength: 2 ** PIECE_LOG2, pool: sessionPool });
       for (let round = 0; round < ROUNDS; round++) {
         mktorrentSeconds.push(await runMktorrent(file, mkOut, threads));
         // As `swarmscope create` does: its own pool, closed after the result is out.
-        const cliPool = new HashPool({ mainThreadHelps: true });
+        const cliPool = new HashWritePool({ mainThreadHelps: true });
         let started = performance.now();
         const { meta } = await createTorrent(file, { pieceLength: 2 ** PIECE_LOG2, pool: cliPool });
         oursSeconds.push((performance.now() - started) / 1000);

@@ -10,7 +10,7 @@ type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { parseTorrent, createTorrent, HashPool, Session, MemoryLogger } from '../engine';
+import { parseTorrent, createTorrent, HashWritePool, Session, MemoryLogger } from '../engine';
 import type { LogLevel } from '../../src-shared/model';
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
 import { runTrackerCommand } from './commands/tracker';
@@ -158,8 +158,8 @@ async function create(args: string[]): Promise<number> {
       throw new CliError('--piece-length must be a power of two of at least 16 KiB');
     }
   }
-  // One-shot: the main thread hashes too, and saves a worker's start-up (HashPool).
-  const pool = new HashPool({ mainThreadHelps: true });
+  // One-shot: the main thread hashes too, and saves a worker's start-up (HashWritePool).
+  const pool = new HashWritePool({ mainThreadHelps: true });
   const started = performance.now();
   const bar = new ProgressLine(io);
   try {

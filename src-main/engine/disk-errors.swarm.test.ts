@@ -3,7 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { Session } from './session';
 import { createTorrent } from './metainfo';
-import { HashPool } from './hash';
+import { HashWritePool } from './hash';
 import { FaultyStorage } from './storage/faulty-storage';
 import { sha256File, tempDir, waitFor, writeFile } from '../testing/fixtures';
 import { TEST_SESSION_OPTIONS, wrappedFileStorage } from '../testing/swarm';
@@ -20,7 +20,7 @@ afterEach(async () => {
 describe('disk errors', () => {
   it('a full disk stops only the torrent that hit it, with its message, and keeps verified data', async () => {
     dir = tempDir('enospc');
-    const pool = new HashPool({ threads: 1 });
+    const pool = new HashWritePool({ threads: 1 });
     const files = ['full.bin', 'fine.bin'].map((name) => path.join(dir!, 'src', name));
     files.forEach((f, i) => writeFile(f, 2 * 1024 * 1024, 20 + i));
     const torrents = [];

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from './session';
 import { createTorrent } from './metainfo';
 import type { Metainfo } from './metainfo';
-import { HashPool } from './hash';
+import { HashWritePool } from './hash';
 import type { TorrentId } from '../../src-shared/model';
 import { sha256File, tempDir, waitFor, writeFile } from '../testing/fixtures';
 import {
@@ -134,7 +134,7 @@ beforeAll(async () => {
   // The tracker's allow-list needs the info-hash and the torrent needs the tracker's port, so pick
   // the port first: the info-hash does not depend on the announce URL.
   const port = await freePort({ udp: true });
-  const pool = new HashPool({ threads: 1 });
+  const pool = new HashWritePool({ threads: 1 });
   try {
     const http = await createTorrent(path.join(sourceDir, CONTENT_NAME), {
       pieceLength: PIECE_LENGTH_BYTES,

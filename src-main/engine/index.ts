@@ -24,7 +24,7 @@ export {
 export type { CreateTorrentOptions, Metainfo, ParsedMagnet, TorrentFileEntry } from './metainfo';
 
 // The worker pool that hashes and writes off the main thread.
-export { HashPool } from './hash';
+export { HashWritePool } from './hash';
 export type { HashFile, HashPiecesOptions, HashPiecesResult } from './hash';
 
 // The standalone tracker (`swarmscope tracker`, the bench).

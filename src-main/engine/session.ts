@@ -1,5 +1,5 @@
 /**
- * The session: many torrents, one listen port, session-wide limits, the hash pool, and the event
+ * The session: many torrents, one listen port, session-wide limits, the hash-and-write pool, and the event
  * stream the hosts use. It keeps the registry of torrents; its parts live in session/:
  * the listener (listener.ts), create-and-seed jobs (seed-jobs.ts), the embedded tracker's host
  * side (tracker-host.ts), the data folder (persistence.ts, atomic-file.ts, restore-list.ts) and
@@ -51,7 +51,7 @@ import type {
 import { EngineError } from './errors';
 import type { Metainfo } from './metainfo';
 import { resolveInside } from './metainfo';
-import { HashPool } from './hash';
+import { HashWritePool } from './hash';
 import { systemClock, systemRandom } from './time/clock';
 import type { Clock, Random, TimerHandle } from './time/clock';
 import { generatePeerId } from './peer/peer-id';
@@ -110,7 +110,7 @@ export class Session implements EngineApi {
   private readonly emitter = new EventEmitter();
   private readonly clock: Clock;
   private readonly random: Random;
-  private readonly hashPool: HashPool;
+  private readonly hashWritePool: HashWritePool;
   readonly peerId: Uint8Array;
   readonly logger: Logger;
   private settings: Settings;
@@ -148,7 +148,7 @@ export class Session implements EngineApi {
             level: settings.logLevel,
           })
         : new MemoryLogger(settings.logLevel));
-    this.hashPool = new HashPool({ threads: opts.hashThreads });
+    this.hashWritePool = new HashWritePool({ threads: opts.hashThreads });
     this.downBucket = new TokenBucket(this.clock, settings.downloadLimitBps);
     this.upBucket = new TokenBucket(this.clock, settings.uploadLimitBps);
     this.emitter.setMaxListeners(100);
@@ -161,7 +161,7 @@ export class Session implements EngineApi {
     });
     this.jobs = new SeedJobs({
       clock: this.clock,
-      hashPool: this.hashPool,
+      hashWritePool: this.hashWritePool,
       createdBy: CLIENT_VERSION,
       trackerStats: () => this.trackerStats(),
       has: (id) => this.torrents.has(id),
@@ -276,7 +276,7 @@ export class Session implements EngineApi {
           ),
           savePath,
           filePaths,
-          { writer: this.hashPool },
+          { writer: this.hashWritePool },
         );
     const addedAt =
       restored && Number.isFinite(restored.addedAt) ? restored.addedAt : this.clock.now();
@@ -324,7 +324,7 @@ export class Session implements EngineApi {
     return {
       clock: this.clock,
       random: this.random,
-      hashPool: this.hashPool,
+      hashWritePool: this.hashWritePool,
       peerId: this.peerId,
       clientVersion: CLIENT_VERSION,
       listenPort: () => this.listener.port ?? 0,
@@ -653,7 +653,7 @@ export class Session implements EngineApi {
         );
       await this.store.idle();
     }
-    await this.hashPool.close();
+    await this.hashWritePool.close();
     this.logger.close();
     this.emitter.removeAllListeners();
   }

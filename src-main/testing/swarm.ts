@@ -8,7 +8,7 @@ import { Session } from '../engine/session';
 import type { SessionOptions } from '../engine/session';
 import { createTorrent } from '../engine/metainfo';
 import type { Metainfo } from '../engine/metainfo';
-import { HashPool } from '../engine/hash';
+import { HashWritePool } from '../engine/hash';
 import { resolveInside } from '../engine/metainfo';
 import { FileLayout } from '../engine/storage/file-layout';
 import { FileStorage } from '../engine/storage/file-storage';
@@ -68,7 +68,7 @@ export interface TestSwarmOptions {
 
 export async function createTestSwarm(opts: TestSwarmOptions): Promise<TestSwarm> {
   const root = tempDir('swarm');
-  const pool = new HashPool({ threads: 1 });
+  const pool = new HashWritePool({ threads: 1 });
   let created;
   try {
     created = await createTorrent(opts.contentPath, {

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { HashPool, resolveInside, type Metainfo } from '../../engine';
+import { HashWritePool, resolveInside, type Metainfo } from '../../engine';
 import { formatBytes } from '../format';
 
 export interface CheckIo {
@@ -30,7 +30,7 @@ const PROGRESS_EVERY_MS = 200;
 export async function checkLocalData(
   meta: Metainfo,
   dir: string,
-  pool: HashPool,
+  pool: HashWritePool,
   onProgress?: (doneBytes: number) => void,
 ): Promise<CheckReport> {
   const root = path.resolve(dir);
@@ -83,7 +83,7 @@ export async function runCheckCommand(
   io: CheckIo,
 ): Promise<number> {
   if (!fs.existsSync(dir)) throw new Error(`--dir ${dir} does not exist`);
-  const pool = new HashPool({ mainThreadHelps: true });
+  const pool = new HashWritePool({ mainThreadHelps: true });
   let lastAt = 0;
   try {
     const report = await checkLocalData(meta, dir, pool, (done) => {

@@ -1,12 +1,12 @@
 import { EngineError } from '../errors';
 
 /** The pool was closed, or a worker failed, while a task was pending. */
-export class HashPoolError extends EngineError {
+export class HashWritePoolError extends EngineError {
   readonly operation: string;
 
   constructor(operation: string, message: string, cause?: unknown) {
     super('internal', `${operation}: ${message}`, cause);
-    this.name = 'HashPoolError';
+    this.name = 'HashWritePoolError';
     this.operation = operation;
   }
 }

@@ -1,4 +1,4 @@
 /** SHA-1 hashing, and piece writes, off the main thread. */
-export { HashPool } from './pool';
-export type { HashFile, HashPiecesOptions, HashPiecesResult } from './pool';
-export { AbortError, DiskWriteError, HashPoolError } from './errors';
+export { HashWritePool } from './hash-write-pool';
+export type { HashFile, HashPiecesOptions, HashPiecesResult } from './hash-write-pool';
+export { AbortError, DiskWriteError, HashWritePoolError } from './errors';

@@ -1,7 +1,7 @@
 /**
  * SHA-1 of a range of pieces, read from the files themselves with blocking reads. This one body
  * of code runs on the hash workers and, in a pool made with `mainThreadHelps`, on the main thread
- * in short slices (see HashPool).
+ * in short slices (see HashWritePool).
  *
  * Invariants:
  * - Self-contained: the workers get its source text (`hashRangeSync.toString()`, see

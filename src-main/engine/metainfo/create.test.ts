@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HashPool } from '../hash';
+import { HashWritePool } from '../hash';
 import { AbortError } from '../hash';
 import { createTorrent, DEFAULT_CREATED_BY } from './create';
 import { MetainfoError } from './errors';
@@ -205,7 +205,7 @@ describe('createTorrent', () => {
   it('reports progress up to the total and uses a shared pool without closing it', async () => {
     const file = path.join(dir, 'progress.bin');
     writeFileSync(file, randomBytes(10 * 1024 * 1024 + 5));
-    const pool = new HashPool({ threads: 2 });
+    const pool = new HashWritePool({ threads: 2 });
     try {
       const seen: [number, number][] = [];
       await createTorrent(file, { pool, onProgress: (done, total) => seen.push([done, total]) });

@@ -6,7 +6,7 @@
  *   `pieces`, and `private` only when set), and a folder's files are ordered as mktorrent orders
  *   them (by relative path, bytewise, `/` as separator), so for the same content and piece length
  *   the info-hash equals mktorrent's and libtorrent's.
- * - Hashing runs in the HashPool (one worker per core), never on the main thread.
+ * - Hashing runs in the HashWritePool (one worker per core), never on the main thread.
  * - Symlinks are followed while they stay inside the folder; those pointing outside it (or back
  *   to a folder already walked) are skipped, as are sockets, FIFOs and devices.
  * - A file that shrinks or vanishes while being hashed fails the creation; nothing is guessed.
@@ -19,7 +19,7 @@ import path from 'node:path';
 import { encode } from '../bencode';
 import type { Encodable } from '../bencode';
 import { EngineError } from '../errors';
-import { HashPool } from '../hash';
+import { HashWritePool } from '../hash';
 import { AbortError } from '../hash';
 import { METAINFO_MAX_FILES, PIECE_LENGTH_MAX_BYTES } from '../limits';
 import { systemClock } from '../time/clock';
@@ -44,7 +44,7 @@ export interface CreateTorrentOptions {
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
   /** A pool to share; otherwise one is made for this call and closed after it. */
-  pool?: HashPool;
+  pool?: HashWritePool;
 }
 
 export const DEFAULT_CREATED_BY = 'Swarmscope 0.1.0';
@@ -164,7 +164,7 @@ export async function createTorrent(
     throw new MetainfoError('pieceLength', `${pieceLength} exceeds ${PIECE_LENGTH_MAX_BYTES}`);
   }
 
-  const pool = opts.pool ?? new HashPool();
+  const pool = opts.pool ?? new HashWritePool();
   let hashed;
   try {
     hashed = await pool.hashPieces(

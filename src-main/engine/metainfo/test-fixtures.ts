@@ -1,7 +1,7 @@
 /**
  * Torrents built in memory for tests (docs/ARCHITECTURE.md section 4: fixtures are generated in code,
  * never stored as binary blobs). Hashes are computed here with node:crypto, independently of the
- * HashPool, so tests can compare the two.
+ * HashWritePool, so tests can compare the two.
  */
 import { createHash } from 'node:crypto';
 import { encode } from '../bencode';

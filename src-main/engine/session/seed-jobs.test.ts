@@ -2,14 +2,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobProgress, TrackerServerStats } from '../../../src-shared/model';
-import { HashPool } from '../hash';
+import { HashWritePool } from '../hash';
 import type { Metainfo } from '../metainfo';
 import { systemClock } from '../time/clock';
 import { tempDir, waitFor, writeFile } from '../../testing/fixtures';
 import { SeedJobs } from './seed-jobs';
 import type { SeedJobsDeps } from './seed-jobs';
 
-const pool = new HashPool({ threads: 1 });
+const pool = new HashWritePool({ threads: 1 });
 let dir: string | null = null;
 afterAll(() => pool.close());
 afterEach(() => {
@@ -28,7 +28,7 @@ function jobs(over: Partial<SeedJobsDeps> = {}): {
   const added: { meta: Metainfo; savePath?: string; complete: boolean }[] = [];
   const j = new SeedJobs({
     clock: systemClock,
-    hashPool: pool,
+    hashWritePool: pool,
     createdBy: 'test',
     trackerStats: () => stopped,
     has: () => false,

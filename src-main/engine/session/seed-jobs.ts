@@ -1,5 +1,5 @@
 /**
- * Create-and-seed jobs: hash a file or folder into a new torrent (in the hash pool), then add it
+ * Create-and-seed jobs: hash a file or folder into a new torrent (in the hash-and-write pool), then add it
  * to the session as complete, reporting progress at a bounded rate.
  *
  * Invariants: every job ends with exactly one final `job-progressed` (done, failed or
@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { JobProgress, TorrentId, TrackerServerStats } from '../../../src-shared/model';
 import type { AddOptions, CreateOptions } from '../api';
 import { EngineError } from '../errors';
-import type { HashPool } from '../hash';
+import type { HashWritePool } from '../hash';
 import type { Metainfo } from '../metainfo';
 import { createTorrent, toMagnet } from '../metainfo';
 import { RateMeter } from '../net/rate-meter';
@@ -22,7 +22,7 @@ const JOB_RATE_WINDOW_MS = 3000;
 
 export interface SeedJobsDeps {
   clock: Clock;
-  hashPool: HashPool;
+  hashWritePool: HashWritePool;
   createdBy: string;
   trackerStats: () => TrackerServerStats;
   /** Already in the session? Then the job only reports it. */
@@ -106,7 +106,7 @@ export class SeedJobs {
         webSeeds: opts.webSeeds,
         createdBy: this.deps.createdBy,
         signal: job.abort.signal,
-        pool: this.deps.hashPool,
+        pool: this.deps.hashWritePool,
         onProgress: (done, total) => {
           meter.add(done - last);
           last = done;

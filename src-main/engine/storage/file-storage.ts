@@ -38,7 +38,7 @@ interface HandleEntry {
 }
 
 /**
- * Writes bytes to an open file descriptor at a position, off the main thread (the HashPool).
+ * Writes bytes to an open file descriptor at a position, off the main thread (the HashWritePool).
  * Resolves with the bytes to keep using: it may move `data`'s buffer to a worker and back.
  * Writes with the same `lane` run one at a time, in the order asked.
  */

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DiskWriteError, HashPool } from '../hash';
+import { DiskWriteError, HashWritePool } from '../hash';
 import { seededRandom } from '../time/clock';
 import { FaultyStorage } from './faulty-storage';
 import { FileLayout } from './file-layout';
@@ -92,7 +92,7 @@ describe('FileStorage', () => {
   });
 
   it('writes through a worker writer (the hash pool), each file in its own lane', async () => {
-    const pool = new HashPool({ threads: 2 });
+    const pool = new HashWritePool({ threads: 2 });
     try {
       const s = fileStorage(undefined, pool);
       await Promise.all([4, 1, 3, 0, 2].map((i) => s.writePiece(i, pieceOf(i))));

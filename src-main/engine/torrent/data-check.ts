@@ -8,7 +8,7 @@
  * - An aborted check throws; the caller tells an abort from a failure by its signal.
  */
 import type { Metainfo } from '../metainfo';
-import type { HashPool } from '../hash';
+import type { HashWritePool } from '../hash';
 import type { FileLayout } from '../storage/file-layout';
 import { StorageError } from '../storage/storage';
 import type { Storage } from '../storage/storage';
@@ -17,7 +17,7 @@ export interface DataCheckInput {
   meta: Metainfo;
   layout: FileLayout;
   storage: Storage;
-  hashPool: HashPool;
+  hashWritePool: HashWritePool;
   /** Absolute path of every file, to hash them in the pool; null to read through `storage`. */
   filePaths: string[] | null;
   signal: AbortSignal;
@@ -28,7 +28,7 @@ export interface DataCheckInput {
 export async function checkData(c: DataCheckInput): Promise<Uint8Array> {
   const files = c.filePaths;
   if (files)
-    return c.hashPool.checkPieces(
+    return c.hashWritePool.checkPieces(
       c.meta.files.map((f, i) => ({ path: files[i] as string, length: f.length })),
       c.meta.pieceLength,
       c.meta.pieceHashes,
@@ -39,7 +39,7 @@ export async function checkData(c: DataCheckInput): Promise<Uint8Array> {
 
 /** Check through the storage interface (memory and wrapped backends): read, then hash. */
 async function checkThroughStorage(c: DataCheckInput): Promise<Uint8Array> {
-  const { meta, layout, storage, hashPool, signal } = c;
+  const { meta, layout, storage, hashWritePool, signal } = c;
   const verified = new Uint8Array(meta.pieceCount);
   let done = 0;
   for (let i = 0; i < meta.pieceCount && !signal.aborted; i++) {
@@ -53,7 +53,7 @@ async function checkThroughStorage(c: DataCheckInput): Promise<Uint8Array> {
       done += size;
       continue;
     }
-    const digest = await hashPool.sha1(data);
+    const digest = await hashWritePool.sha1(data);
     verified[i] =
       Buffer.compare(digest, meta.pieceHashes.subarray(i * 20, i * 20 + 20)) === 0 ? 1 : 0;
     done += size;

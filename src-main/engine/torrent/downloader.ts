@@ -136,8 +136,8 @@ export class Downloader {
       buf,
       meta.pieceHashes.subarray(index * 20, index * 20 + 20),
       {
-        // The buffer goes to a hash worker and comes back (no copy); see HashPool.sha1Owned.
-        sha1Owned: (d) => this.t.deps.hashPool.sha1Owned(d),
+        // The buffer goes to a hash worker and comes back (no copy); see HashWritePool.sha1Owned.
+        sha1Owned: (d) => this.t.deps.hashWritePool.sha1Owned(d),
         writePiece: (i, d) => this.t.storage.writePiece(i, d),
       },
     );

@@ -10,7 +10,7 @@ import { Session } from '../session';
 import type { SessionOptions } from '../session';
 import { createTorrent } from '../metainfo';
 import type { Metainfo } from '../metainfo';
-import { HashPool } from '../hash';
+import { HashWritePool } from '../hash';
 import { Bitfield, FrameDecoder, encodeHandshake, encodeMessage, reservedFlags } from '../wire';
 import type { Message } from '../wire';
 import { MAX_FRAME_BYTES } from '../limits';
@@ -137,7 +137,7 @@ async function content(twoFiles = false): Promise<{ dir: string; file: string; m
   } else {
     writeFile(file, PIECES * PIECE, 11);
   }
-  const pool = new HashPool({ threads: 1 });
+  const pool = new HashWritePool({ threads: 1 });
   try {
     const { meta } = await createTorrent(file, { pieceLength: PIECE, pool, creationDate: 0 });
     return { dir, file, meta };

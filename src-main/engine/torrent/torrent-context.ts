@@ -4,7 +4,7 @@
  * narrow surface instead of its private fields.
  */
 import type { PeerEvent, TorrentState } from '../../../src-shared/model';
-import type { HashPool } from '../hash';
+import type { HashWritePool } from '../hash';
 import type { Clock, Random, TimerHandle } from '../time/clock';
 import type { TokenBucket } from '../net/token-bucket';
 import type { Logger } from '../log/logger';
@@ -22,7 +22,7 @@ import type { Uploader, UploadPeer } from './uploader';
 export interface TorrentDeps {
   clock: Clock;
   random: Random;
-  hashPool: HashPool;
+  hashWritePool: HashWritePool;
   peerId: Uint8Array;
   clientVersion: string;
   listenPort: () => number;
@@ -42,7 +42,7 @@ export interface TorrentOptions {
   meta: Metainfo;
   savePath: string;
   storage: Storage;
-  /** Absolute path of every file, for checking existing data in the hash pool; null for memory. */
+  /** Absolute path of every file, for checking existing data in the hash-and-write pool; null for memory. */
   filePaths: string[] | null;
   skipFiles?: number[];
   maxConnections: number;

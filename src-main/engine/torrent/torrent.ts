@@ -355,7 +355,7 @@ export class Torrent {
         meta: this.meta,
         layout: this.layout,
         storage: this.storage,
-        hashPool: this.deps.hashPool,
+        hashWritePool: this.deps.hashWritePool,
         filePaths: this.filePaths,
         signal: abort.signal,
         onProgress: (done) => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackerServer } from './tracker-server';
 import { Session } from '../../session';
 import { createTorrent } from '../../metainfo';
-import { HashPool } from '../../hash';
+import { HashWritePool } from '../../hash';
 import { defaultTrackerServerSettings } from '../../../../src-shared/model';
 import { systemClock, systemRandom } from '../../time/clock';
 import { sha256File, tempDir, waitFor, writeFile } from '../../../testing/fixtures';
@@ -49,7 +49,7 @@ beforeAll(async () => {
     minIntervalSec: 2,
   });
   expect(stats.running, String(stats.error)).toBe(true);
-  const pool = new HashPool({ threads: 1 });
+  const pool = new HashWritePool({ threads: 1 });
   try {
     const created = await createTorrent(path.join(sourceDir, NAME), {
       pieceLength: 256 * 1024,

@@ -3,8 +3,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, DiskWriteError, HashPoolError } from './errors';
-import { HashPool } from './pool';
+import { AbortError, DiskWriteError, HashWritePoolError } from './errors';
+import { HashWritePool } from './hash-write-pool';
 
 const sha1 = (b: Uint8Array): Buffer => createHash('sha1').update(b).digest();
 
@@ -30,10 +30,10 @@ function liveWorkerHandles(): number {
 }
 
 let dir: string;
-const pools: HashPool[] = [];
-const pool = (threads?: number): HashPool => poolOf(threads);
-function poolOf(threads?: number, mainThreadHelps = false): HashPool {
-  const p = new HashPool({ ...(threads === undefined ? {} : { threads }), mainThreadHelps });
+const pools: HashWritePool[] = [];
+const pool = (threads?: number): HashWritePool => poolOf(threads);
+function poolOf(threads?: number, mainThreadHelps = false): HashWritePool {
+  const p = new HashWritePool({ ...(threads === undefined ? {} : { threads }), mainThreadHelps });
   pools.push(p);
   return p;
 }
@@ -60,7 +60,7 @@ function writeFiles(
   });
 }
 
-describe('HashPool.sha1', () => {
+describe('HashWritePool.sha1', () => {
   it('equals node:crypto for empty, small, large and view inputs', async () => {
     const p = pool(2);
     const big = randomBytes(3 * 1024 * 1024 + 7);
@@ -120,7 +120,7 @@ describe('HashPool.sha1', () => {
   });
 });
 
-describe('HashPool.sha1Owned', () => {
+describe('HashWritePool.sha1Owned', () => {
   it('moves a plain buffer to a worker and back without copying, and reads shared ones in place', async () => {
     const p = pool(2);
     const bytes = randomBytes(1 << 20);
@@ -149,7 +149,7 @@ describe('HashPool.sha1Owned', () => {
   });
 });
 
-describe('HashPool.writeAt', () => {
+describe('HashWritePool.writeAt', () => {
   it('writes shared and plain bytes at their positions, in many syscalls', async () => {
     const p = pool(2);
     const file = path.join(dir, 'write-at.bin');
@@ -214,8 +214,8 @@ describe('HashPool.writeAt', () => {
 describe.each([
   { mode: 'workers only', helps: false },
   { mode: 'the main thread helping', helps: true },
-])('HashPool.hashPieces, $mode', ({ helps }) => {
-  const pool = (threads?: number): HashPool => poolOf(threads, helps);
+])('HashWritePool.hashPieces, $mode', ({ helps }) => {
+  const pool = (threads?: number): HashWritePool => poolOf(threads, helps);
 
   it('hashes pieces that span files, including empty files, equal to node:crypto', async () => {
     const files = writeFiles([3, 0, 10, 1, 0, 6, 100_000, 5], 'span');
@@ -341,7 +341,7 @@ describe.each([
   it('close rejects pending work and leaves no worker behind', async () => {
     const handlesBefore = liveWorkerHandles();
     const files = writeFiles([32 * 1024 * 1024], 'close');
-    const p = new HashPool({ threads: 2, mainThreadHelps: helps });
+    const p = new HashWritePool({ threads: 2, mainThreadHelps: helps });
     const job = p.hashPieces(files, 1 << 20);
     const small = p.sha1(new Uint8Array(10));
     // The main thread is one of the two threads when it helps.
@@ -350,7 +350,9 @@ describe.each([
     const outcomes = Promise.allSettled([job, small]);
     await p.close();
     const [jobOutcome, smallOutcome] = await outcomes;
-    expect(jobOutcome.status === 'rejected' && jobOutcome.reason).toBeInstanceOf(HashPoolError);
+    expect(jobOutcome.status === 'rejected' && jobOutcome.reason).toBeInstanceOf(
+      HashWritePoolError,
+    );
     expect(smallOutcome.status === 'rejected' && (smallOutcome.reason as Error).message).toBe(
       'close: the pool was closed with tasks pending',
     );
@@ -360,15 +362,15 @@ describe.each([
   });
 
   it('starts workers lazily and closes an unused pool at once', async () => {
-    const p = new HashPool({ threads: 3, mainThreadHelps: helps });
+    const p = new HashWritePool({ threads: 3, mainThreadHelps: helps });
     expect(p.threads).toBe(3);
     expect(p.workerCount).toBe(0);
     await p.close();
-    expect(new HashPool().threads).toBe(os.availableParallelism());
+    expect(new HashWritePool().threads).toBe(os.availableParallelism());
   });
 });
 
-describe('HashPool with the main thread helping', () => {
+describe('HashWritePool with the main thread helping', () => {
   /** Counts turns of the event loop until the returned function is called. */
   function countTurns(): () => number {
     let turns = 0;
@@ -434,7 +436,7 @@ describe('HashPool with the main thread helping', () => {
 
   it('close in the middle of a slice run leaves no slice scheduled', async () => {
     const files = writeFiles([40 * 1024 * 1024], 'close-main');
-    const p = new HashPool({ threads: 1, mainThreadHelps: true });
+    const p = new HashWritePool({ threads: 1, mainThreadHelps: true });
     const immediatesBefore = process
       .getActiveResourcesInfo()
       .filter((r) => r === 'Immediate').length;
@@ -444,7 +446,7 @@ describe('HashPool with the main thread helping', () => {
         closing ??= p.close();
       },
     });
-    await expect(job).rejects.toBeInstanceOf(HashPoolError);
+    await expect(job).rejects.toBeInstanceOf(HashWritePoolError);
     await closing;
     const immediatesAfter = process
       .getActiveResourcesInfo()

@@ -1,6 +1,8 @@
 /**
- * A pool of SHA-1 worker threads, one per core, so hashing never runs on the main thread, except
- * in a pool made with `mainThreadHelps` (below).
+ * The hash-and-write pool: worker threads, one per core, that SHA-1 hash pieces and ranges and
+ * write verified pieces to disk, so neither runs on the main thread (except range hashing in a
+ * pool made with `mainThreadHelps`, below). Both are a download's disk-bound work, so they
+ * share one set of threads and one queue rather than competing for the two cores.
  *
  * Invariants:
  * - Workers start lazily with the first task and live until `close()`; an idle worker is
@@ -10,7 +12,7 @@
  * - A range of pieces is split into chunks of whole pieces handed out as workers free up; each
  *   chunk's results land at their own offsets, so the order in which chunks finish is irrelevant.
  * - Aborting sets a shared flag the workers check before every read, drops queued chunks and
- *   rejects with AbortError at once. `close()` rejects everything pending with HashPoolError and
+ *   rejects with AbortError at once. `close()` rejects everything pending with HashWritePoolError and
  *   resolves once every worker has exited.
  * - With `mainThreadHelps`, the main thread is one of the `threads`: it takes range chunks like a
  *   worker (never piece hashes or writes) and hashes them with the workers' own code
@@ -25,7 +27,7 @@ import os from 'node:os';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { AbortError, DiskWriteError, HashPoolError } from './errors';
+import { AbortError, DiskWriteError, HashWritePoolError } from './errors';
 import { hashRangeSync } from './range-hash';
 import type { RangeFile, RangeIo } from './range-hash';
 import { HASH_WORKER_SOURCE } from './worker-source';
@@ -148,7 +150,7 @@ interface MainSlot {
 
 const FS_IO: RangeIo = { openSync, readSync, closeSync, createHash };
 
-export class HashPool {
+export class HashWritePool {
   readonly threads: number;
   private slots: Slot[] = [];
   private queue: Task[] = [];
@@ -352,7 +354,8 @@ export class HashPool {
       digests: new Uint8Array(count * 20),
       readable: new Uint8Array(count),
     };
-    if (this.closed) return Promise.reject(new HashPoolError('hashPieces', 'the pool is closed'));
+    if (this.closed)
+      return Promise.reject(new HashWritePoolError('hashPieces', 'the pool is closed'));
     const signal = opts.signal;
     if (signal?.aborted) return Promise.reject(new AbortError(undefined, signal.reason));
     if (count === 0) return Promise.resolve(result);
@@ -469,7 +472,7 @@ export class HashPool {
       this.main.tasks.clear();
       this.main.readBuffer = null;
     }
-    const err = new HashPoolError('close', 'the pool was closed with tasks pending');
+    const err = new HashWritePoolError('close', 'the pool was closed with tasks pending');
     const pending = [...this.queue, ...this.tasks.values()];
     this.queue = [];
     this.tasks.clear();
@@ -486,7 +489,7 @@ export class HashPool {
    */
   private enqueue(task: Task, urgent: boolean): void {
     if (this.closed) {
-      task.onFail(new HashPoolError(task.message.kind, 'the pool is closed'));
+      task.onFail(new HashWritePoolError(task.message.kind, 'the pool is closed'));
       return;
     }
     if (task.lane !== undefined && task.lane !== null) {
@@ -648,7 +651,7 @@ export class HashPool {
     const index = this.slots.indexOf(slot);
     if (index === -1) return; // close() already took it
     this.slots.splice(index, 1);
-    const err = new HashPoolError('worker', 'a hashing worker failed', cause);
+    const err = new HashWritePoolError('worker', 'a hashing worker failed', cause);
     for (const id of slot.tasks) {
       const task = this.tasks.get(id);
       this.tasks.delete(id);
@@ -671,9 +674,9 @@ function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
-function failure(operation: string, reply: ReplyMessage): HashPoolError {
+function failure(operation: string, reply: ReplyMessage): HashWritePoolError {
   const detail = reply.kind === 'failed' ? reply.message : `unexpected reply ${reply.kind}`;
-  return new HashPoolError(operation, detail);
+  return new HashWritePoolError(operation, detail);
 }
 
 /** The files (with offsets) holding bytes of [start, end); zero-length ones are left out. */
