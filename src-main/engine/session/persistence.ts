@@ -103,9 +103,14 @@ export class SessionStore {
   async loadList(): Promise<LoadedList> {
     const read = await readJsonWithBackup(this.listFile.file, isListFile);
     if (read.kind === 'ok') {
-      const torrents = read.value.torrents.filter(
-        (t) => typeof t?.id === 'string' && INFO_HASH_HEX.test(t.id),
-      );
+      const torrents: PersistedTorrent[] = [];
+      const seen = new Set<string>();
+      for (const entry of read.value.torrents as unknown[]) {
+        const t = normalizeEntry(entry);
+        if (t === null || seen.has(t.id)) continue;
+        seen.add(t.id);
+        torrents.push(t);
+      }
       return { kind: 'ok', torrents, fromBackup: read.from === 'backup' };
     }
     const ids = await this.torrentFileIds();
@@ -161,6 +166,32 @@ export class SessionStore {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * One entry of session.json as the engine may trust it: a file edited by hand, or written by a
+ * future version, must not crash the restore or put a non-string in a path. Fields that are
+ * wrong get the defaults of a torrent rebuilt from torrents/ (an empty savePath means "the
+ * download folder"); an entry without a valid id is dropped (its .torrent is kept).
+ */
+export function normalizeEntry(entry: unknown): PersistedTorrent | null {
+  if (!isObject(entry) || typeof entry.id !== 'string' || !INFO_HASH_HEX.test(entry.id))
+    return null;
+  const count = (v: unknown): number | undefined =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+  const savePath = typeof entry.savePath === 'string' ? entry.savePath : '';
+  return {
+    id: entry.id,
+    savePath,
+    addedAt: count(entry.addedAt) ?? 0,
+    // A torrent whose folder is unknown waits for the user, as a rebuilt one does.
+    paused: savePath === '' || typeof entry.paused !== 'boolean' ? true : entry.paused,
+    skipFiles: Array.isArray(entry.skipFiles)
+      ? entry.skipFiles.filter((i): i is number => count(i) !== undefined)
+      : [],
+    uploadedBytes: count(entry.uploadedBytes),
+    downloadedBytes: count(entry.downloadedBytes),
+  };
 }
 
 function isListFile(value: unknown): value is SessionListFile {

@@ -30,7 +30,14 @@ export async function restoreTorrentList(store: SessionStore, deps: RestoreDeps)
   if (loaded.kind === 'ok') {
     if (loaded.fromBackup) deps.log('warn', 'session.json was unusable; restored from its backup');
     let restored = 0;
-    for (const entry of loaded.torrents) if (await restoreOne(store, entry, deps)) restored++;
+    for (const entry of loaded.torrents) {
+      const known = {
+        ...entry,
+        savePath: entry.savePath || deps.defaultSavePath,
+        addedAt: entry.addedAt || deps.now(),
+      };
+      if (await restoreOne(store, known, deps)) restored++;
+    }
     return restored;
   }
   deps.log('error', `${loaded.reason}; rebuilding it from torrents/`);
