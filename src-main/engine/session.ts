@@ -266,6 +266,10 @@ export class Session implements EngineApi {
     if (this.torrents.has(id))
       throw new EngineError('already-exists', `${meta.name} is already in the list`);
     const savePath = path.resolve(opts.savePath ?? this.settings.downloadDir);
+    // Names made safe at parse time (issue 16 item 5) land under their new names: say which.
+    if (restored === null) {
+      for (const w of meta.pathWarnings) this.logger.log('warn', `torrent ${id.slice(0, 8)}`, w);
+    }
     const filePaths = meta.files.map((f) => resolveInside(savePath, f.path));
     const storage = this.opts.storageFactory
       ? this.opts.storageFactory(meta, savePath)
