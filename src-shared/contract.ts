@@ -33,6 +33,18 @@ import type {
 // Defined in model/torrent-inputs.ts, which the engine's API shares (it cannot import this file).
 export type { CreateSeedRequest, TorrentSource };
 
+/** One chunk of a file upload (see 'file.upload'). */
+export interface FileUploadChunk {
+  name: string;
+  /** The whole file's size in bytes. */
+  size: number;
+  /** Where this chunk starts: the bytes sent so far. */
+  offset: number;
+  bytes: Uint8Array;
+  /** Absent on the first chunk; the id it returned on the others. */
+  uploadId?: string;
+}
+
 export type AddTorrentRequest = TorrentSource & AddTorrentOptions;
 
 /** What a native open dialog picks (desktop only). */
@@ -108,7 +120,13 @@ export interface Commands {
   'seed.create': (req: CreateSeedRequest) => { jobId: string };
   'job.cancel': (req: { jobId: string }) => void;
   /** Upload a file to the host's data folder (web host drop); returns its path there. */
-  'file.upload': (req: { name: string; bytes: Uint8Array }) => { path: string };
+  /**
+   * Store a dropped file on the host (issue 16 item 8: in chunks, so no message is large). The
+   * chunks of one file go in order: the first (offset 0, no uploadId) starts the upload and
+   * returns its id; each later one names it; the one that reaches `size` returns the stored
+   * file's path (null before that).
+   */
+  'file.upload': (req: FileUploadChunk) => { uploadId: string; path: string | null };
   /** The host's own file browser, for the web UI. */
   'fs.list': (req: { path?: string }) => DirListing;
   'settings.get': (req: Record<string, never>) => Settings;

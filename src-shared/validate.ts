@@ -23,6 +23,10 @@ import { ContractError, type FilePriority, type LogLevel, type TrackerServerMode
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
 /** A single upload (web host drop of a file to seed) is held in memory, so it is bounded. */
 export const maxUploadBytes = 256 * 1024 * 1024;
+/** One chunk of a `file.upload`: small, so that no message of the contract is large. */
+export const maxUploadChunkBytes = 4 * 1024 * 1024;
+/** Upload ids are the host's; a longer one is refused. */
+export const maxUploadIdChars = 64;
 /** Longest path accepted from the renderer (Linux PATH_MAX). */
 export const maxPathChars = 4096;
 /** Longest file name accepted (NAME_MAX on common file systems). */
@@ -306,12 +310,21 @@ const validators: Validators = {
     return { jobId: f.string('jobId', maxJobIdChars, { nonEmpty: true }) };
   },
   'file.upload'(name, payload) {
-    const f = new Fields(name, payload, ['name', 'bytes']);
+    const f = new Fields(name, payload, ['name', 'size', 'offset', 'bytes', 'uploadId']);
     const fileName = f.string('name', maxFileNameChars, { nonEmpty: true });
     if (/[/\\]/.test(fileName) || fileName === '.' || fileName === '..') {
       f.fail('name', 'must be a plain file name without folders');
     }
-    return { name: fileName, bytes: f.bytes('bytes', maxUploadBytes) };
+    const out: Req<'file.upload'> = {
+      name: fileName,
+      size: f.int('size', 0, maxUploadBytes),
+      offset: f.int('offset', 0, maxUploadBytes),
+      bytes: f.bytes('bytes', maxUploadChunkBytes),
+    };
+    if (out.offset + out.bytes.length > out.size) f.fail('bytes', 'run past the file size');
+    if (f.has('uploadId')) out.uploadId = f.string('uploadId', maxUploadIdChars, { nonEmpty: true });
+    else if (out.offset !== 0) f.fail('uploadId', 'is required after the first chunk');
+    return out;
   },
   'fs.list'(name, payload) {
     const f = new Fields(name, payload, ['path']);

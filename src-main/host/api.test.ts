@@ -20,7 +20,7 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'sync.snapshot': [{}, 'list'],
   'seed.create': [{ path: '/data' }, 'createAndSeed'],
   'job.cancel': [{ jobId: 'job-1' }, 'cancelJob'],
-  'file.upload': [{ name: 'a.bin', bytes: new Uint8Array(1) }, null],
+  'file.upload': [{ name: 'a.bin', size: 1, offset: 0, bytes: new Uint8Array(1) }, null],
   'fs.list': [{}, null],
   'settings.get': [{}, 'getSettings'],
   'settings.set': [{ listenPort: 7000 }, 'updateSettings'],
@@ -64,7 +64,7 @@ describe('createDispatcher', () => {
       engine.torrents.set(id, fakeSummary(id));
       const client = channel();
       const dispatch = createDispatcher(engine, client, {
-        'file.upload': async () => ({ path: '/uploads/a.bin' }),
+        'file.upload': async () => ({ uploadId: 'u1', path: '/uploads/a.bin' }),
         'fs.list': async () => ({ path: '/', parent: null, entries: [] }),
         'dialog.openPath': async () => ({ path: null }),
         'dialog.saveTorrent': async () => ({ path: null }),

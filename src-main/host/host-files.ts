@@ -5,7 +5,12 @@
  *
  * Invariants: an upload never overwrites an existing file (a free name is chosen) and is
  * written only inside `uploadDir`; listings are bounded to `maxListEntries`.
+ *
+ * Uploads come in chunks, in order (issue 16 item 8): the first reserves the file's name and
+ * returns an id; a chunk must start where the last one ended. At most `maxOpenUploads` are open
+ * at once; one idle for `uploadIdleMs` is given up, and its partial file is deleted.
  */
+import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +22,27 @@ import type { Handlers } from './api';
 export const maxListEntries = 5000;
 /** Name collisions resolved by numbering ("a (1).iso") before giving up. */
 const maxNameTries = 1000;
+/** Uploads in progress at once; a browser sends one file at a time. */
+export const maxOpenUploads = 8;
+/** An upload with no chunk for this long is given up (the tab was closed mid-file). */
+export const uploadIdleMs = 10 * 60 * 1000;
 
 export interface FileHandlerOptions {
   uploadDir: string;
   /** Where the browser starts when no path is given (the download folder). */
   startDir: () => string;
+  /** Milliseconds now, for idle uploads; Date.now by default (tests pass a manual one). */
+  now?: () => number;
+}
+
+interface OpenUpload {
+  path: string;
+  size: number;
+  written: number;
+  file: fsp.FileHandle;
+  touchedAt: number;
+  /** The chunk being written: requests run concurrently, a file's chunks one after another. */
+  queue: Promise<unknown>;
 }
 
 function ioError(operation: string, err: unknown): ContractError {
@@ -57,15 +78,17 @@ export async function listDir(dir: string): Promise<DirListing> {
   return { path: abs, parent: parent === abs ? null : parent, entries };
 }
 
-/** Writes under a free name; `wx` makes the check and the create one atomic step. */
-async function writeNew(dir: string, name: string, bytes: Uint8Array): Promise<string> {
+/** Creates a file under a free name; `wx` makes the check and the create one atomic step. */
+async function createNew(
+  dir: string,
+  name: string,
+): Promise<{ path: string; file: fsp.FileHandle }> {
   const ext = path.extname(name);
   const stem = name.slice(0, name.length - ext.length);
   for (let i = 0; i < maxNameTries; i++) {
     const candidate = path.join(dir, i === 0 ? name : `${stem} (${i})${ext}`);
     try {
-      await fsp.writeFile(candidate, bytes, { flag: 'wx' });
-      return candidate;
+      return { path: candidate, file: await fsp.open(candidate, 'wx', 0o600) };
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'EEXIST') throw err;
     }
@@ -75,7 +98,87 @@ async function writeNew(dir: string, name: string, bytes: Uint8Array): Promise<s
 
 export function createFileHandlers(
   opts: FileHandlerOptions,
-): Pick<Handlers, 'fs.list' | 'file.upload'> {
+): Pick<Handlers, 'fs.list' | 'file.upload'> & { closeUploads(): Promise<void> } {
+  const now = opts.now ?? Date.now;
+  const uploads = new Map<string, OpenUpload>();
+
+  const drop = async (id: string, keepFile: boolean): Promise<void> => {
+    const u = uploads.get(id);
+    if (!u) return;
+    uploads.delete(id);
+    await u.file.close().catch(() => undefined);
+    if (!keepFile) await fsp.rm(u.path, { force: true }).catch(() => undefined);
+  };
+  const dropIdle = async (): Promise<void> => {
+    for (const [id, u] of [...uploads])
+      if (now() - u.touchedAt >= uploadIdleMs) await drop(id, false);
+  };
+
+  const upload: Handlers['file.upload'] = async (req) => {
+    let id = req.uploadId;
+    if (id === undefined) {
+      await dropIdle();
+      if (uploads.size >= maxOpenUploads) {
+        throw new ContractError(
+          'bad-request',
+          `file.upload: ${maxOpenUploads} uploads are already open`,
+        );
+      }
+      await fsp.mkdir(opts.uploadDir, { recursive: true });
+      const created = await createNew(opts.uploadDir, path.basename(req.name));
+      id = randomBytes(12).toString('hex');
+      uploads.set(id, {
+        ...created,
+        size: req.size,
+        written: 0,
+        touchedAt: now(),
+        queue: Promise.resolve(),
+      });
+    }
+    const u = uploads.get(id);
+    if (!u)
+      throw new ContractError('not-found', 'file.upload: no such upload (it may have timed out)');
+    const run = u.queue.then(() => writeChunk(id, u, req));
+    u.queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const writeChunk = async (
+    id: string,
+    u: OpenUpload,
+    req: Parameters<Handlers['file.upload']>[0],
+  ): Promise<{ uploadId: string; path: string | null }> => {
+    if (uploads.get(id) !== u)
+      throw new ContractError('not-found', 'file.upload: the upload was given up');
+    if (req.size !== u.size || req.offset !== u.written) {
+      await drop(id, false);
+      throw new ContractError(
+        'bad-request',
+        `file.upload: chunk at ${req.offset} of ${req.size} bytes, expected ${u.written} of ${u.size}; the upload was given up`,
+      );
+    }
+    try {
+      let done = 0;
+      while (done < req.bytes.length) {
+        const { bytesWritten } = await u.file.write(
+          req.bytes,
+          done,
+          req.bytes.length - done,
+          u.written + done,
+        );
+        done += bytesWritten;
+      }
+    } catch (err) {
+      await drop(id, false);
+      throw err;
+    }
+    u.written += req.bytes.length;
+    u.touchedAt = now();
+    if (u.written < u.size) return { uploadId: id, path: null };
+    await drop(id, true);
+    return { uploadId: id, path: u.path };
+  };
+
   return {
     'fs.list': async (req) => {
       const start = req.path ?? opts.startDir();
@@ -89,12 +192,15 @@ export function createFileHandlers(
     },
     'file.upload': async (req) => {
       try {
-        await fsp.mkdir(opts.uploadDir, { recursive: true });
-        return { path: await writeNew(opts.uploadDir, path.basename(req.name), req.bytes) };
+        return await upload(req);
       } catch (err) {
         if (err instanceof ContractError) throw err;
         throw ioError('file.upload', err);
       }
+    },
+    /** Gives up every open upload (the host is closing): partial files are deleted. */
+    async closeUploads(): Promise<void> {
+      for (const id of [...uploads.keys()]) await drop(id, false);
     },
   };
 }

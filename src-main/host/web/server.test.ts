@@ -276,8 +276,9 @@ describe('web host WebSocket', () => {
     const ws = await goodWs();
     const box = inbox(ws);
     const bytes = new Uint8Array([1, 2, 3]);
-    ws.send(encodeFrame({ id: 1, name: 'file.upload', payload: { name: 'a.bin', bytes } }));
-    ws.send(encodeFrame({ id: 2, name: 'file.upload', payload: { name: 'a.bin', bytes } }));
+    const chunk = { name: 'a.bin', size: 3, offset: 0, bytes };
+    ws.send(encodeFrame({ id: 1, name: 'file.upload', payload: chunk }));
+    ws.send(encodeFrame({ id: 2, name: 'file.upload', payload: chunk }));
     const one = (await box.next((m) => m.id === 1)).result as { path: string };
     const two = (await box.next((m) => m.id === 2)).result as { path: string };
     expect(new Set([path.basename(one.path), path.basename(two.path)])).toEqual(
@@ -289,12 +290,44 @@ describe('web host WebSocket', () => {
     expect(listing.entries.map((e) => e.name)).toEqual(['a (1).bin', 'a.bin']);
   });
 
+  it('stores an upload sent in chunks, and gives up one sent out of order (issue 16 item 8)', async () => {
+    const ws = await goodWs();
+    const box = inbox(ws);
+    const whole = new Uint8Array(10_000).map((_, i) => i % 251);
+    const part = (offset: number, end: number, uploadId?: string) => ({
+      name: 'big.bin',
+      size: whole.length,
+      offset,
+      bytes: whole.subarray(offset, end),
+      ...(uploadId ? { uploadId } : {}),
+    });
+    ws.send(encodeFrame({ id: 1, name: 'file.upload', payload: part(0, 4000) }));
+    const first = (await box.next((m) => m.id === 1)).result as { uploadId: string; path: null };
+    expect(first.path).toBeNull();
+    ws.send(encodeFrame({ id: 2, name: 'file.upload', payload: part(4000, 8000, first.uploadId) }));
+    ws.send(
+      encodeFrame({ id: 3, name: 'file.upload', payload: part(8000, 10_000, first.uploadId) }),
+    );
+    expect(((await box.next((m) => m.id === 2)).result as { path: unknown }).path).toBeNull();
+    const last = (await box.next((m) => m.id === 3)).result as { path: string };
+    expect(fs.readFileSync(last.path)).toEqual(Buffer.from(whole));
+
+    ws.send(encodeFrame({ id: 4, name: 'file.upload', payload: part(0, 4000) }));
+    const again = (await box.next((m) => m.id === 4)).result as { uploadId: string };
+    ws.send(encodeFrame({ id: 5, name: 'file.upload', payload: part(6000, 8000, again.uploadId) }));
+    expect(await box.next((m) => m.id === 5)).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    expect(fs.readdirSync(path.join(dir, 'uploads'))).not.toContain('big (1).bin');
+  });
+
   it('closes a socket that sends an oversized frame and keeps serving others', async () => {
     const small = await startWebHost({
       engine,
       port: 0,
       staticDir: path.join(dir, 'static'),
-      maxPayloadBytes: 1024,
+      maxMessageBytes: 1024,
     });
     try {
       const url = `ws://127.0.0.1:${small.port}/ws?token=${encodeURIComponent(small.token)}`;
@@ -308,7 +341,11 @@ describe('web host WebSocket', () => {
       const big = await connect();
       const closed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
       big.send(
-        encodeFrame({ id: 1, name: 'file.upload', payload: { bytes: new Uint8Array(4096) } }),
+        encodeFrame({
+          id: 1,
+          name: 'torrent.inspect',
+          payload: { torrentFile: new Uint8Array(4096) },
+        }),
       );
       expect(await closed).toBe(1009);
       const next = await connect();
@@ -320,8 +357,8 @@ describe('web host WebSocket', () => {
     }
   });
 
-  it('caps every message but file.upload at maxMessageBytes, judged before decoding', async () => {
-    // Issue 16 item 8: any command could send a 257 MiB message.
+  it('caps every message at maxMessageBytes, uploads included (issue 16 item 8)', async () => {
+    // Issue 16 item 8: one message could reach 257 MiB; uploads now come in small chunks.
     const capped = await startWebHost({
       engine,
       port: 0,
@@ -340,35 +377,22 @@ describe('web host WebSocket', () => {
         });
       const closeCode = (ws: WebSocket): Promise<number> =>
         new Promise((resolve) => ws.once('close', (code) => resolve(code)));
-
-      // An upload over the general cap is still stored.
-      const uploader = await connect();
-      const box = inbox(uploader);
       const bytes = new Uint8Array(4096).fill(7);
-      uploader.send(encodeFrame({ id: 1, name: 'file.upload', payload: { name: 'b.bin', bytes } }));
-      const stored = (await box.next((m) => m.id === 1)).result as { path: string };
-      expect(fs.readFileSync(stored.path)).toEqual(Buffer.from(bytes));
 
-      // Any other command that large closes the socket.
-      const other = await connect();
-      const otherClosed = closeCode(other);
-      other.send(encodeFrame({ id: 1, name: 'torrent.inspect', payload: { torrentFile: bytes } }));
-      expect(await otherClosed).toBe(1009);
-
-      // So does an "upload" whose header is too large to be one.
-      const padded = await connect();
-      const paddedClosed = closeCode(padded);
-      padded.send(
-        encodeFrame({
-          id: 'x'.repeat(8000),
-          name: 'file.upload',
-          payload: { name: 'c.bin', bytes: new Uint8Array(1) },
-        }),
-      );
-      expect(await paddedClosed).toBe(1009);
+      for (const [name, payload] of [
+        ['file.upload', { name: 'b.bin', size: bytes.length, offset: 0, bytes }],
+        ['torrent.inspect', { torrentFile: bytes }],
+      ] as const) {
+        const ws = await connect();
+        const closed = closeCode(ws);
+        ws.send(encodeFrame({ id: 1, name, payload }));
+        expect(await closed).toBe(1009);
+      }
 
       // Small messages of any command still pass.
-      uploader.send(encodeFrame({ id: 2, name: 'settings.get', payload: {} }));
+      const small = await connect();
+      const box = inbox(small);
+      small.send(encodeFrame({ id: 2, name: 'settings.get', payload: {} }));
       expect(await box.next((m) => m.id === 2)).toMatchObject({ ok: true });
     } finally {
       await capped.close();

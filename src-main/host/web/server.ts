@@ -11,8 +11,8 @@
  * - Every HTTP request and every upgrade passes `checkRequest` (Host, Origin, token).
  * - A bad frame gets an error reply (id null when it cannot be read); it never closes the
  *   host, and it only closes the socket when the socket itself misbehaves (oversized frame).
- * - Only `file.upload` may exceed `maxMessageBytes`; that is decided from the frame's small
- *   header before any of its binary tail is decoded.
+ * - No message exceeds `maxMessageBytes` (issue 16 item 8): uploads come in chunks of
+ *   `maxUploadChunkBytes`, so nothing needs more.
  * - Each socket has its own event bridge, closed with the socket.
  * - When a socket is slow, events that can be recovered (deltas, view updates) are dropped
  *   instead of queued without bound; the seq gap makes the client take a new snapshot.
@@ -23,8 +23,8 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../../src-shared/contract';
 import type { ErrorPayload } from '../../../src-shared/model';
-import { maxTorrentFileBytes, maxUploadBytes } from '../../../src-shared/validate';
-import { decodeFrame, decodeFrameHeader, encodeFrame } from '../../../src-shared/wire-frame';
+import { maxTorrentFileBytes } from '../../../src-shared/validate';
+import { decodeFrame, encodeFrame } from '../../../src-shared/wire-frame';
 import type { EngineApi } from '../../engine';
 import { systemClock, type Clock } from '../../engine';
 import { createDispatcher, toErrorPayload, type Handlers } from '../api';
@@ -34,20 +34,10 @@ import { checkRequest, generateToken, tokenCookieName, tokenQueryParam } from '.
 import { readStatic } from './static-files';
 
 /**
- * The largest message the socket takes at all: `file.upload`, which the renderer sends as one
- * message per file (up to `maxUploadBytes`), so that one command has its own larger cap.
- */
-export const maxWsPayloadBytes = maxUploadBytes + 1024 * 1024;
-/**
- * The largest message of any other command (issue 16 item 8): a .torrent at its cap plus a JSON
- * header room for a million skipped file indices. A bigger one closes the socket (1009).
+ * The largest message (issue 16 item 8): a .torrent at its cap plus JSON room for a million
+ * skipped file indices; an upload chunk is far smaller. A bigger one closes the socket (1009).
  */
 export const maxMessageBytes = maxTorrentFileBytes + 8 * 1024 * 1024;
-/**
- * An upload's header: an id, the command and a file name of at most 255 characters (each
- * escaped to at most 6). Read before any binary segment is copied, so it is small.
- */
-export const maxUploadHeaderBytes = 4096;
 /** Requests one socket may have in flight; more are refused, not queued. */
 export const maxInflightPerSocket = 64;
 /** Above this many unsent bytes on a socket, droppable events are dropped. */
@@ -68,9 +58,7 @@ export interface WebHostOptions {
   /** Where `file.upload` stores files; uploads are refused when absent. */
   uploadDir?: string;
   clock?: Clock;
-  /** Largest WebSocket message accepted; a bigger one closes that socket (1009). */
-  maxPayloadBytes?: number;
-  /** Largest message other than `file.upload` (tests lower it); `maxMessageBytes` by default. */
+  /** Largest message accepted (tests lower it); `maxMessageBytes` by default. */
   maxMessageBytes?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -107,11 +95,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const engine = opts.engine;
   let port = 0;
 
-  const hostHandlers: Partial<Handlers> = opts.uploadDir
+  const files = opts.uploadDir
     ? createFileHandlers({
         uploadDir: opts.uploadDir,
         startDir: () => engine.getSettings().downloadDir,
       })
+    : null;
+  const hostHandlers: Partial<Handlers> = files
+    ? { 'fs.list': files['fs.list'], 'file.upload': files['file.upload'] }
     : {};
 
   const securityHeaders = (): Record<string, string> => ({
@@ -170,7 +161,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const wss = new WebSocketServer({
     server,
     path: '/ws',
-    maxPayload: opts.maxPayloadBytes ?? maxWsPayloadBytes,
+    // ws closes a socket whose message is over this (1009) before buffering all of it.
+    maxPayload: opts.maxMessageBytes ?? maxMessageBytes,
     verifyClient: (info, done) => {
       const url = new URL(info.req.url ?? '/', 'http://placeholder');
       const verdict = checkRequest(info.req, url, { boundHost, port, token, requireOrigin: true });
@@ -180,20 +172,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   });
 
   wss.on('connection', (ws) => serveSocket(ws));
-
-  const messageCap = opts.maxMessageBytes ?? maxMessageBytes;
-
-  /** True when a large message names `file.upload`, judged from its small header alone. */
-  function isUpload(bytes: Uint8Array): boolean {
-    try {
-      const { v } = decodeFrameHeader(bytes, maxUploadHeaderBytes);
-      return (
-        typeof v === 'object' && v !== null && (v as { name?: unknown }).name === 'file.upload'
-      );
-    } catch {
-      return false; // an unreadable header: the size rule applies
-    }
-  }
 
   function serveSocket(ws: WebSocket): void {
     let inflight = 0;
@@ -220,10 +198,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         : data instanceof ArrayBuffer
           ? new Uint8Array(data)
           : data;
-      if (bytes.byteLength > messageCap && !isUpload(bytes)) {
-        ws.close(1009, 'message too large');
-        return;
-      }
       let message: unknown;
       try {
         message = decodeFrame(bytes);
@@ -295,7 +269,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         wss.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => files?.closeUploads());
       return closing;
     },
   };

@@ -14,6 +14,7 @@ import type { SeedRequest } from '../../store/add-seed-slice';
 import { useStore } from '../../store/store';
 import { usePathPicker } from '../file-browser/use-path-picker';
 import type { PickedFile } from './add-torrents';
+import { uploadFile } from './upload-file';
 import { CopyField } from './CopyField';
 import { Modal } from './Modal';
 import { baseName, defaultSeedOptions, seedRequests, type SeedOptionsForm } from './seed-options';
@@ -21,7 +22,7 @@ import { saveTorrentFile, showInFolder } from './torrent-files';
 
 type Step =
   | { name: 'offer'; files: PickedFile[] }
-  | { name: 'uploading'; index: number; total: number; fileName: string }
+  | { name: 'uploading'; index: number; total: number; fileName: string; percent: number }
   | { name: 'picking' }
   | { name: 'options'; paths: string[] }
   | { name: 'working'; jobIds: string[]; paths: string[] }
@@ -172,10 +173,18 @@ function SeedFlow({ request }: { request: SeedRequest }) {
     const paths: string[] = [];
     const client = getClient();
     for (const [i, file] of files.entries()) {
-      setStep({ name: 'uploading', index: i + 1, total: files.length, fileName: file.name });
+      const at = { name: 'uploading', index: i + 1, total: files.length, fileName: file.name };
+      setStep({ ...at, name: 'uploading', percent: 0 });
       try {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        paths.push((await client.invoke('file.upload', { name: file.name, bytes })).path);
+        paths.push(
+          await uploadFile(client, file, (sent) =>
+            setStep({
+              ...at,
+              name: 'uploading',
+              percent: file.size > 0 ? Math.floor((sent / file.size) * 100) : 100,
+            }),
+          ),
+        );
       } catch (err) {
         pushToast({
           level: 'error',
@@ -260,7 +269,7 @@ function SeedFlow({ request }: { request: SeedRequest }) {
           </>
         ) : (
           <p role="status">
-            Uploading {step.fileName} ({step.index} of {step.total})…
+            Uploading {step.fileName} ({step.index} of {step.total}): {step.percent}%…
           </p>
         )}
       </Modal>
