@@ -40,6 +40,20 @@ export function unexpected(what: string): ProtocolError {
   return new ProtocolError('unexpected-message', 'handle-message', what);
 }
 
+/** The connection's peer-side state the inbox reads and updates (PeerConnection has it). */
+export type InboxConnection = Pick<
+  PeerConnection,
+  | 'pieceCount'
+  | 'amChoking'
+  | 'peerChoking'
+  | 'peerInterested'
+  | 'supportsFast'
+  | 'supportsExtended'
+  | 'peerExtendedHandshake'
+  | 'clientName'
+  | 'unrequestedBlocks'
+>;
+
 /** What the inbox works on, all owned by the connection; built once per connection. */
 export interface InboxParts {
   readonly clock: Clock;
@@ -62,7 +76,7 @@ export class PeerInbox {
   private readonly emitHave = (index: number): void => this.parts.emit('have', index);
 
   constructor(
-    private readonly conn: PeerConnection,
+    private readonly conn: InboxConnection,
     private readonly parts: InboxParts,
   ) {}
 
