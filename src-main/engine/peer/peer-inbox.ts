@@ -15,6 +15,7 @@
  * - The peer's allowed-fast pieces are in range, distinct and at most MAX_ALLOWED_FAST_PIECES.
  * - Nothing here allocates per block beyond the emitted event itself (20,000 blocks a second).
  */
+import type { PeerEventType } from '../../../src-shared/model';
 import {
   MAX_ALLOWED_FAST_PIECES,
   MAX_REFUSED_REQUESTS_PER_REQQ,
@@ -26,16 +27,15 @@ import type { Clock } from '../time/clock';
 import { EXTENDED_HANDSHAKE_ID, decodeExtendedHandshake } from '../wire/extension-handshake';
 import type { BlockRef, Message } from '../wire/message';
 import { ProtocolError } from '../wire/protocol-error';
-import type { BlockLog } from './block-log';
-import type { PeerLogEntry } from './block-log';
+import type { BlockLog, PeerLogEntry } from './block-log';
 import type { PeerAvailability } from './peer-availability';
 import type { PeerConnection } from './peer-connection';
 import type { PeerConnectionEvents } from './peer-connection-options';
 import { mergeExtendedHandshake } from './peer-handshake';
 import type { RequestPipeline } from './request-pipeline';
 import type { UploadQueue } from './upload-queue';
-import type { PeerEventType } from '../../../src-shared/model';
 
+/** A message the peer had no right to send: its fault, so the connection closes it. */
 export function unexpected(what: string): ProtocolError {
   return new ProtocolError('unexpected-message', 'handle-message', what);
 }
