@@ -2,11 +2,13 @@
  * One peer connection: the BEP 3 state machine, with BEP 6 (Fast Extension) and BEP 10
  * (Extension Protocol), over a duplex of bytes (a PeerTransport: TCP, an in-memory pair in tests,
  * later MSE/PE and uTP; it never sees a socket). It reports what the peer does as typed events;
- * the torrent decides what to do. Its parts, each pure and unit-tested on its own:
+ * the torrent decides what to do. This file keeps the lifecycle, the sending API and the bytes.
+ * Its parts, each unit-tested on its own:
  * - transport.ts (the seam), tcp-transport.ts, memory-transport.ts: the bytes under it;
  * - request-pipeline.ts: our requests (in flight, late, expiry, snub, queue depth);
  * - upload-queue.ts: the peer's requests to us (capped, flood limit);
  * - peer-availability.ts: the peer's pieces and the bitfield rules;
+ * - peer-inbox.ts: the switch over the peer's messages and their BEP 3/6/10 rules;
  * - peer-handshake.ts, peer-timers.ts, block-log.ts, peer-snapshot.ts;
  * - peer-connection-options.ts: its options, events and default timeouts.
  *
@@ -30,19 +32,15 @@
  */
 import type { PeerEventType, PeerSnapshot } from '../../../src-shared/model';
 import {
-  MAX_ALLOWED_FAST_PIECES,
   MAX_FRAME_BYTES,
   MAX_PIECE_COUNT_FOR_PEER_KEYS,
-  MAX_REFUSED_REQUESTS_PER_REQQ,
-  MAX_REQUEST_BYTES,
   MAX_REQUEST_QUEUE_DEPTH,
-  MAX_UNREQUESTED_BLOCKS,
   MAX_UPLOAD_QUEUE_PER_PEER,
   PEER_TICK_MS,
 } from '../limits';
 import type { Clock, TimerHandle } from '../time/clock';
 import { Bitfield } from '../wire/bitfield';
-import { EXTENDED_HANDSHAKE_ID, decodeExtendedHandshake } from '../wire/extension-handshake';
+import { EXTENDED_HANDSHAKE_ID } from '../wire/extension-handshake';
 import type { ExtendedHandshake } from '../wire/extension-handshake';
 import { FrameDecoder } from '../wire/frame-decoder';
 import { encodeHandshake, reservedFlags } from '../wire/handshake';
@@ -56,7 +54,8 @@ import { BlockLog, describeSent } from './block-log';
 import type { PeerLogEntry } from './block-log';
 import type { CloseReason } from './close-reason';
 import { PeerAvailability } from './peer-availability';
-import { negotiate, mergeExtendedHandshake, ourExtendedHandshake } from './peer-handshake';
+import { negotiate, ourExtendedHandshake } from './peer-handshake';
+import { PeerInbox, unexpected } from './peer-inbox';
 import { clientName } from './peer-id';
 import { peerSnapshot } from './peer-snapshot';
 import { PeerTimers } from './peer-timers';
@@ -86,10 +85,6 @@ export type { PeerTransport } from './transport';
 export { PEER_TICK_MS } from '../limits';
 
 type Phase = 'handshake' | 'open' | 'closed';
-
-function unexpected(what: string): ProtocolError {
-  return new ProtocolError('unexpected-message', 'handle-message', what);
-}
 
 function transportOf(opts: PeerConnectionOptions): PeerTransport {
   if (opts.transport) return opts.transport;
@@ -137,9 +132,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   private handshakeTimer: TimerHandle | null = null;
 
   private readonly uploads: UploadQueue;
-  private readonly peerAllowedFast = new Set<number>();
   private readonly availability: PeerAvailability;
-  private readonly emitHave = (index: number): void => void this.emit('have', index);
+  private readonly inbox: PeerInbox;
   /** Whether we sent anything after the handshake (bitfield must come first). */
   private sentAfterHandshake = false;
 
@@ -175,6 +169,18 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.blockLog = onLog ? new BlockLog(onLog) : null;
     this.connectedAt = now;
     this.timers = new PeerTimers(this.timeouts, now);
+    this.inbox = new PeerInbox(this, {
+      clock: opts.clock,
+      requests: this.requests,
+      uploads: this.uploads,
+      availability: this.availability,
+      down: this.down,
+      blockLog: this.blockLog,
+      pieceBytes: opts.pieceBytes,
+      emit: (name, payload) => this.emit(name, payload),
+      send: (m) => this.send(m),
+      log: (dir, type, detail) => this.log(dir, type, detail),
+    });
 
     // Bytes flow from start(), once the owner has wired its listeners; ends and errors now.
     this.transport.attach({
@@ -249,7 +255,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
 
   /** BEP 6: pieces the peer lets us request while it chokes us. A live view: do not mutate. */
   get allowedFastSet(): Set<number> {
-    return this.peerAllowedFast;
+    return this.inbox.peerAllowedFast;
   }
 
   /** The requests the peer accepts queued (BEP 10 `reqq`, default 250). */
@@ -403,8 +409,9 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     if (!this.isOpen) return 0;
     const now = this.clock.now();
     const sent: BlockRef[] = [];
+    const allowedFast = this.inbox.peerAllowedFast;
     for (const b of blocks) {
-      if (this.peerChoking && !this.peerAllowedFast.has(b.index)) continue;
+      if (this.peerChoking && !allowedFast.has(b.index)) continue;
       if (this.requests.add(b, now)) sent.push(b);
     }
     if (sent.length === 0) return 0;
@@ -511,7 +518,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       const messages = this.decoder.push(chunk, volatile);
       for (let i = 0; i < messages.length; i++) {
         if (this.phase !== 'open') return;
-        this.handle(messages[i] as Message);
+        this.inbox.handle(messages[i] as Message);
       }
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
@@ -548,190 +555,6 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
       this.transport.remoteAddress,
     );
     this.send({ type: 'extended', extId: EXTENDED_HANDSHAKE_ID, payload }, true);
-  }
-
-  private handle(m: Message): void {
-    switch (m.type) {
-      case 'keep-alive':
-        return;
-      case 'choke': {
-        if (this.peerChoking) return;
-        this.peerChoking = true;
-        this.log('in', 'choke', '');
-        // BEP 6: with the Fast Extension a choke keeps requests alive until each is rejected.
-        this.emit('choke', this.supportsFast ? [] : this.requests.dropAll());
-        return;
-      }
-      case 'unchoke':
-        if (!this.peerChoking) return;
-        this.peerChoking = false;
-        this.log('in', 'unchoke', '');
-        this.emit('unchoke', undefined);
-        return;
-      case 'interested':
-        if (this.peerInterested) return;
-        this.peerInterested = true;
-        this.log('in', 'interested', '');
-        this.emit('interested', undefined);
-        return;
-      case 'not-interested':
-        if (!this.peerInterested) return;
-        this.peerInterested = false;
-        this.log('in', 'not-interested', '');
-        this.emit('not-interested', undefined);
-        return;
-      case 'have':
-        this.log('in', 'have', String(m.index));
-        if (this.availability.have(m.index)) this.emit('have', m.index);
-        return;
-      case 'bitfield':
-        if (this.availability.isOpen) {
-          const added = this.availability.mergeLate(m.bits, this.emitHave);
-          this.log('in', 'bitfield', `late bitfield: +${added} pieces`);
-          return;
-        }
-        this.availability.openWithBitfield(m.bits);
-        this.log('in', 'bitfield', `${this.peerBitfield.count()}/${this.pieceCount}`);
-        this.emit('bitfield', this.peerBitfield);
-        return;
-      case 'have-all':
-        this.requireFast('have-all');
-        if (this.availability.isOpen) {
-          this.availability.mergeLate(null, this.emitHave);
-          this.log('in', 'bitfield', 'late have-all');
-          return;
-        }
-        this.availability.openWithAll();
-        this.log('in', 'bitfield', 'have-all');
-        this.emit('have-all', undefined);
-        return;
-      case 'have-none':
-        this.requireFast('have-none');
-        this.availability.openWithNone();
-        this.log('in', 'bitfield', 'have-none');
-        this.emit('have-none', undefined);
-        return;
-      case 'request':
-        this.onPeerRequest({ index: m.index, begin: m.begin, length: m.length });
-        return;
-      case 'cancel': {
-        const ref = { index: m.index, begin: m.begin, length: m.length };
-        this.log('in', 'cancel', `${m.index}:${m.begin}+${m.length}`);
-        if (!this.uploads.take(ref)) return;
-        // BEP 6: every request gets exactly one answer, even a cancelled one.
-        if (this.supportsFast) this.send({ type: 'reject', ...ref });
-        this.emit('cancel', ref);
-        return;
-      }
-      case 'piece':
-        this.onBlock(m.index, m.begin, m.block);
-        return;
-      case 'reject': {
-        this.requireFast('reject');
-        this.log('in', 'reject', `${m.index}:${m.begin}+${m.length}`);
-        if (this.requests.onReject(m.index, m.begin, m.length)) {
-          this.emit('reject', { index: m.index, begin: m.begin, length: m.length });
-        }
-        return;
-      }
-      case 'allowed-fast':
-        this.requireFast('allowed-fast');
-        this.log('in', 'allowed-fast', String(m.index));
-        if (m.index >= this.pieceCount || this.peerAllowedFast.has(m.index)) return;
-        if (this.peerAllowedFast.size >= MAX_ALLOWED_FAST_PIECES) return;
-        this.peerAllowedFast.add(m.index);
-        this.emit('allowed-fast', m.index);
-        return;
-      case 'suggest':
-        this.requireFast('suggest');
-        if (m.index >= this.pieceCount) return;
-        this.emit('suggest', m.index);
-        return;
-      case 'port':
-        this.emit('port', m.port);
-        return;
-      case 'extended':
-        this.onExtended(m.extId, m.payload);
-        return;
-      default: {
-        const unreachable: never = m;
-        throw new TypeError(`unhandled message ${JSON.stringify(unreachable)}`);
-      }
-    }
-  }
-
-  private onPeerRequest(r: BlockRef): void {
-    this.availability.checkIndex(r.index, 'request');
-    if (r.length === 0 || r.length > MAX_REQUEST_BYTES) {
-      throw new ProtocolError(
-        'unexpected-message',
-        'handle-message',
-        `request of ${r.length} bytes (limit ${MAX_REQUEST_BYTES})`,
-      );
-    }
-    const pieceBytes = this.opts.pieceBytes?.(r.index);
-    if (pieceBytes !== undefined && r.begin + r.length > pieceBytes) {
-      throw unexpected(
-        `request ${r.index}:${r.begin}+${r.length} past the piece's ${pieceBytes} bytes`,
-      );
-    }
-    const verdict = this.uploads.offer(r, this.amChoking);
-    if (verdict === 'queued') {
-      this.blockLog?.add('in', 'request', r.index, r.length);
-      this.emit('request', r);
-      return;
-    }
-    if (verdict === 'duplicate') return;
-    // BEP 3: a choked peer's requests are discarded, and so are those over our `reqq` (the
-    // queue is capped, so a flood costs us nothing); BEP 6: both are rejected.
-    this.log(
-      'in',
-      'request',
-      `${r.index}:${r.begin}+${r.length} ${verdict === 'choked' ? 'while choked' : 'over the queue limit'}`,
-    );
-    if (this.supportsFast) this.send({ type: 'reject', ...r });
-    if (this.uploads.refused > MAX_REFUSED_REQUESTS_PER_REQQ * this.uploads.limit) {
-      throw unexpected(`request flood: ${this.uploads.refused} requests refused`);
-    }
-  }
-
-  private onBlock(index: number, begin: number, data: Uint8Array): void {
-    this.down.add(data.length);
-    const match = this.requests.onBlock(index, begin, data.length, this.clock.now());
-    if (match === 'requested') {
-      this.blockLog?.add('in', 'piece', index, data.length);
-      this.emit('block', { index, begin, data, late: false });
-      return;
-    }
-    if (match === 'late') {
-      this.log('in', 'piece', `${index}:${begin}+${data.length} late`);
-      this.emit('block', { index, begin, data, late: true });
-      return;
-    }
-    this.unrequestedBlocks++;
-    this.log('in', 'piece', `${index}:${begin}+${data.length} not requested`);
-    if (this.unrequestedBlocks > MAX_UNREQUESTED_BLOCKS) {
-      throw unexpected(`${this.unrequestedBlocks} blocks that were never requested`);
-    }
-  }
-
-  private onExtended(extId: number, payload: Uint8Array): void {
-    if (!this.supportsExtended) throw unexpected('extended message without BEP 10 negotiated');
-    if (extId !== EXTENDED_HANDSHAKE_ID) {
-      this.log('in', 'extended', `id ${extId}, ${payload.length} bytes`);
-      this.emit('extended', { extId, payload });
-      return;
-    }
-    const h = decodeExtendedHandshake(payload);
-    this.peerExtendedHandshake = mergeExtendedHandshake(this.peerExtendedHandshake, h);
-    if (h.reqq !== undefined) this.requests.peerReqq = Math.max(1, h.reqq);
-    if (h.v) this.clientName = h.v;
-    this.log(
-      'in',
-      'extended-handshake',
-      `${h.v ?? '?'} reqq=${h.reqq ?? '-'} m=${Object.keys(h.m).join(',')}`,
-    );
-    this.emit('extended-handshake', this.peerExtendedHandshake);
   }
 
   // ------------------------------------------------------------------ timers
@@ -780,10 +603,6 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   private write(buf: Uint8Array): void {
     this.timers.wrote();
     this.transport.write(buf);
-  }
-
-  private requireFast(what: string): void {
-    if (!this.supportsFast) throw unexpected(`${what} without the Fast Extension negotiated`);
   }
 
   private checkFirstMessage(what: string): void {
