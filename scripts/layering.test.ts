@@ -8,10 +8,17 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const eslint = new ESLint({ cwd: root });
 
+const layeringRules = new Set([
+  'no-restricted-imports',
+  'no-restricted-syntax',
+  'no-restricted-globals',
+  'no-restricted-properties',
+]);
+
 async function restrictedImportErrors(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
   return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'no-restricted-imports')
+    .filter((m) => m.ruleId !== null && layeringRules.has(m.ruleId))
     .map((m) => m.message);
 }
 
@@ -64,6 +71,31 @@ describe('layering lint', () => {
       "import { app } from 'electron';\nvoid app;\n",
       /Only src-main\/host\/electron/,
     ],
+    // Issue 14: the engine's one door, its import allow-list, and time only in engine/time/.
+    [
+      'src-main/host/web/x.ts',
+      "import { Session } from '../../engine/session';\nvoid Session;\n",
+      /from its index/,
+    ],
+    [
+      'src-main/cli/x.ts',
+      "import { HashWritePool } from '../engine/hash';\nvoid HashWritePool;\n",
+      /from its index/,
+    ],
+    ['src-main/engine/x.ts', "import ws from 'ws';\nvoid ws;\n", /only node: built-ins/],
+    [
+      'src-main/engine/x.ts',
+      "import { commandNames } from '../../src-shared/contract';\nvoid commandNames;\n",
+      /only node: built-ins/,
+    ],
+    [
+      'src-main/engine/x.ts',
+      "import { tempDir } from '../testing/fixtures';\nvoid tempDir;\n",
+      /never imports them/,
+    ],
+    ['src-main/engine/peer/x.ts', 'export const t = Date.now();\n', /injected Clock/],
+    ['src-main/engine/peer/x.ts', 'export const r = Math.random();\n', /injected Random/],
+    ['src-main/engine/peer/x.ts', 'setTimeout(() => undefined, 1);\n', /injected Clock/],
   ];
   for (const [file, code, message] of cases) {
     it(`refuses ${code.split('\n')[0]} in ${file}`, async () => {
@@ -94,6 +126,15 @@ describe('layering lint', () => {
         'src-renderer/x.ts',
         "import type { Commands } from '../src-shared/contract';\nexport type C = Commands;\n",
       ),
+    ).toEqual([]);
+    expect(
+      await restrictedImportErrors(
+        'src-main/host/web/x.ts',
+        "import { Session } from '../../engine';\nvoid Session;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await restrictedImportErrors('src-main/engine/time/x.ts', 'export const t = Date.now();\n'),
     ).toEqual([]);
   });
 });

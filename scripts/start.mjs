@@ -44,12 +44,14 @@ async function serve(cmd, args, env) {
 }
 
 async function main() {
-  // Only what starting needs: the renderer, the Electron main and preload, and the web host.
+  // What starting needs (the renderer, the Electron main and preload, the web host), plus the
+  // CLI, well under a second more, so `npx swarmscope` works after `npm start` too.
   const built = await run(process.execPath, [
     path.join(root, 'scripts', 'build.mjs'),
     'renderer',
     'main',
     'web',
+    'cli',
   ]);
   if (built !== 0) {
     process.exitCode = built;
