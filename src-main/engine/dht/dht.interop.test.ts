@@ -11,7 +11,7 @@ import type { Tracked } from '../../testing/ref-clients';
 import { seededRandom } from '../time/clock';
 import type { PeerAddress } from '../tracker/codec/compact-peers';
 import { idFromHex, idToHex } from './node-id';
-import { bindUdpDhtNode } from './udp-dht-node';
+import { startLoopbackNode } from './test-nodes';
 import type { UdpDhtNode } from './udp-dht-node';
 
 /**
@@ -136,18 +136,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function ourNode(seed: number, bootstrapPort: number | null): Promise<UdpDhtNode> {
-  const n = await bindUdpDhtNode({
-    host: '127.0.0.1',
-    random: seededRandom(seed),
-    allowSameIp: true,
-    bootstrapNodes: bootstrapPort === null ? [] : [{ host: '127.0.0.1', port: bootstrapPort }],
-    queryTimeoutMs: 1_000,
-    lookupTimeoutMs: 10_000,
-  });
-  nodes.push(n);
-  return n;
-}
+const ourNode = (seed: number, bootstrapPort: number | null): Promise<UdpDhtNode> =>
+  startLoopbackNode(seed, bootstrapPort, nodes);
 
 describe('DHT interop with libtorrent', () => {
   it('finds a libtorrent seeder through the DHT, knowing only our bootstrap node', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openHandles, waitFor } from '../../testing/fixtures';
 import { seededRandom } from '../time/clock';
 import type { PeerAddress } from '../tracker/codec/compact-peers';
+import { startLoopbackNode } from './test-nodes';
 import { bindUdpDhtNode } from './udp-dht-node';
 import type { UdpDhtNode } from './udp-dht-node';
 
@@ -10,18 +11,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((n) => n.close()));
 });
 
-async function startNode(seed: number, bootstrapPort: number | null): Promise<UdpDhtNode> {
-  const n = await bindUdpDhtNode({
-    host: '127.0.0.1',
-    random: seededRandom(seed),
-    allowSameIp: true,
-    bootstrapNodes: bootstrapPort === null ? [] : [{ host: '127.0.0.1', port: bootstrapPort }],
-    queryTimeoutMs: 1_000,
-    lookupTimeoutMs: 10_000,
-  });
-  open.push(n);
-  return n;
-}
+const startNode = (seed: number, bootstrapPort: number | null): Promise<UdpDhtNode> =>
+  startLoopbackNode(seed, bootstrapPort, open);
 
 /** UDP sockets and timers alive in this process. */
 function handles(): { udp: number; timers: number } {

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Alert } from '../../../src-shared/model';
-import { defaultTrackerServerSettings } from '../../../src-shared/model';
 import { systemClock, systemRandom } from '../time/clock';
 import { TrackerServer } from '../tracker/server';
+import { loopbackTrackerSettings } from '../tracker/server/testing/loopback';
 import { multiFileLayout, tempDir, waitFor, writeContent } from '../../testing/fixtures';
 import { createTestSwarm } from '../../testing/swarm';
 import type { TestSwarm } from '../../testing/swarm';
@@ -223,14 +223,7 @@ describe('session data folder', () => {
 
   it('upload and download totals and the added date survive a restart; trackers hear only this run', async () => {
     tracker = new TrackerServer({ clock: systemClock, random: systemRandom });
-    const t = await tracker.start({
-      ...defaultTrackerServerSettings,
-      enabled: true,
-      host: '127.0.0.1',
-      httpPort: 0,
-      udpPort: 0,
-      mode: 'open',
-    });
+    const t = await tracker.start(loopbackTrackerSettings);
     const content = writeContent(folder('content'), 'multi', multiFileLayout);
     const seederData = folder('seeder-data');
     const leecherData = folder('leecher-data');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrackerServerSettings, TrackerServerStats } from '../../../src-shared/model';
-import { defaultTrackerServerSettings } from '../../../src-shared/model';
+import { loopbackTrackerSettings } from '../tracker/server/testing/loopback';
 import { ManualClock, seededRandom } from '../time/clock';
 import { MemoryLogger } from '../log/logger';
 import { TRACKER_STATS_INTERVAL_MS, TrackerHost } from './tracker-host';
@@ -11,14 +11,7 @@ afterEach(async () => {
   host = null;
 });
 
-const settings: TrackerServerSettings = {
-  ...defaultTrackerServerSettings,
-  enabled: true,
-  host: '127.0.0.1',
-  httpPort: 0,
-  udpPort: 0,
-  mode: 'open',
-};
+const settings: TrackerServerSettings = loopbackTrackerSettings;
 
 function make(clock: ManualClock, seen: TrackerServerStats[]): TrackerHost {
   host = new TrackerHost({

@@ -11,6 +11,16 @@ import { systemClock, systemRandom } from '../../../time/clock';
 import { TrackerServer } from '../tracker-server';
 import type { TrackerServerOptions } from '../tracker-server';
 
+/** An open tracker on 127.0.0.1, HTTP and UDP on ports the system picks: what tests start. */
+export const loopbackTrackerSettings: TrackerServerSettings = {
+  ...defaultTrackerServerSettings,
+  enabled: true,
+  host: '127.0.0.1',
+  httpPort: 0,
+  udpPort: 0,
+  mode: 'open',
+};
+
 export interface TestTracker {
   server: TrackerServer;
   httpPort: number;
@@ -26,12 +36,7 @@ export async function startTestTracker(
 ): Promise<TestTracker> {
   const server = new TrackerServer({ clock: systemClock, random: systemRandom, ...opts });
   const stats = await server.start({
-    ...defaultTrackerServerSettings,
-    enabled: true,
-    host: '127.0.0.1',
-    httpPort: 0,
-    udpPort: 0,
-    mode: 'open',
+    ...loopbackTrackerSettings,
     ...settings,
   });
   if (!stats.running) throw new Error(`test tracker did not start: ${stats.error}`);
