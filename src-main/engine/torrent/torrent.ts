@@ -30,7 +30,6 @@ import { PiecePicker } from '../picker';
 import { ChokeScheduler } from '../choker';
 import { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
-import { RateMeter } from '../net/rate-meter';
 import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
 import {
@@ -42,7 +41,6 @@ import {
   MAX_LOG_ENTRIES,
   PIECE_BUFFER_POOL_BYTES,
   PIECE_READ_CACHE_PIECES,
-  RATE_HISTORY_SAMPLES,
   TORRENT_TICK_MS,
 } from '../limits';
 import { CandidateList } from './candidates';
@@ -60,13 +58,12 @@ import {
   faultMessage,
   idleTrackerStatuses,
   pieceMapOf,
-  pushSample,
   verifiedBytes,
 } from './status';
 import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
 import { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps, TorrentOptions } from './torrent-context';
-import { ServedPeers } from './served-peers';
+import { TransferCounters } from './transfer-counters';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
@@ -87,20 +84,13 @@ export class Torrent {
   private readonly downloader: Downloader;
   private readonly wiring: PeerWiring;
   private readonly failedPieces = new Set<number>();
-  private readonly down: RateMeter;
-  private readonly up: RateMeter;
   private maxConnections: number;
-  private downloadedBytes = 0;
-  private uploadedBytes = 0;
   private state: TorrentState = 'paused';
   private stopped = true;
   private readonly choker: ChokeScheduler;
   private readonly readCache: PieceReadCache;
-  private readonly servedPeers = new ServedPeers();
-  /** All-time totals of earlier runs: ratios survive restarts; trackers hear this run's only. */
-  private readonly prior: { uploadedBytes: number; downloadedBytes: number };
+  private readonly counters: TransferCounters;
   private readonly log: PeerEventLog;
-  private readonly upHistory: number[] = [];
   private readonly files: FilePriorities;
   private readonly filePaths: string[] | null;
   private readonly useTrackers: boolean;
@@ -122,9 +112,7 @@ export class Torrent {
     this.id = meta.infoHashHex;
     this.savePath = opts.savePath;
     this.addedAt = opts.addedAt;
-    this.prior = opts.priorTotals ?? { uploadedBytes: 0, downloadedBytes: 0 };
-    this.uploadedBytes = this.prior.uploadedBytes;
-    this.downloadedBytes = this.prior.downloadedBytes;
+    this.counters = new TransferCounters(deps.clock, opts.priorTotals);
     this.storage = opts.storage;
     this.filePaths = opts.filePaths;
     this.maxConnections = opts.maxConnections;
@@ -175,15 +163,9 @@ export class Torrent {
           (i) => this.picker.have(i),
         ),
       running: () => !this.stopped,
-      sent: (peer, bytes) => {
-        this.uploadedBytes += bytes;
-        this.servedPeers.add(peer.key, this.deps.clock.now());
-        this.up.add(bytes);
-      },
+      sent: (peer, bytes) => this.counters.sent(peer.key, bytes),
       readFailed: (_index, err) => this.fail('read', err),
     });
-    this.down = new RateMeter(deps.clock);
-    this.up = new RateMeter(deps.clock);
     const ctx = this.context(pipelineBudgetBytes);
     this.downloader = new Downloader(ctx);
     this.wiring = new PeerWiring(ctx, this.downloader);
@@ -235,10 +217,7 @@ export class Torrent {
       isComplete: () => this.isComplete(),
       fail: (op, err) => this.fail(op, err),
       completed: () => void this.onCompleted(),
-      downloaded: (bytes) => {
-        this.downloadedBytes += bytes;
-        this.down.add(bytes);
-      },
+      downloaded: (bytes) => this.counters.received(bytes),
       peerInterestChanged: (key) => this.choker.onPeerInterested(key),
       peerGone: (key) => this.choker.onPeerGone(key),
       keepTimer: (timer) => this.timers.push(timer),
@@ -271,11 +250,7 @@ export class Torrent {
       this.tracker = trackerClientFor(
         this.meta,
         this.deps,
-        () => ({
-          uploaded: this.uploadedBytes - this.prior.uploadedBytes,
-          downloaded: this.downloadedBytes - this.prior.downloadedBytes,
-          left: this.leftBytes(),
-        }),
+        () => ({ ...this.counters.thisRun(), left: this.leftBytes() }),
         (peers, source) => this.addCandidates(peers, source),
       );
       this.tracker.start();
@@ -305,13 +280,9 @@ export class Torrent {
   }
 
   /**
-   * Stop the peers, check the data on disk again, and resume: after files were changed,
-   * deleted or restored behind our back, or to leave the error state once the cause is fixed.
-   * What the check finds replaces what we knew (pieces missing now are fetched again).
-   */
-  /**
-   * Verify local data again: stop, forget every piece, check them all, then join the swarm, or,
-   * with `resume: false` (a paused torrent), stay paused with the new pieces counted.
+   * Verify local data again (files changed, deleted or restored behind our back, or to leave the
+   * error state once the cause is fixed): stop, forget every piece, check them all, then join
+   * the swarm, or, with `resume: false` (a paused torrent), stay paused with the pieces counted.
    */
   async recheck(opts: { resume?: boolean } = {}): Promise<void> {
     await this.stop();
@@ -452,7 +423,7 @@ export class Torrent {
         this.tracker?.announceNow({ force: true });
     }
     this.downloader.tick(now);
-    pushSample(this.upHistory, this.up.rateBps(), RATE_HISTORY_SAMPLES);
+    this.counters.sampleUpRate();
     this.deps.changed();
   }
 
@@ -504,10 +475,10 @@ export class Torrent {
       ),
       verifiedBytes: this.meta.totalLength - this.leftBytes(),
       complete: this.isComplete(),
-      downRateBps: this.down.rateBps(),
-      upRateBps: this.up.rateBps(),
-      downloadedBytes: this.downloadedBytes,
-      uploadedBytes: this.uploadedBytes,
+      downRateBps: this.counters.downRateBps(),
+      upRateBps: this.counters.upRateBps(),
+      downloadedBytes: this.counters.downloadedBytes,
+      uploadedBytes: this.counters.uploadedBytes,
       peers: this.peers.size,
       seeds,
       pieceCount: this.meta.pieceCount,
@@ -551,11 +522,11 @@ export class Torrent {
 
   seedingStats(): SeedingStats {
     return buildSeedingStats({
-      uploadedBytes: this.uploadedBytes,
+      uploadedBytes: this.counters.uploadedBytes,
       heldBytes: this.meta.totalLength - this.leftBytes(),
       seedingSince: this.seedingSince,
-      peersServed: this.servedPeers.size,
-      upRateHistoryBps: this.upHistory,
+      peersServed: this.counters.peersServed,
+      upRateHistoryBps: this.counters.upRateHistoryBps,
     });
   }
 
