@@ -50,7 +50,7 @@ import { PieceAssembly } from './download-pipeline';
 import { PieceReadCache } from './read-cache';
 import { Uploader, isServable } from './uploader';
 import { PeerEventLog } from './log-ring';
-import { checkData } from './data-check';
+import { DataCheck } from './data-check';
 import { FilePriorities } from './file-priorities';
 import {
   buildSeedingStats,
@@ -92,13 +92,11 @@ export class Torrent {
   private readonly counters: TransferCounters;
   private readonly log: PeerEventLog;
   private readonly files: FilePriorities;
-  private readonly filePaths: string[] | null;
   private readonly useTrackers: boolean;
   private tracker: TrackerClient | null = null;
   private timers: TimerHandle[] = [];
   private errorMessage: string | null = null;
-  private checkedBytes = 0;
-  private checkAbort: AbortController | null = null;
+  private readonly dataCheck: DataCheck;
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
   private lastIdleAnnounceAt = 0;
@@ -114,7 +112,6 @@ export class Torrent {
     this.addedAt = opts.addedAt;
     this.counters = new TransferCounters(deps.clock, opts.priorTotals);
     this.storage = opts.storage;
-    this.filePaths = opts.filePaths;
     this.maxConnections = opts.maxConnections;
     const addresses = new AddressPolicy({
       maxConnectionsPerIp: opts.maxConnectionsPerIp,
@@ -175,6 +172,16 @@ export class Torrent {
       `torrent ${this.id.slice(0, 8)}`,
       deps.peerEvent,
       MAX_LOG_ENTRIES,
+    );
+    this.dataCheck = new DataCheck(
+      {
+        meta,
+        layout: this.layout,
+        storage: this.storage,
+        hashWritePool: deps.hashWritePool,
+        filePaths: opts.filePaths,
+      },
+      () => deps.changed(),
     );
     this.files = new FilePriorities(this.layout, opts.skipFiles ?? []);
     this.files.applyTo(this.picker);
@@ -263,7 +270,7 @@ export class Torrent {
   async stop(state: TorrentState = 'paused'): Promise<void> {
     const wasRunning = !this.stopped;
     this.stopped = true;
-    this.checkAbort?.abort();
+    this.dataCheck.cancel();
     for (const t of this.timers) t.cancel();
     this.timers = [];
     this.choker.stop();
@@ -315,39 +322,19 @@ export class Torrent {
     await this.storage.remove();
   }
 
+  /** The data check: true when it finished and the picker holds what it found. */
   private async check(): Promise<boolean> {
     this.state = 'checking';
-    this.checkedBytes = 0;
-    this.deps.changed();
-    const abort = new AbortController();
-    this.checkAbort = abort;
-    try {
-      const verified = await checkData({
-        meta: this.meta,
-        layout: this.layout,
-        storage: this.storage,
-        hashWritePool: this.deps.hashWritePool,
-        filePaths: this.filePaths,
-        signal: abort.signal,
-        onProgress: (done) => {
-          this.checkedBytes = done;
-          this.deps.changed();
-        },
-      });
-      for (let i = 0; i < verified.length; i++) if (verified[i]) this.picker.setHave(i);
-      this.deps.log.log(
-        'info',
-        `torrent ${this.id.slice(0, 8)}`,
-        `checked ${this.meta.name}: ${this.picker.haveCount()}/${this.meta.pieceCount} pieces on disk`,
-      );
-      return true;
-    } catch (err) {
-      if (abort.signal.aborted) return false;
+    const verified = await this.dataCheck.run().catch((err: unknown) => {
       this.fail('check', err);
-      return false;
-    } finally {
-      this.checkAbort = null;
-    }
+      return null;
+    });
+    if (!verified) return false;
+    for (let i = 0; i < verified.length; i++) if (verified[i]) this.picker.setHave(i);
+    const { name, pieceCount } = this.meta;
+    const found = `${this.picker.haveCount()}/${pieceCount} pieces on disk`;
+    this.deps.log.log('info', `torrent ${this.id.slice(0, 8)}`, `checked ${name}: ${found}`);
+    return true;
   }
 
   private async onCompleted(): Promise<void> {
@@ -467,7 +454,7 @@ export class Torrent {
       totalLength: this.meta.totalLength,
       state: this.state,
       error: this.errorMessage,
-      checkedBytes: this.checkedBytes,
+      checkedBytes: this.dataCheck.checkedBytes,
       wantedBytes: this.files.wantedBytes,
       verifiedWantedBytes: this.files.verifiedWantedBytes(
         () => this.haveBytes(),
