@@ -24,7 +24,6 @@ import type {
   TrackerStatus,
 } from '../../../src-shared/model';
 import type { Metainfo } from '../metainfo';
-import { toMagnet } from '../metainfo';
 import type { TimerHandle } from '../time/clock';
 import { PiecePicker } from '../picker';
 import { ChokeScheduler } from '../choker';
@@ -52,14 +51,8 @@ import { Uploader, isServable } from './uploader';
 import { PeerEventLog } from './log-ring';
 import { DataCheck } from './data-check';
 import { FilePriorities } from './file-priorities';
-import {
-  buildSeedingStats,
-  buildSummary,
-  faultMessage,
-  idleTrackerStatuses,
-  pieceMapOf,
-  verifiedBytes,
-} from './status';
+import { faultMessage, idleTrackerStatuses } from './status';
+import { TorrentSnapshot } from './snapshot';
 import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
 import { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps, TorrentOptions } from './torrent-context';
@@ -97,6 +90,7 @@ export class Torrent {
   private timers: TimerHandle[] = [];
   private errorMessage: string | null = null;
   private readonly dataCheck: DataCheck;
+  private readonly snapshot: TorrentSnapshot;
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
   private lastIdleAnnounceAt = 0;
@@ -185,6 +179,19 @@ export class Torrent {
     );
     this.files = new FilePriorities(this.layout, opts.skipFiles ?? []);
     this.files.applyTo(this.picker);
+    this.snapshot = new TorrentSnapshot(ctx, {
+      savePath: this.savePath,
+      addedAt: this.addedAt,
+      files: this.files,
+      counters: this.counters,
+      life: () => ({
+        state: this.state,
+        error: this.errorMessage,
+        checkedBytes: this.dataCheck.checkedBytes,
+        completedAt: this.completedAt,
+        seedingSince: this.seedingSince,
+      }),
+    });
     if (opts.complete) for (let i = 0; i < meta.pieceCount; i++) this.picker.setHave(i);
   }
 
@@ -257,7 +264,7 @@ export class Torrent {
       this.tracker = trackerClientFor(
         this.meta,
         this.deps,
-        () => ({ ...this.counters.thisRun(), left: this.leftBytes() }),
+        () => ({ ...this.counters.thisRun(), left: this.snapshot.leftBytes() }),
         (peers, source) => this.addCandidates(peers, source),
       );
       this.tracker.start();
@@ -432,64 +439,16 @@ export class Torrent {
     return this.peers.size;
   }
 
-  private leftBytes(): number {
-    return Math.max(0, this.meta.totalLength - this.haveBytes());
-  }
-
-  private haveBytes(): number {
-    const last = this.meta.pieceCount - 1;
-    return verifiedBytes(
-      { ...this.meta, lastPieceBytes: this.layout.pieceSize(last) },
-      this.picker.haveCount(),
-      this.picker.have(last),
-    );
-  }
-
   summary(): TorrentSummary {
-    let seeds = 0;
-    for (const p of this.peers.values()) if (p.conn.peerBitfield.isFull()) seeds++;
-    return buildSummary({
-      id: this.id,
-      name: this.meta.name,
-      totalLength: this.meta.totalLength,
-      state: this.state,
-      error: this.errorMessage,
-      checkedBytes: this.dataCheck.checkedBytes,
-      wantedBytes: this.files.wantedBytes,
-      verifiedWantedBytes: this.files.verifiedWantedBytes(
-        () => this.haveBytes(),
-        (i) => this.picker.have(i),
-      ),
-      verifiedBytes: this.meta.totalLength - this.leftBytes(),
-      complete: this.isComplete(),
-      downRateBps: this.counters.downRateBps(),
-      upRateBps: this.counters.upRateBps(),
-      downloadedBytes: this.counters.downloadedBytes,
-      uploadedBytes: this.counters.uploadedBytes,
-      peers: this.peers.size,
-      seeds,
-      pieceCount: this.meta.pieceCount,
-      pieceLength: this.meta.pieceLength,
-      verifiedPieces: this.picker.haveCount(),
-      savePath: this.savePath,
-      addedAt: this.addedAt,
-      completedAt: this.completedAt,
-      magnet: toMagnet(this.meta),
-      private: this.meta.private,
-    });
+    return this.snapshot.summary();
   }
 
   peerSnapshots(): PeerSnapshot[] {
-    return [...this.peers.values()].map((p) => ({
-      ...p.conn.snapshot(),
-      key: p.key,
-      address: p.address,
-      port: p.port,
-    }));
+    return this.snapshot.peerSnapshots();
   }
 
   pieceMap(): PieceMapFull {
-    return pieceMapOf(this.picker.pieceStates(), this.failedPieces, this.picker.availability());
+    return this.snapshot.pieceMap();
   }
 
   trackerStatuses(): TrackerStatus[] {
@@ -497,24 +456,11 @@ export class Torrent {
   }
 
   fileProgress(): FileProgress[] {
-    const bytes = this.layout.fileProgress((i) => this.picker.have(i));
-    return this.meta.files.map((f, index) => ({
-      index,
-      path: f.path.join('/'),
-      sizeBytes: f.length,
-      progress: f.length === 0 ? 1 : (bytes[index] ?? 0) / f.length,
-      priority: this.files.get(index),
-    }));
+    return this.snapshot.fileProgress();
   }
 
   seedingStats(): SeedingStats {
-    return buildSeedingStats({
-      uploadedBytes: this.counters.uploadedBytes,
-      heldBytes: this.meta.totalLength - this.leftBytes(),
-      seedingSince: this.seedingSince,
-      peersServed: this.counters.peersServed,
-      upRateHistoryBps: this.counters.upRateHistoryBps,
-    });
+    return this.snapshot.seedingStats();
   }
 
   recentLog(): PeerEvent[] {
