@@ -27,27 +27,25 @@ import type { Metainfo } from '../metainfo';
 import type { TimerHandle } from '../time/clock';
 import { PiecePicker } from '../picker';
 import { ChokeScheduler } from '../choker';
-import { FileLayout } from '../storage/file-layout';
+import type { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
 import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
 import {
-  BAN_AFTER_HASH_FAILURES,
   CONNECT_TICK_MS,
   DEFAULT_UNCHOKE_SLOTS,
   IDLE_SEED_ANNOUNCE_MS,
   IDLE_SEED_MIN_PEERS,
   MAX_LOG_ENTRIES,
-  PIECE_BUFFER_POOL_BYTES,
-  PIECE_READ_CACHE_PIECES,
   TORRENT_TICK_MS,
 } from '../limits';
 import { CandidateList } from './candidates';
-import { BanPolicy } from './ban-policy';
-import { AddressPolicy } from './address-policy';
-import { PieceAssembly } from './download-pipeline';
-import { PieceReadCache } from './read-cache';
-import { Uploader, isServable } from './uploader';
+import type { BanPolicy } from './ban-policy';
+import type { AddressPolicy } from './address-policy';
+import type { PieceAssembly } from './download-pipeline';
+import type { PieceReadCache } from './read-cache';
+import type { Uploader } from './uploader';
+import { buildParts } from './torrent-parts';
 import { PeerEventLog } from './log-ring';
 import { DataCheck } from './data-check';
 import { FilePriorities } from './file-priorities';
@@ -107,28 +105,19 @@ export class Torrent {
     this.counters = new TransferCounters(deps.clock, opts.priorTotals);
     this.storage = opts.storage;
     this.maxConnections = opts.maxConnections;
-    const addresses = new AddressPolicy({
-      maxConnectionsPerIp: opts.maxConnectionsPerIp,
-      limitLoopback: opts.limitLoopbackPeers,
-    });
-    this.addresses = addresses;
-    this.bans = new BanPolicy({
-      strikesToBan: BAN_AFTER_HASH_FAILURES,
-      banByAddress: (address) => addresses.isOneHost(address),
-    });
     this.useTrackers = opts.useTrackers ?? true;
-    const pipelineBudgetBytes = Math.max(
-      opts.pipelineBudgetBytes ?? PIECE_BUFFER_POOL_BYTES,
-      4 * meta.pieceLength,
-    );
-    this.assembly = new PieceAssembly(
-      meta.pieceLength,
-      Math.floor(pipelineBudgetBytes / meta.pieceLength),
-    );
-    this.layout = new FileLayout(
-      meta.files.map((f) => ({ path: f.path, length: f.length })),
-      meta.pieceLength,
-    );
+    const parts = buildParts(opts, deps, {
+      picker: () => this.picker,
+      running: () => !this.stopped,
+      sent: (peerKey, bytes) => this.counters.sent(peerKey, bytes),
+      fail: (operation, err) => this.fail(operation, err),
+    });
+    this.layout = parts.layout;
+    this.addresses = parts.addresses;
+    this.bans = parts.bans;
+    this.assembly = parts.assembly;
+    this.readCache = parts.readCache;
+    this.uploader = parts.uploader;
     this.picker = this.newPicker();
     this.choker = new ChokeScheduler({
       clock: deps.clock,
@@ -138,26 +127,7 @@ export class Torrent {
       seeding: () => this.isComplete(),
       apply: (unchoke, optimistic) => this.wiring.applyChokes(unchoke, optimistic),
     });
-    this.readCache = new PieceReadCache(
-      (index) => this.storage.read(index, 0, this.layout.pieceSize(index)),
-      PIECE_READ_CACHE_PIECES,
-    );
-    this.uploader = new Uploader({
-      clock: deps.clock,
-      bucket: deps.upBucket,
-      readPiece: (index) => this.readCache.get(index),
-      canServe: (b) =>
-        isServable(
-          b,
-          meta.pieceCount,
-          (i) => this.layout.pieceSize(i),
-          (i) => this.picker.have(i),
-        ),
-      running: () => !this.stopped,
-      sent: (peer, bytes) => this.counters.sent(peer.key, bytes),
-      readFailed: (_index, err) => this.fail('read', err),
-    });
-    const ctx = this.context(pipelineBudgetBytes);
+    const ctx = this.context(parts.pipelineBudgetBytes);
     this.downloader = new Downloader(ctx);
     this.wiring = new PeerWiring(ctx, this.downloader);
     this.log = new PeerEventLog(

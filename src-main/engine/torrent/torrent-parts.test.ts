@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseTorrent } from '../metainfo';
+import { straddlingTorrent } from '../metainfo/test-fixtures';
+import { PIECE_BUFFER_POOL_BYTES } from '../limits';
+import { FileLayout } from '../storage/file-layout';
+import { MemoryStorage } from '../storage/memory-storage';
+import type { PiecePicker } from '../picker';
+import { buildParts } from './torrent-parts';
+import type { TorrentDeps, TorrentOptions } from './torrent-context';
+
+const meta = parseTorrent(straddlingTorrent().torrentFile);
+
+/** Building reads only the options; the deps and hooks are not called. */
+const partsWith = (over: Partial<TorrentOptions>) =>
+  buildParts(
+    {
+      meta,
+      savePath: '/x',
+      storage: new MemoryStorage(new FileLayout(meta.files, meta.pieceLength)),
+      filePaths: null,
+      maxConnections: 10,
+      addedAt: 0,
+      ...over,
+    },
+    {} as TorrentDeps,
+    {
+      picker: () => ({}) as PiecePicker,
+      running: () => true,
+      sent: () => {},
+      fail: () => {},
+    },
+  );
+
+describe('buildParts', () => {
+  it('keeps the pipeline budget at four pieces or more', () => {
+    expect(partsWith({ pipelineBudgetBytes: 1 }).pipelineBudgetBytes).toBe(4 * meta.pieceLength);
+  });
+
+  it('gives the pipeline the default budget when none is set', () => {
+    expect(partsWith({}).pipelineBudgetBytes).toBe(PIECE_BUFFER_POOL_BYTES);
+  });
+
+  it('lays the files out in pieces of the torrent', () => {
+    const { layout } = partsWith({});
+    expect(layout.pieceSize(meta.pieceCount - 1)).toBe(4);
+  });
+});
