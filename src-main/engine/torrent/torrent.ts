@@ -34,8 +34,6 @@ import type { Handshake } from '../wire';
 import {
   CONNECT_TICK_MS,
   DEFAULT_UNCHOKE_SLOTS,
-  IDLE_SEED_ANNOUNCE_MS,
-  IDLE_SEED_MIN_PEERS,
   MAX_LOG_ENTRIES,
   TORRENT_TICK_MS,
 } from '../limits';
@@ -46,6 +44,7 @@ import type { PieceAssembly } from './download-pipeline';
 import type { PieceReadCache } from './read-cache';
 import type { Uploader } from './uploader';
 import { buildParts } from './torrent-parts';
+import { IdleSeedAnnounce } from './idle-announce';
 import { PeerEventLog } from './log-ring';
 import { DataCheck } from './data-check';
 import { FilePriorities } from './file-priorities';
@@ -91,7 +90,7 @@ export class Torrent {
   private readonly snapshot: TorrentSnapshot;
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
-  private lastIdleAnnounceAt = 0;
+  private readonly idleAnnounce = new IdleSeedAnnounce();
 
   constructor(
     opts: TorrentOptions,
@@ -327,10 +326,7 @@ export class Torrent {
     this.state = 'seeding';
     this.completedAt = this.deps.clock.now();
     this.seedingSince = this.completedAt;
-    for (const p of [...this.peers.values()]) {
-      if (p.conn.peerBitfield.isFull()) p.conn.close('not-wanted');
-      else if (p.conn.amInterested) p.conn.notInterested();
-    }
+    this.wiring.afterCompleted();
     this.tracker?.completed();
     this.deps.log.log('info', `torrent ${this.id.slice(0, 8)}`, `completed ${this.meta.name}`);
     this.deps.completed();
@@ -375,17 +371,8 @@ export class Torrent {
 
   private tick(): void {
     const now = this.deps.clock.now();
-    // Some leechers (Transmission) never dial peers on 127.0.0.0/8 or behind NAT: while we seed
-    // with nobody to serve, ask the trackers more often so we can dial them ourselves.
-    if (
-      this.state === 'seeding' &&
-      this.peers.size < IDLE_SEED_MIN_PEERS &&
-      now - this.lastIdleAnnounceAt >= IDLE_SEED_ANNOUNCE_MS
-    ) {
-      this.lastIdleAnnounceAt = now;
-      if (now - (this.seedingSince ?? now) >= IDLE_SEED_ANNOUNCE_MS)
-        this.tracker?.announceNow({ force: true });
-    }
+    if (this.idleAnnounce.due(now, this.state === 'seeding', this.peers.size, this.seedingSince))
+      this.tracker?.announceNow({ force: true });
     this.downloader.tick(now);
     this.counters.sampleUpRate();
     this.deps.changed();
