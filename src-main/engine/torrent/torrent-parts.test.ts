@@ -5,7 +5,8 @@ import { PIECE_BUFFER_POOL_BYTES } from '../limits';
 import { FileLayout } from '../storage/file-layout';
 import { MemoryStorage } from '../storage/memory-storage';
 import type { PiecePicker } from '../picker';
-import { buildParts } from './torrent-parts';
+import { buildParts, newPicker } from './torrent-parts';
+import { seededRandom } from '../time/clock';
 import type { TorrentDeps, TorrentOptions } from './torrent-context';
 
 const meta = parseTorrent(straddlingTorrent().torrentFile);
@@ -43,5 +44,11 @@ describe('buildParts', () => {
   it('lays the files out in pieces of the torrent', () => {
     const { layout } = partsWith({});
     expect(layout.pieceSize(meta.pieceCount - 1)).toBe(4);
+  });
+
+  it('makes a picker that knows no piece yet', () => {
+    const picker = newPicker(meta, seededRandom(1));
+    expect(picker.haveCount()).toBe(0);
+    expect(picker.isComplete()).toBe(false);
   });
 });

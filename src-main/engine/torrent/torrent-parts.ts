@@ -14,7 +14,9 @@ import {
   PIECE_BUFFER_POOL_BYTES,
   PIECE_READ_CACHE_PIECES,
 } from '../limits';
-import type { PiecePicker } from '../picker';
+import { PiecePicker } from '../picker';
+import type { Metainfo } from '../metainfo';
+import type { Random } from '../time/clock';
 import { FileLayout } from '../storage/file-layout';
 import { AddressPolicy } from './address-policy';
 import { BanPolicy } from './ban-policy';
@@ -87,4 +89,14 @@ export function buildParts(
     readFailed: (_index, err) => hooks.fail('read', err),
   });
   return { layout, addresses, bans, pipelineBudgetBytes, assembly, readCache, uploader };
+}
+
+/** A picker that knows no piece yet: at the start, and on a recheck (which forgets them all). */
+export function newPicker(meta: Metainfo, random: Random): PiecePicker {
+  return new PiecePicker({
+    pieceCount: meta.pieceCount,
+    pieceLength: meta.pieceLength,
+    totalLength: meta.totalLength,
+    random,
+  });
 }

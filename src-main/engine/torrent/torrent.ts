@@ -25,7 +25,7 @@ import type {
 } from '../../../src-shared/model';
 import type { Metainfo } from '../metainfo';
 import type { TimerHandle } from '../time/clock';
-import { PiecePicker } from '../picker';
+import type { PiecePicker } from '../picker';
 import { ChokeScheduler } from '../choker';
 import type { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
@@ -38,12 +38,8 @@ import {
   TORRENT_TICK_MS,
 } from '../limits';
 import { CandidateList } from './candidates';
-import type { BanPolicy } from './ban-policy';
-import type { AddressPolicy } from './address-policy';
-import type { PieceAssembly } from './download-pipeline';
-import type { PieceReadCache } from './read-cache';
-import type { Uploader } from './uploader';
-import { buildParts } from './torrent-parts';
+import { buildParts, newPicker } from './torrent-parts';
+import type { TorrentParts } from './torrent-parts';
 import { IdleSeedAnnounce } from './idle-announce';
 import { PeerEventLog } from './log-ring';
 import { DataCheck } from './data-check';
@@ -67,10 +63,7 @@ export class Torrent {
   private picker: PiecePicker;
   private readonly peers = new Map<string, PeerState>();
   private readonly candidates = new CandidateList();
-  private readonly addresses: AddressPolicy;
-  private readonly bans: BanPolicy;
-  private readonly assembly: PieceAssembly;
-  private readonly uploader: Uploader;
+  private readonly parts: TorrentParts;
   private readonly downloader: Downloader;
   private readonly wiring: PeerWiring;
   private readonly failedPieces = new Set<number>();
@@ -78,7 +71,6 @@ export class Torrent {
   private state: TorrentState = 'paused';
   private stopped = true;
   private readonly choker: ChokeScheduler;
-  private readonly readCache: PieceReadCache;
   private readonly counters: TransferCounters;
   private readonly log: PeerEventLog;
   private readonly files: FilePriorities;
@@ -105,19 +97,14 @@ export class Torrent {
     this.storage = opts.storage;
     this.maxConnections = opts.maxConnections;
     this.useTrackers = opts.useTrackers ?? true;
-    const parts = buildParts(opts, deps, {
+    this.parts = buildParts(opts, deps, {
       picker: () => this.picker,
       running: () => !this.stopped,
       sent: (peerKey, bytes) => this.counters.sent(peerKey, bytes),
       fail: (operation, err) => this.fail(operation, err),
     });
-    this.layout = parts.layout;
-    this.addresses = parts.addresses;
-    this.bans = parts.bans;
-    this.assembly = parts.assembly;
-    this.readCache = parts.readCache;
-    this.uploader = parts.uploader;
-    this.picker = this.newPicker();
+    this.layout = this.parts.layout;
+    this.picker = newPicker(this.meta, this.deps.random);
     this.choker = new ChokeScheduler({
       clock: deps.clock,
       random: deps.random,
@@ -126,7 +113,7 @@ export class Torrent {
       seeding: () => this.isComplete(),
       apply: (unchoke, optimistic) => this.wiring.applyChokes(unchoke, optimistic),
     });
-    const ctx = this.context(parts.pipelineBudgetBytes);
+    const ctx = this.context();
     this.downloader = new Downloader(ctx);
     this.wiring = new PeerWiring(ctx, this.downloader);
     this.log = new PeerEventLog(
@@ -164,17 +151,8 @@ export class Torrent {
     if (opts.complete) for (let i = 0; i < meta.pieceCount; i++) this.picker.setHave(i);
   }
 
-  private newPicker(): PiecePicker {
-    return new PiecePicker({
-      pieceCount: this.meta.pieceCount,
-      pieceLength: this.meta.pieceLength,
-      totalLength: this.meta.totalLength,
-      random: this.deps.random,
-    });
-  }
-
   /** What the peer wiring and the downloader may see of this torrent. */
-  private context(pipelineBudgetBytes: number): TorrentContext {
+  private context(): TorrentContext {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter must see a new picker (recheck)
     const torrent = this;
     return {
@@ -183,17 +161,12 @@ export class Torrent {
       },
       id: this.id,
       meta: this.meta,
-      layout: this.layout,
       deps: this.deps,
       storage: this.storage,
       peers: this.peers,
       candidates: this.candidates,
-      bans: this.bans,
-      addresses: this.addresses,
-      assembly: this.assembly,
-      uploader: this.uploader,
+      ...this.parts,
       failedPieces: this.failedPieces,
-      pipelineBudgetBytes,
       maxConnections: () => this.maxConnections,
       stopped: () => this.stopped,
       state: () => this.state,
@@ -252,8 +225,8 @@ export class Torrent {
     this.choker.stop();
     for (const p of [...this.peers.values()]) p.conn.close('not-wanted');
     // Partial pieces are dropped: their blocks must be fetched again, with no blame.
-    for (const index of this.assembly.abandonAll()) this.picker.onPieceAbandoned(index);
-    this.readCache.clear();
+    for (const index of this.parts.assembly.abandonAll()) this.picker.onPieceAbandoned(index);
+    this.parts.readCache.clear();
     const tracker = this.tracker;
     this.tracker = null;
     if (tracker) await tracker.stop();
@@ -271,7 +244,7 @@ export class Torrent {
     await this.stop();
     // A fresh picker: it knows no piece, so start() checks them all. Peers are gone, so it
     // owes nobody a request; a write still landing reports to the old one, which is dropped.
-    this.picker = this.newPicker();
+    this.picker = newPicker(this.meta, this.deps.random);
     this.files.applyTo(this.picker);
     this.failedPieces.clear();
     this.errorMessage = null;
@@ -355,7 +328,9 @@ export class Torrent {
   // ---------------------------------------------------------------- peers and periodic work
 
   addCandidates(peers: { address: string; port: number }[], source: string): void {
-    this.candidates.add(peers, source, (address, port) => this.bans.isAddressBanned(address, port));
+    this.candidates.add(peers, source, (address, port) =>
+      this.parts.bans.isAddressBanned(address, port),
+    );
     if (!this.stopped && this.state !== 'checking') this.connectTick();
   }
 
@@ -381,7 +356,7 @@ export class Torrent {
   // ---------------------------------------------------------------- queries
 
   isBanned(key: string): boolean {
-    return this.bans.isBanned(key);
+    return this.parts.bans.isBanned(key);
   }
 
   isComplete(): boolean {
