@@ -51,4 +51,10 @@ describe('buildParts', () => {
     expect(picker.haveCount()).toBe(0);
     expect(picker.isComplete()).toBe(false);
   });
+
+  it('skips the files the options skip, and wants the rest', () => {
+    const { files } = partsWith({ skipFiles: [0] });
+    expect([files.get(0), files.get(2)]).toEqual(['skip', 'normal']);
+    expect(files.wantedBytes).toBe(meta.totalLength - 3);
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * The parts of a torrent that follow from its options alone: the file layout, the address and
- * ban policies, the piece assembly within its memory budget, and the upload side (read cache
- * and uploader). Built here so the torrent keeps lifecycle and wiring only.
+ * The parts of a torrent that follow from its options alone: the file layout and priorities,
+ * the address and ban policies, the piece assembly within its memory budget, the upload side
+ * (read cache and uploader), the data check and the protocol log. Built here so the torrent
+ * keeps lifecycle and wiring only.
  *
  * Invariants:
  * - The pipeline budget is never less than four pieces, whatever the options say.
@@ -11,6 +12,7 @@
  */
 import {
   BAN_AFTER_HASH_FAILURES,
+  MAX_LOG_ENTRIES,
   PIECE_BUFFER_POOL_BYTES,
   PIECE_READ_CACHE_PIECES,
 } from '../limits';
@@ -23,6 +25,9 @@ import { BanPolicy } from './ban-policy';
 import { PieceAssembly } from './download-pipeline';
 import { PieceReadCache } from './read-cache';
 import { Uploader, isServable } from './uploader';
+import { DataCheck } from './data-check';
+import { FilePriorities } from './file-priorities';
+import { PeerEventLog } from './log-ring';
 import type { TorrentDeps, TorrentOptions } from './torrent-context';
 
 /** What the parts need of the torrent while it runs. */
@@ -41,6 +46,9 @@ export interface TorrentParts {
   assembly: PieceAssembly;
   readCache: PieceReadCache;
   uploader: Uploader;
+  files: FilePriorities;
+  dataCheck: DataCheck;
+  log: PeerEventLog;
 }
 
 export function buildParts(
@@ -88,7 +96,30 @@ export function buildParts(
     sent: (peer, bytes) => hooks.sent(peer.key, bytes),
     readFailed: (_index, err) => hooks.fail('read', err),
   });
-  return { layout, addresses, bans, pipelineBudgetBytes, assembly, readCache, uploader };
+  const dataCheck = new DataCheck(
+    { meta, layout, storage, hashWritePool: deps.hashWritePool, filePaths: opts.filePaths },
+    () => deps.changed(),
+  );
+  const log = new PeerEventLog(
+    deps.clock,
+    deps.log,
+    `torrent ${meta.infoHashHex.slice(0, 8)}`,
+    deps.peerEvent,
+    MAX_LOG_ENTRIES,
+  );
+  const files = new FilePriorities(layout, opts.skipFiles ?? []);
+  return {
+    layout,
+    addresses,
+    bans,
+    pipelineBudgetBytes,
+    assembly,
+    readCache,
+    uploader,
+    files,
+    dataCheck,
+    log,
+  };
 }
 
 /** A picker that knows no piece yet: at the start, and on a recheck (which forgets them all). */

@@ -31,19 +31,14 @@ import type { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
 import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
-import {
-  CONNECT_TICK_MS,
-  DEFAULT_UNCHOKE_SLOTS,
-  MAX_LOG_ENTRIES,
-  TORRENT_TICK_MS,
-} from '../limits';
+import { CONNECT_TICK_MS, DEFAULT_UNCHOKE_SLOTS, TORRENT_TICK_MS } from '../limits';
 import { CandidateList } from './candidates';
 import { buildParts, newPicker } from './torrent-parts';
 import type { TorrentParts } from './torrent-parts';
 import { IdleSeedAnnounce } from './idle-announce';
-import { PeerEventLog } from './log-ring';
-import { DataCheck } from './data-check';
-import { FilePriorities } from './file-priorities';
+import type { PeerEventLog } from './log-ring';
+import type { DataCheck } from './data-check';
+import type { FilePriorities } from './file-priorities';
 import { faultMessage, idleTrackerStatuses } from './status';
 import { TorrentSnapshot } from './snapshot';
 import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
@@ -74,11 +69,11 @@ export class Torrent {
   private readonly counters: TransferCounters;
   private readonly log: PeerEventLog;
   private readonly files: FilePriorities;
+  private readonly dataCheck: DataCheck;
   private readonly useTrackers: boolean;
   private tracker: TrackerClient | null = null;
   private timers: TimerHandle[] = [];
   private errorMessage: string | null = null;
-  private readonly dataCheck: DataCheck;
   private readonly snapshot: TorrentSnapshot;
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
@@ -103,7 +98,12 @@ export class Torrent {
       sent: (peerKey, bytes) => this.counters.sent(peerKey, bytes),
       fail: (operation, err) => this.fail(operation, err),
     });
-    this.layout = this.parts.layout;
+    ({
+      layout: this.layout,
+      files: this.files,
+      dataCheck: this.dataCheck,
+      log: this.log,
+    } = this.parts);
     this.picker = newPicker(this.meta, this.deps.random);
     this.choker = new ChokeScheduler({
       clock: deps.clock,
@@ -116,24 +116,6 @@ export class Torrent {
     const ctx = this.context();
     this.downloader = new Downloader(ctx);
     this.wiring = new PeerWiring(ctx, this.downloader);
-    this.log = new PeerEventLog(
-      deps.clock,
-      deps.log,
-      `torrent ${this.id.slice(0, 8)}`,
-      deps.peerEvent,
-      MAX_LOG_ENTRIES,
-    );
-    this.dataCheck = new DataCheck(
-      {
-        meta,
-        layout: this.layout,
-        storage: this.storage,
-        hashWritePool: deps.hashWritePool,
-        filePaths: opts.filePaths,
-      },
-      () => deps.changed(),
-    );
-    this.files = new FilePriorities(this.layout, opts.skipFiles ?? []);
     this.files.applyTo(this.picker);
     this.snapshot = new TorrentSnapshot(ctx, {
       savePath: this.savePath,
