@@ -1,7 +1,7 @@
 /**
  * One torrent: its lifecycle, and the wiring of the pure parts (picker, choker, candidates, ban
- * policy, download pipeline, uploader, status) to the effectful ones (peer connections,
- * storage, tracker client, hash pool).
+ * policy, download pipeline, uploader, counters, snapshot; built in torrent-parts.ts) to the
+ * effectful ones (peer connections, storage, tracker client, hash pool).
  *
  * Invariants:
  * - A piece counts as had only after its SHA-1 matched; then it is written to storage once.
@@ -147,6 +147,7 @@ export class Torrent {
       storage: this.storage,
       peers: this.peers,
       candidates: this.candidates,
+      // The parts are passed whole; TorrentContext's type names the ones the wiring may use.
       ...this.parts,
       failedPieces: this.failedPieces,
       maxConnections: () => this.maxConnections,
