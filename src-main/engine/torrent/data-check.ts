@@ -6,6 +6,8 @@
  *   is thrown to the caller.
  * - Progress is reported in bytes checked, so a large torrent shows it moving.
  * - An aborted check throws; the caller tells an abort from a failure by its signal.
+ * - A DataCheck runs one check at a time; `cancel()` aborts the one running, and its `run()`
+ *   then resolves null instead of throwing (a cancel is not a fault).
  */
 import type { Metainfo } from '../metainfo';
 import type { HashWritePool } from '../hash';
@@ -35,6 +37,47 @@ export async function checkData(c: DataCheckInput): Promise<Uint8Array> {
       { signal: c.signal, onProgress: (done: number) => c.onProgress(done) },
     );
   return checkThroughStorage(c);
+}
+
+/**
+ * The check as a torrent runs it: progress kept for its summary, and cancellable by stop().
+ */
+export class DataCheck {
+  /** Bytes checked by the running (or last) check. */
+  checkedBytes = 0;
+  private abort: AbortController | null = null;
+
+  constructor(
+    private readonly input: Omit<DataCheckInput, 'signal' | 'onProgress'>,
+    private readonly changed: () => void,
+  ) {}
+
+  /** The verified pieces; null when cancelled. An I/O fault is thrown. */
+  async run(): Promise<Uint8Array | null> {
+    this.checkedBytes = 0;
+    this.changed();
+    const abort = new AbortController();
+    this.abort = abort;
+    try {
+      return await checkData({
+        ...this.input,
+        signal: abort.signal,
+        onProgress: (done) => {
+          this.checkedBytes = done;
+          this.changed();
+        },
+      });
+    } catch (err) {
+      if (abort.signal.aborted) return null;
+      throw err;
+    } finally {
+      this.abort = null;
+    }
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+  }
 }
 
 /** Check through the storage interface (memory and wrapped backends): read, then hash. */

@@ -238,6 +238,14 @@ export class PeerWiring {
     }
   }
 
+  /** We became a seed: seeds are no use to us now, and we want nothing from the others. */
+  afterCompleted(): void {
+    for (const p of [...this.t.peers.values()]) {
+      if (p.conn.peerBitfield.isFull()) p.conn.close('not-wanted');
+      else if (p.conn.amInterested) p.conn.notInterested();
+    }
+  }
+
   private haveBitfield(): Bitfield {
     const { picker, meta } = this.t;
     const bf = new Bitfield(meta.pieceCount);

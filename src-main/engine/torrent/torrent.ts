@@ -1,7 +1,7 @@
 /**
  * One torrent: its lifecycle, and the wiring of the pure parts (picker, choker, candidates, ban
- * policy, download pipeline, uploader, status) to the effectful ones (peer connections,
- * storage, tracker client, hash pool).
+ * policy, download pipeline, uploader, counters, snapshot; built in torrent-parts.ts) to the
+ * effectful ones (peer connections, storage, tracker client, hash pool).
  *
  * Invariants:
  * - A piece counts as had only after its SHA-1 matched; then it is written to storage once.
@@ -24,49 +24,27 @@ import type {
   TrackerStatus,
 } from '../../../src-shared/model';
 import type { Metainfo } from '../metainfo';
-import { toMagnet } from '../metainfo';
 import type { TimerHandle } from '../time/clock';
-import { PiecePicker } from '../picker';
+import type { PiecePicker } from '../picker';
 import { ChokeScheduler } from '../choker';
-import { FileLayout } from '../storage/file-layout';
+import type { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
-import { RateMeter } from '../net/rate-meter';
 import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
-import {
-  BAN_AFTER_HASH_FAILURES,
-  CONNECT_TICK_MS,
-  DEFAULT_UNCHOKE_SLOTS,
-  IDLE_SEED_ANNOUNCE_MS,
-  IDLE_SEED_MIN_PEERS,
-  MAX_LOG_ENTRIES,
-  PIECE_BUFFER_POOL_BYTES,
-  PIECE_READ_CACHE_PIECES,
-  RATE_HISTORY_SAMPLES,
-  TORRENT_TICK_MS,
-} from '../limits';
+import { CONNECT_TICK_MS, DEFAULT_UNCHOKE_SLOTS, TORRENT_TICK_MS } from '../limits';
 import { CandidateList } from './candidates';
-import { BanPolicy } from './ban-policy';
-import { AddressPolicy } from './address-policy';
-import { PieceAssembly } from './download-pipeline';
-import { PieceReadCache } from './read-cache';
-import { Uploader, isServable } from './uploader';
-import { PeerEventLog } from './log-ring';
-import { checkData } from './data-check';
-import { FilePriorities } from './file-priorities';
-import {
-  buildSeedingStats,
-  buildSummary,
-  faultMessage,
-  idleTrackerStatuses,
-  pieceMapOf,
-  pushSample,
-  verifiedBytes,
-} from './status';
+import { buildParts, newPicker } from './torrent-parts';
+import type { TorrentParts } from './torrent-parts';
+import { IdleSeedAnnounce } from './idle-announce';
+import type { PeerEventLog } from './log-ring';
+import type { DataCheck } from './data-check';
+import type { FilePriorities } from './file-priorities';
+import { faultMessage, idleTrackerStatuses } from './status';
+import { TorrentSnapshot } from './snapshot';
 import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
 import { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps, TorrentOptions } from './torrent-context';
-import { ServedPeers } from './served-peers';
+import { TransferCounters } from './transfer-counters';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
@@ -80,38 +58,26 @@ export class Torrent {
   private picker: PiecePicker;
   private readonly peers = new Map<string, PeerState>();
   private readonly candidates = new CandidateList();
-  private readonly addresses: AddressPolicy;
-  private readonly bans: BanPolicy;
-  private readonly assembly: PieceAssembly;
-  private readonly uploader: Uploader;
+  private readonly parts: TorrentParts;
   private readonly downloader: Downloader;
   private readonly wiring: PeerWiring;
   private readonly failedPieces = new Set<number>();
-  private readonly down: RateMeter;
-  private readonly up: RateMeter;
   private maxConnections: number;
-  private downloadedBytes = 0;
-  private uploadedBytes = 0;
   private state: TorrentState = 'paused';
   private stopped = true;
   private readonly choker: ChokeScheduler;
-  private readonly readCache: PieceReadCache;
-  private readonly servedPeers = new ServedPeers();
-  /** All-time totals of earlier runs: ratios survive restarts; trackers hear this run's only. */
-  private readonly prior: { uploadedBytes: number; downloadedBytes: number };
+  private readonly counters: TransferCounters;
   private readonly log: PeerEventLog;
-  private readonly upHistory: number[] = [];
   private readonly files: FilePriorities;
-  private readonly filePaths: string[] | null;
+  private readonly dataCheck: DataCheck;
   private readonly useTrackers: boolean;
   private tracker: TrackerClient | null = null;
   private timers: TimerHandle[] = [];
   private errorMessage: string | null = null;
-  private checkedBytes = 0;
-  private checkAbort: AbortController | null = null;
+  private readonly snapshot: TorrentSnapshot;
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
-  private lastIdleAnnounceAt = 0;
+  private readonly idleAnnounce = new IdleSeedAnnounce();
 
   constructor(
     opts: TorrentOptions,
@@ -122,35 +88,23 @@ export class Torrent {
     this.id = meta.infoHashHex;
     this.savePath = opts.savePath;
     this.addedAt = opts.addedAt;
-    this.prior = opts.priorTotals ?? { uploadedBytes: 0, downloadedBytes: 0 };
-    this.uploadedBytes = this.prior.uploadedBytes;
-    this.downloadedBytes = this.prior.downloadedBytes;
+    this.counters = new TransferCounters(deps.clock, opts.priorTotals);
     this.storage = opts.storage;
-    this.filePaths = opts.filePaths;
     this.maxConnections = opts.maxConnections;
-    const addresses = new AddressPolicy({
-      maxConnectionsPerIp: opts.maxConnectionsPerIp,
-      limitLoopback: opts.limitLoopbackPeers,
-    });
-    this.addresses = addresses;
-    this.bans = new BanPolicy({
-      strikesToBan: BAN_AFTER_HASH_FAILURES,
-      banByAddress: (address) => addresses.isOneHost(address),
-    });
     this.useTrackers = opts.useTrackers ?? true;
-    const pipelineBudgetBytes = Math.max(
-      opts.pipelineBudgetBytes ?? PIECE_BUFFER_POOL_BYTES,
-      4 * meta.pieceLength,
-    );
-    this.assembly = new PieceAssembly(
-      meta.pieceLength,
-      Math.floor(pipelineBudgetBytes / meta.pieceLength),
-    );
-    this.layout = new FileLayout(
-      meta.files.map((f) => ({ path: f.path, length: f.length })),
-      meta.pieceLength,
-    );
-    this.picker = this.newPicker();
+    this.parts = buildParts(opts, deps, {
+      picker: () => this.picker,
+      running: () => !this.stopped,
+      sent: (peerKey, bytes) => this.counters.sent(peerKey, bytes),
+      fail: (operation, err) => this.fail(operation, err),
+    });
+    ({
+      layout: this.layout,
+      files: this.files,
+      dataCheck: this.dataCheck,
+      log: this.log,
+    } = this.parts);
+    this.picker = newPicker(this.meta, this.deps.random);
     this.choker = new ChokeScheduler({
       clock: deps.clock,
       random: deps.random,
@@ -159,57 +113,28 @@ export class Torrent {
       seeding: () => this.isComplete(),
       apply: (unchoke, optimistic) => this.wiring.applyChokes(unchoke, optimistic),
     });
-    this.readCache = new PieceReadCache(
-      (index) => this.storage.read(index, 0, this.layout.pieceSize(index)),
-      PIECE_READ_CACHE_PIECES,
-    );
-    this.uploader = new Uploader({
-      clock: deps.clock,
-      bucket: deps.upBucket,
-      readPiece: (index) => this.readCache.get(index),
-      canServe: (b) =>
-        isServable(
-          b,
-          meta.pieceCount,
-          (i) => this.layout.pieceSize(i),
-          (i) => this.picker.have(i),
-        ),
-      running: () => !this.stopped,
-      sent: (peer, bytes) => {
-        this.uploadedBytes += bytes;
-        this.servedPeers.add(peer.key, this.deps.clock.now());
-        this.up.add(bytes);
-      },
-      readFailed: (_index, err) => this.fail('read', err),
-    });
-    this.down = new RateMeter(deps.clock);
-    this.up = new RateMeter(deps.clock);
-    const ctx = this.context(pipelineBudgetBytes);
+    const ctx = this.context();
     this.downloader = new Downloader(ctx);
     this.wiring = new PeerWiring(ctx, this.downloader);
-    this.log = new PeerEventLog(
-      deps.clock,
-      deps.log,
-      `torrent ${this.id.slice(0, 8)}`,
-      deps.peerEvent,
-      MAX_LOG_ENTRIES,
-    );
-    this.files = new FilePriorities(this.layout, opts.skipFiles ?? []);
     this.files.applyTo(this.picker);
+    this.snapshot = new TorrentSnapshot(ctx, {
+      savePath: this.savePath,
+      addedAt: this.addedAt,
+      files: this.files,
+      counters: this.counters,
+      life: () => ({
+        state: this.state,
+        error: this.errorMessage,
+        checkedBytes: this.dataCheck.checkedBytes,
+        completedAt: this.completedAt,
+        seedingSince: this.seedingSince,
+      }),
+    });
     if (opts.complete) for (let i = 0; i < meta.pieceCount; i++) this.picker.setHave(i);
   }
 
-  private newPicker(): PiecePicker {
-    return new PiecePicker({
-      pieceCount: this.meta.pieceCount,
-      pieceLength: this.meta.pieceLength,
-      totalLength: this.meta.totalLength,
-      random: this.deps.random,
-    });
-  }
-
   /** What the peer wiring and the downloader may see of this torrent. */
-  private context(pipelineBudgetBytes: number): TorrentContext {
+  private context(): TorrentContext {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter must see a new picker (recheck)
     const torrent = this;
     return {
@@ -218,27 +143,20 @@ export class Torrent {
       },
       id: this.id,
       meta: this.meta,
-      layout: this.layout,
       deps: this.deps,
       storage: this.storage,
       peers: this.peers,
       candidates: this.candidates,
-      bans: this.bans,
-      addresses: this.addresses,
-      assembly: this.assembly,
-      uploader: this.uploader,
+      // The parts are passed whole; TorrentContext's type names the ones the wiring may use.
+      ...this.parts,
       failedPieces: this.failedPieces,
-      pipelineBudgetBytes,
       maxConnections: () => this.maxConnections,
       stopped: () => this.stopped,
       state: () => this.state,
       isComplete: () => this.isComplete(),
       fail: (op, err) => this.fail(op, err),
       completed: () => void this.onCompleted(),
-      downloaded: (bytes) => {
-        this.downloadedBytes += bytes;
-        this.down.add(bytes);
-      },
+      downloaded: (bytes) => this.counters.received(bytes),
       peerInterestChanged: (key) => this.choker.onPeerInterested(key),
       peerGone: (key) => this.choker.onPeerGone(key),
       keepTimer: (timer) => this.timers.push(timer),
@@ -271,11 +189,7 @@ export class Torrent {
       this.tracker = trackerClientFor(
         this.meta,
         this.deps,
-        () => ({
-          uploaded: this.uploadedBytes - this.prior.uploadedBytes,
-          downloaded: this.downloadedBytes - this.prior.downloadedBytes,
-          left: this.leftBytes(),
-        }),
+        () => ({ ...this.counters.thisRun(), left: this.snapshot.leftBytes() }),
         (peers, source) => this.addCandidates(peers, source),
       );
       this.tracker.start();
@@ -288,14 +202,14 @@ export class Torrent {
   async stop(state: TorrentState = 'paused'): Promise<void> {
     const wasRunning = !this.stopped;
     this.stopped = true;
-    this.checkAbort?.abort();
+    this.dataCheck.cancel();
     for (const t of this.timers) t.cancel();
     this.timers = [];
     this.choker.stop();
     for (const p of [...this.peers.values()]) p.conn.close('not-wanted');
     // Partial pieces are dropped: their blocks must be fetched again, with no blame.
-    for (const index of this.assembly.abandonAll()) this.picker.onPieceAbandoned(index);
-    this.readCache.clear();
+    for (const index of this.parts.assembly.abandonAll()) this.picker.onPieceAbandoned(index);
+    this.parts.readCache.clear();
     const tracker = this.tracker;
     this.tracker = null;
     if (tracker) await tracker.stop();
@@ -305,19 +219,15 @@ export class Torrent {
   }
 
   /**
-   * Stop the peers, check the data on disk again, and resume: after files were changed,
-   * deleted or restored behind our back, or to leave the error state once the cause is fixed.
-   * What the check finds replaces what we knew (pieces missing now are fetched again).
-   */
-  /**
-   * Verify local data again: stop, forget every piece, check them all, then join the swarm, or,
-   * with `resume: false` (a paused torrent), stay paused with the new pieces counted.
+   * Verify local data again (files changed, deleted or restored behind our back, or to leave the
+   * error state once the cause is fixed): stop, forget every piece, check them all, then join
+   * the swarm, or, with `resume: false` (a paused torrent), stay paused with the pieces counted.
    */
   async recheck(opts: { resume?: boolean } = {}): Promise<void> {
     await this.stop();
     // A fresh picker: it knows no piece, so start() checks them all. Peers are gone, so it
     // owes nobody a request; a write still landing reports to the old one, which is dropped.
-    this.picker = this.newPicker();
+    this.picker = newPicker(this.meta, this.deps.random);
     this.files.applyTo(this.picker);
     this.failedPieces.clear();
     this.errorMessage = null;
@@ -344,39 +254,19 @@ export class Torrent {
     await this.storage.remove();
   }
 
+  /** The data check: true when it finished and the picker holds what it found. */
   private async check(): Promise<boolean> {
     this.state = 'checking';
-    this.checkedBytes = 0;
-    this.deps.changed();
-    const abort = new AbortController();
-    this.checkAbort = abort;
-    try {
-      const verified = await checkData({
-        meta: this.meta,
-        layout: this.layout,
-        storage: this.storage,
-        hashWritePool: this.deps.hashWritePool,
-        filePaths: this.filePaths,
-        signal: abort.signal,
-        onProgress: (done) => {
-          this.checkedBytes = done;
-          this.deps.changed();
-        },
-      });
-      for (let i = 0; i < verified.length; i++) if (verified[i]) this.picker.setHave(i);
-      this.deps.log.log(
-        'info',
-        `torrent ${this.id.slice(0, 8)}`,
-        `checked ${this.meta.name}: ${this.picker.haveCount()}/${this.meta.pieceCount} pieces on disk`,
-      );
-      return true;
-    } catch (err) {
-      if (abort.signal.aborted) return false;
+    const verified = await this.dataCheck.run().catch((err: unknown) => {
       this.fail('check', err);
-      return false;
-    } finally {
-      this.checkAbort = null;
-    }
+      return null;
+    });
+    if (!verified) return false;
+    for (let i = 0; i < verified.length; i++) if (verified[i]) this.picker.setHave(i);
+    const { name, pieceCount } = this.meta;
+    const found = `${this.picker.haveCount()}/${pieceCount} pieces on disk`;
+    this.deps.log.log('info', `torrent ${this.id.slice(0, 8)}`, `checked ${name}: ${found}`);
+    return true;
   }
 
   private async onCompleted(): Promise<void> {
@@ -392,10 +282,7 @@ export class Torrent {
     this.state = 'seeding';
     this.completedAt = this.deps.clock.now();
     this.seedingSince = this.completedAt;
-    for (const p of [...this.peers.values()]) {
-      if (p.conn.peerBitfield.isFull()) p.conn.close('not-wanted');
-      else if (p.conn.amInterested) p.conn.notInterested();
-    }
+    this.wiring.afterCompleted();
     this.tracker?.completed();
     this.deps.log.log('info', `torrent ${this.id.slice(0, 8)}`, `completed ${this.meta.name}`);
     this.deps.completed();
@@ -424,7 +311,9 @@ export class Torrent {
   // ---------------------------------------------------------------- peers and periodic work
 
   addCandidates(peers: { address: string; port: number }[], source: string): void {
-    this.candidates.add(peers, source, (address, port) => this.bans.isAddressBanned(address, port));
+    this.candidates.add(peers, source, (address, port) =>
+      this.parts.bans.isAddressBanned(address, port),
+    );
     if (!this.stopped && this.state !== 'checking') this.connectTick();
   }
 
@@ -440,26 +329,17 @@ export class Torrent {
 
   private tick(): void {
     const now = this.deps.clock.now();
-    // Some leechers (Transmission) never dial peers on 127.0.0.0/8 or behind NAT: while we seed
-    // with nobody to serve, ask the trackers more often so we can dial them ourselves.
-    if (
-      this.state === 'seeding' &&
-      this.peers.size < IDLE_SEED_MIN_PEERS &&
-      now - this.lastIdleAnnounceAt >= IDLE_SEED_ANNOUNCE_MS
-    ) {
-      this.lastIdleAnnounceAt = now;
-      if (now - (this.seedingSince ?? now) >= IDLE_SEED_ANNOUNCE_MS)
-        this.tracker?.announceNow({ force: true });
-    }
+    if (this.idleAnnounce.due(now, this.state === 'seeding', this.peers.size, this.seedingSince))
+      this.tracker?.announceNow({ force: true });
     this.downloader.tick(now);
-    pushSample(this.upHistory, this.up.rateBps(), RATE_HISTORY_SAMPLES);
+    this.counters.sampleUpRate();
     this.deps.changed();
   }
 
   // ---------------------------------------------------------------- queries
 
   isBanned(key: string): boolean {
-    return this.bans.isBanned(key);
+    return this.parts.bans.isBanned(key);
   }
 
   isComplete(): boolean {
@@ -474,64 +354,16 @@ export class Torrent {
     return this.peers.size;
   }
 
-  private leftBytes(): number {
-    return Math.max(0, this.meta.totalLength - this.haveBytes());
-  }
-
-  private haveBytes(): number {
-    const last = this.meta.pieceCount - 1;
-    return verifiedBytes(
-      { ...this.meta, lastPieceBytes: this.layout.pieceSize(last) },
-      this.picker.haveCount(),
-      this.picker.have(last),
-    );
-  }
-
   summary(): TorrentSummary {
-    let seeds = 0;
-    for (const p of this.peers.values()) if (p.conn.peerBitfield.isFull()) seeds++;
-    return buildSummary({
-      id: this.id,
-      name: this.meta.name,
-      totalLength: this.meta.totalLength,
-      state: this.state,
-      error: this.errorMessage,
-      checkedBytes: this.checkedBytes,
-      wantedBytes: this.files.wantedBytes,
-      verifiedWantedBytes: this.files.verifiedWantedBytes(
-        () => this.haveBytes(),
-        (i) => this.picker.have(i),
-      ),
-      verifiedBytes: this.meta.totalLength - this.leftBytes(),
-      complete: this.isComplete(),
-      downRateBps: this.down.rateBps(),
-      upRateBps: this.up.rateBps(),
-      downloadedBytes: this.downloadedBytes,
-      uploadedBytes: this.uploadedBytes,
-      peers: this.peers.size,
-      seeds,
-      pieceCount: this.meta.pieceCount,
-      pieceLength: this.meta.pieceLength,
-      verifiedPieces: this.picker.haveCount(),
-      savePath: this.savePath,
-      addedAt: this.addedAt,
-      completedAt: this.completedAt,
-      magnet: toMagnet(this.meta),
-      private: this.meta.private,
-    });
+    return this.snapshot.summary();
   }
 
   peerSnapshots(): PeerSnapshot[] {
-    return [...this.peers.values()].map((p) => ({
-      ...p.conn.snapshot(),
-      key: p.key,
-      address: p.address,
-      port: p.port,
-    }));
+    return this.snapshot.peerSnapshots();
   }
 
   pieceMap(): PieceMapFull {
-    return pieceMapOf(this.picker.pieceStates(), this.failedPieces, this.picker.availability());
+    return this.snapshot.pieceMap();
   }
 
   trackerStatuses(): TrackerStatus[] {
@@ -539,24 +371,11 @@ export class Torrent {
   }
 
   fileProgress(): FileProgress[] {
-    const bytes = this.layout.fileProgress((i) => this.picker.have(i));
-    return this.meta.files.map((f, index) => ({
-      index,
-      path: f.path.join('/'),
-      sizeBytes: f.length,
-      progress: f.length === 0 ? 1 : (bytes[index] ?? 0) / f.length,
-      priority: this.files.get(index),
-    }));
+    return this.snapshot.fileProgress();
   }
 
   seedingStats(): SeedingStats {
-    return buildSeedingStats({
-      uploadedBytes: this.uploadedBytes,
-      heldBytes: this.meta.totalLength - this.leftBytes(),
-      seedingSince: this.seedingSince,
-      peersServed: this.servedPeers.size,
-      upRateHistoryBps: this.upHistory,
-    });
+    return this.snapshot.seedingStats();
   }
 
   recentLog(): PeerEvent[] {
