@@ -59,21 +59,29 @@ export class PerIpLimits {
     return this.rate.take(ip, now);
   }
 
-  /** Why `ip` may not add a peer to the swarm whose counts are `swarmCounts`; null if it may. */
-  refuseNewPeer(swarmCounts: Map<number, number>, ip: number): PerIpRefusal | null {
-    if ((swarmCounts.get(ip) ?? 0) >= this.config.maxPeersPerIpPerSwarm) return 'ip-swarm-full';
+  /** Why `ip` may not add a peer to `swarm`; null if it may. */
+  refuseNewPeer(swarm: SwarmCounts, ip: number): PerIpRefusal | null {
+    if ((swarm.perIp?.get(ip) ?? 0) >= this.config.maxPeersPerIpPerSwarm) return 'ip-swarm-full';
     if ((this.total.get(ip) ?? 0) >= this.config.maxPeersPerIp) return 'ip-full';
     return null;
   }
 
-  /** One peer more or fewer from the entry's IP, in `swarmCounts` and in total. */
-  count(swarmCounts: Map<number, number>, entry: Uint8Array, at: number, delta: 1 | -1): void {
+  /** One peer more or fewer from the entry's IP, in `swarm` and in total. */
+  count(swarm: SwarmCounts, entry: Uint8Array, at: number, delta: 1 | -1): void {
     const ip = this.keyOf(entry, at);
     if (ip === null) return;
-    for (const counts of [swarmCounts, this.total]) {
-      const n = (counts.get(ip) ?? 0) + delta;
-      if (n > 0) counts.set(ip, n);
-      else counts.delete(ip);
-    }
+    bump((swarm.perIp ??= new Map()), ip, delta);
+    bump(this.total, ip, delta);
   }
+}
+
+/** What a swarm keeps for the per-IP limits: its counts by IP, made on first use. */
+export interface SwarmCounts {
+  perIp: Map<number, number> | null;
+}
+
+function bump(counts: Map<number, number>, ip: number, delta: 1 | -1): void {
+  const n = (counts.get(ip) ?? 0) + delta;
+  if (n > 0) counts.set(ip, n);
+  else counts.delete(ip);
 }

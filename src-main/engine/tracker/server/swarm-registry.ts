@@ -212,8 +212,11 @@ class Swarm {
   readonly leechers = new PeerList(false);
   table = new Int32Array(INITIAL_TABLE);
   snatches = 0;
-  /** IP key -> peers of this swarm from that IP (only IPs under the per-IP limits). */
-  readonly perIp = new Map<number, number>();
+  /**
+   * IP key -> peers of this swarm from that IP (only IPs under the per-IP limits). Made with
+   * the first such peer: most swarms of a loopback bench, and of a LAN, never need one.
+   */
+  perIp: Map<number, number> | null = null;
 
   constructor(private readonly seed: number) {}
 
@@ -468,7 +471,7 @@ export class SwarmRegistry {
 
     if (a.event === 'stopped') {
       if (swarm && index >= 0) {
-        this.perIp.count(swarm.perIp, this.key, 0, -1);
+        this.perIp.count(swarm, this.key, 0, -1);
         swarm.remove(index);
         this.peerCount--;
         if (swarm.size === 0) this.swarms.delete(infoHashHex);
@@ -492,12 +495,12 @@ export class SwarmRegistry {
         return { ok: false, reason: 'tracker-full', message: 'tracker is full' };
       }
       if (!usable) return { ok: false, reason: 'bad-address', message: 'unusable peer address' };
-      const refusal = ip === null ? null : this.perIp.refuseNewPeer(swarm.perIp, ip);
+      const refusal = ip === null ? null : this.perIp.refuseNewPeer(swarm, ip);
       if (refusal !== null)
         return { ok: false, reason: refusal, message: PER_IP_MESSAGES[refusal] };
       if (!this.swarms.has(infoHashHex)) this.swarms.set(infoHashHex, swarm);
       index = swarm.insert(this.key, 0, seeding);
-      this.perIp.count(swarm.perIp, this.key, 0, 1);
+      this.perIp.count(swarm, this.key, 0, 1);
       this.peerCount++;
       if (a.event === 'completed') swarm.snatches++;
     } else {
@@ -619,7 +622,7 @@ export class SwarmRegistry {
           if ((list.nums[slot * NUMS + LAST_SEEN] as number) >= deadline) continue;
           const index = swarm.find(list.entries, slot * ENTRY_STRIDE);
           if (index < 0) continue;
-          this.perIp.count(swarm.perIp, list.entries, slot * ENTRY_STRIDE, -1);
+          this.perIp.count(swarm, list.entries, slot * ENTRY_STRIDE, -1);
           swarm.remove(index);
           removed++;
         }
