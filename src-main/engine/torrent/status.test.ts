@@ -68,6 +68,14 @@ describe('status', () => {
     expect(s.etaSec).toBeNull();
   });
 
+  it('a paused, errored or checking torrent shows no rate at all (issue 21)', () => {
+    for (const state of ['paused', 'error', 'checking', 'queued'] as const) {
+      const s = buildSummary(input({ state, downRateBps: 999, upRateBps: 777 }));
+      expect([s.state, s.downRateBps, s.upRateBps, s.etaSec]).toEqual([state, 0, 0, null]);
+    }
+    expect(buildSummary(input({ state: 'seeding', upRateBps: 777 })).upRateBps).toBe(777);
+  });
+
   it('the ratio divides by what we hold, and is 0 while we hold nothing', () => {
     expect(buildSummary(input({ uploadedBytes: 500, verifiedBytes: 250 })).ratio).toBe(2);
     expect(buildSummary(input({ uploadedBytes: 500 })).ratio).toBe(0);

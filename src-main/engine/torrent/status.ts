@@ -60,7 +60,11 @@ export interface SummaryInput {
 
 export function buildSummary(s: SummaryInput): TorrentSummary {
   const progress = s.wantedBytes === 0 ? 1 : s.verifiedWantedBytes / s.wantedBytes;
-  const downRateBps = s.complete ? 0 : s.downRateBps;
+  // A stopped torrent moves no bytes: its meters still hold the last seconds, and nothing
+  // re-sends its summary as they decay, so a paused row showed its old speed (issue 21).
+  const moving = s.state === 'downloading' || s.state === 'seeding';
+  const downRateBps = s.complete || !moving ? 0 : s.downRateBps;
+  const upRateBps = moving ? s.upRateBps : 0;
   const remaining = s.wantedBytes - s.verifiedWantedBytes;
   return {
     id: s.id,
@@ -71,7 +75,7 @@ export function buildSummary(s: SummaryInput): TorrentSummary {
     error: s.error,
     checkProgress: s.totalLength === 0 ? 1 : s.checkedBytes / s.totalLength,
     downRateBps,
-    upRateBps: s.upRateBps,
+    upRateBps,
     downloadedBytes: s.downloadedBytes,
     uploadedBytes: s.uploadedBytes,
     etaSec: remaining > 0 && downRateBps > 0 ? Math.round(remaining / downRateBps) : null,
