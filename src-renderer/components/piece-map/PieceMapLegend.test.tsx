@@ -23,7 +23,7 @@ describe('PieceMapLegend', () => {
 
   it('shows the availability heat scale with the overlay on', () => {
     const html = renderToStaticMarkup(<PieceMapLegend palette={palette} overlay="availability" />);
-    expect(html).toContain('Peers with the piece');
+    expect(html).toContain('Copies in the swarm (ours included)');
     for (const bucket of palette.heat) {
       expect(html).toContain(`data-heat-bucket="${bucket.label}"`);
       expect(html).toContain(`background:${bucket.css}`);

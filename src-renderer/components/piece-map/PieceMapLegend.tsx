@@ -13,13 +13,14 @@ export interface PieceMapLegendProps {
 
 /**
  * What the colours mean: the six piece states, or with the overlay on, the heat scale of how
- * many peers have a piece (0 stands apart in red: nobody in the swarm can send it).
+ * many copies of a piece the swarm holds, ours included (0 stands apart in red: nobody can send
+ * it).
  */
 export function PieceMapLegend({ palette, overlay, counts }: PieceMapLegendProps) {
   if (overlay === 'availability') {
     return (
-      <ul className="piece-map-legend" aria-label="Peers that have the piece">
-        <li className="piece-map-legend-title">Peers with the piece</li>
+      <ul className="piece-map-legend" aria-label="Copies of the piece in the swarm, ours included">
+        <li className="piece-map-legend-title">Copies in the swarm (ours included)</li>
         {palette.heat.map((bucket) => (
           <li key={bucket.label} data-heat-bucket={bucket.label}>
             <span

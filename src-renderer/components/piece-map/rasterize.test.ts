@@ -79,6 +79,16 @@ describe('rasterize, one cell per piece', () => {
     expect(new Set(image.data).size).toBe(5);
   });
 
+  it('counts our own copy in the availability overlay, so a piece we have is never 0 (issue 21)', () => {
+    const g = layout(3, 3, 1, 1);
+    const image = imageFor(g);
+    const states = Uint8Array.from([PieceState.have, PieceState.missing, PieceState.have]);
+    rasterize(g, states, Uint16Array.from([0, 0, 2]), heat, image);
+    const bucket = (peers: number) =>
+      palette.packedHeat[palette.heat.findIndex((b) => peers >= b.minPeers && peers <= b.maxPeers)];
+    expect([...image.data]).toEqual([bucket(1), bucket(0), bucket(3)]);
+  });
+
   it('rejects an image of the wrong size', () => {
     const g = layout(4, 2, 2, 1);
     expect(() =>

@@ -10,8 +10,10 @@
  * (gaps and empty cells keep the background written by a full rasterize), so `rasterizeDelta`
  * after a full `rasterize` yields the same pixels as a fresh full `rasterize` over the new data.
  * State bytes outside PieceState draw as missing; availability reads past the array are 0 peers.
+ * The overlay counts copies in the swarm: the peers that have a piece, plus one if we have it.
  * Pure: no DOM, no allocation proportional to the piece count.
  */
+import { PieceState } from '../../../src-shared/model/pieces';
 import type { PieceMapGeometry } from './layout';
 import { cellsOfPiece } from './layout';
 import type { PiecePalette } from './palette';
@@ -70,7 +72,10 @@ function colorKey(
   palette: PiecePalette,
 ): number {
   if (overlay === 'availability') {
-    const peers = (availability[piece] as number) | 0;
+    // Copies in the swarm, ours included: a piece we hold is never "nobody has it" (issue 21:
+    // a complete torrent painted every piece alarm-red 0, since availability counts peers only).
+    const peers =
+      ((availability[piece] as number) | 0) + (states[piece] === PieceState.have ? 1 : 0);
     return palette.heatIndexByPeers[peers < heatLookupSize ? peers : heatLookupSize - 1] as number;
   }
   const state = (states[piece] as number) | 0;
