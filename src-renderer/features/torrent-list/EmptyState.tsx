@@ -12,7 +12,7 @@ export function EmptyState() {
       <h1 id="empty-title">No torrents yet</h1>
       <p>
         Drop a <strong>.torrent</strong> file anywhere on this window, or pick one with the{' '}
-        <em>Open torrent</em> button. It starts downloading right away.
+        <em>Open torrent</em> button, then choose its files and where to save them.
       </p>
       <p className="empty-secondary">
         To share your own files, seed a file or a folder: Swarmscope creates the torrent and a

@@ -262,7 +262,8 @@ export function TorrentList() {
           onRemove={(deleteData) => {
             const list = removing;
             setRemoving(null);
-            void removeTorrents(getClient(), list, deleteData, pushToast);
+            const names = list.map((id) => torrents.get(id)?.name ?? id);
+            void removeTorrents(getClient(), list, deleteData, pushToast, names);
           }}
         />
       )}

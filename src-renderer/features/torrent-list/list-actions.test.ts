@@ -28,13 +28,13 @@ describe('list actions', () => {
     const toasts: Omit<Toast, 'id'>[] = [];
     await pauseTorrents(api, ['a', 'b'], (t) => toasts.push(t));
     await resumeTorrents(api, [], (t) => toasts.push(t));
-    await removeTorrents(api, ['a'], true, (t) => toasts.push(t));
+    await removeTorrents(api, ['a'], true, (t) => toasts.push(t), ['ubuntu.iso']);
     expect(calls).toEqual([
       ['torrent.pause', { ids: ['a', 'b'] }],
       ['torrent.remove', { ids: ['a'], deleteData: true }],
     ]);
     expect(toasts).toEqual([
-      { level: 'info', title: 'Removed a torrent', message: 'Its downloaded data was deleted.' },
+      { level: 'info', title: 'Removed ubuntu.iso', message: 'Its downloaded data was deleted.' },
     ]);
   });
 

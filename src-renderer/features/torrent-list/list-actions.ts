@@ -39,19 +39,24 @@ export function recheckTorrents(api: Invoke, ids: TorrentId[], toast: PushToast)
   return invokeOnIds(api, ids, toast, 'torrent.recheck', 'verify local data');
 }
 
+/** Removes torrents; the toast names the one removed, or how many (issue 21). */
 export async function removeTorrents(
   api: Invoke,
   ids: TorrentId[],
   deleteData: boolean,
   toast: PushToast,
+  names: readonly string[] = [],
 ): Promise<void> {
   if (ids.length === 0) return;
   try {
     await api.invoke('torrent.remove', { ids, deleteData });
+    const one = ids.length === 1;
     toast({
       level: 'info',
-      title: `Removed ${ids.length === 1 ? 'a torrent' : `${ids.length} torrents`}`,
-      message: deleteData ? 'Its downloaded data was deleted.' : 'Downloaded data was kept.',
+      title: one ? `Removed ${names[0] ?? 'a torrent'}` : `Removed ${ids.length} torrents`,
+      message: deleteData
+        ? `${one ? 'Its' : 'Their'} downloaded data was deleted.`
+        : 'Downloaded data was kept.',
     });
   } catch (err) {
     toast({ level: 'error', title: 'Could not remove', message: toApiError(err).message });
