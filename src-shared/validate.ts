@@ -322,7 +322,8 @@ const validators: Validators = {
       bytes: f.bytes('bytes', maxUploadChunkBytes),
     };
     if (out.offset + out.bytes.length > out.size) f.fail('bytes', 'run past the file size');
-    if (f.has('uploadId')) out.uploadId = f.string('uploadId', maxUploadIdChars, { nonEmpty: true });
+    if (f.has('uploadId'))
+      out.uploadId = f.string('uploadId', maxUploadIdChars, { nonEmpty: true });
     else if (out.offset !== 0) f.fail('uploadId', 'is required after the first chunk');
     return out;
   },
