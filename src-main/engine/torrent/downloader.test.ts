@@ -559,8 +559,19 @@ describe('Downloader: blocks and pieces', () => {
     await settle();
     expect(s.failures).toEqual(['write: ENOSPC']);
     const states = s.picker.pieceStates();
-    expect([states[0], states[1]]).not.toContain(PieceState.verifying);
-    expect(s.picker.have(0) || s.picker.have(1)).toBe(false);
+    // Neither is left 'verifying': the first is shown failed, the one behind it just dropped.
+    expect([states[0], states[1]]).toEqual([PieceState.failed, PieceState.missing]);
+  });
+
+  it('a hash fault after a stop drops the piece without failing the torrent', async () => {
+    const s = setup({ hashFails: true });
+    s.addPeer('10.0.0.1:1', [2], { amInterested: true });
+    s.d.fillAll();
+    s.deliver('10.0.0.1:1', blk(2));
+    s.setStopped(true);
+    await settle();
+    expect(s.failures).toEqual([]);
+    expect(s.picker.pieceStates()[2]).toBe(PieceState.missing);
   });
 
   it('a piece verified after a stop is kept, but not announced nor completing', async () => {
