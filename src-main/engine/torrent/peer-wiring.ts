@@ -162,6 +162,8 @@ export class PeerWiring {
       handshakeReceived: handshake ?? undefined,
       initialBytes: rest ?? undefined,
       reads,
+      // A request past its piece's end closes the peer (issue 16), rather than being refused.
+      pieceBytes: (index) => this.t.layout.pieceSize(index),
       onLog: (e) => this.t.logPeer(key, e.dir, e.type, e.detail),
     });
     const peer: PeerState = {
