@@ -339,6 +339,19 @@ describe('PeerWiring: dialling', () => {
     expect([...s2.t.candidates.due(s2.clock.now())]).toHaveLength(1);
   });
 
+  it('dials under way count toward the torrent connection cap', () => {
+    // Dials connect later: one pass over many due candidates must not dial past the cap,
+    // or every one that answers is attached and the torrent holds more than maxConnections.
+    const { t, clock, wiring, learn } = setup({ maxConnections: 2 });
+    learn(['10.0.0.1', 1], ['10.0.0.2', 2], ['10.0.0.3', 3]);
+    wiring.dialDue(clock.now());
+    expect(fakes.dials.map((d) => d.host)).toEqual(['10.0.0.1', '10.0.0.2']);
+    for (const d of fakes.dials) d.socket.emit('connect');
+    expect(t.peers.size).toBe(2);
+    // The third keeps its turn for when there is room.
+    expect([...t.candidates.due(clock.now())].map((c) => c.key)).toEqual(['10.0.0.3:3']);
+  });
+
   it('does not dial a banned candidate', () => {
     const { t, clock, wiring, learn } = setup();
     learn(['10.0.0.1', 1], ['10.0.0.2', 2]);

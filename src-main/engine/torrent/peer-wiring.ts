@@ -95,7 +95,9 @@ export class PeerWiring {
   dialDue(now: number): void {
     const connected = new Set([...this.t.peers.values()].map((p) => p.candidateKey));
     for (const c of this.t.candidates.due(now)) {
-      if (this.t.peers.size >= this.t.maxConnections() || !this.t.deps.canConnect()) break;
+      // Dials under way count: each one that connects is attached without another check.
+      const open = this.t.peers.size + this.dialing.size;
+      if (open >= this.t.maxConnections() || !this.t.deps.canConnect()) break;
       if (connected.has(c.key) || this.t.bans.isAddressBanned(c.address, c.port)) continue;
       if (!this.t.addresses.mayConnect(c.address, () => this.connectionsWith(c.address))) continue;
       // A seed has no use for other seeds; keep the address for later.
