@@ -297,6 +297,15 @@ describe('PeerWiring: accepting', () => {
     expect(t.peers.size).toBe(2);
   });
 
+  it('an incoming connection is refused while dials under way fill the torrent cap', () => {
+    const { t, clock, wiring, learn, accept } = setup({ maxConnections: 2 });
+    learn(['10.0.0.1', 1], ['10.0.0.2', 2]);
+    wiring.dialDue(clock.now());
+    expect(accept('10.0.0.3', 3)).toBeUndefined();
+    for (const d of fakes.dials) d.socket.emit('connect');
+    expect(t.peers.size).toBe(2);
+  });
+
   it('one IP gets at most maxConnectionsPerIp connections, other IPs are not affected', () => {
     const { t, accept } = setup({ maxPerIp: 2 });
     accept('10.0.0.1', 1);
@@ -527,6 +536,22 @@ describe('PeerWiring: routing events', () => {
     accept()!.emit('have', 3);
     expect([...picker.availability()]).toEqual([0, 0, 0, 1]);
     expect(calls).toEqual(['afterHave(10.0.0.1:5000, 3)']);
+  });
+
+  it('a peer that said have-none counts for the pieces it later has', () => {
+    const { picker, accept } = setup();
+    const conn = accept()!;
+    conn.emit('have-none');
+    conn.emit('have', 1);
+    expect([...picker.availability()]).toEqual([0, 1, 0, 0]);
+  });
+
+  it('a peer that announces every piece one have at a time counts as one copy of each', () => {
+    const { picker, accept } = setup();
+    const conn = accept()!;
+    for (let i = 0; i < PIECES; i++) conn.emit('have', i);
+    conn.emit('have', 0); // a repeated have changes nothing
+    expect([...picker.availability()]).toEqual([1, 1, 1, 1]);
   });
 
   it('unchoke and allowed-fast top requests up', () => {
