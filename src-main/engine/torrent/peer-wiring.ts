@@ -4,7 +4,8 @@
  *
  * Invariants:
  * - One connection per address:port; a peer's key is its address:port.
- * - The torrent's connection cap and the session's are checked before dialling or accepting.
+ * - The torrent's connection cap and the session's are checked before dialling or accepting;
+ *   dials under way count toward the torrent's (a dial that connects is attached unchecked).
  * - A closed connection gives its requested blocks back to the others at once.
  */
 import type net from 'node:net';
@@ -72,7 +73,7 @@ export class PeerWiring {
     const port = socket.remotePort ?? 0;
     if (
       this.t.stopped() ||
-      this.t.peers.size >= this.t.maxConnections() ||
+      this.t.peers.size + this.dialing.size >= this.t.maxConnections() ||
       !this.t.deps.canConnect() ||
       this.t.bans.isAddressBanned(address, port) ||
       !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
@@ -95,7 +96,9 @@ export class PeerWiring {
   dialDue(now: number): void {
     const connected = new Set([...this.t.peers.values()].map((p) => p.candidateKey));
     for (const c of this.t.candidates.due(now)) {
-      if (this.t.peers.size >= this.t.maxConnections() || !this.t.deps.canConnect()) break;
+      // Dials under way count: each one that connects is attached without another check.
+      const open = this.t.peers.size + this.dialing.size;
+      if (open >= this.t.maxConnections() || !this.t.deps.canConnect()) break;
       if (connected.has(c.key) || this.t.bans.isAddressBanned(c.address, c.port)) continue;
       if (!this.t.addresses.mayConnect(c.address, () => this.connectionsWith(c.address))) continue;
       // A seed has no use for other seeds; keep the address for later.
