@@ -141,20 +141,12 @@ interface Segment {
   at: number;
 }
 
-/**
- * Parses the length prefix and the JSON header only, refusing a header over `maxHeaderBytes`
- * before reading it. The web host reads this to learn a large message's command before it
- * decodes (copies) any binary segment.
- */
-export function decodeFrameHeader(
-  frame: Uint8Array,
-  maxHeaderBytes = Number.POSITIVE_INFINITY,
-): { v: unknown; b: unknown[]; headerLength: number } {
+/** Parses the length prefix and the JSON header `{v, b}`. */
+function decodeFrameHeader(frame: Uint8Array): { v: unknown; b: unknown[]; headerLength: number } {
   if (frame.byteLength < 4) throw frameError('shorter than its length prefix');
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const headerLength = view.getUint32(0, true);
   if (headerLength > frame.byteLength - 4) throw frameError('header length exceeds the frame');
-  if (headerLength > maxHeaderBytes) throw frameError('header too large');
   let header: unknown;
   try {
     header = JSON.parse(asciiToString(frame.subarray(4, 4 + headerLength)));
