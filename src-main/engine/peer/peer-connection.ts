@@ -82,7 +82,6 @@ export type {
   PeerTimeouts,
 } from './peer-connection-options';
 export type { PeerTransport } from './transport';
-export { PEER_TICK_MS } from '../limits';
 
 type Phase = 'handshake' | 'open' | 'closed';
 
