@@ -298,10 +298,10 @@ export class Session implements EngineApi {
         useTrackers: this.opts.useTrackers,
         complete,
         priorTotals: {
-          uploadedBytes: countOrZero(restored?.uploadedBytes),
-          downloadedBytes: countOrZero(restored?.downloadedBytes),
+          // persistence.normalizeEntry has checked them: a count or absent.
+          uploadedBytes: restored?.uploadedBytes ?? 0,
+          downloadedBytes: restored?.downloadedBytes ?? 0,
         },
-
         maxConnectionsPerIp: this.opts.maxConnectionsPerIp,
         limitLoopbackPeers: this.opts.limitLoopbackPeers,
       },
@@ -667,10 +667,6 @@ function mergeSettings(base: Settings, patch: SettingsPatch | Partial<Settings>)
   const tracker = { ...defaultTrackerServerSettings, ...base.tracker, ...(patch.tracker ?? {}) };
   const merged = { ...base, ...patch, tracker } as Settings;
   return merged;
-}
-
-function countOrZero(n: unknown): number {
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0;
 }
 
 function errMessage(err: unknown): string {
