@@ -50,7 +50,8 @@ export interface TestSwarm {
   leecherDirs: string[];
   /** Wait until every leecher has verified every piece. */
   untilComplete(timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
+  /** Stop every session; the files go too unless `keepFiles` (then the caller removes `root`). */
+  close(opts?: { keepFiles?: boolean }): Promise<void>;
 }
 
 export interface TestSwarmOptions {
@@ -100,9 +101,9 @@ export async function createTestSwarm(opts: TestSwarmOptions): Promise<TestSwarm
         timeoutMs,
       );
     },
-    async close() {
+    async close(closeOpts) {
       await Promise.all([...seeders, ...leechers].map((s) => s.close()));
-      fs.rmSync(root, { recursive: true, force: true });
+      if (!closeOpts?.keepFiles) fs.rmSync(root, { recursive: true, force: true });
     },
   };
   try {

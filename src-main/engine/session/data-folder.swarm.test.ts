@@ -243,8 +243,12 @@ describe('session data folder', () => {
     };
     expect(before.seeder?.uploadedBytes).toBeGreaterThanOrEqual(swarm.meta.totalLength);
     expect(before.leecher?.downloadedBytes).toBeGreaterThanOrEqual(swarm.meta.totalLength);
-    await swarm.close();
+    // The downloaded files stay: a restart that found them gone would fetch them again and
+    // announce that run's bytes (this test failed in CI that way, depending on timing).
+    const swarmRoot = swarm.root;
+    await swarm.close({ keepFiles: true });
     swarm = null;
+    dirs.push(swarmRoot);
 
     const seeder = await open(seederData, folder('dl'), true);
     const leecher = await open(leecherData, folder('dl'), true);
