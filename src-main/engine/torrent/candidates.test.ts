@@ -91,4 +91,23 @@ describe('CandidateList', () => {
     expect(keys(list, REDIAL_AFTER_REMOTE_CLOSE_MS)).toEqual(['10.0.0.1:1']);
     expect(keys(list, REDIAL_AFTER_LOCAL_CLOSE_MS)).toEqual(['10.0.0.1:1', '10.0.0.1:2']);
   });
+
+  it('a known seed is not due while we seed, and is again once we want data (issue 21)', () => {
+    const list = listOf(1, 2);
+    list.noteSeed('10.0.0.1:1', true);
+    list.onConnectionClosed('10.0.0.1:1', false, 0);
+    const later = 10 * REDIAL_AFTER_LOCAL_CLOSE_MS;
+    expect([...list.due(later, true)].map((c) => c.key)).toEqual(['10.0.0.1:2']);
+    expect([...list.due(later, false)].map((c) => c.key)).toEqual(['10.0.0.1:1', '10.0.0.1:2']);
+    // A later connection showed it is no longer a seed: due again while we seed.
+    list.noteSeed('10.0.0.1:1', false);
+    expect([...list.due(later, true)].map((c) => c.key)).toEqual(['10.0.0.1:1', '10.0.0.1:2']);
+  });
+
+  it('noting an address that is not a candidate changes nothing', () => {
+    const list = listOf(1);
+    list.noteSeed('10.0.0.9:9', true);
+    expect(list.size).toBe(1);
+    expect(keys(list, 0)).toEqual(['10.0.0.1:1']);
+  });
 });

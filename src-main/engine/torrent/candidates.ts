@@ -6,6 +6,10 @@
  * - A candidate is due when its `nextTryAt` has passed. Dialling it pushes that time out
  *   (REDIAL_AFTER_DIAL_MS), a failed dial backs off exponentially, and a closed connection
  *   waits a little before the address is tried again.
+ * - A candidate last seen as a seed is not due while we are a seed too: two seeds have nothing to
+ *   trade, and redialling one every REDIAL_AFTER_LOCAL_CLOSE_MS only to close it "not-wanted" was
+ *   a loop (issue 21). It is due again once we want data (a file re-enabled, a recheck), or once a
+ *   later connection shows it is no longer a seed.
  * - Pure: the caller passes `now`; nothing here touches a socket or a timer.
  */
 import {
@@ -26,6 +30,8 @@ export interface Candidate {
   nextTryAt: number;
   /** Where it came from ('tracker', 'manual', ...), for the log. */
   readonly source: string;
+  /** It had every piece when its last connection closed. */
+  seed: boolean;
 }
 
 export function candidateKey(address: string, port: number): string {
@@ -62,15 +68,18 @@ export class CandidateList {
       const key = candidateKey(address, port);
       if (this.byKey.has(key) || isBanned(address, port)) continue;
       if (this.byKey.size >= this.maxCandidates) break;
-      this.byKey.set(key, { key, address, port, failures: 0, nextTryAt: 0, source });
+      this.byKey.set(key, { key, address, port, failures: 0, nextTryAt: 0, source, seed: false });
       added++;
     }
     return added;
   }
 
-  /** The candidates whose time has come, in the order they were learnt. */
-  *due(now: number): Generator<Candidate> {
-    for (const c of this.byKey.values()) if (c.nextTryAt <= now) yield c;
+  /**
+   * The candidates whose time has come, in the order they were learnt; while `weAreSeed`, those
+   * known to be seeds are left out (kept for when we want data again).
+   */
+  *due(now: number, weAreSeed = false): Generator<Candidate> {
+    for (const c of this.byKey.values()) if (c.nextTryAt <= now && !(weAreSeed && c.seed)) yield c;
   }
 
   /** A dial starts: not again before REDIAL_AFTER_DIAL_MS, whatever its outcome. */
@@ -85,6 +94,15 @@ export class CandidateList {
   onDialFailed(c: Candidate, now: number): void {
     c.failures++;
     c.nextTryAt = now + dialBackoffMs(c.failures);
+  }
+
+  /**
+   * What a closed connection showed of the peer at this address (its listen address: the one we
+   * dialled, or the port it announced in its extended handshake): whether it had every piece.
+   */
+  noteSeed(key: string, seed: boolean): void {
+    const c = this.byKey.get(key);
+    if (c) c.seed = seed;
   }
 
   /** The connection made to this candidate closed; `byRemote` when the peer hung up. */

@@ -95,13 +95,13 @@ export class PeerWiring {
   /** Dials every candidate whose time has come, while there is room. */
   dialDue(now: number): void {
     const connected = new Set([...this.t.peers.values()].map((p) => p.candidateKey));
-    for (const c of this.t.candidates.due(now)) {
+    // While we seed, known seeds are not due (issue 21): see CandidateList.due.
+    for (const c of this.t.candidates.due(now, this.t.picker.isComplete())) {
       // Dials under way count: each one that connects is attached without another check.
       const open = this.t.peers.size + this.dialing.size;
       if (open >= this.t.maxConnections() || !this.t.deps.canConnect()) break;
       if (connected.has(c.key) || this.t.bans.isAddressBanned(c.address, c.port)) continue;
       if (!this.t.addresses.mayConnect(c.address, () => this.connectionsWith(c.address))) continue;
-      // A seed has no use for other seeds; keep the address for later.
       this.t.candidates.onDialStarted(c, now);
       this.dial(c);
     }
@@ -270,6 +270,11 @@ export class PeerWiring {
       `torrent ${this.t.id.slice(0, 8)}`,
       `peer ${peer.key} closed: ${reason}${error ? ` (${error.message})` : ''}`,
     );
+    // Remember whether it is a seed, by the address it listens on (issue 21).
+    const listenPort = peer.conn.peerExtendedHandshake?.p;
+    const listenKey =
+      peer.candidateKey ?? (listenPort ? candidateKey(peer.address, listenPort) : null);
+    if (listenKey) this.t.candidates.noteSeed(listenKey, peer.conn.peerBitfield.isFull());
     if (peer.candidateKey)
       this.t.candidates.onConnectionClosed(
         peer.candidateKey,

@@ -48,6 +48,11 @@ export class PerIpLimits {
     return this.rate.size;
   }
 
+  /** IPs with at least one peer counted (for the load test: expiry must bring this to 0). */
+  get countedIpCount(): number {
+    return this.total.size;
+  }
+
   /** The IP key of the registry entry at `at` in `entry`, or null when it is exempt. */
   keyOf(entry: Uint8Array, at: number): number | null {
     if (this.config.exemptLoopback && isLoopbackEntry(entry, at)) return null;

@@ -430,6 +430,11 @@ export class SwarmRegistry {
     return this.perIp.rateLimitedIpCount;
   }
 
+  /** IPs holding at least one peer under the per-IP limits (exempt loopback is not counted). */
+  get countedIpCount(): number {
+    return this.perIp.countedIpCount;
+  }
+
   get swarmCount(): number {
     return this.swarms.size;
   }
