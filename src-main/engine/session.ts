@@ -411,6 +411,7 @@ export class Session implements EngineApi {
       },
       changed: () => this.emit('torrent-changed', id),
       peerEvent: (event: PeerEvent) => this.emit('peer-event', { id, event }),
+      checked: () => void this.resumeWriter?.saveNow(id),
       completed: () => {
         void this.resumeWriter?.saveNow(id);
         this.raise({

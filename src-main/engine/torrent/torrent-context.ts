@@ -37,6 +37,8 @@ export interface TorrentDeps {
   peerEvent: (event: PeerEvent) => void;
   completed: () => void;
   failed: (message: string) => void;
+  /** A data check finished (its result is worth saving at once: resume data, issue 15). */
+  checked?: () => void;
 }
 
 export interface TorrentOptions {

@@ -308,11 +308,14 @@ export class Torrent {
     };
     let verified: Uint8Array | null;
     let how = 'every piece hashed';
+    /** The check read data: its result is worth saving at once (a trusting one is not). */
+    let hashed = true;
     if (resume && paths) {
       const r = await this.dataCheck.runResumed(resume, paths).catch(failed);
       verified = r?.verified ?? null;
       if (r) {
         const o = r.outcome;
+        hashed = o.recheckedPieces > 0 || o.changedFiles.length > 0;
         how =
           `resume data: ${o.trustedPieces} pieces trusted, ${o.recheckedPieces} pieces ` +
           `(${o.recheckedBytes} bytes) hashed again` +
@@ -329,6 +332,7 @@ export class Torrent {
       if (this.picker.have(i)) verified[i] = 1;
       else if (verified[i]) this.picker.setHave(i);
     this.completion.replace(verified);
+    if (hashed) this.deps.checked?.();
     const { name, pieceCount } = this.meta;
     const found = `${this.picker.haveCount()}/${pieceCount} pieces on disk`;
     this.deps.log.log(
