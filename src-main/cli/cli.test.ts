@@ -20,6 +20,8 @@ beforeAll(() => {
     stdio: 'pipe',
   });
   dir = tempDir('cli');
+  // Resume data (issue 15) goes to the state folder: a temp one, never the user's. Children inherit it.
+  process.env.XDG_STATE_HOME = path.join(dir, 'state');
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -202,6 +204,68 @@ describe('swarmscope CLI', () => {
       blocker.close();
     }
   });
+});
+
+// --- resume data (issue 15) ---
+describe('swarmscope download and seed keep resume data', () => {
+  const resumeFiles = (): string[] =>
+    fs.existsSync(path.join(dir, 'state-resume', 'swarmscope', 'resume'))
+      ? fs
+          .readdirSync(path.join(dir, 'state-resume', 'swarmscope', 'resume'))
+          .filter((n) => n.endsWith('.resume'))
+      : [];
+
+  it('by info-hash and folder in $XDG_STATE_HOME, so the same command again starts where it stopped', () => {
+    // A state folder of its own: the other tests' runs keep theirs in 'state'.
+    process.env.XDG_STATE_HOME = path.join(dir, 'state-resume');
+    const folder = path.join(dir, 'resume-a', 'r.bin');
+    writeFile(folder, 200_000, 9);
+    const torrent = path.join(dir, 'resume.torrent');
+    expect(run(['create', folder, '-o', torrent, '--piece-length', '16384']).code).toBe(0);
+    const args = (d: string, ...more: string[]) => [
+      'download',
+      torrent,
+      '--dir',
+      d,
+      '--progress',
+      'none',
+      '--log-level',
+      'info',
+      '--no-trackers',
+      ...more,
+    ];
+    const first = run(args(path.dirname(folder)));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/13\/13 pieces on disk \(every piece hashed\)/);
+    expect(resumeFiles()).toHaveLength(1);
+    expect(resumeFiles()[0]).toMatch(/^[0-9a-f]{40}-[0-9a-f]{16}\.resume$/);
+
+    const again = run(args(path.dirname(folder)));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(
+      /resume data: 13 pieces trusted, 0 pieces \(0 bytes\) hashed again/,
+    );
+
+    // The same torrent in another folder has resume data of its own.
+    const other = path.join(dir, 'resume-b', 'r.bin');
+    fs.mkdirSync(path.dirname(other), { recursive: true });
+    fs.copyFileSync(folder, other);
+    expect(run(args(path.dirname(other))).stderr).toMatch(/every piece hashed/);
+    expect(resumeFiles()).toHaveLength(2);
+
+    // --no-resume reads none and writes none.
+    const before = resumeFiles().map(
+      (n) => fs.statSync(path.join(dir, 'state-resume', 'swarmscope', 'resume', n)).mtimeMs,
+    );
+    const off = run(args(path.dirname(folder), '--no-resume'));
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stderr).toMatch(/every piece hashed/);
+    expect(
+      resumeFiles().map(
+        (n) => fs.statSync(path.join(dir, 'state-resume', 'swarmscope', 'resume', n)).mtimeMs,
+      ),
+    ).toEqual(before);
+  }, 60_000);
 });
 
 function freePort(): Promise<number> {

@@ -323,3 +323,11 @@ export const UPLOAD_LOOP_MAX_BLOCKS = 100_000;
  * torrent/address-policy.ts.
  */
 export const MAX_CONNECTIONS_PER_IP = 1;
+
+// --- resume data (issue 15) ---
+/**
+ * Resume files are written in a batch at most this often (plus at once when a torrent
+ * completes, pauses or is removed, and at shutdown). A crash loses at most this much of the
+ * bitfield; the pieces written since are found again by the check of their changed files.
+ */
+export const RESUME_SAVE_INTERVAL_MS = 30_000;

@@ -71,6 +71,10 @@ import { SessionStore } from './session/persistence';
 import { restoreTorrentList } from './session/restore-list';
 import { readTorrentInput, torrentPreview } from './session/torrent-input';
 import type { PersistedTorrent } from './session/persistence';
+// --- resume data (issue 15) ---
+import { ResumeWriter } from './session/resume-writer';
+import { readResumeFile, resumeFileName } from './session/resume-file';
+import type { ResumeData } from './session/resume-file';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -102,6 +106,13 @@ export interface SessionOptions {
   /** Connections per IP per torrent, and whether loopback counts too (see torrent/address-policy). */
   maxConnectionsPerIp?: number;
   limitLoopbackPeers?: boolean;
+  // --- resume data (issue 15) ---
+  /** Folder of the resume files: `<dataDir>/resume` by default; none without a data folder. */
+  resumeDir?: string | null;
+  /** Name resume files by save path too (the CLI: one state folder for every download folder). */
+  resumeKeyBySavePath?: boolean;
+  /** How often the resume batch runs (RESUME_SAVE_INTERVAL_MS by default). */
+  resumeSaveIntervalMs?: number;
 }
 
 export class Session implements EngineApi {
@@ -131,6 +142,9 @@ export class Session implements EngineApi {
   private earlyAlerts: Alert[] | null = [];
   private opening = true;
   private closed = false;
+  // --- resume data (issue 15) ---
+  /** Writes resume files; null when resume data is off. */
+  private readonly resumeWriter: ResumeWriter | null;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -183,6 +197,21 @@ export class Session implements EngineApi {
           () => this.settings,
         )
       : null;
+    // --- resume data (issue 15) ---
+    const resumeDir =
+      opts.resumeDir !== undefined
+        ? opts.resumeDir
+        : opts.dataDir
+          ? path.join(opts.dataDir, 'resume')
+          : null;
+    this.resumeWriter = resumeDir
+      ? new ResumeWriter({
+          dir: resumeDir,
+          clock: this.clock,
+          log: (level, message) => this.logger.log(level, 'resume', message),
+          intervalMs: opts.resumeSaveIntervalMs,
+        })
+      : null;
   }
 
   /** Open a session: read settings and the torrent list, listen, and resume torrents. */
@@ -209,6 +238,7 @@ export class Session implements EngineApi {
       });
     }
     await session.listener.listen(opts.listenPort ?? settings.listenPort);
+    await session.resumeWriter?.prepare();
     await session.restore();
     if (settings.tracker.enabled) await session.startTracker();
     session.opening = false;
@@ -271,6 +301,11 @@ export class Session implements EngineApi {
       for (const w of meta.pathWarnings) this.logger.log('warn', `torrent ${id.slice(0, 8)}`, w);
     }
     const filePaths = meta.files.map((f) => resolveInside(savePath, f.path));
+    // --- resume data (issue 15) ---
+    const resume = complete ? null : await this.readResume(meta, savePath);
+    this.assertOpen();
+    if (this.torrents.has(id))
+      throw new EngineError('already-exists', `${meta.name} is already in the list`);
     const storage = this.opts.storageFactory
       ? this.opts.storageFactory(meta, savePath)
       : new FileStorage(
@@ -297,13 +332,23 @@ export class Session implements EngineApi {
         pipelineBudgetBytes: this.opts.pipelineBudgetBytes,
         useTrackers: this.opts.useTrackers,
         complete,
-        priorTotals: {
-          // persistence.normalizeEntry has checked them: a count or absent.
-          uploadedBytes: restored?.uploadedBytes ?? 0,
-          downloadedBytes: restored?.downloadedBytes ?? 0,
-        },
+        // The resume file's totals when it is there (written with session.json's, from the
+        // same counters, and checked the same way); else session.json's.
+        priorTotals: resume
+          ? {
+              uploadedBytes: resume.uploadedBytes,
+              downloadedBytes: resume.downloadedBytes,
+              activeSeconds: resume.activeSeconds,
+            }
+          : {
+              // persistence.normalizeEntry has checked them: a count or absent.
+              uploadedBytes: restored?.uploadedBytes ?? 0,
+              downloadedBytes: restored?.downloadedBytes ?? 0,
+            },
         maxConnectionsPerIp: this.opts.maxConnectionsPerIp,
         limitLoopbackPeers: this.opts.limitLoopbackPeers,
+        resume,
+        stampPaths: this.resumeWriter ? filePaths : null,
       },
       this.torrentDeps(id, meta.name),
     );
@@ -319,9 +364,34 @@ export class Session implements EngineApi {
       if (!restored) await this.store.saveTorrentFile(id, meta.torrentFile);
       await this.store.saveList();
     }
+    this.resumeWriter?.track(id, {
+      fileName: resumeFileName(id, savePath, !!this.opts.resumeKeyBySavePath),
+      version: () => torrent.resumeVersion(),
+      produce: () => torrent.resumeData(this.clock.now(), !!this.persisted.get(id)?.paused),
+    });
     this.emit('torrent-added', id);
     if (!opts.paused) void torrent.start();
+    else if (resume) void torrent.checkWhilePaused();
     return id;
+  }
+
+  /** This torrent's checked resume data, or null with the reason logged (a full check follows). */
+  private async readResume(meta: Metainfo, savePath: string): Promise<ResumeData | null> {
+    if (!this.resumeWriter) return null;
+    const id = meta.infoHashHex;
+    const file = this.resumeWriter.file(
+      resumeFileName(id, savePath, !!this.opts.resumeKeyBySavePath),
+    );
+    const read = await readResumeFile(file, {
+      infoHash: id,
+      pieceCount: meta.pieceCount,
+      fileCount: meta.files.length,
+      savePath,
+    });
+    if (read.kind === 'ok') return read.data;
+    const level = read.reason === 'no resume file' ? 'info' : 'warn';
+    this.logger.log(level, `torrent ${id.slice(0, 8)}`, `${read.reason}: every piece is checked`);
+    return null;
   }
 
   private torrentDeps(id: TorrentId, name: string): ConstructorParameters<typeof Torrent>[1] {
@@ -341,14 +411,17 @@ export class Session implements EngineApi {
       },
       changed: () => this.emit('torrent-changed', id),
       peerEvent: (event: PeerEvent) => this.emit('peer-event', { id, event }),
-      completed: () =>
+      checked: () => void this.resumeWriter?.saveNow(id),
+      completed: () => {
+        void this.resumeWriter?.saveNow(id);
         this.raise({
           kind: 'download-completed',
           level: 'info',
           torrentId: id,
           title: 'Download complete',
           message: name,
-        }),
+        });
+      },
       failed: (message) =>
         this.raise({
           kind: 'torrent-error',
@@ -375,6 +448,7 @@ export class Session implements EngineApi {
     const t = this.get(id);
     await t.stop('paused');
     this.setPersisted(id, { paused: true });
+    await this.resumeWriter?.saveNow(id);
   }
 
   async resume(id: TorrentId): Promise<void> {
@@ -394,6 +468,7 @@ export class Session implements EngineApi {
     this.torrents.delete(id);
     this.persisted.delete(id);
     await t.close();
+    await this.resumeWriter?.forget(id, true);
     if (deleteData) await t.removeData();
     if (this.store) {
       await this.store.removeTorrentFile(id);
@@ -646,6 +721,7 @@ export class Session implements EngineApi {
     this.totalsTimer?.cancel();
     this.totalsTimer = null;
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
+    await this.resumeWriter?.close();
     await this.trackerHost.stop();
     await this.listener.close();
     // Last, so the totals of this run are on disk.

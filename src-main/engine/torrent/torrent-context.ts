@@ -18,6 +18,7 @@ import type { BanPolicy } from './ban-policy';
 import type { AddressPolicy } from './address-policy';
 import type { PieceAssembly } from './download-pipeline';
 import type { Uploader, UploadPeer } from './uploader';
+import type { ResumeData } from '../session/resume-file';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -36,6 +37,8 @@ export interface TorrentDeps {
   peerEvent: (event: PeerEvent) => void;
   completed: () => void;
   failed: (message: string) => void;
+  /** A data check finished (its result is worth saving at once: resume data, issue 15). */
+  checked?: () => void;
 }
 
 export interface TorrentOptions {
@@ -50,7 +53,7 @@ export interface TorrentOptions {
   useTrackers?: boolean;
   addedAt: number;
   /** All-time totals of earlier runs (session.json): ratios survive restarts; trackers get this run's. */
-  priorTotals?: { uploadedBytes: number; downloadedBytes: number };
+  priorTotals?: { uploadedBytes: number; downloadedBytes: number; activeSeconds?: number };
   /** Regular unchoke slots; -1 for unlimited (full-speed seeding to many). */
   unchokeSlots?: number;
   /** Memory for piece data in a download (default PIECE_BUFFER_POOL_BYTES; see requestsWanted). */
@@ -61,6 +64,11 @@ export interface TorrentOptions {
   maxConnectionsPerIp?: number;
   /** Treat each loopback address as one host too (per-IP cap and bans); off by default. */
   limitLoopbackPeers?: boolean;
+  // --- resume data (issue 15) ---
+  /** Checked resume data from the last run: the first check trusts unchanged files. */
+  resume?: ResumeData | null;
+  /** Every file's absolute path, to stamp (size, mtime) in resume data; null keeps none. */
+  stampPaths?: string[] | null;
 }
 
 export interface PeerState extends UploadPeer {

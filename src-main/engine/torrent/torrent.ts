@@ -45,6 +45,10 @@ import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
 import { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps, TorrentOptions } from './torrent-context';
 import { TransferCounters } from './transfer-counters';
+import { PieceCompletion, trackCompletion } from '../storage/piece-completion';
+import { MAX_RESUME_PEERS } from '../session/resume-file';
+import type { ResumeData } from '../session/resume-file';
+import { fileStamps } from './data-check';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
@@ -78,6 +82,19 @@ export class Torrent {
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
   private readonly idleAnnounce = new IdleSeedAnnounce();
+  // --- resume data (issue 15) ---
+  /** Which pieces are verified on disk; the storage marks them (storage/piece-completion.ts). */
+  readonly completion: PieceCompletion;
+  /** Resume data to use at the first check, then dropped (a recheck checks everything). */
+  private pendingResume: ResumeData | null;
+  /** The files to stamp (size, mtime) in resume data; null keeps none. */
+  private readonly stampPaths: string[] | null;
+  /** Peers added by hand, oldest first, remembered in the resume data. */
+  private readonly manualPeers = new Map<string, { address: string; port: number }>();
+  /** Moves on changes the resume data holds besides pieces and counters (priorities, peers). */
+  private resumeChanges = 0;
+  /** The resumed check of a paused torrent while it runs (checkWhilePaused); start() awaits it. */
+  private pausedCheck: Promise<void> | null = null;
 
   constructor(
     opts: TorrentOptions,
@@ -89,10 +106,13 @@ export class Torrent {
     this.savePath = opts.savePath;
     this.addedAt = opts.addedAt;
     this.counters = new TransferCounters(deps.clock, opts.priorTotals);
-    this.storage = opts.storage;
+    this.completion = new PieceCompletion(meta.pieceCount);
+    this.storage = trackCompletion(opts.storage, this.completion);
+    this.pendingResume = opts.resume ?? null;
+    this.stampPaths = opts.stampPaths ?? null;
     this.maxConnections = opts.maxConnections;
     this.useTrackers = opts.useTrackers ?? true;
-    this.parts = buildParts(opts, deps, {
+    this.parts = buildParts({ ...opts, storage: this.storage }, deps, {
       picker: () => this.picker,
       running: () => !this.stopped,
       sent: (peerKey, bytes) => this.counters.sent(peerKey, bytes),
@@ -130,7 +150,20 @@ export class Torrent {
         seedingSince: this.seedingSince,
       }),
     });
-    if (opts.complete) for (let i = 0; i < meta.pieceCount; i++) this.picker.setHave(i);
+    if (opts.complete) {
+      for (let i = 0; i < meta.pieceCount; i++) this.picker.setHave(i);
+      this.completion.replace(new Uint8Array(meta.pieceCount).fill(1));
+    }
+    if (this.pendingResume) this.applyResume(this.pendingResume);
+  }
+
+  /** What the resume data restores besides pieces: file priorities and peers added by hand. */
+  private applyResume(r: ResumeData): void {
+    const byPriority = new Map<string, number[]>();
+    r.priorities.forEach((p, i) => byPriority.set(p, [...(byPriority.get(p) ?? []), i]));
+    for (const [p, files] of byPriority) this.files.set(files, p as FilePriority);
+    this.files.applyTo(this.picker);
+    if (r.peers.length > 0) this.addCandidates(r.peers, 'manual');
   }
 
   /** What the peer wiring and the downloader may see of this torrent. */
@@ -170,9 +203,12 @@ export class Torrent {
   /** Check what is on disk (with progress), then join the swarm. */
   async start(): Promise<void> {
     if (!this.stopped) return;
+    if (this.pausedCheck) await this.pausedCheck;
+    if (!this.stopped) return;
     this.stopped = false;
     this.errorMessage = null;
-    if (this.picker.haveCount() === 0) {
+    this.counters.setActive(true);
+    if (this.picker.haveCount() === 0 || this.pendingResume) {
       const ok = await this.check();
       if (!ok) return;
     }
@@ -202,6 +238,7 @@ export class Torrent {
   async stop(state: TorrentState = 'paused'): Promise<void> {
     const wasRunning = !this.stopped;
     this.stopped = true;
+    this.counters.setActive(false);
     this.dataCheck.cancel();
     for (const t of this.timers) t.cancel();
     this.timers = [];
@@ -229,6 +266,9 @@ export class Torrent {
     // owes nobody a request; a write still landing reports to the old one, which is dropped.
     this.picker = newPicker(this.meta, this.deps.random);
     this.files.applyTo(this.picker);
+    // Nothing is trusted until checked again: a recheck cut short leaves no stale claim behind.
+    this.pendingResume = null;
+    this.completion.replace(new Uint8Array(this.meta.pieceCount));
     this.failedPieces.clear();
     this.errorMessage = null;
     this.state = 'paused';
@@ -254,19 +294,100 @@ export class Torrent {
     await this.storage.remove();
   }
 
-  /** The data check: true when it finished and the picker holds what it found. */
-  private async check(): Promise<boolean> {
-    this.state = 'checking';
-    const verified = await this.dataCheck.run().catch((err: unknown) => {
+  /**
+   * The data check: true when it finished and the picker holds what it found. With resume data
+   * (the first check after a restart), unchanged files are trusted and only changed ones read.
+   */
+  private async check(opts: { quiet?: boolean } = {}): Promise<boolean> {
+    if (!opts.quiet) this.state = 'checking';
+    const resume = this.pendingResume;
+    const paths = this.stampPaths;
+    const failed = (err: unknown): null => {
       this.fail('check', err);
       return null;
-    });
+    };
+    let verified: Uint8Array | null;
+    let how = 'every piece hashed';
+    /** The check read data: its result is worth saving at once (a trusting one is not). */
+    let hashed = true;
+    if (resume && paths) {
+      const r = await this.dataCheck.runResumed(resume, paths).catch(failed);
+      verified = r?.verified ?? null;
+      if (r) {
+        const o = r.outcome;
+        hashed = o.recheckedPieces > 0 || o.changedFiles.length > 0;
+        how =
+          `resume data: ${o.trustedPieces} pieces trusted, ${o.recheckedPieces} pieces ` +
+          `(${o.recheckedBytes} bytes) hashed again` +
+          (o.changedFiles.length > 0 ? `, files changed: ${o.changedFiles.join(' ')}` : '') +
+          (o.missingFiles.length > 0 ? `, files missing: ${o.missingFiles.join(' ')}` : '');
+      }
+    } else {
+      verified = await this.dataCheck.run().catch(failed);
+    }
     if (!verified) return false;
-    for (let i = 0; i < verified.length; i++) if (verified[i]) this.picker.setHave(i);
+    this.pendingResume = null;
+    // Pieces already had (a write landed during the check) stay had.
+    for (let i = 0; i < verified.length; i++)
+      if (this.picker.have(i)) verified[i] = 1;
+      else if (verified[i]) this.picker.setHave(i);
+    this.completion.replace(verified);
+    if (hashed) this.deps.checked?.();
     const { name, pieceCount } = this.meta;
     const found = `${this.picker.haveCount()}/${pieceCount} pieces on disk`;
-    this.deps.log.log('info', `torrent ${this.id.slice(0, 8)}`, `checked ${name}: ${found}`);
+    this.deps.log.log(
+      'info',
+      `torrent ${this.id.slice(0, 8)}`,
+      `checked ${name}: ${found} (${how})`,
+    );
     return true;
+  }
+
+  /**
+   * A paused torrent restored with resume data: the resumed check (cheap when nothing changed)
+   * gives it its progress back while it stays paused, in state and in fact (no peer, no
+   * timer). A start() meanwhile waits for it, then goes on with what it found.
+   */
+  checkWhilePaused(): Promise<void> {
+    if (!this.stopped || !this.pendingResume) return Promise.resolve();
+    this.pausedCheck ??= this.check({ quiet: true }).then(() => {
+      this.pausedCheck = null;
+      this.deps.changed();
+    });
+    return this.pausedCheck;
+  }
+
+  /**
+   * This torrent's resume data now. The bitfield is taken before the files are stamped: a
+   * piece written in between moves a file's mtime, so it can only make the next start check
+   * more, never trust a piece that is not on disk.
+   */
+  async resumeData(now: number, paused: boolean): Promise<ResumeData> {
+    const verified = this.completion.bitfield();
+    const stamps = this.stampPaths
+      ? await fileStamps(this.meta, this.stampPaths)
+      : this.meta.files.map(() => null);
+    return {
+      infoHash: this.id,
+      savePath: this.savePath,
+      pieceCount: this.meta.pieceCount,
+      verified,
+      files: stamps,
+      paused,
+      uploadedBytes: this.counters.uploadedBytes,
+      downloadedBytes: this.counters.downloadedBytes,
+      activeSeconds: this.counters.activeSeconds,
+      priorities: this.meta.files.map((_, i) => this.files.get(i)),
+      peers: [...this.manualPeers.values()],
+      trackers: this.meta.announceList.map((tier) => [...tier]),
+      savedAt: Math.max(0, Math.floor(now)),
+    };
+  }
+
+  /** Moves whenever the resume data would differ (pieces, counters, priorities, peers). */
+  resumeVersion(): string {
+    const c = this.counters;
+    return `${this.completion.version}:${this.resumeChanges}:${c.uploadedBytes}:${c.downloadedBytes}`;
   }
 
   private async onCompleted(): Promise<void> {
@@ -311,6 +432,16 @@ export class Torrent {
   // ---------------------------------------------------------------- peers and periodic work
 
   addCandidates(peers: { address: string; port: number }[], source: string): void {
+    if (source === 'manual') {
+      for (const p of peers) {
+        const key = `${p.address}:${p.port}`;
+        this.manualPeers.delete(key);
+        this.manualPeers.set(key, { address: p.address, port: p.port });
+        if (this.manualPeers.size > MAX_RESUME_PEERS)
+          this.manualPeers.delete(this.manualPeers.keys().next().value as string);
+      }
+      this.resumeChanges++;
+    }
     this.candidates.add(peers, source, (address, port) =>
       this.parts.bans.isAddressBanned(address, port),
     );
@@ -385,6 +516,7 @@ export class Torrent {
   setFilePriority(files: number[], priority: FilePriority): void {
     this.files.set(files, priority);
     this.files.applyTo(this.picker);
+    this.resumeChanges++;
     if (!this.stopped && this.state === 'seeding' && !this.isComplete()) this.state = 'downloading';
     for (const p of this.peers.values()) this.downloader.afterAvailabilityChanged(p);
     this.deps.changed();

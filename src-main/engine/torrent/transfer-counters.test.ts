@@ -18,6 +18,23 @@ describe('TransferCounters', () => {
     expect(c.thisRun()).toEqual({ uploaded: 10, downloaded: 7 });
   });
 
+  it('counts seconds active only while started, on top of earlier runs', () => {
+    const clock = new ManualClock();
+    const c = new TransferCounters(clock, {
+      uploadedBytes: 0,
+      downloadedBytes: 0,
+      activeSeconds: 100,
+    });
+    c.setActive(true);
+    clock.advance(5_500);
+    expect(c.activeSeconds).toBe(105);
+    c.setActive(false);
+    clock.advance(60_000);
+    c.setActive(true);
+    clock.advance(1_000);
+    expect(c.activeSeconds).toBe(106);
+  });
+
   it('counts a peer served twice once', () => {
     const c = new TransferCounters(new ManualClock());
     c.sent('a', 1);

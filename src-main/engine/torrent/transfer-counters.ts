@@ -3,8 +3,12 @@
  * upload-rate history for the seeding chart and the distinct peers served.
  *
  * Invariants:
- * - Totals are all-time: they start from the totals of earlier runs (session.json), so ratios
- *   survive restarts; `thisRun()` leaves those out, because trackers must hear this run's only.
+ * - Totals are all-time: they start from the totals of earlier runs (the resume file, else
+ *   session.json), so ratios survive restarts; `thisRun()` leaves those out, because trackers
+ *   must hear this run's only. This object is the one source of truth while the torrent is
+ *   loaded; both files are written from it.
+ * - Seconds active count the time the torrent was started (checking, downloading or seeding),
+ *   across runs, by the injected clock.
  * - The history holds at most `historySamples` samples, one per `sampleUpRate()`.
  * - Clocked: rates and served peers read the injected clock.
  */
@@ -17,6 +21,8 @@ import { pushSample } from './status';
 export interface TransferTotals {
   uploadedBytes: number;
   downloadedBytes: number;
+  /** Absent in totals saved before seconds active were kept. */
+  activeSeconds?: number;
 }
 
 export class TransferCounters {
@@ -26,6 +32,10 @@ export class TransferCounters {
   private readonly up: RateMeter;
   private readonly served = new ServedPeers();
   private readonly upHistory: number[] = [];
+  /** Active time of earlier runs and of this run's finished stretches, in ms. */
+  private activeMs: number;
+  /** When the current active stretch began; null while stopped. */
+  private activeSince: number | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -34,6 +44,7 @@ export class TransferCounters {
   ) {
     this.uploaded = prior.uploadedBytes;
     this.downloaded = prior.downloadedBytes;
+    this.activeMs = (prior.activeSeconds ?? 0) * 1000;
     this.down = new RateMeter(clock);
     this.up = new RateMeter(clock);
   }
@@ -48,6 +59,23 @@ export class TransferCounters {
   received(bytes: number): void {
     this.downloaded += bytes;
     this.down.add(bytes);
+  }
+
+  /** The torrent started (true) or stopped (false): seconds active count while started. */
+  setActive(active: boolean): void {
+    const now = this.clock.now();
+    if (active && this.activeSince === null) this.activeSince = now;
+    if (!active && this.activeSince !== null) {
+      this.activeMs += Math.max(0, now - this.activeSince);
+      this.activeSince = null;
+    }
+  }
+
+  /** Whole seconds the torrent has been active, across runs. */
+  get activeSeconds(): number {
+    const running =
+      this.activeSince === null ? 0 : Math.max(0, this.clock.now() - this.activeSince);
+    return Math.floor((this.activeMs + running) / 1000);
   }
 
   /** Once a tick: the upload rate now, for the seeding chart. */

@@ -1,0 +1,104 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../../testing/fixtures';
+import { writeFileAtomic } from './atomic-file';
+import { decodeResume, encodeResume, readResumeFile, resumeFileName } from './resume-file';
+import type { ResumeData, ResumeExpectation } from './resume-file';
+
+const dir = tempDir('resume-file');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const id = 'ab'.repeat(20);
+const expectation: ResumeExpectation = {
+  infoHash: id,
+  pieceCount: 10,
+  fileCount: 2,
+  savePath: path.resolve('/data/dl'),
+};
+
+function sample(): ResumeData {
+  return {
+    infoHash: id,
+    savePath: path.resolve('/data/dl'),
+    pieceCount: 10,
+    verified: new Uint8Array([0xff, 0xc0]),
+    files: [{ size: 100, mtimeMs: 1733600000123.456 }, null],
+    paused: true,
+    uploadedBytes: 5,
+    downloadedBytes: 7,
+    activeSeconds: 60,
+    priorities: ['normal', 'skip'],
+    peers: [{ address: '127.0.0.1', port: 6881 }],
+    trackers: [['http://127.0.0.1:1/announce']],
+    savedAt: 1,
+  };
+}
+
+function encoded(patch: Record<string, unknown>): unknown {
+  return { ...(JSON.parse(encodeResume(sample())) as Record<string, unknown>), ...patch };
+}
+
+describe('resume file', () => {
+  it('round-trips every field, mtimes to the fraction of a millisecond', () => {
+    const back = decodeResume(JSON.parse(encodeResume(sample())), expectation);
+    expect(back).toEqual({ data: sample() });
+  });
+
+  it.each([
+    ['another info-hash', { infoHash: 'cd'.repeat(20) }, /another info-hash/],
+    ['a moved save path', { savePath: '/elsewhere' }, /save path/],
+    ['a wrong piece count', { pieceCount: 11 }, /piece count/],
+    ['a short bitfield', { verified: Buffer.from([0xff]).toString('base64') }, /wrong length/],
+    ['spare bits set', { verified: Buffer.from([0xff, 0xff]).toString('base64') }, /spare bits/],
+    ['not base64', { verified: '!!' }, /base64/],
+    ['a missing file stamp', { files: [[100, 1]] }, /file list/],
+    ['a NaN mtime (null in JSON)', { files: [[100, null], null] }, /stamp/],
+    ['a negative size', { files: [[-1, 5], null] }, /stamp/],
+    ['a fractional counter', { uploadedBytes: 1.5 }, /uploadedBytes/],
+    ['a huge counter', { downloadedBytes: 2 ** 60 }, /downloadedBytes/],
+    ['a string flag', { paused: 'yes' }, /paused/],
+    ['an unknown priority', { priorities: ['normal', 'urgent'] }, /priorities/],
+    ['a bad peer port', { peers: [['127.0.0.1', 70000]] }, /peer/],
+    ['too many peers', { peers: Array.from({ length: 201 }, () => ['h', 1]) }, /peer/],
+    ['a tracker that is not a string', { trackers: [[5]] }, /tracker/],
+    ['an unknown version', { version: 9 }, /version/],
+  ])('refuses %s with a reason', (_name, patch, reason) => {
+    const r = decodeResume(encoded(patch), expectation);
+    expect('problem' in r && r.problem).toMatch(reason);
+  });
+
+  it('refuses what is not an object', () => {
+    expect(decodeResume([1], expectation)).toEqual({ problem: 'it is not an object' });
+  });
+
+  it('reads the file, falls back to its backup when damaged, and says why when neither works', async () => {
+    const file = path.join(dir, resumeFileName(id, '/data/dl', false));
+    expect(await readResumeFile(file, expectation)).toEqual({
+      kind: 'none',
+      reason: 'no resume file',
+    });
+    await writeFileAtomic(file, encodeResume(sample()), { keepBackup: true });
+    await writeFileAtomic(file, encodeResume({ ...sample(), uploadedBytes: 9 }), {
+      keepBackup: true,
+    });
+    const ok = await readResumeFile(file, expectation);
+    expect(ok.kind === 'ok' && ok.data.uploadedBytes).toBe(9);
+    // Cut short, as by a crash in a writer that did not rename atomically: the backup serves.
+    fs.writeFileSync(file, '{"version":1,"infoH');
+    const fromBackup = await readResumeFile(file, expectation);
+    expect(fromBackup.kind === 'ok' && fromBackup.data.uploadedBytes).toBe(5);
+    fs.writeFileSync(file, encodeResume({ ...sample(), infoHash: 'cd'.repeat(20) }));
+    fs.writeFileSync(`${file}.bak`, 'garbage');
+    const none = await readResumeFile(file, expectation);
+    expect(none.kind).toBe('none');
+    expect(none.kind === 'none' && none.reason).toMatch(/damaged: it is for another info-hash/);
+  });
+
+  it('names files by info-hash, and by save path too when asked', () => {
+    expect(resumeFileName(id, '/a', false)).toBe(`${id}.resume`);
+    const a = resumeFileName(id, '/a', true);
+    expect(a).toMatch(new RegExp(`^${id}-[0-9a-f]{16}\\.resume$`));
+    expect(resumeFileName(id, '/b', true)).not.toBe(a);
+  });
+});
