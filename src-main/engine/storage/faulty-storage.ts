@@ -55,7 +55,7 @@ export interface FaultyStorageOptions {
 
 export class FaultyStorage implements Storage {
   private readonly inner: Storage;
-  private readonly opts: FaultyStorageOptions;
+  private opts: FaultyStorageOptions;
   private written = 0;
   private failedWrites = 0;
   private pendingWrites = 0;
@@ -64,6 +64,11 @@ export class FaultyStorage implements Storage {
   constructor(inner: Storage, opts: FaultyStorageOptions = {}) {
     this.inner = inner;
     this.opts = opts;
+  }
+
+  /** Frees space (or takes it): writes past the new budget fail; undefined lets all pass. */
+  setFailAfterBytes(bytes: number | undefined): void {
+    this.opts = { ...this.opts, failAfterBytes: bytes };
   }
 
   /** Bytes accepted so far. */
