@@ -91,4 +91,13 @@ describe('CandidateList', () => {
     expect(keys(list, REDIAL_AFTER_REMOTE_CLOSE_MS)).toEqual(['10.0.0.1:1']);
     expect(keys(list, REDIAL_AFTER_LOCAL_CLOSE_MS)).toEqual(['10.0.0.1:1', '10.0.0.1:2']);
   });
+
+  it('Resume dials the peers our stop closed at once; failed dials keep their backoff', () => {
+    const list = listOf(1, 2);
+    list.onConnectionClosed('10.0.0.1:1', false, 1_000);
+    list.onDialFailed(list.get('10.0.0.1:2')!, 1_000);
+    expect(keys(list, 1_000)).toEqual([]);
+    list.onTorrentStarted();
+    expect(keys(list, 1_000)).toEqual(['10.0.0.1:1']);
+  });
 });

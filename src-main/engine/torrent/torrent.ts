@@ -195,6 +195,7 @@ export class Torrent {
       if (this.seedingSince === null) this.seedingSince = this.deps.clock.now();
       await this.storage.ensureFiles?.().catch((err: unknown) => this.fail('create files', err));
     }
+    this.candidates.onTorrentStarted();
     this.timers.push(this.deps.clock.setInterval(() => this.connectTick(), CONNECT_TICK_MS));
     this.timers.push(this.deps.clock.setInterval(() => this.tick(), TORRENT_TICK_MS));
     this.timers.push(
@@ -432,7 +433,12 @@ export class Torrent {
     this.files.set(files, priority);
     this.files.applyTo(this.picker);
     void this.applyWantedFiles();
-    if (!this.stopped && this.state === 'seeding' && !this.isComplete()) this.state = 'downloading';
+    if (!this.stopped && this.state === 'seeding' && !this.isComplete()) {
+      this.state = 'downloading';
+      // The seeds we let go as a seed are worth dialling again now.
+      this.candidates.onTorrentStarted();
+      this.connectTick();
+    }
     for (const p of this.peers.values()) this.downloader.afterAvailabilityChanged(p);
     this.deps.changed();
   }
