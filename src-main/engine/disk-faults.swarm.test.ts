@@ -248,7 +248,7 @@ describe('skipped files', () => {
     ]);
     const seeder = await open();
     await seeder.addMeta(meta, { savePath: path.join(root, 'src') }, true);
-    const leecher = await open();
+    let leecher = await open();
     const out = path.join(root, 'out');
     await leecher.addMeta(meta, { savePath: out, skipFiles: [1] }, false);
     leecher.addPeer(id, '127.0.0.1', seeder.listenPort!);
@@ -263,6 +263,27 @@ describe('skipped files', () => {
     expect(fs.existsSync(part)).toBe(true);
     // Two pieces straddle the middle file's ends: at most two slots, each a piece long.
     expect(fs.statSync(part).size).toBeLessThanOrEqual(2 * (4 + 32 * 1024));
+
+    // A restart checks the data: the pieces shared with the skipped file are found in the part
+    // file, not fetched again.
+    const verifiedBefore = leecher.summary(id)!.verifiedPieces;
+    await leecher.close();
+    sessions.splice(sessions.indexOf(leecher), 1);
+    const again = await open();
+    await again.addMeta(meta, { savePath: out, skipFiles: [1] }, false);
+    await waitFor(
+      () => ['seeding', 'downloading'].includes(again.summary(id)?.state ?? ''),
+      'the restarted check',
+    );
+    expect(again.summary(id)?.verifiedPieces).toBe(verifiedBefore);
+    expect(again.summary(id)?.state).toBe('seeding');
+    expect(again.summary(id)?.downloadedBytes).toBe(0);
+    await again.close();
+    sessions.splice(sessions.indexOf(again), 1);
+    leecher = await open();
+    await leecher.addMeta(meta, { savePath: out, skipFiles: [1] }, false);
+    leecher.addPeer(id, '127.0.0.1', seeder.listenPort!);
+    await waitFor(() => leecher.summary(id)?.state === 'seeding', 'the second restart');
 
     leecher.setFilePriority(id, [1], 'normal');
     await waitFor(

@@ -312,6 +312,10 @@ export class FileStorage implements Storage {
     return out;
   }
 
+  partPieces(): Promise<number[]> {
+    return this.part === null ? Promise.resolve([]) : this.part.pieces();
+  }
+
   /** Parks newly unwanted files that are not on disk; moves newly wanted ones out of the part file. */
   private async applyWanted(wanted: readonly boolean[]): Promise<void> {
     const part = this.part;

@@ -110,4 +110,6 @@ export interface Storage {
   expectFiles?(files: readonly number[]): void;
   /** The expected files that are gone from disk (see expectFiles), by index. */
   missingFiles?(): Promise<number[]>;
+  /** Pieces with bytes in the part file (unwanted files' shares), ascending. */
+  partPieces?(): Promise<number[]>;
 }

@@ -37,6 +37,7 @@ import { resolveInside } from '../metainfo';
 import type { ErrorCode } from '../../../src-shared/model';
 import { faultCode, filesMissingError, filesMissingText, filesWithData } from './files-missing';
 import { isFilesMissing } from './files-missing';
+import { checkPartPieces } from './part-check';
 import { CandidateList } from './candidates';
 import { buildParts, newPicker } from './torrent-parts';
 import type { TorrentParts } from './torrent-parts';
@@ -280,11 +281,22 @@ export class Torrent {
       return null;
     });
     if (!verified) return false;
+    // Pieces shared with skipped files have bytes in the part file, which the check cannot see.
+    const partsOk = await checkPartPieces(this.checkInput(), verified, () => this.stopped).then(
+      () => true,
+      (err: unknown) => (this.fail('check', err), false),
+    );
+    if (!partsOk) return false;
     for (let i = 0; i < verified.length; i++) if (verified[i]) this.picker.setHave(i);
     const { name, pieceCount } = this.meta;
     const found = `${this.picker.haveCount()}/${pieceCount} pieces on disk`;
     this.deps.log.log('info', `torrent ${this.id.slice(0, 8)}`, `checked ${name}: ${found}`);
     return true;
+  }
+
+  private checkInput(): Parameters<typeof checkPartPieces>[0] {
+    const { meta, layout, storage } = this;
+    return { meta, layout, storage, hashWritePool: this.deps.hashWritePool };
   }
 
   /** Tells the storage which files are wanted; false after a fault (then the torrent failed). */
