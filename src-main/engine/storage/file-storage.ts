@@ -93,6 +93,8 @@ export class FileStorage implements Storage {
   private readonly write: PositionalWrite;
   /** Per file: unwanted and not on disk, so its bytes live in the part file. */
   private readonly parked: boolean[];
+  /** Per file: skipped by the user (whether or not it is on disk). */
+  private readonly unwanted: boolean[];
   /** Files that must exist (see expectFiles). */
   private expected = new Set<number>();
   /** A running setFilesWanted: operations wait for it. */
@@ -124,6 +126,7 @@ export class FileStorage implements Storage {
     this.writer = opts.writer ?? null;
     this.write = opts.positionalWrite ?? fileHandleWrite;
     this.parked = layout.files.map(() => false);
+    this.unwanted = layout.files.map(() => false);
     const partPath = opts.partFile;
     if (partPath !== undefined && (!path.isAbsolute(partPath) || !isInside(root, partPath))) {
       throw new RangeError(`part file ${partPath} is not inside ${root}`);
@@ -288,7 +291,8 @@ export class FileStorage implements Storage {
     if (this.closed) return [];
     const out: number[] = [];
     for (const i of [...this.expected].sort((a, b) => a - b)) {
-      if (this.parked[i] === true) continue;
+      // A skipped file the user deleted is not missing: nobody wants it.
+      if (this.parked[i] === true || this.unwanted[i] === true) continue;
       const entry = this.handles.get(i);
       let gone: boolean;
       if (entry) {
@@ -318,9 +322,10 @@ export class FileStorage implements Storage {
 
   /** Parks newly unwanted files that are not on disk; moves newly wanted ones out of the part file. */
   private async applyWanted(wanted: readonly boolean[]): Promise<void> {
+    wanted.forEach((w, i) => (this.unwanted[i] = !w));
     const part = this.part;
     if (part === null) return;
-    const unparked: number[] = [];
+    const unparked = new Set<number>();
     for (let i = 0; i < wanted.length; i++) {
       if (this.isPad(i)) continue;
       if (!wanted[i] && !this.parked[i]) {
@@ -332,21 +337,21 @@ export class FileStorage implements Storage {
         );
         if (!exists) this.parked[i] = true;
       } else if (wanted[i] && this.parked[i]) {
-        unparked.push(i);
+        unparked.add(i);
       }
     }
-    if (unparked.length === 0) return;
+    if (unparked.size === 0) return;
     const pieces = await part.pieces();
     for (const piece of pieces) {
       const spans = this.layout.spans(piece, 0, this.layout.pieceSize(piece));
       let at = 0;
       let stillParked = false;
       for (const span of spans) {
-        if (unparked.includes(span.fileIndex)) {
+        if (unparked.has(span.fileIndex)) {
           const bytes = new Uint8Array(span.length);
           await part.get(piece, at, bytes);
           await this.writeSpan(span, bytes);
-        } else if (this.parked[span.fileIndex] === true && !unparked.includes(span.fileIndex)) {
+        } else if (this.parked[span.fileIndex] === true) {
           stillParked = true;
         }
         at += span.length;

@@ -230,6 +230,14 @@ describe('files deleted under a torrent', () => {
     expect(await s.missingFiles()).toEqual([1]);
   });
 
+  it('a skipped file the user deleted is not missing', async () => {
+    const { s, piece } = storageOf(files, 10);
+    for (let i = 0; i < 4; i++) await s.writePiece(i, piece(i));
+    await s.setFilesWanted([true, false]);
+    await unlink(path.join(root, 'd', 'two'));
+    expect(await s.missingFiles()).toEqual([]);
+  });
+
   it('a write never re-creates an expected file: it fails with EMISSING naming it', async () => {
     const { s, piece } = storageOf(files, 10, { maxOpenFiles: 1 });
     await s.close();
