@@ -154,6 +154,13 @@ export interface Commands {
   /** Reveals a file or folder in the system file manager. */
   'shell.showItem': (req: { path: string }) => void;
   'clipboard.writeText': (req: { text: string }) => void;
+  // --- disk faults: set location (issue 15) ---
+  /**
+   * "Set location…": with `move` false, point the torrent at a folder where its data already is;
+   * with `move` true, move its files there (progress as a `job.progress` of kind 'move'). The
+   * data is checked there after, and the torrent goes on as it was (seeding, say).
+   */
+  'torrent.setLocation': (req: { id: TorrentId; path: string; move: boolean }) => void;
 }
 
 export interface Events {
@@ -199,6 +206,8 @@ export const commandNames = [
   'dialog.saveTorrent',
   'shell.showItem',
   'clipboard.writeText',
+  // --- disk faults: set location (issue 15) ---
+  'torrent.setLocation',
 ] as const satisfies readonly CommandName[];
 
 export const eventNames = [

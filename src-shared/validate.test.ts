@@ -34,6 +34,7 @@ const good: { [K in CommandName]: unknown } = {
   'dialog.saveTorrent': { id },
   'shell.showItem': { path: '/home/me/file.iso' },
   'clipboard.writeText': { text: 'magnet:?xt=urn:btih:' + id },
+  'torrent.setLocation': { id, path: '/data/elsewhere', move: true },
 };
 
 /** For each command, payloads that must be refused, with a fragment of the expected message. */
@@ -160,6 +161,12 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
   'clipboard.writeText': [
     [{ text: 'x'.repeat(64 * 1024 + 1) }, 'at most 65536'],
     [{}, 'text must be a string'],
+  ],
+  'torrent.setLocation': [
+    [{ id, path: '', move: true }, 'path must not be empty'],
+    [{ id, path: '/x' }, 'move must be true or false'],
+    [{ id: 'nope', path: '/x', move: false }, 'id'],
+    [{ id, path: '/x', move: false, extra: 1 }, 'extra'],
   ],
 };
 

@@ -401,6 +401,11 @@ const validators: Validators = {
   'clipboard.writeText'(name, payload) {
     return { text: new Fields(name, payload, ['text']).string('text', maxClipboardChars) };
   },
+  // --- disk faults: set location (issue 15) ---
+  'torrent.setLocation'(name, payload) {
+    const f = new Fields(name, payload, ['id', 'path', 'move']);
+    return { id: f.id('id'), path: f.path('path'), move: f.boolean('move') };
+  },
 };
 
 /**

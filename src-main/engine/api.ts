@@ -94,4 +94,11 @@ export interface EngineApi {
     listener: (payload: EngineEventMap[K]) => void,
   ): () => void;
   close(): Promise<void>;
+
+  // --- disk faults: set location (issue 15) ---
+  /**
+   * Point the torrent at another folder: with `move`, its files move there first (progress as a
+   * 'move' job); without, the data is expected there already. Then its data is checked again.
+   */
+  setLocation(id: TorrentId, savePath: string, move: boolean): Promise<void>;
 }

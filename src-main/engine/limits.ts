@@ -331,3 +331,12 @@ export const MAX_CONNECTIONS_PER_IP = 1;
  * bitfield; the pieces written since are found again by the check of their changed files.
  */
 export const RESUME_SAVE_INTERVAL_MS = 30_000;
+// --- disk faults and missing files (issue 15) ---
+/**
+ * A running torrent looks for its files this often (one stat per file that holds data), so a
+ * file deleted or a drive unplugged under it stops it with "files missing" within seconds, not
+ * at the next read. libtorrent and Transmission notice only when they next touch the file.
+ */
+export const FILES_PRESENCE_CHECK_MS = 5_000;
+/** Bytes per read and write when a moved file must be copied to another device. */
+export const MOVE_COPY_CHUNK_BYTES = 1024 * 1024;

@@ -75,6 +75,9 @@ import type { PersistedTorrent } from './session/persistence';
 import { ResumeWriter } from './session/resume-writer';
 import { readResumeFile, resumeFileName } from './session/resume-file';
 import type { ResumeData } from './session/resume-file';
+// --- disk faults, part files, set location (issue 15) ---
+import { partFilePath } from './storage/part-file';
+import { moveFiles } from './session/move-data';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -310,12 +313,12 @@ export class Session implements EngineApi {
       ? this.opts.storageFactory(meta, savePath)
       : new FileStorage(
           new FileLayout(
-            meta.files.map((f) => ({ path: f.path, length: f.length })),
+            meta.files.map((f) => ({ path: f.path, length: f.length, pad: f.pad })),
             meta.pieceLength,
           ),
           savePath,
           filePaths,
-          { writer: this.hashWritePool },
+          { writer: this.hashWritePool, partFile: partFilePath(savePath, id) },
         );
     const addedAt =
       restored && Number.isFinite(restored.addedAt) ? restored.addedAt : this.clock.now();
@@ -706,6 +709,92 @@ export class Session implements EngineApi {
       () => this.saveTotalsIfMoved(),
       SESSION_TOTALS_SAVE_INTERVAL_MS,
     );
+  }
+
+  // ---------------------------------------------------------------- set location (issue 15)
+
+  /**
+   * The torrent is closed, its files moved when `move` (rename, or copy and unlink across
+   * devices), and it is added again at the new folder with its date, totals, priorities and
+   * paused flag, which checks the data there. A failed move leaves it where it was.
+   */
+  async setLocation(id: TorrentId, savePath: string, move: boolean): Promise<void> {
+    this.assertOpen();
+    const t = this.get(id);
+    const entry = this.persisted.get(id);
+    if (!entry) throw new EngineError('not-found', `no torrent ${id}`);
+    const target = path.resolve(savePath);
+    const totals = t.summary();
+    this.torrents.delete(id);
+    let moveError: unknown = null;
+    try {
+      await t.close();
+      if (move && target !== t.savePath) await this.moveData(t, target);
+    } catch (err) {
+      moveError = err;
+    }
+    const at = moveError === null ? target : t.savePath;
+    const next: PersistedTorrent = {
+      ...entry,
+      savePath: at,
+      uploadedBytes: totals.uploadedBytes,
+      downloadedBytes: totals.downloadedBytes,
+    };
+    const opts = { savePath: at, paused: entry.paused, skipFiles: entry.skipFiles };
+    await this.addParsed(t.meta, opts, false, next);
+    if (moveError !== null) throw moveError;
+  }
+
+  private async moveData(t: Torrent, target: string): Promise<void> {
+    const files = t.meta.files.flatMap((f) =>
+      f.pad ? [] : [{ from: resolveInside(t.savePath, f.path), to: resolveInside(target, f.path) }],
+    );
+    files.push({ from: partFilePath(t.savePath, t.id), to: partFilePath(target, t.id) });
+    const jobId = `move-${t.id.slice(0, 8)}-${this.clock.now()}`;
+    const started = this.clock.now();
+    const progress = (doneBytes: number, totalBytes: number, state: 'running' | 'done') => {
+      const seconds = (this.clock.now() - started) / 1000;
+      const rateBps = seconds > 0 ? doneBytes / seconds : 0;
+      this.emit('job-progressed', {
+        jobId,
+        kind: 'move',
+        label: `Moving ${t.meta.name} to ${target}`,
+        doneBytes,
+        totalBytes,
+        rateBps,
+        etaSec: rateBps > 0 ? Math.round((totalBytes - doneBytes) / rateBps) : null,
+        state,
+        error: null,
+        result: null,
+      });
+    };
+    let last = { done: 0, total: 0 };
+    try {
+      await moveFiles(files, {
+        fromRoot: t.savePath,
+        toRoot: target,
+        onProgress: (done, total) => {
+          last = { done, total };
+          progress(done, total, 'running');
+        },
+      });
+    } catch (err) {
+      this.emit('job-progressed', {
+        jobId,
+        kind: 'move',
+        label: `Moving ${t.meta.name} to ${target}`,
+        doneBytes: last.done,
+        totalBytes: last.total,
+        rateBps: 0,
+        etaSec: null,
+        state: 'failed',
+        error: errMessage(err),
+        result: null,
+      });
+      throw err;
+    }
+    progress(last.total, last.total, 'done');
+    this.logger.log('info', `torrent ${t.id.slice(0, 8)}`, `moved ${t.meta.name} to ${target}`);
   }
 
   // ---------------------------------------------------------------- shutdown

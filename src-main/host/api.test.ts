@@ -34,6 +34,7 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'dialog.saveTorrent': [{ id }, null],
   'shell.showItem': [{ path: '/x' }, null],
   'clipboard.writeText': [{ text: 'x' }, null],
+  'torrent.setLocation': [{ id, path: '/data/elsewhere', move: false }, 'setLocation'],
 };
 
 function channel(): ClientChannel & { watched: string[] } {

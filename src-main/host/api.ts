@@ -96,6 +96,8 @@ export function createHandlers(
     'dialog.saveTorrent': () => desktopOnly('dialog.saveTorrent'),
     'shell.showItem': () => desktopOnly('shell.showItem'),
     'clipboard.writeText': () => desktopOnly('clipboard.writeText'),
+    // --- disk faults: set location (issue 15) ---
+    'torrent.setLocation': (req) => engine.setLocation(req.id, req.path, req.move),
     ...overrides,
   };
 }

@@ -13,6 +13,9 @@ export const errorCodes = [
   'cancelled',
   'forbidden',
   'internal',
+  // --- disk faults (issue 15) ---
+  /** Files that held a torrent's verified data are gone (deleted, or their drive unplugged). */
+  'files-missing',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

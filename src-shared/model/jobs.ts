@@ -1,6 +1,7 @@
 import type { TorrentId } from './torrent';
 
-export type JobKind = 'create' | 'check' | 'upload';
+/** 'move': a torrent's files moving to a new folder (Set location, issue 15). */
+export type JobKind = 'create' | 'check' | 'upload' | 'move';
 
 export interface JobProgress {
   jobId: string;

@@ -2,6 +2,7 @@
  * Plain, serialisable data about torrents as the UI sees them. No behaviour, no live objects:
  * the renderer refers to a torrent only by its id, the lowercase hex v1 info-hash.
  */
+import type { ErrorCode } from './errors';
 
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
@@ -37,6 +38,9 @@ export interface TorrentSummary {
   completedAt: number | null;
   magnet: string;
   private: boolean;
+  // --- disk faults (issue 15) ---
+  /** Set with `error`: what kind of fault, e.g. 'files-missing' (Recheck or Set location fix it). */
+  errorCode?: ErrorCode | null;
 }
 
 export interface SessionStats {

@@ -35,6 +35,8 @@ import { HASH_WORKER_SOURCE } from './worker-source';
 export interface HashFile {
   path: string;
   length: number;
+  /** BEP 47 pad file: zeros by definition, never on disk, so never opened. */
+  pad?: boolean;
 }
 
 export interface HashPiecesOptions {
@@ -340,7 +342,11 @@ export class HashWritePool {
       if (!Number.isSafeInteger(f.length) || f.length < 0) {
         throw new RangeError(`bad length ${f.length} for ${f.path}`);
       }
-      layout.push({ path: f.path, length: f.length, offset: totalLength });
+      layout.push(
+        f.pad === true
+          ? { path: f.path, length: f.length, offset: totalLength, zeros: true }
+          : { path: f.path, length: f.length, offset: totalLength },
+      );
       totalLength += f.length;
     }
     const pieceCount = Math.ceil(totalLength / pieceLength);

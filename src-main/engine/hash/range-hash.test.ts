@@ -118,6 +118,26 @@ describe.each([
     expect(real.open.size).toBe(0);
   });
 
+  it('hashes a pad file (BEP 47) as zeros without opening it', () => {
+    const { files, content } = layout([2500, 1500, 2000], 'pad');
+    const pad = { ...files[1]!, path: path.join(dir, 'no-such-pad'), zeros: true };
+    const io = countingIo();
+    const withZeros = Buffer.from(content);
+    withZeros.fill(0, 2500, 4000);
+    const job = {
+      files: [files[0]!, pad, files[2]!],
+      pieceLength: 1000,
+      totalLength: content.length,
+      fromPiece: 0,
+      toPiece: 6,
+    };
+    const res = hashRange(io, job, new Uint8Array(700), quiet)!;
+    expect(Array.from(res.readable)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(Buffer.from(res.digests).equals(expected(withZeros, 1000, 0, 6))).toBe(true);
+    expect(io.opened).not.toContain(pad.path);
+    expect(io.open.size).toBe(0);
+  });
+
   it('reads in buffer-sized steps, reports each, and skips files outside the range', () => {
     const { files, content } = layout([10_000, 20_000, 3], 'steps');
     const io = countingIo();

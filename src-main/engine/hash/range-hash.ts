@@ -9,6 +9,7 @@
  *   helpers outside it, no nested functions.
  * - A file that cannot be opened or is short makes the pieces it touches unreadable (digest left
  *   zero), not the range failed; an error while reading counts the same from there on.
+ * - A file marked `zeros` (a BEP 47 pad file) is never opened: its bytes hash as zeros.
  * - `hooks.cancelled()` is checked before every read; when it says yes the result is null.
  * - `hooks.progress(bytes)` is called after every read with the bytes of the range it covered.
  * - Every file descriptor is closed before it returns or throws.
@@ -19,6 +20,8 @@ export interface RangeFile {
   length: number;
   /** Where the file starts in the torrent's bytes laid end to end. */
   offset: number;
+  /** A BEP 47 pad file: its bytes are zeros, not read from anywhere. */
+  zeros?: boolean;
 }
 
 export interface RangeJob {
@@ -83,7 +86,7 @@ export function hashRangeSync(
     // A missing or unreadable file is an expected state (a partial download), reported per
     // piece through readable[], so the open error itself is not needed.
     try {
-      fd = io.openSync(f.path, 'r');
+      fd = f.zeros === true ? -1 : io.openSync(f.path, 'r');
     } catch {
       fd = -1;
     }
@@ -94,6 +97,10 @@ export function hashRangeSync(
         const want = Math.min(buf.length, fileEnd - pos);
         // Reads up to `want` bytes; fewer only at the end of the file (or on an error).
         let got = 0;
+        if (f.zeros === true) {
+          buf.fill(0, 0, want);
+          got = want;
+        }
         while (usable && got < want) {
           let n = 0;
           try {

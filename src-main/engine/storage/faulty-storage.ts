@@ -1,11 +1,46 @@
 /**
  * A storage that misbehaves on purpose, for tests (after anacrolix's badStorage and libtorrent's
  * test_disk): writes fail once a byte budget is spent (a full disk), reads can come back with a
- * flipped bit (silent corruption that only hashing catches), writes can be slow.
+ * flipped bit (silent corruption that only hashing catches), writes can be slow. And the
+ * short-write mode (`shortWrites`), a write syscall for a FileStorage that takes fewer bytes
+ * than asked, as a filling disk does (Transmission #2367 ignored them).
  */
 import { StorageError } from './storage';
 import type { Storage } from './storage';
 import { systemClock } from '../time/clock';
+import { fileHandleWrite } from './positional-io';
+import type { PositionalWrite } from './positional-io';
+
+export interface ShortWriteOptions {
+  /** Each call writes at most this many bytes (at least 1). */
+  maxBytesPerCall: number;
+  /** Once this many bytes went through, every call writes nothing and reports 0. */
+  zeroAfterBytes?: number;
+}
+
+/** A positional write (FileStorageOptions.positionalWrite) that writes short; counts its calls. */
+export function shortWrites(opts: ShortWriteOptions): PositionalWrite & {
+  calls: number;
+  shortCalls: number;
+} {
+  let written = 0;
+  const write = async (
+    ...[fh, data, offset, length, position]: Parameters<PositionalWrite>
+  ): Promise<number> => {
+    fn.calls++;
+    if (opts.zeroAfterBytes !== undefined && written >= opts.zeroAfterBytes) {
+      fn.shortCalls++;
+      return 0;
+    }
+    const take = Math.max(1, Math.min(length, opts.maxBytesPerCall));
+    if (take < length) fn.shortCalls++;
+    const n = await fileHandleWrite(fh, data, offset, take, position);
+    written += n;
+    return n;
+  };
+  const fn = Object.assign(write, { calls: 0, shortCalls: 0 });
+  return fn;
+}
 
 export interface FaultyStorageOptions {
   /** Writes that would take the total past this many bytes fail (nothing of them is written). */
@@ -20,7 +55,7 @@ export interface FaultyStorageOptions {
 
 export class FaultyStorage implements Storage {
   private readonly inner: Storage;
-  private readonly opts: FaultyStorageOptions;
+  private opts: FaultyStorageOptions;
   private written = 0;
   private failedWrites = 0;
   private pendingWrites = 0;
@@ -29,6 +64,11 @@ export class FaultyStorage implements Storage {
   constructor(inner: Storage, opts: FaultyStorageOptions = {}) {
     this.inner = inner;
     this.opts = opts;
+  }
+
+  /** Frees space (or takes it): writes past the new budget fail; undefined lets all pass. */
+  setFailAfterBytes(bytes: number | undefined): void {
+    this.opts = { ...this.opts, failAfterBytes: bytes };
   }
 
   /** Bytes accepted so far. */

@@ -9,16 +9,28 @@
  *   closed under it: the bound can only be exceeded while more operations than that are in flight.
  * - A file opened read-only (seeding) is reopened read-write on the first write to it.
  * - BEP 47 pad files are never opened, created, written or removed; they read as zeros.
+ * - An unwanted file (setFilesWanted) that is not on disk is never created: its spans go to the
+ *   part file (part-file.ts) and are read back from there; when it becomes wanted, its bytes
+ *   move into it and the slots nothing else needs are freed. Mode changes wait for the
+ *   operations running, and operations that start meanwhile wait for the change.
+ * - A file that holds verified data (expectFiles, or created by a write of ours) is never
+ *   re-created by a write: it is reported missing (EMISSING) instead, as `missingFiles` does
+ *   for those deleted under an open handle.
+ * - Every write takes all its bytes or fails (positional-io.ts: short writes are continued).
  * - After `close()` no handle is open and every operation fails with ECLOSED.
  * - Paths are the caller's, already sanitised; we check they stay inside `rootDir`, on disk too:
  *   folders and files are made, opened and removed through safe-path.ts, which follows no
  *   symlink out of `rootDir` and opens no symlink at all.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_OPEN_FILES_PER_STORAGE } from '../limits';
 import type { FileLayout, FileSpan } from './file-layout';
 import { SafeRoot, isInside } from './safe-path';
+import { PartFile } from './part-file';
+import { fileHandleWrite, readFully, writeFully } from './positional-io';
+import type { PositionalWrite } from './positional-io';
 import { StorageError } from './storage';
 import type { Storage, StorageOperation } from './storage';
 
@@ -53,6 +65,13 @@ export interface FileStorageOptions {
    * The descriptor stays open until the write settles: the span holds its handle meanwhile.
    */
   writer?: FdWriter;
+  /**
+   * Where the bytes of unwanted files go (an absolute path inside the save folder, usually
+   * `.<info-hash>.parts`); without it unwanted files are created as before.
+   */
+  partFile?: string;
+  /** The write syscall on the main thread (not the writer's); tests inject short writes. */
+  positionalWrite?: PositionalWrite;
 }
 
 export class FileStorage implements Storage {
@@ -70,6 +89,16 @@ export class FileStorage implements Storage {
   private readonly lastWrite = new Map<number, Promise<unknown>>();
   private opened = 0;
   private closed = false;
+  private readonly part: PartFile | null;
+  private readonly write: PositionalWrite;
+  /** Per file: unwanted and not on disk, so its bytes live in the part file. */
+  private readonly parked: boolean[];
+  /** Per file: skipped by the user (whether or not it is on disk). */
+  private readonly unwanted: boolean[];
+  /** Files that must exist (see expectFiles). */
+  private expected = new Set<number>();
+  /** A running setFilesWanted: operations wait for it. */
+  private modeChange: Promise<void> | null = null;
   /** A close after eviction failed with no caller waiting: reported by the next flush/close. */
   private deferredError: StorageError | null = null;
 
@@ -95,6 +124,17 @@ export class FileStorage implements Storage {
     this.paths = [...resolvedPaths];
     this.maxOpenFiles = Math.max(1, opts.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     this.writer = opts.writer ?? null;
+    this.write = opts.positionalWrite ?? fileHandleWrite;
+    this.parked = layout.files.map(() => false);
+    this.unwanted = layout.files.map(() => false);
+    const partPath = opts.partFile;
+    if (partPath !== undefined && (!path.isAbsolute(partPath) || !isInside(root, partPath))) {
+      throw new RangeError(`part file ${partPath} is not inside ${root}`);
+    }
+    this.part =
+      partPath === undefined
+        ? null
+        : new PartFile(this.safe, partPath, layout.pieceLength, layout.pieceCount, this.write);
   }
 
   /** Handles currently open (LRU entries plus retired ones still in use). */
@@ -109,12 +149,18 @@ export class FileStorage implements Storage {
     }
     const spans = this.layout.spans(index, 0, size);
     return this.track('write', async () => {
+      if (this.modeChange !== null) await this.modeChange;
       // Span after span: a writer may move the buffer, which can be in one place at a time.
       let bytes = data;
       let at = 0;
       for (const span of spans) {
-        const back = await this.writeSpan(span, bytes.subarray(at, at + span.length));
-        bytes = new Uint8Array(back.buffer, back.byteOffset - at, size);
+        const slice = bytes.subarray(at, at + span.length);
+        if (this.parked[span.fileIndex] === true && this.part !== null) {
+          await this.part.put(index, at, slice);
+        } else {
+          const back = await this.writeSpan(span, slice);
+          bytes = new Uint8Array(back.buffer, back.byteOffset - at, size);
+        }
         at += span.length;
       }
       return bytes;
@@ -124,11 +170,17 @@ export class FileStorage implements Storage {
   read(index: number, begin: number, length: number): Promise<Uint8Array> {
     const spans = this.layout.spans(index, begin, length);
     return this.track('read', async () => {
+      if (this.modeChange !== null) await this.modeChange;
       const out = new Uint8Array(length);
       let at = 0;
       const reads: Promise<void>[] = [];
       for (const span of spans) {
-        reads.push(this.readSpan(span, out.subarray(at, at + span.length)));
+        const into = out.subarray(at, at + span.length);
+        if (this.parked[span.fileIndex] === true && this.part !== null) {
+          reads.push(this.part.get(index, begin + at, into));
+        } else {
+          reads.push(this.readSpan(span, into));
+        }
         at += span.length;
       }
       await settleAll(reads);
@@ -165,7 +217,8 @@ export class FileStorage implements Storage {
   ensureFiles(): Promise<void> {
     return this.track('open', async () => {
       for (let i = 0; i < this.layout.files.length; i++) {
-        if ((this.layout.files[i] as { length: number }).length !== 0 || this.isPad(i)) continue;
+        const skip = this.isPad(i) || this.parked[i] === true;
+        if ((this.layout.files[i] as { length: number }).length !== 0 || skip) continue;
         const file = this.paths[i] as string;
         try {
           const fh = await this.safe.openFile(file, true);
@@ -185,6 +238,7 @@ export class FileStorage implements Storage {
     this.handles.clear();
     this.retiring.clear();
     const closes = entries.map((e) => this.closeEntry(e));
+    if (this.part !== null) closes.push(this.part.close());
     await settleAll(closes);
     this.takeDeferredError();
   }
@@ -196,6 +250,115 @@ export class FileStorage implements Storage {
   async remove(): Promise<void> {
     await this.close();
     await this.safe.removeFiles(this.paths.filter((_, i) => !this.isPad(i)));
+    await this.part?.remove();
+  }
+
+  /** See Storage.setFilesWanted and the invariants above. */
+  setFilesWanted(wanted: readonly boolean[]): Promise<void> {
+    if (wanted.length !== this.layout.files.length) {
+      throw new RangeError(`${wanted.length} flags for ${this.layout.files.length} files`);
+    }
+    if (this.closed) {
+      return Promise.reject(new StorageError('ECLOSED', 'write', 'storage is closed'));
+    }
+    const previous = this.modeChange;
+    const running = [...this.pending];
+    const change = (async () => {
+      if (previous !== null) await previous.catch(() => undefined);
+      await Promise.allSettled(running);
+      await this.applyWanted(wanted);
+    })();
+    const done = change.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.modeChange = done;
+    void done.then(() => {
+      if (this.modeChange === done) this.modeChange = null;
+    });
+    return change;
+  }
+
+  expectFiles(files: readonly number[]): void {
+    this.expected = new Set(
+      files.filter(
+        (i) => !this.isPad(i) && this.parked[i] !== true && (this.layout.files[i]?.length ?? 0) > 0,
+      ),
+    );
+  }
+
+  async missingFiles(): Promise<number[]> {
+    if (this.closed) return [];
+    const out: number[] = [];
+    for (const i of [...this.expected].sort((a, b) => a - b)) {
+      // A skipped file the user deleted is not missing: nobody wants it.
+      if (this.parked[i] === true || this.unwanted[i] === true) continue;
+      const entry = this.handles.get(i);
+      let gone: boolean;
+      if (entry) {
+        // Deleted under an open handle: reads and writes would go on, to a file nobody sees.
+        entry.users++;
+        try {
+          gone = (await (await entry.handle).stat()).nlink === 0;
+        } catch {
+          gone = false; // the operation that opened it reports its own failure
+        } finally {
+          this.release(entry);
+        }
+      } else {
+        gone = await lstat(this.paths[i] as string).then(
+          () => false,
+          (err: unknown) => (err as { code?: unknown }).code === 'ENOENT',
+        );
+      }
+      if (gone) out.push(i);
+    }
+    return out;
+  }
+
+  partPieces(): Promise<number[]> {
+    return this.part === null ? Promise.resolve([]) : this.part.pieces();
+  }
+
+  /** Parks newly unwanted files that are not on disk; moves newly wanted ones out of the part file. */
+  private async applyWanted(wanted: readonly boolean[]): Promise<void> {
+    wanted.forEach((w, i) => (this.unwanted[i] = !w));
+    const part = this.part;
+    if (part === null) return;
+    const unparked = new Set<number>();
+    for (let i = 0; i < wanted.length; i++) {
+      if (this.isPad(i)) continue;
+      if (!wanted[i] && !this.parked[i]) {
+        // Already on disk (downloaded before it was skipped): it stays where it is.
+        if (this.handles.has(i)) continue;
+        const exists = await lstat(this.paths[i] as string).then(
+          () => true,
+          () => false,
+        );
+        if (!exists) this.parked[i] = true;
+      } else if (wanted[i] && this.parked[i]) {
+        unparked.add(i);
+      }
+    }
+    if (unparked.size === 0) return;
+    const pieces = await part.pieces();
+    for (const piece of pieces) {
+      const spans = this.layout.spans(piece, 0, this.layout.pieceSize(piece));
+      let at = 0;
+      let stillParked = false;
+      for (const span of spans) {
+        if (unparked.has(span.fileIndex)) {
+          const bytes = new Uint8Array(span.length);
+          await part.get(piece, at, bytes);
+          await this.writeSpan(span, bytes);
+        } else if (this.parked[span.fileIndex] === true) {
+          stillParked = true;
+        }
+        at += span.length;
+      }
+      if (!stillParked) await part.release(piece);
+    }
+    for (const i of unparked) this.parked[i] = false;
   }
 
   // ------------------------------------------------------------------ internals
@@ -233,20 +396,7 @@ export class FileStorage implements Storage {
       if (this.writer !== null) {
         return await this.writer.writeAt(fh.fd, bytes, span.fileOffset, span.fileIndex);
       }
-      let done = 0;
-      // Bounded: each round writes at least one byte or fails.
-      while (done < bytes.length) {
-        const { bytesWritten } = await fh.write(
-          bytes,
-          done,
-          bytes.length - done,
-          span.fileOffset + done,
-        );
-        if (bytesWritten <= 0) {
-          throw new StorageError('EIO', 'write', `wrote 0 bytes to ${file}`, pathOpt(file));
-        }
-        done += bytesWritten;
-      }
+      await writeFully(this.write, fh, bytes, span.fileOffset, file as string);
       return bytes;
     } catch (err) {
       throw StorageError.from(err, 'write', file);
@@ -264,19 +414,7 @@ export class FileStorage implements Storage {
     const file = this.paths[span.fileIndex];
     try {
       const fh = await entry.handle;
-      let done = 0;
-      while (done < into.length) {
-        const { bytesRead } = await fh.read(into, done, into.length - done, span.fileOffset + done);
-        if (bytesRead <= 0) {
-          throw new StorageError(
-            'ESHORTREAD',
-            'read',
-            `${file} ends before byte ${span.fileOffset + into.length}`,
-            pathOpt(file),
-          );
-        }
-        done += bytesRead;
-      }
+      await readFully(fh, into, span.fileOffset, file as string);
     } catch (err) {
       throw StorageError.from(err, 'read', file);
     } finally {
@@ -380,7 +518,18 @@ export class FileStorage implements Storage {
   }
 
   private async openFile(fileIndex: number, writable: boolean): Promise<FileHandle> {
-    return this.counted(await this.safe.openFile(this.paths[fileIndex] as string, writable));
+    const file = this.paths[fileIndex] as string;
+    // A file that held verified data is not quietly made again, empty: that is "files missing".
+    const create = !this.expected.has(fileIndex);
+    let fh: FileHandle;
+    try {
+      fh = await this.safe.openFile(file, writable, create);
+    } catch (err) {
+      if (!create && err instanceof StorageError && err.code === 'ENOENT') throw missing(file);
+      throw err;
+    }
+    if (writable) this.expected.add(fileIndex);
+    return this.counted(fh);
   }
 
   private counted(fh: FileHandle): FileHandle {
@@ -407,6 +556,6 @@ async function settleAll(promises: Promise<void>[]): Promise<void> {
   for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
-function pathOpt(file: string | undefined): { path?: string } {
-  return file !== undefined ? { path: file } : {};
+function missing(file: string): StorageError {
+  return new StorageError('EMISSING', 'open', `${file} is missing`, { path: file });
 }

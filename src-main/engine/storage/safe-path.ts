@@ -94,16 +94,17 @@ export class SafeRoot {
   }
 
   /**
-   * Opens `file` for reading, or for writing (creating it and its folders). Refuses symlinks
-   * and anything but regular files with EUNSAFEPATH; other failures keep their fs code.
+   * Opens `file` for reading, or for writing (creating it and its folders unless `create` is
+   * false: then a missing file fails with ENOENT). Refuses symlinks and anything but regular
+   * files with EUNSAFEPATH; other failures keep their fs code.
    */
-  async openFile(file: string, writable: boolean): Promise<FileHandle> {
+  async openFile(file: string, writable: boolean, create = true): Promise<FileHandle> {
     const operation: StorageOperation = 'open';
     try {
       try {
         await this.checkParent(file, operation);
       } catch (err) {
-        if (!writable || errCode(err) !== 'ENOENT') throw err;
+        if (!writable || !create || errCode(err) !== 'ENOENT') throw err;
         await this.makeDir(path.dirname(file), operation);
       }
       const existing = await lstat(file).catch((err: unknown) => {
@@ -113,7 +114,7 @@ export class SafeRoot {
       if (existing?.isSymbolicLink()) throw unsafe(operation, file, 'it is a symbolic link');
       if (existing && !existing.isFile()) throw unsafe(operation, file, 'it is not a regular file');
       const flags = writable
-        ? fsConstants.O_RDWR | fsConstants.O_CREAT | O_NOFOLLOW
+        ? fsConstants.O_RDWR | (create ? fsConstants.O_CREAT : 0) | O_NOFOLLOW
         : fsConstants.O_RDONLY | O_NOFOLLOW;
       let fh: FileHandle;
       try {

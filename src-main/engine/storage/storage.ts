@@ -30,6 +30,8 @@ export type StorageErrorCode =
   | 'ECLOSED'
   /** A symlink, or a folder resolving outside the save folder, or not a regular file (safe-path.ts). */
   | 'EUNSAFEPATH'
+  /** A file that held verified data is gone (deleted, or its drive unplugged): "files missing". */
+  | 'EMISSING'
   | 'EOTHER';
 
 export type StorageOperation = 'read' | 'write' | 'open' | 'flush' | 'close' | 'remove';
@@ -50,6 +52,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<StorageErrorCode>([
   'ESHORTREAD',
   'ECLOSED',
   'EUNSAFEPATH',
+  'EMISSING',
 ]);
 
 export class StorageError extends Error {
@@ -94,4 +97,19 @@ export interface Storage {
   remove(): Promise<void>;
   /** Creates files that hold no piece (zero-length files), where the backend has files. */
   ensureFiles?(): Promise<void>;
+  /**
+   * Which files are wanted (one flag per file). An unwanted file is not created: the bytes of
+   * it that a piece shared with a wanted file brings are kept aside (a part file) and still read
+   * back; when it becomes wanted they move into it. Applies to later reads and writes.
+   */
+  setFilesWanted?(wanted: readonly boolean[]): Promise<void>;
+  /**
+   * Files that hold verified data, so must exist: a write never re-creates one of them, and
+   * `missingFiles` checks them. Replaces the previous list; files created by writes join it.
+   */
+  expectFiles?(files: readonly number[]): void;
+  /** The expected files that are gone from disk (see expectFiles), by index. */
+  missingFiles?(): Promise<number[]>;
+  /** Pieces with bytes in the part file (unwanted files' shares), ascending. */
+  partPieces?(): Promise<number[]>;
 }

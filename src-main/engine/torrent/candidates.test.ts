@@ -110,4 +110,13 @@ describe('CandidateList', () => {
     expect(list.size).toBe(1);
     expect(keys(list, 0)).toEqual(['10.0.0.1:1']);
   });
+
+  it('Resume dials the peers our stop closed at once; failed dials keep their backoff', () => {
+    const list = listOf(1, 2);
+    list.onConnectionClosed('10.0.0.1:1', false, 1_000);
+    list.onDialFailed(list.get('10.0.0.1:2')!, 1_000);
+    expect(keys(list, 1_000)).toEqual([]);
+    list.onTorrentStarted();
+    expect(keys(list, 1_000)).toEqual(['10.0.0.1:1']);
+  });
 });

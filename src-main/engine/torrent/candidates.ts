@@ -105,6 +105,14 @@ export class CandidateList {
     if (c) c.seed = seed;
   }
 
+  /**
+   * The torrent starts again (Resume after a pause or a disk fault): the waits that came from
+   * our own stop are lifted; candidates whose dials failed keep their backoff.
+   */
+  onTorrentStarted(): void {
+    for (const c of this.byKey.values()) if (c.failures === 0) c.nextTryAt = 0;
+  }
+
   /** The connection made to this candidate closed; `byRemote` when the peer hung up. */
   onConnectionClosed(key: string, byRemote: boolean, now: number): void {
     const c = this.byKey.get(key);

@@ -38,7 +38,7 @@ export async function checkData(c: DataCheckInput): Promise<Uint8Array> {
   const files = c.filePaths;
   if (files)
     return c.hashWritePool.checkPieces(
-      c.meta.files.map((f, i) => ({ path: files[i] as string, length: f.length })),
+      c.meta.files.map((f, i) => ({ path: files[i] as string, length: f.length, pad: f.pad })),
       c.meta.pieceLength,
       c.meta.pieceHashes,
       { signal: c.signal, onProgress: (done: number) => c.onProgress(done) },

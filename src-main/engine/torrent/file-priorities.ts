@@ -66,6 +66,11 @@ export class FilePriorities {
     return this.priorities[file] ?? 'normal';
   }
 
+  /** One flag per file: false for skipped files (the storage does not create them). */
+  wantedFlags(): boolean[] {
+    return this.priorities.map((p) => p !== 'skip');
+  }
+
   /** Out-of-range file indices are ignored. */
   set(files: readonly number[], priority: FilePriority): void {
     for (const f of files) if (f >= 0 && f < this.priorities.length) this.priorities[f] = priority;

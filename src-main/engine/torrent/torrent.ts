@@ -32,6 +32,12 @@ import type { Storage } from '../storage/storage';
 import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
 import { CONNECT_TICK_MS, DEFAULT_UNCHOKE_SLOTS, TORRENT_TICK_MS } from '../limits';
+import { FILES_PRESENCE_CHECK_MS } from '../limits';
+import { resolveInside } from '../metainfo';
+import type { ErrorCode } from '../../../src-shared/model';
+import { faultCode, filesMissingError, filesMissingText, filesWithData } from './files-missing';
+import { isFilesMissing } from './files-missing';
+import { checkPartPieces } from './part-check';
 import { CandidateList } from './candidates';
 import { buildParts, newPicker } from './torrent-parts';
 import type { TorrentParts } from './torrent-parts';
@@ -78,6 +84,7 @@ export class Torrent {
   private tracker: TrackerClient | null = null;
   private timers: TimerHandle[] = [];
   private errorMessage: string | null = null;
+  private errorCode: ErrorCode | null = null;
   private readonly snapshot: TorrentSnapshot;
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
@@ -207,19 +214,30 @@ export class Torrent {
     if (!this.stopped) return;
     this.stopped = false;
     this.errorMessage = null;
+    this.errorCode = null;
     this.counters.setActive(true);
+    // Skipped files are not created: the storage learns which before anything is read.
+    const wanted = await this.applyWantedFiles();
+    if (!wanted || this.stopped) return;
     if (this.picker.haveCount() === 0 || this.pendingResume) {
       const ok = await this.check();
       if (!ok) return;
     }
     if (this.stopped) return;
+    // Data we count as had must still be there (a restart, or Resume after "files missing").
+    this.storage.expectFiles?.(filesWithData(this.layout, (i) => this.picker.have(i)));
+    if (!(await this.filesPresent()) || this.stopped) return;
     this.state = this.isComplete() ? 'seeding' : 'downloading';
     if (this.isComplete()) {
       if (this.seedingSince === null) this.seedingSince = this.deps.clock.now();
       await this.storage.ensureFiles?.().catch((err: unknown) => this.fail('create files', err));
     }
+    this.candidates.onTorrentStarted();
     this.timers.push(this.deps.clock.setInterval(() => this.connectTick(), CONNECT_TICK_MS));
     this.timers.push(this.deps.clock.setInterval(() => this.tick(), TORRENT_TICK_MS));
+    this.timers.push(
+      this.deps.clock.setInterval(() => void this.filesPresent(), FILES_PRESENCE_CHECK_MS),
+    );
     this.choker.start();
     if (this.useTrackers && this.meta.announceList.length > 0) {
       this.tracker = trackerClientFor(
@@ -271,6 +289,7 @@ export class Torrent {
     this.completion.replace(new Uint8Array(this.meta.pieceCount));
     this.failedPieces.clear();
     this.errorMessage = null;
+    this.errorCode = null;
     this.state = 'paused';
     if (opts.resume === false) {
       this.stopped = false;
@@ -326,6 +345,12 @@ export class Torrent {
       verified = await this.dataCheck.run().catch(failed);
     }
     if (!verified) return false;
+    // Pieces shared with skipped files have bytes in the part file, which the check cannot see.
+    const partsOk = await checkPartPieces(this.checkInput(), verified, () => this.stopped).then(
+      () => true,
+      (err: unknown) => (this.fail('check', err), false),
+    );
+    if (!partsOk) return false;
     this.pendingResume = null;
     // Pieces already had (a write landed during the check) stay had.
     for (let i = 0; i < verified.length; i++)
@@ -390,6 +415,37 @@ export class Torrent {
     return `${this.completion.version}:${this.resumeChanges}:${c.uploadedBytes}:${c.downloadedBytes}`;
   }
 
+  private checkInput(): Parameters<typeof checkPartPieces>[0] {
+    const { meta, layout, storage } = this;
+    return { meta, layout, storage, hashWritePool: this.deps.hashWritePool };
+  }
+
+  /** Tells the storage which files are wanted; false after a fault (then the torrent failed). */
+  private async applyWantedFiles(): Promise<boolean> {
+    try {
+      await this.storage.setFilesWanted?.(this.files.wantedFlags());
+      return true;
+    } catch (err) {
+      this.fail('move', err);
+      return false;
+    }
+  }
+
+  /**
+   * The files holding verified data are all there; if not, the torrent stops with "files
+   * missing" (before it could fetch that data again as if it were new).
+   */
+  private async filesPresent(): Promise<boolean> {
+    if (this.stopped || this.state === 'checking') return true;
+    const gone = await this.storage.missingFiles?.().catch(() => []);
+    if (gone === undefined || gone.length === 0 || this.stopped) return true;
+    const paths = gone.map((i) =>
+      resolveInside(this.savePath, (this.meta.files[i] as { path: string[] }).path),
+    );
+    this.fail('files', filesMissingError(paths));
+    return false;
+  }
+
   private async onCompleted(): Promise<void> {
     if (this.state !== 'downloading') return;
     try {
@@ -416,12 +472,14 @@ export class Torrent {
    * raised again, so one fault gives one state, one message and one alert (issue 16 item 7).
    */
   private fail(operation: string, err: unknown): void {
-    const message = faultMessage(operation, err);
+    const missing = isFilesMissing(operation, err);
+    const message = missing ? filesMissingText(err) : faultMessage(operation, err);
     if (this.errorMessage !== null) {
       this.deps.log.log('warn', `torrent ${this.id.slice(0, 8)}`, `after the error: ${message}`);
       return;
     }
     this.errorMessage = message;
+    this.errorCode = faultCode(operation, err);
     this.deps.log.log('error', `torrent ${this.id.slice(0, 8)}`, `${this.meta.name}: ${message}`);
     void this.stop('error');
     this.state = 'error';
@@ -486,7 +544,8 @@ export class Torrent {
   }
 
   summary(): TorrentSummary {
-    return this.snapshot.summary();
+    const s = this.snapshot.summary();
+    return this.errorCode !== null && s.error !== null ? { ...s, errorCode: this.errorCode } : s;
   }
 
   peerSnapshots(): PeerSnapshot[] {
@@ -517,7 +576,13 @@ export class Torrent {
     this.files.set(files, priority);
     this.files.applyTo(this.picker);
     this.resumeChanges++;
-    if (!this.stopped && this.state === 'seeding' && !this.isComplete()) this.state = 'downloading';
+    void this.applyWantedFiles();
+    if (!this.stopped && this.state === 'seeding' && !this.isComplete()) {
+      this.state = 'downloading';
+      // The seeds we let go as a seed are worth dialling again now.
+      this.candidates.onTorrentStarted();
+      this.connectTick();
+    }
     for (const p of this.peers.values()) this.downloader.afterAvailabilityChanged(p);
     this.deps.changed();
   }

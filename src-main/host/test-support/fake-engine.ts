@@ -137,6 +137,10 @@ export class FakeEngine implements EngineApi {
     this.record('resume', id);
     this.need(id).state = 'downloading';
   }
+  async setLocation(id: TorrentId, savePath: string, move: boolean): Promise<void> {
+    this.record('setLocation', id, savePath, move);
+  }
+
   async recheck(id: TorrentId): Promise<void> {
     this.record('recheck', id);
     this.need(id).state = 'checking';

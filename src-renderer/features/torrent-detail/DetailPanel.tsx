@@ -11,6 +11,7 @@ import { PiecesTab } from './PiecesTab';
 import { SeedingTab } from './SeedingTab';
 import { TrackersTab } from './TrackersTab';
 import { useDetailWatch } from './use-detail-watch';
+import { SetLocationButton } from '../set-location/SetLocationButton';
 import './torrent-detail.css';
 
 const tabs: { topic: DetailTopic; label: string }[] = [
@@ -37,6 +38,7 @@ function Header({ id }: { id: TorrentId }) {
         {formatPercent(t.progress)} of {formatBytes(t.sizeBytes)} · {t.pieceCount.toLocaleString()}{' '}
         × {formatBytes(t.pieceLength)}
       </span>
+      <SetLocationButton id={id} />
       {t.error && (
         <span className="detail-error" role="alert" title={t.error}>
           {t.error}
