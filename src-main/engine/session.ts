@@ -476,23 +476,35 @@ export class Session implements EngineApi {
     };
   }
 
+  // A magnet fetching its metadata has no pieces, files or transfers yet: empty views.
   peers(id: TorrentId): PeerSnapshot[] {
-    return this.get(id).peerSnapshots();
+    return this.magnets.has(id) ? [] : this.get(id).peerSnapshots();
   }
   pieceMap(id: TorrentId): PieceMapFull {
+    if (this.magnets.has(id))
+      return { states: new Uint8Array(0), availability: new Uint16Array(0) };
     return this.get(id).pieceMap();
   }
   trackers(id: TorrentId): TrackerStatus[] {
-    return this.get(id).trackerStatuses();
+    return this.magnets.get(id)?.trackerStatuses() ?? this.get(id).trackerStatuses();
   }
   files(id: TorrentId): FileProgress[] {
-    return this.get(id).fileProgress();
+    return this.magnets.has(id) ? [] : this.get(id).fileProgress();
   }
   seedingStats(id: TorrentId): SeedingStats {
+    if (this.magnets.has(id)) {
+      return {
+        uploadedBytes: 0,
+        ratio: 0,
+        seedingSince: null,
+        peersServed: 0,
+        upRateHistoryBps: [],
+      };
+    }
     return this.get(id).seedingStats();
   }
   recentLog(id: TorrentId): PeerEvent[] {
-    return this.get(id).recentLog();
+    return this.magnets.has(id) ? [] : this.get(id).recentLog();
   }
 
   // ---------------------------------------------------------------- magnets (issue 17)

@@ -3,6 +3,7 @@ import type { TorrentSummary } from '../../../src-shared/model';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatEta, formatPercent, formatRate, formatRatio } from '../../lib/format';
 import { stateLabels } from '../../store/selectors';
+import { fetchingText } from '../magnet/magnet-text';
 
 function etaText(t: TorrentSummary): string {
   if (t.state === 'seeding' || t.progress >= 1) return '—';
@@ -12,6 +13,7 @@ function etaText(t: TorrentSummary): string {
 
 function stateText(t: TorrentSummary): string {
   if (t.state === 'checking') return `Checking ${formatPercent(t.checkProgress)}`;
+  if (t.state === 'fetching-metadata') return fetchingText(t);
   return stateLabels[t.state];
 }
 
