@@ -9,6 +9,7 @@ import { getClient } from '../../api/client';
 import { useStore } from '../../store/store';
 import { addMagnet, awaitingFiles, metadataArrived } from './magnet-flow';
 import { findMagnet, isTextEntry } from './magnet-text';
+import './magnet.css';
 
 function carriesText(e: DragEvent): boolean {
   const types = e.dataTransfer?.types ?? [];
