@@ -354,5 +354,8 @@ export const METADATA_SERVE_BURST_PIECES = 600;
 export const METADATA_SERVE_PIECES_PER_SEC = 20;
 /** Requests past the serving rate that are rejected before the peer is closed as a flood. */
 export const METADATA_SERVE_MAX_REJECTS = 1_000;
-/** Hash failures of assembled metadata before a magnet stops trusting size and starts over. */
-export const METADATA_MAX_HASH_FAILURES = 16;
+/**
+ * Assembled metadata that failed its hash (each time its senders are closed and never dialled
+ * again) before a magnet gives up in the error state: every peer so far lied.
+ */
+export const METADATA_MAX_HASH_FAILURES = 8;

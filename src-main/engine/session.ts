@@ -73,7 +73,12 @@ import { readTorrentInput, torrentPreview } from './session/torrent-input';
 import type { PersistedTorrent } from './session/persistence';
 // --- magnets (issue 17) ---
 import { MagnetTorrent } from './session/magnet-torrent';
-import { magnetInput, magnetPreview, metainfoForMagnet } from './session/magnet-input';
+import {
+  magnetAddOptions,
+  magnetInput,
+  magnetPreview,
+  metainfoForMagnet,
+} from './session/magnet-input';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -803,21 +808,6 @@ function mergeSettings(base: Settings, patch: SettingsPatch | Partial<Settings>)
   const tracker = { ...defaultTrackerServerSettings, ...base.tracker, ...(patch.tracker ?? {}) };
   const merged = { ...base, ...patch, tracker } as Settings;
   return merged;
-}
-
-/** A magnet's add options for its torrent: `so` (BEP 53) skips the files it does not name. */
-function magnetAddOptions(
-  magnet: { selectOnly: number[] | null },
-  opts: AddOptions,
-  fileCount: number,
-): AddOptions {
-  const out: AddOptions = { ...opts, paused: !!opts.paused || !!opts.chooseFiles };
-  if (opts.skipFiles === undefined && magnet.selectOnly !== null) {
-    const keep = new Set(magnet.selectOnly);
-    out.skipFiles = [];
-    for (let i = 0; i < fileCount; i++) if (!keep.has(i)) out.skipFiles.push(i);
-  }
-  return out;
 }
 
 function errMessage(err: unknown): string {

@@ -11,6 +11,7 @@
  *   behind metadata that failed its hash are closed with 'bad-data' and their addresses never
  *   dialled again by this magnet.
  * - `metadata` is called once, with the verified info dict; then every connection is closed.
+ *   After METADATA_MAX_HASH_FAILURES wrong assemblies, `failed` is called instead.
  * - After `stop()`, no socket or timer of the fetcher is left.
  */
 import net from 'node:net';
@@ -47,6 +48,8 @@ export interface MetadataFetcherDeps {
   changed: () => void;
   /** The verified info dict: called once. */
   metadata: (info: Uint8Array) => void;
+  /** The fetch gave up (metadata failed its hash METADATA_MAX_HASH_FAILURES times). */
+  failed: (message: string) => void;
 }
 
 interface FetchPeer {
@@ -270,7 +273,13 @@ export class MetadataFetcher {
           this.peers.get(key)?.conn.close('bad-data');
         }
         if (this.assembler.hashFailures >= METADATA_MAX_HASH_FAILURES) {
-          this.d.log.log('warn', this.d.scope, 'metadata failed its hash too often');
+          // Every sender so far lied: this swarm is poisoned, or the link is wrong.
+          this.finished = true;
+          this.stop('not-wanted');
+          this.d.failed(
+            `the metadata from peers failed its hash ${this.assembler.hashFailures} times`,
+          );
+          return;
         }
         // The other peers may have the right size: ask them.
         for (const p of this.peers.values()) this.pump(p);

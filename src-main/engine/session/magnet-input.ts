@@ -4,6 +4,7 @@
  * and the metainfo built from the link and its verified metadata.
  */
 import type { TorrentPreview } from '../../../src-shared/model';
+import type { AddOptions } from '../api';
 import { EngineError } from '../errors';
 import { MetainfoError, parseMagnet } from '../metainfo';
 import type { Metainfo, ParsedMagnet } from '../metainfo';
@@ -40,4 +41,23 @@ export function magnetPreview(m: ParsedMagnet, has: (id: string) => boolean): To
 
 export function metainfoForMagnet(info: Uint8Array, magnet: ParsedMagnet): Metainfo {
   return metainfoFromMetadata(info, magnet);
+}
+
+/**
+ * The options a magnet's torrent is added with once its metadata arrives: paused when the user
+ * chooses files first, and `so` (BEP 53) skipping the files it does not name (unless the add
+ * request chose files itself).
+ */
+export function magnetAddOptions(
+  magnet: { selectOnly: number[] | null },
+  opts: AddOptions,
+  fileCount: number,
+): AddOptions {
+  const out: AddOptions = { ...opts, paused: !!opts.paused || !!opts.chooseFiles };
+  if (opts.skipFiles === undefined && magnet.selectOnly !== null) {
+    const keep = new Set(magnet.selectOnly);
+    out.skipFiles = [];
+    for (let i = 0; i < fileCount; i++) if (!keep.has(i)) out.skipFiles.push(i);
+  }
+  return out;
 }

@@ -55,6 +55,7 @@ export class MagnetTorrent {
   private tracker: TrackerClient | null = null;
   private timer: TimerHandle | null = null;
   private state: TorrentState = 'paused';
+  private errorMessage: string | null = null;
   private readonly trackerTiers: string[][];
 
   constructor(
@@ -79,6 +80,11 @@ export class MagnetTorrent {
       metadata: (info) => {
         deps.log.log('info', scope, `metadata verified: ${info.length} bytes`);
         void this.stop('fetching-metadata').then(() => deps.metadataReady(this, info));
+      },
+      failed: (message) => {
+        deps.log.log('warn', scope, message);
+        this.errorMessage = message;
+        void this.stop('error');
       },
     });
     this.addCandidates(entry.magnet.peers.map(magnetPeerAddress), 'magnet');
@@ -107,7 +113,7 @@ export class MagnetTorrent {
   }
 
   start(): void {
-    if (this.state === 'fetching-metadata') return;
+    if (this.state === 'fetching-metadata' || this.state === 'error') return;
     this.state = 'fetching-metadata';
     this.timer = this.deps.clock.setInterval(() => this.fetcher.tick(), CONNECT_TICK_MS);
     if (this.deps.useTrackers && this.trackerTiers.length > 0) {
@@ -168,7 +174,7 @@ export class MagnetTorrent {
       sizeBytes: 0,
       progress: 0,
       state: this.state,
-      error: null,
+      error: this.errorMessage,
       // The metadata's share fetched, 0..1, shown where a check's progress would be.
       checkProgress: pieces > 0 ? received / pieces : 0,
       downRateBps: 0,

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { encode } from '../bencode';
 import { Session } from '../session';
-import { METADATA_MAX_BYTES } from '../limits';
+import { METADATA_MAX_BYTES, METADATA_MAX_HASH_FAILURES } from '../limits';
 import { parseTorrent } from '../metainfo';
 import { encodeHandshake, reservedFlags } from '../wire/handshake';
 import { FrameDecoder } from '../wire/frame-decoder';
@@ -206,5 +206,29 @@ describe('magnet links on loopback', () => {
     expect(leecher.magnet(id)?.hashFailures).toBe(1);
     leecher.addPeer(id, '127.0.0.1', good.session.listenPort as number);
     await waitFor(() => leecher.summary(id)?.state === 'seeding', 'completion', 30_000);
+  });
+
+  it(`after ${METADATA_MAX_HASH_FAILURES} forged assemblies the magnet stops in the error state`, async () => {
+    const content = writeContent(folder('content'), 'poison', [
+      { path: 'x.bin', sizeBytes: 100_000 },
+    ]);
+    const good = await seeder(content);
+    const info = parseTorrent(good.torrentFile).infoBytes;
+    const forged = new Uint8Array(info);
+    forged[forged.length - 2] = (forged[forged.length - 2] ?? 0) ^ 0x01;
+    const liars = await Promise.all(
+      Array.from({ length: METADATA_MAX_HASH_FAILURES }, () =>
+        hostilePeer(good.id, info.length, () => forged),
+      ),
+    );
+    const leecher = await open(folder('dl'));
+    const peers = liars.map((l) => `&x.pe=127.0.0.1:${l.port}`).join('');
+    const id = await leecher.addTorrent({ magnet: `${good.magnet}${peers}` });
+    await waitFor(() => leecher.summary(id)?.state === 'error', 'the magnet to give up', 20_000);
+    expect(leecher.summary(id)?.error).toBe(
+      `the metadata from peers failed its hash ${METADATA_MAX_HASH_FAILURES} times`,
+    );
+    expect(liars.every((l) => l.closedByUs())).toBe(true);
+    expect(leecher.magnet(id)?.peerCount).toBe(0);
   });
 });
