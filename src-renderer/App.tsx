@@ -10,6 +10,8 @@ import { StatusBar } from './features/status-bar/StatusBar';
 import { TrackerButton } from './features/tracker-server/TrackerButton';
 import { TrackerPanel } from './features/tracker-server/TrackerPanel';
 import { Workspace } from './features/torrent-list/Workspace';
+import { AddMagnetButton } from './features/magnet/AddMagnetButton';
+import { MagnetIntake } from './features/magnet/MagnetIntake';
 
 export function App() {
   return (
@@ -21,6 +23,7 @@ export function App() {
         </div>
         <div className="toolbar-actions">
           <OpenTorrentButton />
+          <AddMagnetButton />
           <SeedButtons />
           <span className="toolbar-gap" />
           <TrackerButton />
@@ -38,6 +41,7 @@ export function App() {
       <SettingsDialog />
       <TrackerPanel />
       <AppCommands />
+      <MagnetIntake />
       <Toasts />
     </div>
   );

@@ -40,8 +40,12 @@ const good: { [K in CommandName]: unknown } = {
 /** For each command, payloads that must be refused, with a fragment of the expected message. */
 const bad: { [K in CommandName]: [unknown, string][] } = {
   'torrent.add': [
-    [{}, 'exactly one of torrentFile or path'],
+    [{}, 'exactly one of torrentFile, path or magnet'],
     [{ torrentFile: new Uint8Array(1), path: '/x' }, 'exactly one'],
+    [{ magnet: 'magnet:?xt=urn:btih:' + id, path: '/x' }, 'exactly one'],
+    [{ magnet: 'http://example.com/x.torrent' }, 'torrent.add: magnet must start with "magnet:?"'],
+    [{ magnet: 42 }, 'magnet must be a string'],
+    [{ magnet: 'magnet:?xt=urn:btih:' + id, chooseFiles: 'yes' }, 'chooseFiles must be'],
     [{ torrentFile: 'ZGU=' }, 'torrent.add: torrentFile must be bytes'],
     [{ torrentFile: [1, 2, 3] }, 'torrentFile must be bytes'],
     [{ torrentFile: new Uint8Array(0) }, 'must not be empty'],
@@ -211,6 +215,15 @@ describe('validateRequest', () => {
     expect(req).toEqual({ ids: [ID.toLowerCase()] });
     const add = validateRequest('torrent.add', good['torrent.add']);
     expect(Object.keys(add).sort()).toEqual(['paused', 'skipFiles', 'torrentFile']);
+  });
+
+  it('takes a magnet link (trimmed) for torrent.add and torrent.inspect', () => {
+    const magnet = 'magnet:?xt=urn:btih:' + id;
+    expect(validateRequest('torrent.add', { magnet: ` ${magnet}\n`, chooseFiles: true })).toEqual({
+      magnet,
+      chooseFiles: true,
+    });
+    expect(validateRequest('torrent.inspect', { magnet })).toEqual({ magnet });
   });
 
   it('refuses prototype tricks and class instances', () => {

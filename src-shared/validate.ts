@@ -17,7 +17,13 @@ import {
   type DetailTopic,
   type Req,
 } from './contract';
-import { ContractError, type FilePriority, type LogLevel, type TrackerServerMode } from './model';
+import {
+  ContractError,
+  type FilePriority,
+  type LogLevel,
+  type TorrentSource,
+  type TrackerServerMode,
+} from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -200,13 +206,29 @@ function empty(name: string, payload: unknown): Record<string, never> {
   return {};
 }
 
-function torrentSource(f: Fields): { torrentFile: Uint8Array } | { path: string } {
+function torrentSource(f: Fields): TorrentSource {
   const hasFile = f.has('torrentFile');
   const hasPath = f.has('path');
-  if (hasFile === hasPath) f.fail('request', 'needs exactly one of torrentFile or path');
+  // --- magnets (issue 17) ---
+  const hasMagnet = f.has('magnet');
+  if (Number(hasFile) + Number(hasPath) + Number(hasMagnet) !== 1) {
+    f.fail('request', 'needs exactly one of torrentFile, path or magnet');
+  }
+  if (hasMagnet) return { magnet: magnetLink(f) };
   return hasFile
     ? { torrentFile: f.bytes('torrentFile', maxTorrentFileBytes) }
     : { path: f.path('path') };
+}
+
+// --- magnets (issue 17) ---
+/** A magnet link is at most this long (the engine's MAGNET_MAX_CHARS says the same). */
+export const maxMagnetChars = 64 * 1024;
+
+/** The shape of a magnet link; the engine parses the rest and names what is wrong. */
+function magnetLink(f: Fields): string {
+  const uri = f.string('magnet', maxMagnetChars, { nonEmpty: true }).trim();
+  if (!/^magnet:\?/i.test(uri)) f.fail('magnet', 'must start with "magnet:?"');
+  return uri;
 }
 
 type TrackerPatch = Req<'tracker.start'>;
@@ -241,15 +263,24 @@ type Validators = { [K in CommandName]: (name: K, payload: unknown) => Req<K> };
 
 const validators: Validators = {
   'torrent.add'(name, payload) {
-    const f = new Fields(name, payload, ['torrentFile', 'path', 'savePath', 'skipFiles', 'paused']);
+    const f = new Fields(name, payload, [
+      'torrentFile',
+      'path',
+      'savePath',
+      'skipFiles',
+      'paused',
+      'magnet',
+      'chooseFiles',
+    ]);
     const out: Req<'torrent.add'> = torrentSource(f);
     if (f.has('savePath')) out.savePath = f.path('savePath');
     if (f.has('skipFiles')) out.skipFiles = f.indices('skipFiles');
     if (f.has('paused')) out.paused = f.boolean('paused');
+    if (f.has('chooseFiles')) out.chooseFiles = f.boolean('chooseFiles');
     return out;
   },
   'torrent.inspect'(name, payload) {
-    return torrentSource(new Fields(name, payload, ['torrentFile', 'path']));
+    return torrentSource(new Fields(name, payload, ['torrentFile', 'path', 'magnet']));
   },
   'torrent.pause'(name, payload) {
     return { ids: new Fields(name, payload, ['ids']).ids('ids') };

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { parseTorrent, createTorrent, HashWritePool, Session, MemoryLogger } from '../engine';
+import { isMagnetArg, magnetInfo } from './commands/magnet';
 import type { LogLevel } from '../../src-shared/model';
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
 import { runTrackerCommand } from './commands/tracker';
@@ -20,9 +21,9 @@ import { cliResumeDir, cliStateDir } from './state-dir';
 
 const usage = `usage: swarmscope <command> [options]
 
-  info <file.torrent> [--json]
+  info <file.torrent | magnet> [--json]
   create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
-  download <file.torrent> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none]
+  download <file.torrent | magnet> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none]
   check <file.torrent> --dir <dir> [--json]     verify local data: hash every piece, list missing files
   seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none]
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
@@ -107,6 +108,11 @@ async function readTorrentFile(file: string | undefined) {
 
 async function info(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  // --- magnets (issue 17) ---
+  if (isMagnetArg(positionals[0])) {
+    io.stdout(magnetInfo(positionals[0] as string, !!values.json));
+    return 0;
+  }
   const meta = await readTorrentFile(positionals[0]);
   const data = {
     name: meta.name,
@@ -233,7 +239,9 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     /** For tests: how often resume data is saved (the crash tests kill during writes). */
     'resume-interval-ms': { type: 'string' },
   });
-  const meta = await readTorrentFile(positionals[0]);
+  // --- magnets (issue 17): `download <magnet>` fetches the metadata first ---
+  const magnet = mode === 'download' && isMagnetArg(positionals[0]) ? positionals[0] : null;
+  const meta = magnet === null ? await readTorrentFile(positionals[0]) : null;
   if (!values.dir) throw new CliError('missing --dir <dir>');
   const progressMode = values.progress ?? (io.isTTY ? 'bar' : 'lines');
   if (!['bar', 'json', 'none', 'lines'].includes(progressMode)) {
@@ -286,11 +294,19 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   try {
-    const id = await session.addMeta(meta, { savePath: path.resolve(values.dir) }, false);
+    const savePath = path.resolve(values.dir);
+    const id = meta
+      ? await session.addMeta(meta, { savePath }, false)
+      : await session
+          .addTorrent({ magnet: magnet as string }, { savePath })
+          .catch((err: unknown) => {
+            throw new CliError(err instanceof Error ? err.message : String(err));
+          });
+    const nameOf = (): string => session.summary(id)?.name ?? id;
     for (const p of peers) session.addPeer(id, p.address, p.port);
     if (progressMode !== 'json')
       io.stderr(
-        `${mode === 'seed' ? 'seeding' : 'downloading'} ${meta.name} on port ${session.listenPort}\n`,
+        `${mode === 'seed' ? 'seeding' : 'downloading'} ${nameOf()} on port ${session.listenPort}\n`,
       );
     let lastLineAt = 0;
     for (let tick = 0; ; tick++) {
@@ -299,12 +315,13 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
       if (!s) throw new CliError('the torrent vanished');
       if (s.state === 'error') {
         bar.done();
-        throw new CliError(`${meta.name}: ${s.error ?? 'error'}`);
+        throw new CliError(`${nameOf()}: ${s.error ?? 'error'}`);
       }
       if (progressMode === 'json') {
         io.stdout(
           JSON.stringify({
             state: s.state,
+            name: s.name,
             downloadedBytes: s.downloadedBytes,
             uploadedBytes: s.uploadedBytes,
             verifiedPieces: s.verifiedPieces,
@@ -319,7 +336,10 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
         );
       } else if (progressMode !== 'none') {
         const pct = (s.state === 'checking' ? s.checkProgress : s.progress) * 100;
-        const line = `${s.state.padEnd(11)} ${progressBar(s.state === 'checking' ? s.checkProgress : s.progress)} ${pct.toFixed(1).padStart(5)}%  down ${formatRate(s.downRateBps)}  up ${formatRate(s.upRateBps)}  peers ${s.peers}  pieces ${s.verifiedPieces}/${s.pieceCount}  ETA ${formatEta(s.etaSec)}`;
+        const line =
+          s.state === 'fetching-metadata'
+            ? `fetching metadata · ${s.peers} ${s.peers === 1 ? 'peer' : 'peers'}`
+            : `${s.state.padEnd(11)} ${progressBar(s.state === 'checking' ? s.checkProgress : s.progress)} ${pct.toFixed(1).padStart(5)}%  down ${formatRate(s.downRateBps)}  up ${formatRate(s.upRateBps)}  peers ${s.peers}  pieces ${s.verifiedPieces}/${s.pieceCount}  ETA ${formatEta(s.etaSec)}`;
         if (progressMode === 'bar') bar.update(line);
         else if (tick - lastLineAt >= 5 || s.progress >= 1) {
           lastLineAt = tick;
@@ -329,7 +349,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
       if (s.progress >= 1 && s.state === 'seeding' && !keepSeeding) {
         bar.done();
         if (progressMode !== 'json')
-          io.stderr(`done: ${meta.name} verified (${formatBytes(s.sizeBytes)})\n`);
+          io.stderr(`done: ${nameOf()} verified (${formatBytes(s.sizeBytes)})\n`);
         return 0;
       }
       if (stopping) {

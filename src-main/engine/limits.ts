@@ -340,3 +340,38 @@ export const RESUME_SAVE_INTERVAL_MS = 30_000;
 export const FILES_PRESENCE_CHECK_MS = 5_000;
 /** Bytes per read and write when a moved file must be copied to another device. */
 export const MOVE_COPY_CHUNK_BYTES = 1024 * 1024;
+// --- magnets and metadata exchange, BEP 9 (issue 17) ---
+/** Trackers, peers or web seeds one magnet link may list; real links carry a few dozen at most. */
+export const MAGNET_MAX_LIST_ENTRIES = 512;
+/** Files a BEP 53 `so` selection may name (ranges counted out); a torrent's files are capped too. */
+export const MAGNET_MAX_SELECTED_FILES = 100_000;
+/** BEP 9: metadata travels in pieces of 16 KiB (the last one shorter). */
+export const METADATA_PIECE_BYTES = 16 * 1024;
+/**
+ * The largest `metadata_size` we accept: a peer announcing more is closed. 8 MiB of info dict is
+ * about 400,000 pieces of hashes (terabytes of data); libtorrent's default cap is 4 MiB.
+ */
+export const METADATA_MAX_BYTES = 8 * 1024 * 1024;
+/** The bencoded dict before a metadata piece is about 50 bytes; a longer one is not a header. */
+export const UT_METADATA_MAX_HEADER_BYTES = 512;
+/** Metadata requests we keep in flight with one peer (pieces are 16 KiB; more gain nothing). */
+export const METADATA_REQUESTS_PER_PEER = 4;
+/** A metadata request unanswered this long is given to another peer. */
+export const METADATA_REQUEST_TIMEOUT_MS = 10_000;
+/** After a reject, a peer is not asked for metadata again for this long. */
+export const METADATA_REJECT_BACKOFF_MS = 30_000;
+/** Connections a magnet keeps open while it fetches metadata: a few peers suffice. */
+export const METADATA_FETCH_MAX_PEERS = 20;
+/**
+ * Metadata pieces we serve one peer: a burst, then one a second. A leecher needs each piece
+ * once; more is a peer making us send the same megabytes again and again.
+ */
+export const METADATA_SERVE_BURST_PIECES = 600;
+export const METADATA_SERVE_PIECES_PER_SEC = 20;
+/** Requests past the serving rate that are rejected before the peer is closed as a flood. */
+export const METADATA_SERVE_MAX_REJECTS = 1_000;
+/**
+ * Assembled metadata that failed its hash (each time its senders are closed and never dialled
+ * again) before a magnet gives up in the error state: every peer so far lied.
+ */
+export const METADATA_MAX_HASH_FAILURES = 8;

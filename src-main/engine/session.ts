@@ -78,6 +78,14 @@ import type { ResumeData } from './session/resume-file';
 // --- disk faults, part files, set location (issue 15) ---
 import { partFilePath } from './storage/part-file';
 import { moveFiles } from './session/move-data';
+// --- magnets (issue 17) ---
+import { MagnetTorrent } from './session/magnet-torrent';
+import {
+  magnetAddOptions,
+  magnetInput,
+  magnetPreview,
+  metainfoForMagnet,
+} from './session/magnet-input';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -120,6 +128,8 @@ export interface SessionOptions {
 
 export class Session implements EngineApi {
   private readonly torrents = new Map<TorrentId, Torrent>();
+  /** Magnets whose metadata is being fetched (issue 17); each becomes a Torrent when it arrives. */
+  private readonly magnets = new Map<TorrentId, MagnetTorrent>();
   private readonly persisted = new Map<TorrentId, PersistedTorrent>();
   private readonly emitter = new EventEmitter();
   private readonly clock: Clock;
@@ -253,6 +263,11 @@ export class Session implements EngineApi {
   private onHandshake(socket: net.Socket, handshake: Handshake, rest: Uint8Array): boolean {
     const id = Buffer.from(handshake.infoHash).toString('hex');
     const torrent = this.torrents.get(id);
+    const magnet = this.magnets.get(id);
+    if (magnet && !this.closed) {
+      magnet.acceptIncoming(socket, handshake, rest);
+      return true;
+    }
     if (!torrent || this.closed) {
       this.logger.log('debug', 'session', `incoming for unknown info-hash ${id} closed`);
       return false;
@@ -273,11 +288,13 @@ export class Session implements EngineApi {
   // ---------------------------------------------------------------- torrents
 
   async inspectTorrent(input: TorrentInput): Promise<TorrentPreview> {
+    if ('magnet' in input) return magnetPreview(magnetInput(input.magnet), this.has.bind(this));
     const meta = await readTorrentInput(input);
     return torrentPreview(meta, this.torrents.has(meta.infoHashHex));
   }
 
   async addTorrent(input: TorrentInput, opts: AddOptions = {}): Promise<TorrentId> {
+    if ('magnet' in input) return this.addMagnet(input.magnet, opts);
     const meta = await readTorrentInput(input);
     return this.addMeta(meta, opts, false);
   }
@@ -296,7 +313,7 @@ export class Session implements EngineApi {
   ): Promise<TorrentId> {
     this.assertOpen();
     const id = meta.infoHashHex;
-    if (this.torrents.has(id))
+    if (this.has(id))
       throw new EngineError('already-exists', `${meta.name} is already in the list`);
     const savePath = path.resolve(opts.savePath ?? this.settings.downloadDir);
     // Names made safe at parse time (issue 16 item 5) land under their new names: say which.
@@ -448,6 +465,8 @@ export class Session implements EngineApi {
   }
 
   async pause(id: TorrentId): Promise<void> {
+    const m = this.magnets.get(id);
+    if (m) return m.stop('paused');
     const t = this.get(id);
     await t.stop('paused');
     this.setPersisted(id, { paused: true });
@@ -455,6 +474,8 @@ export class Session implements EngineApi {
   }
 
   async resume(id: TorrentId): Promise<void> {
+    const m = this.magnets.get(id);
+    if (m) return m.start();
     const t = this.get(id);
     this.setPersisted(id, { paused: false });
     await t.start();
@@ -467,6 +488,13 @@ export class Session implements EngineApi {
   }
 
   async remove(id: TorrentId, deleteData: boolean): Promise<void> {
+    const m = this.magnets.get(id);
+    if (m) {
+      this.magnets.delete(id);
+      await m.close();
+      this.emit('torrent-removed', id);
+      return;
+    }
     const t = this.get(id);
     this.torrents.delete(id);
     this.persisted.delete(id);
@@ -496,21 +524,26 @@ export class Session implements EngineApi {
   }
 
   addPeer(id: TorrentId, address: string, port: number): void {
-    this.get(id).addCandidates([{ address, port }], 'manual');
+    if (!this.has(id)) throw new EngineError('not-found', `no torrent ${id}`);
+    this.feedPeers(id, [{ address, port }], 'manual');
   }
 
   list(): TorrentSummary[] {
-    return [...this.torrents.values()].map((t) => t.summary());
+    return [
+      ...[...this.torrents.values()].map((t) => t.summary()),
+      ...[...this.magnets.values()].map((m) => m.summary()),
+    ];
   }
 
   summary(id: TorrentId): TorrentSummary | null {
-    return this.torrents.get(id)?.summary() ?? null;
+    return this.torrents.get(id)?.summary() ?? this.magnets.get(id)?.summary() ?? null;
   }
 
   sessionStats(): SessionStats {
     let down = 0;
     let up = 0;
     let peers = 0;
+    for (const m of this.magnets.values()) peers += m.peerCount;
     for (const t of this.torrents.values()) {
       const s = t.summary();
       down += s.downRateBps;
@@ -526,23 +559,130 @@ export class Session implements EngineApi {
     };
   }
 
+  // A magnet fetching its metadata has no pieces, files or transfers yet: empty views.
   peers(id: TorrentId): PeerSnapshot[] {
-    return this.get(id).peerSnapshots();
+    return this.magnets.has(id) ? [] : this.get(id).peerSnapshots();
   }
   pieceMap(id: TorrentId): PieceMapFull {
+    if (this.magnets.has(id))
+      return { states: new Uint8Array(0), availability: new Uint16Array(0) };
     return this.get(id).pieceMap();
   }
   trackers(id: TorrentId): TrackerStatus[] {
-    return this.get(id).trackerStatuses();
+    return this.magnets.get(id)?.trackerStatuses() ?? this.get(id).trackerStatuses();
   }
   files(id: TorrentId): FileProgress[] {
-    return this.get(id).fileProgress();
+    return this.magnets.has(id) ? [] : this.get(id).fileProgress();
   }
   seedingStats(id: TorrentId): SeedingStats {
+    if (this.magnets.has(id)) {
+      return {
+        uploadedBytes: 0,
+        ratio: 0,
+        seedingSince: null,
+        peersServed: 0,
+        upRateHistoryBps: [],
+      };
+    }
     return this.get(id).seedingStats();
   }
   recentLog(id: TorrentId): PeerEvent[] {
-    return this.get(id).recentLog();
+    return this.magnets.has(id) ? [] : this.get(id).recentLog();
+  }
+
+  // ---------------------------------------------------------------- magnets (issue 17)
+
+  /** Whether a torrent or a magnet with this info-hash is in the list. */
+  has(id: TorrentId): boolean {
+    return this.torrents.has(id) || this.magnets.has(id);
+  }
+
+  /**
+   * Peer addresses for a torrent or magnet, from any source ('dht', 'pex', 'lsd', 'manual',
+   * 'magnet'...). Returns false when no torrent has this info-hash.
+   */
+  feedPeers(
+    infoHashHex: string,
+    peers: { address: string; port: number }[],
+    source: string,
+  ): boolean {
+    const t = this.torrents.get(infoHashHex);
+    if (t) {
+      t.addCandidates(peers, source);
+      return true;
+    }
+    const m = this.magnets.get(infoHashHex);
+    if (m) m.addCandidates(peers, source);
+    return m !== undefined;
+  }
+
+  /** The magnet's entry while its metadata is fetched, for tests and the CLI. */
+  magnet(id: TorrentId): MagnetTorrent | undefined {
+    return this.magnets.get(id);
+  }
+
+  private async addMagnet(uri: string, opts: AddOptions): Promise<TorrentId> {
+    this.assertOpen();
+    const parsed = magnetInput(uri);
+    const id = parsed.infoHashHex;
+    if (this.has(id)) {
+      const name = parsed.name ?? id;
+      throw new EngineError('already-exists', `${name} is already in the list`);
+    }
+    const magnet = new MagnetTorrent(
+      {
+        magnet: parsed,
+        uri: uri.trim(),
+        savePath: path.resolve(opts.savePath ?? this.settings.downloadDir),
+        addedAt: this.clock.now(),
+        opts,
+      },
+      {
+        clock: this.clock,
+        random: this.random,
+        peerId: this.peerId,
+        clientVersion: CLIENT_VERSION,
+        listenPort: () => this.listener.port ?? 0,
+        log: this.logger,
+        useTrackers: this.opts.useTrackers ?? true,
+        canConnect: () => this.connections < this.settings.maxConnections,
+        connectionsChanged: (delta) => {
+          this.connections += delta;
+        },
+        changed: () => this.emit('torrent-changed', id),
+        metadataReady: (m, info) => void this.onMetadata(m, info),
+      },
+    );
+    this.magnets.set(id, magnet);
+    this.emit('torrent-added', id);
+    if (!opts.paused) magnet.start();
+    return id;
+  }
+
+  /** Verified metadata: the magnet becomes an ordinary torrent, its .torrent kept. */
+  private async onMetadata(m: MagnetTorrent, info: Uint8Array): Promise<void> {
+    if (this.closed || this.magnets.get(m.id) !== m) return;
+    const { magnet, savePath, opts } = m.entry;
+    let meta: Metainfo;
+    try {
+      meta = metainfoForMagnet(info, magnet);
+    } catch (err) {
+      this.logger.log('warn', 'session', `metadata of ${m.id} does not parse: ${errMessage(err)}`);
+      this.magnets.delete(m.id);
+      this.emit('torrent-removed', m.id);
+      this.raise({
+        kind: 'torrent-error',
+        level: 'error',
+        torrentId: m.id,
+        title: `${magnet.name ?? m.id} could not be added`,
+        message: `its metadata is not a valid torrent: ${errMessage(err)}`,
+      });
+      return;
+    }
+    this.magnets.delete(m.id);
+    const addOpts = { ...magnetAddOptions(magnet, opts, meta.files.length), savePath };
+    await this.addParsed(meta, addOpts, false, null);
+    this.torrents.get(m.id)?.addCandidates(m.knownPeers(), 'magnet');
   }
 
   // ---------------------------------------------------------------- create and seed
@@ -810,6 +950,7 @@ export class Session implements EngineApi {
     this.totalsTimer?.cancel();
     this.totalsTimer = null;
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
+    await Promise.all([...this.magnets.values()].map((m) => m.close()));
     await this.resumeWriter?.close();
     await this.trackerHost.stop();
     await this.listener.close();

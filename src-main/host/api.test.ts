@@ -115,6 +115,16 @@ describe('createDispatcher', () => {
     });
   });
 
+  it('passes a magnet link and chooseFiles through to the engine (issue 17)', async () => {
+    const engine = new FakeEngine();
+    const magnet = `magnet:?xt=urn:btih:${hexId(5)}&x.pe=127.0.0.1:6881`;
+    await createDispatcher(engine)('torrent.add', { magnet, chooseFiles: true });
+    expect(engine.calls[0]).toEqual({
+      method: 'addTorrent',
+      args: [{ magnet }, { chooseFiles: true }],
+    });
+  });
+
   it('refuses unknown commands and bad payloads before the engine', async () => {
     const engine = new FakeEngine();
     const dispatch = createDispatcher(engine);

@@ -48,11 +48,17 @@ export function createHandlers(
   };
   return {
     'torrent.add': async (req) => {
-      const input = 'torrentFile' in req ? { torrentFile: req.torrentFile } : { path: req.path };
+      const input =
+        'torrentFile' in req
+          ? { torrentFile: req.torrentFile }
+          : 'magnet' in req
+            ? { magnet: req.magnet }
+            : { path: req.path };
       const id = await engine.addTorrent(input, {
         savePath: req.savePath,
         skipFiles: req.skipFiles,
         paused: req.paused,
+        chooseFiles: req.chooseFiles,
       });
       return { id };
     },

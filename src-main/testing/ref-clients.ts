@@ -424,8 +424,11 @@ while ses.listen_port() == 0 and time.monotonic() < deadline:
     time.sleep(0.02)
 emit({'event': 'listening', 'port': ses.listen_port()})
 
-atp = lt.add_torrent_params()
-atp.ti = lt.torrent_info(cfg['torrentFile'])
+if cfg.get('magnet'):
+    atp = lt.parse_magnet_uri(cfg['magnet'])
+else:
+    atp = lt.add_torrent_params()
+    atp.ti = lt.torrent_info(cfg['torrentFile'])
 atp.save_path = cfg['saveDir']
 h = ses.add_torrent(atp)
 
@@ -514,6 +517,8 @@ export interface Libtorrent extends RefProcess {
 export interface LibtorrentOptions {
   role: 'seed' | 'leech';
   torrentFile: string;
+  /** A leecher given a magnet link instead (issue 17): `torrentFile` is then ignored. */
+  magnet?: string;
   saveDir: string;
   /** 0 or absent: any free port. */
   port?: number;
@@ -532,6 +537,7 @@ export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorre
   const cfg = {
     role: opts.role,
     torrentFile: path.resolve(opts.torrentFile),
+    magnet: opts.magnet ?? null,
     saveDir: path.resolve(opts.saveDir),
     port: opts.port ?? 0,
     peers: opts.peers ?? [],

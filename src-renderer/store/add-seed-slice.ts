@@ -18,6 +18,9 @@ export interface PendingAdd {
   fileName: string;
   torrentFile: Uint8Array;
   preview: TorrentPreview;
+  // --- magnets (issue 17) ---
+  /** A magnet already in the list (paused, its metadata just arrived): Add finishes it. */
+  magnetId?: string;
 }
 
 export type SeedRequest =

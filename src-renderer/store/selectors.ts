@@ -20,6 +20,7 @@ const stateOrder: Record<TorrentState, number> = {
   queued: 3,
   seeding: 4,
   paused: 5,
+  'fetching-metadata': 2,
 };
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -91,4 +92,5 @@ export const stateLabels: Record<TorrentState, string> = {
   paused: 'Paused',
   error: 'Error',
   queued: 'Queued',
+  'fetching-metadata': 'Fetching metadata',
 };

@@ -5,7 +5,12 @@
  */
 
 /** A torrent given as the bytes of a .torrent file or as a path on the host. */
-export type TorrentSource = { torrentFile: Uint8Array } | { path: string };
+export type TorrentSource =
+  | { torrentFile: Uint8Array }
+  | { path: string }
+  // --- magnets (issue 17) ---
+  /** A `magnet:?xt=urn:btih:...` link (BEP 9). */
+  | { magnet: string };
 
 export interface AddTorrentOptions {
   /** Folder to save into; the download folder setting when absent. */
@@ -13,6 +18,12 @@ export interface AddTorrentOptions {
   /** Indices of files not to download. */
   skipFiles?: number[];
   paused?: boolean;
+  // --- magnets (issue 17) ---
+  /**
+   * A magnet only: when its metadata arrives, add the torrent paused, so the user can choose
+   * its files (the add dialog) before anything downloads.
+   */
+  chooseFiles?: boolean;
 }
 
 export interface CreateSeedRequest {

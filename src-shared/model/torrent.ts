@@ -7,7 +7,16 @@ import type { ErrorCode } from './errors';
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
 
-export type TorrentState = 'checking' | 'downloading' | 'seeding' | 'paused' | 'error' | 'queued';
+export type TorrentState =
+  | 'checking'
+  | 'downloading'
+  | 'seeding'
+  | 'paused'
+  | 'error'
+  | 'queued'
+  // --- magnets (issue 17) ---
+  /** A magnet link whose metadata (BEP 9) is being fetched from peers: no files or pieces yet. */
+  | 'fetching-metadata';
 
 export interface TorrentSummary {
   id: TorrentId;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetainfoError } from './errors';
-import { parseMagnet, toMagnet } from './magnet';
+import { magnetPeerAddress, parseMagnet, toMagnet } from './magnet';
+import type { ParsedMagnet } from './magnet';
 import { parseTorrent } from './parse';
 import { buildTorrent } from './test-fixtures';
 
@@ -42,6 +43,8 @@ describe('toMagnet', () => {
       name: 'my file & more.txt',
       trackers: ['http://a/ann?x=1&y=2', 'udp://b:80'],
       peers: [],
+      webSeeds: ['http://seed/f'],
+      selectOnly: null,
     });
   });
 });
@@ -65,7 +68,37 @@ describe('parseMagnet', () => {
       name: 'A b+c',
       trackers: ['udp://t:1', 'http://u'],
       peers: ['127.0.0.1:6881', '[::1]:51413'],
+      webSeeds: [],
+      selectOnly: [0, 1, 2, 3],
     });
+  });
+
+  const good: [input: string, expected: Partial<ParsedMagnet>][] = [
+    [`magnet:?xt=urn:btih:${HEX}`, { name: null, trackers: [], peers: [], selectOnly: null }],
+    [
+      `magnet:?xt=urn:btih:${HEX}&dn=Ubuntu%2024.04&tr=udp://t:1&tr=http://h/a&tr=udp://t:1`,
+      { name: 'Ubuntu 24.04', trackers: ['udp://t:1', 'http://h/a'] },
+    ],
+    [
+      `magnet:?xt=urn:btih:${HEX}&x.pe=10.0.0.1:1&x.pe=[2001:db8::1]:6881&x.pe=peer.example:9`,
+      { peers: ['10.0.0.1:1', '[2001:db8::1]:6881', 'peer.example:9'] },
+    ],
+    [
+      `magnet:?xt=urn:btih:${HEX}&ws=https://w/f&ws=http://v/g`,
+      { webSeeds: ['https://w/f', 'http://v/g'] },
+    ],
+    [`magnet:?xt=urn:btih:${HEX}&so=4,0,2-3&so=7`, { selectOnly: [0, 2, 3, 4, 7] }],
+    [`magnet:?xt=urn:sha1:ABC&xt=urn:btih:${HEX}`, { infoHashHex: HEX }],
+  ];
+  for (const [input, expected] of good) {
+    it(`reads ${input.slice(61, 120) || 'a bare btih'}`, () => {
+      expect(parseMagnet(input)).toMatchObject({ infoHashHex: HEX, ...expected });
+    });
+  }
+
+  it('turns x.pe values into addresses to dial', () => {
+    expect(magnetPeerAddress('[2001:db8::1]:6881')).toEqual({ address: '2001:db8::1', port: 6881 });
+    expect(magnetPeerAddress('127.0.0.1:80')).toEqual({ address: '127.0.0.1', port: 80 });
   });
 
   it('uses the btih of a hybrid magnet that also has btmh', () => {
@@ -78,7 +111,7 @@ describe('parseMagnet', () => {
     ['magnet:?dn=x', 'magnet.xt: missing urn:btih info-hash'],
     [
       `magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}`,
-      'magnet.xt: only a v2 (btmh) hash; v2 is not supported',
+      'magnet.xt: v2-only (urn:btmh) magnet links are not supported yet',
     ],
     ['magnet:?xt=urn:btih:1234', 'magnet.xt: "1234" is neither 40 hex nor 32 base32 characters'],
     [
@@ -93,6 +126,17 @@ describe('parseMagnet', () => {
     [`magnet:?xt=urn:btih:${HEX}&x.pe=nohost`, 'magnet.x.pe: "nohost" is not host:port'],
     [`magnet:?xt=urn:btih:${HEX}&x.pe=h:99999`, 'magnet.x.pe: "h:99999" is not host:port'],
     [`magnet:?xt=urn:btih:${HEX}&tr=${'x'.repeat(70_000)}`, 'magnet: longer than 65536 characters'],
+    [`magnet:?xt=urn:btih:${HEX}&tr=not%20a%20url`, 'magnet.tr: "not a url" is not a tracker URL'],
+    [`magnet:?xt=urn:btih:${HEX}&ws=ftp://x/y`, 'magnet.ws: "ftp://x/y" is not an http(s) URL'],
+    [`magnet:?xt=urn:btih:${HEX}&so=1,x`, 'magnet.so: "x" is not a file index or a range a-b'],
+    [`magnet:?xt=urn:btih:${HEX}&so=5-2`, 'magnet.so: "5-2" is not a file index or a range a-b'],
+    [`magnet:?xt=urn:btih:${HEX}&so=0-9999999`, 'magnet.so: selects more than 100000 files'],
+    [`magnet:?xt=urn:btih:${HEX}&x.pe=[::1]`, 'magnet.x.pe: "[::1]" is not host:port'],
+    [`magnet:?xt=urn:btih:${HEX}&x.pe=h:0`, 'magnet.x.pe: "h:0" is not host:port'],
+    [
+      `magnet:?xt=urn:btih:${HEX}${Array.from({ length: 513 }, (_, i) => `&x.pe=h:${i + 1}`).join('')}`,
+      'magnet.x.pe: more than 512 entries',
+    ],
   ];
   for (const [input, message] of bad) {
     it(`rejects ${input.slice(0, 60)}`, () => {

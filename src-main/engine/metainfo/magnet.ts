@@ -1,11 +1,13 @@
 /**
  * Magnet links (BEP 9): `magnet:?xt=urn:btih:<info-hash>&dn=<name>&tr=<tracker>&x.pe=<peer>`,
- * plus `ws=` web seeds when writing.
+ * `ws=` web seeds (BEP 19) and `so=` file selection (BEP 53).
  *
  * Invariants: a parsed magnet always has a 40-character lowercase hex info-hash; the btih may
- * be written as 40 hex or 32 base32 characters. Parameters may carry an index (`tr.1`).
+ * be written as 40 hex or 32 base32 characters. Parameters may carry an index (`tr.1`). Lists
+ * are bounded (MAGNET_MAX_LIST_ENTRIES, MAGNET_MAX_SELECTED_FILES) and every error is a
+ * MetainfoError naming the parameter.
  */
-import { MAGNET_MAX_CHARS } from '../limits';
+import { MAGNET_MAX_CHARS, MAGNET_MAX_LIST_ENTRIES, MAGNET_MAX_SELECTED_FILES } from '../limits';
 import { MetainfoError } from './errors';
 import type { Metainfo } from './types';
 
@@ -13,8 +15,22 @@ export interface ParsedMagnet {
   infoHashHex: string;
   name: string | null;
   trackers: string[];
-  /** `host:port` peer addresses (BEP 9 `x.pe`). */
+  /** `host:port` peer addresses (BEP 9 `x.pe`); IPv6 as `[addr]:port`. */
   peers: string[];
+  /** BEP 19 web seeds (`ws`). */
+  webSeeds: string[];
+  /** BEP 53 `so`: the file indices to download, ascending; null when the link selects none. */
+  selectOnly: number[] | null;
+}
+
+/** A `x.pe` value as an address to dial: IPv6 brackets removed. */
+export function magnetPeerAddress(peer: string): { address: string; port: number } {
+  const colon = peer.lastIndexOf(':');
+  const host = peer.slice(0, colon);
+  return {
+    address: host.startsWith('[') ? host.slice(1, -1) : host,
+    port: Number(peer.slice(colon + 1)),
+  };
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -77,6 +93,8 @@ export function parseMagnet(uri: string): ParsedMagnet {
   let name: string | null = null;
   const trackers: string[] = [];
   const peers: string[] = [];
+  const webSeeds: string[] = [];
+  let selectOnly: number[] | null = null;
   for (const pair of trimmed.slice('magnet:?'.length).split('&')) {
     if (pair.length === 0) continue;
     const eq = pair.indexOf('=');
@@ -90,21 +108,60 @@ export function parseMagnet(uri: string): ParsedMagnet {
     } else if (key === 'dn') {
       name ??= value;
     } else if (key === 'tr') {
-      if (value.length > 0 && !trackers.includes(value)) trackers.push(value);
+      // Any scheme://: the tracker client skips the schemes it does not speak.
+      if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value)) {
+        throw new MetainfoError('magnet.tr', `"${value.slice(0, 80)}" is not a tracker URL`);
+      }
+      addBounded(trackers, value, 'tr');
     } else if (key === 'x.pe') {
       const port = Number(/:(\d{1,5})$/.exec(value)?.[1] ?? 0);
       const hostOk = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d+$/.test(value);
       if (!hostOk || port < 1 || port > 65535) {
         throw new MetainfoError('magnet.x.pe', `"${value}" is not host:port`);
       }
-      if (!peers.includes(value)) peers.push(value);
+      addBounded(peers, value, 'x.pe');
+    } else if (key === 'ws') {
+      if (!/^https?:\/\/[^\s]+$/i.test(value)) {
+        throw new MetainfoError('magnet.ws', `"${value.slice(0, 80)}" is not an http(s) URL`);
+      }
+      addBounded(webSeeds, value, 'ws');
+    } else if (key === 'so') {
+      selectOnly = parseSelectOnly(value, selectOnly ?? []);
     }
   }
   if (infoHashHex === null) {
     throw new MetainfoError(
       'magnet.xt',
-      sawV2 ? 'only a v2 (btmh) hash; v2 is not supported' : 'missing urn:btih info-hash',
+      sawV2
+        ? 'v2-only (urn:btmh) magnet links are not supported yet'
+        : 'missing urn:btih info-hash',
     );
   }
-  return { infoHashHex, name, trackers, peers };
+  return { infoHashHex, name, trackers, peers, webSeeds, selectOnly };
+}
+
+function addBounded(list: string[], value: string, key: string): void {
+  if (list.includes(value)) return;
+  if (list.length >= MAGNET_MAX_LIST_ENTRIES) {
+    throw new MetainfoError(`magnet.${key}`, `more than ${MAGNET_MAX_LIST_ENTRIES} entries`);
+  }
+  list.push(value);
+}
+
+/** BEP 53: `so=0,2,4,6-8`; several `so` parameters add up. */
+function parseSelectOnly(value: string, into: number[]): number[] {
+  const set = new Set(into);
+  for (const part of value.split(',')) {
+    const m = /^(\d{1,7})(?:-(\d{1,7}))?$/.exec(part);
+    const from = Number(m?.[1]);
+    const to = m?.[2] === undefined ? from : Number(m[2]);
+    if (!m || to < from) {
+      throw new MetainfoError('magnet.so', `"${part}" is not a file index or a range a-b`);
+    }
+    if (set.size + (to - from + 1) > MAGNET_MAX_SELECTED_FILES) {
+      throw new MetainfoError('magnet.so', `selects more than ${MAGNET_MAX_SELECTED_FILES} files`);
+    }
+    for (let i = from; i <= to; i++) set.add(i);
+  }
+  return [...set].sort((a, b) => a - b);
 }

@@ -111,6 +111,11 @@ export interface PeerConnectionOptions {
    * it the torrent refuses such a request itself.)
    */
   pieceBytes?: (index: number) => number;
+  /**
+   * BEP 9: a magnet's connection before the metadata is known (pieceCount 0): the peer's piece
+   * availability (bitfield, haves, allowed-fast, suggest) means nothing yet and is ignored.
+   */
+  metadataOnly?: boolean;
   /** Request queue ceiling for this peer, below MAX_REQUEST_QUEUE_DEPTH. */
   maxQueueDepth?: number;
   timeouts?: Partial<PeerTimeouts>;

@@ -95,6 +95,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   readonly incoming: boolean;
   readonly connectedAt: number;
   readonly pieceCount: number;
+  /** See PeerConnectionOptions.metadataOnly. */
+  readonly metadataOnly: boolean;
 
   amChoking = true;
   amInterested = false;
@@ -148,6 +150,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     this.clock = opts.clock;
     this.incoming = opts.incoming;
     this.pieceCount = opts.pieceCount;
+    this.metadataOnly = opts.metadataOnly ?? false;
     this.availability = new PeerAvailability(opts.pieceCount);
     this.timeouts = resolveTimeouts(opts.timeouts);
     this.decoder = new FrameDecoder({ maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES });

@@ -22,11 +22,12 @@ const BLOCK = 16_384;
 /** An inbox over real parts, recording what it emits and sends. */
 function inbox(
   fast: boolean,
-  opts: { extended?: boolean; reqq?: number; pieceBytes?: number } = {},
+  opts: { extended?: boolean; reqq?: number; pieceBytes?: number; metadataOnly?: boolean } = {},
 ) {
   const clock = new ManualClock();
   const conn: InboxConnection = {
     pieceCount: PIECES,
+    metadataOnly: opts.metadataOnly ?? false,
     amChoking: false,
     peerChoking: false,
     peerInterested: false,
@@ -106,6 +107,20 @@ describe('PeerInbox rules', () => {
       expect(() => t.box.handle(m)).toThrow(ProtocolError);
       expect(t.emitted).toEqual([]);
     }
+  });
+
+  it('BEP 9: before the metadata, piece availability of any size is ignored, not a fault', () => {
+    const t = inbox(true, { metadataOnly: true });
+    t.box.handle({ type: 'bitfield', bits: new Uint8Array(1000).fill(0xff) });
+    t.box.handle({ type: 'have', index: 1_000_000 });
+    t.box.handle({ type: 'have-all' });
+    t.box.handle({ type: 'suggest', index: 99_999 });
+    t.box.handle({ type: 'extended', extId: 2, payload: new Uint8Array([1]) });
+    expect(t.names()).toEqual(['extended']);
+    // The same bitfield on an ordinary connection is the peer's fault.
+    expect(() =>
+      inbox(true).box.handle({ type: 'bitfield', bits: new Uint8Array(1000).fill(0xff) }),
+    ).toThrow(ProtocolError);
   });
 
   it('ignores allowed-fast out of range, repeated, or past MAX_ALLOWED_FAST_PIECES', () => {

@@ -44,6 +44,7 @@ export function unexpected(what: string): ProtocolError {
 export type InboxConnection = Pick<
   PeerConnection,
   | 'pieceCount'
+  | 'metadataOnly'
   | 'amChoking'
   | 'peerChoking'
   | 'peerInterested'
@@ -70,6 +71,16 @@ export interface InboxParts {
   log(dir: PeerLogEntry['dir'], type: PeerEventType, detail: string): void;
 }
 
+/** Messages about pieces: without the metadata (a magnet) there are no pieces to speak of yet. */
+const AVAILABILITY_MESSAGES = new Set<Message['type']>([
+  'have',
+  'bitfield',
+  'have-all',
+  'have-none',
+  'allowed-fast',
+  'suggest',
+]);
+
 export class PeerInbox {
   /** BEP 6: pieces the peer lets us request while it chokes us. */
   readonly peerAllowedFast = new Set<number>();
@@ -84,6 +95,7 @@ export class PeerInbox {
   handle(m: Message): void {
     const conn = this.conn;
     const p = this.parts;
+    if (conn.metadataOnly && AVAILABILITY_MESSAGES.has(m.type)) return;
     switch (m.type) {
       case 'keep-alive':
         return;

@@ -17,6 +17,9 @@ export async function readTorrentInput(input: TorrentInput): Promise<Metainfo> {
   let bytes: Uint8Array;
   if ('torrentFile' in input) {
     bytes = input.torrentFile;
+  } else if ('magnet' in input) {
+    // The session adds magnets itself (session/magnet-torrent.ts); they have no bytes to read.
+    throw new EngineError('invalid-torrent', 'a magnet link is not a .torrent file');
   } else {
     const stat = await fsp.stat(input.path).catch((err: unknown) => {
       throw new EngineError('not-found', `cannot read ${input.path}: ${errMessage(err)}`);

@@ -167,7 +167,7 @@ function setup(opts: { maxConnections?: number; maxPerIp?: number } = {}) {
   const addresses = new AddressPolicy({ maxConnectionsPerIp: opts.maxPerIp ?? 8 });
   const t = {
     id: 'abcdef0123456789',
-    meta: { infoHash: new Uint8Array(20), pieceCount: PIECES },
+    meta: { infoHash: new Uint8Array(20), pieceCount: PIECES, infoBytes: new Uint8Array(100) },
     deps: {
       clock,
       peerId: OUR_ID,
@@ -241,7 +241,12 @@ describe('PeerWiring: accepting', () => {
     expect(peer.candidateKey).toBeNull();
     expect(conn.opts.incoming).toBe(true);
     expect(conn.opts.peerId).toBe(OUR_ID);
-    expect(conn.opts.extendedHandshake).toEqual({ p: 6881 });
+    // BEP 9 (issue 17): ut_metadata and our metadata_size, so magnet leechers can fetch it.
+    expect(conn.opts.extendedHandshake).toEqual({
+      p: 6881,
+      m: { ut_metadata: 2 },
+      metadata_size: 100,
+    });
     expect(state.connections).toBe(1);
     expect(state.changed).toBe(1);
   });

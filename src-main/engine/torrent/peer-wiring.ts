@@ -23,6 +23,7 @@ import type { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps } from './torrent-context';
 import type { Metainfo } from '../metainfo';
 import { TrackerClient } from '../tracker/client';
+import { MetadataServer, metadataHandshakeFields } from '../ext/metadata-server';
 
 /** What the choker sees of each peer. */
 export function chokeView(peers: Iterable<PeerState>): ChokerPeer[] {
@@ -61,11 +62,15 @@ export function trackerClientFor(
 export class PeerWiring {
   /** Dials under way: candidate key to address. */
   private readonly dialing = new Map<string, string>();
+  /** BEP 9: we serve our metadata to magnet leechers, seeding or not. */
+  private readonly metadata: MetadataServer;
 
   constructor(
     private readonly t: TorrentContext,
     private readonly downloader: Downloader,
-  ) {}
+  ) {
+    this.metadata = new MetadataServer(t.meta.infoBytes, t.deps.clock);
+  }
 
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
@@ -161,7 +166,7 @@ export class PeerWiring {
       clientVersion: deps.clientVersion,
       reqq: ADVERTISED_REQQ,
       // BEP 10 `p`: our listen port, so a peer that we dialled can dial us back.
-      extendedHandshake: { p: deps.listenPort() },
+      extendedHandshake: { p: deps.listenPort(), ...metadataHandshakeFields(meta.infoBytes) },
       handshakeReceived: handshake ?? undefined,
       initialBytes: rest ?? undefined,
       reads,
@@ -226,6 +231,7 @@ export class PeerWiring {
     conn.on('cancel', (b) => uploader.onCancel(peer, b));
     conn.on('block', (b) => dl.onBlock(peer, b.index, b.begin, b.data));
     conn.on('drain', () => uploader.serve(peer));
+    conn.on('extended', (m) => this.metadata.onExtended(conn, key, m.extId, m.payload));
     conn.on('closed', ({ reason, error }) => this.onPeerClosed(peer, reason, error));
   }
 
@@ -261,6 +267,7 @@ export class PeerWiring {
   private onPeerClosed(peer: PeerState, reason: CloseReason, error?: Error): void {
     if (this.t.peers.get(peer.key) !== peer) return;
     this.t.peers.delete(peer.key);
+    this.metadata.forget(peer.key);
     this.t.deps.connectionsChanged(-1);
     this.t.picker.onPeerGone(peer.key);
     this.t.peerGone(peer.key);

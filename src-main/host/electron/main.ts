@@ -50,8 +50,9 @@ const desktop = installDesktopIntegration({
   },
   openTorrentOrMagnet: async (arg) => {
     if (!engine) throw new Error('the engine is not started');
-    if (isMagnetUri(arg)) throw new Error('magnet links are not supported yet');
-    await engine.addTorrent({ path: arg });
+    // A magnet is in the list at once and fetches its metadata (issue 17), as a .torrent path
+    // opened from the OS is added at once.
+    await engine.addTorrent(isMagnetUri(arg) ? { magnet: arg.trim() } : { path: arg });
   },
   getSettings: () => engine!.getSettings(),
   getRates: () => engine!.sessionStats(),

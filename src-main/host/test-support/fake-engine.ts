@@ -107,7 +107,12 @@ export class FakeEngine implements EngineApi {
   async addTorrent(input: TorrentInput, opts?: AddOptions): Promise<TorrentId> {
     this.record('addTorrent', input, opts);
     const id = hexId(this.torrents.size + 1);
-    const name = 'path' in input ? input.path : `bytes-${input.torrentFile.length}`;
+    const name =
+      'path' in input
+        ? input.path
+        : 'magnet' in input
+          ? input.magnet
+          : `bytes-${input.torrentFile.length}`;
     this.torrents.set(id, fakeSummary(id, { name }));
     this.emit('torrent-added', id);
     return id;

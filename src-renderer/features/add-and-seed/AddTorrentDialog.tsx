@@ -238,12 +238,14 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
             className="input mono"
             value={savePath}
             onChange={(e) => setSavePath(e.target.value)}
+            disabled={item.magnetId !== undefined}
             spellCheck={false}
             placeholder="The download folder"
           />
           <button
             type="button"
             className="button"
+            disabled={item.magnetId !== undefined}
             onClick={() => {
               void pick('folder', savePath.trim() || undefined).then((p) => p && setSavePath(p));
             }}

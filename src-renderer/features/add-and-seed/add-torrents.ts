@@ -8,6 +8,7 @@ import type { SwarmscopeApi } from '../../../src-shared/contract';
 import { maxTorrentFileBytes } from '../../../src-shared/validate';
 import { toApiError } from '../../api/api-error';
 import { formatBytes } from '../../lib/format';
+import { finishMagnetAdd } from '../magnet/magnet-flow';
 import type { PendingAdd } from '../../store/add-seed-slice';
 import type { Toast } from '../../store/store';
 
@@ -78,6 +79,12 @@ export async function startAdd(
   toast: ToastFn,
 ): Promise<boolean> {
   try {
+    if (item.magnetId !== undefined) {
+      // A magnet (issue 17): the torrent exists, paused; apply the choice and start it.
+      await finishMagnetAdd(api, item.magnetId, choices);
+      toast({ level: 'info', title: `Added ${item.preview.name}`, message: '' });
+      return true;
+    }
     await api.invoke('torrent.add', {
       torrentFile: item.torrentFile,
       ...(choices.savePath ? { savePath: choices.savePath } : {}),

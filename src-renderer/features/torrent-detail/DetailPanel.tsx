@@ -4,6 +4,7 @@ import type { TorrentId } from '../../../src-shared/model';
 import { formatBytes, formatPercent } from '../../lib/format';
 import { stateLabels } from '../../store/selectors';
 import { useStore } from '../../store/store';
+import { CopyMagnetButton } from '../magnet/CopyMagnetButton';
 import { FilesTab } from './FilesTab';
 import { LogTab } from './LogTab';
 import { PeersTab } from './PeersTab';
@@ -39,6 +40,7 @@ function Header({ id }: { id: TorrentId }) {
         × {formatBytes(t.pieceLength)}
       </span>
       <SetLocationButton id={id} />
+      <CopyMagnetButton id={id} />
       {t.error && (
         <span className="detail-error" role="alert" title={t.error}>
           {t.error}

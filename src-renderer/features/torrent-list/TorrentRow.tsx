@@ -3,15 +3,17 @@ import type { TorrentSummary } from '../../../src-shared/model';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatEta, formatPercent, formatRate, formatRatio } from '../../lib/format';
 import { stateLabels } from '../../store/selectors';
+import { fetchingText } from '../magnet/magnet-text';
 
 function etaText(t: TorrentSummary): string {
   if (t.state === 'seeding' || t.progress >= 1) return '—';
-  if (t.state === 'paused' || t.state === 'error') return '—';
+  if (t.state === 'paused' || t.state === 'error' || t.state === 'fetching-metadata') return '—';
   return formatEta(t.etaSec);
 }
 
 function stateText(t: TorrentSummary): string {
   if (t.state === 'checking') return `Checking ${formatPercent(t.checkProgress)}`;
+  if (t.state === 'fetching-metadata') return fetchingText(t);
   return stateLabels[t.state];
 }
 
@@ -44,14 +46,25 @@ export const TorrentRow = memo(function TorrentRow({
         {t.private && <span className="badge">private</span>}
       </td>
       <td className="col-size num">{formatBytes(t.sizeBytes)}</td>
-      <td className="col-progress">
-        <ProgressBar value={progress} state={t.state} />
-      </td>
-      <td className="col-state" title={t.error ?? undefined}>
-        <span className="state-label" data-state={t.state}>
-          {stateText(t)}
-        </span>
-      </td>
+      {t.state === 'fetching-metadata' ? (
+        // A magnet has no progress yet: its state, with the peer count, takes both cells.
+        <td className="col-progress" colSpan={2}>
+          <span className="state-label" data-state={t.state}>
+            {stateText(t)}
+          </span>
+        </td>
+      ) : (
+        <>
+          <td className="col-progress">
+            <ProgressBar value={progress} state={t.state} />
+          </td>
+          <td className="col-state" title={t.error ?? undefined}>
+            <span className="state-label" data-state={t.state}>
+              {stateText(t)}
+            </span>
+          </td>
+        </>
+      )}
       <td className="col-rate num">{formatRate(t.downRateBps)}</td>
       <td className="col-rate num">{formatRate(t.upRateBps)}</td>
       <td className="col-eta num">{etaText(t)}</td>
