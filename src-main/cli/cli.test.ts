@@ -71,6 +71,7 @@ describe('swarmscope CLI', () => {
         String(port),
         '--progress',
         'none',
+        '--no-dht', // the public DHT routers are never dialled from tests
       ],
       { stdio: 'pipe' },
     );
@@ -101,6 +102,7 @@ describe('swarmscope CLI', () => {
           `127.0.0.1:${port}`,
           '--progress',
           'json',
+          '--no-dht',
         ],
         { encoding: 'utf8', timeout: 60_000 },
       );
@@ -194,7 +196,15 @@ describe('swarmscope CLI', () => {
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const busy = run(['seed', torrent, '--dir', path.dirname(content), '--port', String(port)]);
+      const busy = run([
+        'seed',
+        torrent,
+        '--dir',
+        path.dirname(content),
+        '--port',
+        String(port),
+        '--no-dht',
+      ]);
       expect(busy.code).toBe(1);
       expect(busy.stderr.trim().split('\n')).toHaveLength(1);
       expect(busy.stderr).toMatch(/cannot listen on port/);

@@ -12,6 +12,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { parseTorrent, createTorrent, HashWritePool, Session, MemoryLogger } from '../engine';
 import type { LogLevel } from '../../src-shared/model';
+import { parseHostPort } from '../../src-shared/model'; // --- DHT (issue 17)
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
 import { runTrackerCommand } from './commands/tracker';
 import { runCheckCommand } from './commands/check';
@@ -20,9 +21,10 @@ const usage = `usage: swarmscope <command> [options]
 
   info <file.torrent> [--json]
   create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
-  download <file.torrent> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none]
+  download <file.torrent> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none] [--bootstrap host:port]... [--no-dht]
   check <file.torrent> --dir <dir> [--json]     verify local data: hash every piece, list missing files
-  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none]
+  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none] [--bootstrap host:port]... [--no-dht]
+      --bootstrap replaces the default DHT routers; --no-dht turns the DHT off
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
 `;
 
@@ -220,8 +222,12 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     'log-level': { type: 'string' },
     'no-trackers': { type: 'boolean' },
     'unchoke-slots': { type: 'string' },
+    // --- DHT (issue 17) ---
+    bootstrap: { type: 'string', multiple: true },
+    'no-dht': { type: 'boolean' },
   });
   const meta = await readTorrentFile(positionals[0]);
+  const dhtSettings = dhtFlags(values.bootstrap, values['no-dht']); // --- DHT (issue 17)
   if (!values.dir) throw new CliError('missing --dir <dir>');
   const progressMode = values.progress ?? (io.isTTY ? 'bar' : 'lines');
   if (!['bar', 'json', 'none', 'lines'].includes(progressMode)) {
@@ -250,6 +256,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
       unchokeSlots:
         values['unchoke-slots'] !== undefined ? Number(values['unchoke-slots']) : undefined,
       useTrackers: !values['no-trackers'],
+      settings: dhtSettings, // --- DHT (issue 17)
     });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
@@ -295,6 +302,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
             progress: s.progress,
             loopLagP99Ms: Math.round(lag.percentile(99) / 1e4) / 100,
             loopLagMaxMs: Math.round(lag.max / 1e4) / 100,
+            dhtNodes: session.sessionStats().dht?.nodes ?? 0, // --- DHT (issue 17)
           }) + '\n',
         );
       } else if (progressMode !== 'none') {
@@ -324,6 +332,20 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     await session.close();
   }
 }
+
+// --- DHT (issue 17) ---
+/** `--bootstrap host:port` (repeatable) replaces the default routers; `--no-dht` turns it off. */
+function dhtFlags(
+  bootstrap: string[] | undefined,
+  noDht: boolean | undefined,
+): { dhtEnabled: boolean; dhtBootstrap?: string[] } {
+  if (noDht && bootstrap) throw new CliError('--bootstrap and --no-dht cannot go together');
+  for (const b of bootstrap ?? []) {
+    if (!parseHostPort(b)) throw new CliError(`bad --bootstrap ${b} (expected host:port)`);
+  }
+  return { dhtEnabled: !noDht, ...(bootstrap ? { dhtBootstrap: bootstrap } : {}) };
+}
+// --- end DHT ---
 
 function parsePeer(s: string): { address: string; port: number } {
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(s);

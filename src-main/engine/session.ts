@@ -71,6 +71,13 @@ import { SessionStore } from './session/persistence';
 import { restoreTorrentList } from './session/restore-list';
 import { readTorrentInput, torrentPreview } from './session/torrent-input';
 import type { PersistedTorrent } from './session/persistence';
+// --- DHT (issue 17) ---
+import type { DhtStatus } from '../../src-shared/model';
+import { UdpEndpoint } from './net/udp-endpoint';
+import { DhtHost } from './session/dht-host';
+import type { DhtTuning } from './session/dht-host';
+import type { DhtNode } from './dht';
+import type { PeerAddress } from './tracker/codec/compact-peers';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -102,6 +109,9 @@ export interface SessionOptions {
   /** Connections per IP per torrent, and whether loopback counts too (see torrent/address-policy). */
   maxConnectionsPerIp?: number;
   limitLoopbackPeers?: boolean;
+  // --- DHT (issue 17) ---
+  /** Short timeouts and intervals for loopback DHTs in tests. */
+  dhtTuning?: DhtTuning;
 }
 
 export class Session implements EngineApi {
@@ -131,6 +141,10 @@ export class Session implements EngineApi {
   private earlyAlerts: Alert[] | null = [];
   private opening = true;
   private closed = false;
+  // --- DHT (issue 17) ---
+  /** The listen port's UDP socket, shared by the DHT (and uTP); null when not open. */
+  private udp: UdpEndpoint | null = null;
+  private readonly dht: DhtHost;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -183,6 +197,22 @@ export class Session implements EngineApi {
           () => this.settings,
         )
       : null;
+    // --- DHT (issue 17) ---
+    this.dht = new DhtHost({
+      clock: this.clock,
+      random: this.random,
+      logger: this.logger,
+      dataDir: opts.dataDir,
+      listenPort: () => this.listener.port,
+      torrents: () =>
+        [...this.torrents.values()].map((t) => ({
+          infoHashHex: t.meta.infoHashHex,
+          private: t.meta.private,
+          state: t.currentState,
+        })),
+      feedPeers: (hex, peers, source) => this.feedPeers(hex, peers, source),
+      tuning: opts.dhtTuning,
+    });
   }
 
   /** Open a session: read settings and the torrent list, listen, and resume torrents. */
@@ -209,6 +239,8 @@ export class Session implements EngineApi {
       });
     }
     await session.listener.listen(opts.listenPort ?? settings.listenPort);
+    await session.openUdp(); // --- DHT (issue 17)
+    await session.applyDht(); // --- DHT (issue 17)
     await session.restore();
     if (settings.tracker.enabled) await session.startTracker();
     session.opening = false;
@@ -445,6 +477,7 @@ export class Session implements EngineApi {
       listenPort: this.listener.port,
       peers,
       trackerRunning: this.trackerHost.running,
+      dht: this.dhtStatus(), // --- DHT (issue 17)
     };
   }
 
@@ -508,7 +541,9 @@ export class Session implements EngineApi {
     if (portChanged && this.listener.port !== null) {
       await this.listener.close();
       await this.listener.listen(next.listenPort);
+      await this.reopenUdp(); // --- DHT (issue 17)
     }
+    await this.applyDht(); // --- DHT (issue 17)
     await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
     return this.getSettings();
@@ -633,6 +668,77 @@ export class Session implements EngineApi {
     );
   }
 
+  // ---------------------------------------------------------------- DHT (issue 17)
+
+  /** Opens the listen port's UDP socket: the TCP host and port, or any port if that is taken. */
+  private async openUdp(): Promise<void> {
+    const host = this.opts.listenHost ?? '0.0.0.0';
+    const port = this.listener.port ?? 0;
+    try {
+      this.udp = await UdpEndpoint.open(host, port);
+    } catch (err) {
+      this.logger.log('warn', 'session', `UDP port ${port} unavailable (${errMessage(err)})`);
+      this.udp = await UdpEndpoint.open(host, 0).catch(() => null);
+    }
+  }
+
+  private async reopenUdp(): Promise<void> {
+    await this.dht.stop();
+    this.dhtApplied = null;
+    await this.udp?.close();
+    this.udp = null;
+    await this.openUdp();
+  }
+
+  /** The settings the DHT node runs with, to restart it only when they change. */
+  private dhtApplied: string | null = null;
+
+  /** Starts, stops or restarts the DHT node to match the settings. */
+  private async applyDht(): Promise<void> {
+    const want = this.settings.dhtEnabled && this.udp !== null;
+    const key = JSON.stringify(this.settings.dhtBootstrap);
+    if (want && this.dht.running && this.dhtApplied === key) return;
+    await this.dht.stop();
+    this.dhtApplied = null;
+    if (!want || !this.udp || this.closed) return;
+    await this.dht.start(
+      this.udp,
+      Array.isArray(this.settings.dhtBootstrap) ? this.settings.dhtBootstrap : [],
+      this.opts.listenHost ?? '0.0.0.0',
+    );
+    this.dhtApplied = key;
+  }
+
+  /** Peers for a torrent from the DHT, PEX, LSD...; private torrents (BEP 27) take none of those. */
+  feedPeers(infoHashHex: string, peers: PeerAddress[], source: string): void {
+    const t = this.torrents.get(infoHashHex);
+    if (!t || this.closed || (t.meta.private && PUBLIC_ONLY_SOURCES.has(source))) return;
+    t.addCandidates(peers, source);
+  }
+
+  dhtStatus(): DhtStatus {
+    const s = this.dht.stats();
+    const peersBySource: Record<string, number> = {};
+    for (const t of this.torrents.values()) t.countCandidatesBySource(peersBySource);
+    return {
+      running: s.running,
+      nodes: s.nodes,
+      lookupsInFlight: s.lookupsInFlight,
+      announces: s.announces,
+      peersBySource,
+    };
+  }
+
+  /** The DHT node, for tests inside the engine; null when off. */
+  get dhtNode(): DhtNode | null {
+    return this.dht.dhtNode;
+  }
+
+  /** The UDP port the DHT answers on; null without one. */
+  get udpPort(): number | null {
+    return this.udp?.port ?? null;
+  }
+
   // ---------------------------------------------------------------- shutdown
 
   private assertOpen(): void {
@@ -648,6 +754,10 @@ export class Session implements EngineApi {
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
     await this.trackerHost.stop();
     await this.listener.close();
+    // --- DHT (issue 17)
+    await this.dht.stop();
+    await this.udp?.close();
+    this.udp = null;
     // Last, so the totals of this run are on disk.
     if (this.store) {
       await this.store
@@ -662,6 +772,12 @@ export class Session implements EngineApi {
     this.emitter.removeAllListeners();
   }
 }
+
+// --- DHT (issue 17) ---
+/** Sources that a private torrent (BEP 27) must not take peers from. */
+const PUBLIC_ONLY_SOURCES = new Set(['dht', 'pex', 'lsd']);
+
+// --- end DHT ---
 
 function mergeSettings(base: Settings, patch: SettingsPatch | Partial<Settings>): Settings {
   const tracker = { ...defaultTrackerServerSettings, ...base.tracker, ...(patch.tracker ?? {}) };

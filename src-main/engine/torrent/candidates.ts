@@ -46,6 +46,11 @@ export class CandidateList {
     return this.byKey.size;
   }
 
+  /** How many known addresses each source gave (issue 17: the DHT status line). */
+  countBySource(into: Record<string, number>): void {
+    for (const c of this.byKey.values()) into[c.source] = (into[c.source] ?? 0) + 1;
+  }
+
   get(key: string): Candidate | undefined {
     return this.byKey.get(key);
   }
