@@ -129,6 +129,76 @@ describe('swarmscope CLI', () => {
     }
   }, 90_000);
 
+  it('seed and download find each other through the DHT alone (--bootstrap, issue 17)', async () => {
+    const content = path.join(dir, 'dht-src', 'dht.bin');
+    writeFile(content, 200_000, 9);
+    const torrent = path.join(dir, 'dht.torrent');
+    expect(run(['create', content, '-o', torrent, '--piece-length', '16384']).code).toBe(0);
+    const bad = run(['download', torrent, '--dir', dir, '--bootstrap', 'nope']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad --bootstrap nope (expected host:port)');
+
+    // No tracker, no --peer: each one's only DHT node is the other's.
+    const { spawn } = await import('node:child_process');
+    const seedPort = await freePort();
+    const dlPort = await freePort();
+    const seeder = spawn(
+      process.execPath,
+      [
+        cli,
+        'seed',
+        torrent,
+        '--dir',
+        path.dirname(content),
+        '--port',
+        String(seedPort),
+        '--bootstrap',
+        `127.0.0.1:${dlPort}`,
+        '--progress',
+        'none',
+      ],
+      { stdio: 'pipe' },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let err = '';
+        const t = setTimeout(() => reject(new Error(`seeder did not start: ${err}`)), 20_000);
+        seeder.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('seeding dht.bin on port')) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+      const out = path.join(dir, 'dht-dl');
+      const dl = spawnSync(
+        process.execPath,
+        [
+          cli,
+          'download',
+          torrent,
+          '--dir',
+          out,
+          '--port',
+          String(dlPort),
+          '--bootstrap',
+          `127.0.0.1:${seedPort}`,
+          '--progress',
+          'json',
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(dl.status, `stderr: ${dl.stderr} stdout: ${dl.stdout}`).toBe(0);
+      const last = JSON.parse(dl.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+      expect(last.dhtNodes).toBe(1);
+      expect(sha256File(path.join(out, 'dht.bin'))).toBe(sha256File(content));
+    } finally {
+      seeder.kill('SIGTERM');
+      await new Promise((r) => seeder.once('exit', r));
+    }
+  }, 90_000);
+
   it('check verifies local data: complete, a damaged piece, a missing file (issue 16 item 7)', () => {
     const folder = path.join(dir, 'check-src', 'set');
     writeFile(path.join(folder, 'a.bin'), 100_000, 5);

@@ -75,7 +75,7 @@ import type { PersistedTorrent } from './session/persistence';
 import type { DhtStatus } from '../../src-shared/model';
 import { UdpEndpoint } from './net/udp-endpoint';
 import { DhtHost } from './session/dht-host';
-import type { DhtTuning } from './session/dht-host';
+import type { DhtTorrentView, DhtTuning } from './session/dht-host';
 import type { DhtNode } from './dht';
 import type { PeerAddress } from './tracker/codec/compact-peers';
 
@@ -204,12 +204,11 @@ export class Session implements EngineApi {
       logger: this.logger,
       dataDir: opts.dataDir,
       listenPort: () => this.listener.port,
-      torrents: () =>
-        [...this.torrents.values()].map((t) => ({
-          infoHashHex: t.meta.infoHashHex,
-          private: t.meta.private,
-          state: t.currentState,
-        })),
+      torrents: () => [...this.torrents.values()].map(dhtView),
+      find: (hex) => {
+        const t = this.torrents.get(hex);
+        return t ? dhtView(t) : undefined;
+      },
       feedPeers: (hex, peers, source) => this.feedPeers(hex, peers, source),
       tuning: opts.dhtTuning,
     });
@@ -776,6 +775,10 @@ export class Session implements EngineApi {
 // --- DHT (issue 17) ---
 /** Sources that a private torrent (BEP 27) must not take peers from. */
 const PUBLIC_ONLY_SOURCES = new Set(['dht', 'pex', 'lsd']);
+
+function dhtView(t: Torrent): DhtTorrentView {
+  return { infoHashHex: t.meta.infoHashHex, private: t.meta.private, state: t.currentState };
+}
 
 // --- end DHT ---
 

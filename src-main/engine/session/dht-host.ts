@@ -8,7 +8,8 @@
  * - Every torrent that is seeding or downloading is announced with our TCP listen port (as
  *   libtorrent does for both): seeds every DHT_ANNOUNCE_INTERVAL_MS, downloads sooner
  *   (DHT_DOWNLOAD_LOOKUP_INTERVAL_MS, or DHT_EMPTY_LOOKUP_RETRY_MS when the last lookup found
- *   nobody). Peers found go to the session's `feedPeers` with source 'dht'.
+ *   nobody). Peers found go to the session's `feedPeers` with source 'dht', and so do peers
+ *   that announce one of our torrents to our node (in a small DHT nobody else knows them).
  * - At most DHT_SESSION_MAX_TORRENT_LOOKUPS torrent lookups run at once, and none before the
  *   first bootstrap has finished.
  * - The table is saved (atomically) every DHT_TABLE_SAVE_INTERVAL_MS and at `stop()`, and
@@ -67,6 +68,8 @@ export interface DhtHostDeps {
   /** The session's TCP listen port, which we announce; null while not listening. */
   listenPort: () => number | null;
   torrents: () => Iterable<DhtTorrentView>;
+  /** One torrent by info-hash: announces to our node arrive for any hash, often. */
+  find: (infoHashHex: string) => DhtTorrentView | undefined;
   feedPeers: (infoHashHex: string, peers: PeerAddress[], source: 'dht') => void;
   tuning?: DhtTuning;
 }
@@ -144,6 +147,7 @@ export class DhtHost {
       queryTimeoutMs: tuning.queryTimeoutMs,
       lookupTimeoutMs: tuning.lookupTimeoutMs,
       onPeersFound: (infoHash, peers) => this.onPeersFound(infoHash, peers),
+      onPeerAnnounced: (infoHash, peer) => this.onPeersFound(infoHash, [peer]),
     });
     this.node = node;
     this.endpoint = endpoint;
@@ -260,13 +264,10 @@ export class DhtHost {
 
   private onPeersFound(infoHash: NodeId, peers: PeerAddress[]): void {
     const hex = idToHex(infoHash);
-    for (const t of this.deps.torrents()) {
-      if (t.infoHashHex !== hex) continue;
-      if (t.private) return;
-      this.peersFound += peers.length;
-      this.deps.feedPeers(hex, peers, 'dht');
-      return;
-    }
+    const t = this.deps.find(hex);
+    if (!t || t.private) return;
+    this.peersFound += peers.length;
+    this.deps.feedPeers(hex, peers, 'dht');
   }
 
   // ---- the table on disk
