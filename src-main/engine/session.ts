@@ -211,6 +211,7 @@ export class Session implements EngineApi {
       },
       feedPeers: (hex, peers, source) => this.feedPeers(hex, peers, source),
       tuning: opts.dhtTuning,
+      changed: () => this.emit('dht-changed', this.dhtStatus()),
     });
   }
 

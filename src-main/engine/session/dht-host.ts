@@ -72,6 +72,8 @@ export interface DhtHostDeps {
   find: (infoHashHex: string) => DhtTorrentView | undefined;
   feedPeers: (infoHashHex: string, peers: PeerAddress[], source: 'dht') => void;
   tuning?: DhtTuning;
+  /** The node count or lookups in flight moved (checked every tick), or the node started or stopped. */
+  changed: () => void;
 }
 
 /** What `dht.json` holds. */
@@ -111,6 +113,8 @@ export class DhtHost {
   private torrentLookups = 0;
   private announces = 0;
   private peersFound = 0;
+  /** The numbers last reported through `changed`. */
+  private lastReported = '';
 
   constructor(private readonly deps: DhtHostDeps) {
     this.file = deps.dataDir
@@ -181,6 +185,7 @@ export class DhtHost {
     this.node = null;
     this.schedule.clear();
     node.close();
+    this.reportIfMoved();
     await this.file
       ?.save()
       .catch((err: unknown) => this.log('warn', `saving dht.json failed: ${String(err)}`));
@@ -205,6 +210,7 @@ export class DhtHost {
   // ---- per-torrent work
 
   private tick(): void {
+    this.reportIfMoved();
     const node = this.node;
     if (!node || !this.bootstrapped) return;
     const port = this.deps.listenPort();
@@ -260,6 +266,14 @@ export class DhtHost {
           `${t.infoHashHex.slice(0, 8)}: announced to ${r.announcedTo}, ${r.peers.length} peers`,
         );
       });
+  }
+
+  private reportIfMoved(): void {
+    const s = this.stats();
+    const key = `${s.running}/${s.nodes}/${s.lookupsInFlight}/${s.announces}`;
+    if (key === this.lastReported) return;
+    this.lastReported = key;
+    this.deps.changed();
   }
 
   private onPeersFound(infoHash: NodeId, peers: PeerAddress[]): void {

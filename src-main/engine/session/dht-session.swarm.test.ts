@@ -18,6 +18,7 @@ import type { UdpDhtNode } from '../dht/udp-dht-node';
 import { createTorrent } from '../metainfo';
 import { Session } from '../session';
 import type { SessionOptions } from '../session';
+import type { DhtStatus } from '../../../src-shared/model';
 import { seededRandom } from '../time/clock';
 
 const nodes: UdpDhtNode[] = [];
@@ -231,8 +232,13 @@ describe('the session on the DHT (loopback)', () => {
     const bootPort = await loopbackDht(6);
     const session = await Session.open({ ...TEST_SESSION_OPTIONS, ...dhtOptions([bootPort]) });
     closers.push(() => session.close());
+    const events: DhtStatus[] = [];
+    session.on('dht-changed', (s) => events.push(s));
     await waitFor(() => session.sessionStats().dht!.nodes >= 5, 'bootstrap', 30_000);
+    // The hosts hear of it without any torrent changing (the status bar updates).
+    await waitFor(() => events.some((e) => e.nodes >= 5), 'a dht-changed event', 5_000);
     await session.updateSettings({ dhtEnabled: false });
+    expect(events.at(-1)).toMatchObject({ running: false, nodes: 0 });
     expect(session.dhtNode).toBeNull();
     expect(session.sessionStats().dht).toMatchObject({ running: false, nodes: 0 });
     const pinger = await startLoopbackNode(78, null, nodes);
