@@ -55,7 +55,7 @@ export function DhtSection({ settings }: { settings: Settings }) {
         Find peers on the DHT (never for private torrents)
       </label>
       <div className="hint" role="status">
-        {dht?.running ? `${dht.nodes} nodes in the table` : 'Off'}
+        {dht?.running ? `${dht.nodes} ${dht.nodes === 1 ? 'node' : 'nodes'} in the table` : 'Off'}
       </div>
       <div className="field">
         <label className="field-label" htmlFor="set-dht-bootstrap">
@@ -73,7 +73,7 @@ export function DhtSection({ settings }: { settings: Settings }) {
         {error ? (
           <div className="form-error">{error}</div>
         ) : (
-          <div className="hint">One host:port per line; used when the saved table is empty</div>
+          <div className="hint">One host:port per line: where the DHT starts from</div>
         )}
         <div className="field-row">
           <button type="button" className="button" disabled={busy || !changed} onClick={applyList}>
