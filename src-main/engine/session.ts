@@ -718,8 +718,14 @@ export class Session implements EngineApi {
 
   dhtStatus(): DhtStatus {
     const s = this.dht.stats();
+    const raw: Record<string, number> = {};
+    for (const t of this.torrents.values()) t.countCandidatesBySource(raw);
+    // Trackers name themselves by URL; the status line counts them as one source.
     const peersBySource: Record<string, number> = {};
-    for (const t of this.torrents.values()) t.countCandidatesBySource(peersBySource);
+    for (const [source, n] of Object.entries(raw)) {
+      const key = source.includes('://') ? 'tracker' : source;
+      peersBySource[key] = (peersBySource[key] ?? 0) + n;
+    }
     return {
       running: s.running,
       nodes: s.nodes,

@@ -228,6 +228,58 @@ describe('the session on the DHT (loopback)', () => {
     expect(found.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('counts peers by source, every tracker URL as "tracker"', async () => {
+    const src = tempDir('dht-sources');
+    closers.push(() => fs.rmSync(src, { recursive: true, force: true }));
+    writeFile(path.join(src, 'a.bin'), 20_000, 5);
+    const { meta } = await createTorrent(path.join(src, 'a.bin'), { trackers: [] });
+    const session = await Session.open({ ...TEST_SESSION_OPTIONS, ...dhtOptions([]) });
+    closers.push(() => session.close());
+    const id = await session.addMeta(meta, { savePath: src }, true);
+    const t = session.torrent(id)!;
+    t.addCandidates([{ address: '127.0.0.1', port: 9 }], 'http://a.example/announce');
+    t.addCandidates([{ address: '127.0.0.2', port: 9 }], 'udp://b.example:80');
+    session.feedPeers(id, [{ address: '127.0.0.3', port: 9 }], 'dht');
+    session.addPeer(id, '127.0.0.4', 9);
+    expect(session.sessionStats().dht!.peersBySource).toEqual({ tracker: 2, dht: 1, manual: 1 });
+  });
+
+  it('shares the listen port with TCP, follows it when it changes, and falls back when UDP is taken', async () => {
+    const bootPort = await loopbackDht(6);
+    // UDP on the port TCP will use is taken: the DHT runs on another port rather than not at all.
+    const squatter = dgram.createSocket('udp4');
+    closers.push(() => new Promise<void>((r) => squatter.close(() => r())));
+    await new Promise<void>((r) => squatter.bind(0, '127.0.0.1', () => r()));
+    const taken = squatter.address().port;
+    const session = await Session.open({
+      ...TEST_SESSION_OPTIONS,
+      ...dhtOptions([bootPort]),
+      listenPort: taken,
+      strictPort: true,
+    });
+    closers.push(() => session.close());
+    expect(session.listenPort).toBe(taken);
+    expect(session.udpPort).not.toBe(taken);
+    await waitFor(() => session.sessionStats().dht!.nodes >= 5, 'bootstrap', 30_000);
+    const id = session.dhtNode!.id;
+
+    // A new listen port: UDP moves with TCP, and the node keeps its id and table.
+    const free = await new Promise<number>((resolve) => {
+      const probe = dgram.createSocket('udp4');
+      probe.bind(0, '127.0.0.1', () => {
+        const p = probe.address().port;
+        probe.close(() => resolve(p));
+      });
+    });
+    await session.updateSettings({ listenPort: free });
+    expect(session.listenPort).toBe(free);
+    expect(session.udpPort).toBe(free);
+    expect(session.dhtNode!.id).toEqual(id);
+    expect(session.sessionStats().dht!.nodes).toBeGreaterThanOrEqual(5);
+    const pinger = await startLoopbackNode(79, null, nodes);
+    expect(await pinger.node.ping('127.0.0.1', free)).toEqual(id);
+  });
+
   it('turns the DHT off and on when the settings change', async () => {
     const bootPort = await loopbackDht(6);
     const session = await Session.open({ ...TEST_SESSION_OPTIONS, ...dhtOptions([bootPort]) });
