@@ -22,7 +22,7 @@ import type { SessionOptions } from '../session';
 /**
  * A libtorrent session with its DHT on and one torrent from a file: `seed` with the content in
  * saveDir, or leech into it. Prints {"event":"listening","port"}, then {"event":"status"} lines
- * (numPeers, dhtNodes, seeding) every 250 ms.
+ * (numPeers, dhtNodes, seeding, and each peer's source bits) every 250 ms.
  */
 const LIBTORRENT_DHT_SESSION = String.raw`
 import json, sys, time
@@ -64,8 +64,10 @@ h = ses.add_torrent(atp)
 end = time.monotonic() + cfg['seconds']
 while time.monotonic() < end:
     s = h.status()
+    # peer_info.source bits: 1 tracker, 2 DHT, 4 PEX, 8 LSD, 32 incoming.
+    sources = [int(p.source) for p in h.get_peer_info()]
     emit({'event': 'status', 'numPeers': s.num_peers, 'seeding': s.is_seeding,
-          'progress': s.progress, 'dhtNodes': ses.status().dht_nodes})
+          'progress': s.progress, 'dhtNodes': ses.status().dht_nodes, 'sources': sources})
     time.sleep(0.25)
 `;
 
@@ -74,6 +76,8 @@ interface LtDht {
   port: () => number | null;
   seeding: () => boolean;
   dhtNodes: () => number;
+  /** Every peer_info.source value seen (bit 2: the DHT gave it; bit 32: it dialled libtorrent). */
+  sources: Set<number>;
 }
 
 function startLibtorrentDht(cfg: {
@@ -89,6 +93,7 @@ function startLibtorrentDht(cfg: {
   let port: number | null = null;
   let seeding = false;
   let dhtNodes = 0;
+  const sources = new Set<number>();
   tracked.onLine((line) => {
     if (!line.startsWith('{')) return;
     const msg = JSON.parse(line) as {
@@ -96,15 +101,23 @@ function startLibtorrentDht(cfg: {
       port?: number;
       seeding?: boolean;
       dhtNodes?: number;
+      sources?: number[];
     };
     if (msg.event === 'listening') port = msg.port ?? null;
     if (msg.event === 'status') {
       seeding = !!msg.seeding;
       dhtNodes = msg.dhtNodes ?? 0;
+      for (const s of msg.sources ?? []) sources.add(s);
     }
   });
   processes.push(tracked);
-  return { tracked, port: () => port, seeding: () => seeding, dhtNodes: () => dhtNodes };
+  return {
+    tracked,
+    port: () => port,
+    seeding: () => seeding,
+    dhtNodes: () => dhtNodes,
+    sources,
+  };
 }
 
 const nodes: UdpDhtNode[] = [];
@@ -205,6 +218,8 @@ describe('the session on the DHT, with libtorrent', () => {
     });
     await waitFor(() => lt.seeding(), 'the libtorrent leecher to complete', 90_000, 200);
     expect(sha256File(path.join(leechDir, 'payload.bin'))).toBe(sha256File(t.content));
+    // libtorrent's own DHT lookup gave it our address (source bit 2 = peer_info.dht).
+    expect([...lt.sources].some((s) => (s & 2) !== 0)).toBe(true);
     // It came to us: the seeder's upload counts it.
     expect(session.summary(id)!.uploadedBytes).toBeGreaterThanOrEqual(1_000_000);
   });
