@@ -39,6 +39,8 @@ export function dialBackoffMs(failures: number): number {
 
 export class CandidateList {
   private readonly byKey = new Map<string, Candidate>();
+  /** Addresses kept per source, counted as they come (the status bar asks often). */
+  private readonly bySource = new Map<string, number>();
 
   constructor(private readonly maxCandidates = MAX_CANDIDATES_PER_TORRENT) {}
 
@@ -48,7 +50,7 @@ export class CandidateList {
 
   /** How many known addresses each source gave (issue 17: the DHT status line). */
   countBySource(into: Record<string, number>): void {
-    for (const c of this.byKey.values()) into[c.source] = (into[c.source] ?? 0) + 1;
+    for (const [source, n] of this.bySource) into[source] = (into[source] ?? 0) + n;
   }
 
   get(key: string): Candidate | undefined {
@@ -68,6 +70,7 @@ export class CandidateList {
       if (this.byKey.has(key) || isBanned(address, port)) continue;
       if (this.byKey.size >= this.maxCandidates) break;
       this.byKey.set(key, { key, address, port, failures: 0, nextTryAt: 0, source });
+      this.bySource.set(source, (this.bySource.get(source) ?? 0) + 1);
       added++;
     }
     return added;
