@@ -4,7 +4,7 @@
  */
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,9 @@ export const test = base.extend<{ webHost: WebHostFixture }>({
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'swarmscope-e2e-'));
     const dataDir = path.join(tmp, 'data');
     const downloadDir = path.join(tmp, 'downloads');
+    // Tests never dial the public DHT routers: the host starts with no bootstrap node (issue 17).
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ dhtBootstrap: [] }));
     let err = '';
     const child = spawn(
       process.execPath,

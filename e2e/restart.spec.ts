@@ -4,7 +4,7 @@
  * folder and paused state) and the settings are back, and the page reconnects by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, repoRoot, test, type WebHostFixture } from './fixtures';
@@ -27,6 +27,10 @@ async function startHost(
   port: number,
   token: string,
 ): Promise<Host> {
+  // Tests never dial the public DHT routers: no bootstrap node (issue 17); a restart keeps it.
+  mkdirSync(dataDir, { recursive: true });
+  const settingsFile = path.join(dataDir, 'settings.json');
+  if (!existsSync(settingsFile)) writeFileSync(settingsFile, JSON.stringify({ dhtBootstrap: [] }));
   const child = spawn(
     process.execPath,
     [

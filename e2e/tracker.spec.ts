@@ -36,7 +36,9 @@ test('enables the embedded tracker; reference clients announce; the panel shows 
     await settings.getByRole('radio', { name: /Any torrent/ }).check();
     // The switch's input is visually hidden behind its track: click the label, as a user does.
     await settings.getByText('Run a tracker for my torrents').click();
-    await expect(settings.getByRole('switch')).toBeChecked();
+    await expect(
+      settings.getByRole('switch', { name: 'Run a tracker for my torrents' }),
+    ).toBeChecked();
     const status = settings.getByTestId('tracker-status');
     await expect(status).toContainText('Running');
     await expect(status).toContainText(`HTTP ${httpPort}`);

@@ -24,6 +24,8 @@ import {
   type TorrentSource,
   type TrackerServerMode,
 } from './model';
+// --- DHT (issue 17) ---
+import { maxDhtBootstrapEntryChars, maxDhtBootstrapNodes, parseHostPort } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -375,6 +377,9 @@ const validators: Validators = {
       'tracker',
       'minimizeToTray',
       'handleMagnetLinks',
+      // --- DHT (issue 17) ---
+      'dhtEnabled',
+      'dhtBootstrap',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -393,6 +398,18 @@ const validators: Validators = {
     if (f.has('tracker')) out.tracker = trackerPatch(name, f.o.tracker, 'tracker');
     if (f.has('minimizeToTray')) out.minimizeToTray = f.boolean('minimizeToTray');
     if (f.has('handleMagnetLinks')) out.handleMagnetLinks = f.boolean('handleMagnetLinks');
+    // --- DHT (issue 17) ---
+    if (f.has('dhtEnabled')) out.dhtEnabled = f.boolean('dhtEnabled');
+    if (f.has('dhtBootstrap')) {
+      out.dhtBootstrap = f.array('dhtBootstrap', 0, maxDhtBootstrapNodes).map((v, i) => {
+        const ok =
+          typeof v === 'string' &&
+          v.length <= maxDhtBootstrapEntryChars &&
+          parseHostPort(v) !== null;
+        if (!ok) f.fail(`dhtBootstrap[${i}]`, 'must be host:port, e.g. router.bittorrent.com:6881');
+        return (v as string).trim();
+      });
+    }
     return out;
   },
   'tracker.start'(name, payload) {

@@ -73,6 +73,7 @@ describe('swarmscope CLI', () => {
         String(port),
         '--progress',
         'none',
+        '--no-dht', // the public DHT routers are never dialled from tests
       ],
       { stdio: 'pipe' },
     );
@@ -103,6 +104,7 @@ describe('swarmscope CLI', () => {
           `127.0.0.1:${port}`,
           '--progress',
           'json',
+          '--no-dht',
         ],
         { encoding: 'utf8', timeout: 60_000 },
       );
@@ -123,6 +125,76 @@ describe('swarmscope CLI', () => {
       );
       expect(lines.at(-1).verifiedPieces).toBe(19);
       expect(sha256File(path.join(out, 'hello.bin'))).toBe(sha256File(content));
+    } finally {
+      seeder.kill('SIGTERM');
+      await new Promise((r) => seeder.once('exit', r));
+    }
+  }, 90_000);
+
+  it('seed and download find each other through the DHT alone (--bootstrap, issue 17)', async () => {
+    const content = path.join(dir, 'dht-src', 'dht.bin');
+    writeFile(content, 200_000, 9);
+    const torrent = path.join(dir, 'dht.torrent');
+    expect(run(['create', content, '-o', torrent, '--piece-length', '16384']).code).toBe(0);
+    const bad = run(['download', torrent, '--dir', dir, '--bootstrap', 'nope']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad --bootstrap nope (expected host:port)');
+
+    // No tracker, no --peer: each one's only DHT node is the other's.
+    const { spawn } = await import('node:child_process');
+    const seedPort = await freePort();
+    const dlPort = await freePort();
+    const seeder = spawn(
+      process.execPath,
+      [
+        cli,
+        'seed',
+        torrent,
+        '--dir',
+        path.dirname(content),
+        '--port',
+        String(seedPort),
+        '--bootstrap',
+        `127.0.0.1:${dlPort}`,
+        '--progress',
+        'none',
+      ],
+      { stdio: 'pipe' },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let err = '';
+        const t = setTimeout(() => reject(new Error(`seeder did not start: ${err}`)), 20_000);
+        seeder.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('seeding dht.bin on port')) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+      const out = path.join(dir, 'dht-dl');
+      const dl = spawnSync(
+        process.execPath,
+        [
+          cli,
+          'download',
+          torrent,
+          '--dir',
+          out,
+          '--port',
+          String(dlPort),
+          '--bootstrap',
+          `127.0.0.1:${seedPort}`,
+          '--progress',
+          'json',
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(dl.status, `stderr: ${dl.stderr} stdout: ${dl.stdout}`).toBe(0);
+      const last = JSON.parse(dl.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+      expect(last.dhtNodes).toBe(1);
+      expect(sha256File(path.join(out, 'dht.bin'))).toBe(sha256File(content));
     } finally {
       seeder.kill('SIGTERM');
       await new Promise((r) => seeder.once('exit', r));
@@ -196,7 +268,15 @@ describe('swarmscope CLI', () => {
     await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const busy = run(['seed', torrent, '--dir', path.dirname(content), '--port', String(port)]);
+      const busy = run([
+        'seed',
+        torrent,
+        '--dir',
+        path.dirname(content),
+        '--port',
+        String(port),
+        '--no-dht',
+      ]);
       expect(busy.code).toBe(1);
       expect(busy.stderr.trim().split('\n')).toHaveLength(1);
       expect(busy.stderr).toMatch(/cannot listen on port/);

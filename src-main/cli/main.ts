@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseTorrent, createTorrent, HashWritePool, Session, MemoryLogger } from '../engine';
 import { isMagnetArg, magnetInfo } from './commands/magnet';
 import type { LogLevel } from '../../src-shared/model';
+import { parseHostPort } from '../../src-shared/model'; // --- DHT (issue 17)
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
 import { runTrackerCommand } from './commands/tracker';
 import { runCheckCommand } from './commands/check';
@@ -23,9 +24,10 @@ const usage = `usage: swarmscope <command> [options]
 
   info <file.torrent | magnet> [--json]
   create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
-  download <file.torrent | magnet> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none]
+  download <file.torrent | magnet> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none] [--bootstrap host:port]... [--no-dht]
   check <file.torrent> --dir <dir> [--json]     verify local data: hash every piece, list missing files
-  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none]
+  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none] [--bootstrap host:port]... [--no-dht]
+      --bootstrap replaces the default DHT routers; --no-dht turns the DHT off
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
 
   download and seed keep resume data in $XDG_STATE_HOME/swarmscope (else ~/.local/state/swarmscope),
@@ -238,10 +240,14 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     'download-limit': { type: 'string' },
     /** For tests: how often resume data is saved (the crash tests kill during writes). */
     'resume-interval-ms': { type: 'string' },
+    // --- DHT (issue 17) ---
+    bootstrap: { type: 'string', multiple: true },
+    'no-dht': { type: 'boolean' },
   });
   // --- magnets (issue 17): `download <magnet>` fetches the metadata first ---
   const magnet = mode === 'download' && isMagnetArg(positionals[0]) ? positionals[0] : null;
   const meta = magnet === null ? await readTorrentFile(positionals[0]) : null;
+  const dhtSettings = dhtFlags(values.bootstrap, values['no-dht']); // --- DHT (issue 17)
   if (!values.dir) throw new CliError('missing --dir <dir>');
   const progressMode = values.progress ?? (io.isTTY ? 'bar' : 'lines');
   if (!['bar', 'json', 'none', 'lines'].includes(progressMode)) {
@@ -269,7 +275,6 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
       resumeDir,
       resumeKeyBySavePath: true,
       resumeSaveIntervalMs: resumeIntervalMs || undefined,
-      settings: downloadLimit ? { downloadLimitBps: downloadLimit } : undefined,
       dataDir: null,
       downloadDir: path.resolve(values.dir),
       listenPort: port,
@@ -278,6 +283,10 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
       unchokeSlots:
         values['unchoke-slots'] !== undefined ? Number(values['unchoke-slots']) : undefined,
       useTrackers: !values['no-trackers'],
+      settings: {
+        ...(downloadLimit ? { downloadLimitBps: downloadLimit } : {}),
+        ...dhtSettings, // --- DHT (issue 17)
+      },
     });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
@@ -332,6 +341,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
             progress: s.progress,
             loopLagP99Ms: Math.round(lag.percentile(99) / 1e4) / 100,
             loopLagMaxMs: Math.round(lag.max / 1e4) / 100,
+            dhtNodes: session.sessionStats().dht?.nodes ?? 0, // --- DHT (issue 17)
           }) + '\n',
         );
       } else if (progressMode !== 'none') {
@@ -372,6 +382,19 @@ function optionalCount(v: string | undefined, name: string): number | undefined 
   if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`bad ${name} ${v}`);
   return n;
 }
+// --- DHT (issue 17) ---
+/** `--bootstrap host:port` (repeatable) replaces the default routers; `--no-dht` turns it off. */
+function dhtFlags(
+  bootstrap: string[] | undefined,
+  noDht: boolean | undefined,
+): { dhtEnabled: boolean; dhtBootstrap?: string[] } {
+  if (noDht && bootstrap) throw new CliError('--bootstrap and --no-dht cannot go together');
+  for (const b of bootstrap ?? []) {
+    if (!parseHostPort(b)) throw new CliError(`bad --bootstrap ${b} (expected host:port)`);
+  }
+  return { dhtEnabled: !noDht, ...(bootstrap ? { dhtBootstrap: bootstrap } : {}) };
+}
+// --- end DHT ---
 
 function parsePeer(s: string): { address: string; port: number } {
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(s);

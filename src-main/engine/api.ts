@@ -25,6 +25,7 @@ import type {
   TrackerServerStats,
   TrackerStatus,
 } from '../../src-shared/model';
+import type { DhtStatus } from '../../src-shared/model'; // --- DHT (issue 17)
 
 /*
  * The engine's names for the shapes in src-shared/model/torrent-inputs.ts, which the contract's
@@ -50,6 +51,9 @@ export interface EngineEventMap {
   'peer-event': { id: TorrentId; event: PeerEvent };
   'settings-changed': Settings;
   'tracker-server-changed': TrackerServerStats;
+  // --- DHT (issue 17) ---
+  /** The DHT's numbers moved (nodes, lookups); at most once per DHT_SESSION_TICK_MS. */
+  'dht-changed': DhtStatus;
 }
 
 export type EngineEventName = keyof EngineEventMap;

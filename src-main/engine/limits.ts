@@ -375,3 +375,22 @@ export const METADATA_SERVE_MAX_REJECTS = 1_000;
  * again) before a magnet gives up in the error state: every peer so far lied.
  */
 export const METADATA_MAX_HASH_FAILURES = 8;
+// --- DHT in the session (issue 17) ---
+/** How often the session looks for torrents due a DHT announce or lookup. */
+export const DHT_SESSION_TICK_MS = 5_000;
+/**
+ * Re-announce period: stored peers expire after 30 minutes (BEP 5 nodes, DHT_PEER_TTL_MS), and
+ * libtorrent re-announces every 15, so we stay listed with one lost announce to spare.
+ */
+export const DHT_ANNOUNCE_INTERVAL_MS = 15 * 60_000;
+/** A download whose last lookup found peers asks again this often, for peers that join later. */
+export const DHT_DOWNLOAD_LOOKUP_INTERVAL_MS = 5 * 60_000;
+/** A download whose last lookup found nobody asks again sooner: the swarm may be just starting. */
+export const DHT_EMPTY_LOOKUP_RETRY_MS = 30_000;
+/**
+ * Torrent announces run at once, session-wide. Each is a lookup of up to DHT_LOOKUP_MAX_QUERIES
+ * queries; with hundreds of torrents this caps the rate of queries we send.
+ */
+export const DHT_SESSION_MAX_TORRENT_LOOKUPS = 4;
+/** The routing table is saved to the data folder this often (and at shutdown). */
+export const DHT_TABLE_SAVE_INTERVAL_MS = 5 * 60_000;

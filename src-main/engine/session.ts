@@ -86,6 +86,13 @@ import {
   magnetPreview,
   metainfoForMagnet,
 } from './session/magnet-input';
+// --- DHT (issue 17) ---
+import type { DhtStatus } from '../../src-shared/model';
+import { UdpEndpoint } from './net/udp-endpoint';
+import { DhtHost } from './session/dht-host';
+import type { DhtTorrentView, DhtTuning } from './session/dht-host';
+import type { DhtNode } from './dht';
+import type { PeerAddress } from './tracker/codec/compact-peers';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -124,6 +131,9 @@ export interface SessionOptions {
   resumeKeyBySavePath?: boolean;
   /** How often the resume batch runs (RESUME_SAVE_INTERVAL_MS by default). */
   resumeSaveIntervalMs?: number;
+  // --- DHT (issue 17) ---
+  /** Short timeouts and intervals for loopback DHTs in tests. */
+  dhtTuning?: DhtTuning;
 }
 
 export class Session implements EngineApi {
@@ -158,6 +168,10 @@ export class Session implements EngineApi {
   // --- resume data (issue 15) ---
   /** Writes resume files; null when resume data is off. */
   private readonly resumeWriter: ResumeWriter | null;
+  // --- DHT (issue 17) ---
+  /** The listen port's UDP socket, shared by the DHT (and uTP); null when not open. */
+  private udp: UdpEndpoint | null = null;
+  private readonly dht: DhtHost;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -225,6 +239,22 @@ export class Session implements EngineApi {
           intervalMs: opts.resumeSaveIntervalMs,
         })
       : null;
+    // --- DHT (issue 17) ---
+    this.dht = new DhtHost({
+      clock: this.clock,
+      random: this.random,
+      logger: this.logger,
+      dataDir: opts.dataDir,
+      listenPort: () => this.listener.port,
+      torrents: () => [...this.torrents.values()].map(dhtView),
+      find: (hex) => {
+        const t = this.torrents.get(hex);
+        return t ? dhtView(t) : undefined;
+      },
+      feedPeers: (hex, peers, source) => this.feedPeers(hex, peers, source),
+      tuning: opts.dhtTuning,
+      changed: () => this.emit('dht-changed', this.dhtStatus()),
+    });
   }
 
   /** Open a session: read settings and the torrent list, listen, and resume torrents. */
@@ -252,6 +282,8 @@ export class Session implements EngineApi {
     }
     await session.listener.listen(opts.listenPort ?? settings.listenPort);
     await session.resumeWriter?.prepare();
+    await session.openUdp(); // --- DHT (issue 17)
+    await session.applyDht(); // --- DHT (issue 17)
     await session.restore();
     if (settings.tracker.enabled) await session.startTracker();
     session.opening = false;
@@ -556,6 +588,7 @@ export class Session implements EngineApi {
       listenPort: this.listener.port,
       peers,
       trackerRunning: this.trackerHost.running,
+      dht: this.dhtStatus(), // --- DHT (issue 17)
     };
   }
 
@@ -599,16 +632,14 @@ export class Session implements EngineApi {
 
   /**
    * Peer addresses for a torrent or magnet, from any source ('dht', 'pex', 'lsd', 'manual',
-   * 'magnet'...). Returns false when no torrent has this info-hash.
+   * 'magnet'...). Returns false when no torrent has this info-hash. Private torrents (BEP 27)
+   * take none from the DHT, PEX or LSD.
    */
-  feedPeers(
-    infoHashHex: string,
-    peers: { address: string; port: number }[],
-    source: string,
-  ): boolean {
+  feedPeers(infoHashHex: string, peers: PeerAddress[], source: string): boolean {
+    if (this.closed) return false;
     const t = this.torrents.get(infoHashHex);
     if (t) {
-      t.addCandidates(peers, source);
+      if (!(t.meta.private && PUBLIC_ONLY_SOURCES.has(source))) t.addCandidates(peers, source);
       return true;
     }
     const m = this.magnets.get(infoHashHex);
@@ -726,7 +757,9 @@ export class Session implements EngineApi {
     if (portChanged && this.listener.port !== null) {
       await this.listener.close();
       await this.listener.listen(next.listenPort);
+      await this.reopenUdp(); // --- DHT (issue 17)
     }
+    await this.applyDht(); // --- DHT (issue 17)
     await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
     return this.getSettings();
@@ -937,6 +970,76 @@ export class Session implements EngineApi {
     this.logger.log('info', `torrent ${t.id.slice(0, 8)}`, `moved ${t.meta.name} to ${target}`);
   }
 
+  // ---------------------------------------------------------------- DHT (issue 17)
+
+  /** Opens the listen port's UDP socket: the TCP host and port, or any port if that is taken. */
+  private async openUdp(): Promise<void> {
+    const host = this.opts.listenHost ?? '0.0.0.0';
+    const port = this.listener.port ?? 0;
+    try {
+      this.udp = await UdpEndpoint.open(host, port);
+    } catch (err) {
+      this.logger.log('warn', 'session', `UDP port ${port} unavailable (${errMessage(err)})`);
+      this.udp = await UdpEndpoint.open(host, 0).catch(() => null);
+    }
+  }
+
+  private async reopenUdp(): Promise<void> {
+    await this.dht.stop();
+    this.dhtApplied = null;
+    await this.udp?.close();
+    this.udp = null;
+    await this.openUdp();
+  }
+
+  /** The settings the DHT node runs with, to restart it only when they change. */
+  private dhtApplied: string | null = null;
+
+  /** Starts, stops or restarts the DHT node to match the settings. */
+  private async applyDht(): Promise<void> {
+    const want = this.settings.dhtEnabled && this.udp !== null;
+    const key = JSON.stringify(this.settings.dhtBootstrap);
+    if (want && this.dht.running && this.dhtApplied === key) return;
+    await this.dht.stop();
+    this.dhtApplied = null;
+    if (!want || !this.udp || this.closed) return;
+    await this.dht.start(
+      this.udp,
+      Array.isArray(this.settings.dhtBootstrap) ? this.settings.dhtBootstrap : [],
+      this.opts.listenHost ?? '0.0.0.0',
+    );
+    this.dhtApplied = key;
+  }
+
+  dhtStatus(): DhtStatus {
+    const s = this.dht.stats();
+    const raw: Record<string, number> = {};
+    for (const t of this.torrents.values()) t.countCandidatesBySource(raw);
+    // Trackers name themselves by URL; the status line counts them as one source.
+    const peersBySource: Record<string, number> = {};
+    for (const [source, n] of Object.entries(raw)) {
+      const key = source.includes('://') ? 'tracker' : source;
+      peersBySource[key] = (peersBySource[key] ?? 0) + n;
+    }
+    return {
+      running: s.running,
+      nodes: s.nodes,
+      lookupsInFlight: s.lookupsInFlight,
+      announces: s.announces,
+      peersBySource,
+    };
+  }
+
+  /** The DHT node, for tests inside the engine; null when off. */
+  get dhtNode(): DhtNode | null {
+    return this.dht.dhtNode;
+  }
+
+  /** The UDP port the DHT answers on; null without one. */
+  get udpPort(): number | null {
+    return this.udp?.port ?? null;
+  }
+
   // ---------------------------------------------------------------- shutdown
 
   private assertOpen(): void {
@@ -954,6 +1057,10 @@ export class Session implements EngineApi {
     await this.resumeWriter?.close();
     await this.trackerHost.stop();
     await this.listener.close();
+    // --- DHT (issue 17)
+    await this.dht.stop();
+    await this.udp?.close();
+    this.udp = null;
     // Last, so the totals of this run are on disk.
     if (this.store) {
       await this.store
@@ -968,6 +1075,16 @@ export class Session implements EngineApi {
     this.emitter.removeAllListeners();
   }
 }
+
+// --- DHT (issue 17) ---
+/** Sources that a private torrent (BEP 27) must not take peers from. */
+const PUBLIC_ONLY_SOURCES = new Set(['dht', 'pex', 'lsd']);
+
+function dhtView(t: Torrent): DhtTorrentView {
+  return { infoHashHex: t.meta.infoHashHex, private: t.meta.private, state: t.currentState };
+}
+
+// --- end DHT ---
 
 function mergeSettings(base: Settings, patch: SettingsPatch | Partial<Settings>): Settings {
   const tracker = { ...defaultTrackerServerSettings, ...base.tracker, ...(patch.tracker ?? {}) };

@@ -119,6 +119,7 @@ export function createEventBridge(
     engine.on('torrent-added', onChanged),
     engine.on('torrent-removed', onRemoved),
     engine.on('settings-changed', onSessionChanged),
+    engine.on('dht-changed', onSessionChanged), // DHT status line (issue 17)
     engine.on('tracker-server-changed', (stats) => {
       emit('tracker.stats', stats);
       onSessionChanged();

@@ -21,6 +21,8 @@ export const TEST_SESSION_OPTIONS: SessionOptions = {
   listenHost: '127.0.0.1',
   listenPort: 0,
   hashThreads: 1,
+  // Tests never dial the public DHT routers (issue 17); a DHT test passes loopback nodes.
+  settings: { dhtBootstrap: [] },
 };
 
 /**

@@ -16,7 +16,35 @@ export interface Settings {
   minimizeToTray: boolean;
   /** Opt-in: register as the default magnet: handler. */
   handleMagnetLinks: boolean;
+  // --- DHT (issue 17) ---
+  /** Find peers on the mainline DHT (BEP 5); private torrents never use it (BEP 27). */
+  dhtEnabled: boolean;
+  /** `host:port` nodes to join the DHT through when the saved table is empty or stale. */
+  dhtBootstrap: string[];
+  // --- end DHT ---
 }
+
+// --- DHT (issue 17) ---
+/** The well-known routers every mainline client starts from. */
+export const defaultDhtBootstrap: readonly string[] = [
+  'router.bittorrent.com:6881',
+  'dht.transmissionbt.com:6881',
+  'router.utorrent.com:6881',
+];
+/** Bootstrap entries a user may list; a handful is plenty (each one is a DNS name at most). */
+export const maxDhtBootstrapNodes = 32;
+/** Longest `host:port` entry: a DNS name (253) plus the port. */
+export const maxDhtBootstrapEntryChars = 260;
+
+/** `host:port` (host a DNS name or IPv4 address) to its parts, or null when malformed. */
+export function parseHostPort(text: string): { host: string; port: number } | null {
+  const m = /^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})$/.exec(text.trim());
+  if (!m) return null;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return null;
+  return { host: m[1]!, port };
+}
+// --- end DHT ---
 
 export const defaultTrackerServerSettings: TrackerServerSettings = {
   enabled: false,
@@ -44,5 +72,8 @@ export function defaultSettings(downloadDir: string): Settings {
     tracker: { ...defaultTrackerServerSettings },
     minimizeToTray: false,
     handleMagnetLinks: false,
+    // --- DHT (issue 17) ---
+    dhtEnabled: true,
+    dhtBootstrap: [...defaultDhtBootstrap],
   };
 }

@@ -58,7 +58,26 @@ export interface SessionStats {
   listenPort: number | null;
   peers: number;
   trackerRunning: boolean;
+  // --- DHT (issue 17) ---
+  /** The DHT and where peers came from; absent from hosts that predate it. */
+  dht?: DhtStatus;
 }
+
+// --- DHT (issue 17) ---
+/** The status line's numbers: our DHT node, and the peers each source gave. */
+export interface DhtStatus {
+  /** The DHT setting is on and the node runs (off for a failed UDP bind, too). */
+  running: boolean;
+  /** Nodes in our routing table. */
+  nodes: number;
+  /** get_peers / find_node lookups running now. */
+  lookupsInFlight: number;
+  /** Torrent announces that at least one node accepted, since start. */
+  announces: number;
+  /** Addresses known to all torrents, by the source that gave them ('tracker', 'dht', 'manual', ...). */
+  peersBySource: Record<string, number>;
+}
+// --- end DHT ---
 
 export interface TorrentFileInfo {
   index: number;

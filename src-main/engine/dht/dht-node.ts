@@ -84,6 +84,11 @@ export interface DhtNodeOptions {
   queryBurstPerIp?: number;
   /** Peers found by a get_peers lookup, as they arrive. */
   onPeersFound?: (infoHash: NodeId, peers: PeerAddress[]) => void;
+  /**
+   * A peer that announced itself to us (announce_peer with a valid token). For a torrent we
+   * have, it is a candidate like any other; in a small DHT nobody else may know it.
+   */
+  onPeerAnnounced?: (infoHash: NodeId, peer: PeerAddress) => void;
 }
 
 export interface DhtStats {
@@ -131,6 +136,7 @@ export class DhtNode {
   private readonly queryTimeoutMs: number;
   private readonly lookupTimeoutMs: number;
   private readonly onPeersFound: DhtNodeOptions['onPeersFound'];
+  private readonly onPeerAnnounced: DhtNodeOptions['onPeerAnnounced'];
   private readonly tokens: TokenIssuer;
   private readonly peers = new PeerStore();
   private readonly limiter: RateLimiter;
@@ -157,6 +163,7 @@ export class DhtNode {
     this.queryTimeoutMs = opts.queryTimeoutMs ?? DHT_QUERY_TIMEOUT_MS;
     this.lookupTimeoutMs = opts.lookupTimeoutMs ?? DHT_LOOKUP_TIMEOUT_MS;
     this.onPeersFound = opts.onPeersFound;
+    this.onPeerAnnounced = opts.onPeerAnnounced;
     this.tokens = new TokenIssuer(this.clock, this.random);
     this.limiter = new RateLimiter(
       opts.queryRatePerIpPerSec ?? DHT_QUERY_RATE_PER_IP_PER_SEC,
@@ -300,6 +307,7 @@ export class DhtNode {
         const peerPort = q.impliedPort ? port : q.port;
         this.peers.add(q.infoHash, { address, port: peerPort }, now);
         this.reply(address, port, { kind: 'response', transactionId: t, id: this.id });
+        this.onPeerAnnounced?.(q.infoHash, { address, port: peerPort });
         return;
       }
     }

@@ -45,11 +45,18 @@ export function dialBackoffMs(failures: number): number {
 
 export class CandidateList {
   private readonly byKey = new Map<string, Candidate>();
+  /** Addresses kept per source, counted as they come (the status bar asks often). */
+  private readonly bySource = new Map<string, number>();
 
   constructor(private readonly maxCandidates = MAX_CANDIDATES_PER_TORRENT) {}
 
   get size(): number {
     return this.byKey.size;
+  }
+
+  /** How many known addresses each source gave (issue 17: the DHT status line). */
+  countBySource(into: Record<string, number>): void {
+    for (const [source, n] of this.bySource) into[source] = (into[source] ?? 0) + n;
   }
 
   get(key: string): Candidate | undefined {
@@ -69,6 +76,7 @@ export class CandidateList {
       if (this.byKey.has(key) || isBanned(address, port)) continue;
       if (this.byKey.size >= this.maxCandidates) break;
       this.byKey.set(key, { key, address, port, failures: 0, nextTryAt: 0, source, seed: false });
+      this.bySource.set(source, (this.bySource.get(source) ?? 0) + 1);
       added++;
     }
     return added;

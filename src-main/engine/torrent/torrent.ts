@@ -506,6 +506,11 @@ export class Torrent {
     if (!this.stopped && this.state !== 'checking') this.connectTick();
   }
 
+  /** Adds this torrent's known addresses per source to `into` (issue 17: DHT status line). */
+  countCandidatesBySource(into: Record<string, number>): void {
+    this.candidates.countBySource(into);
+  }
+
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
     this.wiring.acceptIncoming(socket, handshake, rest);

@@ -40,6 +40,9 @@ async function start(): Promise<WebApp> {
   const staticDir = path.join(dir, 'static');
   fs.mkdirSync(staticDir);
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>x</title>');
+  // Tests never dial the public DHT routers (issue 17): the host starts with none.
+  fs.mkdirSync(path.join(dir, 'data'));
+  fs.writeFileSync(path.join(dir, 'data', 'settings.json'), JSON.stringify({ dhtBootstrap: [] }));
   app = await startWebApp({
     dataDir: path.join(dir, 'data'),
     downloadDir: path.join(dir, 'downloads'),

@@ -13,6 +13,7 @@ import { usePathPicker } from '../file-browser/use-path-picker';
 import { toForm, toPatch, type FormErrors, type SettingsForm } from './settings-form';
 import { NumberField } from './NumberField';
 import { TrackerSection } from './TrackerSection';
+import { DhtSection } from './DhtSection';
 import './settings.css';
 
 function SettingsEditor({ settings }: { settings: Settings }) {
@@ -168,6 +169,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
           </div>
         </section>
         <TrackerSection form={form} errors={errors} set={set} />
+        <DhtSection settings={settings} />
       </div>
       {browser}
     </Modal>

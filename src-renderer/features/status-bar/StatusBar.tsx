@@ -4,6 +4,7 @@ import { totals } from '../../store/selectors';
 import { useStore } from '../../store/store';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { trackerStatusText } from './tracker-status';
+import { DhtStatusLine } from './DhtStatusLine';
 import './status-bar.css';
 
 const connectionLabels = {
@@ -64,6 +65,7 @@ export function StatusBar() {
         <span className="status-dot tracker-dot" aria-hidden="true" />
         {tracker.text}
       </span>
+      <DhtStatusLine />
       <span className="status-item" data-testid="listen-port" title="Incoming peer connections">
         Port {session?.listenPort ?? '—'}
       </span>
