@@ -112,6 +112,12 @@ describe('files missing', () => {
     const last = jobs.at(-1)!;
     expect(last).toMatchObject({ kind: 'move', state: 'done', doneBytes: 500_000 });
 
+    // Paused, it stays paused at its new place, with its pieces counted there.
+    await a.pause(id);
+    await a.setLocation(id, path.join(root, 'other'), false);
+    expect(a.summary(id)).toMatchObject({ state: 'paused', verifiedPieces: meta.pieceCount });
+    expect(a.summary(id)?.savePath).toBe(path.join(root, 'other'));
+
     // Nothing was fetched again at any point: B sent nothing, A received nothing.
     expect(b.summary(id)?.uploadedBytes).toBe(0);
     expect(a.summary(id)?.downloadedBytes).toBe(0);

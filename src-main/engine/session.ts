@@ -915,6 +915,8 @@ export class Session implements EngineApi {
     };
     const opts = { savePath: at, paused: entry.paused, skipFiles: entry.skipFiles };
     await this.addParsed(t.meta, opts, false, next);
+    // A paused torrent stays paused, with its pieces at the new place counted.
+    if (entry.paused) await this.torrents.get(id)?.recheck({ resume: false });
     if (moveError !== null) throw moveError;
   }
 
