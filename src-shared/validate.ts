@@ -344,6 +344,9 @@ const validators: Validators = {
       'tracker',
       'minimizeToTray',
       'handleMagnetLinks',
+      // --- PEX and LSD (issue 17) ---
+      'pexEnabled',
+      'lsdEnabled',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -362,6 +365,9 @@ const validators: Validators = {
     if (f.has('tracker')) out.tracker = trackerPatch(name, f.o.tracker, 'tracker');
     if (f.has('minimizeToTray')) out.minimizeToTray = f.boolean('minimizeToTray');
     if (f.has('handleMagnetLinks')) out.handleMagnetLinks = f.boolean('handleMagnetLinks');
+    // --- PEX and LSD (issue 17) ---
+    if (f.has('pexEnabled')) out.pexEnabled = f.boolean('pexEnabled');
+    if (f.has('lsdEnabled')) out.lsdEnabled = f.boolean('lsdEnabled');
     return out;
   },
   'tracker.start'(name, payload) {

@@ -357,6 +357,8 @@ export class Session implements EngineApi {
           title: `${name} stopped`,
           message,
         }),
+      // --- PEX (issue 17) ---
+      pexEnabled: () => this.settings.pexEnabled,
     };
   }
 

@@ -16,6 +16,11 @@ export interface Settings {
   minimizeToTray: boolean;
   /** Opt-in: register as the default magnet: handler. */
   handleMagnetLinks: boolean;
+  // --- PEX and LSD (issue 17) ---
+  /** BEP 11 peer exchange with peers that speak it (never for private torrents). */
+  pexEnabled: boolean;
+  /** BEP 14 Local Service Discovery: multicast announces on the LAN (never for private torrents). */
+  lsdEnabled: boolean;
 }
 
 export const defaultTrackerServerSettings: TrackerServerSettings = {
@@ -44,5 +49,8 @@ export function defaultSettings(downloadDir: string): Settings {
     tracker: { ...defaultTrackerServerSettings },
     minimizeToTray: false,
     handleMagnetLinks: false,
+    // --- PEX and LSD (issue 17) ---
+    pexEnabled: true,
+    lsdEnabled: true,
   };
 }

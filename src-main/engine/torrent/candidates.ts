@@ -6,8 +6,11 @@
  * - A candidate is due when its `nextTryAt` has passed. Dialling it pushes that time out
  *   (REDIAL_AFTER_DIAL_MS), a failed dial backs off exponentially, and a closed connection
  *   waits a little before the address is tried again.
+ * - A source may be given its own cap (PEX and LSD are, in limits.ts), so addresses from peers
+ *   that lie cannot crowd out the others. `learned` counts the new addresses each source gave.
  * - Pure: the caller passes `now`; nothing here touches a socket or a timer.
  */
+import type { PeerSource } from '../../../src-shared/model';
 import {
   DIAL_BACKOFF_BASE_MS,
   DIAL_BACKOFF_MAX_MS,
@@ -24,8 +27,8 @@ export interface Candidate {
   /** Failed dials in a row; reset by a connection. */
   failures: number;
   nextTryAt: number;
-  /** Where it came from ('tracker', 'manual', ...), for the log. */
-  readonly source: string;
+  /** Where it came from, for the Peers tab and the per-source counts. */
+  readonly source: PeerSource;
 }
 
 export function candidateKey(address: string, port: number): string {
@@ -39,6 +42,10 @@ export function dialBackoffMs(failures: number): number {
 
 export class CandidateList {
   private readonly byKey = new Map<string, Candidate>();
+  /** Candidates kept per source, for the per-source caps. */
+  private readonly keptBySource = new Map<PeerSource, number>();
+  /** New addresses each source gave over this torrent's life (issue 17's status line). */
+  private readonly learnedBySource = new Map<PeerSource, number>();
 
   constructor(private readonly maxCandidates = MAX_CANDIDATES_PER_TORRENT) {}
 
@@ -50,22 +57,36 @@ export class CandidateList {
     return this.byKey.get(key);
   }
 
-  /** Adds the addresses not known yet (and not refused by `isBanned`); returns how many. */
+  /**
+   * Adds the addresses not known yet (and not refused by `isBanned`); returns how many.
+   * `maxFromSource` caps the candidates this source may hold in all.
+   */
   add(
     peers: Iterable<{ address: string; port: number }>,
-    source: string,
+    source: PeerSource,
     isBanned: (address: string, port: number) => boolean,
+    maxFromSource = Infinity,
   ): number {
     let added = 0;
+    let kept = this.keptBySource.get(source) ?? 0;
     for (const { address, port } of peers) {
       if (!(port > 0 && port < 65536)) continue;
       const key = candidateKey(address, port);
       if (this.byKey.has(key) || isBanned(address, port)) continue;
-      if (this.byKey.size >= this.maxCandidates) break;
+      if (this.byKey.size >= this.maxCandidates || kept >= maxFromSource) break;
       this.byKey.set(key, { key, address, port, failures: 0, nextTryAt: 0, source });
+      kept++;
       added++;
     }
+    this.keptBySource.set(source, kept);
+    if (added > 0)
+      this.learnedBySource.set(source, (this.learnedBySource.get(source) ?? 0) + added);
     return added;
+  }
+
+  /** New addresses each source gave, over this torrent's life. */
+  learned(): Partial<Record<PeerSource, number>> {
+    return Object.fromEntries(this.learnedBySource) as Partial<Record<PeerSource, number>>;
   }
 
   /** The candidates whose time has come, in the order they were learnt. */

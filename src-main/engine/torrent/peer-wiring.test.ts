@@ -14,6 +14,7 @@ import { AddressPolicy } from './address-policy';
 import { CandidateList, dialBackoffMs } from './candidates';
 import type { Downloader } from './downloader';
 import type { PeerState, TorrentContext } from './torrent-context';
+import { PexExchange } from './pex';
 import { PeerWiring, chokeView } from './peer-wiring';
 
 /**
@@ -194,6 +195,7 @@ function setup(opts: { maxConnections?: number; maxPerIp?: number } = {}) {
     peerInterestChanged: record('peerInterestChanged'),
     peerGone: record('peerGone'),
     logPeer: () => {},
+    pex: new PexExchange({ enabled: () => false, learn: () => {}, log: () => {} }),
   };
   const downloader = {
     afterAvailabilityChanged: record('afterAvailabilityChanged'),
@@ -220,7 +222,7 @@ function setup(opts: { maxConnections?: number; maxPerIp?: number } = {}) {
   const learn = (...peers: [string, number][]): void =>
     void t.candidates.add(
       peers.map(([address, port]) => ({ address, port })),
-      'test',
+      'manual',
       () => false,
     );
   return { clock, calls, state, logs, picker, t, wiring, accept, learn };
@@ -241,7 +243,7 @@ describe('PeerWiring: accepting', () => {
     expect(peer.candidateKey).toBeNull();
     expect(conn.opts.incoming).toBe(true);
     expect(conn.opts.peerId).toBe(OUR_ID);
-    expect(conn.opts.extendedHandshake).toEqual({ p: 6881 });
+    expect(conn.opts.extendedHandshake).toMatchObject({ p: 6881 });
     expect(state.connections).toBe(1);
     expect(state.changed).toBe(1);
   });

@@ -17,6 +17,7 @@ import type {
   FileProgress,
   PeerEvent,
   PeerSnapshot,
+  PeerSource,
   PieceMapFull,
   SeedingStats,
   TorrentState,
@@ -31,7 +32,12 @@ import type { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
 import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
-import { CONNECT_TICK_MS, DEFAULT_UNCHOKE_SLOTS, TORRENT_TICK_MS } from '../limits';
+import {
+  CONNECT_TICK_MS,
+  DEFAULT_UNCHOKE_SLOTS,
+  PEX_MAX_CANDIDATES_PER_TORRENT,
+  TORRENT_TICK_MS,
+} from '../limits';
 import { CandidateList } from './candidates';
 import { buildParts, newPicker } from './torrent-parts';
 import type { TorrentParts } from './torrent-parts';
@@ -45,6 +51,8 @@ import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
 import { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps, TorrentOptions } from './torrent-context';
 import { TransferCounters } from './transfer-counters';
+import { PexExchange } from './pex';
+import { allowsPex } from './peer-sources';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
@@ -78,6 +86,8 @@ export class Torrent {
   private completedAt: number | null = null;
   private seedingSince: number | null = null;
   private readonly idleAnnounce = new IdleSeedAnnounce();
+  // --- PEX (issue 17) ---
+  private readonly pex: PexExchange;
 
   constructor(
     opts: TorrentOptions,
@@ -105,6 +115,12 @@ export class Torrent {
       log: this.log,
     } = this.parts);
     this.picker = newPicker(this.meta, this.deps.random);
+    // --- PEX (issue 17): never for a private torrent (BEP 27), and only with the setting on.
+    this.pex = new PexExchange({
+      enabled: () => allowsPex(meta) && (deps.pexEnabled?.() ?? true),
+      learn: (peers) => this.addCandidates(peers, 'pex', PEX_MAX_CANDIDATES_PER_TORRENT),
+      log: (peer, dir, detail) => this.log.peer(peer, dir, 'extended', detail),
+    });
     this.choker = new ChokeScheduler({
       clock: deps.clock,
       random: deps.random,
@@ -147,6 +163,7 @@ export class Torrent {
       storage: this.storage,
       peers: this.peers,
       candidates: this.candidates,
+      pex: this.pex,
       // The parts are passed whole; TorrentContext's type names the ones the wiring may use.
       ...this.parts,
       failedPieces: this.failedPieces,
@@ -190,7 +207,8 @@ export class Torrent {
         this.meta,
         this.deps,
         () => ({ ...this.counters.thisRun(), left: this.snapshot.leftBytes() }),
-        (peers, source) => this.addCandidates(peers, source),
+        // The tracker client names the tracker's URL; the Peers tab shows the kind (issue 17).
+        (peers) => this.addCandidates(peers, 'tracker'),
       );
       this.tracker.start();
     }
@@ -310,9 +328,16 @@ export class Torrent {
 
   // ---------------------------------------------------------------- peers and periodic work
 
-  addCandidates(peers: { address: string; port: number }[], source: string): void {
-    this.candidates.add(peers, source, (address, port) =>
-      this.parts.bans.isAddressBanned(address, port),
+  addCandidates(
+    peers: { address: string; port: number }[],
+    source: PeerSource,
+    maxFromSource?: number,
+  ): void {
+    this.candidates.add(
+      peers,
+      source,
+      (address, port) => this.parts.bans.isAddressBanned(address, port),
+      maxFromSource,
     );
     if (!this.stopped && this.state !== 'checking') this.connectTick();
   }
@@ -332,6 +357,7 @@ export class Torrent {
     if (this.idleAnnounce.due(now, this.state === 'seeding', this.peers.size, this.seedingSince))
       this.tracker?.announceNow({ force: true });
     this.downloader.tick(now);
+    this.pex.tick(now, this.peers.values());
     this.counters.sampleUpRate();
     this.deps.changed();
   }
@@ -396,5 +422,16 @@ export class Torrent {
 
   announceNow(): void {
     this.tracker?.announceNow();
+  }
+
+  // --- peer sources (issue 17) ---
+  /** New addresses each source gave this torrent (the status line's per-source counts). */
+  peerSourceCounts(): Partial<Record<PeerSource, number>> {
+    return this.candidates.learned();
+  }
+
+  /** Running and wanting peers: LSD and the DHT feed only such torrents. */
+  get wantsPeers(): boolean {
+    return !this.stopped && this.state !== 'error' && this.state !== 'checking';
   }
 }
