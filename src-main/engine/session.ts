@@ -71,6 +71,11 @@ import { SessionStore } from './session/persistence';
 import { restoreTorrentList } from './session/restore-list';
 import { readTorrentInput, torrentPreview } from './session/torrent-input';
 import type { PersistedTorrent } from './session/persistence';
+// --- LSD (issue 17) ---
+import { DEFAULT_LSD_OPTIONS, LsdService } from './session/lsd';
+import type { LsdOptions } from './session/lsd';
+import { allowsLsd } from './torrent/peer-sources';
+import { LSD_MAX_CANDIDATES_PER_TORRENT } from './limits';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -102,6 +107,14 @@ export interface SessionOptions {
   /** Connections per IP per torrent, and whether loopback counts too (see torrent/address-policy). */
   maxConnectionsPerIp?: number;
   limitLoopbackPeers?: boolean;
+  // --- LSD (issue 17) ---
+  /**
+   * Local Service Discovery (BEP 14), when the `lsdEnabled` setting is on too. Off unless the
+   * host asks (true for BEP 14's group and port), so tests and tools never multicast by
+   * accident; tests pass their own group, port and interface. The interface defaults to
+   * `listenHost` when that is one IPv4 address.
+   */
+  lsd?: boolean | Partial<LsdOptions>;
 }
 
 export class Session implements EngineApi {
@@ -131,6 +144,8 @@ export class Session implements EngineApi {
   private earlyAlerts: Alert[] | null = [];
   private opening = true;
   private closed = false;
+  // --- LSD (issue 17) ---
+  private lsd: LsdService | null = null;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -211,6 +226,7 @@ export class Session implements EngineApi {
     await session.listener.listen(opts.listenPort ?? settings.listenPort);
     await session.restore();
     if (settings.tracker.enabled) await session.startTracker();
+    await session.applyLsd(); // --- LSD (issue 17)
     session.opening = false;
     return session;
   }
@@ -511,6 +527,7 @@ export class Session implements EngineApi {
       await this.listener.close();
       await this.listener.listen(next.listenPort);
     }
+    await this.applyLsd(); // --- LSD (issue 17)
     await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
     return this.getSettings();
@@ -635,6 +652,55 @@ export class Session implements EngineApi {
     );
   }
 
+  // ---------------------------------------------------------------- LSD (issue 17)
+
+  /** Starts or stops Local Service Discovery to match the options, the setting and our state. */
+  private async applyLsd(): Promise<void> {
+    const want = !this.closed && this.settings.lsdEnabled && !!this.opts.lsd;
+    if (!want) {
+      const lsd = this.lsd;
+      this.lsd = null;
+      await lsd?.stop();
+      return;
+    }
+    if (this.lsd) return;
+    const host = this.opts.listenHost;
+    const lsd = new LsdService(
+      {
+        ...DEFAULT_LSD_OPTIONS,
+        interface: host && host !== '0.0.0.0' && host.includes('.') ? host : undefined,
+        ...(typeof this.opts.lsd === 'object' ? this.opts.lsd : {}),
+      },
+      {
+        clock: this.clock,
+        random: this.random,
+        logger: this.logger,
+        listenPort: () => this.listener.port ?? 0,
+        announce: () =>
+          [...this.torrents.values()]
+            .filter((t) => allowsLsd(t.meta) && t.wantsPeers)
+            .map((t) => t.id),
+        found: (id, peer) => {
+          const t = this.torrents.get(id);
+          if (t && allowsLsd(t.meta) && t.wantsPeers)
+            t.addCandidates([peer], 'lsd', LSD_MAX_CANDIDATES_PER_TORRENT);
+        },
+      },
+    );
+    this.lsd = lsd;
+    try {
+      await lsd.start();
+    } catch (err) {
+      if (this.lsd === lsd) this.lsd = null;
+      this.logger.log('warn', 'lsd', `local service discovery is off: ${errMessage(err)}`);
+    }
+  }
+
+  /** LSD is running (tests). */
+  get lsdRunning(): boolean {
+    return this.lsd?.running ?? false;
+  }
+
   // ---------------------------------------------------------------- shutdown
 
   private assertOpen(): void {
@@ -649,6 +715,7 @@ export class Session implements EngineApi {
     this.totalsTimer = null;
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
     await this.trackerHost.stop();
+    await this.applyLsd(); // --- LSD (issue 17): closed, so it stops
     await this.listener.close();
     // Last, so the totals of this run are on disk.
     if (this.store) {
