@@ -26,6 +26,7 @@ import type {
   JobProgress,
   PeerEvent,
   PeerSnapshot,
+  PeerSource,
   PieceMapFull,
   SeedingStats,
   SessionStats,
@@ -451,11 +452,15 @@ export class Session implements EngineApi {
     let down = 0;
     let up = 0;
     let peers = 0;
+    // --- peer sources (issue 17) ---
+    const peerSources: Partial<Record<PeerSource, number>> = {};
     for (const t of this.torrents.values()) {
       const s = t.summary();
       down += s.downRateBps;
       up += s.upRateBps;
       peers += s.peers;
+      for (const [source, n] of Object.entries(t.peerSourceCounts()) as [PeerSource, number][])
+        peerSources[source] = (peerSources[source] ?? 0) + n;
     }
     return {
       downRateBps: down,
@@ -463,6 +468,7 @@ export class Session implements EngineApi {
       listenPort: this.listener.port,
       peers,
       trackerRunning: this.trackerHost.running,
+      peerSources,
     };
   }
 

@@ -2,6 +2,7 @@
  * Plain, serialisable data about torrents as the UI sees them. No behaviour, no live objects:
  * the renderer refers to a torrent only by its id, the lowercase hex v1 info-hash.
  */
+import type { PeerSource } from './peer';
 
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
@@ -45,6 +46,9 @@ export interface SessionStats {
   listenPort: number | null;
   peers: number;
   trackerRunning: boolean;
+  // --- peer sources (issue 17) ---
+  /** New peer addresses each source gave, summed over the torrents in the list (status line). */
+  peerSources?: Partial<Record<PeerSource, number>>;
 }
 
 export interface TorrentFileInfo {
