@@ -175,6 +175,38 @@ describe('PexExchange: receiving', () => {
     expect(learnt).toEqual([{ peers: [{ address: '10.0.0.9', port: 9000 }], from: from.key }]);
   });
 
+  it('skips our own address when a peer names us back to ourselves', () => {
+    const learnt: { address: string; port: number }[] = [];
+    const pex = new PexExchange({
+      enabled: () => true,
+      learn: (peers) => void learnt.push(...peers),
+      log: () => {},
+      ownPort: () => 6881,
+    });
+    const from = contact('10.0.0.1', 1000);
+    const withYourIp = {
+      ...from,
+      conn: {
+        ...from.conn,
+        peerExtendedHandshake: { m: { ut_pex: 3 }, yourip: Uint8Array.of(192, 168, 1, 5) },
+      },
+    };
+    const payload = encodePex({
+      added: [
+        { address: '192.168.1.5', port: 6881, flags: 0 }, // us, as the sender sees us
+        { address: '127.0.0.1', port: 6881, flags: 0 }, // us on loopback
+        { address: '192.168.1.5', port: 6882, flags: 0 }, // another client on our host
+        { address: '192.168.1.6', port: 6881, flags: 0 },
+      ],
+      dropped: [],
+    });
+    expect(pex.onMessage(withYourIp, payload, 0)).toBe(true);
+    expect(learnt.map((p) => `${p.address}:${p.port}`)).toEqual([
+      '192.168.1.5:6882',
+      '192.168.1.6:6881',
+    ]);
+  });
+
   it('closes a peer that sends a malformed message', () => {
     const { pex, learnt } = exchange();
     const from = contact('10.0.0.1', 1000);

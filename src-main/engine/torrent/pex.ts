@@ -26,6 +26,7 @@ import { LOCAL_EXTENSION_IDS } from '../wire/extension-ids';
 import { decodePex, encodePex, PEX_FLAG_REACHABLE, PEX_FLAG_SEED } from '../wire/pex';
 import type { PexPeer } from '../wire/pex';
 import { ProtocolError } from '../wire/protocol-error';
+import { formatIpv6 } from '../tracker/codec/compact-peers';
 
 /** What the PEX part needs of a connected peer (a PeerState fits). */
 export interface PexContact {
@@ -38,6 +39,8 @@ export interface PexContact {
     readonly peerExtendedHandshake: {
       readonly m: Readonly<Record<string, number>>;
       readonly p?: number;
+      /** Our address as this peer sees it (BEP 10 `yourip`). */
+      readonly yourip?: Uint8Array;
     } | null;
     readonly peerBitfield: { isFull(): boolean };
     sendExtended(extId: number, payload: Uint8Array): boolean;
@@ -52,6 +55,8 @@ export interface PexOptions {
   learn: (peers: { address: string; port: number }[], fromKey: string) => void;
   /** The protocol log: a sent or received PEX message. */
   log: (peerKey: string, dir: 'in' | 'out', detail: string) => void;
+  /** Our listen port: a peer names us back to ourselves (libtorrent does), and we skip it. */
+  ownPort?: () => number;
 }
 
 interface PeerPexState {
@@ -160,8 +165,12 @@ export class PexExchange {
       return false;
     }
     this.opts.log(from.key, 'in', `pex: ${msg.added.length} added, ${msg.dropped.length} dropped`);
+    const own = this.opts.ownPort?.() ?? 0;
+    const seenAs = ownAddress(from);
+    const isUs = (p: { address: string; port: number }): boolean =>
+      p.port === own && (p.address === seenAs || isLoopback(p.address));
     const added = msg.added
-      .filter((p) => `${p.address}:${p.port}` !== from.key)
+      .filter((p) => `${p.address}:${p.port}` !== from.key && !isUs(p))
       .map(({ address, port }) => ({ address, port }));
     if (added.length > 0) this.opts.learn(added, from.key);
     return true;
@@ -176,6 +185,17 @@ export class PexExchange {
   offer(): Record<string, number> {
     return this.opts.enabled() ? { ut_pex: LOCAL_EXTENSION_IDS.ut_pex } : {};
   }
+}
+
+/** Our address as `c` sees it (its `yourip`), as text; null when it did not say. */
+function ownAddress(c: PexContact): string | null {
+  const ip = c.conn.peerExtendedHandshake?.yourip;
+  if (!ip) return null;
+  return ip.length === 4 ? ip.join('.') : formatIpv6(ip);
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1';
 }
 
 function flood(message: string): ProtocolError {

@@ -120,6 +120,7 @@ export class Torrent {
       enabled: () => allowsPex(meta) && (deps.pexEnabled?.() ?? true),
       learn: (peers) => this.addCandidates(peers, 'pex', PEX_MAX_CANDIDATES_PER_TORRENT),
       log: (peer, dir, detail) => this.log.peer(peer, dir, 'extended', detail),
+      ownPort: () => deps.listenPort(),
     });
     this.choker = new ChokeScheduler({
       clock: deps.clock,
