@@ -380,6 +380,9 @@ const validators: Validators = {
       // --- DHT (issue 17) ---
       'dhtEnabled',
       'dhtBootstrap',
+      // --- PEX and LSD (issue 17) ---
+      'pexEnabled',
+      'lsdEnabled',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -410,6 +413,9 @@ const validators: Validators = {
         return (v as string).trim();
       });
     }
+    // --- PEX and LSD (issue 17) ---
+    if (f.has('pexEnabled')) out.pexEnabled = f.boolean('pexEnabled');
+    if (f.has('lsdEnabled')) out.lsdEnabled = f.boolean('lsdEnabled');
     return out;
   },
   'tracker.start'(name, payload) {

@@ -394,3 +394,49 @@ export const DHT_EMPTY_LOOKUP_RETRY_MS = 30_000;
 export const DHT_SESSION_MAX_TORRENT_LOOKUPS = 4;
 /** The routing table is saved to the data folder this often (and at shutdown). */
 export const DHT_TABLE_SAVE_INTERVAL_MS = 5 * 60_000;
+// --- PEX (BEP 11) and LSD (BEP 14), issue 17 ---
+/** BEP 11: a peer gets at most one PEX message a minute from us. */
+export const PEX_INTERVAL_MS = 60_000;
+/** BEP 11: at most 50 added and 50 dropped peers in one message we send. */
+export const PEX_MAX_ADDED_PER_MESSAGE = 50;
+export const PEX_MAX_DROPPED_PER_MESSAGE = 50;
+/**
+ * A PEX message we accept carries at most this many added (IPv4 and IPv6 together) or dropped
+ * peers: twice BEP 11's 50, for clients that round up. More is a flood and closes the sender.
+ */
+export const PEX_MAX_RECEIVED_PER_MESSAGE = 100;
+/** Bytes of one PEX message: 100 IPv6 added + flags + 100 dropped is about 3.7 KB; room for keys. */
+export const PEX_MAX_MESSAGE_BYTES = 8_192;
+/**
+ * PEX messages one peer may send us per PEX_INTERVAL_MS window. BEP 11 says one a minute; a few
+ * more allow for a first message right after the handshake and timer jitter. More closes it.
+ */
+export const PEX_MAX_MESSAGES_PER_WINDOW = 4;
+/** Added peers one peer may give us per PEX_INTERVAL_MS window; more closes it (a flood). */
+export const PEX_MAX_ADDED_PER_WINDOW = 200;
+/**
+ * Candidates PEX may occupy in one torrent: a quarter of MAX_CANDIDATES_PER_TORRENT, so peers
+ * that lie cannot crowd out what the trackers, the DHT and the user gave us.
+ */
+export const PEX_MAX_CANDIDATES_PER_TORRENT = 500;
+/** Candidates LSD may occupy in one torrent: a LAN rarely holds more, and anyone on it may send. */
+export const LSD_MAX_CANDIDATES_PER_TORRENT = 100;
+/** BEP 14: the IPv4 multicast group and port. */
+export const LSD_MULTICAST_GROUP4 = '239.192.152.143';
+export const LSD_PORT = 6771;
+/** BEP 14: a torrent is announced at most once a minute. */
+export const LSD_MIN_ANNOUNCE_INTERVAL_MS = 60_000;
+/** Each public torrent is announced again this often (libtorrent: five minutes). */
+export const LSD_ANNOUNCE_INTERVAL_MS = 5 * 60_000;
+/** How often the LSD service looks for torrents due an announce. */
+export const LSD_TICK_MS = 5_000;
+/** Bytes of one LSD datagram we read: BEP 14 messages fit one unfragmented packet. */
+export const LSD_MAX_MESSAGE_BYTES = 1_400;
+/** Info-hashes in one LSD message (sent or accepted): 1,400 bytes hold about 25 header lines. */
+export const LSD_MAX_INFOHASHES_PER_MESSAGE = 20;
+/** Header lines we read in one LSD message; more is garbage. */
+export const LSD_MAX_HEADER_LINES = 32;
+/** LSD messages accepted per source IP per LSD_MIN_ANNOUNCE_INTERVAL_MS; more are ignored. */
+export const LSD_MAX_MESSAGES_PER_IP_PER_WINDOW = 30;
+/** Source IPs whose LSD rate we track; the oldest entry is forgotten first (bounded memory). */
+export const LSD_RATE_LIMIT_MAX_IPS = 1_024;

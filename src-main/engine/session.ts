@@ -26,6 +26,7 @@ import type {
   JobProgress,
   PeerEvent,
   PeerSnapshot,
+  PeerSource,
   PieceMapFull,
   SeedingStats,
   SessionStats,
@@ -93,6 +94,11 @@ import { DhtHost } from './session/dht-host';
 import type { DhtTorrentView, DhtTuning } from './session/dht-host';
 import type { DhtNode } from './dht';
 import type { PeerAddress } from './tracker/codec/compact-peers';
+// --- LSD (issue 17) ---
+import { DEFAULT_LSD_OPTIONS, LsdService } from './session/lsd';
+import type { LsdOptions } from './session/lsd';
+import { allowsLsd } from './torrent/peer-sources';
+import { LSD_MAX_CANDIDATES_PER_TORRENT } from './limits';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -134,6 +140,14 @@ export interface SessionOptions {
   // --- DHT (issue 17) ---
   /** Short timeouts and intervals for loopback DHTs in tests. */
   dhtTuning?: DhtTuning;
+  // --- LSD (issue 17) ---
+  /**
+   * Local Service Discovery (BEP 14), when the `lsdEnabled` setting is on too. Off unless the
+   * host asks (true for BEP 14's group and port), so tests and tools never multicast by
+   * accident; tests pass their own group, port and interface. The interface defaults to
+   * `listenHost` when that is one IPv4 address.
+   */
+  lsd?: boolean | Partial<LsdOptions>;
 }
 
 export class Session implements EngineApi {
@@ -172,6 +186,8 @@ export class Session implements EngineApi {
   /** The listen port's UDP socket, shared by the DHT (and uTP); null when not open. */
   private udp: UdpEndpoint | null = null;
   private readonly dht: DhtHost;
+  // --- LSD (issue 17) ---
+  private lsd: LsdService | null = null;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -286,6 +302,7 @@ export class Session implements EngineApi {
     await session.applyDht(); // --- DHT (issue 17)
     await session.restore();
     if (settings.tracker.enabled) await session.startTracker();
+    await session.applyLsd(); // --- LSD (issue 17)
     session.opening = false;
     return session;
   }
@@ -482,6 +499,8 @@ export class Session implements EngineApi {
           title: `${name} stopped`,
           message,
         }),
+      // --- PEX (issue 17) ---
+      pexEnabled: () => this.settings.pexEnabled,
     };
   }
 
@@ -576,11 +595,15 @@ export class Session implements EngineApi {
     let up = 0;
     let peers = 0;
     for (const m of this.magnets.values()) peers += m.peerCount;
+    // --- peer sources (issue 17) ---
+    const peerSources: Partial<Record<PeerSource, number>> = {};
     for (const t of this.torrents.values()) {
       const s = t.summary();
       down += s.downRateBps;
       up += s.upRateBps;
       peers += s.peers;
+      for (const [source, n] of Object.entries(t.peerSourceCounts()) as [PeerSource, number][])
+        peerSources[source] = (peerSources[source] ?? 0) + n;
     }
     return {
       downRateBps: down,
@@ -589,6 +612,7 @@ export class Session implements EngineApi {
       peers,
       trackerRunning: this.trackerHost.running,
       dht: this.dhtStatus(), // --- DHT (issue 17)
+      peerSources,
     };
   }
 
@@ -635,7 +659,7 @@ export class Session implements EngineApi {
    * 'magnet'...). Returns false when no torrent has this info-hash. Private torrents (BEP 27)
    * take none from the DHT, PEX or LSD.
    */
-  feedPeers(infoHashHex: string, peers: PeerAddress[], source: string): boolean {
+  feedPeers(infoHashHex: string, peers: PeerAddress[], source: PeerSource): boolean {
     if (this.closed) return false;
     const t = this.torrents.get(infoHashHex);
     if (t) {
@@ -760,6 +784,7 @@ export class Session implements EngineApi {
       await this.reopenUdp(); // --- DHT (issue 17)
     }
     await this.applyDht(); // --- DHT (issue 17)
+    await this.applyLsd(); // --- LSD (issue 17)
     await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
     return this.getSettings();
@@ -1042,6 +1067,55 @@ export class Session implements EngineApi {
     return this.udp?.port ?? null;
   }
 
+  // ---------------------------------------------------------------- LSD (issue 17)
+
+  /** Starts or stops Local Service Discovery to match the options, the setting and our state. */
+  private async applyLsd(): Promise<void> {
+    const want = !this.closed && this.settings.lsdEnabled && !!this.opts.lsd;
+    if (!want) {
+      const lsd = this.lsd;
+      this.lsd = null;
+      await lsd?.stop();
+      return;
+    }
+    if (this.lsd) return;
+    const host = this.opts.listenHost;
+    const lsd = new LsdService(
+      {
+        ...DEFAULT_LSD_OPTIONS,
+        interface: host && host !== '0.0.0.0' && host.includes('.') ? host : undefined,
+        ...(typeof this.opts.lsd === 'object' ? this.opts.lsd : {}),
+      },
+      {
+        clock: this.clock,
+        random: this.random,
+        logger: this.logger,
+        listenPort: () => this.listener.port ?? 0,
+        announce: () =>
+          [...this.torrents.values()]
+            .filter((t) => allowsLsd(t.meta) && t.wantsPeers)
+            .map((t) => t.id),
+        found: (id, peer) => {
+          const t = this.torrents.get(id);
+          if (t && allowsLsd(t.meta) && t.wantsPeers)
+            t.addCandidates([peer], 'lsd', LSD_MAX_CANDIDATES_PER_TORRENT);
+        },
+      },
+    );
+    this.lsd = lsd;
+    try {
+      await lsd.start();
+    } catch (err) {
+      if (this.lsd === lsd) this.lsd = null;
+      this.logger.log('warn', 'lsd', `local service discovery is off: ${errMessage(err)}`);
+    }
+  }
+
+  /** LSD is running (tests). */
+  get lsdRunning(): boolean {
+    return this.lsd?.running ?? false;
+  }
+
   // ---------------------------------------------------------------- shutdown
 
   private assertOpen(): void {
@@ -1058,6 +1132,7 @@ export class Session implements EngineApi {
     await Promise.all([...this.magnets.values()].map((m) => m.close()));
     await this.resumeWriter?.close();
     await this.trackerHost.stop();
+    await this.applyLsd(); // --- LSD (issue 17): closed, so it stops
     await this.listener.close();
     // --- DHT (issue 17)
     await this.dht.stop();

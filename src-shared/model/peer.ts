@@ -36,6 +36,8 @@ export interface PeerSnapshot {
   uploadedBytes: number;
   requestsInFlight: number;
   connectedAt: number;
+  /** Where we learnt this peer's address (issue 17); 'incoming' when it dialled us. */
+  source: PeerSource;
 }
 
 /** One entry of the per-peer protocol event stream (the Log tab, the log file). */
@@ -66,3 +68,17 @@ export interface PeerEvent {
   type: PeerEventType;
   detail: string;
 }
+
+// --- peer sources (issue 17) ---
+/** Where a peer's address came from: the Peers tab's Source column and the per-source counts. */
+export type PeerSource = 'tracker' | 'dht' | 'pex' | 'lsd' | 'manual' | 'incoming' | 'magnet';
+
+export const peerSources: readonly PeerSource[] = [
+  'tracker',
+  'dht',
+  'pex',
+  'lsd',
+  'manual',
+  'incoming',
+  'magnet',
+];

@@ -22,6 +22,11 @@ export interface Settings {
   /** `host:port` nodes to join the DHT through when the saved table is empty or stale. */
   dhtBootstrap: string[];
   // --- end DHT ---
+  // --- PEX and LSD (issue 17) ---
+  /** BEP 11 peer exchange with peers that speak it (never for private torrents). */
+  pexEnabled: boolean;
+  /** BEP 14 Local Service Discovery: multicast announces on the LAN (never for private torrents). */
+  lsdEnabled: boolean;
 }
 
 // --- DHT (issue 17) ---
@@ -75,5 +80,8 @@ export function defaultSettings(downloadDir: string): Settings {
     // --- DHT (issue 17) ---
     dhtEnabled: true,
     dhtBootstrap: [...defaultDhtBootstrap],
+    // --- PEX and LSD (issue 17) ---
+    pexEnabled: true,
+    lsdEnabled: true,
   };
 }

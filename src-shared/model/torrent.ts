@@ -3,6 +3,7 @@
  * the renderer refers to a torrent only by its id, the lowercase hex v1 info-hash.
  */
 import type { ErrorCode } from './errors';
+import type { PeerSource } from './peer';
 
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
@@ -61,6 +62,9 @@ export interface SessionStats {
   // --- DHT (issue 17) ---
   /** The DHT and where peers came from; absent from hosts that predate it. */
   dht?: DhtStatus;
+  // --- peer sources (issue 17) ---
+  /** New peer addresses each source gave, summed over the torrents in the list (status line). */
+  peerSources?: Partial<Record<PeerSource, number>>;
 }
 
 // --- DHT (issue 17) ---

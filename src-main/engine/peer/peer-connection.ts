@@ -300,7 +300,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
   }
 
   /** For the Peers tab. */
-  snapshot(): Omit<PeerSnapshot, 'key' | 'address' | 'port'> {
+  snapshot(): Omit<PeerSnapshot, 'key' | 'address' | 'port' | 'source'> {
     return peerSnapshot(this);
   }
 

@@ -5,7 +5,10 @@
 import type { PeerSnapshot } from '../../../src-shared/model';
 import type { PeerConnection } from './peer-connection';
 
-export function peerSnapshot(c: PeerConnection): Omit<PeerSnapshot, 'key' | 'address' | 'port'> {
+/** What the connection knows; the torrent adds the address and where it came from. */
+export type ConnectionSnapshot = Omit<PeerSnapshot, 'key' | 'address' | 'port' | 'source'>;
+
+export function peerSnapshot(c: PeerConnection): ConnectionSnapshot {
   return {
     client: c.clientName,
     peerIdHex: c.remotePeerId ? Buffer.from(c.remotePeerId).toString('hex') : '',

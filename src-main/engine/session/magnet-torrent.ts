@@ -11,7 +11,12 @@
  * - The summary has the shape of any torrent's, with zero size and no pieces.
  */
 import type net from 'node:net';
-import type { TorrentState, TorrentSummary, TrackerStatus } from '../../../src-shared/model';
+import type {
+  PeerSource,
+  TorrentState,
+  TorrentSummary,
+  TrackerStatus,
+} from '../../../src-shared/model';
 import type { AddOptions } from '../api';
 import { MetadataFetcher } from '../ext/metadata-fetcher';
 import { CONNECT_TICK_MS, METADATA_PIECE_BYTES } from '../limits';
@@ -128,7 +133,7 @@ export class MagnetTorrent {
         // Unknown until the metadata arrives; anything above 0 says "not a seed", so the
         // tracker hands us seeds.
         stats: () => ({ uploaded: 0, downloaded: 0, left: METADATA_PIECE_BYTES }),
-        onPeers: (peers, source) => this.addCandidates(peers, source),
+        onPeers: (peers) => this.addCandidates(peers, 'tracker'),
         onLog: (level, msg) => this.deps.log.log(level, `tracker ${this.id.slice(0, 8)}`, msg),
       });
       this.tracker.start();
@@ -153,7 +158,7 @@ export class MagnetTorrent {
     await this.stop();
   }
 
-  addCandidates(peers: { address: string; port: number }[], source: string): void {
+  addCandidates(peers: { address: string; port: number }[], source: PeerSource): void {
     if (this.candidates.add(peers, source, () => false) > 0) this.fetcher.tick();
   }
 

@@ -15,7 +15,7 @@ function listOf(...ports: number[]): CandidateList {
   const list = new CandidateList();
   list.add(
     ports.map((port) => ({ address: '10.0.0.1', port })),
-    'test',
+    'manual',
     notBanned,
   );
   return list;
@@ -24,7 +24,7 @@ function listOf(...ports: number[]): CandidateList {
 describe('CandidateList', () => {
   it('keeps each address once, in the order learnt', () => {
     const list = listOf(1, 2, 1);
-    expect(list.add([{ address: '10.0.0.1', port: 2 }], 'again', notBanned)).toBe(0);
+    expect(list.add([{ address: '10.0.0.1', port: 2 }], 'tracker', notBanned)).toBe(0);
     expect(keys(list, 0)).toEqual(['10.0.0.1:1', '10.0.0.1:2']);
   });
 
@@ -49,7 +49,7 @@ describe('CandidateList', () => {
     const list = new CandidateList(3);
     list.add(
       [1, 2, 3, 4, 5].map((port) => ({ address: 'a', port })),
-      't',
+      'tracker',
       notBanned,
     );
     expect(list.size).toBe(3);
@@ -118,5 +118,22 @@ describe('CandidateList', () => {
     expect(keys(list, 1_000)).toEqual([]);
     list.onTorrentStarted();
     expect(keys(list, 1_000)).toEqual(['10.0.0.1:1']);
+  });
+});
+
+describe('CandidateList: sources (issue 17)', () => {
+  it('caps a source on its own and counts what each source gave', () => {
+    const list = new CandidateList(100);
+    const peers = (n: number, base: number) =>
+      Array.from({ length: n }, (_, i) => ({ address: '10.0.0.2', port: base + i }));
+    expect(list.add(peers(5, 100), 'tracker', notBanned)).toBe(5);
+    expect(list.add(peers(10, 200), 'pex', notBanned, 4)).toBe(4);
+    expect(list.add(peers(10, 300), 'pex', notBanned, 4)).toBe(0);
+    // Other sources are not held back by the PEX cap.
+    expect(list.add(peers(3, 400), 'lsd', notBanned, 4)).toBe(3);
+    // A known address is not counted twice.
+    expect(list.add(peers(6, 100), 'manual', notBanned)).toBe(1);
+    expect(list.learned()).toEqual({ tracker: 5, pex: 4, lsd: 3, manual: 1 });
+    expect(list.get('10.0.0.2:200')?.source).toBe('pex');
   });
 });

@@ -10,8 +10,11 @@
  *   trade, and redialling one every REDIAL_AFTER_LOCAL_CLOSE_MS only to close it "not-wanted" was
  *   a loop (issue 21). It is due again once we want data (a file re-enabled, a recheck), or once a
  *   later connection shows it is no longer a seed.
+ * - A source may be given its own cap (PEX and LSD are, in limits.ts), so addresses from peers
+ *   that lie cannot crowd out the others. `learned` counts the new addresses each source gave.
  * - Pure: the caller passes `now`; nothing here touches a socket or a timer.
  */
+import type { PeerSource } from '../../../src-shared/model';
 import {
   DIAL_BACKOFF_BASE_MS,
   DIAL_BACKOFF_MAX_MS,
@@ -28,8 +31,8 @@ export interface Candidate {
   /** Failed dials in a row; reset by a connection. */
   failures: number;
   nextTryAt: number;
-  /** Where it came from ('tracker', 'manual', ...), for the log. */
-  readonly source: string;
+  /** Where it came from, for the Peers tab and the per-source counts. */
+  readonly source: PeerSource;
   /** It had every piece when its last connection closed. */
   seed: boolean;
 }
@@ -45,8 +48,10 @@ export function dialBackoffMs(failures: number): number {
 
 export class CandidateList {
   private readonly byKey = new Map<string, Candidate>();
-  /** Addresses kept per source, counted as they come (the status bar asks often). */
-  private readonly bySource = new Map<string, number>();
+  /** Candidates kept per source, for the per-source caps. */
+  private readonly keptBySource = new Map<PeerSource, number>();
+  /** New addresses each source gave over this torrent's life (issue 17's status line). */
+  private readonly learnedBySource = new Map<PeerSource, number>();
 
   constructor(private readonly maxCandidates = MAX_CANDIDATES_PER_TORRENT) {}
 
@@ -56,30 +61,43 @@ export class CandidateList {
 
   /** How many known addresses each source gave (issue 17: the DHT status line). */
   countBySource(into: Record<string, number>): void {
-    for (const [source, n] of this.bySource) into[source] = (into[source] ?? 0) + n;
+    for (const [source, n] of this.keptBySource) into[source] = (into[source] ?? 0) + n;
   }
 
   get(key: string): Candidate | undefined {
     return this.byKey.get(key);
   }
 
-  /** Adds the addresses not known yet (and not refused by `isBanned`); returns how many. */
+  /**
+   * Adds the addresses not known yet (and not refused by `isBanned`); returns how many.
+   * `maxFromSource` caps the candidates this source may hold in all.
+   */
   add(
     peers: Iterable<{ address: string; port: number }>,
-    source: string,
+    source: PeerSource,
     isBanned: (address: string, port: number) => boolean,
+    maxFromSource = Infinity,
   ): number {
     let added = 0;
+    let kept = this.keptBySource.get(source) ?? 0;
     for (const { address, port } of peers) {
       if (!(port > 0 && port < 65536)) continue;
       const key = candidateKey(address, port);
       if (this.byKey.has(key) || isBanned(address, port)) continue;
-      if (this.byKey.size >= this.maxCandidates) break;
+      if (this.byKey.size >= this.maxCandidates || kept >= maxFromSource) break;
       this.byKey.set(key, { key, address, port, failures: 0, nextTryAt: 0, source, seed: false });
-      this.bySource.set(source, (this.bySource.get(source) ?? 0) + 1);
+      kept++;
       added++;
     }
+    this.keptBySource.set(source, kept);
+    if (added > 0)
+      this.learnedBySource.set(source, (this.learnedBySource.get(source) ?? 0) + added);
     return added;
+  }
+
+  /** New addresses each source gave, over this torrent's life. */
+  learned(): Partial<Record<PeerSource, number>> {
+    return Object.fromEntries(this.learnedBySource) as Partial<Record<PeerSource, number>>;
   }
 
   /**

@@ -188,6 +188,7 @@ function setup(
       address,
       port: Number(key.slice(key.lastIndexOf(':') + 1)),
       candidateKey: key,
+      source: 'manual',
       uploadQueue: [],
       uploading: false,
       servedBytes: 0,

@@ -14,6 +14,7 @@ import { AddressPolicy } from './address-policy';
 import { CandidateList, dialBackoffMs } from './candidates';
 import type { Downloader } from './downloader';
 import type { PeerState, TorrentContext } from './torrent-context';
+import { PexExchange } from './pex';
 import { PeerWiring, chokeView } from './peer-wiring';
 
 /**
@@ -194,6 +195,7 @@ function setup(opts: { maxConnections?: number; maxPerIp?: number } = {}) {
     peerInterestChanged: record('peerInterestChanged'),
     peerGone: record('peerGone'),
     logPeer: () => {},
+    pex: new PexExchange({ enabled: () => false, learn: () => {}, log: () => {} }),
   };
   const downloader = {
     afterAvailabilityChanged: record('afterAvailabilityChanged'),
@@ -220,7 +222,7 @@ function setup(opts: { maxConnections?: number; maxPerIp?: number } = {}) {
   const learn = (...peers: [string, number][]): void =>
     void t.candidates.add(
       peers.map(([address, port]) => ({ address, port })),
-      'test',
+      'manual',
       () => false,
     );
   return { clock, calls, state, logs, picker, t, wiring, accept, learn };
@@ -242,7 +244,7 @@ describe('PeerWiring: accepting', () => {
     expect(conn.opts.incoming).toBe(true);
     expect(conn.opts.peerId).toBe(OUR_ID);
     // BEP 9 (issue 17): ut_metadata and our metadata_size, so magnet leechers can fetch it.
-    expect(conn.opts.extendedHandshake).toEqual({
+    expect(conn.opts.extendedHandshake).toMatchObject({
       p: 6881,
       m: { ut_metadata: 2 },
       metadata_size: 100,

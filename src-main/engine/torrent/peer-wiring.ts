@@ -24,6 +24,7 @@ import type { PeerState, TorrentContext, TorrentDeps } from './torrent-context';
 import type { Metainfo } from '../metainfo';
 import { TrackerClient } from '../tracker/client';
 import { MetadataServer, metadataHandshakeFields } from '../ext/metadata-server';
+import { LOCAL_EXTENSION_IDS } from '../wire/extension-ids';
 
 /** What the choker sees of each peer. */
 export function chokeView(peers: Iterable<PeerState>): ChokerPeer[] {
@@ -125,7 +126,7 @@ export class PeerWiring {
       this.dialing.delete(c.key);
       if (this.t.stopped()) return void socket.destroy();
       this.t.candidates.onDialSucceeded(c);
-      this.attach(socket, c.address, c.port, false, c.key, null, null, reads);
+      this.attach(socket, c.address, c.port, false, c, null, null, reads);
     });
     socket.once('error', (err) => {
       timer.cancel();
@@ -144,7 +145,7 @@ export class PeerWiring {
     address: string,
     port: number,
     incoming: boolean,
-    fromCandidate: string | null,
+    fromCandidate: Candidate | null,
     handshake: Handshake | null,
     rest: Uint8Array | null,
     reads?: VolatileReads,
@@ -155,6 +156,7 @@ export class PeerWiring {
       return;
     }
     const { meta, deps } = this.t;
+    const metadataFields = metadataHandshakeFields(meta.infoBytes);
     const conn = new PeerConnection({
       socket,
       clock: deps.clock,
@@ -166,7 +168,12 @@ export class PeerWiring {
       clientVersion: deps.clientVersion,
       reqq: ADVERTISED_REQQ,
       // BEP 10 `p`: our listen port, so a peer that we dialled can dial us back.
-      extendedHandshake: { p: deps.listenPort(), ...metadataHandshakeFields(meta.infoBytes) },
+      // `m`: the extensions we speak: ut_metadata (BEP 9), and ut_pex when PEX is on (BEP 11).
+      extendedHandshake: {
+        p: deps.listenPort(),
+        ...metadataFields,
+        m: { ...metadataFields.m, ...this.t.pex.offer() },
+      },
       handshakeReceived: handshake ?? undefined,
       initialBytes: rest ?? undefined,
       reads,
@@ -182,7 +189,8 @@ export class PeerWiring {
       uploadQueue: [],
       uploading: false,
       servedBytes: 0,
-      candidateKey: fromCandidate,
+      candidateKey: fromCandidate?.key ?? null,
+      source: fromCandidate?.source ?? 'incoming',
     };
     this.t.peers.set(key, peer);
     deps.connectionsChanged(1);
@@ -231,7 +239,11 @@ export class PeerWiring {
     conn.on('cancel', (b) => uploader.onCancel(peer, b));
     conn.on('block', (b) => dl.onBlock(peer, b.index, b.begin, b.data));
     conn.on('drain', () => uploader.serve(peer));
-    conn.on('extended', (m) => this.metadata.onExtended(conn, key, m.extId, m.payload));
+    conn.on('extended', ({ extId, payload }) => {
+      if (extId === LOCAL_EXTENSION_IDS.ut_pex)
+        this.t.pex.onMessage(peer, payload, this.t.deps.clock.now());
+      else this.metadata.onExtended(conn, key, extId, payload);
+    });
     conn.on('closed', ({ reason, error }) => this.onPeerClosed(peer, reason, error));
   }
 
@@ -271,6 +283,7 @@ export class PeerWiring {
     this.t.deps.connectionsChanged(-1);
     this.t.picker.onPeerGone(peer.key);
     this.t.peerGone(peer.key);
+    this.t.pex.onPeerGone(peer.key);
     peer.uploadQueue = [];
     this.t.deps.log.log(
       'debug',

@@ -108,6 +108,7 @@ export class TorrentSnapshot {
       key: p.key,
       address: p.address,
       port: p.port,
+      source: p.source,
     }));
   }
 

@@ -3,7 +3,7 @@
  * TorrentContext to its peer wiring and its downloader, so they see its state through one
  * narrow surface instead of its private fields.
  */
-import type { PeerEvent, TorrentState } from '../../../src-shared/model';
+import type { PeerEvent, PeerSource, TorrentState } from '../../../src-shared/model';
 import type { HashWritePool } from '../hash';
 import type { Clock, Random, TimerHandle } from '../time/clock';
 import type { TokenBucket } from '../net/token-bucket';
@@ -19,6 +19,7 @@ import type { AddressPolicy } from './address-policy';
 import type { PieceAssembly } from './download-pipeline';
 import type { Uploader, UploadPeer } from './uploader';
 import type { ResumeData } from '../session/resume-file';
+import type { PexExchange } from './pex';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -39,6 +40,8 @@ export interface TorrentDeps {
   failed: (message: string) => void;
   /** A data check finished (its result is worth saving at once: resume data, issue 15). */
   checked?: () => void;
+  /** The session's PEX setting (issue 17); on when absent. Private torrents never use PEX. */
+  pexEnabled?: () => boolean;
 }
 
 export interface TorrentOptions {
@@ -77,6 +80,8 @@ export interface PeerState extends UploadPeer {
   readonly port: number;
   /** The candidate we dialled for this connection; null for an incoming one. */
   readonly candidateKey: string | null;
+  /** Where its address came from: the candidate's source, or 'incoming' (issue 17). */
+  readonly source: PeerSource;
 }
 
 export interface TorrentContext {
@@ -92,6 +97,8 @@ export interface TorrentContext {
   readonly addresses: AddressPolicy;
   readonly assembly: PieceAssembly;
   readonly uploader: Uploader;
+  /** Peer exchange (BEP 11): offered in the extended handshake, fed each ut_pex message. */
+  readonly pex: PexExchange;
   /** Pieces that failed their hash and are missing again, for the piece map. */
   readonly failedPieces: Set<number>;
   readonly pipelineBudgetBytes: number;

@@ -17,6 +17,7 @@ import type {
   FileProgress,
   PeerEvent,
   PeerSnapshot,
+  PeerSource,
   PieceMapFull,
   SeedingStats,
   TorrentState,
@@ -31,13 +32,18 @@ import type { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
 import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
-import { CONNECT_TICK_MS, DEFAULT_UNCHOKE_SLOTS, TORRENT_TICK_MS } from '../limits';
 import { FILES_PRESENCE_CHECK_MS } from '../limits';
 import { resolveInside } from '../metainfo';
 import type { ErrorCode } from '../../../src-shared/model';
 import { faultCode, filesMissingError, filesMissingText, filesWithData } from './files-missing';
 import { isFilesMissing } from './files-missing';
 import { checkPartPieces } from './part-check';
+import {
+  CONNECT_TICK_MS,
+  DEFAULT_UNCHOKE_SLOTS,
+  PEX_MAX_CANDIDATES_PER_TORRENT,
+  TORRENT_TICK_MS,
+} from '../limits';
 import { CandidateList } from './candidates';
 import { buildParts, newPicker } from './torrent-parts';
 import type { TorrentParts } from './torrent-parts';
@@ -55,6 +61,8 @@ import { PieceCompletion, trackCompletion } from '../storage/piece-completion';
 import { MAX_RESUME_PEERS } from '../session/resume-file';
 import type { ResumeData } from '../session/resume-file';
 import { fileStamps } from './data-check';
+import { PexExchange } from './pex';
+import { allowsPex } from './peer-sources';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
@@ -102,6 +110,8 @@ export class Torrent {
   private resumeChanges = 0;
   /** The resumed check of a paused torrent while it runs (checkWhilePaused); start() awaits it. */
   private pausedCheck: Promise<void> | null = null;
+  // --- PEX (issue 17) ---
+  private readonly pex: PexExchange;
 
   constructor(
     opts: TorrentOptions,
@@ -132,6 +142,13 @@ export class Torrent {
       log: this.log,
     } = this.parts);
     this.picker = newPicker(this.meta, this.deps.random);
+    // --- PEX (issue 17): never for a private torrent (BEP 27), and only with the setting on.
+    this.pex = new PexExchange({
+      enabled: () => allowsPex(meta) && (deps.pexEnabled?.() ?? true),
+      learn: (peers) => this.addCandidates(peers, 'pex', PEX_MAX_CANDIDATES_PER_TORRENT),
+      log: (peer, dir, detail) => this.log.peer(peer, dir, 'extended', detail),
+      ownPort: () => deps.listenPort(),
+    });
     this.choker = new ChokeScheduler({
       clock: deps.clock,
       random: deps.random,
@@ -187,6 +204,7 @@ export class Torrent {
       storage: this.storage,
       peers: this.peers,
       candidates: this.candidates,
+      pex: this.pex,
       // The parts are passed whole; TorrentContext's type names the ones the wiring may use.
       ...this.parts,
       failedPieces: this.failedPieces,
@@ -244,7 +262,8 @@ export class Torrent {
         this.meta,
         this.deps,
         () => ({ ...this.counters.thisRun(), left: this.snapshot.leftBytes() }),
-        (peers, source) => this.addCandidates(peers, source),
+        // The tracker client names the tracker's URL; the Peers tab shows the kind (issue 17).
+        (peers) => this.addCandidates(peers, 'tracker'),
       );
       this.tracker.start();
     }
@@ -489,7 +508,11 @@ export class Torrent {
 
   // ---------------------------------------------------------------- peers and periodic work
 
-  addCandidates(peers: { address: string; port: number }[], source: string): void {
+  addCandidates(
+    peers: { address: string; port: number }[],
+    source: PeerSource,
+    maxFromSource?: number,
+  ): void {
     if (source === 'manual') {
       for (const p of peers) {
         const key = `${p.address}:${p.port}`;
@@ -500,8 +523,11 @@ export class Torrent {
       }
       this.resumeChanges++;
     }
-    this.candidates.add(peers, source, (address, port) =>
-      this.parts.bans.isAddressBanned(address, port),
+    this.candidates.add(
+      peers,
+      source,
+      (address, port) => this.parts.bans.isAddressBanned(address, port),
+      maxFromSource,
     );
     if (!this.stopped && this.state !== 'checking') this.connectTick();
   }
@@ -526,6 +552,7 @@ export class Torrent {
     if (this.idleAnnounce.due(now, this.state === 'seeding', this.peers.size, this.seedingSince))
       this.tracker?.announceNow({ force: true });
     this.downloader.tick(now);
+    this.pex.tick(now, this.peers.values());
     this.counters.sampleUpRate();
     this.deps.changed();
   }
@@ -598,5 +625,16 @@ export class Torrent {
 
   announceNow(): void {
     this.tracker?.announceNow();
+  }
+
+  // --- peer sources (issue 17) ---
+  /** New addresses each source gave this torrent (the status line's per-source counts). */
+  peerSourceCounts(): Partial<Record<PeerSource, number>> {
+    return this.candidates.learned();
+  }
+
+  /** Running and wanting peers: LSD and the DHT feed only such torrents. */
+  get wantsPeers(): boolean {
+    return !this.stopped && this.state !== 'error' && this.state !== 'checking';
   }
 }

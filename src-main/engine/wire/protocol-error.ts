@@ -10,7 +10,9 @@ export type ProtocolErrorCode =
   | 'bad-message-length'
   | 'bad-bitfield'
   | 'bad-extended-handshake'
-  | 'unexpected-message';
+  | 'unexpected-message'
+  /** A BEP 11 ut_pex message that is malformed or over its limits (issue 17). */
+  | 'bad-pex';
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

@@ -108,6 +108,8 @@ async function start(): Promise<void> {
   engine = await Session.open({
     dataDir: app.getPath('userData'),
     downloadDir: path.join(app.getPath('downloads'), 'Swarmscope'),
+    // Local Service Discovery on the LAN while the lsdEnabled setting is on (issue 17).
+    lsd: true,
   });
   ipc = registerIpc({
     ipcMain,

@@ -167,6 +167,27 @@ function SettingsEditor({ settings }: { settings: Settings }) {
               onChange={(v) => set('maxConnectionsPerTorrent', v)}
             />
           </div>
+          {/* --- PEX and LSD (issue 17) --- */}
+          <label className="switch">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={form.pexEnabled}
+              onChange={(e) => set('pexEnabled', e.target.checked)}
+            />
+            <span className="switch-track" aria-hidden="true" />
+            Exchange peers with peers (PEX)
+          </label>
+          <label className="switch">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={form.lsdEnabled}
+              onChange={(e) => set('lsdEnabled', e.target.checked)}
+            />
+            <span className="switch-track" aria-hidden="true" />
+            Find peers on the local network (LSD)
+          </label>
         </section>
         <TrackerSection form={form} errors={errors} set={set} />
         <DhtSection settings={settings} />

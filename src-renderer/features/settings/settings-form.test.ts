@@ -30,6 +30,16 @@ describe('settings form', () => {
     expect(trackerNeedsRestart({ listenPort: 1 })).toBe(false);
   });
 
+  it('switches PEX and LSD off and on (issue 17)', () => {
+    expect(toForm(current)).toMatchObject({ pexEnabled: true, lsdEnabled: true });
+    const off = toPatch({ ...toForm(current), pexEnabled: false, lsdEnabled: false }, current);
+    expect(off.patch).toEqual({ pexEnabled: false, lsdEnabled: false });
+    const lsdOnly = { ...current, pexEnabled: false, lsdEnabled: false };
+    expect(toPatch({ ...toForm(lsdOnly), lsdEnabled: true }, lsdOnly).patch).toEqual({
+      lsdEnabled: true,
+    });
+  });
+
   it('names each bad field', () => {
     const form = {
       ...toForm(current),

@@ -25,6 +25,9 @@ export interface SettingsForm {
   trackerUdpPort: string;
   trackerHost: string;
   trackerMode: TrackerServerMode;
+  // --- PEX and LSD (issue 17) ---
+  pexEnabled: boolean;
+  lsdEnabled: boolean;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -47,6 +50,8 @@ export function toForm(s: Settings): SettingsForm {
     trackerUdpPort: String(s.tracker.udpPort),
     trackerHost: s.tracker.host,
     trackerMode: s.tracker.mode,
+    pexEnabled: s.pexEnabled,
+    lsdEnabled: s.lsdEnabled,
   };
 }
 
@@ -99,6 +104,8 @@ export function toPatch(
     patch.maxConnectionsPerTorrent = perTorrent;
   }
   if (form.logLevel !== current.logLevel) patch.logLevel = form.logLevel;
+  if (form.pexEnabled !== current.pexEnabled) patch.pexEnabled = form.pexEnabled;
+  if (form.lsdEnabled !== current.lsdEnabled) patch.lsdEnabled = form.lsdEnabled;
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};
   if (form.trackerHttp !== t.http) tracker.http = form.trackerHttp;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { PeerSnapshot } from '../../../src-shared/model';
+import type { PeerSnapshot, PeerSource } from '../../../src-shared/model';
 import { VirtualList } from '../../components/virtual-list/VirtualList';
 import { formatBytes, formatPercent, formatRate } from '../../lib/format';
 import { flagLegend, peerFlagLetters } from '../../store/detail-selectors';
@@ -15,9 +15,21 @@ function flagTitle(letters: string): string {
     .join('\n');
 }
 
+/** Where each peer's address came from (issue 17). */
+const sourceLabels: Record<PeerSource, string> = {
+  tracker: 'Tracker',
+  dht: 'DHT',
+  pex: 'PEX',
+  lsd: 'LSD',
+  manual: 'Manual',
+  incoming: 'Incoming',
+  magnet: 'Magnet',
+};
+
 const columns = [
   ['Address', 'c-addr'],
   ['Client', 'c-client grow'],
+  ['Source', 'c-source'],
   ['Flags', 'c-flags'],
   ['Progress', 'c-prog num'],
   ['Down', 'c-rate num'],
@@ -35,6 +47,9 @@ function PeerRow({ p }: { p: PeerSnapshot }) {
       </span>
       <span className="vcell c-client grow" role="cell" title={`peer id ${p.peerIdHex}`}>
         {p.client || 'Unknown'}
+      </span>
+      <span className="vcell c-source" role="cell">
+        {sourceLabels[p.source] ?? p.source}
       </span>
       <span className="vcell c-flags mono" role="cell" title={flagTitle(letters)}>
         {letters}
