@@ -73,7 +73,7 @@ import { readTorrentInput, torrentPreview } from './session/torrent-input';
 import type { PersistedTorrent } from './session/persistence';
 // --- resume data (issue 15) ---
 import { ResumeWriter } from './session/resume-writer';
-import { readResumeFile, resumeFileName } from './session/resume-file';
+import { prefetchResumeFiles, readResumeFile, resumeFileName } from './session/resume-file';
 import type { ResumeData } from './session/resume-file';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
@@ -145,6 +145,8 @@ export class Session implements EngineApi {
   // --- resume data (issue 15) ---
   /** Writes resume files; null when resume data is off. */
   private readonly resumeWriter: ResumeWriter | null;
+  /** Resume files read ahead while restoring (prefetchResumeFiles); emptied as they are used. */
+  private resumePrefetch = new Map<string, string>();
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -238,8 +240,12 @@ export class Session implements EngineApi {
       });
     }
     await session.listener.listen(opts.listenPort ?? settings.listenPort);
-    await session.resumeWriter?.prepare();
+    if (session.resumeWriter) {
+      await session.resumeWriter.prepare();
+      session.resumePrefetch = await prefetchResumeFiles(session.resumeWriter.dir);
+    }
     await session.restore();
+    session.resumePrefetch.clear();
     if (settings.tracker.enabled) await session.startTracker();
     session.opening = false;
     return session;
@@ -360,8 +366,10 @@ export class Session implements EngineApi {
       paused: !!opts.paused,
       skipFiles: opts.skipFiles ?? [],
     });
-    if (this.store) {
-      if (!restored) await this.store.saveTorrentFile(id, meta.torrentFile);
+    // A restored torrent is already in the list on disk: saving it again per torrent cost a
+    // synced write each, 50 s for 1,000 torrents here (issue 15's restart bench).
+    if (this.store && !restored) {
+      await this.store.saveTorrentFile(id, meta.torrentFile);
       await this.store.saveList();
     }
     this.resumeWriter?.track(id, {
@@ -379,15 +387,14 @@ export class Session implements EngineApi {
   private async readResume(meta: Metainfo, savePath: string): Promise<ResumeData | null> {
     if (!this.resumeWriter) return null;
     const id = meta.infoHashHex;
-    const file = this.resumeWriter.file(
-      resumeFileName(id, savePath, !!this.opts.resumeKeyBySavePath),
+    const name = resumeFileName(id, savePath, !!this.opts.resumeKeyBySavePath);
+    const prefetched = this.resumePrefetch.get(name);
+    this.resumePrefetch.delete(name);
+    const read = await readResumeFile(
+      this.resumeWriter.file(name),
+      { infoHash: id, pieceCount: meta.pieceCount, fileCount: meta.files.length, savePath },
+      prefetched,
     );
-    const read = await readResumeFile(file, {
-      infoHash: id,
-      pieceCount: meta.pieceCount,
-      fileCount: meta.files.length,
-      savePath,
-    });
     if (read.kind === 'ok') return read.data;
     const level = read.reason === 'no resume file' ? 'info' : 'warn';
     this.logger.log(level, `torrent ${id.slice(0, 8)}`, `${read.reason}: every piece is checked`);
