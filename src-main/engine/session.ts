@@ -418,7 +418,10 @@ export class Session implements EngineApi {
       },
       changed: () => this.emit('torrent-changed', id),
       peerEvent: (event: PeerEvent) => this.emit('peer-event', { id, event }),
-      checked: () => void this.resumeWriter?.saveNow(id),
+      checked: (learned) => {
+        if (learned) void this.resumeWriter?.saveNow(id);
+        else this.resumeWriter?.markSaved(id);
+      },
       completed: () => {
         void this.resumeWriter?.saveNow(id);
         this.raise({

@@ -113,6 +113,11 @@ describe('resume data', () => {
     expect(s.summary(id)?.progress).toBe(1);
     expect(counter.bytes).toBe(0);
     expect(logger.lines.join('\n')).toMatch(/resume data: 9 pieces trusted, 0 pieces \(0 bytes\)/);
+    // Nothing changed, so nothing is written again, not even at shutdown.
+    const file = path.join(dataDir, 'resume', `${id}.resume`);
+    const stamp = fs.statSync(file).mtimeMs;
+    await close(s);
+    expect(fs.statSync(file).mtimeMs).toBe(stamp);
   });
 
   it('a damaged resume file falls back to a full check, with the reason logged', async () => {
