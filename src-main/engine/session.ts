@@ -377,6 +377,8 @@ export class Session implements EngineApi {
       version: () => torrent.resumeVersion(),
       produce: () => torrent.resumeData(this.clock.now(), !!this.persisted.get(id)?.paused),
     });
+    // Created and hashed by the caller: nothing else would save what it just learned.
+    if (complete) void this.resumeWriter?.saveNow(id);
     this.emit('torrent-added', id);
     if (!opts.paused) void torrent.start();
     else if (resume) void torrent.checkWhilePaused();
@@ -464,6 +466,7 @@ export class Session implements EngineApi {
   async resume(id: TorrentId): Promise<void> {
     const t = this.get(id);
     this.setPersisted(id, { paused: false });
+    void this.resumeWriter?.saveNow(id);
     await t.start();
   }
 

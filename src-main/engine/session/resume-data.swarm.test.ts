@@ -196,6 +196,28 @@ describe('resume data', () => {
     expect(onDisk).toMatchObject({ peers: [['127.0.0.1', 1]], paused: true });
   });
 
+  it('a torrent created and seeded gets its resume file at once, and its restart reads nothing', async () => {
+    const dataDir = folder('data');
+    const downloads = folder('dl');
+    pairOnDisk(downloads);
+    const counter = { bytes: 0 };
+    let { s } = await open(dataDir, downloads, counter);
+    const job = await s.createAndSeedNow({
+      path: path.join(downloads, 'pair'),
+      pieceLength: 16384,
+    });
+    const id = job.result?.id as string;
+    expect(job.state).toBe('done');
+    const file = path.join(dataDir, 'resume', `${id}.resume`);
+    await waitFor(() => fs.existsSync(file), 'its resume file', 10_000);
+    // Killed now (no shutdown): the file is already there. A clean close and a new session
+    // stand in for the restart.
+    await close(s);
+    ({ s } = await open(dataDir, downloads, counter));
+    await waitFor(() => s.summary(id)?.state === 'seeding', 'seeding', 10_000);
+    expect(counter.bytes).toBe(0);
+  });
+
   it('removing a torrent deletes its resume file', async () => {
     const dataDir = folder('data');
     const downloads = folder('dl');

@@ -110,7 +110,10 @@ export class ResumeWriter {
     while (e.running) await e.running;
     if (!deleteFile) return;
     const file = this.file(e.source.fileName);
-    await Promise.all([fsp.rm(file, { force: true }), fsp.rm(backupPath(file), { force: true })]);
+    // `.broken` is where a damaged copy was set aside (readJsonWithBackup).
+    await Promise.all(
+      [file, backupPath(file), `${file}.broken`].map((f) => fsp.rm(f, { force: true })),
+    );
   }
 
   /** The batch: every torrent whose resume data moved since its last write, one at a time. */
