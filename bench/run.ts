@@ -2,7 +2,7 @@
  * `npm run bench`: one run of the speed suites of issue 4, a table with ratios against the
  * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
  *
- *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map]
+ *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart]
  *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 10] [--work-dir DIR]
  *
  * There are no timed tests: the targets are printed next to the measurements, not asserted.
@@ -21,8 +21,20 @@ import { runTrackerBench } from './suites/tracker';
 import { runRendererBench } from './suites/renderer';
 import { runPieceMapBench } from './suites/piece-map';
 import { MIB, log, round, runChild, useBundleCopy } from './suites/util';
+// --- resume data (issue 15) ---
+import { runRestartBench } from './suites/restart';
 
-const SUITES = ['download', 'seed', 'create', 'tracker', 'swarm', 'renderer', 'piece-map'] as const;
+const SUITES = [
+  'download',
+  'seed',
+  'create',
+  'tracker',
+  'swarm',
+  'renderer',
+  'piece-map',
+  // --- resume data (issue 15) ---
+  'restart',
+] as const;
 type Suite = (typeof SUITES)[number];
 
 /** Issue 4's targets. */
@@ -62,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
+      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
     );
     return 0;
   }
@@ -193,6 +205,43 @@ async function main(argv: string[]): Promise<number> {
             ok: sc.frameMedianMs <= 8,
           });
         }
+      });
+    }
+    // --- resume data (issue 15) ---
+    if (want('restart')) {
+      await guard('restart', failures, async () => {
+        const r = await runRestartBench({ workDir });
+        results.restart = r;
+        rows.push(
+          {
+            metric: `restart: finished ${r.bigSizeMiB} MiB torrent seeding after, s`,
+            ours: r.bigSeedingSec,
+            reference: null,
+            ratio: null,
+            target: '<= 1 s',
+            ok: r.bigSeedingSec <= 1,
+          },
+          {
+            metric: 'restart: share of its data read meanwhile',
+            ours: r.bigReadShare,
+            reference: null,
+            ratio: null,
+            target: '< 0.05',
+            ok: r.bigReadShare === null ? null : r.bigReadShare < 0.05,
+          },
+          reportRow(
+            'restart: the same torrent, first start (every piece hashed), s',
+            r.bigFirstStartSec,
+          ),
+          {
+            metric: `restart: ${r.smallCount} small finished torrents seeding after, s`,
+            ours: r.smallSeedingSec,
+            reference: null,
+            ratio: null,
+            target: '< 3 s',
+            ok: r.smallSeedingSec < 3,
+          },
+        );
       });
     }
   } finally {

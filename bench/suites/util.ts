@@ -13,6 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -238,8 +239,13 @@ export async function runChild(argv: string[]): Promise<number> {
   lag.enable();
   const dir = path.resolve(values.dir);
   fs.mkdirSync(dir, { recursive: true });
+  // Resume data on, as in the CLI (issue 15), so its cost shows here; in a folder of this
+  // process's own, so no run resumes another.
+  const resumeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-bench-resume-'));
   const session = await Session.open({
     dataDir: null,
+    resumeDir,
+    resumeKeyBySavePath: true,
     downloadDir: dir,
     listenHost: '127.0.0.1',
     listenPort: 0,
@@ -327,6 +333,7 @@ export async function runChild(argv: string[]): Promise<number> {
     // The handlers stay until the session is closed: a SIGTERM that arrives while closing then
     // lets the process end normally (and write a --cpu-prof profile) instead of killing it.
     await session.close();
+    fs.rmSync(resumeDir, { recursive: true, force: true });
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }

@@ -30,13 +30,15 @@ export async function restoreTorrentList(store: SessionStore, deps: RestoreDeps)
   if (loaded.kind === 'ok') {
     if (loaded.fromBackup) deps.log('warn', 'session.json was unusable; restored from its backup');
     let restored = 0;
-    for (const entry of loaded.torrents) {
+    // Read ahead, in parallel: one after another, 1,000 small reads took seconds (issue 15).
+    const ahead = readAhead(loaded.torrents.map((e) => store.torrentFile(e.id)));
+    for (const [i, entry] of loaded.torrents.entries()) {
       const known = {
         ...entry,
         savePath: entry.savePath || deps.defaultSavePath,
         addedAt: entry.addedAt || deps.now(),
       };
-      if (await restoreOne(store, known, deps)) restored++;
+      if (await restoreOne(store, known, deps, ahead(i))) restored++;
     }
     return restored;
   }
@@ -65,13 +67,34 @@ export async function restoreTorrentList(store: SessionStore, deps: RestoreDeps)
   return restored;
 }
 
+/**
+ * The files, read up to READ_AHEAD ahead of the one asked for: in parallel, and never more than
+ * that many held in memory before they are used.
+ */
+const READ_AHEAD = 32;
+function readAhead(files: string[]): (i: number) => Promise<Uint8Array> {
+  const started = new Map<number, Promise<Uint8Array>>();
+  let next = 0;
+  return (i) => {
+    for (; next < files.length && next <= i + READ_AHEAD; next++) {
+      const p = fsp.readFile(files[next] as string);
+      p.catch(() => {}); // reported by restoreOne, which awaits it
+      started.set(next, p);
+    }
+    const p = started.get(i) as Promise<Uint8Array>;
+    started.delete(i);
+    return p;
+  };
+}
+
 async function restoreOne(
   store: SessionStore,
   entry: PersistedTorrent,
   deps: RestoreDeps,
+  bytes?: Promise<Uint8Array>,
 ): Promise<boolean> {
   try {
-    const meta = parseTorrent(await fsp.readFile(store.torrentFile(entry.id)));
+    const meta = parseTorrent(await (bytes ?? fsp.readFile(store.torrentFile(entry.id))));
     await deps.add(meta, entry);
     return true;
   } catch (err) {

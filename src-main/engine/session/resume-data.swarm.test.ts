@@ -113,6 +113,11 @@ describe('resume data', () => {
     expect(s.summary(id)?.progress).toBe(1);
     expect(counter.bytes).toBe(0);
     expect(logger.lines.join('\n')).toMatch(/resume data: 9 pieces trusted, 0 pieces \(0 bytes\)/);
+    // Nothing changed, so nothing is written again, not even at shutdown.
+    const file = path.join(dataDir, 'resume', `${id}.resume`);
+    const stamp = fs.statSync(file).mtimeMs;
+    await close(s);
+    expect(fs.statSync(file).mtimeMs).toBe(stamp);
   });
 
   it('a damaged resume file falls back to a full check, with the reason logged', async () => {
@@ -189,6 +194,28 @@ describe('resume data', () => {
       fs.readFileSync(path.join(dataDir, 'resume', `${id}.resume`), 'utf8'),
     ) as { peers: unknown; paused: unknown };
     expect(onDisk).toMatchObject({ peers: [['127.0.0.1', 1]], paused: true });
+  });
+
+  it('a torrent created and seeded gets its resume file at once, and its restart reads nothing', async () => {
+    const dataDir = folder('data');
+    const downloads = folder('dl');
+    pairOnDisk(downloads);
+    const counter = { bytes: 0 };
+    let { s } = await open(dataDir, downloads, counter);
+    const job = await s.createAndSeedNow({
+      path: path.join(downloads, 'pair'),
+      pieceLength: 16384,
+    });
+    const id = job.result?.id as string;
+    expect(job.state).toBe('done');
+    const file = path.join(dataDir, 'resume', `${id}.resume`);
+    await waitFor(() => fs.existsSync(file), 'its resume file', 10_000);
+    // Killed now (no shutdown): the file is already there. A clean close and a new session
+    // stand in for the restart.
+    await close(s);
+    ({ s } = await open(dataDir, downloads, counter));
+    await waitFor(() => s.summary(id)?.state === 'seeding', 'seeding', 10_000);
+    expect(counter.bytes).toBe(0);
   });
 
   it('removing a torrent deletes its resume file', async () => {

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../../testing/fixtures';
 import { writeFileAtomic } from './atomic-file';
-import { decodeResume, encodeResume, readResumeFile, resumeFileName } from './resume-file';
+import {
+  decodeResume,
+  encodeResume,
+  prefetchResumeFiles,
+  readResumeFile,
+  resumeFileName,
+} from './resume-file';
 import type { ResumeData, ResumeExpectation } from './resume-file';
 
 const dir = tempDir('resume-file');
@@ -93,6 +99,23 @@ describe('resume file', () => {
     const none = await readResumeFile(file, expectation);
     expect(none.kind).toBe('none');
     expect(none.kind === 'none' && none.reason).toMatch(/damaged: it is for another info-hash/);
+  });
+
+  it('prefetched text is checked like a read, and a bad one is read again from disk', async () => {
+    const sub = path.join(dir, 'prefetch');
+    fs.mkdirSync(sub);
+    const file = path.join(sub, `${id}.resume`);
+    await writeFileAtomic(file, encodeResume({ ...sample(), uploadedBytes: 3 }));
+    const texts = await prefetchResumeFiles(sub);
+    expect([...texts.keys()]).toEqual([`${id}.resume`]);
+    const fromText = await readResumeFile(file, expectation, texts.get(`${id}.resume`));
+    expect(fromText.kind === 'ok' && fromText.data.uploadedBytes).toBe(3);
+    // Text that does not check out (another torrent's, or garbage) is not used.
+    const other = encodeResume({ ...sample(), infoHash: 'cd'.repeat(20), uploadedBytes: 8 });
+    for (const text of [other, '{']) {
+      const r = await readResumeFile(file, expectation, text);
+      expect(r.kind === 'ok' && r.data.uploadedBytes).toBe(3);
+    }
   });
 
   it('names files by info-hash, and by save path too when asked', () => {

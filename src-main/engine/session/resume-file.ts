@@ -31,6 +31,10 @@ export const MAX_RESUME_PEERS = 200;
 /** Tracker URLs remembered per torrent, and the length of each. */
 export const MAX_RESUME_TRACKERS = 200;
 export const MAX_RESUME_URL_CHARS = 4096;
+/** Resume files read at once when a session opens (see prefetchResumeFiles). */
+const PREFETCH_CONCURRENCY = 32;
+/** What prefetching may hold in memory; past it, files are read one by one as before. */
+const PREFETCH_MAX_BYTES = 64 * 1024 * 1024;
 
 /** A file's size and modification time when the resume data was saved; null: it did not exist. */
 export interface FileStamp {
@@ -161,10 +165,56 @@ export function decodeResume(
 }
 
 /**
+ * Every resume file of a folder, read in parallel, as text by name: a session restoring 1,000
+ * torrents one after another would otherwise wait for two reads per torrent in a row (3 s of
+ * its start here). Nothing is trusted from this: readResumeFile checks it as it checks a read.
+ * Unreadable files are simply left out (then read, and reported, the usual way).
+ */
+export async function prefetchResumeFiles(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let names: string[];
+  try {
+    names = (await fsp.readdir(dir)).filter((n) => n.endsWith('.resume'));
+  } catch {
+    return out;
+  }
+  let bytes = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < names.length && bytes < PREFETCH_MAX_BYTES) {
+      const name = names[next++] as string;
+      try {
+        const text = await fsp.readFile(path.join(dir, name), 'utf8');
+        bytes += text.length;
+        if (text.length <= MAX_RESUME_FILE_BYTES) out.set(name, text);
+      } catch {
+        // Read again (and reported) the usual way.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PREFETCH_CONCURRENCY }, worker));
+  return out;
+}
+
+/**
  * Reads and checks a resume file (falling back to its `.bak`). Never throws for a bad or
  * missing file: `none` with the reason, for the log, and the caller checks everything.
+ * `prefetched` is the file's text read earlier (prefetchResumeFiles); if it does not check
+ * out, the file is read again the usual way, backup and all.
  */
-export async function readResumeFile(file: string, expect: ResumeExpectation): Promise<ResumeRead> {
+export async function readResumeFile(
+  file: string,
+  expect: ResumeExpectation,
+  prefetched?: string,
+): Promise<ResumeRead> {
+  if (prefetched !== undefined) {
+    try {
+      const decoded = decodeResume(JSON.parse(prefetched), expect);
+      if ('data' in decoded) return { kind: 'ok', data: decoded.data };
+    } catch {
+      // Not JSON: the usual read below says why and tries the backup.
+    }
+  }
   try {
     const st = await fsp.stat(file).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return null;

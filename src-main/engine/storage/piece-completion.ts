@@ -8,7 +8,7 @@
  * - A bit is set only after the bytes were written (or a check read and hashed them): the set
  *   never claims a piece that is not on disk, so trusting it at the next start is safe as long
  *   as the files did not change behind our back (the resume check looks at size and mtime).
- * - `version` moves on every change, so a writer tells "changed since my last save" in O(1)
+ * - `version` moves on every change (and only then), so a writer tells "changed since my last save" in O(1)
  *   instead of comparing bitfields; nothing here does I/O.
  * - The bitfield is BEP 3's layout (high bit first), spare bits of the last byte zero.
  */
@@ -53,13 +53,17 @@ export class PieceCompletion {
   replace(verifiedPieces: Uint8Array): void {
     if (verifiedPieces.length !== this.pieceCount)
       throw new RangeError(`${verifiedPieces.length} results for ${this.pieceCount} pieces`);
-    this.bits.fill(0);
-    this.verified = 0;
+    const next = new Uint8Array(this.bits.length);
+    let verified = 0;
     for (let i = 0; i < verifiedPieces.length; i++) {
       if (verifiedPieces[i] !== 1) continue;
-      this.bits[i >> 3] = (this.bits[i >> 3] as number) | (0x80 >> (i & 7));
-      this.verified++;
+      next[i >> 3] = (next[i >> 3] as number) | (0x80 >> (i & 7));
+      verified++;
     }
+    // The same set (a restart that trusted its resume data) is no change: nothing to save.
+    if (verified === this.verified && Buffer.compare(next, this.bits) === 0) return;
+    this.bits.set(next);
+    this.verified = verified;
     this.version++;
   }
 

@@ -38,8 +38,11 @@ export interface TorrentDeps {
   peerEvent: (event: PeerEvent) => void;
   completed: () => void;
   failed: (message: string) => void;
-  /** A data check finished (its result is worth saving at once: resume data, issue 15). */
-  checked?: () => void;
+  /**
+   * A data check finished (resume data, issue 15). `learned`: it read data or found files
+   * changed, so its result is worth saving at once; otherwise it found what the resume data said.
+   */
+  checked?: (learned: boolean) => void;
   /** The session's PEX setting (issue 17); on when absent. Private torrents never use PEX. */
   pexEnabled?: () => boolean;
 }

@@ -66,6 +66,9 @@ import { allowsPex } from './peer-sources';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
+/** Seconds active are saved in resume data at this granularity (see resumeVersion). */
+const ACTIVE_SAVE_STEP_SEC = 600;
+
 export class Torrent {
   readonly meta: Metainfo;
   readonly id: string;
@@ -376,7 +379,7 @@ export class Torrent {
       if (this.picker.have(i)) verified[i] = 1;
       else if (verified[i]) this.picker.setHave(i);
     this.completion.replace(verified);
-    if (hashed) this.deps.checked?.();
+    this.deps.checked?.(hashed);
     const { name, pieceCount } = this.meta;
     const found = `${this.picker.haveCount()}/${pieceCount} pieces on disk`;
     this.deps.log.log(
@@ -431,7 +434,10 @@ export class Torrent {
   /** Moves whenever the resume data would differ (pieces, counters, priorities, peers). */
   resumeVersion(): string {
     const c = this.counters;
-    return `${this.completion.version}:${this.resumeChanges}:${c.uploadedBytes}:${c.downloadedBytes}`;
+    // Seconds active move all the time; they count as a change every ACTIVE_SAVE_STEP_SEC only,
+    // so an idle seed is not rewritten at every batch.
+    const active = Math.floor(c.activeSeconds / ACTIVE_SAVE_STEP_SEC);
+    return `${this.completion.version}:${this.resumeChanges}:${c.uploadedBytes}:${c.downloadedBytes}:${active}`;
   }
 
   private checkInput(): Parameters<typeof checkPartPieces>[0] {
