@@ -128,9 +128,12 @@ export class Ledbat {
     );
   }
 
-  /** Bytes that may be in flight now: our window, and never more than the remote can take. */
+  /**
+   * Bytes that may be in flight now: our window, and never more than the remote can take (when
+   * it can take less than a packet, the connection probes it on its timer).
+   */
   sendWindow(peerWindowBytes: number): number {
-    return Math.max(MIN_WINDOW_BYTES, Math.min(Math.floor(this.cwnd), peerWindowBytes));
+    return Math.min(Math.floor(this.cwnd), peerWindowBytes);
   }
 
   private addDelaySample(sampleUs: number, nowMs: number): void {
