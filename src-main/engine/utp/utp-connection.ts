@@ -102,8 +102,9 @@ export class UtpConnection {
   readonly recvId: number;
   readonly sendId: number;
   readonly cc = new Ledbat();
-  /** Packets resent, for tests and logs. */
+  /** Packets resent, and retransmission timeouts, for tests and logs. */
   retransmits = 0;
+  timeoutCount = 0;
   private events: UtpConnectionEvents | null = null;
   private readonly opts: UtpConnectionOptions;
 
@@ -383,7 +384,8 @@ export class UtpConnection {
   /** A packet is taken for lost: resend it now, and halve the window once per window. */
   private lost(seq: number): void {
     const pkt = this.out.get(seq);
-    if (!pkt || pkt.acked) return;
+    // Resent early once: if that is lost too, the timeout will tell.
+    if (!pkt || pkt.acked || pkt.fastResent) return;
     pkt.fastResent = true;
     if (seqDistance(this.lossSeq, seq) > 0) {
       this.cc.onLoss();
@@ -628,6 +630,7 @@ export class UtpConnection {
   }
 
   private onTimeout(now: number): void {
+    this.timeoutCount++;
     if (++this.timeouts > MAX_TIMEOUTS)
       return this.fail(new Error('uTP retransmissions timed out'));
     this.cc.onTimeout();
