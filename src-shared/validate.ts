@@ -18,6 +18,8 @@ import {
   type Req,
 } from './contract';
 import { ContractError, type FilePriority, type LogLevel, type TrackerServerMode } from './model';
+// --- uTP (issue 18) ---
+import { peerTransportsValues } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -344,6 +346,8 @@ const validators: Validators = {
       'tracker',
       'minimizeToTray',
       'handleMagnetLinks',
+      // --- uTP (issue 18) ---
+      'transports',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -362,6 +366,8 @@ const validators: Validators = {
     if (f.has('tracker')) out.tracker = trackerPatch(name, f.o.tracker, 'tracker');
     if (f.has('minimizeToTray')) out.minimizeToTray = f.boolean('minimizeToTray');
     if (f.has('handleMagnetLinks')) out.handleMagnetLinks = f.boolean('handleMagnetLinks');
+    // --- uTP (issue 18) ---
+    if (f.has('transports')) out.transports = f.oneOf('transports', peerTransportsValues);
     return out;
   },
   'tracker.start'(name, payload) {

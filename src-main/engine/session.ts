@@ -71,6 +71,10 @@ import { SessionStore } from './session/persistence';
 import { restoreTorrentList } from './session/restore-list';
 import { readTorrentInput, torrentPreview } from './session/torrent-input';
 import type { PersistedTorrent } from './session/persistence';
+// --- uTP (issue 18) ---
+import { UdpEndpoint } from './net/udp-endpoint';
+import { UtpSocket } from './utp/utp-socket';
+import type { UtpTransport } from './utp/utp-transport';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -131,6 +135,11 @@ export class Session implements EngineApi {
   private earlyAlerts: Alert[] | null = [];
   private opening = true;
   private closed = false;
+  // --- uTP (issue 18) ---
+  // The UDP listen port and its uTP sockets. The DHT (issue 17) shares the same endpoint: when
+  // both branches meet, this block and the DHT's open one endpoint between them.
+  private udp: UdpEndpoint | null = null;
+  private utp: UtpSocket | null = null;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -158,6 +167,8 @@ export class Session implements EngineApi {
       host: opts.listenHost ?? '0.0.0.0',
       strictPort: opts.strictPort,
       accept: (socket, handshake, rest) => this.onHandshake(socket, handshake, rest),
+      // --- uTP (issue 18) ---
+      acceptTransport: (t, handshake, rest) => this.onUtpHandshake(t, handshake, rest),
     });
     this.jobs = new SeedJobs({
       clock: this.clock,
@@ -209,6 +220,7 @@ export class Session implements EngineApi {
       });
     }
     await session.listener.listen(opts.listenPort ?? settings.listenPort);
+    await session.openUtp(); // uTP (issue 18)
     await session.restore();
     if (settings.tracker.enabled) await session.startTracker();
     session.opening = false;
@@ -230,6 +242,57 @@ export class Session implements EngineApi {
 
   get listenPort(): number | null {
     return this.listener.port;
+  }
+
+  // --- uTP (issue 18) ---
+  /** Binds UDP on the TCP listen port for uTP; without it (port taken) uTP is off, TCP goes on. */
+  private async openUtp(): Promise<void> {
+    const port = this.listener.port;
+    if (port === null) return;
+    try {
+      this.udp = await UdpEndpoint.open(this.opts.listenHost ?? '0.0.0.0', port);
+    } catch (err) {
+      this.logger.log(
+        'warn',
+        'session',
+        `uTP off: cannot bind UDP port ${port}: ${errMessage(err)}`,
+      );
+      return;
+    }
+    const udp = this.udp;
+    const utp = new UtpSocket({
+      send: (packet, toPort, address) => udp.send(packet, toPort, address),
+      clock: this.clock,
+      random: this.random,
+      // With uTP off, SYNs get a RESET: the dialler falls back to TCP at once.
+      acceptingSyns: () => this.settings.transports !== 'tcp' && !this.closed,
+      onAccept: (t) => this.listener.acceptUtp(t),
+    });
+    this.utp = utp;
+    udp.on('utp', (packet, from) => utp.receive(packet, from));
+  }
+
+  private async closeUtp(): Promise<void> {
+    this.utp?.close();
+    this.utp = null;
+    await this.udp?.close();
+    this.udp = null;
+  }
+
+  private onUtpHandshake(t: UtpTransport, handshake: Handshake, rest: Uint8Array): boolean {
+    const id = Buffer.from(handshake.infoHash).toString('hex');
+    const torrent = this.torrents.get(id);
+    if (!torrent || this.closed) {
+      this.logger.log('debug', 'session', `incoming uTP for unknown info-hash ${id} closed`);
+      return false;
+    }
+    torrent.acceptIncomingTransport(t, t.remotePort, handshake, rest);
+    return true;
+  }
+
+  /** uTP counters, for tests and the status of the UDP port. */
+  get utpStats(): ReturnType<UtpSocket['stats']> | null {
+    return this.utp?.stats() ?? null;
   }
 
   /** Incoming connections still in their handshake, for tests of the listener's caps. */
@@ -336,6 +399,16 @@ export class Session implements EngineApi {
       downBucket: this.downBucket,
       upBucket: this.upBucket,
       canConnect: () => this.connections < this.settings.maxConnections,
+      // --- uTP (issue 18) ---
+      transports: () => this.settings.transports,
+      dialUtp: (address, port) => {
+        if (!this.utp || this.settings.transports === 'tcp') return null;
+        try {
+          return this.utp.dial(address, port);
+        } catch {
+          return null; // over the uTP connection cap: TCP may still do
+        }
+      },
       connectionsChanged: (delta) => {
         this.connections += delta;
       },
@@ -508,6 +581,9 @@ export class Session implements EngineApi {
     if (portChanged && this.listener.port !== null) {
       await this.listener.close();
       await this.listener.listen(next.listenPort);
+      // uTP (issue 18): the UDP port follows the TCP one.
+      await this.closeUtp();
+      await this.openUtp();
     }
     await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
@@ -648,6 +724,7 @@ export class Session implements EngineApi {
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
     await this.trackerHost.stop();
     await this.listener.close();
+    await this.closeUtp(); // uTP (issue 18)
     // Last, so the totals of this run are on disk.
     if (this.store) {
       await this.store

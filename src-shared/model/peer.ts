@@ -36,6 +36,9 @@ export interface PeerSnapshot {
   uploadedBytes: number;
   requestsInFlight: number;
   connectedAt: number;
+  // --- uTP (issue 18) ---
+  /** How the bytes travel: TCP or uTP (BEP 29). */
+  transport: 'tcp' | 'utp';
 }
 
 /** One entry of the per-peer protocol event stream (the Log tab, the log file). */

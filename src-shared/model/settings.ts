@@ -16,7 +16,14 @@ export interface Settings {
   minimizeToTray: boolean;
   /** Opt-in: register as the default magnet: handler. */
   handleMagnetLinks: boolean;
+  // --- uTP (issue 18) ---
+  /** How peers are reached: TCP only, uTP only (BEP 29), or both (dial uTP first, accept both). */
+  transports: PeerTransports;
 }
+
+// --- uTP (issue 18) ---
+export type PeerTransports = 'tcp' | 'utp' | 'both';
+export const peerTransportsValues: readonly PeerTransports[] = ['tcp', 'utp', 'both'];
 
 export const defaultTrackerServerSettings: TrackerServerSettings = {
   enabled: false,
@@ -44,5 +51,7 @@ export function defaultSettings(downloadDir: string): Settings {
     tracker: { ...defaultTrackerServerSettings },
     minimizeToTray: false,
     handleMagnetLinks: false,
+    // --- uTP (issue 18) ---
+    transports: 'both',
   };
 }

@@ -18,6 +18,9 @@ import type { BanPolicy } from './ban-policy';
 import type { AddressPolicy } from './address-policy';
 import type { PieceAssembly } from './download-pipeline';
 import type { Uploader, UploadPeer } from './uploader';
+// --- uTP (issue 18) ---
+import type { PeerTransports } from '../../../src-shared/model';
+import type { UtpTransport } from '../utp/utp-transport';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -36,6 +39,11 @@ export interface TorrentDeps {
   peerEvent: (event: PeerEvent) => void;
   completed: () => void;
   failed: (message: string) => void;
+  // --- uTP (issue 18) ---
+  /** Which transports to dial (default TCP only, as before uTP). */
+  transports?: () => PeerTransports;
+  /** Starts a uTP dial, or returns null when uTP is off or unavailable. */
+  dialUtp?: (address: string, port: number) => UtpTransport | null;
 }
 
 export interface TorrentOptions {

@@ -45,6 +45,8 @@ import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
 import { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps, TorrentOptions } from './torrent-context';
 import { TransferCounters } from './transfer-counters';
+// --- uTP (issue 18) ---
+import type { PeerTransport } from '../peer/transport';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
@@ -320,6 +322,17 @@ export class Torrent {
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
     this.wiring.acceptIncoming(socket, handshake, rest);
+  }
+
+  // --- uTP (issue 18) ---
+  /** An incoming uTP connection whose handshake named this torrent. */
+  acceptIncomingTransport(
+    transport: PeerTransport,
+    port: number,
+    handshake: Handshake,
+    rest: Uint8Array,
+  ): void {
+    this.wiring.acceptIncomingTransport(transport, port, handshake, rest);
   }
 
   private connectTick(): void {

@@ -39,6 +39,8 @@ export interface UtpSocketOptions {
   random: Random;
   /** An incoming connection; its owner reads the handshake, then calls `accepted()` or destroys it. */
   onAccept: (transport: UtpTransport) => void;
+  /** Whether SYNs are taken now; when not, each is answered with a RESET so the dialler moves on. */
+  acceptingSyns?: () => boolean;
   maxPending?: number;
   maxPendingPerIp?: number;
   maxConnections?: number;
@@ -148,6 +150,10 @@ export class UtpSocket {
   }
 
   private acceptSyn(p: UtpPacket, from: UtpSource): void {
+    if (this.opts.acceptingSyns && !this.opts.acceptingSyns()) {
+      this.counters.refused++;
+      return this.sendReset(p, from);
+    }
     const fromIp = this.pendingPerIp.get(from.address) ?? 0;
     if (
       this.pending >= (this.opts.maxPending ?? UTP_MAX_PENDING_SYNS) ||

@@ -1,0 +1,82 @@
+/**
+ * uTP in the session (issue 18): sessions on loopback download over uTP, accept it into the same
+ * path as TCP, fall back to TCP when the other side has uTP off, and keep to TCP when told.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PeerTransports } from '../../../src-shared/model';
+import { sha256File, tempDir, waitFor, writeFile } from '../../testing/fixtures';
+import { createTestSwarm } from '../../testing/swarm';
+import type { TestSwarm } from '../../testing/swarm';
+
+let swarm: TestSwarm | null = null;
+let contentDir: string | null = null;
+
+afterEach(async () => {
+  await swarm?.close();
+  swarm = null;
+  if (contentDir) fs.rmSync(contentDir, { recursive: true, force: true });
+  contentDir = null;
+});
+
+async function swarmWith(seeder: PeerTransports, leecher: PeerTransports, bytes: number) {
+  contentDir = tempDir('utp-content');
+  const file = path.join(contentDir, 'data.bin');
+  writeFile(file, bytes, 5);
+  swarm = await createTestSwarm({
+    contentPath: file,
+    seeders: 1,
+    leechers: 1,
+    pieceLength: 256 * 1024,
+    configure: (role) => ({ settings: { transports: role === 'seeder' ? seeder : leecher } }),
+  });
+  return { swarm, file };
+}
+
+function transportsSeen(s: TestSwarm): { seeder: string[]; leecher: string[] } {
+  const id = s.meta.infoHashHex;
+  return {
+    seeder: (s.seeders[0]?.peers(id) ?? []).map((p) => p.transport),
+    leecher: (s.leechers[0]?.peers(id) ?? []).map((p) => p.transport),
+  };
+}
+
+describe('uTP in the session', () => {
+  it('uTP only on both sides: 16 MiB arrives intact, both sides see a uTP peer', async () => {
+    const { swarm: s, file } = await swarmWith('utp', 'utp', 16 * 1024 * 1024);
+    await waitFor(
+      () => transportsSeen(s).leecher.length > 0 && transportsSeen(s).seeder.length > 0,
+      'the peers to connect',
+    );
+    expect(transportsSeen(s)).toEqual({ seeder: ['utp'], leecher: ['utp'] });
+    await s.untilComplete(60_000);
+    expect(sha256File(path.join(s.leecherDirs[0] as string, 'data.bin'))).toBe(sha256File(file));
+    expect(s.leechers[0]?.utpStats?.connections).toBe(1);
+  });
+
+  it('dials uTP first with both on', async () => {
+    const { swarm: s } = await swarmWith('both', 'both', 8 * 1024 * 1024);
+    await waitFor(() => transportsSeen(s).leecher.length > 0, 'the peers to connect', 10_000);
+    expect(transportsSeen(s).leecher).toEqual(['utp']);
+    await s.untilComplete(30_000);
+    expect(s.seeders[0]?.utpStats?.refused).toBe(0);
+  });
+
+  it('falls back to TCP at once when the seeder has uTP off (its RESET), and stays intact', async () => {
+    const { swarm: s, file } = await swarmWith('tcp', 'both', 1024 * 1024);
+    await waitFor(() => transportsSeen(s).leecher.length > 0, 'the peers to connect', 10_000);
+    expect(transportsSeen(s).leecher).toEqual(['tcp']);
+    expect(s.seeders[0]?.utpStats?.refused).toBe(1);
+    await s.untilComplete(30_000);
+    expect(sha256File(path.join(s.leecherDirs[0] as string, 'data.bin'))).toBe(sha256File(file));
+  });
+
+  it('with TCP only, never sends a uTP packet', async () => {
+    const { swarm: s } = await swarmWith('both', 'tcp', 1024 * 1024);
+    await s.untilComplete(30_000);
+    expect(s.seeders[0]?.utpStats?.connections).toBe(0);
+    expect(s.seeders[0]?.utpStats?.stray).toBe(0);
+    expect(s.seeders[0]?.utpStats?.refused).toBe(0);
+  });
+});
