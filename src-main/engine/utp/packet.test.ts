@@ -57,6 +57,15 @@ describe('uTP packet codec', () => {
     }
   });
 
+  it('reads a selective ack of any length up to the cap, as libtorrent sends (not only 4n bytes)', () => {
+    const base = encodePacket(header);
+    const bytes = Buffer.concat([base, Buffer.from([0, 3, 0b1, 0, 0x80]), Buffer.from('x')]);
+    bytes[1] = 1;
+    const p = decodePacket(bytes);
+    expect([...(p.selectiveAck ?? [])]).toEqual([1, 0, 0x80]);
+    expect(Buffer.from(p.payload).toString()).toBe('x');
+  });
+
   it('skips unknown extensions (BEP 29 extension bits) and reads the payload after them', () => {
     const base = encodePacket(header);
     const ext = Buffer.from([0, 8, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -79,9 +88,12 @@ describe('uTP packet codec', () => {
     const cut = Buffer.concat([ok, Buffer.from([0, 4, 1])]);
     cut[1] = 1;
     expect(codeOf(() => decodePacket(cut))).toBe('bad-extension');
-    const sack3 = Buffer.concat([ok, Buffer.from([0, 3, 1, 2, 3])]);
-    sack3[1] = 1;
-    expect(codeOf(() => decodePacket(sack3))).toBe('bad-extension');
+    const sack0 = Buffer.concat([ok, Buffer.from([0, 0])]);
+    sack0[1] = 1;
+    expect(codeOf(() => decodePacket(sack0))).toBe('bad-extension');
+    const sackHuge = Buffer.concat([ok, Buffer.from([0, 132]), Buffer.alloc(132)]);
+    sackHuge[1] = 1;
+    expect(codeOf(() => decodePacket(sackHuge))).toBe('bad-extension');
     const twoSacks = Buffer.concat([ok, Buffer.from([1, 4, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0])]);
     twoSacks[1] = 1;
     expect(codeOf(() => decodePacket(twoSacks))).toBe('bad-extension');

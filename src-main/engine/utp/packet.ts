@@ -11,8 +11,8 @@
  *   | seq_nr                        | ack_nr                        |
  *
  * Invariants:
- * - Decoding is pure and bounded: at most UTP_MAX_EXTENSIONS extensions, a selective ack of 4 to
- *   UTP_MAX_SACK_BYTES bytes in steps of 4, nothing read past the end. Any malformed packet raises
+ * - Decoding is pure and bounded: at most UTP_MAX_EXTENSIONS extensions, a selective ack of 1 to
+ *   UTP_MAX_SACK_BYTES bytes, nothing read past the end. Any malformed packet raises
  *   `UtpPacketError` and nothing else (utp.property.test.ts).
  * - Only DATA and FIN carry a payload; a SYN, STATE or RESET with one is malformed.
  * - Unknown extensions are skipped (BEP 29 says so); a second selective ack is malformed.
@@ -94,7 +94,9 @@ export function decodePacket(buf: Uint8Array): UtpPacket {
     if (at + len > buf.length) throw new UtpPacketError('bad-extension', 'extension body cut');
     if (kind === EXT_SELECTIVE_ACK) {
       if (selectiveAck) throw new UtpPacketError('bad-extension', 'two selective acks');
-      if (len < 4 || len % 4 !== 0 || len > UTP_MAX_SACK_BYTES) {
+      // BEP 29 asks for a multiple of 4 bytes, but libtorrent sends just the bytes it needs
+      // (1 to 32): refusing those would drop every ack it sends while packets are missing.
+      if (len < 1 || len > UTP_MAX_SACK_BYTES) {
         throw new UtpPacketError('bad-extension', `selective ack of ${len} bytes`);
       }
       selectiveAck = buf.subarray(at, at + len);
