@@ -20,7 +20,12 @@ afterEach(async () => {
   contentDir = null;
 });
 
-async function swarmWith(seeder: PeerTransports, leecher: PeerTransports, bytes: number) {
+async function swarmWith(
+  seeder: PeerTransports,
+  leecher: PeerTransports,
+  bytes: number,
+  seederUploadLimitBps = 0,
+) {
   contentDir = tempDir('utp-content');
   const file = path.join(contentDir, 'data.bin');
   writeFile(file, bytes, 5);
@@ -29,7 +34,10 @@ async function swarmWith(seeder: PeerTransports, leecher: PeerTransports, bytes:
     seeders: 1,
     leechers: 1,
     pieceLength: 256 * 1024,
-    configure: (role) => ({ settings: { transports: role === 'seeder' ? seeder : leecher } }),
+    configure: (role) =>
+      role === 'seeder'
+        ? { settings: { transports: seeder, uploadLimitBps: seederUploadLimitBps } }
+        : { settings: { transports: leecher } },
   });
   return { swarm, file };
 }
@@ -56,7 +64,7 @@ describe('uTP in the session', () => {
   });
 
   it('dials uTP first with both on', async () => {
-    const { swarm: s } = await swarmWith('both', 'both', 8 * 1024 * 1024);
+    const { swarm: s } = await swarmWith('both', 'both', 2 * 1024 * 1024, 1024 * 1024);
     await waitFor(() => transportsSeen(s).leecher.length > 0, 'the peers to connect', 10_000);
     expect(transportsSeen(s).leecher).toEqual(['utp']);
     await s.untilComplete(30_000);
@@ -64,7 +72,8 @@ describe('uTP in the session', () => {
   });
 
   it('falls back to TCP at once when the seeder has uTP off (its RESET), and stays intact', async () => {
-    const { swarm: s, file } = await swarmWith('tcp', 'both', 1024 * 1024);
+    // Throttled, so the connection lasts long enough to be seen.
+    const { swarm: s, file } = await swarmWith('tcp', 'both', 2 * 1024 * 1024, 1024 * 1024);
     await waitFor(() => transportsSeen(s).leecher.length > 0, 'the peers to connect', 10_000);
     expect(transportsSeen(s).leecher).toEqual(['tcp']);
     expect(s.seeders[0]?.utpStats?.refused).toBe(1);
