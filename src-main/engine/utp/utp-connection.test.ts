@@ -8,6 +8,8 @@ import { MIN_WINDOW_BYTES } from './ledbat';
 import { ST_DATA, ST_FIN, ST_RESET, ST_STATE, ST_SYN, encodePacket } from './packet';
 import {
   CONNECT_TIMEOUT_MS,
+  IDLE_TIMEOUT_MS,
+  KEEPALIVE_MS,
   MAX_TIMEOUTS,
   RECEIVE_WINDOW_BYTES,
   SEND_HIGH_WATER_BYTES,
@@ -24,6 +26,8 @@ async function connected(
   await ok;
   const acceptor = net.accepted[0];
   if (!acceptor) throw new Error('nothing accepted');
+  // Taken by its owner, as the listener does once the handshake is read: no pending deadline.
+  acceptor.accepted();
   return { dialled, acceptor };
 }
 
@@ -211,6 +215,26 @@ describe('uTP connection', () => {
     await net.settle();
     expect(dialled.awaitingDrain).toBe(false);
     expect(atA.drains()).toBe(1);
+  });
+});
+
+describe('uTP connection: keepalive and idle', () => {
+  it('sends a STATE after KEEPALIVE_MS of silence, and fails once nothing came for IDLE_TIMEOUT_MS', async () => {
+    const net = new TestUtpNet();
+    const { dialled, acceptor } = await connected(net);
+    const atA = collect(dialled);
+    collect(acceptor);
+    await net.settle();
+    const before = net.log.length;
+    await net.advance(KEEPALIVE_MS + 100, 1_000);
+    const keepalives = net.log.slice(before).filter((d) => d.packet.type === ST_STATE);
+    // Each side sent one; the connection lives on.
+    expect(keepalives.map((d) => d.from)).toEqual(expect.arrayContaining([A, B]));
+    expect(dialled.conn.state).toBe('connected');
+    // The acceptor's host vanishes: the dialler gives up after the idle timeout.
+    net.filter = (d) => d.from !== B;
+    await net.advance(IDLE_TIMEOUT_MS, 1_000);
+    expect(atA.errors.map((e) => e.message)).toEqual(['uTP connection idle']);
   });
 });
 
