@@ -42,11 +42,18 @@ export class TestUtpNet {
     (to === 'a' ? this.a : this.b).receive(bytes, from);
   }
 
-  /** Delivers queued datagrams and lets nextTick flushes run, until quiet (bounded). */
+  /**
+   * Delivers queued datagrams and lets nextTick flushes run, until quiet (bounded). When nothing
+   * is queued the clock moves 1 ms, for acks that wait a moment (UTP_ACK_DELAY_MS).
+   */
   async settle(maxRounds = 10_000): Promise<void> {
     for (let i = 0; i < maxRounds; i++) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.queue.length === 0) return;
+      if (this.queue.length === 0) {
+        this.clock.advance(1);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.queue.length === 0) return;
+      }
       const batch = this.queue;
       this.queue = [];
       for (const d of batch) {

@@ -7,6 +7,7 @@ import { seededRandom } from '../time/clock';
 import { MIN_WINDOW_BYTES } from './ledbat';
 import { ST_DATA, ST_FIN, ST_RESET, ST_STATE, ST_SYN, encodePacket } from './packet';
 import {
+  ACK_EVERY_PACKETS,
   CONNECT_TIMEOUT_MS,
   IDLE_TIMEOUT_MS,
   KEEPALIVE_MS,
@@ -74,6 +75,26 @@ describe('uTP connection', () => {
     expect(dialled.conn.retransmits).toBe(0);
     expect(dialled.bufferedBytes).toBe(0);
     expect(dialled.conn.cc.cwnd).toBeGreaterThan(MIN_WINDOW_BYTES * 10);
+  });
+
+  it('acks in-order data every ACK_EVERY_PACKETS packets, and a lone packet a moment later', async () => {
+    const net = new TestUtpNet();
+    const { dialled, acceptor } = await connected(net);
+    const atB = collect(acceptor);
+    await net.settle();
+    const before = net.log.length;
+    dialled.write(data(200 * 1400));
+    await net.settle();
+    const sent = net.log.slice(before);
+    const dataPackets = sent.filter((d) => d.from === A && d.packet.type === ST_DATA).length;
+    const acks = sent.filter((d) => d.from === B && d.packet.type === ST_STATE).length;
+    expect(dataPackets).toBe(200);
+    expect(acks).toBeLessThanOrEqual(dataPackets / ACK_EVERY_PACKETS + 10);
+    expect(atB.bytes().length).toBe(200 * 1400);
+    // One packet alone is still acked (after the short delay), so the sender's buffer empties.
+    dialled.write(new Uint8Array([1]));
+    await net.settle();
+    expect(dialled.bufferedBytes).toBe(0);
   });
 
   it('resends a lost packet on selective acks and duplicate acks, without waiting for a timeout', async () => {

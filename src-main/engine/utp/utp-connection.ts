@@ -58,6 +58,11 @@ export const IDLE_TIMEOUT_MS = 120_000;
 export const LINGER_MS = 10_000;
 /** Duplicate acks (or later packets selectively acked) that mean a packet was lost. */
 export const DUPLICATE_ACKS_FOR_RESEND = 3;
+/**
+ * In-order data packets acked together (as TCP's delayed ack does): a STATE per packet cost as
+ * much CPU as the rest of a download (one system call each). Anything unusual is acked at once.
+ */
+export const ACK_EVERY_PACKETS = 2;
 
 export type UtpState = 'syn-sent' | 'connected' | 'closing' | 'closed';
 
@@ -82,6 +87,11 @@ export interface UtpConnectionOptions {
   initialSeq: number;
   /** Called once, when the connection is gone and can be forgotten. */
   onGone: () => void;
+  /**
+   * Runs `fn` a moment later (the socket manager's clock): a lone in-order packet's ack waits
+   * for it, in case another packet comes to share the ack. Without it every packet is acked.
+   */
+  delayAck?: (fn: () => void) => { cancel(): void };
 }
 
 interface OutPacket {
@@ -144,6 +154,10 @@ export class UtpConnection {
   private endDelivered = false;
   private replyDelayUs = 0;
   private ackOwed = false;
+  /** The ack owed must go at once (see ACK_EVERY_PACKETS); else it may wait for `delayAck`. */
+  private ackNow = false;
+  private inOrderUnacked = 0;
+  private ackTimer: { cancel(): void } | null = null;
   /** 'connect' was told (an accepted connection is connected from its SYN on). */
   private connectAnnounced = false;
 
@@ -213,6 +227,7 @@ export class UtpConnection {
     this.maybeEnd();
     // Tell the sender our window opened again (it may be waiting on a full one).
     this.ackOwed = true;
+    this.ackNow = true;
     this.scheduleFlush();
   }
 
@@ -397,6 +412,9 @@ export class UtpConnection {
   private onData(p: UtpPacket): void {
     const ahead = seqDistance(this.ackNr, p.seqNr);
     this.ackOwed = true;
+    // Only a plain in-order packet with nothing waiting behind it may share its ack.
+    const plain = ahead === 1 && p.type === ST_DATA && this.reorder.size === 0;
+    if (!plain || ++this.inOrderUnacked >= ACK_EVERY_PACKETS) this.ackNow = true;
     if (ahead <= 0) return; // a duplicate: ack again, the remote missed our ack
     if (this.eofSeq !== null && seqDistance(this.eofSeq, p.seqNr) > 0) return;
     // Over the window we advertised (the reader is not reading): drop, the sender will probe.
@@ -456,8 +474,22 @@ export class UtpConnection {
     this.flushScheduled = false;
     if (this.state === 'closed') return;
     this.flush();
-    if (this.ackOwed && this.state !== 'syn-sent') this.sendState();
+    if (!this.ackOwed || this.state === 'syn-sent') return;
+    if (this.ackNow || !this.opts.delayAck) this.sendState();
+    else this.ackTimer ??= this.opts.delayAck(this.delayedAck);
   };
+
+  private readonly delayedAck = (): void => {
+    this.ackTimer = null;
+    if (this.ackOwed && this.state !== 'closed' && this.state !== 'syn-sent') this.sendState();
+  };
+
+  /** Whatever we send carries our ack. */
+  private acked(): void {
+    this.ackOwed = false;
+    this.ackNow = false;
+    this.inOrderUnacked = 0;
+  }
 
   /** Sends what the window allows: resends first, then new data. */
   private flush(): void {
@@ -555,7 +587,7 @@ export class UtpConnection {
         pkt.payload ?? undefined,
       ),
     );
-    this.ackOwed = false;
+    this.acked();
     this.lastSentMs = now;
   }
 
@@ -565,7 +597,7 @@ export class UtpConnection {
 
   private sendHeader(type: UtpType, seq: number): void {
     this.opts.send(encodePacket(this.header(type, seq, this.ackNr, this.sendId)));
-    this.ackOwed = false;
+    this.acked();
     this.lastSentMs = this.opts.nowMs();
   }
 
@@ -658,6 +690,8 @@ export class UtpConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.events = null;
+    this.ackTimer?.cancel();
+    this.ackTimer = null;
     this.out.clear();
     this.queue.length = 0;
     this.reorder.clear();

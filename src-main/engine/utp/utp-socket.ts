@@ -27,6 +27,8 @@ import { UtpTransport } from './utp-transport';
 
 /** How often connections check their retransmission, keepalive and idle deadlines. */
 export const UTP_TICK_MS = 50;
+/** How long a lone in-order packet's ack waits for a second packet to share it. */
+export const UTP_ACK_DELAY_MS = 1;
 
 export interface UtpSource {
   address: string;
@@ -127,6 +129,7 @@ export class UtpSocket {
         sendId: (recvId + 1) & 0xffff,
         initialSeq: 1,
         onGone: () => this.forget(k),
+        delayAck: this.delayAck,
       },
       'dial',
     );
@@ -178,6 +181,7 @@ export class UtpSocket {
         sendId: p.connectionId,
         initialSeq: this.opts.random.int(0x10000),
         onGone: () => this.forget(k),
+        delayAck: this.delayAck,
       },
       'accept',
       p,
@@ -232,6 +236,9 @@ export class UtpSocket {
       this.timer = null;
     }
   }
+
+  private readonly delayAck = (fn: () => void): TimerHandle =>
+    this.opts.clock.setTimeout(fn, UTP_ACK_DELAY_MS);
 
   private readonly tick = (): void => {
     const now = this.opts.clock.now();
