@@ -63,9 +63,14 @@ export function trackerClientFor(
   });
 }
 
+/** uTP (issue 18): candidates remembered as not speaking uTP, at most (then forgotten at once). */
+const NO_UTP_MEMORY = 4_096;
+
 export class PeerWiring {
   /** Dials under way: candidate key to address. */
   private readonly dialing = new Map<string, string>();
+  /** uTP (issue 18): candidates whose uTP dial failed; they are dialled over TCP. */
+  private readonly noUtp = new Set<string>();
 
   constructor(
     private readonly t: TorrentContext,
@@ -141,7 +146,9 @@ export class PeerWiring {
    */
   private dial(c: Candidate): void {
     const transports = this.t.deps.transports?.() ?? 'tcp';
-    const utp = transports !== 'tcp' ? this.t.deps.dialUtp?.(c.address, c.port) : undefined;
+    // A candidate whose uTP dial failed once goes straight to TCP next time (libtorrent too).
+    const tryUtp = transports === 'utp' || (transports === 'both' && !this.noUtp.has(c.key));
+    const utp = tryUtp ? this.t.deps.dialUtp?.(c.address, c.port) : undefined;
     if (!utp) {
       if (transports === 'utp') return this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
       return this.dialTcp(c);
@@ -162,8 +169,11 @@ export class PeerWiring {
           `torrent ${this.t.id.slice(0, 8)}`,
           `uTP dial ${c.key} failed: ${err instanceof Error ? err.message : String(err)}`,
         );
-        if (transports === 'both' && !this.t.stopped()) this.dialTcp(c);
-        else this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
+        if (transports === 'both' && !this.t.stopped()) {
+          if (this.noUtp.size >= NO_UTP_MEMORY) this.noUtp.clear();
+          this.noUtp.add(c.key);
+          this.dialTcp(c);
+        } else this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
       },
     );
   }

@@ -81,6 +81,21 @@ describe('uTP in the session', () => {
     expect(sha256File(path.join(s.leecherDirs[0] as string, 'data.bin'))).toBe(sha256File(file));
   });
 
+  it('redials a peer whose uTP dial failed straight over TCP', async () => {
+    const { swarm: s } = await swarmWith('tcp', 'both', 8 * 1024 * 1024, 512 * 1024);
+    const id = s.meta.infoHashHex;
+    await waitFor(() => transportsSeen(s).leecher.length > 0, 'the first connection', 10_000);
+    expect(s.seeders[0]?.utpStats?.refused).toBe(1);
+    // The seeder hangs up; the leecher dials it again a few seconds later.
+    await s.seeders[0]?.pause(id);
+    await waitFor(() => transportsSeen(s).leecher.length === 0, 'the hang-up', 10_000);
+    await s.seeders[0]?.resume(id);
+    await waitFor(() => transportsSeen(s).leecher.length > 0, 'the second connection', 30_000);
+    expect(transportsSeen(s).leecher).toEqual(['tcp']);
+    // No second uTP SYN reached the seeder.
+    expect(s.seeders[0]?.utpStats?.refused).toBe(1);
+  });
+
   it('with TCP only, never sends a uTP packet', async () => {
     const { swarm: s } = await swarmWith('both', 'tcp', 1024 * 1024);
     await s.untilComplete(30_000);
