@@ -9,6 +9,8 @@
  * tracker.stop, which also persist it).
  */
 import type { Settings, LogLevel, TrackerServerMode } from '../../../src-shared/model';
+// --- uTP (issue 18) ---
+import type { PeerTransports } from '../../../src-shared/model';
 import type { Req } from '../../../src-shared/contract';
 
 export interface SettingsForm {
@@ -25,6 +27,8 @@ export interface SettingsForm {
   trackerUdpPort: string;
   trackerHost: string;
   trackerMode: TrackerServerMode;
+  // --- uTP (issue 18) ---
+  transports: PeerTransports;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -47,6 +51,8 @@ export function toForm(s: Settings): SettingsForm {
     trackerUdpPort: String(s.tracker.udpPort),
     trackerHost: s.tracker.host,
     trackerMode: s.tracker.mode,
+    // --- uTP (issue 18) ---
+    transports: s.transports,
   };
 }
 
@@ -99,6 +105,8 @@ export function toPatch(
     patch.maxConnectionsPerTorrent = perTorrent;
   }
   if (form.logLevel !== current.logLevel) patch.logLevel = form.logLevel;
+  // --- uTP (issue 18) ---
+  if (form.transports !== current.transports) patch.transports = form.transports;
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};
   if (form.trackerHttp !== t.http) tracker.http = form.trackerHttp;
