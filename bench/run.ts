@@ -2,7 +2,7 @@
  * `npm run bench`: one run of the speed suites of issue 4, a table with ratios against the
  * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
  *
- *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart]
+ *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp]
  *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 10] [--work-dir DIR]
  *
  * There are no timed tests: the targets are printed next to the measurements, not asserted.
@@ -23,6 +23,8 @@ import { runPieceMapBench } from './suites/piece-map';
 import { MIB, log, round, runChild, useBundleCopy } from './suites/util';
 // --- resume data (issue 15) ---
 import { runRestartBench } from './suites/restart';
+// --- uTP (issue 18) ---
+import { runUtpBench } from './suites/utp';
 
 const SUITES = [
   'download',
@@ -34,6 +36,7 @@ const SUITES = [
   'piece-map',
   // --- resume data (issue 15) ---
   'restart',
+  'utp', // issue 18
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -74,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
+      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
     );
     return 0;
   }
@@ -241,6 +244,29 @@ async function main(argv: string[]): Promise<number> {
             target: '< 3 s',
             ok: r.smallSeedingSec < 3,
           },
+        );
+      });
+    }
+    // --- uTP (issue 18) ---
+    if (want('utp')) {
+      await guard('utp', failures, async () => {
+        const r = await runUtpBench({ sizeBytes: sizeMib * MIB, runs, workDir });
+        results.utp = r;
+        const size = `${sizeMib} MiB`;
+        rows.push(
+          row(
+            `uTP download ${size}: MB/s (ours vs libtorrent, from libtorrent over uTP)`,
+            r.oursMbps,
+            r.libtorrentMbps,
+            `>= ${TARGET_THROUGHPUT_RATIO}x`,
+            (x) => x >= TARGET_THROUGHPUT_RATIO,
+          ),
+          row(
+            `uTP download ${size}: leecher CPU s/GiB (ours vs libtorrent)`,
+            r.oursCpuSecPerGiB,
+            r.libtorrentCpuSecPerGiB,
+            'report',
+          ),
         );
       });
     }

@@ -23,7 +23,11 @@ const good: { [K in CommandName]: unknown } = {
   'file.upload': { name: 'movie.mkv', size: 3, offset: 0, bytes: new Uint8Array(3) },
   'fs.list': {},
   'settings.get': {},
-  'settings.set': { listenPort: 51413, tracker: { httpPort: 7070, mode: 'open' } },
+  'settings.set': {
+    listenPort: 51413,
+    tracker: { httpPort: 7070, mode: 'open' },
+    transports: 'utp', // uTP (issue 18)
+  },
   'tracker.start': { httpPort: 6969, udp: false },
   'tracker.stop': {},
   'tracker.status': {},
@@ -139,6 +143,7 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
     [{ tracker: 'on' }, 'tracker: request must be an object'],
     [{ maxConnections: 0 }, 'maxConnections must be between 1'],
     [{ theme: 'dark' }, 'theme is not a known field'],
+    [{ transports: 'quic' }, 'transports must be one of tcp, utp, both'], // uTP (issue 18)
   ],
   'tracker.start': [
     [{ mode: 'closed' }, 'mode must be one of allow-list, open'],

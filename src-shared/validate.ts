@@ -26,6 +26,8 @@ import {
 } from './model';
 // --- DHT (issue 17) ---
 import { maxDhtBootstrapEntryChars, maxDhtBootstrapNodes, parseHostPort } from './model';
+// --- uTP (issue 18) ---
+import { peerTransportsValues } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -383,6 +385,8 @@ const validators: Validators = {
       // --- PEX and LSD (issue 17) ---
       'pexEnabled',
       'lsdEnabled',
+      // --- uTP (issue 18) ---
+      'transports',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -416,6 +420,8 @@ const validators: Validators = {
     // --- PEX and LSD (issue 17) ---
     if (f.has('pexEnabled')) out.pexEnabled = f.boolean('pexEnabled');
     if (f.has('lsdEnabled')) out.lsdEnabled = f.boolean('lsdEnabled');
+    // --- uTP (issue 18) ---
+    if (f.has('transports')) out.transports = f.oneOf('transports', peerTransportsValues);
     return out;
   },
   'tracker.start'(name, payload) {

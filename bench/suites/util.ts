@@ -140,6 +140,8 @@ export async function startOurPeer(opts: {
   peers?: { address: string; port: number }[];
   unchokeSlots?: number;
   timeoutSec?: number;
+  /** uTP (issue 18): how our peer connects; TCP unless told (every TCP row measures TCP). */
+  transports?: 'tcp' | 'utp' | 'both';
 }): Promise<OurPeer> {
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles our peer process.
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -156,6 +158,7 @@ export async function startOurPeer(opts: {
   for (const p of opts.peers ?? []) args.push('--peer', `${p.address}:${p.port}`);
   if (opts.unchokeSlots !== undefined) args.push('--unchoke-slots', String(opts.unchokeSlots));
   if (opts.timeoutSec !== undefined) args.push('--timeout-sec', String(opts.timeoutSec));
+  if (opts.transports !== undefined) args.push('--transports', opts.transports);
   const t = spawnTracked(process.execPath, args);
   let port: number | null = null;
   let ready = false;
@@ -215,6 +218,12 @@ function emit(obj: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
 
+function transportsArg(v: string | undefined): 'tcp' | 'utp' | 'both' {
+  if (v === undefined || v === 'tcp') return 'tcp';
+  if (v === 'utp' || v === 'both') return v;
+  throw new Error(`--transports: tcp, utp or both, not "${v}"`);
+}
+
 /** Entry of `bench.js --child seed|leech ...`. Returns the exit code. */
 export async function runChild(argv: string[]): Promise<number> {
   const startedAt = performance.now();
@@ -227,6 +236,7 @@ export async function runChild(argv: string[]): Promise<number> {
       peer: { type: 'string', multiple: true },
       'unchoke-slots': { type: 'string' },
       'timeout-sec': { type: 'string' },
+      transports: { type: 'string' },
     },
     strict: true,
   });
@@ -252,6 +262,8 @@ export async function runChild(argv: string[]): Promise<number> {
     logger: new MemoryLogger('warn', (line) => process.stderr.write(line)),
     unchokeSlots:
       values['unchoke-slots'] !== undefined ? Number(values['unchoke-slots']) : undefined,
+    // uTP (issue 18): TCP unless told, so the TCP rows do not wait on a uTP dial first.
+    settings: { transports: transportsArg(values.transports) },
   });
   let stopRequested = false;
   const onSignal = (): void => void (stopRequested = true);

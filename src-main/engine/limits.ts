@@ -440,3 +440,35 @@ export const LSD_MAX_HEADER_LINES = 32;
 export const LSD_MAX_MESSAGES_PER_IP_PER_WINDOW = 30;
 /** Source IPs whose LSD rate we track; the oldest entry is forgotten first (bounded memory). */
 export const LSD_RATE_LIMIT_MAX_IPS = 1_024;
+// --- uTP (issue 18, BEP 29) ---
+/**
+ * Extensions one uTP header may chain. BEP 29 defines two (selective ack, extension bits); a
+ * longer chain is a malformed packet, not a reason to walk a stranger's bytes.
+ */
+export const UTP_MAX_EXTENSIONS = 4;
+/**
+ * Bytes of a selective-ack bitmask we accept: 1024 packets past ack_nr. libtorrent sends at most
+ * 32; more than our reorder window could ever use is malformed.
+ */
+export const UTP_MAX_SACK_BYTES = 128;
+/**
+ * Packets we hold out of order past the next one expected (the receive reordering buffer); a
+ * sequence number further ahead is dropped. With 1400-byte payloads this is about 1.4 MiB, our
+ * advertised window.
+ */
+export const UTP_REORDER_WINDOW_PACKETS = 1024;
+/**
+ * A packet whose ack_nr is further than this behind what we sent (or ahead of it) is from
+ * another life of the connection or forged: dropped without a reply.
+ */
+export const UTP_MAX_ACK_DISTANCE = 2048;
+/**
+ * Incoming uTP connections (SYN received, BitTorrent handshake not yet read) held at once,
+ * overall and per remote IP: a SYN flood costs one small record each, up to here, then nothing.
+ */
+export const UTP_MAX_PENDING_SYNS = 64;
+export const UTP_MAX_PENDING_SYNS_PER_IP = 8;
+/** uTP connections over the shared UDP port, all states together (TCP's cap is the session's). */
+export const UTP_MAX_CONNECTIONS = 1_000;
+/** Bytes the remote may advertise as its window that we honour; a larger value is clamped. */
+export const UTP_MAX_PEER_WINDOW_BYTES = 8 * 1024 * 1024;

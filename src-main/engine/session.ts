@@ -99,6 +99,9 @@ import { DEFAULT_LSD_OPTIONS, LsdService } from './session/lsd';
 import type { LsdOptions } from './session/lsd';
 import { allowsLsd } from './torrent/peer-sources';
 import { LSD_MAX_CANDIDATES_PER_TORRENT } from './limits';
+// --- uTP (issue 18) ---
+import { UtpSocket } from './utp/utp-socket';
+import type { UtpTransport } from './utp/utp-transport';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -190,6 +193,8 @@ export class Session implements EngineApi {
   private lsd: LsdService | null = null;
   /** Resume files read ahead while restoring (prefetchResumeFiles); emptied as they are used. */
   private resumePrefetch = new Map<string, string>();
+  // --- uTP (issue 18): its connections over `udp`, the DHT's endpoint ---
+  private utp: UtpSocket | null = null;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -217,6 +222,8 @@ export class Session implements EngineApi {
       host: opts.listenHost ?? '0.0.0.0',
       strictPort: opts.strictPort,
       accept: (socket, handshake, rest) => this.onHandshake(socket, handshake, rest),
+      // --- uTP (issue 18) ---
+      acceptTransport: (t, handshake, rest) => this.onUtpHandshake(t, handshake, rest),
     });
     this.jobs = new SeedJobs({
       clock: this.clock,
@@ -333,6 +340,46 @@ export class Session implements EngineApi {
 
   get listenPort(): number | null {
     return this.listener.port;
+  }
+
+  // --- uTP (issue 18) ---
+  /** Binds UDP on the TCP listen port for uTP; without it (port taken) uTP is off, TCP goes on. */
+  /** Runs uTP on the shared UDP endpoint (opened by openUdp); nothing without one. */
+  private startUtp(): void {
+    const udp = this.udp;
+    if (!udp || this.utp) return;
+    const utp = new UtpSocket({
+      send: (packet, toPort, address) => udp.send(packet, toPort, address),
+      clock: this.clock,
+      random: this.random,
+      // With uTP off, SYNs get a RESET: the dialler falls back to TCP at once.
+      acceptingSyns: () => this.settings.transports !== 'tcp' && !this.closed,
+      onAccept: (t) => this.listener.acceptUtp(t),
+    });
+    this.utp = utp;
+    udp.on('utp', (packet, from) => utp.receive(packet, from));
+  }
+
+  private stopUtp(): void {
+    this.udp?.off('utp');
+    this.utp?.close();
+    this.utp = null;
+  }
+
+  private onUtpHandshake(t: UtpTransport, handshake: Handshake, rest: Uint8Array): boolean {
+    const id = Buffer.from(handshake.infoHash).toString('hex');
+    const torrent = this.torrents.get(id);
+    if (!torrent || this.closed) {
+      this.logger.log('debug', 'session', `incoming uTP for unknown info-hash ${id} closed`);
+      return false;
+    }
+    torrent.acceptIncomingTransport(t, t.remotePort, handshake, rest);
+    return true;
+  }
+
+  /** uTP counters, for tests and the status of the UDP port. */
+  get utpStats(): ReturnType<UtpSocket['stats']> | null {
+    return this.utp?.stats() ?? null;
   }
 
   /** Incoming connections still in their handshake, for tests of the listener's caps. */
@@ -484,6 +531,16 @@ export class Session implements EngineApi {
       downBucket: this.downBucket,
       upBucket: this.upBucket,
       canConnect: () => this.connections < this.settings.maxConnections,
+      // --- uTP (issue 18) ---
+      transports: () => this.settings.transports,
+      dialUtp: (address, port) => {
+        if (!this.utp || this.settings.transports === 'tcp') return null;
+        try {
+          return this.utp.dial(address, port);
+        } catch {
+          return null; // over the uTP connection cap: TCP may still do
+        }
+      },
       connectionsChanged: (delta) => {
         this.connections += delta;
       },
@@ -1022,11 +1079,13 @@ export class Session implements EngineApi {
       this.logger.log('warn', 'session', `UDP port ${port} unavailable (${errMessage(err)})`);
       this.udp = await UdpEndpoint.open(host, 0).catch(() => null);
     }
+    this.startUtp(); // --- uTP (issue 18)
   }
 
   private async reopenUdp(): Promise<void> {
     await this.dht.stop();
     this.dhtApplied = null;
+    this.stopUtp(); // --- uTP (issue 18)
     await this.udp?.close();
     this.udp = null;
     await this.openUdp();
@@ -1147,8 +1206,9 @@ export class Session implements EngineApi {
     await this.trackerHost.stop();
     await this.applyLsd(); // --- LSD (issue 17): closed, so it stops
     await this.listener.close();
-    // --- DHT (issue 17)
+    // --- DHT (issue 17) and uTP (issue 18)
     await this.dht.stop();
+    this.stopUtp();
     await this.udp?.close();
     this.udp = null;
     // Last, so the totals of this run are on disk.

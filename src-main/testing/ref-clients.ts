@@ -417,6 +417,10 @@ if seed:
 if cfg.get('plaintext'):
     # settings_pack::pe_disabled: dial with a plain BitTorrent handshake instead of MSE first.
     pack['out_enc_policy'] = 2
+if cfg.get('utpOnly'):
+    # uTP (issue 18): every connection over uTP (BEP 29), none over TCP.
+    pack.update({'enable_outgoing_tcp': False, 'enable_incoming_tcp': False,
+                 'enable_outgoing_utp': True, 'enable_incoming_utp': True})
 ses = lt.session(pack)
 
 deadline = time.monotonic() + 10
@@ -531,6 +535,8 @@ export interface LibtorrentOptions {
    */
   plaintext?: boolean;
   intervalMs?: number;
+  /** uTP (issue 18): TCP off, uTP on, both ways. */
+  utpOnly?: boolean;
 }
 
 export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorrent> {
@@ -544,6 +550,7 @@ export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorre
     exitWhenDone: opts.exitWhenDone ?? false,
     plaintext: opts.plaintext ?? false,
     intervalMs: opts.intervalMs ?? 250,
+    utpOnly: opts.utpOnly ?? false,
   };
   fs.mkdirSync(cfg.saveDir, { recursive: true });
   const t = spawnTracked(PYTHON3, ['-c', LIBTORRENT_SCRIPT, JSON.stringify(cfg)]);

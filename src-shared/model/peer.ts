@@ -38,6 +38,9 @@ export interface PeerSnapshot {
   connectedAt: number;
   /** Where we learnt this peer's address (issue 17); 'incoming' when it dialled us. */
   source: PeerSource;
+  // --- uTP (issue 18) ---
+  /** How the bytes travel: TCP or uTP (BEP 29). */
+  transport: 'tcp' | 'utp';
 }
 
 /** One entry of the per-peer protocol event stream (the Log tab, the log file). */

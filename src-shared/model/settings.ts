@@ -27,6 +27,9 @@ export interface Settings {
   pexEnabled: boolean;
   /** BEP 14 Local Service Discovery: multicast announces on the LAN (never for private torrents). */
   lsdEnabled: boolean;
+  // --- uTP (issue 18) ---
+  /** How peers are reached: TCP only, uTP only (BEP 29), or both (dial uTP first, accept both). */
+  transports: PeerTransports;
 }
 
 // --- DHT (issue 17) ---
@@ -50,6 +53,10 @@ export function parseHostPort(text: string): { host: string; port: number } | nu
   return { host: m[1]!, port };
 }
 // --- end DHT ---
+
+// --- uTP (issue 18) ---
+export type PeerTransports = 'tcp' | 'utp' | 'both';
+export const peerTransportsValues: readonly PeerTransports[] = ['tcp', 'utp', 'both'];
 
 export const defaultTrackerServerSettings: TrackerServerSettings = {
   enabled: false,
@@ -83,5 +90,7 @@ export function defaultSettings(downloadDir: string): Settings {
     // --- PEX and LSD (issue 17) ---
     pexEnabled: true,
     lsdEnabled: true,
+    // --- uTP (issue 18) ---
+    transports: 'both',
   };
 }

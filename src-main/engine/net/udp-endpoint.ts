@@ -24,6 +24,12 @@ export type UdpHandler = (packet: Buffer, from: UdpSource) => void;
 export type UdpConsumer = 'dht' | 'utp';
 
 const KRPC_FIRST_BYTE = 0x64; // 'd'
+/**
+ * Socket buffer asked for (the kernel caps it at net.core.rmem_max / wmem_max). uTP peers send
+ * bursts of up to a window (about 1.4 MiB) at a time; the default buffer (about 200 KiB) dropped
+ * them on loopback whenever the event loop was busy, and each drop cost the sender a timeout.
+ */
+export const UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** Which consumer a datagram belongs to, or null when it is neither (see the invariants). */
 export function classifyDatagram(packet: Uint8Array): UdpConsumer | null {
@@ -69,6 +75,12 @@ export class UdpEndpoint {
         resolve();
       });
     });
+    try {
+      socket.setRecvBufferSize(UDP_SOCKET_BUFFER_BYTES);
+      socket.setSendBufferSize(UDP_SOCKET_BUFFER_BYTES);
+    } catch {
+      // Refused (a sandbox, say): the defaults still work, only slower under bursts.
+    }
     return new UdpEndpoint(socket);
   }
 

@@ -31,5 +31,7 @@ export function peerSnapshot(c: PeerConnection): ConnectionSnapshot {
     uploadedBytes: c.uploadedBytes,
     requestsInFlight: c.inFlight,
     connectedAt: c.connectedAt,
+    // uTP (issue 18): the in-memory test transport shows as TCP, the stream it stands for.
+    transport: c.transportName === 'utp' ? 'utp' : 'tcp',
   };
 }

@@ -16,6 +16,9 @@ import type { Logger } from '../log/logger';
 import type { Handshake } from '../wire/handshake';
 import { readHandshake } from '../peer/peer-connection';
 import { EngineError } from '../errors';
+// --- uTP (issue 18) ---
+import { readTransportHandshake } from '../utp/read-transport-handshake';
+import type { UtpTransport } from '../utp/utp-transport';
 import {
   HANDSHAKE_TIMEOUT_MS,
   MAX_PENDING_HANDSHAKES,
@@ -34,6 +37,9 @@ export interface ListenerOptions {
   /** A handshake was read: take the socket (it is paused), or return false to have it closed. */
   accept: (socket: net.Socket, handshake: Handshake, rest: Uint8Array) => boolean;
   handshakeTimeoutMs?: number;
+  // --- uTP (issue 18) ---
+  /** A handshake was read over uTP: take the transport, or return false to have it closed. */
+  acceptTransport?: (transport: UtpTransport, handshake: Handshake, rest: Uint8Array) => boolean;
   maxPending?: number;
   maxPendingPerIp?: number;
 }
@@ -97,6 +103,35 @@ export class Listener {
     this.server = null;
     this.boundPort = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  // --- uTP (issue 18) ---
+  /**
+   * An incoming uTP connection (the UDP port's socket manager caps pending ones, as the caps
+   * above do for TCP): its handshake is read with the same deadline, then it takes the same path.
+   */
+  acceptUtp(transport: UtpTransport): void {
+    readTransportHandshake(
+      transport,
+      this.opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      this.opts.clock,
+    ).then(
+      ({ handshake, rest }) => {
+        if (!this.server || !this.opts.acceptTransport?.(transport, handshake, rest)) {
+          transport.destroy();
+          return;
+        }
+        transport.accepted();
+      },
+      (err: unknown) => {
+        this.opts.logger.log(
+          'debug',
+          'session',
+          `incoming uTP handshake failed: ${errMessage(err)}`,
+        );
+        transport.destroy();
+      },
+    );
   }
 
   private onIncoming(socket: net.Socket): void {

@@ -25,6 +25,11 @@ import type { Metainfo } from '../metainfo';
 import { TrackerClient } from '../tracker/client';
 import { MetadataServer, metadataHandshakeFields } from '../ext/metadata-server';
 import { LOCAL_EXTENSION_IDS } from '../wire/extension-ids';
+// --- uTP (issue 18) ---
+import type { PeerTransport } from '../peer/transport';
+
+/** What a connection runs over: a TCP socket (with the shared reads when dialled) or a transport. */
+type PeerLink = { socket: net.Socket; reads?: VolatileReads } | { transport: PeerTransport };
 
 /** What the choker sees of each peer. */
 export function chokeView(peers: Iterable<PeerState>): ChokerPeer[] {
@@ -60,11 +65,16 @@ export function trackerClientFor(
   });
 }
 
+/** uTP (issue 18): candidates remembered as not speaking uTP, at most (then forgotten at once). */
+const NO_UTP_MEMORY = 4_096;
+
 export class PeerWiring {
   /** Dials under way: candidate key to address. */
   private readonly dialing = new Map<string, string>();
   /** BEP 9: we serve our metadata to magnet leechers, seeding or not. */
   private readonly metadata: MetadataServer;
+  /** uTP (issue 18): candidates whose uTP dial failed; they are dialled over TCP. */
+  private readonly noUtp = new Set<string>();
 
   constructor(
     private readonly t: TorrentContext,
@@ -87,7 +97,29 @@ export class PeerWiring {
       socket.destroy();
       return;
     }
-    this.attach(socket, address, port, true, null, handshake, rest);
+    this.attach({ socket }, address, port, true, null, handshake, rest);
+  }
+
+  // --- uTP (issue 18) ---
+  /** An incoming uTP connection whose handshake named this torrent: the same checks as TCP. */
+  acceptIncomingTransport(
+    transport: PeerTransport,
+    port: number,
+    handshake: Handshake,
+    rest: Uint8Array,
+  ): void {
+    const address = transport.remoteAddress ?? '?';
+    if (
+      this.t.stopped() ||
+      this.t.peers.size + this.dialing.size >= this.t.maxConnections() ||
+      !this.t.deps.canConnect() ||
+      this.t.bans.isAddressBanned(address, port) ||
+      !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
+    ) {
+      transport.destroy();
+      return;
+    }
+    this.attach({ transport }, address, port, true, null, handshake, rest);
   }
 
   /** Connections and dials with one IP address. */
@@ -113,7 +145,46 @@ export class PeerWiring {
     }
   }
 
+  // --- uTP (issue 18): dial order ---
+  /**
+   * uTP first when it is on (as libtorrent does), falling back to TCP when the setting allows
+   * both and the uTP dial fails (no answer within its connect timeout, or a RESET).
+   */
   private dial(c: Candidate): void {
+    const transports = this.t.deps.transports?.() ?? 'tcp';
+    // A candidate whose uTP dial failed once goes straight to TCP next time (libtorrent too).
+    const tryUtp = transports === 'utp' || (transports === 'both' && !this.noUtp.has(c.key));
+    const utp = tryUtp ? this.t.deps.dialUtp?.(c.address, c.port) : undefined;
+    if (!utp) {
+      if (transports === 'utp') return this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
+      return this.dialTcp(c);
+    }
+    this.dialing.set(c.key, c.address);
+    utp.connected().then(
+      () => {
+        this.dialing.delete(c.key);
+        if (this.t.stopped()) return utp.destroy();
+        this.t.candidates.onDialSucceeded(c);
+        this.attach({ transport: utp }, c.address, c.port, false, c, null, null);
+      },
+      (err: unknown) => {
+        utp.destroy();
+        if (!this.dialing.delete(c.key)) return;
+        this.t.deps.log.log(
+          'debug',
+          `torrent ${this.t.id.slice(0, 8)}`,
+          `uTP dial ${c.key} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        if (transports === 'both' && !this.t.stopped()) {
+          if (this.noUtp.size >= NO_UTP_MEMORY) this.noUtp.clear();
+          this.noUtp.add(c.key);
+          this.dialTcp(c);
+        } else this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
+      },
+    );
+  }
+
+  private dialTcp(c: Candidate): void {
     const { socket, reads } = dialShared(c.address, c.port);
     socket.setNoDelay(true);
     const timer = this.t.deps.clock.setTimeout(
@@ -126,7 +197,7 @@ export class PeerWiring {
       this.dialing.delete(c.key);
       if (this.t.stopped()) return void socket.destroy();
       this.t.candidates.onDialSucceeded(c);
-      this.attach(socket, c.address, c.port, false, c, null, null, reads);
+      this.attach({ socket, reads }, c.address, c.port, false, c, null, null);
     });
     socket.once('error', (err) => {
       timer.cancel();
@@ -141,24 +212,24 @@ export class PeerWiring {
   }
 
   private attach(
-    socket: net.Socket,
+    link: PeerLink,
     address: string,
     port: number,
     incoming: boolean,
     fromCandidate: Candidate | null,
     handshake: Handshake | null,
     rest: Uint8Array | null,
-    reads?: VolatileReads,
   ): void {
     const key = candidateKey(address, port);
     if (this.t.peers.has(key)) {
-      socket.destroy();
+      if ('socket' in link) link.socket.destroy();
+      else link.transport.destroy();
       return;
     }
     const { meta, deps } = this.t;
     const metadataFields = metadataHandshakeFields(meta.infoBytes);
     const conn = new PeerConnection({
-      socket,
+      ...link,
       clock: deps.clock,
       infoHash: meta.infoHash,
       peerId: deps.peerId,
@@ -176,7 +247,6 @@ export class PeerWiring {
       },
       handshakeReceived: handshake ?? undefined,
       initialBytes: rest ?? undefined,
-      reads,
       // A request past its piece's end closes the peer (issue 16), rather than being refused.
       pieceBytes: (index) => this.t.layout.pieceSize(index),
       onLog: (e) => this.t.logPeer(key, e.dir, e.type, e.detail),

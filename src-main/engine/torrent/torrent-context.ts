@@ -20,6 +20,9 @@ import type { PieceAssembly } from './download-pipeline';
 import type { Uploader, UploadPeer } from './uploader';
 import type { ResumeData } from '../session/resume-file';
 import type { PexExchange } from './pex';
+// --- uTP (issue 18) ---
+import type { PeerTransports } from '../../../src-shared/model';
+import type { UtpTransport } from '../utp/utp-transport';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -45,6 +48,11 @@ export interface TorrentDeps {
   checked?: (learned: boolean) => void;
   /** The session's PEX setting (issue 17); on when absent. Private torrents never use PEX. */
   pexEnabled?: () => boolean;
+  // --- uTP (issue 18) ---
+  /** Which transports to dial (default TCP only, as before uTP). */
+  transports?: () => PeerTransports;
+  /** Starts a uTP dial, or returns null when uTP is off or unavailable. */
+  dialUtp?: (address: string, port: number) => UtpTransport | null;
 }
 
 export interface TorrentOptions {

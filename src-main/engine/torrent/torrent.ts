@@ -63,6 +63,8 @@ import type { ResumeData } from '../session/resume-file';
 import { fileStamps } from './data-check';
 import { PexExchange } from './pex';
 import { allowsPex } from './peer-sources';
+// --- uTP (issue 18) ---
+import type { PeerTransport } from '../peer/transport';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
@@ -546,6 +548,17 @@ export class Torrent {
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
     this.wiring.acceptIncoming(socket, handshake, rest);
+  }
+
+  // --- uTP (issue 18) ---
+  /** An incoming uTP connection whose handshake named this torrent. */
+  acceptIncomingTransport(
+    transport: PeerTransport,
+    port: number,
+    handshake: Handshake,
+    rest: Uint8Array,
+  ): void {
+    this.wiring.acceptIncomingTransport(transport, port, handshake, rest);
   }
 
   private connectTick(): void {

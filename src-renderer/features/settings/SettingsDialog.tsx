@@ -113,7 +113,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
               label="Listen port"
               value={form.listenPort}
               error={errors.listenPort}
-              hint="Peers connect to this TCP port"
+              hint="Peers connect to this port (TCP and uTP)"
               onChange={(v) => set('listenPort', v)}
             />
             <div className="field">
@@ -166,6 +166,22 @@ function SettingsEditor({ settings }: { settings: Settings }) {
               hint="Connections per torrent"
               onChange={(v) => set('maxConnectionsPerTorrent', v)}
             />
+            {/* --- uTP (issue 18) --- */}
+            <div className="field">
+              <label className="field-label" htmlFor="set-transports">
+                Peer transports
+              </label>
+              <select
+                id="set-transports"
+                className="input"
+                value={form.transports}
+                onChange={(e) => set('transports', e.target.value as SettingsForm['transports'])}
+              >
+                <option value="both">uTP first, then TCP</option>
+                <option value="tcp">TCP only</option>
+                <option value="utp">uTP only</option>
+              </select>
+            </div>
           </div>
           {/* --- PEX and LSD (issue 17) --- */}
           <label className="switch">

@@ -40,6 +40,12 @@ describe('settings form', () => {
     });
   });
 
+  it('sends the peer transports when changed (uTP, issue 18)', () => {
+    expect(current.transports).toBe('both');
+    const { patch } = toPatch({ ...toForm(current), transports: 'tcp' }, current);
+    expect(patch).toEqual({ transports: 'tcp' });
+  });
+
   it('names each bad field', () => {
     const form = {
       ...toForm(current),

@@ -9,6 +9,8 @@
  * tracker.stop, which also persist it).
  */
 import type { Settings, LogLevel, TrackerServerMode } from '../../../src-shared/model';
+// --- uTP (issue 18) ---
+import type { PeerTransports } from '../../../src-shared/model';
 import type { Req } from '../../../src-shared/contract';
 
 export interface SettingsForm {
@@ -28,6 +30,8 @@ export interface SettingsForm {
   // --- PEX and LSD (issue 17) ---
   pexEnabled: boolean;
   lsdEnabled: boolean;
+  // --- uTP (issue 18) ---
+  transports: PeerTransports;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -52,6 +56,8 @@ export function toForm(s: Settings): SettingsForm {
     trackerMode: s.tracker.mode,
     pexEnabled: s.pexEnabled,
     lsdEnabled: s.lsdEnabled,
+    // --- uTP (issue 18) ---
+    transports: s.transports,
   };
 }
 
@@ -106,6 +112,8 @@ export function toPatch(
   if (form.logLevel !== current.logLevel) patch.logLevel = form.logLevel;
   if (form.pexEnabled !== current.pexEnabled) patch.pexEnabled = form.pexEnabled;
   if (form.lsdEnabled !== current.lsdEnabled) patch.lsdEnabled = form.lsdEnabled;
+  // --- uTP (issue 18) ---
+  if (form.transports !== current.transports) patch.transports = form.transports;
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};
   if (form.trackerHttp !== t.http) tracker.http = form.trackerHttp;

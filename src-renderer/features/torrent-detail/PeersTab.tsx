@@ -31,6 +31,7 @@ const columns = [
   ['Client', 'c-client grow'],
   ['Source', 'c-source'],
   ['Flags', 'c-flags'],
+  ['Transport', 'c-transport'],
   ['Progress', 'c-prog num'],
   ['Down', 'c-rate num'],
   ['Up', 'c-rate num'],
@@ -53,6 +54,9 @@ function PeerRow({ p }: { p: PeerSnapshot }) {
       </span>
       <span className="vcell c-flags mono" role="cell" title={flagTitle(letters)}>
         {letters}
+      </span>
+      <span className="vcell c-transport mono" role="cell">
+        {p.transport === 'utp' ? 'uTP' : 'TCP'}
       </span>
       <span className="vcell c-prog num" role="cell">
         {formatPercent(p.progress)}
