@@ -154,10 +154,13 @@ describe('magnet links on loopback', () => {
     const dl = folder('dl');
     const leecher = await open(dl, dataDir);
     const uri = `${s1.magnet}&x.pe=127.0.0.1:${s1.session.listenPort}&x.pe=127.0.0.1:${s2.session.listenPort}`;
+    // As the hosts see it: in the list at once, fetching, with the link as given.
+    let first: ReturnType<Session['summary']> = null;
+    const off = leecher.on('torrent-added', (added) => (first ??= leecher.summary(added)));
     const id = await leecher.addTorrent({ magnet: uri });
+    off();
     expect(id).toBe(s1.id);
-    expect(leecher.summary(id)?.state).toBe('fetching-metadata');
-    expect(leecher.summary(id)?.magnet).toBe(uri);
+    expect(first).toMatchObject({ state: 'fetching-metadata', magnet: uri, peers: 0 });
     await waitFor(() => leecher.summary(id)?.state === 'seeding', 'the magnet to complete', 60_000);
     expect(sha256Tree(path.join(dl, 'magnet-multi'))).toEqual(sha256Tree(content));
     // The .torrent is kept: the same info bytes, and the link's trackers (none here).
@@ -171,6 +174,34 @@ describe('magnet links on loopback', () => {
     expect(again.summary(id)?.name).toBe('magnet-multi');
     await Promise.all(sessions.splice(0).map((s) => s.close()));
     await waitFor(() => tcpHandles() <= before, 'sockets to close', 5_000);
+  });
+
+  it('a magnet still fetching survives a restart, then completes and leaves magnets.json', async () => {
+    const content = writeContent(folder('content'), 'restart', [
+      { path: 'r.bin', sizeBytes: 200_000 },
+    ]);
+    const good = await seeder(content);
+    const dataDir = folder('data');
+    const dl = folder('dl');
+    let leecher = await open(dl, dataDir);
+    // No peer yet: it stays fetching.
+    const id = await leecher.addTorrent({ magnet: good.magnet }, { savePath: dl });
+    const addedAt = leecher.summary(id)?.addedAt;
+    await leecher.close();
+    sessions.splice(sessions.indexOf(leecher), 1);
+    const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'magnets.json'), 'utf8'));
+    expect(saved).toEqual([
+      { uri: good.magnet, savePath: dl, addedAt, paused: false, chooseFiles: false },
+    ]);
+    leecher = await open(dl, dataDir);
+    expect(leecher.summary(id)).toMatchObject({ state: 'fetching-metadata', addedAt });
+    leecher.addPeer(id, '127.0.0.1', good.session.listenPort as number);
+    await waitFor(() => leecher.summary(id)?.state === 'seeding', 'completion', 30_000);
+    await waitFor(
+      () => fs.readFileSync(path.join(dataDir, 'magnets.json'), 'utf8').trim() === '[]',
+      'magnets.json to be emptied',
+      5_000,
+    );
   });
 
   it('a peer announcing metadata over the cap is closed, and the fetch goes on from an honest seeder', async () => {
