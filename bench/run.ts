@@ -21,9 +21,23 @@ import { runTrackerBench } from './suites/tracker';
 import { runRendererBench } from './suites/renderer';
 import { runPieceMapBench } from './suites/piece-map';
 import { MIB, log, round, runChild, useBundleCopy } from './suites/util';
+import { runMagnetBench } from './suites/magnet';
 
-const SUITES = ['download', 'seed', 'create', 'tracker', 'swarm', 'renderer', 'piece-map'] as const;
+const SUITES = [
+  'download',
+  'seed',
+  'create',
+  'tracker',
+  'swarm',
+  'renderer',
+  'piece-map',
+  // --- magnets (issue 17) ---
+  'magnet',
+] as const;
 type Suite = (typeof SUITES)[number];
+
+/** Magnet to first byte does not depend on the size: a small torrent keeps it quick. */
+const MAGNET_BENCH_MIB = 64;
 
 /** Issue 4's targets. */
 const TARGET_THROUGHPUT_RATIO = 1.0;
@@ -193,6 +207,21 @@ async function main(argv: string[]): Promise<number> {
             ok: sc.frameMedianMs <= 8,
           });
         }
+      });
+    }
+    // --- magnets (issue 17) ---
+    if (want('magnet')) {
+      await guard('magnet', failures, async () => {
+        const r = await runMagnetBench({ sizeBytes: MAGNET_BENCH_MIB * MIB, runs, workDir });
+        results.magnet = r;
+        rows.push(
+          row(
+            `magnet to first byte, s, x.pe at a libtorrent seeder (vs libtorrent)`,
+            r.oursMedianSec,
+            r.libtorrentMedianSec,
+            'report',
+          ),
+        );
       });
     }
   } finally {
