@@ -2,7 +2,7 @@
  * `npm run bench`: one run of the speed suites of issue 4, a table with ratios against the
  * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
  *
- *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp]
+ *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet]
  *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 10] [--work-dir DIR]
  *
  * There are no timed tests: the targets are printed next to the measurements, not asserted.
@@ -25,6 +25,7 @@ import { MIB, log, round, runChild, useBundleCopy } from './suites/util';
 import { runRestartBench } from './suites/restart';
 // --- uTP (issue 18) ---
 import { runUtpBench } from './suites/utp';
+import { runMagnetBench } from './suites/magnet';
 
 const SUITES = [
   'download',
@@ -37,8 +38,13 @@ const SUITES = [
   // --- resume data (issue 15) ---
   'restart',
   'utp', // issue 18
+  // --- magnets (issue 17) ---
+  'magnet',
 ] as const;
 type Suite = (typeof SUITES)[number];
+
+/** Magnet to first byte does not depend on the size: a small torrent keeps it quick. */
+const MAGNET_BENCH_MIB = 64;
 
 /** Issue 4's targets. */
 const TARGET_THROUGHPUT_RATIO = 1.0;
@@ -77,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
+      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
     );
     return 0;
   }
@@ -265,6 +271,21 @@ async function main(argv: string[]): Promise<number> {
             `uTP download ${size}: leecher CPU s/GiB (ours vs libtorrent)`,
             r.oursCpuSecPerGiB,
             r.libtorrentCpuSecPerGiB,
+            'report',
+          ),
+        );
+      });
+    }
+    // --- magnets (issue 17) ---
+    if (want('magnet')) {
+      await guard('magnet', failures, async () => {
+        const r = await runMagnetBench({ sizeBytes: MAGNET_BENCH_MIB * MIB, runs, workDir });
+        results.magnet = r;
+        rows.push(
+          row(
+            `magnet to first byte, s, x.pe at a libtorrent seeder (vs libtorrent)`,
+            r.oursMedianSec,
+            r.libtorrentMedianSec,
             'report',
           ),
         );

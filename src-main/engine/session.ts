@@ -81,6 +81,8 @@ import { partFilePath } from './storage/part-file';
 import { moveFiles } from './session/move-data';
 // --- magnets (issue 17) ---
 import { MagnetTorrent } from './session/magnet-torrent';
+import { MagnetStore } from './session/magnet-store';
+import type { PersistedMagnet } from './session/magnet-store';
 import {
   magnetAddOptions,
   magnetInput,
@@ -157,6 +159,8 @@ export class Session implements EngineApi {
   private readonly torrents = new Map<TorrentId, Torrent>();
   /** Magnets whose metadata is being fetched (issue 17); each becomes a Torrent when it arrives. */
   private readonly magnets = new Map<TorrentId, MagnetTorrent>();
+  /** magnets.json: magnets still fetching, so a restart keeps them; null without a data folder. */
+  private readonly magnetStore: MagnetStore | null;
   private readonly persisted = new Map<TorrentId, PersistedTorrent>();
   private readonly emitter = new EventEmitter();
   private readonly clock: Clock;
@@ -242,6 +246,9 @@ export class Session implements EngineApi {
       statsToken: opts.trackerStatsToken,
       changed: (stats) => this.emit('tracker-server-changed', stats),
     });
+    this.magnetStore = opts.dataDir
+      ? new MagnetStore(opts.dataDir, () => this.persistedMagnets())
+      : null;
     this.store = opts.dataDir
       ? new SessionStore(
           opts.dataDir,
@@ -586,7 +593,10 @@ export class Session implements EngineApi {
 
   async pause(id: TorrentId): Promise<void> {
     const m = this.magnets.get(id);
-    if (m) return m.stop('paused');
+    if (m) {
+      await m.stop('paused');
+      return this.saveMagnets();
+    }
     const t = this.get(id);
     await t.stop('paused');
     this.setPersisted(id, { paused: true });
@@ -595,7 +605,10 @@ export class Session implements EngineApi {
 
   async resume(id: TorrentId): Promise<void> {
     const m = this.magnets.get(id);
-    if (m) return m.start();
+    if (m) {
+      m.start();
+      return this.saveMagnets();
+    }
     const t = this.get(id);
     this.setPersisted(id, { paused: false });
     void this.resumeWriter?.saveNow(id);
@@ -613,6 +626,7 @@ export class Session implements EngineApi {
     if (m) {
       this.magnets.delete(id);
       await m.close();
+      await this.saveMagnets();
       this.emit('torrent-removed', id);
       return;
     }
@@ -746,7 +760,11 @@ export class Session implements EngineApi {
     return this.magnets.get(id);
   }
 
-  private async addMagnet(uri: string, opts: AddOptions): Promise<TorrentId> {
+  private async addMagnet(
+    uri: string,
+    opts: AddOptions,
+    restoredAt: number | null = null,
+  ): Promise<TorrentId> {
     this.assertOpen();
     const parsed = magnetInput(uri);
     const id = parsed.infoHashHex;
@@ -759,7 +777,7 @@ export class Session implements EngineApi {
         magnet: parsed,
         uri: uri.trim(),
         savePath: path.resolve(opts.savePath ?? this.settings.downloadDir),
-        addedAt: this.clock.now(),
+        addedAt: restoredAt ?? this.clock.now(),
         opts,
       },
       {
@@ -779,9 +797,49 @@ export class Session implements EngineApi {
       },
     );
     this.magnets.set(id, magnet);
-    this.emit('torrent-added', id);
     if (!opts.paused) magnet.start();
+    this.emit('torrent-added', id);
+    // After start: the file records whether it runs.
+    if (restoredAt === null) await this.saveMagnets();
     return id;
+  }
+
+  private persistedMagnets(): PersistedMagnet[] {
+    return [...this.magnets.values()].map((m) => ({
+      uri: m.entry.uri,
+      savePath: m.entry.savePath,
+      addedAt: m.entry.addedAt,
+      paused: m.currentState === 'paused',
+      chooseFiles: !!m.entry.opts.chooseFiles,
+      skipFiles: m.entry.opts.skipFiles,
+    }));
+  }
+
+  private async saveMagnets(): Promise<void> {
+    await this.magnetStore
+      ?.save()
+      .catch((err: unknown) =>
+        this.logger.log('error', 'session', `saving magnets.json failed: ${errMessage(err)}`),
+      );
+  }
+
+  /** Magnets that were still fetching when the session last closed. */
+  private async restoreMagnets(dataDir: string): Promise<void> {
+    const { magnets, problem } = await MagnetStore.load(dataDir);
+    if (problem) this.logger.log('warn', 'session', `magnets.json: ${problem}`);
+    for (const p of magnets) {
+      const opts: AddOptions = {
+        savePath: p.savePath,
+        paused: p.paused,
+        chooseFiles: p.chooseFiles,
+        skipFiles: p.skipFiles,
+      };
+      // Its metadata may have arrived just before the last close: then it is a torrent now.
+      await this.addMagnet(p.uri, opts, p.addedAt).catch((err: unknown) =>
+        this.logger.log('info', 'session', `magnet not restored: ${errMessage(err)}`),
+      );
+    }
+    await this.saveMagnets();
   }
 
   /** Verified metadata: the magnet becomes an ordinary torrent, its .torrent kept. */
@@ -794,6 +852,7 @@ export class Session implements EngineApi {
     } catch (err) {
       this.logger.log('warn', 'session', `metadata of ${m.id} does not parse: ${errMessage(err)}`);
       this.magnets.delete(m.id);
+      await this.saveMagnets();
       this.emit('torrent-removed', m.id);
       this.raise({
         kind: 'torrent-error',
@@ -807,6 +866,7 @@ export class Session implements EngineApi {
     this.magnets.delete(m.id);
     const addOpts = { ...magnetAddOptions(magnet, opts, meta.files.length), savePath };
     await this.addParsed(meta, addOpts, false, null);
+    await this.saveMagnets();
     this.torrents.get(m.id)?.addCandidates(m.knownPeers(), 'magnet');
   }
 
@@ -973,6 +1033,7 @@ export class Session implements EngineApi {
       defaultSavePath: this.settings.downloadDir,
       now: () => this.clock.now(),
     });
+    if (this.opts.dataDir) await this.restoreMagnets(this.opts.dataDir);
     this.totalsTimer = this.clock.setInterval(
       () => this.saveTotalsIfMoved(),
       SESSION_TOTALS_SAVE_INTERVAL_MS,
@@ -1220,6 +1281,7 @@ export class Session implements EngineApi {
         );
       await this.store.idle();
     }
+    await this.magnetStore?.idle();
     await this.hashWritePool.close();
     this.logger.close();
     this.emitter.removeAllListeners();

@@ -48,6 +48,10 @@ describe('list filters', () => {
       error: 1,
     });
   });
+  it('counts a magnet fetching its metadata under downloading (issue 17)', () => {
+    const magnet = t('magnet', 'fetching-metadata');
+    expect(filterCounts(new Map([[magnet.id, magnet]]))).toMatchObject({ all: 1, downloading: 1 });
+  });
   it('filters by state and by every word of the search, keeping the order', () => {
     expect(filterTorrents(list, 'downloading', '').map((x) => x.name)).toEqual([
       'Ubuntu 24.04',

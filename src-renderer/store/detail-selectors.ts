@@ -32,13 +32,21 @@ export const stateFilterLabels: Record<StateFilter, string> = {
   error: 'Error',
 };
 
-/** Checking and queued torrents are on their way to downloading, so they count there. */
+/**
+ * Checking and queued torrents, and magnets fetching their metadata, are on their way to
+ * downloading, so they count there.
+ */
 export function matchesFilter(t: TorrentSummary, filter: StateFilter): boolean {
   switch (filter) {
     case 'all':
       return true;
     case 'downloading':
-      return t.state === 'downloading' || t.state === 'checking' || t.state === 'queued';
+      return (
+        t.state === 'downloading' ||
+        t.state === 'checking' ||
+        t.state === 'queued' ||
+        t.state === 'fetching-metadata'
+      );
     case 'seeding':
     case 'paused':
     case 'error':

@@ -18,15 +18,20 @@ import { encodeMessage } from '../wire/message';
 import { HandshakeReader } from '../wire/handshake-reader';
 import { decodeUtMetadata, encodeUtMetadata } from '../ext/ut-metadata-codec';
 import { TEST_SESSION_OPTIONS } from '../../testing/swarm';
+import { systemClock, systemRandom } from '../time/clock';
+import { TrackerServer } from '../tracker/server';
+import { loopbackTrackerSettings } from '../tracker/server/testing/loopback';
 import { openHandles, sha256Tree, tempDir, waitFor, writeContent } from '../../testing/fixtures';
 
 const sessions: Session[] = [];
 const dirs: string[] = [];
 const servers: net.Server[] = [];
+const tracker = new TrackerServer({ clock: systemClock, random: systemRandom });
 
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((s) => s.close()));
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await tracker.stop();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -45,9 +50,10 @@ async function open(downloadDir: string, dataDir: string | null = null): Promise
 /** A seeder of `files`, with 16 KiB pieces: 1,600 pieces make metadata of two BEP 9 pieces. */
 async function seeder(
   content: string,
+  trackers?: string[],
 ): Promise<{ session: Session; id: string; magnet: string; torrentFile: Uint8Array }> {
   const session = await open(path.dirname(content));
-  const job = await session.createAndSeedNow({ path: content, pieceLength: 16 * 1024 });
+  const job = await session.createAndSeedNow({ path: content, pieceLength: 16 * 1024, trackers });
   if (job.state !== 'done' || !job.result) throw new Error(`seeding failed: ${job.error}`);
   const id = job.result.id;
   return {
@@ -154,10 +160,13 @@ describe('magnet links on loopback', () => {
     const dl = folder('dl');
     const leecher = await open(dl, dataDir);
     const uri = `${s1.magnet}&x.pe=127.0.0.1:${s1.session.listenPort}&x.pe=127.0.0.1:${s2.session.listenPort}`;
+    // As the hosts see it: in the list at once, fetching, with the link as given.
+    let first: ReturnType<Session['summary']> = null;
+    const off = leecher.on('torrent-added', (added) => (first ??= leecher.summary(added)));
     const id = await leecher.addTorrent({ magnet: uri });
+    off();
     expect(id).toBe(s1.id);
-    expect(leecher.summary(id)?.state).toBe('fetching-metadata');
-    expect(leecher.summary(id)?.magnet).toBe(uri);
+    expect(first).toMatchObject({ state: 'fetching-metadata', magnet: uri, peers: 0 });
     await waitFor(() => leecher.summary(id)?.state === 'seeding', 'the magnet to complete', 60_000);
     expect(sha256Tree(path.join(dl, 'magnet-multi'))).toEqual(sha256Tree(content));
     // The .torrent is kept: the same info bytes, and the link's trackers (none here).
@@ -171,6 +180,51 @@ describe('magnet links on loopback', () => {
     expect(again.summary(id)?.name).toBe('magnet-multi');
     await Promise.all(sessions.splice(0).map((s) => s.close()));
     await waitFor(() => tcpHandles() <= before, 'sockets to close', 5_000);
+  });
+
+  it('a magnet with only a tr tracker announces without metadata, finds the seeder and completes', async () => {
+    const t = await tracker.start(loopbackTrackerSettings);
+    const url = `http://127.0.0.1:${t.httpPort}/announce`;
+    const content = writeContent(folder('content'), 'tracked', [
+      { path: 't.bin', sizeBytes: 300_000 },
+    ]);
+    const good = await seeder(content, [url]);
+    expect(good.magnet).toContain(`tr=${encodeURIComponent(url)}`);
+    const dl = folder('dl');
+    const leecher = await open(dl);
+    const id = await leecher.addTorrent({ magnet: good.magnet });
+    await waitFor(() => leecher.summary(id)?.state === 'seeding', 'completion', 30_000);
+    expect(sha256Tree(path.join(dl, 'tracked'))).toEqual(sha256Tree(content));
+    // The torrent it became keeps the link's tracker.
+    expect(leecher.trackers(id).map((s) => s.url)).toEqual([url]);
+  });
+
+  it('a magnet still fetching survives a restart, then completes and leaves magnets.json', async () => {
+    const content = writeContent(folder('content'), 'restart', [
+      { path: 'r.bin', sizeBytes: 200_000 },
+    ]);
+    const good = await seeder(content);
+    const dataDir = folder('data');
+    const dl = folder('dl');
+    let leecher = await open(dl, dataDir);
+    // No peer yet: it stays fetching.
+    const id = await leecher.addTorrent({ magnet: good.magnet }, { savePath: dl });
+    const addedAt = leecher.summary(id)?.addedAt;
+    await leecher.close();
+    sessions.splice(sessions.indexOf(leecher), 1);
+    const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'magnets.json'), 'utf8'));
+    expect(saved).toEqual([
+      { uri: good.magnet, savePath: dl, addedAt, paused: false, chooseFiles: false },
+    ]);
+    leecher = await open(dl, dataDir);
+    expect(leecher.summary(id)).toMatchObject({ state: 'fetching-metadata', addedAt });
+    leecher.addPeer(id, '127.0.0.1', good.session.listenPort as number);
+    await waitFor(() => leecher.summary(id)?.state === 'seeding', 'completion', 30_000);
+    await waitFor(
+      () => fs.readFileSync(path.join(dataDir, 'magnets.json'), 'utf8').trim() === '[]',
+      'magnets.json to be emptied',
+      5_000,
+    );
   });
 
   it('a peer announcing metadata over the cap is closed, and the fetch goes on from an honest seeder', async () => {
