@@ -18,6 +18,8 @@ import {
   type Req,
 } from './contract';
 import { ContractError, type FilePriority, type LogLevel, type TrackerServerMode } from './model';
+// --- encryption, MSE/PE (issue 18) ---
+import { encryptionModes } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -344,6 +346,8 @@ const validators: Validators = {
       'tracker',
       'minimizeToTray',
       'handleMagnetLinks',
+      // --- encryption, MSE/PE (issue 18) ---
+      'encryption',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -362,6 +366,8 @@ const validators: Validators = {
     if (f.has('tracker')) out.tracker = trackerPatch(name, f.o.tracker, 'tracker');
     if (f.has('minimizeToTray')) out.minimizeToTray = f.boolean('minimizeToTray');
     if (f.has('handleMagnetLinks')) out.handleMagnetLinks = f.boolean('handleMagnetLinks');
+    // --- encryption, MSE/PE (issue 18) ---
+    if (f.has('encryption')) out.encryption = f.oneOf('encryption', encryptionModes);
     return out;
   },
   'tracker.start'(name, payload) {

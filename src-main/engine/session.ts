@@ -71,6 +71,11 @@ import { SessionStore } from './session/persistence';
 import { restoreTorrentList } from './session/restore-list';
 import { readTorrentInput, torrentPreview } from './session/torrent-input';
 import type { PersistedTorrent } from './session/persistence';
+// --- encryption, MSE/PE (issue 18) ---
+import { SkeyTable } from './crypto/mse-keys';
+import type { EncryptionPolicy } from './crypto/mse-handshake';
+import type { PeerTransport } from './peer/transport';
+import { encryptionModes } from '../../src-shared/model';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -129,6 +134,9 @@ export class Session implements EngineApi {
    * first 'alert-raised' listener. Null once handed over.
    */
   private earlyAlerts: Alert[] | null = [];
+  // --- encryption, MSE/PE (issue 18) ---
+  /** Every torrent's HASH('req2', info-hash), for the listener's MSE lookup. */
+  private readonly skeys = new SkeyTable();
   private opening = true;
   private closed = false;
 
@@ -158,6 +166,12 @@ export class Session implements EngineApi {
       host: opts.listenHost ?? '0.0.0.0',
       strictPort: opts.strictPort,
       accept: (socket, handshake, rest) => this.onHandshake(socket, handshake, rest),
+      // --- encryption, MSE/PE (issue 18) ---
+      encryption: () => this.encryptionPolicy(),
+      skeys: this.skeys,
+      random: this.random,
+      acceptEncrypted: (transport, infoHash, remote) =>
+        this.onEncrypted(transport, infoHash, remote),
     });
     this.jobs = new SeedJobs({
       clock: this.clock,
@@ -225,6 +239,25 @@ export class Session implements EngineApi {
       return false;
     }
     torrent.acceptIncoming(socket, handshake, rest);
+    return true;
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /** The setting, read for each new connection; a bad value in settings.json means prefer. */
+  private encryptionPolicy(): EncryptionPolicy {
+    const mode = this.settings.encryption;
+    return encryptionModes.includes(mode) ? mode : 'prefer';
+  }
+
+  /** An MSE handshake named `infoHash` (by its SKEY hash): its torrent takes the transport. */
+  private onEncrypted(
+    transport: PeerTransport,
+    infoHash: Uint8Array,
+    remote: { address: string; port: number },
+  ): boolean {
+    const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));
+    if (!torrent || this.closed) return false;
+    torrent.acceptEncrypted(transport, remote.address, remote.port);
     return true;
   }
 
@@ -308,6 +341,7 @@ export class Session implements EngineApi {
       this.torrentDeps(id, meta.name),
     );
     this.torrents.set(id, torrent);
+    this.skeys.add(meta.infoHash); // --- encryption (issue 18)
     this.persisted.set(id, {
       id,
       savePath,
@@ -357,6 +391,8 @@ export class Session implements EngineApi {
           title: `${name} stopped`,
           message,
         }),
+      // --- encryption, MSE/PE (issue 18) ---
+      encryption: () => this.encryptionPolicy(),
     };
   }
 
@@ -393,6 +429,7 @@ export class Session implements EngineApi {
     const t = this.get(id);
     this.torrents.delete(id);
     this.persisted.delete(id);
+    this.skeys.delete(t.meta.infoHash); // --- encryption (issue 18)
     await t.close();
     if (deleteData) await t.removeData();
     if (this.store) {

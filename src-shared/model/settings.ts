@@ -16,7 +16,18 @@ export interface Settings {
   minimizeToTray: boolean;
   /** Opt-in: register as the default magnet: handler. */
   handleMagnetLinks: boolean;
+  // --- encryption, MSE/PE (issue 18) ---
+  /**
+   * Message Stream Encryption: `prefer` dials encrypted and falls back to plaintext, accepting
+   * both; `require` speaks only RC4-encrypted MSE; `disable` only plaintext. New connections
+   * follow a change at once; open ones keep what they negotiated.
+   */
+  encryption: EncryptionMode;
 }
+
+// --- encryption, MSE/PE (issue 18) ---
+export type EncryptionMode = 'prefer' | 'require' | 'disable';
+export const encryptionModes: readonly EncryptionMode[] = ['prefer', 'require', 'disable'];
 
 export const defaultTrackerServerSettings: TrackerServerSettings = {
   enabled: false,
@@ -44,5 +55,7 @@ export function defaultSettings(downloadDir: string): Settings {
     tracker: { ...defaultTrackerServerSettings },
     minimizeToTray: false,
     handleMagnetLinks: false,
+    // --- encryption, MSE/PE (issue 18) ---
+    encryption: 'prefer',
   };
 }

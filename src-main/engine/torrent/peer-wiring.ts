@@ -7,12 +7,19 @@
  * - The torrent's connection cap and the session's are checked before dialling or accepting;
  *   dials under way count toward the torrent's (a dial that connects is attached unchecked).
  * - A closed connection gives its requested blocks back to the others at once.
+ * - Encryption (MSE/PE, issue 18) is the transport's: under `prefer` and `require` a dial runs
+ *   the MSE handshake (still counted as dialling) before a connection exists; under `prefer` a
+ *   failed one is redialled in plaintext once, as libtorrent does.
  */
 import type net from 'node:net';
 import { dialShared } from '../net/shared-read-buffer';
-import type { VolatileReads } from '../net/shared-read-buffer';
-import { PeerConnection } from '../peer/peer-connection';
+import { PeerConnection, ourHandshake } from '../peer/peer-connection';
 import type { CloseReason } from '../peer/peer-connection';
+import { TcpTransport } from '../peer/tcp-transport';
+import type { PeerTransport } from '../peer/transport';
+import { encryptOutgoing } from '../peer/mse-transport';
+import type { EncryptionPolicy } from '../crypto/mse-handshake';
+import { MseError } from '../crypto/mse-error';
 import { Bitfield } from '../wire';
 import type { Handshake } from '../wire';
 import type { ChokerPeer } from '../choker';
@@ -23,6 +30,9 @@ import type { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps } from './torrent-context';
 import type { Metainfo } from '../metainfo';
 import { TrackerClient } from '../tracker/client';
+
+/** The BEP 6 and BEP 10 bits we offer every peer. */
+const OUR_EXTENSIONS = { fast: true, extended: true };
 
 /** What the choker sees of each peer. */
 export function chokeView(peers: Iterable<PeerState>): ChokerPeer[] {
@@ -81,7 +91,23 @@ export class PeerWiring {
       socket.destroy();
       return;
     }
-    this.attach(socket, address, port, true, null, handshake, rest);
+    this.attach(new TcpTransport(socket), address, port, true, null, handshake, rest);
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /** An incoming connection whose MSE handshake named this torrent; its BT handshake follows. */
+  acceptEncrypted(transport: PeerTransport, address: string, port: number): void {
+    if (
+      this.t.stopped() ||
+      this.t.peers.size + this.dialing.size >= this.t.maxConnections() ||
+      !this.t.deps.canConnect() ||
+      this.t.bans.isAddressBanned(address, port) ||
+      !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
+    ) {
+      transport.destroy();
+      return;
+    }
+    this.attach(transport, address, port, true, null, null, null);
   }
 
   /** Connections and dials with one IP address. */
@@ -107,7 +133,7 @@ export class PeerWiring {
     }
   }
 
-  private dial(c: Candidate): void {
+  private dial(c: Candidate, policy = this.t.deps.encryption?.() ?? 'disable'): void {
     const { socket, reads } = dialShared(c.address, c.port);
     socket.setNoDelay(true);
     const timer = this.t.deps.clock.setTimeout(
@@ -115,56 +141,113 @@ export class PeerWiring {
       CONNECT_TIMEOUT_MS,
     );
     this.dialing.set(c.key, c.address);
+    let connected = false;
     socket.once('connect', () => {
       timer.cancel();
+      // From here the transport reports the socket's errors (and the MSE handshake its own).
+      connected = true;
+      if (this.t.stopped()) {
+        this.dialing.delete(c.key);
+        return void socket.destroy();
+      }
+      // --- encryption, MSE/PE (issue 18) ---
+      if (policy !== 'disable')
+        return this.dialEncrypted(c, new TcpTransport(socket, reads), policy);
       this.dialing.delete(c.key);
-      if (this.t.stopped()) return void socket.destroy();
       this.t.candidates.onDialSucceeded(c);
-      this.attach(socket, c.address, c.port, false, c.key, null, null, reads);
+      this.attach(new TcpTransport(socket, reads), c.address, c.port, false, c.key, null, null);
     });
-    socket.once('error', (err) => {
+    const onDialError = (err: Error): void => {
       timer.cancel();
-      if (!this.dialing.delete(c.key)) return;
+      if (connected || !this.dialing.delete(c.key)) return;
       this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
       this.t.deps.log.log(
         'debug',
         `torrent ${this.t.id.slice(0, 8)}`,
         `dial ${c.key} failed: ${err.message}`,
       );
-    });
+    };
+    socket.once('error', onDialError);
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /**
+   * The MSE handshake on a dialled link, our BT handshake as its initial payload. Under `prefer`
+   * a failure (typically a peer with encryption off hanging up) redials once in plaintext.
+   */
+  private dialEncrypted(c: Candidate, raw: PeerTransport, policy: EncryptionPolicy): void {
+    const { meta, deps } = this.t;
+    encryptOutgoing(raw, {
+      policy,
+      infoHash: meta.infoHash,
+      initialPayload: ourHandshake({
+        infoHash: meta.infoHash,
+        peerId: deps.peerId,
+        extensions: OUR_EXTENSIONS,
+      }),
+      clock: deps.clock,
+      random: deps.random,
+    }).then(
+      (transport) => {
+        this.dialing.delete(c.key);
+        if (this.t.stopped()) return transport.destroy();
+        this.t.candidates.onDialSucceeded(c);
+        this.attach(transport, c.address, c.port, false, c.key, null, null, true);
+      },
+      (err: Error) => {
+        this.dialing.delete(c.key);
+        const who = `torrent ${this.t.id.slice(0, 8)}`;
+        const reason =
+          err instanceof MseError
+            ? `${err.closeReason} (MSE ${err.code}: ${err.message})`
+            : err.message;
+        if (policy === 'prefer' && !this.t.stopped()) {
+          deps.log.log(
+            'debug',
+            who,
+            `encrypted dial ${c.key} failed: ${reason}; redialling in plaintext`,
+          );
+          this.dialing.set(c.key, c.address);
+          this.dial(c, 'disable');
+          return;
+        }
+        this.t.candidates.onDialFailed(c, deps.clock.now());
+        deps.log.log('debug', who, `encrypted dial ${c.key} failed: ${reason}`);
+      },
+    );
   }
 
   private attach(
-    socket: net.Socket,
+    transport: PeerTransport,
     address: string,
     port: number,
     incoming: boolean,
     fromCandidate: string | null,
     handshake: Handshake | null,
     rest: Uint8Array | null,
-    reads?: VolatileReads,
+    handshakeSent = false,
   ): void {
     const key = candidateKey(address, port);
     if (this.t.peers.has(key)) {
-      socket.destroy();
+      transport.destroy();
       return;
     }
     const { meta, deps } = this.t;
     const conn = new PeerConnection({
-      socket,
+      transport,
+      handshakeSent,
       clock: deps.clock,
       infoHash: meta.infoHash,
       peerId: deps.peerId,
       pieceCount: meta.pieceCount,
       incoming,
-      extensions: { fast: true, extended: true },
+      extensions: OUR_EXTENSIONS,
       clientVersion: deps.clientVersion,
       reqq: ADVERTISED_REQQ,
       // BEP 10 `p`: our listen port, so a peer that we dialled can dial us back.
       extendedHandshake: { p: deps.listenPort() },
       handshakeReceived: handshake ?? undefined,
       initialBytes: rest ?? undefined,
-      reads,
       // A request past its piece's end closes the peer (issue 16), rather than being refused.
       pieceBytes: (index) => this.t.layout.pieceSize(index),
       onLog: (e) => this.t.logPeer(key, e.dir, e.type, e.detail),

@@ -18,6 +18,7 @@ import type { BanPolicy } from './ban-policy';
 import type { AddressPolicy } from './address-policy';
 import type { PieceAssembly } from './download-pipeline';
 import type { Uploader, UploadPeer } from './uploader';
+import type { EncryptionPolicy } from '../crypto/mse-handshake';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -36,6 +37,9 @@ export interface TorrentDeps {
   peerEvent: (event: PeerEvent) => void;
   completed: () => void;
   failed: (message: string) => void;
+  // --- encryption, MSE/PE (issue 18) ---
+  /** The policy for each new dial; plaintext only when absent. */
+  encryption?: () => EncryptionPolicy;
 }
 
 export interface TorrentOptions {

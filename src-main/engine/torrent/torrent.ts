@@ -31,6 +31,7 @@ import type { FileLayout } from '../storage/file-layout';
 import type { Storage } from '../storage/storage';
 import type { TrackerClient } from '../tracker/client';
 import type { Handshake } from '../wire';
+import type { PeerTransport } from '../peer/transport';
 import { CONNECT_TICK_MS, DEFAULT_UNCHOKE_SLOTS, TORRENT_TICK_MS } from '../limits';
 import { CandidateList } from './candidates';
 import { buildParts, newPicker } from './torrent-parts';
@@ -320,6 +321,12 @@ export class Torrent {
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
     this.wiring.acceptIncoming(socket, handshake, rest);
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /** An incoming connection whose MSE handshake named this torrent. */
+  acceptEncrypted(transport: PeerTransport, address: string, port: number): void {
+    this.wiring.acceptEncrypted(transport, address, port);
   }
 
   private connectTick(): void {
