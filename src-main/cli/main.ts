@@ -12,6 +12,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { parseTorrent, createTorrent, HashWritePool, Session, MemoryLogger } from '../engine';
 import type { LogLevel } from '../../src-shared/model';
+import { encryptionModes } from '../../src-shared/model';
+import type { EncryptionMode } from '../../src-shared/model';
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
 import { runTrackerCommand } from './commands/tracker';
 import { runCheckCommand } from './commands/check';
@@ -20,9 +22,9 @@ const usage = `usage: swarmscope <command> [options]
 
   info <file.torrent> [--json]
   create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
-  download <file.torrent> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none]
+  download <file.torrent> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none] [--encryption prefer|require|disable]
   check <file.torrent> --dir <dir> [--json]     verify local data: hash every piece, list missing files
-  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none]
+  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none] [--encryption prefer|require|disable]
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
 `;
 
@@ -220,8 +222,14 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     'log-level': { type: 'string' },
     'no-trackers': { type: 'boolean' },
     'unchoke-slots': { type: 'string' },
+    // --- encryption, MSE/PE (issue 18) ---
+    encryption: { type: 'string' },
   });
   const meta = await readTorrentFile(positionals[0]);
+  // --- encryption, MSE/PE (issue 18) ---
+  const encryption = values.encryption as EncryptionMode | undefined;
+  if (encryption !== undefined && !encryptionModes.includes(encryption))
+    throw new CliError(`bad --encryption ${encryption} (prefer, require or disable)`);
   if (!values.dir) throw new CliError('missing --dir <dir>');
   const progressMode = values.progress ?? (io.isTTY ? 'bar' : 'lines');
   if (!['bar', 'json', 'none', 'lines'].includes(progressMode)) {
@@ -250,6 +258,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
       unchokeSlots:
         values['unchoke-slots'] !== undefined ? Number(values['unchoke-slots']) : undefined,
       useTrackers: !values['no-trackers'],
+      settings: encryption ? { encryption } : undefined, // --- encryption (issue 18)
     });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
@@ -295,6 +304,8 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
             progress: s.progress,
             loopLagP99Ms: Math.round(lag.percentile(99) / 1e4) / 100,
             loopLagMaxMs: Math.round(lag.max / 1e4) / 100,
+            // --- encryption, MSE/PE (issue 18): peers whose link is RC4 (the E flag)
+            encryptedPeers: session.peers(id).filter((p) => p.flags.encrypted).length,
           }) + '\n',
         );
       } else if (progressMode !== 'none') {
