@@ -417,6 +417,11 @@ if seed:
 if cfg.get('plaintext'):
     # settings_pack::pe_disabled: dial with a plain BitTorrent handshake instead of MSE first.
     pack['out_enc_policy'] = 2
+if cfg.get('encryption') == 'forced':
+    # MSE/PE only, both ways, RC4 the only level (issue 18).
+    pack.update({'in_enc_policy': int(lt.enc_policy.forced),
+                 'out_enc_policy': int(lt.enc_policy.forced),
+                 'allowed_enc_level': int(lt.enc_level.rc4)})
 ses = lt.session(pack)
 
 deadline = time.monotonic() + 10
@@ -526,6 +531,8 @@ export interface LibtorrentOptions {
    */
   plaintext?: boolean;
   intervalMs?: number;
+  /** 'forced': MSE/PE in and out, RC4 only (in_enc_policy, out_enc_policy, allowed_enc_level). */
+  encryption?: 'forced';
 }
 
 export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorrent> {
@@ -538,6 +545,7 @@ export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorre
     exitWhenDone: opts.exitWhenDone ?? false,
     plaintext: opts.plaintext ?? false,
     intervalMs: opts.intervalMs ?? 250,
+    encryption: opts.encryption ?? null,
   };
   fs.mkdirSync(cfg.saveDir, { recursive: true });
   const t = spawnTracked(PYTHON3, ['-c', LIBTORRENT_SCRIPT, JSON.stringify(cfg)]);
@@ -613,6 +621,8 @@ export interface TransmissionOptions {
   saveDir: string;
   /** 0 or absent: a free port is picked. */
   port?: number;
+  /** 'required': encrypted peers only (`-er`, settings `encryption: 2`); else tolerated. */
+  encryption?: 'required';
 }
 
 /**
@@ -637,7 +647,7 @@ export async function startTransmission(opts: TransmissionOptions): Promise<Tran
     'blocklist-enabled': false,
     'dht-enabled': false,
     'download-dir': saveDir,
-    encryption: 0,
+    encryption: opts.encryption === 'required' ? 2 : 0,
     'incomplete-dir-enabled': false,
     'lpd-enabled': false,
     'message-level': 2,
@@ -669,7 +679,7 @@ export async function startTransmission(opts: TransmissionOptions): Promise<Tran
       String(port),
       '-f',
       script,
-      '-et',
+      opts.encryption === 'required' ? '-er' : '-et',
       '-D',
       '-U',
       '-M',
