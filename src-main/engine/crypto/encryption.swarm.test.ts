@@ -3,6 +3,7 @@
  * seeder, the seeder's listener tells MSE from plaintext, and both Peers tabs' E flags show what
  * was negotiated. Content is checked by sha256.
  */
+import net from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ import {
 } from '../../testing/fixtures';
 import type { EncryptionMode } from '../../../src-shared/model';
 import { Session } from '../session';
+import { systemRandom } from '../time/clock';
+import { MSE_KEY_BYTES, createMseKeyPair, mseCiphers } from './mse-keys';
 
 let swarm: TestSwarm | null = null;
 let content: string | null = null;
@@ -116,4 +119,74 @@ describe('encryption between our sessions', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  /**
+   * A scripted responder: answers Ya with Yb, then step 4 with `select` as crypto_select, and
+   * counts plaintext BitTorrent handshakes that arrive on later connections.
+   */
+  async function badResponder(
+    select: number,
+    infoHash: Uint8Array,
+  ): Promise<{ port: number; plainDials: () => number; close: () => Promise<void> }> {
+    let plain = 0;
+    const conns: net.Socket[] = [];
+    const server = net.createServer((socket) => {
+      conns.push(socket);
+      socket.on('error', () => undefined);
+      const keys = createMseKeyPair(systemRandom);
+      let got = Buffer.alloc(0);
+      let answered = false;
+      socket.on('data', (chunk: Buffer) => {
+        got = Buffer.concat([got, chunk]);
+        if (got[0] === 0x13) {
+          plain++;
+          socket.destroy();
+          return;
+        }
+        if (answered || got.length < MSE_KEY_BYTES) return;
+        answered = true;
+        const { keyB } = mseCiphers(keys.secret(got.subarray(0, MSE_KEY_BYTES)), infoHash);
+        socket.write(
+          Buffer.concat([
+            keys.publicKey,
+            keyB.process(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, select, 0, 0)),
+          ]),
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return {
+      port: (server.address() as net.AddressInfo).port,
+      plainDials: () => plain,
+      close: async () => {
+        for (const c of conns) c.destroy();
+        await new Promise<void>((r) => server.close(() => r()));
+      },
+    };
+  }
+
+  for (const policy of ['require', 'prefer'] as const) {
+    it(`a dial answered with an unsupported crypto_select is closed and logged (${policy})`, async () => {
+      const s = await transfer('prefer', policy);
+      const leecher = s.leechers[0]!;
+      const bad = await badResponder(0x04, s.meta.infoHash);
+      try {
+        leecher.addPeer(s.meta.infoHashHex, '127.0.0.1', bad.port);
+        await waitFor(
+          () => lines(leecher).some((l) => l.includes('protocol-error (MSE bad-crypto-select')),
+          'bad-crypto-select logged',
+          10_000,
+        );
+        // prefer: redialled in plaintext; require: nothing more.
+        if (policy === 'prefer')
+          await waitFor(() => bad.plainDials() === 1, 'the plaintext redial', 10_000);
+        else expect(bad.plainDials()).toBe(0);
+        // The engine goes on: the real seeder's transfer completes.
+        await s.untilComplete(30_000);
+        expect(sha256Tree(path.join(s.leecherDirs[0]!, 'multi'))).toEqual(sha256Tree(content!));
+      } finally {
+        await bad.close();
+      }
+    });
+  }
 });
