@@ -21,6 +21,7 @@ import { Session, MemoryLogger } from '../../src-main/engine';
 import { sha256File, writeFile } from '../../src-main/testing/fixtures';
 import { spawnTracked } from '../../src-main/testing/ref-clients';
 import type { Tracked } from '../../src-main/testing/ref-clients';
+import type { EncryptionMode } from '../../src-shared/model';
 
 export const MIB = 1024 * 1024;
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
@@ -139,6 +140,8 @@ export async function startOurPeer(opts: {
   peers?: { address: string; port: number }[];
   unchokeSlots?: number;
   timeoutSec?: number;
+  /** The session's MSE/PE policy (issue 18); the engine's default (prefer) when absent. */
+  encryption?: EncryptionMode;
 }): Promise<OurPeer> {
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles our peer process.
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -155,6 +158,7 @@ export async function startOurPeer(opts: {
   for (const p of opts.peers ?? []) args.push('--peer', `${p.address}:${p.port}`);
   if (opts.unchokeSlots !== undefined) args.push('--unchoke-slots', String(opts.unchokeSlots));
   if (opts.timeoutSec !== undefined) args.push('--timeout-sec', String(opts.timeoutSec));
+  if (opts.encryption !== undefined) args.push('--encryption', opts.encryption);
   const t = spawnTracked(process.execPath, args);
   let port: number | null = null;
   let ready = false;
@@ -226,6 +230,7 @@ export async function runChild(argv: string[]): Promise<number> {
       peer: { type: 'string', multiple: true },
       'unchoke-slots': { type: 'string' },
       'timeout-sec': { type: 'string' },
+      encryption: { type: 'string' },
     },
     strict: true,
   });
@@ -246,6 +251,7 @@ export async function runChild(argv: string[]): Promise<number> {
     logger: new MemoryLogger('warn', (line) => process.stderr.write(line)),
     unchokeSlots:
       values['unchoke-slots'] !== undefined ? Number(values['unchoke-slots']) : undefined,
+    settings: values.encryption ? { encryption: values.encryption as EncryptionMode } : undefined,
   });
   let stopRequested = false;
   const onSignal = (): void => void (stopRequested = true);
