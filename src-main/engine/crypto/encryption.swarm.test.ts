@@ -189,4 +189,32 @@ describe('encryption between our sessions', () => {
       }
     });
   }
+
+  it('pausing ends a dial still in its MSE handshake at once: socket closed, no plaintext redial', async () => {
+    const s = await transfer('prefer', 'prefer');
+    const leecher = s.leechers[0]!;
+    // A peer that accepts and never answers: our dial waits in the MSE handshake.
+    const accepted: net.Socket[] = [];
+    const silent = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.resume(); // reads (and drops) Ya, so it sees the end
+      accepted.push(socket);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const id = leecher.list()[0]!.id;
+      leecher.addPeer(id, '127.0.0.1', (silent.address() as net.AddressInfo).port);
+      await waitFor(() => accepted.length === 1, 'the dial to connect', 10_000);
+      let closed = false;
+      accepted[0]!.on('close', () => (closed = true));
+      await leecher.pause(id);
+      // Well before MSE_HANDSHAKE_TIMEOUT_MS (10 s): the stop ended it.
+      await waitFor(() => closed, 'the handshaking socket to close', 3_000);
+      expect(accepted).toHaveLength(1);
+      expect(lines(leecher).some((l) => l.includes('redialling in plaintext'))).toBe(false);
+    } finally {
+      for (const c of accepted) c.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
 });

@@ -57,6 +57,12 @@ export class TransportByteStream implements ByteStream {
     this.drainListener = listener;
   }
 
+  /** Ends the stream as a failure of the link (the end listener hears `error`), then closes it. */
+  abort(error: Error): void {
+    this.end(error);
+    this.close();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

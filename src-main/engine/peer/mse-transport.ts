@@ -82,12 +82,22 @@ export class MseTransport implements PeerTransport {
  * Dials MSE over a connected raw transport, sending `opts.initialPayload` (our BT handshake) as
  * the initial payload. Rejects with an MseError, the raw transport then destroyed.
  */
-export async function encryptOutgoing(
-  raw: PeerTransport,
-  opts: OutgoingOptions,
-): Promise<MseTransport> {
+export function encryptOutgoing(raw: PeerTransport, opts: OutgoingOptions): Promise<MseTransport> {
+  return dialMse(raw, opts).done;
+}
+
+/** An MSE dial under way: `abort` fails it at once (closed), as when its torrent stops. */
+export interface PendingMse {
+  done: Promise<MseTransport>;
+  abort(): void;
+}
+
+export function dialMse(raw: PeerTransport, opts: OutgoingOptions): PendingMse {
   const stream = new TransportByteStream(raw);
-  return new MseTransport(stream, await negotiateOutgoing(stream, opts));
+  return {
+    done: negotiateOutgoing(stream, opts).then((n) => new MseTransport(stream, n)),
+    abort: () => stream.abort(new Error('the dial was cancelled')),
+  };
 }
 
 /**

@@ -17,7 +17,8 @@ import { PeerConnection, ourHandshake } from '../peer/peer-connection';
 import type { CloseReason } from '../peer/peer-connection';
 import { TcpTransport } from '../peer/tcp-transport';
 import type { PeerTransport } from '../peer/transport';
-import { encryptOutgoing } from '../peer/mse-transport';
+import { dialMse } from '../peer/mse-transport';
+import type { PendingMse } from '../peer/mse-transport';
 import type { EncryptionPolicy } from '../crypto/mse-handshake';
 import { MseError } from '../crypto/mse-error';
 import { Bitfield } from '../wire';
@@ -71,6 +72,8 @@ export function trackerClientFor(
 export class PeerWiring {
   /** Dials under way: candidate key to address. */
   private readonly dialing = new Map<string, string>();
+  /** --- encryption (issue 18): dialled links still in their MSE handshake. */
+  private readonly handshaking = new Set<PendingMse>();
 
   constructor(
     private readonly t: TorrentContext,
@@ -177,7 +180,7 @@ export class PeerWiring {
    */
   private dialEncrypted(c: Candidate, raw: PeerTransport, policy: EncryptionPolicy): void {
     const { meta, deps } = this.t;
-    encryptOutgoing(raw, {
+    const pending = dialMse(raw, {
       policy,
       infoHash: meta.infoHash,
       initialPayload: ourHandshake({
@@ -187,14 +190,18 @@ export class PeerWiring {
       }),
       clock: deps.clock,
       random: deps.random,
-    }).then(
+    });
+    this.handshaking.add(pending);
+    pending.done.then(
       (transport) => {
+        this.handshaking.delete(pending);
         this.dialing.delete(c.key);
         if (this.t.stopped()) return transport.destroy();
         this.t.candidates.onDialSucceeded(c);
         this.attach(transport, c.address, c.port, false, c.key, null, null, true);
       },
       (err: Error) => {
+        this.handshaking.delete(pending);
         this.dialing.delete(c.key);
         const who = `torrent ${this.t.id.slice(0, 8)}`;
         const reason =
@@ -310,6 +317,12 @@ export class PeerWiring {
     conn.on('block', (b) => dl.onBlock(peer, b.index, b.begin, b.data));
     conn.on('drain', () => uploader.serve(peer));
     conn.on('closed', ({ reason, error }) => this.onPeerClosed(peer, reason, error));
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /** The torrent stopped: MSE handshakes under way end now (their dials fail, no redial). */
+  stopHandshakes(): void {
+    for (const pending of [...this.handshaking]) pending.abort();
   }
 
   /** The choker's decision: unchoke those named, choke the rest (rejecting what they queued). */

@@ -208,6 +208,7 @@ export class Torrent {
     this.timers = [];
     this.choker.stop();
     for (const p of [...this.peers.values()]) p.conn.close('not-wanted');
+    this.wiring.stopHandshakes(); // --- encryption (issue 18)
     // Partial pieces are dropped: their blocks must be fetched again, with no blame.
     for (const index of this.parts.assembly.abandonAll()) this.picker.onPieceAbandoned(index);
     this.parts.readCache.clear();
