@@ -9,6 +9,7 @@
  * tracker.stop, which also persist it).
  */
 import type { Settings, LogLevel, TrackerServerMode } from '../../../src-shared/model';
+import type { EncryptionMode } from '../../../src-shared/model';
 import type { Req } from '../../../src-shared/contract';
 
 export interface SettingsForm {
@@ -25,6 +26,8 @@ export interface SettingsForm {
   trackerUdpPort: string;
   trackerHost: string;
   trackerMode: TrackerServerMode;
+  // --- encryption, MSE/PE (issue 18) ---
+  encryption: EncryptionMode;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -47,6 +50,8 @@ export function toForm(s: Settings): SettingsForm {
     trackerUdpPort: String(s.tracker.udpPort),
     trackerHost: s.tracker.host,
     trackerMode: s.tracker.mode,
+    // --- encryption, MSE/PE (issue 18) ---
+    encryption: s.encryption,
   };
 }
 
@@ -99,6 +104,8 @@ export function toPatch(
     patch.maxConnectionsPerTorrent = perTorrent;
   }
   if (form.logLevel !== current.logLevel) patch.logLevel = form.logLevel;
+  // --- encryption, MSE/PE (issue 18) ---
+  if (form.encryption !== current.encryption) patch.encryption = form.encryption;
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};
   if (form.trackerHttp !== t.http) tracker.http = form.trackerHttp;
