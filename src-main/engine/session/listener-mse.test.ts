@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, seededRandom, systemClock, systemRandom } from '../time/clock';
 import { MemoryLogger } from '../log/logger';
-import { MSE_HANDSHAKE_TIMEOUT_MS, MSE_MAX_PAD_BYTES } from '../limits';
+import { HANDSHAKE_TIMEOUT_MS, MSE_HANDSHAKE_TIMEOUT_MS, MSE_MAX_PAD_BYTES } from '../limits';
 import { encodeHandshake, reservedFlags } from '../wire/handshake';
 import { socketByteStream } from '../crypto/byte-stream';
 import type { ByteStream } from '../crypto/byte-stream';
@@ -236,5 +236,22 @@ describe('Listener: MSE/PE', () => {
       5_000,
     );
     await goodDialAccepted(s);
+  });
+
+  it('gives a trickled plaintext handshake one deadline from accept, the sniff included', async () => {
+    const s = await start('prefer');
+    const { socket } = await connect(s.l);
+    socket.write(BT_HANDSHAKE.subarray(0, 1)); // 0x13: plaintext or MSE is not decided yet
+    await new Promise((r) => setTimeout(r, 50));
+    s.clock.advance(HANDSHAKE_TIMEOUT_MS / 2);
+    socket.write(BT_HANDSHAKE.subarray(1, 30)); // decided: plaintext; the rest never comes
+    await new Promise((r) => setTimeout(r, 50));
+    s.clock.advance(HANDSHAKE_TIMEOUT_MS / 2 - 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(socket.destroyed).toBe(false);
+    s.clock.advance(1);
+    await waitFor(() => socket.destroyed, 'the deadline to close it', 3_000);
+    await waitFor(() => logged(s, 'closed: timeout'), 'the timeout logged', 5_000);
+    expect(s.plain).toBe(0);
   });
 });

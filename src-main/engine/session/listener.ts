@@ -160,6 +160,8 @@ export class Listener {
     };
     socket.on('error', onError);
     const timeoutMs = this.opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    // One deadline from accept for the sniff and the plaintext handshake together.
+    const deadline = this.opts.clock.now() + timeoutMs;
     const refuse = (err: unknown): void => {
       this.opts.logger.log('debug', 'session', `incoming from ${ip} closed: ${describe(err)}`);
       socket.destroy();
@@ -185,7 +187,13 @@ export class Listener {
         );
         return;
       }
-      this.acceptPlain(socket, timeoutMs, release, onError, refuse);
+      this.acceptPlain(
+        socket,
+        Math.max(1, deadline - this.opts.clock.now()),
+        release,
+        onError,
+        refuse,
+      );
     }, refuse);
   }
 
