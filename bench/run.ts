@@ -2,7 +2,7 @@
  * `npm run bench`: one run of the speed suites of issue 4, a table with ratios against the
  * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
  *
- *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet]
+ *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet,encryption]
  *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 10] [--work-dir DIR]
  *
  * There are no timed tests: the targets are printed next to the measurements, not asserted.
@@ -26,6 +26,9 @@ import { runRestartBench } from './suites/restart';
 // --- uTP (issue 18) ---
 import { runUtpBench } from './suites/utp';
 import { runMagnetBench } from './suites/magnet';
+// --- encryption, MSE/PE (issue 18) ---
+import { runEncryptionBench } from './suites/encryption';
+import type { EncryptionBenchResult } from './suites/encryption';
 
 const SUITES = [
   'download',
@@ -40,6 +43,8 @@ const SUITES = [
   'utp', // issue 18
   // --- magnets (issue 17) ---
   'magnet',
+  // --- encryption, MSE/PE (issue 18) ---
+  'encryption',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -51,6 +56,9 @@ const TARGET_THROUGHPUT_RATIO = 1.0;
 const TARGET_CPU_RATIO = 1.5;
 const TARGET_PEAK_RSS_MB = 250;
 const TARGET_CREATE_RATIO = 1.0;
+// --- encryption, MSE/PE (issue 18) ---
+/** Issue 18: an encrypted download costs at most 1.3x the CPU of a plaintext one. */
+const TARGET_ENCRYPTION_CPU_RATIO = 1.3;
 
 interface Row {
   metric: string;
@@ -83,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
+      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet,encryption] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
     );
     return 0;
   }
@@ -289,6 +297,14 @@ async function main(argv: string[]): Promise<number> {
             'report',
           ),
         );
+      });
+    }
+    // --- encryption, MSE/PE (issue 18) ---
+    if (want('encryption')) {
+      await guard('encryption', failures, async () => {
+        const r = await runEncryptionBench({ sizeBytes: sizeMib * MIB, runs, workDir });
+        results.encryption = r;
+        rows.push(...encryptionRows(r));
       });
     }
   } finally {
@@ -555,3 +571,45 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+// --- encryption, MSE/PE (issue 18) ---
+function encryptionRows(r: EncryptionBenchResult): Row[] {
+  const m = r.medians;
+  const size = `${Math.round(r.sizeBytes / MIB)} MiB`;
+  const ref = m['lt<-lt rc4'];
+  const ours = m['ours<-lt rc4'];
+  const plain = m['ours<-ours plain'];
+  const rc4 = m['ours<-ours rc4'];
+  return [
+    row(
+      `encrypted download ${size}: MB/s (ours vs libtorrent, from forced libtorrent)`,
+      ours?.mbps ?? null,
+      ref?.mbps ?? null,
+      `>= ${TARGET_THROUGHPUT_RATIO}x`,
+      (x) => x >= TARGET_THROUGHPUT_RATIO,
+    ),
+    row(
+      'encrypted download: leecher CPU s/GiB (ours vs libtorrent)',
+      ours?.leecherCpuSecPerGiB ?? null,
+      ref?.leecherCpuSecPerGiB ?? null,
+      `<= ${TARGET_CPU_RATIO}x`,
+      (x) => x <= TARGET_CPU_RATIO,
+    ),
+    row(
+      'ours <- ours: leecher CPU s/GiB, RC4 vs plaintext',
+      rc4?.leecherCpuSecPerGiB ?? null,
+      plain?.leecherCpuSecPerGiB ?? null,
+      `<= ${TARGET_ENCRYPTION_CPU_RATIO}x`,
+      (x) => x <= TARGET_ENCRYPTION_CPU_RATIO,
+    ),
+    row(
+      'ours <- ours: seeder CPU s/GiB, RC4 vs plaintext',
+      rc4?.seederCpuSecPerGiB ?? null,
+      plain?.seederCpuSecPerGiB ?? null,
+      `<= ${TARGET_ENCRYPTION_CPU_RATIO}x`,
+      (x) => x <= TARGET_ENCRYPTION_CPU_RATIO,
+    ),
+    row('ours <- ours: MB/s, RC4 vs plaintext', rc4?.mbps ?? null, plain?.mbps ?? null, 'report'),
+    reportRow('RC4-drop-1024 alone: CPU s/GiB (in place, 64 KiB chunks)', r.rc4CpuSecPerGiB),
+  ];
+}

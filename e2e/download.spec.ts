@@ -2,8 +2,8 @@
  * Drop, end to end: a libtorrent seeder holds generated files (a folder, pieces straddling the
  * files) and announces to opentracker; the .torrent (announcing there too) is dropped on the
  * window; the real engine behind the web host finds the seeder through the tracker and downloads.
- * The Peers tab names the seeder's client, the Pieces tab counts every piece as "have", and every
- * file's sha256 matches the source. Then a libtorrent leecher is served and the Seeding tab says so.
+ * The Peers tab names the seeder's client and, its encryption forced, shows the E flag; the Pieces
+ * tab counts every piece as "have", and every file's sha256 matches the source. Then a libtorrent leecher is served and the Seeding tab says so.
  * Screens of each detail tab are saved, light and dark, under docs/screenshots/.
  */
 import { createHash } from 'node:crypto';
@@ -69,7 +69,13 @@ test('downloads a dropped torrent from a libtorrent seeder found through opentra
     };
 
     tracker = await startOpentracker({ infoHashes: [torrent.infoHash], port: trackerPort });
-    seeder = await startLibtorrent({ role: 'seed', torrentFile: torrentPath, saveDir: seedDir });
+    // Encryption forced (issue 18): the Peers tab's E flag must show it.
+    seeder = await startLibtorrent({
+      role: 'seed',
+      torrentFile: torrentPath,
+      saveDir: seedDir,
+      encryption: 'forced',
+    });
     await seeder.waitReady(30_000);
     await invokeHost(webHost, 'settings.set', { downloadLimitBps: throttleBps });
 
@@ -85,6 +91,10 @@ test('downloads a dropped torrent from a libtorrent seeder found through opentra
       timeout: 45_000,
     });
     await expect(row).toHaveAttribute('data-state', 'downloading');
+    // Its link is RC4 (MSE/PE): E among the flags.
+    await expect(
+      peers.getByRole('row').filter({ hasText: 'libtorrent' }).locator('.c-flags'),
+    ).toContainText('E');
     await page.getByRole('button', { name: 'Flags legend' }).click();
     await screenshotBoth(page, 'peers');
     await page.getByRole('button', { name: 'Flags legend' }).click();

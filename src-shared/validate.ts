@@ -28,6 +28,8 @@ import {
 import { maxDhtBootstrapEntryChars, maxDhtBootstrapNodes, parseHostPort } from './model';
 // --- uTP (issue 18) ---
 import { peerTransportsValues } from './model';
+// --- encryption, MSE/PE (issue 18) ---
+import { encryptionModes } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -387,6 +389,8 @@ const validators: Validators = {
       'lsdEnabled',
       // --- uTP (issue 18) ---
       'transports',
+      // --- encryption, MSE/PE (issue 18) ---
+      'encryption',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -422,6 +426,8 @@ const validators: Validators = {
     if (f.has('lsdEnabled')) out.lsdEnabled = f.boolean('lsdEnabled');
     // --- uTP (issue 18) ---
     if (f.has('transports')) out.transports = f.oneOf('transports', peerTransportsValues);
+    // --- encryption, MSE/PE (issue 18) ---
+    if (f.has('encryption')) out.encryption = f.oneOf('encryption', encryptionModes);
     return out;
   },
   'tracker.start'(name, payload) {

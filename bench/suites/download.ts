@@ -144,6 +144,8 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
           dir,
           peers,
           timeoutSec: timeoutMs / 1000,
+          // Plain handshakes, as libtorrent's leecher below (the encryption suite measures MSE).
+          encryption: 'disable',
         });
         try {
           const done = await leecher.waitDone(timeoutMs);
@@ -163,8 +165,8 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
           await leecher.stop();
         }
       } else {
-        // Plain handshakes whoever the seeder is: our engine has no MSE, and libtorrent's MSE
-        // attempt and its fallback would add a second that measures the handshake, not the transfer.
+        // Plain handshakes whoever the seeder is: libtorrent's MSE attempt and its fallback would
+        // add a second that measures the handshake, not the transfer (suites/encryption.ts does MSE).
         const leecher = await startLibtorrent({
           role: 'leech',
           torrentFile,

@@ -22,6 +22,7 @@ import { Session, MemoryLogger } from '../../src-main/engine';
 import { sha256File, writeFile } from '../../src-main/testing/fixtures';
 import { spawnTracked } from '../../src-main/testing/ref-clients';
 import type { Tracked } from '../../src-main/testing/ref-clients';
+import type { EncryptionMode } from '../../src-shared/model';
 
 export const MIB = 1024 * 1024;
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
@@ -142,6 +143,8 @@ export async function startOurPeer(opts: {
   timeoutSec?: number;
   /** uTP (issue 18): how our peer connects; TCP unless told (every TCP row measures TCP). */
   transports?: 'tcp' | 'utp' | 'both';
+  /** The session's MSE/PE policy (issue 18); the engine's default (prefer) when absent. */
+  encryption?: EncryptionMode;
 }): Promise<OurPeer> {
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles our peer process.
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -159,6 +162,7 @@ export async function startOurPeer(opts: {
   if (opts.unchokeSlots !== undefined) args.push('--unchoke-slots', String(opts.unchokeSlots));
   if (opts.timeoutSec !== undefined) args.push('--timeout-sec', String(opts.timeoutSec));
   if (opts.transports !== undefined) args.push('--transports', opts.transports);
+  if (opts.encryption !== undefined) args.push('--encryption', opts.encryption);
   const t = spawnTracked(process.execPath, args);
   let port: number | null = null;
   let ready = false;
@@ -237,6 +241,7 @@ export async function runChild(argv: string[]): Promise<number> {
       'unchoke-slots': { type: 'string' },
       'timeout-sec': { type: 'string' },
       transports: { type: 'string' },
+      encryption: { type: 'string' },
     },
     strict: true,
   });
@@ -263,7 +268,10 @@ export async function runChild(argv: string[]): Promise<number> {
     unchokeSlots:
       values['unchoke-slots'] !== undefined ? Number(values['unchoke-slots']) : undefined,
     // uTP (issue 18): TCP unless told, so the TCP rows do not wait on a uTP dial first.
-    settings: { transports: transportsArg(values.transports) },
+    settings: {
+      transports: transportsArg(values.transports),
+      ...(values.encryption ? { encryption: values.encryption as EncryptionMode } : {}),
+    },
   });
   let stopRequested = false;
   const onSignal = (): void => void (stopRequested = true);

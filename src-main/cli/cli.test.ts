@@ -74,6 +74,9 @@ describe('swarmscope CLI', () => {
         '--progress',
         'none',
         '--no-dht', // the public DHT routers are never dialled from tests
+        // Issue 18: encrypted only, so the downloader's E flag must show.
+        '--encryption',
+        'require',
       ],
       { stdio: 'pipe' },
     );
@@ -89,6 +92,25 @@ describe('swarmscope CLI', () => {
           }
         });
       });
+      // A plaintext-only downloader gets nowhere with that seeder (the flag is applied).
+      const refused = spawnSync(
+        process.execPath,
+        [cli, 'download', torrent, '--dir', path.join(dir, 'dl-plain'), '--port', '0'].concat([
+          '--peer',
+          `127.0.0.1:${port}`,
+          '--progress',
+          'json',
+          '--encryption',
+          'disable',
+        ]),
+        { encoding: 'utf8', timeout: 3_500 },
+      );
+      const refusedLines = refused.stdout.trim().split('\n').filter(Boolean);
+      expect(refusedLines.length).toBeGreaterThan(0);
+      expect(refusedLines.map((l) => JSON.parse(l).verifiedPieces as number)).not.toContain(19);
+      expect(refusedLines.map((l) => JSON.parse(l).peers as number).every((n) => n === 0)).toBe(
+        true,
+      );
       const out = path.join(dir, 'dl');
       const dl = spawnSync(
         process.execPath,
@@ -105,6 +127,8 @@ describe('swarmscope CLI', () => {
           '--progress',
           'json',
           '--no-dht',
+          '--encryption',
+          'require',
         ],
         { encoding: 'utf8', timeout: 60_000 },
       );
@@ -254,6 +278,10 @@ describe('swarmscope CLI', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/not a valid torrent/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+
+    const badEncryption = run(['seed', junk, '--dir', dir, '--encryption', 'maybe']);
+    expect(badEncryption.code).toBe(1);
+    expect(badEncryption.stderr.trim().split('\n')).toHaveLength(1);
 
     const unknown = run(['frobnicate']);
     expect(unknown.code).toBe(1);

@@ -14,6 +14,8 @@ import { parseTorrent, createTorrent, HashWritePool, Session, MemoryLogger } fro
 import { isMagnetArg, magnetInfo } from './commands/magnet';
 import type { LogLevel } from '../../src-shared/model';
 import { parseHostPort } from '../../src-shared/model'; // --- DHT (issue 17)
+import { encryptionModes } from '../../src-shared/model';
+import type { EncryptionMode } from '../../src-shared/model';
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
 import { runTrackerCommand } from './commands/tracker';
 import { runCheckCommand } from './commands/check';
@@ -24,9 +26,9 @@ const usage = `usage: swarmscope <command> [options]
 
   info <file.torrent | magnet> [--json]
   create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
-  download <file.torrent | magnet> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none] [--bootstrap host:port]... [--no-dht]
+  download <file.torrent | magnet> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none] [--bootstrap host:port]... [--no-dht] [--encryption prefer|require|disable]
   check <file.torrent> --dir <dir> [--json]     verify local data: hash every piece, list missing files
-  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none] [--bootstrap host:port]... [--no-dht]
+  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none] [--bootstrap host:port]... [--no-dht] [--encryption prefer|require|disable]
       --bootstrap replaces the default DHT routers; --no-dht turns the DHT off
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
 
@@ -243,11 +245,17 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     // --- DHT (issue 17) ---
     bootstrap: { type: 'string', multiple: true },
     'no-dht': { type: 'boolean' },
+    // --- encryption, MSE/PE (issue 18) ---
+    encryption: { type: 'string' },
   });
   // --- magnets (issue 17): `download <magnet>` fetches the metadata first ---
   const magnet = mode === 'download' && isMagnetArg(positionals[0]) ? positionals[0] : null;
   const meta = magnet === null ? await readTorrentFile(positionals[0]) : null;
   const dhtSettings = dhtFlags(values.bootstrap, values['no-dht']); // --- DHT (issue 17)
+  // --- encryption, MSE/PE (issue 18) ---
+  const encryption = values.encryption as EncryptionMode | undefined;
+  if (encryption !== undefined && !encryptionModes.includes(encryption))
+    throw new CliError(`bad --encryption ${encryption} (prefer, require or disable)`);
   if (!values.dir) throw new CliError('missing --dir <dir>');
   const progressMode = values.progress ?? (io.isTTY ? 'bar' : 'lines');
   if (!['bar', 'json', 'none', 'lines'].includes(progressMode)) {
@@ -286,6 +294,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
       settings: {
         ...(downloadLimit ? { downloadLimitBps: downloadLimit } : {}),
         ...dhtSettings, // --- DHT (issue 17)
+        ...(encryption ? { encryption } : {}), // --- encryption (issue 18)
       },
     });
   } catch (err) {
@@ -342,6 +351,8 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
             loopLagP99Ms: Math.round(lag.percentile(99) / 1e4) / 100,
             loopLagMaxMs: Math.round(lag.max / 1e4) / 100,
             dhtNodes: session.sessionStats().dht?.nodes ?? 0, // --- DHT (issue 17)
+            // --- encryption, MSE/PE (issue 18): peers whose link is RC4 (the E flag)
+            encryptedPeers: session.peers(id).filter((p) => p.flags.encrypted).length,
           }) + '\n',
         );
       } else if (progressMode !== 'none') {

@@ -41,3 +41,6 @@ export { FileLogger, MemoryLogger } from './log/logger';
 export type { Logger, FileLoggerOptions } from './log/logger';
 export { systemClock, systemRandom, seededRandom, ManualClock } from './time/clock';
 export type { Clock, Random, TimerHandle } from './time/clock';
+
+// --- encryption, MSE/PE (issue 18): the cipher alone, for the bench's RC4 row
+export { createMseRc4 } from './crypto/rc4';

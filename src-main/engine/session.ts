@@ -104,6 +104,11 @@ import { LSD_MAX_CANDIDATES_PER_TORRENT } from './limits';
 // --- uTP (issue 18) ---
 import { UtpSocket } from './utp/utp-socket';
 import type { UtpTransport } from './utp/utp-transport';
+// --- encryption, MSE/PE (issue 18) ---
+import { SkeyTable } from './crypto/mse-keys';
+import type { EncryptionPolicy } from './crypto/mse-handshake';
+import type { PeerTransport } from './peer/transport';
+import { encryptionModes } from '../../src-shared/model';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -184,6 +189,9 @@ export class Session implements EngineApi {
    * first 'alert-raised' listener. Null once handed over.
    */
   private earlyAlerts: Alert[] | null = [];
+  // --- encryption, MSE/PE (issue 18) ---
+  /** Every torrent's HASH('req2', info-hash), for the listener's MSE lookup. */
+  private readonly skeys = new SkeyTable();
   private opening = true;
   private closed = false;
   // --- resume data (issue 15) ---
@@ -228,6 +236,12 @@ export class Session implements EngineApi {
       accept: (socket, handshake, rest) => this.onHandshake(socket, handshake, rest),
       // --- uTP (issue 18) ---
       acceptTransport: (t, handshake, rest) => this.onUtpHandshake(t, handshake, rest),
+      // --- encryption, MSE/PE (issue 18) ---
+      encryption: () => this.encryptionPolicy(),
+      skeys: this.skeys,
+      random: this.random,
+      acceptEncrypted: (transport, infoHash, remote) =>
+        this.onEncrypted(transport, infoHash, remote),
     });
     this.jobs = new SeedJobs({
       clock: this.clock,
@@ -342,6 +356,25 @@ export class Session implements EngineApi {
       return false;
     }
     torrent.acceptIncoming(socket, handshake, rest);
+    return true;
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /** The setting, read for each new connection; a bad value in settings.json means prefer. */
+  private encryptionPolicy(): EncryptionPolicy {
+    const mode = this.settings.encryption;
+    return encryptionModes.includes(mode) ? mode : 'prefer';
+  }
+
+  /** An MSE handshake named `infoHash` (by its SKEY hash): its torrent takes the transport. */
+  private onEncrypted(
+    transport: PeerTransport,
+    infoHash: Uint8Array,
+    remote: { address: string; port: number },
+  ): boolean {
+    const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));
+    if (!torrent || this.closed) return false;
+    torrent.acceptEncrypted(transport, remote.address, remote.port);
     return true;
   }
 
@@ -482,6 +515,7 @@ export class Session implements EngineApi {
       this.torrentDeps(id, meta.name),
     );
     this.torrents.set(id, torrent);
+    this.skeys.add(meta.infoHash); // --- encryption (issue 18)
     this.persisted.set(id, {
       id,
       savePath,
@@ -577,6 +611,8 @@ export class Session implements EngineApi {
         }),
       // --- PEX (issue 17) ---
       pexEnabled: () => this.settings.pexEnabled,
+      // --- encryption, MSE/PE (issue 18) ---
+      encryption: () => this.encryptionPolicy(),
     };
   }
 
@@ -633,6 +669,7 @@ export class Session implements EngineApi {
     const t = this.get(id);
     this.torrents.delete(id);
     this.persisted.delete(id);
+    this.skeys.delete(t.meta.infoHash); // --- encryption (issue 18)
     await t.close();
     await this.resumeWriter?.forget(id, true);
     if (deleteData) await t.removeData();

@@ -421,6 +421,11 @@ if cfg.get('utpOnly'):
     # uTP (issue 18): every connection over uTP (BEP 29), none over TCP.
     pack.update({'enable_outgoing_tcp': False, 'enable_incoming_tcp': False,
                  'enable_outgoing_utp': True, 'enable_incoming_utp': True})
+if cfg.get('encryption') == 'forced':
+    # MSE/PE only, both ways, RC4 the only level (issue 18).
+    pack.update({'in_enc_policy': int(lt.enc_policy.forced),
+                 'out_enc_policy': int(lt.enc_policy.forced),
+                 'allowed_enc_level': int(lt.enc_level.rc4)})
 ses = lt.session(pack)
 
 deadline = time.monotonic() + 10
@@ -537,6 +542,8 @@ export interface LibtorrentOptions {
   intervalMs?: number;
   /** uTP (issue 18): TCP off, uTP on, both ways. */
   utpOnly?: boolean;
+  /** 'forced': MSE/PE in and out, RC4 only (in_enc_policy, out_enc_policy, allowed_enc_level). */
+  encryption?: 'forced';
 }
 
 export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorrent> {
@@ -551,6 +558,7 @@ export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorre
     plaintext: opts.plaintext ?? false,
     intervalMs: opts.intervalMs ?? 250,
     utpOnly: opts.utpOnly ?? false,
+    encryption: opts.encryption ?? null,
   };
   fs.mkdirSync(cfg.saveDir, { recursive: true });
   const t = spawnTracked(PYTHON3, ['-c', LIBTORRENT_SCRIPT, JSON.stringify(cfg)]);
@@ -626,6 +634,8 @@ export interface TransmissionOptions {
   saveDir: string;
   /** 0 or absent: a free port is picked. */
   port?: number;
+  /** 'required': encrypted peers only (`-er`, settings `encryption: 2`); else tolerated. */
+  encryption?: 'required';
 }
 
 /**
@@ -650,7 +660,7 @@ export async function startTransmission(opts: TransmissionOptions): Promise<Tran
     'blocklist-enabled': false,
     'dht-enabled': false,
     'download-dir': saveDir,
-    encryption: 0,
+    encryption: opts.encryption === 'required' ? 2 : 0,
     'incomplete-dir-enabled': false,
     'lpd-enabled': false,
     'message-level': 2,
@@ -682,7 +692,7 @@ export async function startTransmission(opts: TransmissionOptions): Promise<Tran
       String(port),
       '-f',
       script,
-      '-et',
+      opts.encryption === 'required' ? '-er' : '-et',
       '-D',
       '-U',
       '-M',

@@ -30,6 +30,13 @@ export interface Settings {
   // --- uTP (issue 18) ---
   /** How peers are reached: TCP only, uTP only (BEP 29), or both (dial uTP first, accept both). */
   transports: PeerTransports;
+  // --- encryption, MSE/PE (issue 18) ---
+  /**
+   * Message Stream Encryption: `prefer` dials encrypted and falls back to plaintext, accepting
+   * both; `require` speaks only RC4-encrypted MSE; `disable` only plaintext. New connections
+   * follow a change at once; open ones keep what they negotiated.
+   */
+  encryption: EncryptionMode;
 }
 
 // --- DHT (issue 17) ---
@@ -57,6 +64,10 @@ export function parseHostPort(text: string): { host: string; port: number } | nu
 // --- uTP (issue 18) ---
 export type PeerTransports = 'tcp' | 'utp' | 'both';
 export const peerTransportsValues: readonly PeerTransports[] = ['tcp', 'utp', 'both'];
+
+// --- encryption, MSE/PE (issue 18) ---
+export type EncryptionMode = 'prefer' | 'require' | 'disable';
+export const encryptionModes: readonly EncryptionMode[] = ['prefer', 'require', 'disable'];
 
 export const defaultTrackerServerSettings: TrackerServerSettings = {
   enabled: false,
@@ -92,5 +103,7 @@ export function defaultSettings(downloadDir: string): Settings {
     lsdEnabled: true,
     // --- uTP (issue 18) ---
     transports: 'both',
+    // --- encryption, MSE/PE (issue 18) ---
+    encryption: 'prefer',
   };
 }

@@ -6,11 +6,15 @@
  * Invariants:
  * - The bytes received during the handshake but after it (`received`, already decrypted) come
  *   first, then the transport's, in order; none is lost while no reader is set (held, copied).
- * - Reads decrypt in place (the transport lends the chunk); writes encrypt into a new buffer, as
- *   the caller may reuse its own.
+ * - Reads decrypt in place (the transport lends the chunk); writes encrypt into a new region, as
+ *   the caller may reuse its own. Regions are carved in order from a slab (one allocation per
+ *   WRITE_SLAB_BYTES, not one per block) and never reused: a queued write keeps its slab alive.
  */
 import type { ByteStream } from './byte-stream';
 import type { Rc4 } from './rc4';
+
+/** Writes are encrypted into slabs of this size; a larger write gets its own buffer. */
+const WRITE_SLAB_BYTES = 1024 * 1024;
 
 export class CipherStream implements ByteStream {
   private reader: ((chunk: Uint8Array) => void) | null = null;
@@ -19,6 +23,8 @@ export class CipherStream implements ByteStream {
   private ended = false;
   private endError: Error | undefined;
   private endDelivered = false;
+  private slab: Uint8Array = new Uint8Array(0);
+  private slabAt = 0;
 
   constructor(
     private readonly inner: ByteStream,
@@ -46,10 +52,22 @@ export class CipherStream implements ByteStream {
       this.inner.write(bytes);
       return;
     }
-    // Same alignment as the source, so RC4 takes its 32-bit path.
+    this.inner.write(this.encrypt.process(bytes, this.region(bytes)));
+  }
+
+  /** Room for `bytes`' ciphertext at the same alignment, so RC4 takes its 32-bit path. */
+  private region(bytes: Uint8Array): Uint8Array {
+    const n = bytes.length;
     const skew = bytes.byteOffset & 3;
-    const out = new Uint8Array(bytes.length + skew).subarray(skew);
-    this.inner.write(this.encrypt.process(bytes, out));
+    if (n + 8 > WRITE_SLAB_BYTES / 4) return new Uint8Array(n + skew).subarray(skew);
+    let at = ((this.slabAt + 3) & ~3) + skew;
+    if (at + n > this.slab.length) {
+      // Not zeroed: every byte of a region is written before it is sent.
+      this.slab = Buffer.allocUnsafeSlow(WRITE_SLAB_BYTES);
+      at = skew;
+    }
+    this.slabAt = at + n;
+    return this.slab.subarray(at, at + n);
   }
 
   onData(reader: (chunk: Uint8Array) => void): void {

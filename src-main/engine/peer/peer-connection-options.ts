@@ -100,6 +100,11 @@ export interface PeerConnectionOptions {
   /** BEP 10 `reqq`: requests we accept queued from this peer (clamped to our upload limit). */
   reqq: number;
   maxFrameBytes?: number;
+  /**
+   * Our handshake already went out ahead of the connection (as MSE's initial payload, see
+   * ourHandshake): the connection does not send it again.
+   */
+  handshakeSent?: boolean;
   /** Incoming: the handshake the listener already read (see readHandshake). */
   handshakeReceived?: Handshake;
   /** Incoming: bytes that followed that handshake. */

@@ -85,6 +85,17 @@ export type { PeerTransport } from './transport';
 
 type Phase = 'handshake' | 'open' | 'closed';
 
+/** The BEP 3 handshake a connection with these options sends (or sent ahead: `handshakeSent`). */
+export function ourHandshake(
+  opts: Pick<PeerConnectionOptions, 'infoHash' | 'peerId' | 'extensions'>,
+): Uint8Array {
+  return encodeHandshake({
+    infoHash: opts.infoHash,
+    peerId: opts.peerId,
+    reserved: reservedFlags({ fast: opts.extensions.fast, extended: opts.extensions.extended }),
+  });
+}
+
 function transportOf(opts: PeerConnectionOptions): PeerTransport {
   if (opts.transport) return opts.transport;
   if (opts.socket) return new TcpTransport(opts.socket, opts.reads);
@@ -195,13 +206,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEvents> {
     });
 
     this.log('local', 'connect', opts.incoming ? 'incoming' : 'outgoing');
-    this.write(
-      encodeHandshake({
-        infoHash: opts.infoHash,
-        peerId: opts.peerId,
-        reserved: reservedFlags({ fast: opts.extensions.fast, extended: opts.extensions.extended }),
-      }),
-    );
+    if (!opts.handshakeSent) this.write(ourHandshake(opts));
     // Counted from the connection, not reset by bytes: a handshake trickled byte by byte
     // (slowloris) still times out.
     this.handshakeTimer = this.clock.setTimeout(() => {

@@ -1,6 +1,8 @@
 /**
- * The session's one listen port: accepts TCP connections, reads the BEP 3 handshake, and hands
- * the socket to whoever owns the info-hash.
+ * The session's one listen port: accepts TCP connections, tells plaintext from MSE/PE by their
+ * first bytes, and hands the connection to whoever owns the info-hash: a plaintext one as a socket
+ * with its BEP 3 handshake read, an encrypted one as a transport after its MSE handshake, its
+ * torrent found by the SKEY hash (req2 xor req3) among all our info-hashes.
  *
  * Invariants:
  * - A connection is "pending" from accept until its handshake is read or it is closed. Pending
@@ -9,6 +11,8 @@
  * - Every pending connection has a deadline (HANDSHAKE_TIMEOUT_MS) and is closed when it passes.
  * - `close()` stops listening and destroys every pending socket; handed-over sockets belong to
  *   their torrent.
+ * - The encryption policy is read per connection: `require` refuses a plaintext handshake,
+ *   `disable` an MSE one; every refusal and failed handshake is logged with its CloseReason.
  */
 import net from 'node:net';
 import type { Clock } from '../time/clock';
@@ -19,6 +23,15 @@ import { EngineError } from '../errors';
 // --- uTP (issue 18) ---
 import { readTransportHandshake } from '../utp/read-transport-handshake';
 import type { UtpTransport } from '../utp/utp-transport';
+import type { Random } from '../time/clock';
+import { detectIncoming } from '../crypto/mse-handshake';
+import type { EncryptionPolicy } from '../crypto/mse-handshake';
+import { MseError } from '../crypto/mse-error';
+import type { SkeyTable } from '../crypto/mse-keys';
+import { encryptIncoming } from '../peer/mse-transport';
+import { TcpTransport } from '../peer/tcp-transport';
+import type { PeerTransport } from '../peer/transport';
+import { PeerError } from '../peer/close-reason';
 import {
   HANDSHAKE_TIMEOUT_MS,
   MAX_PENDING_HANDSHAKES,
@@ -42,7 +55,22 @@ export interface ListenerOptions {
   acceptTransport?: (transport: UtpTransport, handshake: Handshake, rest: Uint8Array) => boolean;
   maxPending?: number;
   maxPendingPerIp?: number;
+  // --- encryption, MSE/PE (issue 18) ---
+  /** The policy for each new connection; without it, plaintext only (MSE is refused). */
+  encryption?: () => EncryptionPolicy;
+  /** Our torrents by HASH('req2', info-hash), for MSE's SKEY lookup. */
+  skeys?: SkeyTable;
+  random?: Random;
+  /** An MSE handshake named one of our torrents: take the transport, or return false. */
+  acceptEncrypted?: (
+    transport: PeerTransport,
+    infoHash: Uint8Array,
+    remote: { address: string; port: number },
+  ) => boolean;
 }
+
+/** BEP 3: a plaintext handshake's first 20 bytes; enough to tell it from MSE's Ya. */
+const SNIFF_BYTES = 20;
 
 export class Listener {
   private server: net.Server | null = null;
@@ -166,26 +194,147 @@ export class Listener {
       socket.destroy();
     };
     socket.on('error', onError);
-    readHandshake(
-      socket,
-      this.opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
-      this.opts.clock,
-    ).then(
-      ({ handshake, rest }) => {
-        release();
-        socket.off('close', release);
-        if (!this.server || !this.opts.accept(socket, handshake, rest)) {
-          socket.destroy();
+    const timeoutMs = this.opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    // One deadline from accept for the sniff and the plaintext handshake together.
+    const deadline = this.opts.clock.now() + timeoutMs;
+    const refuse = (err: unknown): void => {
+      this.opts.logger.log('debug', 'session', `incoming from ${ip} closed: ${describe(err)}`);
+      socket.destroy();
+    };
+    sniff(socket, timeoutMs, this.opts.clock).then((first) => {
+      const policy = this.opts.encryption?.() ?? 'disable';
+      const encrypted = detectIncoming(first) === 'encrypted';
+      // Put the bytes back: the handshake readers below start from the first byte.
+      if (!socket.destroyed) socket.unshift(first);
+      if (encrypted) {
+        if (policy === 'disable' || !this.opts.acceptEncrypted || !this.opts.skeys) {
+          refuse(
+            new MseError('encryption-disabled', 'detect', 'an MSE handshake; policy is disable'),
+          );
           return;
         }
-        socket.off('error', onError);
+        this.acceptMse(socket, ip, policy, release, onError, refuse);
+        return;
+      }
+      if (policy === 'require') {
+        refuse(
+          new MseError('plaintext-refused', 'detect', 'a plaintext handshake; policy is require'),
+        );
+        return;
+      }
+      this.acceptPlain(
+        socket,
+        Math.max(1, deadline - this.opts.clock.now()),
+        release,
+        onError,
+        refuse,
+      );
+    }, refuse);
+  }
+
+  /** MSE/PE: the handshake on a transport, then the torrent its SKEY names takes it. */
+  private acceptMse(
+    socket: net.Socket,
+    ip: string,
+    policy: EncryptionPolicy,
+    release: () => void,
+    onError: () => void,
+    refuse: (err: unknown) => void,
+  ): void {
+    const port = socket.remotePort ?? 0;
+    socket.off('error', onError);
+    const raw = new TcpTransport(socket);
+    encryptIncoming(raw, {
+      policy,
+      skeys: this.opts.skeys!,
+      clock: this.opts.clock,
+      random: this.opts.random!,
+    }).then(
+      ({ transport, infoHash }) => {
+        release();
+        socket.off('close', release);
+        if (
+          !this.server ||
+          !infoHash ||
+          !this.opts.acceptEncrypted!(transport, infoHash, { address: ip, port })
+        ) {
+          transport.destroy();
+        }
       },
       (err: unknown) => {
-        this.opts.logger.log('debug', 'session', `incoming handshake failed: ${errMessage(err)}`);
-        socket.destroy();
+        raw.destroy();
+        refuse(err);
       },
     );
   }
+
+  /** Plaintext: the BEP 3 handshake read from the socket, as before MSE. */
+  private acceptPlain(
+    socket: net.Socket,
+    timeoutMs: number,
+    release: () => void,
+    onError: () => void,
+    refuse: (err: unknown) => void,
+  ): void {
+    readHandshake(socket, timeoutMs, this.opts.clock).then(({ handshake, rest }) => {
+      release();
+      socket.off('close', release);
+      if (!this.server || !this.opts.accept(socket, handshake, rest)) {
+        socket.destroy();
+        return;
+      }
+      socket.off('error', onError);
+    }, refuse);
+  }
+}
+
+/**
+ * Reads until the first bytes tell plaintext from MSE (at most SNIFF_BYTES), then pauses the
+ * socket and returns them; rejects on end, error or the deadline.
+ */
+function sniff(socket: net.Socket, timeoutMs: number, clock: Clock): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    let got = new Uint8Array(0);
+    let settled = false;
+    const finish = (): void => {
+      settled = true;
+      timer.cancel();
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (settled) return;
+      const next = new Uint8Array(got.length + chunk.length);
+      next.set(got);
+      next.set(chunk, got.length);
+      got = next;
+      if (detectIncoming(got) === 'undecided' && got.length < SNIFF_BYTES) return;
+      socket.pause();
+      finish();
+      resolve(got);
+    };
+    const onEnd = (): void => {
+      if (settled) return;
+      finish();
+      reject(new PeerError('remote-closed', 'sniff', 'closed before the handshake'));
+    };
+    const timer = clock.setTimeout(() => {
+      if (settled) return;
+      finish();
+      reject(new PeerError('timeout', 'sniff', `no handshake within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+  });
+}
+
+/** A refusal or failure as the log shows it: its CloseReason first. */
+function describe(err: unknown): string {
+  if (err instanceof MseError) return `${err.closeReason} (MSE ${err.code}: ${err.message})`;
+  if (err instanceof PeerError) return `${err.code} (${err.message})`;
+  return `protocol-error (${errMessage(err)})`;
 }
 
 function errMessage(err: unknown): string {

@@ -7,12 +7,20 @@
  * - The torrent's connection cap and the session's are checked before dialling or accepting;
  *   dials under way count toward the torrent's (a dial that connects is attached unchecked).
  * - A closed connection gives its requested blocks back to the others at once.
+ * - Encryption (MSE/PE, issue 18) is the transport's: under `prefer` and `require` a dial runs
+ *   the MSE handshake (still counted as dialling) before a connection exists; under `prefer` a
+ *   failed one is redialled in plaintext once, as libtorrent does.
  */
 import type net from 'node:net';
 import { dialShared } from '../net/shared-read-buffer';
-import type { VolatileReads } from '../net/shared-read-buffer';
-import { PeerConnection } from '../peer/peer-connection';
+import { PeerConnection, ourHandshake } from '../peer/peer-connection';
 import type { CloseReason } from '../peer/peer-connection';
+import { TcpTransport } from '../peer/tcp-transport';
+import type { PeerTransport } from '../peer/transport';
+import { dialMse } from '../peer/mse-transport';
+import type { PendingMse } from '../peer/mse-transport';
+import type { EncryptionPolicy } from '../crypto/mse-handshake';
+import { MseError } from '../crypto/mse-error';
 import { Bitfield } from '../wire';
 import type { Handshake } from '../wire';
 import type { ChokerPeer } from '../choker';
@@ -26,10 +34,9 @@ import { TrackerClient } from '../tracker/client';
 import { MetadataServer, metadataHandshakeFields } from '../ext/metadata-server';
 import { LOCAL_EXTENSION_IDS } from '../wire/extension-ids';
 // --- uTP (issue 18) ---
-import type { PeerTransport } from '../peer/transport';
 
-/** What a connection runs over: a TCP socket (with the shared reads when dialled) or a transport. */
-type PeerLink = { socket: net.Socket; reads?: VolatileReads } | { transport: PeerTransport };
+/** The BEP 6 and BEP 10 bits we offer every peer. */
+const OUR_EXTENSIONS = { fast: true, extended: true };
 
 /** What the choker sees of each peer. */
 export function chokeView(peers: Iterable<PeerState>): ChokerPeer[] {
@@ -75,6 +82,8 @@ export class PeerWiring {
   private readonly metadata: MetadataServer;
   /** uTP (issue 18): candidates whose uTP dial failed; they are dialled over TCP. */
   private readonly noUtp = new Set<string>();
+  /** --- encryption (issue 18): dialled links still in their MSE handshake. */
+  private readonly handshaking = new Set<PendingMse>();
 
   constructor(
     private readonly t: TorrentContext,
@@ -97,7 +106,7 @@ export class PeerWiring {
       socket.destroy();
       return;
     }
-    this.attach({ socket }, address, port, true, null, handshake, rest);
+    this.attach(new TcpTransport(socket), address, port, true, null, handshake, rest);
   }
 
   // --- uTP (issue 18) ---
@@ -119,7 +128,23 @@ export class PeerWiring {
       transport.destroy();
       return;
     }
-    this.attach({ transport }, address, port, true, null, handshake, rest);
+    this.attach(transport, address, port, true, null, handshake, rest);
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /** An incoming connection whose MSE handshake named this torrent; its BT handshake follows. */
+  acceptEncrypted(transport: PeerTransport, address: string, port: number): void {
+    if (
+      this.t.stopped() ||
+      this.t.peers.size + this.dialing.size >= this.t.maxConnections() ||
+      !this.t.deps.canConnect() ||
+      this.t.bans.isAddressBanned(address, port) ||
+      !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
+    ) {
+      transport.destroy();
+      return;
+    }
+    this.attach(transport, address, port, true, null, null, null);
   }
 
   /** Connections and dials with one IP address. */
@@ -150,22 +175,27 @@ export class PeerWiring {
    * uTP first when it is on (as libtorrent does), falling back to TCP when the setting allows
    * both and the uTP dial fails (no answer within its connect timeout, or a RESET).
    */
-  private dial(c: Candidate): void {
+  private dial(c: Candidate, policy = this.t.deps.encryption?.() ?? 'disable'): void {
     const transports = this.t.deps.transports?.() ?? 'tcp';
     // A candidate whose uTP dial failed once goes straight to TCP next time (libtorrent too).
     const tryUtp = transports === 'utp' || (transports === 'both' && !this.noUtp.has(c.key));
     const utp = tryUtp ? this.t.deps.dialUtp?.(c.address, c.port) : undefined;
     if (!utp) {
       if (transports === 'utp') return this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
-      return this.dialTcp(c);
+      return this.dialTcp(c, policy);
     }
     this.dialing.set(c.key, c.address);
     utp.connected().then(
       () => {
+        if (this.t.stopped()) {
+          this.dialing.delete(c.key);
+          return utp.destroy();
+        }
+        // --- encryption (issue 18): MSE runs over uTP as over TCP.
+        if (policy !== 'disable') return this.dialEncrypted(c, utp, policy);
         this.dialing.delete(c.key);
-        if (this.t.stopped()) return utp.destroy();
         this.t.candidates.onDialSucceeded(c);
-        this.attach({ transport: utp }, c.address, c.port, false, c, null, null);
+        this.attach(utp, c.address, c.port, false, c, null, null);
       },
       (err: unknown) => {
         utp.destroy();
@@ -178,13 +208,13 @@ export class PeerWiring {
         if (transports === 'both' && !this.t.stopped()) {
           if (this.noUtp.size >= NO_UTP_MEMORY) this.noUtp.clear();
           this.noUtp.add(c.key);
-          this.dialTcp(c);
+          this.dialTcp(c, policy);
         } else this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
       },
     );
   }
 
-  private dialTcp(c: Candidate): void {
+  private dialTcp(c: Candidate, policy: EncryptionPolicy): void {
     const { socket, reads } = dialShared(c.address, c.port);
     socket.setNoDelay(true);
     const timer = this.t.deps.clock.setTimeout(
@@ -192,50 +222,112 @@ export class PeerWiring {
       CONNECT_TIMEOUT_MS,
     );
     this.dialing.set(c.key, c.address);
+    let connected = false;
     socket.once('connect', () => {
       timer.cancel();
+      // From here the transport reports the socket's errors (and the MSE handshake its own).
+      connected = true;
+      if (this.t.stopped()) {
+        this.dialing.delete(c.key);
+        return void socket.destroy();
+      }
+      // --- encryption, MSE/PE (issue 18) ---
+      if (policy !== 'disable')
+        return this.dialEncrypted(c, new TcpTransport(socket, reads), policy);
       this.dialing.delete(c.key);
-      if (this.t.stopped()) return void socket.destroy();
       this.t.candidates.onDialSucceeded(c);
-      this.attach({ socket, reads }, c.address, c.port, false, c, null, null);
+      this.attach(new TcpTransport(socket, reads), c.address, c.port, false, c, null, null);
     });
-    socket.once('error', (err) => {
+    const onDialError = (err: Error): void => {
       timer.cancel();
-      if (!this.dialing.delete(c.key)) return;
+      if (connected || !this.dialing.delete(c.key)) return;
       this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
       this.t.deps.log.log(
         'debug',
         `torrent ${this.t.id.slice(0, 8)}`,
         `dial ${c.key} failed: ${err.message}`,
       );
+    };
+    socket.once('error', onDialError);
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /**
+   * The MSE handshake on a dialled link, our BT handshake as its initial payload. Under `prefer`
+   * a failure (typically a peer with encryption off hanging up) redials once in plaintext.
+   */
+  private dialEncrypted(c: Candidate, raw: PeerTransport, policy: EncryptionPolicy): void {
+    const { meta, deps } = this.t;
+    const pending = dialMse(raw, {
+      policy,
+      infoHash: meta.infoHash,
+      initialPayload: ourHandshake({
+        infoHash: meta.infoHash,
+        peerId: deps.peerId,
+        extensions: OUR_EXTENSIONS,
+      }),
+      clock: deps.clock,
+      random: deps.random,
     });
+    this.handshaking.add(pending);
+    pending.done.then(
+      (transport) => {
+        this.handshaking.delete(pending);
+        this.dialing.delete(c.key);
+        if (this.t.stopped()) return transport.destroy();
+        this.t.candidates.onDialSucceeded(c);
+        this.attach(transport, c.address, c.port, false, c, null, null, true);
+      },
+      (err: Error) => {
+        this.handshaking.delete(pending);
+        this.dialing.delete(c.key);
+        const who = `torrent ${this.t.id.slice(0, 8)}`;
+        const reason =
+          err instanceof MseError
+            ? `${err.closeReason} (MSE ${err.code}: ${err.message})`
+            : err.message;
+        if (policy === 'prefer' && !this.t.stopped()) {
+          deps.log.log(
+            'debug',
+            who,
+            `encrypted dial ${c.key} failed: ${reason}; redialling in plaintext`,
+          );
+          this.dialing.set(c.key, c.address);
+          this.dial(c, 'disable');
+          return;
+        }
+        this.t.candidates.onDialFailed(c, deps.clock.now());
+        deps.log.log('debug', who, `encrypted dial ${c.key} failed: ${reason}`);
+      },
+    );
   }
 
   private attach(
-    link: PeerLink,
+    transport: PeerTransport,
     address: string,
     port: number,
     incoming: boolean,
     fromCandidate: Candidate | null,
     handshake: Handshake | null,
     rest: Uint8Array | null,
+    handshakeSent = false,
   ): void {
     const key = candidateKey(address, port);
     if (this.t.peers.has(key)) {
-      if ('socket' in link) link.socket.destroy();
-      else link.transport.destroy();
+      transport.destroy();
       return;
     }
     const { meta, deps } = this.t;
     const metadataFields = metadataHandshakeFields(meta.infoBytes);
     const conn = new PeerConnection({
-      ...link,
+      transport,
+      handshakeSent,
       clock: deps.clock,
       infoHash: meta.infoHash,
       peerId: deps.peerId,
       pieceCount: meta.pieceCount,
       incoming,
-      extensions: { fast: true, extended: true },
+      extensions: OUR_EXTENSIONS,
       clientVersion: deps.clientVersion,
       reqq: ADVERTISED_REQQ,
       // BEP 10 `p`: our listen port, so a peer that we dialled can dial us back.
@@ -315,6 +407,12 @@ export class PeerWiring {
       else this.metadata.onExtended(conn, key, extId, payload);
     });
     conn.on('closed', ({ reason, error }) => this.onPeerClosed(peer, reason, error));
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /** The torrent stopped: MSE handshakes under way end now (their dials fail, no redial). */
+  stopHandshakes(): void {
+    for (const pending of [...this.handshaking]) pending.abort();
   }
 
   /** The choker's decision: unchoke those named, choke the rest (rejecting what they queued). */

@@ -23,6 +23,7 @@ import type { PexExchange } from './pex';
 // --- uTP (issue 18) ---
 import type { PeerTransports } from '../../../src-shared/model';
 import type { UtpTransport } from '../utp/utp-transport';
+import type { EncryptionPolicy } from '../crypto/mse-handshake';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -53,6 +54,9 @@ export interface TorrentDeps {
   transports?: () => PeerTransports;
   /** Starts a uTP dial, or returns null when uTP is off or unavailable. */
   dialUtp?: (address: string, port: number) => UtpTransport | null;
+  // --- encryption, MSE/PE (issue 18) ---
+  /** The policy for each new dial; plaintext only when absent. */
+  encryption?: () => EncryptionPolicy;
 }
 
 export interface TorrentOptions {

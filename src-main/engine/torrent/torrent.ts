@@ -44,6 +44,7 @@ import {
   PEX_MAX_CANDIDATES_PER_TORRENT,
   TORRENT_TICK_MS,
 } from '../limits';
+import type { PeerTransport } from '../peer/transport';
 import { CandidateList } from './candidates';
 import { buildParts, newPicker } from './torrent-parts';
 import type { TorrentParts } from './torrent-parts';
@@ -64,7 +65,6 @@ import { fileStamps } from './data-check';
 import { PexExchange } from './pex';
 import { allowsPex } from './peer-sources';
 // --- uTP (issue 18) ---
-import type { PeerTransport } from '../peer/transport';
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
 
@@ -286,6 +286,7 @@ export class Torrent {
     this.timers = [];
     this.choker.stop();
     for (const p of [...this.peers.values()]) p.conn.close('not-wanted');
+    this.wiring.stopHandshakes(); // --- encryption (issue 18)
     // Partial pieces are dropped: their blocks must be fetched again, with no blame.
     for (const index of this.parts.assembly.abandonAll()) this.picker.onPieceAbandoned(index);
     this.parts.readCache.clear();
@@ -559,6 +560,12 @@ export class Torrent {
     rest: Uint8Array,
   ): void {
     this.wiring.acceptIncomingTransport(transport, port, handshake, rest);
+  }
+
+  // --- encryption, MSE/PE (issue 18) ---
+  /** An incoming connection whose MSE handshake named this torrent. */
+  acceptEncrypted(transport: PeerTransport, address: string, port: number): void {
+    this.wiring.acceptEncrypted(transport, address, port);
   }
 
   private connectTick(): void {

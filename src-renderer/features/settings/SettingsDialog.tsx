@@ -132,6 +132,23 @@ function SettingsEditor({ settings }: { settings: Settings }) {
                 <option value="debug">Debug</option>
               </select>
             </div>
+            {/* --- encryption, MSE/PE (issue 18) --- */}
+            <div className="field">
+              <label className="field-label" htmlFor="set-encryption">
+                Encryption
+              </label>
+              <select
+                id="set-encryption"
+                className="input"
+                value={form.encryption}
+                title="Message Stream Encryption (MSE/PE); applies to new connections"
+                onChange={(e) => set('encryption', e.target.value as SettingsForm['encryption'])}
+              >
+                <option value="prefer">Prefer encrypted</option>
+                <option value="require">Require encrypted</option>
+                <option value="disable">Plaintext only</option>
+              </select>
+            </div>
             <NumberField
               id="set-down-limit"
               label="Download limit"

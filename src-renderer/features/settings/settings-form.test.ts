@@ -67,4 +67,14 @@ describe('settings form', () => {
       },
     });
   });
+
+  // --- encryption, MSE/PE (issue 18) ---
+  it('shows the encryption policy and saves a change of it alone', () => {
+    const form = toForm(current);
+    expect(form.encryption).toBe('prefer');
+    expect(toPatch({ ...form, encryption: 'require' }, current)).toEqual({
+      patch: { encryption: 'require' },
+      errors: null,
+    });
+  });
 });

@@ -11,6 +11,7 @@
 import type { Settings, LogLevel, TrackerServerMode } from '../../../src-shared/model';
 // --- uTP (issue 18) ---
 import type { PeerTransports } from '../../../src-shared/model';
+import type { EncryptionMode } from '../../../src-shared/model';
 import type { Req } from '../../../src-shared/contract';
 
 export interface SettingsForm {
@@ -32,6 +33,8 @@ export interface SettingsForm {
   lsdEnabled: boolean;
   // --- uTP (issue 18) ---
   transports: PeerTransports;
+  // --- encryption, MSE/PE (issue 18) ---
+  encryption: EncryptionMode;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -58,6 +61,8 @@ export function toForm(s: Settings): SettingsForm {
     lsdEnabled: s.lsdEnabled,
     // --- uTP (issue 18) ---
     transports: s.transports,
+    // --- encryption, MSE/PE (issue 18) ---
+    encryption: s.encryption,
   };
 }
 
@@ -114,6 +119,8 @@ export function toPatch(
   if (form.lsdEnabled !== current.lsdEnabled) patch.lsdEnabled = form.lsdEnabled;
   // --- uTP (issue 18) ---
   if (form.transports !== current.transports) patch.transports = form.transports;
+  // --- encryption, MSE/PE (issue 18) ---
+  if (form.encryption !== current.encryption) patch.encryption = form.encryption;
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};
   if (form.trackerHttp !== t.http) tracker.http = form.trackerHttp;
