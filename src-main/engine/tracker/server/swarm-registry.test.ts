@@ -278,6 +278,24 @@ describe('SwarmRegistry', () => {
     // 20,000 announces with checks: slow when the shared test machine is busy.
   }, 60_000);
 
+  it('an info-hash given as bytes (the fronts) or as hex (stats, tests) is one swarm', () => {
+    const { clock, reg } = setup(NO_PER_IP_LIMITS);
+    const bytes = new Uint8Array(20).fill(0xaa);
+    ok(reg.announce(bytes, peer(1)));
+    expect(ok(reg.announce(H, peer(2))).peers.map((p) => p.address)).toEqual(['10.0.0.1']);
+    expect(reg.scrape(H).incomplete).toBe(2);
+    expect(reg.swarmCount).toBe(1);
+    // Stopping the last peer drops the swarm under both keys; a new one starts from nothing.
+    ok(reg.announce(bytes, peer(1, { event: 'stopped' })));
+    ok(reg.announce(H, peer(2, { event: 'stopped' })));
+    expect(reg.has(H)).toBe(false);
+    ok(reg.announce(bytes, peer(3)));
+    expect(reg.scrape(H)).toEqual({ complete: 0, incomplete: 1, downloaded: 0 });
+    clock.advance(201_000);
+    expect(reg.expire()).toBe(1);
+    expect(ok(reg.announce(bytes, peer(4))).incomplete).toBe(1);
+  });
+
   it('holds 100k peers in under 100 MB', () => {
     const { reg } = setup();
     globalThis.gc?.();

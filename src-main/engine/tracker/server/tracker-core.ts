@@ -15,8 +15,9 @@ import {
 } from '../codec/compact-peers';
 import type { ScrapeEntry } from '../codec/http-response';
 import { RateMeter } from '../../net/rate-meter';
-import type { AnnounceOutcome, RegistryConfig } from './swarm-registry';
+import type { AnnounceOutcome, RegistryAnnounce, RegistryConfig } from './swarm-registry';
 import { SwarmRegistry } from './swarm-registry';
+import { InfoHashMap, infoHashBytes } from './info-hash-map';
 
 export type TrackerLog = (level: LogLevel, msg: string) => void;
 
@@ -40,6 +41,9 @@ export interface TrackerCoreOptions {
 export type CoreAnnounceResult =
   Extract<AnnounceOutcome, { ok: true }> | { ok: false; reason: string; message: string };
 
+/** Put back in the reused request, so it holds no packet between announces. */
+const NO_BYTES = new Uint8Array(0);
+
 function hex(bytes: Uint8Array): string {
   if (Buffer.isBuffer(bytes)) return bytes.toString('hex');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
@@ -53,12 +57,27 @@ export class TrackerCore {
   mode: TrackerServerMode;
   private readonly rejectedCounts = new Map<string, number>();
   private listAllowed = new Set<string>();
+  /** The same list by bytes: an announce is checked without making its info-hash hex. */
+  private listAllowedBytes: InfoHashMap<true>;
   private readonly logLevel: number;
+  /** Filled per announce and handed to the registry, which keeps nothing of it. */
+  private readonly toRegistry: RegistryAnnounce = {
+    peerId: new Uint8Array(0),
+    address: '',
+    port: 0,
+    uploaded: 0,
+    downloaded: 0,
+    left: 0,
+    event: 'none',
+    numwant: null,
+    peerList: false,
+  };
 
   constructor(private readonly opts: TrackerCoreOptions) {
     this.registry = new SwarmRegistry(opts.clock, opts.random, opts.registry);
     this.announceRate = new RateMeter(opts.clock);
     this.scrapeRate = new RateMeter(opts.clock);
+    this.listAllowedBytes = new InfoHashMap(opts.random.int(0x3fffffff));
     this.mode = opts.mode;
     this.logLevel = LEVELS[opts.logLevel ?? 'info'];
   }
@@ -78,6 +97,17 @@ export class TrackerCore {
   /** Extra allowed info-hashes (the allow-list file and any the host adds), lower-case hex. */
   setListAllowed(hashes: Iterable<string>): void {
     this.listAllowed = new Set([...hashes].map((h) => h.toLowerCase()));
+    this.listAllowedBytes.clear();
+    for (const h of this.listAllowed) {
+      const bytes = infoHashBytes(h);
+      if (bytes) this.listAllowedBytes.set(bytes, true);
+    }
+  }
+
+  /** `isAllowed` for the 20 bytes of an announce: hex is made only for the host's callback. */
+  private isAllowedBytes(infoHash: Uint8Array): boolean {
+    if (this.mode === 'open' || this.listAllowedBytes.has(infoHash)) return true;
+    return this.opts.isAllowed?.(hex(infoHash)) ?? false;
   }
 
   isAllowed(infoHashHex: string): boolean {
@@ -110,33 +140,33 @@ export class TrackerCore {
     peerList = false,
   ): CoreAnnounceResult {
     this.announceRate.add(1);
-    const infoHashHex = hex(req.infoHash);
-    if (!this.isAllowed(infoHashHex)) {
-      this.reject('not-allowed', infoHashHex);
+    if (!this.isAllowedBytes(req.infoHash)) {
+      this.reject('not-allowed', hex(req.infoHash));
       return { ok: false, reason: 'not-allowed', message: NOT_AUTHORIZED };
     }
     let address = normalizeAddress(socketAddress);
     if (this.opts.trustIpParam && req.ip !== null && (ipv4ToBytes(req.ip) || ipv6ToBytes(req.ip)))
       address = req.ip;
-    const outcome = this.registry.announce(infoHashHex, {
-      peerId: req.peerId,
-      address,
-      port: req.port,
-      uploaded: req.uploaded,
-      downloaded: req.downloaded,
-      left: req.left,
-      event: req.event,
-      numwant: req.numwant,
-      peerList,
-    });
+    const a = this.toRegistry;
+    a.peerId = req.peerId;
+    a.address = address;
+    a.port = req.port;
+    a.uploaded = req.uploaded;
+    a.downloaded = req.downloaded;
+    a.left = req.left;
+    a.event = req.event;
+    a.numwant = req.numwant;
+    a.peerList = peerList;
+    const outcome = this.registry.announce(req.infoHash, a);
+    a.peerId = NO_BYTES;
     if (!outcome.ok) {
-      this.reject(outcome.reason, infoHashHex);
+      this.reject(outcome.reason, hex(req.infoHash));
       return outcome;
     }
     if (this.logs('debug')) {
       this.log(
         'debug',
-        `${front} announce ${infoHashHex} from ${address}:${req.port} event=${req.event} left=${req.left} -> ${outcome.peers4.length / COMPACT_PEER4_BYTES + outcome.peers6.length / COMPACT_PEER6_BYTES} peers`,
+        `${front} announce ${hex(req.infoHash)} from ${address}:${req.port} event=${req.event} left=${req.left} -> ${outcome.peers4.length / COMPACT_PEER4_BYTES + outcome.peers6.length / COMPACT_PEER6_BYTES} peers`,
       );
     }
     return outcome;
