@@ -16,7 +16,7 @@ import {
   waitFor,
   writeContent,
 } from '../../testing/fixtures';
-import type { EncryptionMode } from '../../../src-shared/model';
+import type { EncryptionMode, PeerTransports } from '../../../src-shared/model';
 import { Session } from '../session';
 import { systemRandom } from '../time/clock';
 import { MSE_KEY_BYTES, createMseKeyPair, mseCiphers } from './mse-keys';
@@ -38,7 +38,11 @@ function peerFlags(s: Session): { encrypted: boolean; incoming: boolean }[] {
   return s.peers(id).map((p) => ({ encrypted: p.flags.encrypted, incoming: p.flags.incoming }));
 }
 
-async function transfer(seeder: EncryptionMode, leecher: EncryptionMode): Promise<TestSwarm> {
+async function transfer(
+  seeder: EncryptionMode,
+  leecher: EncryptionMode,
+  transports: PeerTransports = 'tcp',
+): Promise<TestSwarm> {
   content = writeContent(tempDir('content'), 'multi', multiFileLayout, 7);
   swarm = await createTestSwarm({
     contentPath: content,
@@ -49,8 +53,8 @@ async function transfer(seeder: EncryptionMode, leecher: EncryptionMode): Promis
     configure: (role) => ({
       settings:
         role === 'seeder'
-          ? { encryption: seeder, logLevel: 'debug', uploadLimitBps: 100_000 }
-          : { encryption: leecher, logLevel: 'debug' },
+          ? { encryption: seeder, logLevel: 'debug', uploadLimitBps: 100_000, transports }
+          : { encryption: leecher, logLevel: 'debug', transports },
     }),
   });
   return swarm;
@@ -216,5 +220,42 @@ describe('encryption between our sessions', () => {
       for (const c of accepted) c.destroy();
       await new Promise<void>((r) => silent.close(() => r()));
     }
+  });
+});
+
+// The merge of MSE and uTP first let a plaintext uTP peer past a `require` seeder: its listener
+// read uTP handshakes as plaintext only. These fail on that code.
+describe('encryption over uTP', () => {
+  const cases: [EncryptionMode, EncryptionMode, boolean][] = [
+    ['require', 'prefer', true],
+    ['prefer', 'prefer', true],
+    ['disable', 'prefer', false],
+  ];
+  for (const [seeder, leecher, encrypted] of cases) {
+    it(`seeder ${seeder}, leecher ${leecher}, uTP only: ${encrypted ? 'RC4' : 'plaintext'}, content intact`, async () => {
+      const s = await transfer(seeder, leecher, 'utp');
+      await waitFor(
+        () => peerFlags(s.leechers[0]!).length === 1 && peerFlags(s.seeders[0]!).length === 1,
+        'the peers to connect',
+        10_000,
+      );
+      expect(peerFlags(s.seeders[0]!)).toEqual([{ encrypted, incoming: true }]);
+      const id = s.seeders[0]!.list()[0]!.id;
+      expect(s.seeders[0]!.peers(id).map((p) => p.transport)).toEqual(['utp']);
+      await s.untilComplete(30_000);
+      expect(sha256Tree(path.join(s.leecherDirs[0]!, 'multi'))).toEqual(sha256Tree(content!));
+    });
+  }
+
+  it('a require seeder refuses a plaintext-only leecher over uTP', async () => {
+    const s = await transfer('require', 'disable', 'utp');
+    const id = s.seeders[0]!.list()[0]!.id;
+    await waitFor(
+      () => lines(s.seeders[0]!).some((l) => l.includes('plaintext-refused')),
+      'the seeder to refuse the plaintext handshake',
+      10_000,
+    );
+    expect(s.seeders[0]!.peers(id)).toEqual([]);
+    expect(s.leechers[0]!.list()[0]!.progress).toBe(0);
   });
 });

@@ -21,7 +21,8 @@ import type { Handshake } from '../wire/handshake';
 import { readHandshake } from '../peer/peer-connection';
 import { EngineError } from '../errors';
 // --- uTP (issue 18) ---
-import { readTransportHandshake } from '../utp/read-transport-handshake';
+import { readTransportHandshake, sniffTransport } from '../utp/read-transport-handshake';
+import { ReplayTransport } from '../utp/replay-transport';
 import type { UtpTransport } from '../utp/utp-transport';
 import type { Random } from '../time/clock';
 import { detectIncoming } from '../crypto/mse-handshake';
@@ -139,27 +140,63 @@ export class Listener {
    * above do for TCP): its handshake is read with the same deadline, then it takes the same path.
    */
   acceptUtp(transport: UtpTransport): void {
-    readTransportHandshake(
-      transport,
-      this.opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
-      this.opts.clock,
-    ).then(
-      ({ handshake, rest }) => {
-        if (!this.server || !this.opts.acceptTransport?.(transport, handshake, rest)) {
-          transport.destroy();
+    const timeoutMs = this.opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    const deadline = this.opts.clock.now() + timeoutMs;
+    const ip = transport.remoteAddress ?? '?';
+    const refuse = (err: unknown): void => {
+      this.opts.logger.log('debug', 'session', `incoming uTP from ${ip} closed: ${describe(err)}`);
+      transport.destroy();
+    };
+    // The encryption policy holds over uTP as over TCP: the first bytes tell MSE from plaintext.
+    const decided = (got: Uint8Array): boolean =>
+      detectIncoming(got) !== 'undecided' || got.length >= SNIFF_BYTES;
+    sniffTransport(transport, timeoutMs, this.opts.clock, decided).then((first) => {
+      const policy = this.opts.encryption?.() ?? 'disable';
+      if (detectIncoming(first) === 'encrypted') {
+        if (policy === 'disable' || !this.opts.acceptEncrypted || !this.opts.skeys) {
+          refuse(
+            new MseError('encryption-disabled', 'detect', 'an MSE handshake; policy is disable'),
+          );
           return;
         }
-        transport.accepted();
-      },
-      (err: unknown) => {
-        this.opts.logger.log(
-          'debug',
-          'session',
-          `incoming uTP handshake failed: ${errMessage(err)}`,
+        const raw = new ReplayTransport(transport, first);
+        encryptIncoming(raw, {
+          policy,
+          skeys: this.opts.skeys,
+          clock: this.opts.clock,
+          random: this.opts.random!,
+        }).then(({ transport: mse, infoHash }) => {
+          const port = transport.remotePort;
+          if (
+            !this.server ||
+            !infoHash ||
+            !this.opts.acceptEncrypted!(mse, infoHash, { address: ip, port })
+          ) {
+            mse.destroy();
+            return;
+          }
+          transport.accepted();
+        }, refuse);
+        return;
+      }
+      if (policy === 'require') {
+        refuse(
+          new MseError('plaintext-refused', 'detect', 'a plaintext handshake; policy is require'),
         );
-        transport.destroy();
-      },
-    );
+        return;
+      }
+      const left = Math.max(1, deadline - this.opts.clock.now());
+      readTransportHandshake(transport, left, this.opts.clock, first).then(
+        ({ handshake, rest }) => {
+          if (!this.server || !this.opts.acceptTransport?.(transport, handshake, rest)) {
+            transport.destroy();
+            return;
+          }
+          transport.accepted();
+        },
+        refuse,
+      );
+    }, refuse);
   }
 
   private onIncoming(socket: net.Socket): void {

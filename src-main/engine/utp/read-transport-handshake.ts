@@ -17,9 +17,20 @@ export function readTransportHandshake(
   transport: UtpTransport,
   timeoutMs: number,
   clock: Clock,
+  /** Bytes of the stream already read (the listener's sniff), fed to the reader first. */
+  initial?: Uint8Array,
 ): Promise<HandshakeResult> {
   return new Promise<HandshakeResult>((resolve, reject) => {
     const reader = new HandshakeReader();
+    if (initial && initial.length > 0) {
+      // A sniff may already hold the whole handshake (one datagram carries up to ~1400 bytes).
+      const early = reader.push(initial);
+      if (early) {
+        transport.pauseReading();
+        resolve({ handshake: early.handshake, rest: new Uint8Array(early.rest) });
+        return;
+      }
+    }
     let settled = false;
     const settle = (): boolean => {
       if (settled) return false;
@@ -55,6 +66,52 @@ export function readTransportHandshake(
       },
       onError: (err) => {
         if (settle()) reject(new PeerError('socket-error', 'read-handshake', err.message, err));
+      },
+    });
+    transport.startReading();
+  });
+}
+
+/**
+ * Reads the first bytes of an incoming uTP stream until they tell plaintext from MSE (see
+ * `detect`), then pauses it and returns them (copied); rejects on end, error or the deadline.
+ */
+export function sniffTransport(
+  transport: UtpTransport,
+  timeoutMs: number,
+  clock: Clock,
+  decided: (firstBytes: Uint8Array) => boolean,
+): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    let got = new Uint8Array(0);
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      timer.cancel();
+      transport.pauseReading();
+      return true;
+    };
+    const timer = clock.setTimeout(() => {
+      if (settle())
+        reject(new PeerError('timeout', 'sniff', `no handshake within ${timeoutMs} ms`));
+    }, timeoutMs);
+    transport.attach({
+      onBytes: (chunk) => {
+        if (settled) return;
+        const next = new Uint8Array(got.length + chunk.length);
+        next.set(got);
+        next.set(chunk, got.length);
+        got = next;
+        if (decided(got) && settle()) resolve(got);
+      },
+      onDrain: () => undefined,
+      onEnd: () => {
+        if (settle())
+          reject(new PeerError('remote-closed', 'sniff', 'closed before the handshake'));
+      },
+      onError: (err) => {
+        if (settle()) reject(new PeerError('socket-error', 'sniff', err.message, err));
       },
     });
     transport.startReading();
