@@ -372,7 +372,13 @@ export class Session implements EngineApi {
     infoHash: Uint8Array,
     remote: { address: string; port: number },
   ): boolean {
-    const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));
+    const id = Buffer.from(infoHash).toString('hex');
+    const magnet = this.magnets.get(id);
+    if (magnet && !this.closed) {
+      magnet.acceptTransport(transport, remote.address, remote.port, null, null);
+      return true;
+    }
+    const torrent = this.torrents.get(id);
     if (!torrent || this.closed) return false;
     torrent.acceptEncrypted(transport, remote.address, remote.port);
     return true;
@@ -408,6 +414,11 @@ export class Session implements EngineApi {
 
   private onUtpHandshake(t: UtpTransport, handshake: Handshake, rest: Uint8Array): boolean {
     const id = Buffer.from(handshake.infoHash).toString('hex');
+    const magnet = this.magnets.get(id);
+    if (magnet && !this.closed) {
+      magnet.acceptTransport(t, t.remoteAddress ?? '?', t.remotePort, handshake, rest);
+      return true;
+    }
     const torrent = this.torrents.get(id);
     if (!torrent || this.closed) {
       this.logger.log('debug', 'session', `incoming uTP for unknown info-hash ${id} closed`);
@@ -661,6 +672,7 @@ export class Session implements EngineApi {
     const m = this.magnets.get(id);
     if (m) {
       this.magnets.delete(id);
+      this.skeys.delete(Buffer.from(id, 'hex')); // --- encryption (issue 18)
       await m.close();
       await this.saveMagnets();
       this.emit('torrent-removed', id);
@@ -834,6 +846,7 @@ export class Session implements EngineApi {
       },
     );
     this.magnets.set(id, magnet);
+    this.skeys.add(Buffer.from(id, 'hex')); // --- encryption (issue 18): MSE peers find it too
     if (!opts.paused) magnet.start();
     this.emit('torrent-added', id);
     // After start: the file records whether it runs.
@@ -889,6 +902,7 @@ export class Session implements EngineApi {
     } catch (err) {
       this.logger.log('warn', 'session', `metadata of ${m.id} does not parse: ${errMessage(err)}`);
       this.magnets.delete(m.id);
+      this.skeys.delete(Buffer.from(m.id, 'hex')); // --- encryption (issue 18)
       await this.saveMagnets();
       this.emit('torrent-removed', m.id);
       this.raise({

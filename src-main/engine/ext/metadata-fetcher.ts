@@ -14,6 +14,7 @@
  *   After METADATA_MAX_HASH_FAILURES wrong assemblies, `failed` is called instead.
  * - After `stop()`, no socket or timer of the fetcher is left.
  */
+import type { PeerTransport } from '../peer/transport';
 import net from 'node:net';
 import {
   ADVERTISED_REQQ,
@@ -127,7 +128,30 @@ export class MetadataFetcher {
       socket.destroy();
       return;
     }
-    this.attach(socket, candidateKey(address, port), null, handshake, rest);
+    this.attach({ socket }, candidateKey(address, port), null, handshake, rest);
+  }
+
+  /**
+   * An incoming connection that arrived as a transport: over uTP with its handshake read, or
+   * after MSE (then `handshake` is null and the connection reads it). Same checks as TCP.
+   */
+  acceptTransport(
+    transport: PeerTransport,
+    address: string,
+    port: number,
+    handshake: Handshake | null,
+    rest: Uint8Array | null,
+  ): void {
+    if (
+      this.stopped ||
+      this.finished ||
+      this.peers.size + this.dialing.size >= METADATA_FETCH_MAX_PEERS ||
+      !this.d.canConnect()
+    ) {
+      transport.destroy();
+      return;
+    }
+    this.attach({ transport }, candidateKey(address, port), null, handshake, rest);
   }
 
   private dial(c: Candidate): void {
@@ -143,7 +167,7 @@ export class MetadataFetcher {
       this.dialing.delete(c.key);
       if (this.stopped || this.finished) return void socket.destroy();
       this.d.candidates.onDialSucceeded(c);
-      this.attach(socket, c.key, c.key, null, null);
+      this.attach({ socket }, c.key, c.key, null, null);
     });
     socket.once('error', (err) => {
       timer.cancel();
@@ -158,15 +182,19 @@ export class MetadataFetcher {
   }
 
   private attach(
-    socket: net.Socket,
+    link: { socket: net.Socket } | { transport: PeerTransport },
     key: string,
     fromCandidate: string | null,
     handshake: Handshake | null,
     rest: Uint8Array | null,
   ): void {
-    if (this.peers.has(key)) return void socket.destroy();
+    if (this.peers.has(key)) {
+      if ('socket' in link) link.socket.destroy();
+      else link.transport.destroy();
+      return;
+    }
     const conn = new PeerConnection({
-      socket,
+      ...link,
       clock: this.d.clock,
       infoHash: this.d.infoHash,
       peerId: this.d.peerId,

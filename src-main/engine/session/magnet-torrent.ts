@@ -10,6 +10,7 @@
  * - Nothing runs while paused or after `close()`: no timer, socket or tracker request.
  * - The summary has the shape of any torrent's, with zero size and no pieces.
  */
+import type { PeerTransport } from '../peer/transport';
 import type net from 'node:net';
 import type {
   PeerSource,
@@ -164,6 +165,17 @@ export class MagnetTorrent {
 
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
     this.fetcher.acceptIncoming(socket, handshake, rest);
+  }
+
+  /** An incoming uTP connection (handshake read) or an MSE one (handshake to follow). */
+  acceptTransport(
+    transport: PeerTransport,
+    address: string,
+    port: number,
+    handshake: Handshake | null,
+    rest: Uint8Array | null,
+  ): void {
+    this.fetcher.acceptTransport(transport, address, port, handshake, rest);
   }
 
   trackerStatuses(): TrackerStatus[] {

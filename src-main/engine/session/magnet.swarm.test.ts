@@ -199,6 +199,23 @@ describe('magnet links on loopback', () => {
     expect(leecher.trackers(id).map((s) => s.url)).toEqual([url]);
   });
 
+  // After the MSE and uTP merges, a magnet refused every incoming uTP and MSE connection (only
+  // plaintext TCP reached it), so a seeder that dialled it got nowhere. Fails on that code.
+  it('a seeder that dials a magnet over uTP with MSE serves it the metadata and the data', async () => {
+    const content = writeContent(folder('content'), 'dialled', [
+      { path: 'd.bin', sizeBytes: 200_000 },
+    ]);
+    const good = await seeder(content);
+    const dl = folder('dl');
+    const leecher = await open(dl);
+    const id = await leecher.addTorrent({ magnet: good.magnet });
+    expect(leecher.summary(id)?.state).toBe('fetching-metadata');
+    good.session.addPeer(good.id, '127.0.0.1', leecher.listenPort as number);
+    // The magnet knows no peer: only the seeder's dial (uTP first, MSE under prefer) can reach it.
+    await waitFor(() => leecher.summary(id)?.state === 'seeding', 'completion', 30_000);
+    expect(sha256Tree(path.join(dl, 'dialled'))).toEqual(sha256Tree(content));
+  });
+
   it('a magnet still fetching survives a restart, then completes and leaves magnets.json', async () => {
     const content = writeContent(folder('content'), 'restart', [
       { path: 'r.bin', sizeBytes: 200_000 },

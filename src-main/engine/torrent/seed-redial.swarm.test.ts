@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
-import { createTestSwarm } from '../../testing/swarm';
+import { TEST_SESSION_OPTIONS, createTestSwarm } from '../../testing/swarm';
 import type { TestSwarm } from '../../testing/swarm';
 import { tempDir, waitFor, writeFile } from '../../testing/fixtures';
 import { ManualClock } from '../time/clock';
@@ -83,7 +83,10 @@ describe('seed to seed', () => {
       leechers: 0,
       pieceLength: 32 * 1024,
       connectByAddress: false,
-      configure: () => ({ clock }),
+      configure: () => ({
+        clock,
+        settings: { ...TEST_SESSION_OPTIONS.settings, transports: 'tcp' },
+      }), // the proxy counts TCP dials
     });
     const [a, b] = swarm.seeders as [(typeof swarm.seeders)[0], (typeof swarm.seeders)[0]];
     const id = swarm.meta.infoHashHex;
