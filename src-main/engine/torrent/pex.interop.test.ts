@@ -32,7 +32,9 @@ let sourceSha: string;
 const started: Libtorrent[] = [];
 const sessions: Session[] = [];
 
-async function openSession(settings: { uploadLimitBps?: number } = {}): Promise<Session> {
+async function openSession(
+  settings: { uploadLimitBps?: number; pexEnabled?: boolean } = {},
+): Promise<Session> {
   const s = await Session.open({
     dataDir: null,
     listenHost: '127.0.0.1',
@@ -46,7 +48,9 @@ async function openSession(settings: { uploadLimitBps?: number } = {}): Promise<
 
 /** Our throttled seeder S over the source folder. */
 async function ourSeeder(): Promise<{ s: Session; id: string }> {
-  const s = await openSession({ uploadLimitBps: S_UP_LIMIT_BPS });
+  // S takes no PEX itself: told of A by B, it would dial A first (uTP and MSE make that race
+  // close), and A would see S as an incoming peer rather than one it learnt through PEX.
+  const s = await openSession({ uploadLimitBps: S_UP_LIMIT_BPS, pexEnabled: false });
   const id = await s.addTorrent(
     { torrentFile: fs.readFileSync(torrentPath) },
     { savePath: sourceDir },
