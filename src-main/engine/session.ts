@@ -292,10 +292,16 @@ export class Session implements EngineApi {
       logger: this.logger,
       dataDir: opts.dataDir,
       listenPort: () => this.listener.port,
-      torrents: () => [...this.torrents.values()].map(dhtView),
+      // Magnets still fetching look up peers too (issue 17): the info-hash is all the DHT needs.
+      torrents: () => [
+        ...[...this.torrents.values()].map(dhtView),
+        ...[...this.magnets.values()].map(magnetDhtView),
+      ],
       find: (hex) => {
         const t = this.torrents.get(hex);
-        return t ? dhtView(t) : undefined;
+        if (t) return dhtView(t);
+        const m = this.magnets.get(hex);
+        return m ? magnetDhtView(m) : undefined;
       },
       feedPeers: (hex, peers, source) => this.feedPeers(hex, peers, source),
       tuning: opts.dhtTuning,
@@ -918,7 +924,9 @@ export class Session implements EngineApi {
     const addOpts = { ...magnetAddOptions(magnet, opts, meta.files.length), savePath };
     await this.addParsed(meta, addOpts, false, null);
     await this.saveMagnets();
-    this.torrents.get(m.id)?.addCandidates(m.knownPeers(), 'magnet');
+    // The peers the magnet knew go on to the torrent, each with the source that gave it.
+    const t = this.torrents.get(m.id);
+    if (t) for (const p of m.knownPeers()) t.addCandidates([p], p.source);
   }
 
   // ---------------------------------------------------------------- create and seed
@@ -1345,6 +1353,12 @@ const PUBLIC_ONLY_SOURCES = new Set(['dht', 'pex', 'lsd']);
 
 function dhtView(t: Torrent): DhtTorrentView {
   return { infoHashHex: t.meta.infoHashHex, private: t.meta.private, state: t.currentState };
+}
+
+/** A magnet is not private as far as anyone can know, and wants peers while it fetches. */
+function magnetDhtView(m: MagnetTorrent): DhtTorrentView {
+  const state = m.currentState === 'fetching-metadata' ? 'downloading' : m.currentState;
+  return { infoHashHex: m.id, private: false, state };
 }
 
 // --- end DHT ---

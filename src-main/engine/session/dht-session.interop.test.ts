@@ -1,6 +1,7 @@
 /**
  * Our Session and libtorrent (python3-libtorrent 2.0) finding each other through the DHT alone
- * (issue 17): a trackerless .torrent, no peer given by address. libtorrent runs with the settings
+ * (issue 17): a trackerless torrent, no peer given by address, and one side given only the magnet
+ * link, so the metadata comes from the other. libtorrent runs with the settings
  * its DHT needs on loopback (REFERENCE-CLIENTS.md): routing and search IP restrictions off,
  * node-id enforcement off, no default routers. A DHT needs a few nodes besides the two clients
  * (nobody looks up peers in its own store), so five nodes of ours join too; each client is
@@ -15,7 +16,7 @@ import type { Tracked } from '../../testing/ref-clients';
 import { TEST_SESSION_OPTIONS } from '../../testing/swarm';
 import { startLoopbackNode } from '../dht/test-nodes';
 import type { UdpDhtNode } from '../dht/udp-dht-node';
-import { createTorrent } from '../metainfo';
+import { createTorrent, parseTorrent } from '../metainfo';
 import { Session } from '../session';
 import type { SessionOptions } from '../session';
 
@@ -57,8 +58,12 @@ for p in cfg['bootstrapPorts']:
     ses.add_dht_node(('127.0.0.1', p))
 emit({'event': 'listening', 'port': ses.listen_port()})
 
-atp = lt.add_torrent_params()
-atp.ti = lt.torrent_info(cfg['torrentFile'])
+if cfg.get('magnet'):
+    # Issue 17: a leecher with nothing but the link; the metadata comes from peers.
+    atp = lt.parse_magnet_uri(cfg['magnet'])
+else:
+    atp = lt.add_torrent_params()
+    atp.ti = lt.torrent_info(cfg['torrentFile'])
 atp.save_path = cfg['saveDir']
 h = ses.add_torrent(atp)
 end = time.monotonic() + cfg['seconds']
@@ -82,6 +87,8 @@ interface LtDht {
 
 function startLibtorrentDht(cfg: {
   torrentFile: string;
+  /** Leech from this link alone (the .torrent is then not read). */
+  magnet?: string;
   saveDir: string;
   bootstrapPorts: number[];
 }): LtDht {
@@ -151,6 +158,11 @@ async function trackerless(): Promise<{ torrentFile: string; content: string; ro
   return { torrentFile: file, content, root };
 }
 
+/** The bare link for a .torrent: its info-hash and nothing else. */
+function magnetOf(torrentFile: string): string {
+  return `magnet:?xt=urn:btih:${parseTorrent(fs.readFileSync(torrentFile)).infoHashHex}`;
+}
+
 function sessionOptions(bootstrapPort: number): SessionOptions {
   return {
     ...TEST_SESSION_OPTIONS,
@@ -165,7 +177,7 @@ function sessionOptions(bootstrapPort: number): SessionOptions {
 }
 
 describe('the session on the DHT, with libtorrent', () => {
-  it('finds a libtorrent seeder through the DHT, bootstrapped from it alone, and completes', async () => {
+  it('given only a magnet, finds a libtorrent seeder through the DHT, fetches the metadata and completes', async () => {
     const helpers = await helperDht();
     const t = await trackerless();
     const lt = startLibtorrentDht({
@@ -178,10 +190,9 @@ describe('the session on the DHT, with libtorrent', () => {
     const session = await Session.open(sessionOptions(lt.port()!));
     closers.push(() => session.close());
     const out = path.join(t.root, 'ours');
-    const id = await session.addTorrent(
-      { torrentFile: fs.readFileSync(t.torrentFile) },
-      { savePath: out },
-    );
+    // Nothing but the info-hash: no tracker, no x.pe, no .torrent.
+    const id = await session.addTorrent({ magnet: magnetOf(t.torrentFile) }, { savePath: out });
+    expect(session.summary(id)?.state).toBe('fetching-metadata');
     await waitFor(
       () => session.summary(id)?.state === 'seeding',
       'our download to complete',
@@ -197,7 +208,7 @@ describe('the session on the DHT, with libtorrent', () => {
     expect(status.nodes).toBeGreaterThan(1);
   });
 
-  it('a libtorrent leecher bootstrapped from our node finds our seeding session and completes', async () => {
+  it('a libtorrent leecher with only a magnet, bootstrapped from our node, finds us and completes', async () => {
     const helpers = await helperDht();
     const t = await trackerless();
     const session = await Session.open(sessionOptions(helpers));
@@ -213,13 +224,17 @@ describe('the session on the DHT, with libtorrent', () => {
     fs.mkdirSync(leechDir);
     const lt = startLibtorrentDht({
       torrentFile: t.torrentFile,
+      magnet: magnetOf(t.torrentFile),
       saveDir: leechDir,
       bootstrapPorts: [session.udpPort!],
     });
     await waitFor(() => lt.seeding(), 'the libtorrent leecher to complete', 90_000, 200);
     expect(sha256File(path.join(leechDir, 'payload.bin'))).toBe(sha256File(t.content));
-    // libtorrent's own DHT lookup gave it our address (source bit 2 = peer_info.dht).
-    expect([...lt.sources].some((s) => (s & 2) !== 0)).toBe(true);
+    // The DHT joined them, one way or the other: libtorrent's lookup gave it our address (source
+    // bit 2), or its announce_peer to our node gave us its address and we dialled it (bit 32,
+    // incoming). Nothing else names either side: no tracker, no x.pe, no PEX partner.
+    expect([...lt.sources].some((s) => (s & (2 | 32)) !== 0)).toBe(true);
+    expect(session.sessionStats().peerSources).toEqual({ dht: 1 });
     // It came to us: the seeder's upload counts it.
     expect(session.summary(id)!.uploadedBytes).toBeGreaterThanOrEqual(1_000_000);
   });

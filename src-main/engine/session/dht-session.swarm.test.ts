@@ -92,6 +92,31 @@ describe('the session on the DHT (loopback)', () => {
     expect(leecher!.summary(id)?.progress).toBe(1);
   });
 
+  it('a leecher with only a magnet finds the seeder through the DHT, fetches the metadata and completes', async () => {
+    const bootPort = await loopbackDht(20);
+    const src = tempDir('dht-magnet');
+    closers.push(() => fs.rmSync(src, { recursive: true, force: true }));
+    const content = path.join(src, 'seed', 'payload.bin');
+    fs.mkdirSync(path.dirname(content), { recursive: true });
+    writeFile(content, 300_000, 29);
+    const { meta } = await createTorrent(content, { trackers: [], pieceLength: 16_384 });
+    const seeder = await Session.open({ ...TEST_SESSION_OPTIONS, ...dhtOptions([bootPort]) });
+    closers.push(() => seeder.close());
+    await seeder.addMeta(meta, { savePath: path.dirname(content) }, true);
+    const leecher = await Session.open({ ...TEST_SESSION_OPTIONS, ...dhtOptions([bootPort]) });
+    closers.push(() => leecher.close());
+    const out = path.join(src, 'leech');
+    // The info-hash alone: no tracker, no x.pe, no .torrent.
+    const id = await leecher.addTorrent(
+      { magnet: `magnet:?xt=urn:btih:${meta.infoHashHex}` },
+      { savePath: out },
+    );
+    expect(leecher.summary(id)?.state).toBe('fetching-metadata');
+    await waitFor(() => leecher.summary(id)?.state === 'seeding', 'the magnet to complete', 60_000);
+    expect(sha256File(path.join(out, 'payload.bin'))).toBe(sha256File(content));
+    expect(Object.keys(leecher.sessionStats().dht!.peersBySource)).toEqual(['dht']);
+  });
+
   it('a seeder dials a leecher that announced to its node: two sessions are a DHT', async () => {
     const src = tempDir('dht-two');
     closers.push(() => fs.rmSync(src, { recursive: true, force: true }));

@@ -110,7 +110,7 @@ export class MagnetTorrent {
   }
 
   /** Every address learnt so far, to hand to the torrent that replaces this magnet. */
-  knownPeers(): { address: string; port: number; source: string }[] {
+  knownPeers(): { address: string; port: number; source: PeerSource }[] {
     return [...this.candidates.due(Number.POSITIVE_INFINITY)].map((c) => ({
       address: c.address,
       port: c.port,
