@@ -138,7 +138,8 @@ describe('the session on the DHT (loopback)', () => {
     const out = tempDir('dht-two-out');
     closers.push(() => fs.rmSync(out, { recursive: true, force: true }));
     await leecher.addTorrent({ torrentFile }, { savePath: out });
-    await waitFor(() => leecher.summary(meta.infoHashHex)?.progress === 1, 'the download', 30_000);
+    // Generous: in CI, with the other swarm files running beside it, one announce round can miss.
+    await waitFor(() => leecher.summary(meta.infoHashHex)?.progress === 1, 'the download', 60_000);
     expect(sha256File(path.join(out, 'two.bin'))).toBe(sha256File(content));
     // The seeder learnt the leecher from its announce_peer, and dialled it.
     expect(seeder.sessionStats().dht!.peersBySource).toEqual({ dht: 1 });
