@@ -139,7 +139,20 @@ describe('the session on the DHT (loopback)', () => {
     closers.push(() => fs.rmSync(out, { recursive: true, force: true }));
     await leecher.addTorrent({ torrentFile }, { savePath: out });
     // Generous: in CI, with the other swarm files running beside it, one announce round can miss.
-    await waitFor(() => leecher.summary(meta.infoHashHex)?.progress === 1, 'the download', 60_000);
+    // A failure says where it stuck (it timed out once in CI; never seen here).
+    await waitFor(
+      () => leecher.summary(meta.infoHashHex)?.progress === 1,
+      'the download',
+      60_000,
+    ).catch((err: Error) => {
+      const where = {
+        seeder: { dht: seeder.sessionStats().dht, udp: seeder.udpPort, tcp: seeder.listenPort },
+        leecher: { dht: leecher.sessionStats().dht, udp: leecher.udpPort, tcp: leecher.listenPort },
+        seederPeers: seeder.peers(meta.infoHashHex).length,
+        leecherState: leecher.summary(meta.infoHashHex)?.state,
+      };
+      throw new Error(`${err.message}: ${JSON.stringify(where)}`);
+    });
     expect(sha256File(path.join(out, 'two.bin'))).toBe(sha256File(content));
     // The seeder learnt the leecher from its announce_peer, and dialled it.
     expect(seeder.sessionStats().dht!.peersBySource).toEqual({ dht: 1 });
