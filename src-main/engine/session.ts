@@ -99,7 +99,7 @@ import type { PeerAddress } from './tracker/codec/compact-peers';
 // --- LSD (issue 17) ---
 import { DEFAULT_LSD_OPTIONS, LsdService } from './session/lsd';
 import type { LsdOptions } from './session/lsd';
-import { allowsLsd } from './torrent/peer-sources';
+import { allowsLsd, allowsSource } from './torrent/peer-sources';
 import { LSD_MAX_CANDIDATES_PER_TORRENT } from './limits';
 // --- uTP (issue 18) ---
 import { UtpSocket } from './utp/utp-socket';
@@ -802,7 +802,7 @@ export class Session implements EngineApi {
     if (this.closed) return false;
     const t = this.torrents.get(infoHashHex);
     if (t) {
-      if (!(t.meta.private && PUBLIC_ONLY_SOURCES.has(source))) t.addCandidates(peers, source);
+      if (allowsSource(t.meta, source)) t.addCandidates(peers, source);
       return true;
     }
     const m = this.magnets.get(infoHashHex);
@@ -1349,8 +1349,6 @@ export class Session implements EngineApi {
 
 // --- DHT (issue 17) ---
 /** Sources that a private torrent (BEP 27) must not take peers from. */
-const PUBLIC_ONLY_SOURCES = new Set(['dht', 'pex', 'lsd']);
-
 function dhtView(t: Torrent): DhtTorrentView {
   return { infoHashHex: t.meta.infoHashHex, private: t.meta.private, state: t.currentState };
 }

@@ -20,3 +20,11 @@ export function allowsPex(meta: PrivacyFlag): boolean {
 export function allowsLsd(meta: PrivacyFlag): boolean {
   return !meta.private;
 }
+
+/** Whether peers from `source` may be used for this torrent (only trackers' for a private one). */
+export function allowsSource(meta: PrivacyFlag, source: string): boolean {
+  if (source === 'dht') return allowsDht(meta);
+  if (source === 'pex') return allowsPex(meta);
+  if (source === 'lsd') return allowsLsd(meta);
+  return true;
+}

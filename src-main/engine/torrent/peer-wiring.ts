@@ -96,13 +96,7 @@ export class PeerWiring {
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
     const address = socket.remoteAddress ?? '?';
     const port = socket.remotePort ?? 0;
-    if (
-      this.t.stopped() ||
-      this.t.peers.size + this.dialing.size >= this.t.maxConnections() ||
-      !this.t.deps.canConnect() ||
-      this.t.bans.isAddressBanned(address, port) ||
-      !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
-    ) {
+    if (this.refusesIncoming(address, port)) {
       socket.destroy();
       return;
     }
@@ -118,13 +112,7 @@ export class PeerWiring {
     rest: Uint8Array,
   ): void {
     const address = transport.remoteAddress ?? '?';
-    if (
-      this.t.stopped() ||
-      this.t.peers.size + this.dialing.size >= this.t.maxConnections() ||
-      !this.t.deps.canConnect() ||
-      this.t.bans.isAddressBanned(address, port) ||
-      !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
-    ) {
+    if (this.refusesIncoming(address, port)) {
       transport.destroy();
       return;
     }
@@ -134,17 +122,22 @@ export class PeerWiring {
   // --- encryption, MSE/PE (issue 18) ---
   /** An incoming connection whose MSE handshake named this torrent; its BT handshake follows. */
   acceptEncrypted(transport: PeerTransport, address: string, port: number): void {
-    if (
+    if (this.refusesIncoming(address, port)) {
+      transport.destroy();
+      return;
+    }
+    this.attach(transport, address, port, true, null, null, null);
+  }
+
+  /** The checks every incoming connection passes, whatever carries it (TCP, uTP, MSE). */
+  private refusesIncoming(address: string, port: number): boolean {
+    return (
       this.t.stopped() ||
       this.t.peers.size + this.dialing.size >= this.t.maxConnections() ||
       !this.t.deps.canConnect() ||
       this.t.bans.isAddressBanned(address, port) ||
       !this.t.addresses.mayConnect(address, () => this.connectionsWith(address))
-    ) {
-      transport.destroy();
-      return;
-    }
-    this.attach(transport, address, port, true, null, null, null);
+    );
   }
 
   /** Connections and dials with one IP address. */
