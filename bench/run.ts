@@ -578,6 +578,7 @@ function encryptionRows(r: EncryptionBenchResult): Row[] {
   const size = `${Math.round(r.sizeBytes / MIB)} MiB`;
   const ref = m['lt<-lt rc4'];
   const ours = m['ours<-lt rc4'];
+  const inline = m['ours<-lt rc4 inline'];
   const plain = m['ours<-ours plain'];
   const rc4 = m['ours<-ours rc4'];
   return [
@@ -594,6 +595,12 @@ function encryptionRows(r: EncryptionBenchResult): Row[] {
       ref?.leecherCpuSecPerGiB ?? null,
       `<= ${TARGET_CPU_RATIO}x`,
       (x) => x <= TARGET_CPU_RATIO,
+    ),
+    row(
+      'encrypted download: MB/s, RC4 on its worker vs inline (ours, from forced libtorrent)',
+      ours?.mbps ?? null,
+      inline?.mbps ?? null,
+      'report',
     ),
     row(
       'ours <- ours: leecher CPU s/GiB, RC4 vs plaintext',

@@ -4,7 +4,8 @@
  * One single-file torrent of `sizeBytes` (1 MiB pieces, no tracker, peers by address), as the
  * download suite. Cases, in an order that rotates between runs, into a fresh folder each time:
  *   - libtorrent leecher <- libtorrent seeder, both with encryption forced (RC4 only): the
- *     reference, and ours (policy require) <- the same seeder;
+ *     reference, and ours (policy require) <- the same seeder, with RC4 moved to its worker
+ *     after the first MiBs (the default) and with RC4 kept on the main thread ("inline");
  *   - ours <- ours: our leecher under `disable` (plaintext) and under `require` (RC4), from one
  *     seeder of ours under `prefer`: the cost of encryption in our engine alone, both sides.
  * Throughput is done-to-done by the leecher's own monotonic clock, CPU is the leecher's own (and
@@ -33,7 +34,8 @@ import {
 } from './util';
 import type { OurPeer } from './util';
 
-type CaseName = 'lt<-lt rc4' | 'ours<-lt rc4' | 'ours<-ours plain' | 'ours<-ours rc4';
+type CaseName =
+  'lt<-lt rc4' | 'ours<-lt rc4' | 'ours<-lt rc4 inline' | 'ours<-ours plain' | 'ours<-ours rc4';
 
 interface EncryptionRun {
   run: number;
@@ -90,7 +92,7 @@ export async function runEncryptionBench(opts: {
     log(`encryption: seeders ready (libtorrent ${ltSeeder.port}, ours ${ourSeeder.port})`);
 
     const transfer = async (c: CaseName, r: number): Promise<EncryptionRun> => {
-      const seeder = c.endsWith('<-lt rc4') ? ltSeeder : ourSeeder;
+      const seeder = c.includes('<-lt rc4') ? ltSeeder : ourSeeder;
       const dir = freshDir(root, `dl-${c.replace(/[^a-z0-9]+/g, '-')}`);
       const peers = [{ address: '127.0.0.1', port: seeder.port }];
       const seederCpuBefore = procCpuSec(seeder.pid);
@@ -124,6 +126,7 @@ export async function runEncryptionBench(opts: {
           peers,
           timeoutSec: timeoutMs / 1000,
           encryption: policy,
+          rc4Inline: c === 'ours<-lt rc4 inline',
         });
         try {
           const done = await leecher.waitDone(timeoutMs);
@@ -156,7 +159,13 @@ export async function runEncryptionBench(opts: {
       const w = await transfer(c, -1);
       log(`encryption: warm-up ${c}: ${round(w.mbps, 1)} MB/s (not counted)`);
     }
-    const cases: CaseName[] = ['lt<-lt rc4', 'ours<-lt rc4', 'ours<-ours plain', 'ours<-ours rc4'];
+    const cases: CaseName[] = [
+      'lt<-lt rc4',
+      'ours<-lt rc4',
+      'ours<-lt rc4 inline',
+      'ours<-ours plain',
+      'ours<-ours rc4',
+    ];
     const runs: EncryptionRun[] = [];
     for (let r = 0; r < opts.runs; r++) {
       const order = cases.map((_, i) => cases[(i + r) % cases.length] as CaseName);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Session, MemoryLogger } from '../../src-main/engine';
+import { Session, MemoryLogger, setRc4OffloadAfterBytes } from '../../src-main/engine';
 import { sha256File, writeFile } from '../../src-main/testing/fixtures';
 import { spawnTracked } from '../../src-main/testing/ref-clients';
 import type { Tracked } from '../../src-main/testing/ref-clients';
@@ -145,6 +145,8 @@ export async function startOurPeer(opts: {
   transports?: 'tcp' | 'utp' | 'both';
   /** The session's MSE/PE policy (issue 18); the engine's default (prefer) when absent. */
   encryption?: EncryptionMode;
+  /** Decrypt RC4 on the main thread only, never on the RC4 worker (crypto/rc4-offload.ts). */
+  rc4Inline?: boolean;
 }): Promise<OurPeer> {
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles our peer process.
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -163,6 +165,7 @@ export async function startOurPeer(opts: {
   if (opts.timeoutSec !== undefined) args.push('--timeout-sec', String(opts.timeoutSec));
   if (opts.transports !== undefined) args.push('--transports', opts.transports);
   if (opts.encryption !== undefined) args.push('--encryption', opts.encryption);
+  if (opts.rc4Inline) args.push('--rc4-inline');
   const t = spawnTracked(process.execPath, args);
   let port: number | null = null;
   let ready = false;
@@ -242,6 +245,7 @@ export async function runChild(argv: string[]): Promise<number> {
       'timeout-sec': { type: 'string' },
       transports: { type: 'string' },
       encryption: { type: 'string' },
+      'rc4-inline': { type: 'boolean' },
     },
     strict: true,
   });
@@ -250,6 +254,7 @@ export async function runChild(argv: string[]): Promise<number> {
     throw new Error('usage: --child seed|leech --torrent F --dir D [--peer host:port]...');
   }
   const timeoutMs = Number(values['timeout-sec'] ?? 3600) * 1000;
+  if (values['rc4-inline']) setRc4OffloadAfterBytes(Infinity);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const dir = path.resolve(values.dir);

@@ -44,3 +44,4 @@ export type { Clock, Random, TimerHandle } from './time/clock';
 
 // --- encryption, MSE/PE (issue 18): the cipher alone, for the bench's RC4 row
 export { createMseRc4 } from './crypto/rc4';
+export { setRc4OffloadAfterBytes } from './crypto/rc4-offload';

@@ -145,6 +145,12 @@ export const MSE_VC_SYNC_WINDOW_BYTES = MSE_MAX_PAD_BYTES + 8;
  */
 export const MSE_HANDSHAKE_TIMEOUT_MS = 10_000;
 /**
+ * Bytes an encrypted connection may hold waiting for the RC4 worker (crypto/rc4-offload.ts). A
+ * well-behaved peer sends only what we asked for (a few MiB of requests in flight), so more
+ * than this is a flood, and closes the peer instead of growing the buffer.
+ */
+export const RC4_OFFLOAD_MAX_PENDING_BYTES = 64 * 1024 * 1024;
+/**
  * MSE: len(IA) is 2 bytes, so the initial payload is at most 65,535 bytes; real clients send the
  * 68-byte BitTorrent handshake, sometimes with their first messages.
  */

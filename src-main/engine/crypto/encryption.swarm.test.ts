@@ -11,10 +11,12 @@ import { TEST_SESSION_OPTIONS, createTestSwarm } from '../../testing/swarm';
 import type { TestSwarm } from '../../testing/swarm';
 import {
   multiFileLayout,
+  sha256File,
   sha256Tree,
   tempDir,
   waitFor,
   writeContent,
+  writeFile,
 } from '../../testing/fixtures';
 import type { EncryptionMode, PeerTransports } from '../../../src-shared/model';
 import { Session } from '../session';
@@ -59,6 +61,31 @@ async function transfer(
   });
   return swarm;
 }
+
+describe('a bulk encrypted download', () => {
+  // 24 MiB crosses RC4_OFFLOAD_AFTER_BYTES, so the leecher's decryption moves to the RC4 worker
+  // mid-transfer (crypto/rc4-offload.ts): the keystream must carry on there byte for byte.
+  it('decrypts on the RC4 worker after the first MiBs, content intact', async () => {
+    const root = tempDir('bulk-rc4');
+    content = path.join(root, 'bulk', 'bulk.bin');
+    writeFile(content, 24 * 1024 * 1024, 11);
+    swarm = await createTestSwarm({
+      contentPath: content,
+      seeders: 1,
+      leechers: 1,
+      pieceLength: 256 * 1024,
+      configure: () => ({ settings: { encryption: 'require', transports: 'tcp' } }),
+    });
+    await waitFor(
+      () => peerFlags(swarm!.leechers[0]!).length === 1,
+      'the peers to connect',
+      10_000,
+    );
+    expect(peerFlags(swarm.leechers[0]!)).toEqual([{ encrypted: true, incoming: false }]);
+    await swarm.untilComplete(60_000);
+    expect(sha256File(path.join(swarm.leecherDirs[0]!, 'bulk.bin'))).toBe(sha256File(content));
+  });
+});
 
 describe('encryption between our sessions', () => {
   const cases: [EncryptionMode, EncryptionMode, boolean][] = [
