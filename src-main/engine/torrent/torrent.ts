@@ -59,6 +59,7 @@ import { Downloader } from './downloader';
 import type { PeerState, TorrentContext, TorrentDeps, TorrentOptions } from './torrent-context';
 import { TransferCounters } from './transfer-counters';
 import { PieceCompletion, trackCompletion } from '../storage/piece-completion';
+import { withWriteback } from '../storage/writeback';
 import { MAX_RESUME_PEERS } from '../session/resume-file';
 import type { ResumeData } from '../session/resume-file';
 import { fileStamps } from './data-check';
@@ -129,7 +130,8 @@ export class Torrent {
     this.addedAt = opts.addedAt;
     this.counters = new TransferCounters(deps.clock, opts.priorTotals);
     this.completion = new PieceCompletion(meta.pieceCount);
-    this.storage = trackCompletion(opts.storage, this.completion);
+    // Synced as it downloads (storage/writeback.ts), so completion waits on little.
+    this.storage = trackCompletion(withWriteback(opts.storage), this.completion);
     this.pendingResume = opts.resume ?? null;
     this.stampPaths = opts.stampPaths ?? null;
     this.maxConnections = opts.maxConnections;
