@@ -153,6 +153,15 @@ async function main(argv: string[]): Promise<number> {
             `>= ${TARGET_CREATE_RATIO}x`,
             (x) => x >= TARGET_CREATE_RATIO,
           ),
+          // Whole processes, spawn to exit (issue 20): seconds, so lower is better for both.
+          row(
+            'create as a process: MB/s spawn to exit (`swarmscope create` vs mktorrent)',
+            typeof r.oursProcessMBps === 'number' ? r.oursProcessMBps : null,
+            ref,
+            `>= ${TARGET_CREATE_RATIO}x`,
+            (x) => x >= TARGET_CREATE_RATIO,
+          ),
+          ...startupRows(r.startupMs),
         );
       });
     }
@@ -571,6 +580,26 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+/** Start-up of our CLI against Node's own (issue 20): ms, medians of 7. */
+function startupRows(startup: unknown): Row[] {
+  const s = startup as { nodeE0?: number; swarmscopeVersion?: number; wholeCliVersion?: number };
+  if (typeof s?.nodeE0 !== 'number') return [];
+  return [
+    row(
+      'start-up ms: `swarmscope --version` vs `node -e 0`',
+      s.swarmscopeVersion ?? null,
+      s.nodeE0,
+      'report',
+    ),
+    row(
+      'start-up ms: the whole CLI bundle `--version` vs `node -e 0`',
+      s.wholeCliVersion ?? null,
+      s.nodeE0,
+      'report',
+    ),
+  ];
+}
 
 // --- encryption, MSE/PE (issue 18) ---
 function encryptionRows(r: EncryptionBenchResult): Row[] {

@@ -73,7 +73,8 @@ async function main() {
     jobs.push(
       esbuild({
         ...common,
-        entryPoints: { cli: 'src-main/cli/main.ts' },
+        // create: `swarmscope create` alone, so a one-shot create loads little (create-main.ts).
+        entryPoints: { cli: 'src-main/cli/main.ts', create: 'src-main/cli/create-main.ts' },
         outdir: 'out/cli',
         format: 'esm',
         banner: esmBanner,

@@ -47,21 +47,44 @@ function warmPageCache(file: string): void {
   }
 }
 
-async function runMktorrent(file: string, out: string, threads: number): Promise<number> {
+function runMktorrent(file: string, out: string, threads: number): Promise<number> {
   rmSync(out, { force: true });
-  const started = performance.now();
   const args = ['-l', String(PIECE_LOG2), '-t', String(threads), '-o', out, file];
-  const child = spawn('mktorrent', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return timeProcess('mktorrent', args);
+}
+
+/** `swarmscope create` as a user runs it: the bin script, a whole process (issue 20). */
+function runOurCreateProcess(file: string, out: string): Promise<number> {
+  rmSync(out, { force: true });
+  const args = [OUR_BIN, 'create', file, '-o', out, '--piece-length', String(2 ** PIECE_LOG2)];
+  return timeProcess(process.execPath, args);
+}
+
+/** Our CLI's bin script, run from the repository root as the bench is. */
+const OUR_BIN = path.resolve('bin', 'swarmscope.js');
+
+/** Median seconds of `rounds` runs of a short command (start-up costs). */
+async function medianRun(command: string, args: string[], rounds: number): Promise<number> {
+  const xs: number[] = [];
+  for (let r = 0; r < rounds; r++) xs.push(await timeProcess(command, args));
+  return median(xs);
+}
+
+/** Wall-clock seconds from spawn to exit of one process; a failure or a timeout throws. */
+async function timeProcess(command: string, args: string[]): Promise<number> {
+  const started = performance.now();
+  const name = path.basename(command);
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let timer: NodeJS.Timeout | undefined;
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('mktorrent timed out')), MKTORRENT_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`${name} timed out`)), MKTORRENT_TIMEOUT_MS);
       child.on('error', reject);
       child.on('close', resolve);
     });
-    if (code !== 0) throw new Error(`mktorrent exited ${code}: ${stderr.trim()}`);
+    if (code !== 0) throw new Error(`${name} exited ${code}: ${stderr.trim()}`);
     return (performance.now() - started) / 1000;
   } finally {
     clearTimeout(timer);
@@ -78,12 +101,14 @@ export async function runCreateBench(opts: {
   mkdirSync(workDir, { recursive: true });
   const file = path.join(workDir, 'create-bench.bin');
   const mkOut = path.join(workDir, 'create-bench.mktorrent.torrent');
+  const ourOut = path.join(workDir, 'create-bench.swarmscope.torrent');
   try {
     writeRandomFile(file, sizeBytes);
     warmPageCache(file);
     const oursSeconds: number[] = [];
     const oursWarmSeconds: number[] = [];
     const mktorrentSeconds: number[] = [];
+    const oursProcessSeconds: number[] = [];
     let oursHash = '';
     // The app hashes with its session's pool, whose workers are already running; the CLI (and
     // `oursSeconds`) makes a pool per call, whose main thread hashes too while one worker fewer
@@ -93,6 +118,7 @@ export async function runCreateBench(opts: {
       await createTorrent(file, { pieceLength: 2 ** PIECE_LOG2, pool: sessionPool });
       for (let round = 0; round < ROUNDS; round++) {
         mktorrentSeconds.push(await runMktorrent(file, mkOut, threads));
+        oursProcessSeconds.push(await runOurCreateProcess(file, ourOut));
         // As `swarmscope create` does: its own pool, closed after the result is out.
         const cliPool = new HashWritePool({ mainThreadHelps: true });
         let started = performance.now();
@@ -108,6 +134,15 @@ export async function runCreateBench(opts: {
       await sessionPool.close();
     }
     const mkHash = parseTorrent(readFileSync(mkOut)).infoHashHex;
+    const processHash = parseTorrent(readFileSync(ourOut)).infoHashHex;
+    // Start-up alone: what a process costs before it does anything (issue 20).
+    const nodeStartSec = await medianRun(process.execPath, ['-e', '0'], 7);
+    const versionSec = await medianRun(process.execPath, [OUR_BIN, '--version'], 7);
+    const fullCliSec = await medianRun(
+      process.execPath,
+      [path.resolve('out', 'cli', 'cli.js'), '--version'],
+      7,
+    );
     const oursMBps = sizeBytes / 1e6 / median(oursSeconds);
     const oursWarmMBps = sizeBytes / 1e6 / median(oursWarmSeconds);
     const mktorrentMBps = sizeBytes / 1e6 / median(mktorrentSeconds);
@@ -124,10 +159,21 @@ export async function runCreateBench(opts: {
       warmPoolRatio: Math.round((oursWarmMBps / mktorrentMBps) * 100) / 100,
       mktorrentMBps: Math.round(mktorrentMBps),
       ratio: Math.round((oursMBps / mktorrentMBps) * 100) / 100,
-      infoHashMatch: oursHash === mkHash,
+      infoHashMatch: oursHash === mkHash && processHash === mkHash,
+      oursProcessSeconds,
+      processRatio: Math.round((median(mktorrentSeconds) / median(oursProcessSeconds)) * 100) / 100,
+      oursProcessSec: Math.round(median(oursProcessSeconds) * 1000) / 1000,
+      oursProcessMBps: Math.round(sizeBytes / 1e6 / median(oursProcessSeconds)),
+      mktorrentSec: Math.round(median(mktorrentSeconds) * 1000) / 1000,
+      startupMs: {
+        nodeE0: Math.round(nodeStartSec * 1000),
+        swarmscopeVersion: Math.round(versionSec * 1000),
+        wholeCliVersion: Math.round(fullCliSec * 1000),
+      },
     };
   } finally {
     rmSync(file, { force: true });
     rmSync(mkOut, { force: true });
+    rmSync(ourOut, { force: true });
   }
 }

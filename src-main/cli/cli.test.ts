@@ -265,6 +265,35 @@ describe('swarmscope CLI', () => {
     expect(noDir.stderr).toContain('does not exist');
   });
 
+  it('create has a small entry of its own and --version loads nothing (issue 20)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const bin = path.join(root, 'bin', 'swarmscope.js');
+    const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect(version.stdout).toBe(`swarmscope ${pkg.version}\n`);
+    expect(run(['--version']).stdout).toBe(`swarmscope ${pkg.version}\n`);
+    // The same content through bin's create entry and through the whole CLI: the same torrent.
+    const content = path.join(dir, 'entry', 'data.bin');
+    fs.mkdirSync(path.dirname(content), { recursive: true });
+    fs.writeFileSync(content, Buffer.alloc(300_000, 7));
+    const viaBin = spawnSync(
+      process.execPath,
+      [bin, 'create', content, '-o', path.join(dir, 'entry', 'a.torrent')],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(viaBin.status, viaBin.stderr).toBe(0);
+    const viaCli = run(['create', content, '-o', path.join(dir, 'entry', 'b.torrent')]);
+    expect(viaCli.code, viaCli.stderr).toBe(0);
+    const hash = (s: string): string | undefined => /info-hash ([0-9a-f]{40})/.exec(s)?.[1];
+    expect(hash(viaBin.stdout)).toMatch(/^[0-9a-f]{40}$/);
+    expect(hash(viaBin.stdout)).toBe(hash(viaCli.stdout));
+    // Bad input from the small entry is one clear line too.
+    const bad = spawnSync(process.execPath, [bin, 'create', content], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('swarmscope: missing -o <file.torrent>\n');
+  });
+
   it('answers bad input with one clear line and a non-zero exit', async () => {
     const missing = run(['info', path.join(dir, 'nope.torrent')]);
     expect(missing.code).toBe(1);

@@ -2,15 +2,11 @@
  * `swarmscope`: the engine from a terminal. Bad input gets one clear line on stderr and a
  * non-zero exit, never a stack trace.
  */
-import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ParseArgsConfig } from 'node:util';
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { parseTorrent, createTorrent, HashWritePool, Session, MemoryLogger } from '../engine';
+import { parseTorrent, HashWritePool, Session, MemoryLogger } from '../engine';
 import { isMagnetArg, magnetInfo } from './commands/magnet';
 import type { LogLevel } from '../../src-shared/model';
 import { parseHostPort } from '../../src-shared/model'; // --- DHT (issue 17)
@@ -19,12 +15,15 @@ import type { EncryptionMode } from '../../src-shared/model';
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
 import { runTrackerCommand } from './commands/tracker';
 import { runCheckCommand } from './commands/check';
+import { CLI_VERSION, runCreate } from './commands/create';
+import { CliError, ProgressLine, io, parse, runCli } from './cli-io';
 // --- resume data (issue 15) ---
 import { cliResumeDir, cliStateDir } from './state-dir';
 
 const usage = `usage: swarmscope <command> [options]
 
   info <file.torrent | magnet> [--json]
+  --version
   create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
   download <file.torrent | magnet> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none] [--bootstrap host:port]... [--no-dht] [--encryption prefer|require|disable]
   check <file.torrent> --dir <dir> [--json]     verify local data: hash every piece, list missing files
@@ -38,27 +37,18 @@ const usage = `usage: swarmscope <command> [options]
     --download-limit BYTES/S    cap the download rate
 `;
 
-class CliError extends Error {}
-
-interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTTY: boolean;
-}
-
-const io: Io = {
-  stdout: (s) => void process.stdout.write(s),
-  stderr: (s) => void process.stderr.write(s),
-  isTTY: !!process.stderr.isTTY,
-};
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'info':
       return info(rest);
     case 'create':
-      return create(rest);
+      return runCreate(rest, io, new HashWritePool({ mainThreadHelps: true }));
+    case '-v':
+    case '--version':
+    case 'version':
+      io.stdout(`swarmscope ${CLI_VERSION}\n`);
+      return 0;
     case 'download':
       return transfer(rest, 'download');
     case 'seed':
@@ -75,19 +65,6 @@ async function main(argv: string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     default:
       throw new CliError(`unknown command "${command}" (try swarmscope --help)`);
-  }
-}
-
-function parse<const O extends ParseArgsOptionsConfig>(args: string[], options: O) {
-  try {
-    return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({
-      args,
-      options,
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -153,59 +130,6 @@ async function info(args: string[]): Promise<number> {
   if (data.files.length > 200) lines.push(`  ... and ${data.files.length - 200} more`);
   io.stdout(lines.join('\n') + '\n');
   return 0;
-}
-
-async function create(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    output: { type: 'string', short: 'o' },
-    tracker: { type: 'string', short: 't', multiple: true },
-    'piece-length': { type: 'string' },
-    private: { type: 'boolean' },
-    comment: { type: 'string', short: 'c' },
-    'web-seed': { type: 'string', multiple: true },
-  });
-  const source = positionals[0];
-  if (!source) throw new CliError('missing <path> to create a torrent from');
-  if (!values.output) throw new CliError('missing -o <file.torrent>');
-  if (!fs.existsSync(source)) throw new CliError(`${source} does not exist`);
-  let pieceLength: number | undefined;
-  if (values['piece-length'] !== undefined) {
-    pieceLength = parseSize(values['piece-length']);
-    if (!(pieceLength >= 16384 && (pieceLength & (pieceLength - 1)) === 0)) {
-      throw new CliError('--piece-length must be a power of two of at least 16 KiB');
-    }
-  }
-  // One-shot: the main thread hashes too, and saves a worker's start-up (HashWritePool).
-  const pool = new HashWritePool({ mainThreadHelps: true });
-  const started = performance.now();
-  const bar = new ProgressLine(io);
-  try {
-    const { torrentFile, meta } = await createTorrent(path.resolve(source), {
-      pieceLength,
-      trackers: (values.tracker ?? []).map((t) => [t]),
-      private: values.private,
-      comment: values.comment,
-      webSeeds: values['web-seed'],
-      createdBy: 'Swarmscope 0.1.0',
-      pool,
-      onProgress: (done, total) => {
-        const sec = (performance.now() - started) / 1000;
-        const rate = done / Math.max(sec, 0.001);
-        bar.update(
-          `hashing ${progressBar(total ? done / total : 1)} ${((100 * done) / Math.max(1, total)).toFixed(1)}% ${formatRate(rate)} ETA ${formatEta(rate > 0 ? (total - done) / rate : null)}`,
-        );
-      },
-    });
-    await fsp.writeFile(values.output, torrentFile);
-    bar.done();
-    const sec = (performance.now() - started) / 1000;
-    io.stdout(
-      `created ${values.output}: ${meta.name}, ${formatBytes(meta.totalLength)}, ${meta.pieceCount} pieces of ${formatBytes(meta.pieceLength)}, info-hash ${meta.infoHashHex} (${formatRate(meta.totalLength / Math.max(sec, 0.001))})\n`,
-    );
-    return 0;
-  } finally {
-    await pool.close();
-  }
 }
 
 async function check(args: string[]): Promise<number> {
@@ -414,41 +338,8 @@ function parsePeer(s: string): { address: string; port: number } {
   return { address: m[1] as string, port };
 }
 
-function parseSize(s: string): number {
-  const m = /^(\d+)\s*([kmg]i?b?)?$/i.exec(s.trim());
-  if (!m) throw new CliError(`bad size ${s}`);
-  const mult: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-  const unit = (m[2] ?? '').charAt(0).toLowerCase();
-  return Number(m[1]) * (mult[unit] ?? 1);
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** One line redrawn in place on a terminal. */
-class ProgressLine {
-  private drawn = false;
-  constructor(private readonly out: Io) {}
-  update(line: string): void {
-    if (!this.out.isTTY) return;
-    this.out.stderr(`\r\x1b[2K${line}`);
-    this.drawn = true;
-  }
-  done(): void {
-    if (this.drawn) this.out.stderr('\n');
-    this.drawn = false;
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const message =
-      err instanceof CliError ? err.message : err instanceof Error ? err.message : String(err);
-    io.stderr(`swarmscope: ${message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(() => main(process.argv.slice(2)));

@@ -361,6 +361,18 @@ describe.each([
     await expect(p.sha1(new Uint8Array(1))).rejects.toThrow('sha1: the pool is closed');
   });
 
+  it('prestart boots every worker before any task, and they still close', async () => {
+    const handlesBefore = liveWorkerHandles();
+    const p = new HashWritePool({ threads: 3, mainThreadHelps: helps });
+    p.prestart();
+    expect(p.workerCount).toBe(helps ? 2 : 3);
+    p.prestart(); // idempotent
+    expect(p.workerCount).toBe(helps ? 2 : 3);
+    await p.close();
+    expect(p.workerCount).toBe(0);
+    expect(liveWorkerHandles()).toBe(handlesBefore);
+  });
+
   it('starts workers lazily and closes an unused pool at once', async () => {
     const p = new HashWritePool({ threads: 3, mainThreadHelps: helps });
     expect(p.threads).toBe(3);

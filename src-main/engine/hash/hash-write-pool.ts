@@ -180,6 +180,16 @@ export class HashWritePool {
     this.workersTakeRanges = this.main === null || this.threads > 1;
   }
 
+  /**
+   * Starts every worker now rather than with the first task, so their start-up overlaps the
+   * caller's own (a one-shot `swarmscope create` boots them before it reads its arguments).
+   */
+  prestart(): void {
+    if (this.closed || (!this.workersTakeRanges && this.main !== null)) return;
+    while (this.slots.length < this.maxWorkers) this.spawn();
+    this.refreshRefs();
+  }
+
   /** Workers currently alive (for tests and diagnostics). */
   get workerCount(): number {
     return this.slots.length;

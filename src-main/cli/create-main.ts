@@ -1,0 +1,17 @@
+/**
+ * `swarmscope create` as its own entry (out/cli/create.js; bin/swarmscope.js picks it): the
+ * hashing workers start first, while the rest of this small bundle loads and the arguments are
+ * read, and none of the other commands' code is loaded at all (issue 20: create as a whole
+ * process against mktorrent).
+ */
+import { HashWritePool } from '../engine';
+import { io, runCli } from './cli-io';
+import { runCreate } from './commands/create';
+
+// One-shot: the main thread hashes too, and saves one worker's start-up.
+const pool = new HashWritePool({ mainThreadHelps: true });
+pool.prestart();
+// As bin/swarmscope.js runs it (`create` first) or on its own (`node out/cli/create.js <path> …`).
+const args = process.argv.slice(2);
+if (args[0] === 'create') args.shift();
+runCli(() => runCreate(args, io, pool));
