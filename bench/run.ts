@@ -444,6 +444,30 @@ function transferRows(r: TransferBenchResult): Row[] {
       },
     );
   }
+  const qbt = r.medians['qbittorrent<-libtorrent'];
+  if (dl && qbt) {
+    rows.push(
+      row(
+        `download ${size}: MB/s (ours vs qBittorrent-nox, from libtorrent)`,
+        dl.mbps ?? null,
+        qbt.mbps ?? null,
+        `>= ${TARGET_THROUGHPUT_RATIO}x`,
+        (x) => x >= TARGET_THROUGHPUT_RATIO,
+      ),
+      row(
+        'download: MB/s to complete, our sync included (ours vs qBittorrent-nox)',
+        dl.mbpsToComplete ?? null,
+        qbt.mbps ?? null,
+        'report',
+      ),
+      row(
+        'download: leecher CPU s/GiB (ours vs qBittorrent-nox)',
+        dl.leecherCpuSecPerGiB ?? null,
+        qbt.leecherCpuSecPerGiB ?? null,
+        'report',
+      ),
+    );
+  }
   if (base && seed) {
     rows.push(
       row(

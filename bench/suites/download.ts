@@ -20,6 +20,7 @@ import path from 'node:path';
 import { sha256File } from '../../src-main/testing/fixtures';
 import { startLibtorrent } from '../../src-main/testing/ref-clients';
 import type { Libtorrent } from '../../src-main/testing/ref-clients';
+import { startQbittorrent } from '../../src-main/testing/ref-qbittorrent';
 import {
   BENCH_PIECE_LENGTH_LOG2,
   MIB,
@@ -39,7 +40,7 @@ import type { ChildUsage, OurPeer } from './util';
 
 /** The issue's reference numbers use 1 MiB pieces (mktorrent -l 20). */
 
-export type Leecher = 'ours' | 'libtorrent';
+export type Leecher = 'ours' | 'libtorrent' | 'qbittorrent';
 export type Seeder = 'ours' | 'libtorrent';
 
 export interface TransferRun {
@@ -122,6 +123,8 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
     type Case = { leecher: Leecher; seeder: Seeder };
     const cases: Case[] = [{ leecher: 'libtorrent', seeder: 'libtorrent' }];
     if (opts.download) cases.push({ leecher: 'ours', seeder: 'libtorrent' });
+    // qBittorrent-nox as a user runs it (issue 20): spawn to complete, through its Web API.
+    if (opts.download) cases.push({ leecher: 'qbittorrent', seeder: 'libtorrent' });
     if (opts.seed) cases.push({ leecher: 'libtorrent', seeder: 'ours' });
 
     /** One download of the whole torrent into a fresh folder, checked by sha256. */
@@ -160,6 +163,29 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
             lagP99Ms: done.lagP99Ms,
             lagMaxMs: done.lagMaxMs,
             memAtPeakMb: done.memAtPeakMb,
+          };
+        } finally {
+          await leecher.stop();
+        }
+      } else if (c.leecher === 'qbittorrent') {
+        // Its defaults, TCP only like the other rows; it is told the seeder as a peer. Its
+        // progress is polled every 25 ms, so "done" may be up to that late; its start-up (the
+        // Web API answering) is in the time, as a user's would be.
+        const leecher = await startQbittorrent({ saveDir: dir });
+        try {
+          await leecher.add(torrentFile, peers);
+          const done = await leecher.waitDone(timeoutMs);
+          seederCpuAfter = procCpuSec(seeder.pid);
+          measured = {
+            wallSec: done.doneMonoSec - t0,
+            firstByteSec: null,
+            completionSyncSec: null,
+            leecherCpuSec: procCpuSec(leecher.pid) ?? 0,
+            leecherCpuSystemSec: null,
+            leecherMaxRssMb: procPeakRssMb(leecher.pid),
+            lagP99Ms: null,
+            lagMaxMs: null,
+            memAtPeakMb: null,
           };
         } finally {
           await leecher.stop();
@@ -250,6 +276,16 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
   }
 }
 
+/** A process's peak resident set (VmHWM), in MB; 0 when /proc has no answer. */
+function procPeakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBenchResult {
   const pick = (leecher: Leecher, seeder: Seeder): TransferRun[] =>
     runs.filter((x) => x.leecher === leecher && x.seeder === seeder);
@@ -259,6 +295,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
     ['libtorrent<-libtorrent', 'libtorrent', 'libtorrent'],
     ['ours<-libtorrent', 'ours', 'libtorrent'],
     ['libtorrent<-ours', 'libtorrent', 'ours'],
+    ['qbittorrent<-libtorrent', 'qbittorrent', 'libtorrent'],
   ] as const) {
     const xs = pick(leecher, seeder);
     if (xs.length === 0) continue;

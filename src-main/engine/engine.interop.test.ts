@@ -1,5 +1,5 @@
 /**
- * Interop (issue 4): our engine against libtorrent, transmission-cli and aria2c on loopback,
+ * Interop (issue 4): our engine against libtorrent, transmission-cli, aria2c and qBittorrent on loopback,
  * with peers found through opentracker. Every case checks the downloaded content by sha256
  * against the source, never by any client's own word, and stops every process by its PID.
  *
@@ -23,6 +23,7 @@ import {
   startTransmission,
 } from '../testing/ref-clients';
 import type { Opentracker, RefProcess } from '../testing/ref-clients';
+import { startQbittorrent } from '../testing/ref-qbittorrent';
 
 /** Big enough for many pieces and real pipelining, small enough for a suite of a few minutes. */
 const CONTENT_BYTES = 24 * 1024 * 1024;
@@ -65,7 +66,7 @@ function diagnose(session: Session, id: TorrentId, other?: RefProcess): string {
         up: p.uploadedBytes,
       })),
       trackers: session.trackers(id),
-      other: other?.outputTail().split('\n').slice(-10),
+      other: other?.outputTail().split('\n').slice(-25),
     },
     null,
     1,
@@ -254,6 +255,27 @@ describe('interop through opentracker', () => {
     } finally {
       await session.close();
       await seeder.stop();
+    }
+  });
+
+  it('qbittorrent-nox downloads from us (issue 20: the bench compares with it)', async () => {
+    const { session, id } = await startOurSeeder(torrentPath);
+    try {
+      const dir = freshDir('qbittorrent-from-ours');
+      const leecher = track(await startQbittorrent({ saveDir: dir }));
+      try {
+        await leecher.add(torrentPath, [{ address: '127.0.0.1', port: session.listenPort! }]);
+        await leecher.waitDone(FAST_CLIENT_TIMEOUT_MS).catch((err: unknown) => {
+          throw new Error(`${(err as Error).message}\n${diagnose(session, id, leecher)}`, {
+            cause: err,
+          });
+        });
+      } finally {
+        await leecher.stop();
+      }
+      expect(sha256File(path.join(dir, CONTENT_NAME))).toBe(sourceSha);
+    } finally {
+      await session.close();
     }
   });
 
