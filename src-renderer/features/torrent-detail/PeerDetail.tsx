@@ -25,10 +25,13 @@ const yesNo = (v: boolean): string => (v ? 'yes' : 'no');
 export function PeerDetail({
   peer,
   gone,
+  closeReason,
   onClose,
 }: {
   peer: PeerSnapshot;
   gone: boolean;
+  /** Why it closed, when the host said so. */
+  closeReason: string | null;
   onClose(): void;
 }) {
   const now = useNow(1000);
@@ -54,7 +57,7 @@ export function PeerDetail({
       </div>
       {gone && (
         <p className="peer-detail-gone" role="status">
-          Disconnected. The Log tab shows why it closed.
+          {closeReason ? `Disconnected: ${closeReason}.` : 'Disconnected.'}
         </p>
       )}
       <p className="peer-detail-client">

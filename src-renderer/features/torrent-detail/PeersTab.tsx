@@ -6,7 +6,7 @@ import { flagLegend, peerFlagLetters } from '../../store/detail-selectors';
 import { useStore } from '../../store/store';
 // --- explainer (issue 19) ---
 import { PeerDetail } from './PeerDetail';
-import { peerWhy } from './peer-why';
+import { closeReasonOf, peerWhy } from './peer-why';
 import { useNow } from './use-now';
 import './peer-detail.css';
 
@@ -111,6 +111,7 @@ function PeerRow({
 /** Connected peers, live and virtualised, with a legend for the flag letters. */
 export function PeersTab() {
   const peers = useStore((s) => s.peers);
+  const peerCloses = useStore((s) => s.peerCloses);
   const [legend, setLegend] = useState(false);
   // --- explainer (issue 19): the peer open in the side panel; its last view outlives it.
   const [openKey, setOpenKey] = useState<string | null>(null);
@@ -170,7 +171,14 @@ export function PeersTab() {
           ))}
           empty={<div className="tab-empty">No peers connected right now.</div>}
         />
-        {shown && <PeerDetail peer={shown} gone={!live} onClose={close} />}
+        {shown && (
+          <PeerDetail
+            peer={shown}
+            gone={!live}
+            closeReason={live ? null : closeReasonOf(peerCloses, shown)}
+            onClose={close}
+          />
+        )}
       </div>
     </div>
   );

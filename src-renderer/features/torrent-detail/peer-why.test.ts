@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PeerSnapshot } from '../../../src-shared/model';
-import { chokeWords, peerWhy, remoteWords, unchokes } from './peer-why';
+import type { PeerEvent, PeerSnapshot } from '../../../src-shared/model';
+import { chokeWords, closeReasonOf, peerWhy, remoteWords, unchokes } from './peer-why';
 
 const NOW = 1_000_000;
 
@@ -78,5 +78,27 @@ describe('peerWhy', () => {
   });
   it('says nothing is explained by a host that predates the explainer', () => {
     expect(peerWhy(base, NOW).short).toBe('—');
+  });
+});
+
+describe('closeReasonOf', () => {
+  const p = { key: '10.0.0.1:1', connectedAt: 100 } as PeerSnapshot;
+  const ev = (peer: string, at: number, detail: string): PeerEvent => ({
+    at,
+    peer,
+    dir: 'local',
+    type: 'close',
+    detail,
+  });
+  it('words the newest close of this peer since it connected', () => {
+    const closes = [
+      ev('10.0.0.1:1', 50, 'banned'),
+      ev('10.0.0.1:1', 150, 'socket-error: read ECONNRESET'),
+      ev('10.0.0.2:1', 160, 'remote-closed'),
+    ];
+    expect(closeReasonOf(closes, p)).toBe('the connection failed (socket-error: read ECONNRESET)');
+  });
+  it('is null when no close of this connection is known', () => {
+    expect(closeReasonOf([ev('10.0.0.1:1', 50, 'banned')], p)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
  * The explainer's words for one peer (issue 19): a short text for the Peers tab's Why column and
  * a full sentence for its tooltip, its accessible name and the peer detail. Pure; unit-tested.
  */
-import type { ChokeReason, PeerSnapshot, RemoteReason } from '../../../src-shared/model';
+import type { ChokeReason, PeerEvent, PeerSnapshot, RemoteReason } from '../../../src-shared/model';
 import { formatEta } from '../../lib/format';
 
 export interface Words {
@@ -146,4 +146,37 @@ export function peerWhy(p: PeerSnapshot, nowMs: number): Words {
     short: theirs.short === '—' ? ours.short : `${ours.short} · ${theirs.short}`,
     full: `${ours.full} ${theirs.full}`.trim(),
   };
+}
+
+/** Close reasons (CloseReason) in words; an unknown one shows as sent. */
+const closeWords: Record<string, string> = {
+  'protocol-error': 'it broke the protocol',
+  timeout: 'the handshake timed out',
+  'keepalive-timeout': 'it went silent (no keep-alive)',
+  'frame-timeout': 'it trickled a message too slowly',
+  'remote-closed': 'it closed the connection',
+  'socket-error': 'the connection failed',
+  banned: 'it is banned',
+  duplicate: 'a second connection to the same peer',
+  'not-wanted': 'we no longer needed it',
+  'too-many-peers': 'too many peers',
+  'bad-data': 'it sent data that failed the hash check',
+  'info-hash-mismatch': 'it serves another torrent',
+  'self-connection': 'it was ourselves',
+  shutdown: 'shutting down',
+};
+
+/**
+ * Why the peer closed, from the newest 'close' event with its key since it connected: "it
+ * closed the connection (remote-closed)"; null when none is known.
+ */
+export function closeReasonOf(closes: readonly PeerEvent[], p: PeerSnapshot): string | null {
+  for (let i = closes.length - 1; i >= 0; i--) {
+    const e = closes[i] as PeerEvent;
+    if (e.peer !== p.key || e.at < p.connectedAt) continue;
+    const code = e.detail.split(':')[0] ?? e.detail;
+    const words = closeWords[code];
+    return words ? `${words} (${e.detail})` : e.detail;
+  }
+  return null;
 }

@@ -68,3 +68,13 @@ describe('diagnosisWords', () => {
     expect(saysMoreThanState(t({ kind: 'all-choke-us', peers: 1 }))).toBe(true);
   });
 });
+
+describe('diagnosisWords while dialling', () => {
+  it('reads well alone and after the stall prefix', () => {
+    const c: DiagnosisCause = { kind: 'connecting', candidates: 1 };
+    expect(diagnosisWords(t(c), NOW)?.line).toBe('No peers: dialling 1 address');
+    expect(diagnosisWords(t(c, { state: 'stalled' }, NOW - 31_000), NOW)?.line).toBe(
+      'Stalled 31s: dialling 1 address',
+    );
+  });
+});

@@ -86,8 +86,8 @@ function causeWords(c: DiagnosisCause): { prefix: string; text: string; full: st
       };
     case 'connecting':
       return {
-        prefix: 'Connecting',
-        text: `to ${plural(c.candidates, 'address', 'addresses')}`,
+        prefix: 'No peers',
+        text: `dialling ${plural(c.candidates, 'address', 'addresses')}`,
         full: `No peers yet: dialling ${plural(c.candidates, 'known address', 'known addresses')}.`,
       };
     case 'nobody-has-pieces':
