@@ -12,6 +12,7 @@ import type {
   ChokeReason,
   ConnectFailureCounts,
   ErrorCode,
+  LimitScope,
   PeerSnapshot,
   TorrentState,
   TorrentSummary,
@@ -37,6 +38,8 @@ export interface SummaryExplainInput {
   /** When the download limit last held requests back, and that limit (0 = none). */
   throttledAt: number | null;
   downLimitBps: number;
+  /** This torrent's own download limit (0 or absent = none); the lower binding one is named. */
+  torrentDownLimitBps?: number;
   stalledSince: number | null;
   now: number;
 }
@@ -52,8 +55,7 @@ export function explainSummary(s: TorrentSummary, x: SummaryExplainInput): Torre
     useful++;
     if (!p.conn.peerChoking) unchoking++;
   }
-  const binding =
-    x.downLimitBps > 0 && x.throttledAt !== null && x.now - x.throttledAt < LIMIT_BINDING_WINDOW_MS;
+  const bindingLimit = bindingLimitOf(x);
   const stalledSince = x.state === 'downloading' ? x.stalledSince : null;
   const diagnosis = diagnose({
     state: x.state,
@@ -66,7 +68,7 @@ export function explainSummary(s: TorrentSummary, x: SummaryExplainInput): Torre
     trackers: x.trackers,
     candidates: x.candidates,
     failures: x.failures,
-    bindingLimit: binding ? { scope: 'global', limitBps: x.downLimitBps } : null,
+    bindingLimit,
     stalledSince,
     missingPieces: () => {
       let n = 0;
@@ -75,6 +77,15 @@ export function explainSummary(s: TorrentSummary, x: SummaryExplainInput): Torre
     },
   });
   return { ...s, state: stalledSince !== null ? 'stalled' : s.state, diagnosis };
+}
+
+/** The download limit that held requests back lately: the lower of the torrent's and the global. */
+function bindingLimitOf(x: SummaryExplainInput): { scope: LimitScope; limitBps: number } | null {
+  if (x.throttledAt === null || x.now - x.throttledAt >= LIMIT_BINDING_WINDOW_MS) return null;
+  const own = x.torrentDownLimitBps ?? 0;
+  if (own > 0 && (x.downLimitBps === 0 || own <= x.downLimitBps))
+    return { scope: 'torrent', limitBps: own };
+  return x.downLimitBps > 0 ? { scope: 'global', limitBps: x.downLimitBps } : null;
 }
 
 /** Each peer's explainer fields, added to its snapshot. */
