@@ -15,6 +15,7 @@ import {
   type Libtorrent,
   type Opentracker,
 } from '../src-main/testing/ref-clients';
+import AxeBuilder from '@axe-core/playwright';
 import { tempDir } from '../src-main/testing/fixtures';
 import { expect, test } from './fixtures';
 import {
@@ -87,6 +88,12 @@ test('explains each peer and why the torrent is slow or stalled', async ({ webHo
     const needed = detail.locator('.peer-detail-row', { hasText: 'Pieces it has that we need' });
     await expect(needed.locator('dd')).toHaveText(/^[1-9][\d,]*$/);
     await screenshotBoth(page, 'explainer-peer-detail');
+    // No serious or critical accessibility fault in the Peers tab with the detail open.
+    const axe = await new AxeBuilder({ page }).include('.peers-tab').analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
     await page.keyboard.press('Escape');
     await expect(detail).toBeHidden();
     await expect(why).toBeFocused();
