@@ -83,6 +83,9 @@ export interface DetailUpdate {
   /** New log entries since the last update. */
   log?: PeerEvent[];
   seeding?: SeedingStats;
+  // --- explainer (issue 19) ---
+  /** With `peers`: peers closed since the last update ('close' events), so a view says why. */
+  peerCloses?: PeerEvent[];
 }
 
 export interface Snapshot {

@@ -42,6 +42,9 @@ interface Watch {
   lastJson: Map<DetailTopic, string>;
   log: PeerEvent[];
   logPrimed: boolean;
+  // --- explainer (issue 19) ---
+  /** Peers closed since the last update, while the peers topic is watched. */
+  closes?: PeerEvent[];
 }
 
 const plainTopics = ['peers', 'trackers', 'files', 'seeding'] as const;
@@ -55,6 +58,8 @@ export function createEventBridge(
   const syncIntervalMs = options.syncIntervalMs ?? 200;
   const viewIntervalMs = options.viewIntervalMs ?? 250;
   const maxLogEntries = options.maxLogEntries ?? 500;
+  /** --- explainer (issue 19): closes kept between two updates (peers leave in bursts). */
+  const maxPeerCloses = 64;
 
   let seq = 0;
   let closed = false;
@@ -109,6 +114,12 @@ export function createEventBridge(
   const onSessionChanged = (): void => armSync();
   const onPeerEvent = ({ id, event }: { id: TorrentId; event: PeerEvent }): void => {
     const w = watches.get(id);
+    // --- explainer (issue 19): the close that names the reason (not its "requests dropped").
+    if (w?.topics.has('peers') && event.type === 'close' && !event.detail.endsWith(' dropped')) {
+      const closes = (w.closes ??= []);
+      closes.push(event);
+      if (closes.length > maxPeerCloses) closes.splice(0, closes.length - maxPeerCloses);
+    }
     if (!w || !w.topics.has('log') || !w.logPrimed) return;
     w.log.push(event);
     if (w.log.length > maxLogEntries) w.log.splice(0, w.log.length - maxLogEntries);
@@ -156,6 +167,12 @@ export function createEventBridge(
         update.pieces = pieces;
         any = true;
       }
+    }
+    // --- explainer (issue 19) ---
+    if (w.closes && w.closes.length > 0) {
+      update.peerCloses = w.closes;
+      w.closes = [];
+      any = true;
     }
     if (w.topics.has('log')) {
       if (!w.logPrimed) {

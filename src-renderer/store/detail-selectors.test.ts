@@ -46,6 +46,7 @@ describe('list filters', () => {
       seeding: 1,
       paused: 1,
       error: 1,
+      stalled: 0, // --- explainer (issue 21)
     });
   });
   it('counts a magnet fetching its metadata under downloading (issue 17)', () => {

@@ -16,13 +16,21 @@ import { PieceState, pieceStateNames } from '../../src-shared/model';
 
 // ---------------------------------------------------------------- list filter
 
-export type StateFilter = 'all' | 'downloading' | 'seeding' | 'paused' | 'error';
+export type StateFilter =
+  | 'all'
+  | 'downloading'
+  | 'seeding'
+  | 'paused'
+  | 'error'
+  // --- explainer (issue 21): downloading, but nothing received for 30 s ---
+  | 'stalled';
 export const stateFilters: readonly StateFilter[] = [
   'all',
   'downloading',
   'seeding',
   'paused',
   'error',
+  'stalled', // --- explainer (issue 21)
 ];
 export const stateFilterLabels: Record<StateFilter, string> = {
   all: 'All',
@@ -30,6 +38,7 @@ export const stateFilterLabels: Record<StateFilter, string> = {
   seeding: 'Seeding',
   paused: 'Paused',
   error: 'Error',
+  stalled: 'Stalled', // --- explainer (issue 21)
 };
 
 /**
@@ -45,11 +54,13 @@ export function matchesFilter(t: TorrentSummary, filter: StateFilter): boolean {
         t.state === 'downloading' ||
         t.state === 'checking' ||
         t.state === 'queued' ||
-        t.state === 'fetching-metadata'
+        t.state === 'fetching-metadata' ||
+        t.state === 'stalled' // --- explainer (issue 21): a stalled torrent still downloads
       );
     case 'seeding':
     case 'paused':
     case 'error':
+    case 'stalled':
       return t.state === filter;
   }
 }
@@ -63,6 +74,7 @@ export function filterCounts(
     seeding: 0,
     paused: 0,
     error: 0,
+    stalled: 0,
   };
   for (const t of torrents.values()) {
     for (const f of stateFilters) if (matchesFilter(t, f)) out[f]++;

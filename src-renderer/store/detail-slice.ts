@@ -117,6 +117,9 @@ export interface DetailSlice {
   files: readonly FileProgress[] | null;
   seeding: SeedingStats | null;
   log: readonly PeerEvent[];
+  // --- explainer (issue 19) ---
+  /** The latest peer closes of the watched torrent, newest last (the peer detail's reason). */
+  peerCloses: readonly PeerEvent[];
   /** Bumped each time `pieceBuffer` changes. */
   piecesVersion: number;
   setSelection(
@@ -134,12 +137,16 @@ export interface DetailSlice {
 
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
+/** --- explainer (issue 19): closes the renderer keeps for the peer detail. */
+const peerClosesKept = 64;
+
 const emptyData = {
   peers: null,
   trackers: null,
   files: null,
   seeding: null,
   log: [] as readonly PeerEvent[],
+  peerCloses: [] as readonly PeerEvent[], // --- explainer (issue 19)
 };
 
 export const createDetailSlice: Slice<DetailSlice> = (set, get) => ({
@@ -173,6 +180,9 @@ export const createDetailSlice: Slice<DetailSlice> = (set, get) => ({
     if (update.files) patch.files = update.files;
     if (update.seeding) patch.seeding = update.seeding;
     if (update.log && update.log.length > 0) patch.log = appendLog(s.log, update.log);
+    // --- explainer (issue 19): the newest closes only; a peer detail looks its peer up here.
+    if (update.peerCloses && update.peerCloses.length > 0)
+      patch.peerCloses = [...s.peerCloses, ...update.peerCloses].slice(-peerClosesKept);
     if (update.pieces && applyPieceUpdate(pieceBuffer, update.pieces)) {
       patch.piecesVersion = s.piecesVersion + 1;
     }

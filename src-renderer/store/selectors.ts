@@ -21,6 +21,8 @@ const stateOrder: Record<TorrentState, number> = {
   seeding: 4,
   paused: 5,
   'fetching-metadata': 2,
+  // --- explainer (issue 21): a stalled download needs attention before a moving one ---
+  stalled: 1,
 };
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -71,6 +73,7 @@ export function totals(torrents: ReadonlyMap<TorrentId, TorrentSummary>): Totals
   for (const t of torrents.values()) {
     out.count++;
     if (t.state === 'downloading' || t.state === 'seeding' || t.state === 'checking') out.active++;
+    else if (t.state === 'stalled') out.active++; // --- explainer (issue 21): still running
     out.sizeBytes += t.sizeBytes;
     out.downRateBps += t.downRateBps;
     out.upRateBps += t.upRateBps;
@@ -93,4 +96,5 @@ export const stateLabels: Record<TorrentState, string> = {
   error: 'Error',
   queued: 'Queued',
   'fetching-metadata': 'Fetching metadata',
+  stalled: 'Stalled', // --- explainer (issue 21)
 };

@@ -1,3 +1,5 @@
+import type { ChokeReason, RemoteReason } from './explain';
+
 /** A connected peer as the Peers tab shows it. */
 export interface PeerFlags {
   /** We are choking the peer. */
@@ -41,6 +43,13 @@ export interface PeerSnapshot {
   // --- uTP (issue 18) ---
   /** How the bytes travel: TCP or uTP (BEP 29). */
   transport: 'tcp' | 'utp';
+  // --- explainer (issue 19) ---
+  /** Why we choke or unchoke it: the choker's latest decision. Absent from older hosts. */
+  chokeReason?: ChokeReason;
+  /** Why it sends us data or not, from its flags and what it has. */
+  remoteReason?: RemoteReason;
+  /** Pieces it has that we still want. */
+  neededPieces?: number;
 }
 
 /** One entry of the per-peer protocol event stream (the Log tab, the log file). */

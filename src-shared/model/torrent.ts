@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from './errors';
 import type { PeerSource } from './peer';
+import type { TorrentDiagnosis } from './explain';
 
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
@@ -17,7 +18,13 @@ export type TorrentState =
   | 'queued'
   // --- magnets (issue 17) ---
   /** A magnet link whose metadata (BEP 9) is being fetched from peers: no files or pieces yet. */
-  | 'fetching-metadata';
+  | 'fetching-metadata'
+  // --- explainer (issue 19, issue 21) ---
+  /**
+   * Downloading, but nothing received for STALLED_AFTER_MS: a display state of a downloading
+   * torrent (the summary's `diagnosis` says why). Commands treat it as 'downloading'.
+   */
+  | 'stalled';
 
 export interface TorrentSummary {
   id: TorrentId;
@@ -51,6 +58,9 @@ export interface TorrentSummary {
   // --- disk faults (issue 15) ---
   /** Set with `error`: what kind of fault, e.g. 'files-missing' (Recheck or Set location fix it). */
   errorCode?: ErrorCode | null;
+  // --- explainer (issue 19) ---
+  /** Why it has no peers, is slow or does not move; null when nothing holds it back. */
+  diagnosis?: TorrentDiagnosis | null;
 }
 
 export interface SessionStats {

@@ -13,10 +13,12 @@ import type { Clock, Random, TimerHandle } from '../time/clock';
 import {
   REGULAR_UNCHOKE_SLOTS,
   RECHOKE_INTERVAL_MS,
+  OPTIMISTIC_INTERVAL_MS,
   decideUnchokes,
   initialChokerState,
 } from './decide-unchokes';
 import type { ChokerPeer, ChokerState } from './decide-unchokes';
+import type { ChokeReason } from '../../../src-shared/model';
 
 export interface ChokeSchedulerOptions {
   clock: Clock;
@@ -39,6 +41,8 @@ export class ChokeScheduler {
   private current = new Set<string>();
   private optimistic: string | null = null;
   private timer: TimerHandle | null = null;
+  /** The latest reason per peer (issue 19): from the last rechoke, or a prompt reaction since. */
+  private reasons = new Map<string, ChokeReason>();
 
   constructor(opts: ChokeSchedulerOptions) {
     this.opts = opts;
@@ -73,6 +77,7 @@ export class ChokeScheduler {
     this.current = new Set();
     this.optimistic = null;
     this.state = initialChokerState();
+    this.reasons = new Map();
   }
 
   setUnchokeSlots(slots: number): void {
@@ -90,6 +95,7 @@ export class ChokeScheduler {
     this.state = d.state;
     this.current = d.unchoke;
     this.optimistic = d.optimistic;
+    this.reasons = d.reasons;
     this.opts.apply(new Set(this.current), this.optimistic);
   }
 
@@ -104,28 +110,50 @@ export class ChokeScheduler {
     if (!peer.interested || peer.isSeed) {
       // A regular peer that lost interest frees its slot for someone who wants it.
       if (this.current.has(key)) this.rechoke();
+      else this.reasons.set(key, { kind: peer.isSeed ? 'seed' : 'not-interested' });
       return;
     }
     if (this.current.has(key)) return;
     const regular = this.current.size - (this.optimistic !== null ? 1 : 0);
     if (this.slots < 0 || regular < this.slots) {
       this.current.add(key);
+      this.reasons.set(
+        key,
+        this.slots < 0 ? { kind: 'unlimited' } : { kind: 'free-slot', slots: this.slots },
+      );
     } else if (this.optimistic === null && this.slots > 0) {
+      const now = this.opts.clock.now();
       this.optimistic = key;
       this.state = {
         ...this.state,
         optimisticKey: key,
-        optimisticSince: this.opts.clock.now(),
+        optimisticSince: now,
       };
       this.current.add(key);
+      this.reasons.set(key, {
+        kind: 'optimistic',
+        since: now,
+        rotatesAt: now + OPTIMISTIC_INTERVAL_MS,
+      });
     } else {
+      // No room until the next rechoke ranks it: say so rather than keep "not interested".
+      if (this.reasons.get(key)?.kind !== 'outranked') this.reasons.set(key, { kind: 'undecided' });
       return;
     }
     this.opts.apply(new Set(this.current), this.optimistic);
   }
 
+  /**
+   * Why the peer is choked or unchoked now (issue 19): the last decision's reason, or
+   * 'undecided' for a peer that came after it. A stopped scheduler decides nothing.
+   */
+  reasonFor(key: string): ChokeReason {
+    return this.reasons.get(key) ?? { kind: 'undecided' };
+  }
+
   /** The peer disconnected: if it held a slot, give the slot to someone else now. */
   onPeerGone(key: string): void {
+    this.reasons.delete(key);
     if (!this.timer || !this.current.has(key)) return;
     this.current.delete(key);
     if (this.optimistic === key) {

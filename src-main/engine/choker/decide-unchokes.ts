@@ -13,6 +13,7 @@
  * - With `slots` = -1 (unlimited) every interested peer is unchoked and there is no optimistic.
  */
 import type { Random } from '../time/clock';
+import type { ChokeReason } from '../../../src-shared/model';
 
 /** BEP 3: "uploads to four peers" by rate. */
 export const REGULAR_UNCHOKE_SLOTS = 4;
@@ -46,6 +47,8 @@ export interface ChokeDecision {
   unchoke: Set<string>;
   optimistic: string | null;
   state: ChokerState;
+  /** Why each peer given is unchoked or choked (issue 19); it decides nothing. */
+  reasons: Map<string, ChokeReason>;
 }
 
 export interface DecideOptions {
@@ -70,10 +73,12 @@ export function decideUnchokes(
   // A seed is never interested in us, but guard anyway: uploading to a seed is waste.
   const interested = peers.filter((p) => p.interested && !p.isSeed);
   if (slots < 0) {
+    const unchoke = new Set(interested.map((p) => p.key));
     return {
-      unchoke: new Set(interested.map((p) => p.key)),
+      unchoke,
       optimistic: null,
       state: { ...state, optimisticKey: null, optimisticSince: null },
+      reasons: explain(peers, unchoke, [], null, null, slots, state.seeding),
     };
   }
 
@@ -113,7 +118,47 @@ export function decideUnchokes(
     unchoke,
     optimistic,
     state: { optimisticKey: optimistic, optimisticSince: since, seeding: state.seeding },
+    reasons: explain(peers, unchoke, ranked, optimistic, since, slots, state.seeding),
   };
+}
+
+/**
+ * The reason for each peer, read off a decision already made (no randomness, so adding it
+ * changed no decision). Checked in the order the decision applies its rules.
+ */
+function explain(
+  peers: ChokerPeer[],
+  unchoke: Set<string>,
+  ranked: ChokerPeer[],
+  optimistic: string | null,
+  optimisticSince: number | null,
+  slots: number,
+  seeding: boolean,
+): Map<string, ChokeReason> {
+  const by = seeding ? 'upload' : 'download';
+  const rankOf = new Map(ranked.map((p, i) => [p.key, i + 1]));
+  const of = ranked.length;
+  const reasons = new Map<string, ChokeReason>();
+  for (const p of peers) {
+    const rank = rankOf.get(p.key);
+    let reason: ChokeReason;
+    if (p.isSeed) reason = { kind: 'seed' };
+    else if (!p.interested) reason = { kind: 'not-interested' };
+    else if (slots < 0) reason = { kind: 'unlimited' };
+    else if (p.key === optimistic && optimisticSince !== null)
+      reason = {
+        kind: 'optimistic',
+        since: optimisticSince,
+        rotatesAt: optimisticSince + OPTIMISTIC_INTERVAL_MS,
+      };
+    else if (rank !== undefined && unchoke.has(p.key))
+      reason = { kind: 'regular', rank, of, slots, by };
+    else if (slots === 0) reason = { kind: 'no-slots' };
+    else if (rank === undefined) reason = { kind: 'snubbed' };
+    else reason = { kind: 'outranked', rank, of, slots, by };
+    reasons.set(p.key, reason);
+  }
+  return reasons;
 }
 
 function weightedPick(pool: ChokerPeer[], now: number, random: Random): ChokerPeer | null {

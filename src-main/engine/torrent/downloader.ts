@@ -17,6 +17,8 @@ export class Downloader {
   /** Pieces complete in memory but not yet hashed and written: bounded, so memory is too. */
   private piecesInVerifyOrWrite = 0;
   private retryTimer: TimerHandle | null = null;
+  /** --- explainer (issue 19): when the download limit last held requests back. */
+  throttledAt: number | null = null;
 
   constructor(private readonly t: TorrentContext) {}
 
@@ -70,7 +72,10 @@ export class Downloader {
     if (bucket.rateBps > 0) {
       // The download limit is applied when asking: a request is a promise of bytes to come.
       want = Math.min(want, Math.floor(bucket.available() / BLOCK_BYTES));
-      if (want <= 0) return this.retryLater(bucket.waitMs(BLOCK_BYTES));
+      if (want <= 0) {
+        this.throttledAt = this.t.deps.clock.now();
+        return this.retryLater(bucket.waitMs(BLOCK_BYTES));
+      }
     }
     const has = (i: number): boolean => conn.peerBitfield.get(i);
     const blocks = conn.peerChoking

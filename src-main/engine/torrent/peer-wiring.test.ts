@@ -14,6 +14,7 @@ import { AddressPolicy } from './address-policy';
 import { CandidateList, dialBackoffMs } from './candidates';
 import type { Downloader } from './downloader';
 import type { PeerState, TorrentContext } from './torrent-context';
+import { ConnectFailures } from './connect-failures';
 import { PexExchange } from './pex';
 import { PeerWiring, chokeView } from './peer-wiring';
 
@@ -196,6 +197,7 @@ function setup(opts: { maxConnections?: number; maxPerIp?: number } = {}) {
     peerGone: record('peerGone'),
     logPeer: () => {},
     pex: new PexExchange({ enabled: () => false, learn: () => {}, log: () => {} }),
+    connectFailures: new ConnectFailures(), // --- explainer (issue 19)
   };
   const downloader = {
     afterAvailabilityChanged: record('afterAvailabilityChanged'),
@@ -442,6 +444,20 @@ describe('PeerWiring: dialling', () => {
     expect(dialed(0).socket.destroyed).toBe(true);
     expect(t.candidates.get('10.0.0.1:1')!.failures).toBe(1);
     expect(logs).toEqual(['dial 10.0.0.1:1 failed: connect timeout']);
+    expect(t.connectFailures.snapshot()).toEqual({ 'timed-out': 1 });
+  });
+
+  // --- explainer (issue 19) ---
+  it('counts failed dials by reason for the diagnosis, and not a later socket error', () => {
+    const { t, clock, wiring, learn } = setup();
+    learn(['10.0.0.1', 1], ['10.0.0.2', 1], ['10.0.0.3', 1]);
+    wiring.dialDue(clock.now());
+    const refused = (): Error => Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    dialed(0).socket.emit('error', refused());
+    dialed(1).socket.emit('error', refused());
+    dialed(2).socket.emit('connect');
+    dialed(2).socket.emit('error', refused());
+    expect(t.connectFailures.snapshot()).toEqual({ refused: 2 });
   });
 
   it('a connected dial is not timed out, and a later socket error is not a failed dial', () => {

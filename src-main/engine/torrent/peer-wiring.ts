@@ -33,6 +33,8 @@ import type { Metainfo } from '../metainfo';
 import { TrackerClient } from '../tracker/client';
 import { MetadataServer, metadataHandshakeFields } from '../ext/metadata-server';
 import { LOCAL_EXTENSION_IDS } from '../wire/extension-ids';
+// --- explainer (issue 19) ---
+import { closeFailureKind, dialFailureKind } from './connect-failures';
 // --- uTP (issue 18) ---
 
 /** The BEP 6 and BEP 10 bits we offer every peer. */
@@ -202,7 +204,10 @@ export class PeerWiring {
           if (this.noUtp.size >= NO_UTP_MEMORY) this.noUtp.clear();
           this.noUtp.add(c.key);
           this.dialTcp(c, policy);
-        } else this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
+        } else {
+          this.t.connectFailures.note(dialFailureKind(err));
+          this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
+        }
       },
     );
   }
@@ -234,6 +239,7 @@ export class PeerWiring {
     const onDialError = (err: Error): void => {
       timer.cancel();
       if (connected || !this.dialing.delete(c.key)) return;
+      this.t.connectFailures.note(dialFailureKind(err));
       this.t.candidates.onDialFailed(c, this.t.deps.clock.now());
       this.t.deps.log.log(
         'debug',
@@ -289,6 +295,7 @@ export class PeerWiring {
           this.dial(c, 'disable');
           return;
         }
+        this.t.connectFailures.note(dialFailureKind(err));
         this.t.candidates.onDialFailed(c, deps.clock.now());
         deps.log.log('debug', who, `encrypted dial ${c.key} failed: ${reason}`);
       },
@@ -440,6 +447,7 @@ export class PeerWiring {
   private onPeerClosed(peer: PeerState, reason: CloseReason, error?: Error): void {
     if (this.t.peers.get(peer.key) !== peer) return;
     this.t.peers.delete(peer.key);
+    this.t.connectFailures.note(closeFailureKind(reason)); // --- explainer (issue 19)
     this.metadata.forget(peer.key);
     this.t.deps.connectionsChanged(-1);
     this.t.picker.onPeerGone(peer.key);

@@ -24,6 +24,8 @@ import type { PexExchange } from './pex';
 import type { PeerTransports } from '../../../src-shared/model';
 import type { UtpTransport } from '../utp/utp-transport';
 import type { EncryptionPolicy } from '../crypto/mse-handshake';
+// --- explainer (issue 19) ---
+import type { ConnectFailures } from './connect-failures';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -132,4 +134,7 @@ export interface TorrentContext {
   logPeer(peer: string, dir: PeerEvent['dir'], type: PeerEvent['type'], detail: string): void;
   /** A local event for the protocol log, also logged as a warning. */
   logLocal(peer: string, type: PeerEvent['type'], detail: string): void;
+  // --- explainer (issue 19) ---
+  /** Why dials and new connections failed since the torrent started. */
+  readonly connectFailures: ConnectFailures;
 }

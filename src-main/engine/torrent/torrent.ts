@@ -65,6 +65,10 @@ import type { ResumeData } from '../session/resume-file';
 import { fileStamps } from './data-check';
 import { PexExchange } from './pex';
 import { allowsPex } from './peer-sources';
+// --- explainer (issue 19, issue 21) ---
+import { ConnectFailures } from './connect-failures';
+import { StallWatch } from './stall-watch';
+import { explainPeers, explainSummary } from './explain-view';
 // --- uTP (issue 18) ---
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
@@ -118,6 +122,9 @@ export class Torrent {
   private pausedCheck: Promise<void> | null = null;
   // --- PEX (issue 17) ---
   private readonly pex: PexExchange;
+  // --- explainer (issue 19, issue 21) ---
+  private readonly connectFailures = new ConnectFailures();
+  private readonly stall = new StallWatch();
 
   constructor(
     opts: TorrentOptions,
@@ -221,12 +228,16 @@ export class Torrent {
       isComplete: () => this.isComplete(),
       fail: (op, err) => this.fail(op, err),
       completed: () => void this.onCompleted(),
-      downloaded: (bytes) => this.counters.received(bytes),
+      downloaded: (bytes) => {
+        this.counters.received(bytes);
+        this.stall.received(this.deps.clock.now()); // --- explainer (issue 21)
+      },
       peerInterestChanged: (key) => this.choker.onPeerInterested(key),
       peerGone: (key) => this.choker.onPeerGone(key),
       keepTimer: (timer) => this.timers.push(timer),
       logPeer: (peer, dir, type, detail) => this.log.peer(peer, dir, type, detail),
       logLocal: (peer, type, detail) => this.log.local(peer, type, detail),
+      connectFailures: this.connectFailures, // --- explainer (issue 19)
     };
   }
 
@@ -241,6 +252,7 @@ export class Torrent {
     this.errorMessage = null;
     this.errorCode = null;
     this.counters.setActive(true);
+    this.connectFailures.reset(); // --- explainer (issue 19): counts since this start
     // Skipped files are not created: the storage learns which before anything is read.
     const wanted = await this.applyWantedFiles();
     if (!wanted || this.stopped) return;
@@ -287,6 +299,7 @@ export class Torrent {
     for (const t of this.timers) t.cancel();
     this.timers = [];
     this.choker.stop();
+    this.stall.reset(); // --- explainer (issue 21)
     for (const p of [...this.peers.values()]) p.conn.close('not-wanted');
     this.wiring.stopHandshakes(); // --- encryption (issue 18)
     // Partial pieces are dropped: their blocks must be fetched again, with no blame.
@@ -582,6 +595,7 @@ export class Torrent {
     this.downloader.tick(now);
     this.pex.tick(now, this.peers.values());
     this.counters.sampleUpRate();
+    this.stall.observe(this.state === 'downloading', now); // --- explainer (issue 21)
     this.deps.changed();
   }
 
@@ -605,11 +619,34 @@ export class Torrent {
 
   summary(): TorrentSummary {
     const s = this.snapshot.summary();
-    return this.errorCode !== null && s.error !== null ? { ...s, errorCode: this.errorCode } : s;
+    const base =
+      this.errorCode !== null && s.error !== null ? { ...s, errorCode: this.errorCode } : s;
+    // --- explainer (issue 19, issue 21): the diagnosis, and 'stalled' ---
+    const now = this.deps.clock.now();
+    return explainSummary(base, {
+      state: this.state,
+      errorCode: this.errorCode,
+      peers: this.peers.values(),
+      picker: this.picker,
+      trackers: this.trackerStatuses(),
+      candidates: this.candidates.size,
+      failures: this.connectFailures.snapshot(),
+      throttledAt: this.downloader.throttledAt,
+      downLimitBps: this.deps.downBucket.rateBps,
+      stalledSince: this.stall.stalledSince(now),
+      now,
+    });
   }
 
   peerSnapshots(): PeerSnapshot[] {
-    return this.snapshot.peerSnapshots();
+    // --- explainer (issue 19): each peer's reasons ---
+    return explainPeers(
+      this.snapshot.peerSnapshots(),
+      this.peers,
+      this.picker,
+      this.meta.pieceCount,
+      (key) => this.choker.reasonFor(key),
+    );
   }
 
   pieceMap(): PieceMapFull {

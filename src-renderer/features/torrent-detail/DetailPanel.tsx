@@ -13,6 +13,7 @@ import { SeedingTab } from './SeedingTab';
 import { TrackersTab } from './TrackersTab';
 import { useDetailWatch } from './use-detail-watch';
 import { SetLocationButton } from '../set-location/SetLocationButton';
+import { DiagnosisLine } from '../torrent-list/DiagnosisLine'; // --- explainer (issue 19)
 import './torrent-detail.css';
 
 const tabs: { topic: DetailTopic; label: string }[] = [
@@ -39,6 +40,7 @@ function Header({ id }: { id: TorrentId }) {
         {formatPercent(t.progress)} of {formatBytes(t.sizeBytes)} · {t.pieceCount.toLocaleString()}{' '}
         × {formatBytes(t.pieceLength)}
       </span>
+      {!t.error && t.state !== 'paused' && <DiagnosisLine t={t} />}
       <SetLocationButton id={id} />
       <CopyMagnetButton id={id} />
       {t.error && (

@@ -4,6 +4,8 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatEta, formatPercent, formatRate, formatRatio } from '../../lib/format';
 import { stateLabels } from '../../store/selectors';
 import { fetchingText } from '../magnet/magnet-text';
+import { DiagnosisLine } from './DiagnosisLine';
+import { saysMoreThanState } from './diagnosis-text';
 
 function etaText(t: TorrentSummary): string {
   if (t.state === 'seeding' || t.progress >= 1) return '—';
@@ -44,6 +46,7 @@ export const TorrentRow = memo(function TorrentRow({
       <td className="col-name" title={t.name}>
         <span className="torrent-name">{t.name}</span>
         {t.private && <span className="badge">private</span>}
+        {saysMoreThanState(t) && <DiagnosisLine t={t} />}
       </td>
       <td className="col-size num">{formatBytes(t.sizeBytes)}</td>
       {t.state === 'fetching-metadata' ? (

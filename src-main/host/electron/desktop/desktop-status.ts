@@ -21,7 +21,8 @@ export function downloadBadge(torrents: readonly TorrentSummary[]): DownloadBadg
   let wantedBytes = 0;
   let doneBytes = 0;
   for (const t of torrents) {
-    if (t.state !== 'downloading') continue;
+    // A stalled torrent (issue 21) is a download still running.
+    if (t.state !== 'downloading' && t.state !== 'stalled') continue;
     activeDownloads++;
     const size = Math.max(0, t.sizeBytes);
     const progress = Math.min(Math.max(t.progress, 0), 1);
