@@ -19,6 +19,7 @@ import type {
   SeedingStats,
   TorrentId,
   TrackerStatus,
+  OriginPeer, // --- piece origins (issue 19)
 } from '../../src-shared/model';
 import { applyPieceDelta } from '../../src-shared/piece-delta';
 import type { AppState } from './store';
@@ -31,6 +32,10 @@ export interface PieceBuffer {
   availability: Uint16Array;
   /** Indices changed by the last delta (for incremental redraws); null after a full map. */
   changed: Uint32Array | null;
+  // --- piece origins (issue 19) ---
+  /** Origin slot per piece (src-shared/model/pieces.ts); empty when the host sends none. */
+  origins?: Uint16Array;
+  originPeers?: OriginPeer[];
 }
 
 /** The piece map of the torrent on screen, outside React state (docs/ARCHITECTURE.md section 5). */
@@ -53,6 +58,9 @@ export function applyPieceUpdate(
     buf.states = pieces.full.states.slice();
     buf.availability = pieces.full.availability.slice();
     buf.changed = null;
+    // --- piece origins (issue 19) ---
+    buf.origins = pieces.full.origins?.slice() ?? new Uint16Array(0);
+    buf.originPeers = pieces.full.originPeers ?? [];
     return true;
   }
   if (!applyPieceDelta(buf, pieces.delta)) return false;
@@ -64,6 +72,9 @@ export function resetPieceBuffer(buf: PieceBuffer): void {
   buf.states = new Uint8Array(0);
   buf.availability = new Uint16Array(0);
   buf.changed = null;
+  // --- piece origins (issue 19) ---
+  buf.origins = new Uint16Array(0);
+  buf.originPeers = [];
 }
 
 /** Appends new log entries, keeping at most `cap` (the newest). Returns a new array. */
