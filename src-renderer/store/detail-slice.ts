@@ -24,6 +24,13 @@ import type {
 import { applyPieceDelta } from '../../src-shared/piece-delta';
 import type { AppState } from './store';
 
+// --- swarm graph (issue 19) ---
+/**
+ * A tab of the details panel: a watched topic, or a view built from several (the Swarm tab
+ * watches peers and trackers; see useDetailWatch).
+ */
+export type DetailTab = DetailTopic | 'swarm';
+
 /** Log entries kept per torrent in the renderer; older ones scroll away for good. */
 export const maxLogEntries = 5000;
 
@@ -122,7 +129,7 @@ export interface DetailSlice {
   selectionAnchor: TorrentId | null;
   /** The torrent the details panel shows (the last one clicked or moved to). */
   detailId: TorrentId | null;
-  detailTab: DetailTopic;
+  detailTab: DetailTab;
   peers: readonly PeerSnapshot[] | null;
   trackers: readonly TrackerStatus[] | null;
   files: readonly FileProgress[] | null;
@@ -135,7 +142,7 @@ export interface DetailSlice {
     anchor: TorrentId | null,
     detailId: TorrentId | null,
   ): void;
-  setDetailTab(tab: DetailTopic): void;
+  setDetailTab(tab: DetailTab): void;
   /** Forget the data of the previous torrent or tab (a new watch starts). */
   resetDetailData(): void;
   applyViewUpdate(update: DetailUpdate): void;
