@@ -62,6 +62,8 @@ const self = { progress: 0.25, downRateBps: 3 * 1024 * 1024, upRateBps: 0 };
 describe('swarm graph model', () => {
   it('names client families without their versions', () => {
     expect(clientFamily('libtorrent 2.0.8')).toBe('libtorrent');
+    expect(clientFamily('libtorrent/2.0.8.0')).toBe('libtorrent');
+    expect(clientFamily('libtorrent (Rasterbar) 2.0.8')).toBe('libtorrent (Rasterbar)');
     expect(clientFamily('Transmission 4.0.5')).toBe('Transmission');
     expect(clientFamily('qBittorrent v4.6.2')).toBe('qBittorrent');
     expect(clientFamily('unknown')).toBe('Unknown client');
@@ -83,15 +85,22 @@ describe('swarm graph model', () => {
       ['Transmission', 1],
     ]);
     const node = (id: string) => m.nodes.find((n) => n.id === id)!;
-    // Same family, same anchor; another family, another anchor, both on the circle.
-    expect([node('10.0.0.1:1').anchorX, node('10.0.0.1:1').anchorY]).toEqual([
-      node('10.0.0.3:1').anchorX,
-      node('10.0.0.3:1').anchorY,
-    ]);
-    expect(node('10.0.0.2:1').anchorY).not.toBeCloseTo(node('10.0.0.1:1').anchorY);
-    expect(Math.hypot(node('10.0.0.2:1').anchorX, node('10.0.0.2:1').anchorY)).toBeCloseTo(
-      anchorRadius,
-    );
+    // Each peer's anchor lies on the circle, inside its group's sector; sectors do not overlap.
+    const inSector = (id: string, name: string) => {
+      const g = m.groups.find((x) => x.name === name)!;
+      const n = node(id);
+      expect(Math.hypot(n.anchorX, n.anchorY)).toBeCloseTo(anchorRadius);
+      let a = Math.atan2(n.anchorY, n.anchorX);
+      while (a < g.startAngle) a += 2 * Math.PI;
+      expect(a).toBeLessThanOrEqual(g.startAngle + g.sweep);
+    };
+    inSector('10.0.0.1:1', 'libtorrent');
+    inSector('10.0.0.3:1', 'libtorrent');
+    inSector('10.0.0.2:1', 'Transmission');
+    const [lt, tr] = m.groups;
+    // Two peers against one: twice the sector, with a gap between them.
+    expect(lt!.sweep).toBeCloseTo(2 * tr!.sweep);
+    expect(tr!.startAngle).toBeGreaterThan(lt!.startAngle + lt!.sweep);
     expect(node('self')).toMatchObject({ kind: 'self', anchorX: 0, anchorY: 0, progress: 0.25 });
   });
 

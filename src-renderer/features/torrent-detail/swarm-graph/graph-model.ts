@@ -6,8 +6,9 @@
  * - Pure: plain data in, plain data out; the layout and the painter only read it.
  * - Node ids are stable: `self`, the peer's `address:port` key, `tracker:<url>`. The layout keeps
  *   positions by id, so a peer that stays keeps its place while others come and go.
- * - Client groups are ordered by name, and each has a fixed share of the circle, so the
- *   anchors move only when a client family appears or leaves.
+ * - Client groups are ordered by name, and each takes a sector of the circle in proportion to
+ *   its peers (with a gap between groups); its peers' anchors are spread over the sector by key,
+ *   so a client's peers cluster together and one group alone still surrounds us.
  * - An edge exists only while its rate is above zero; its width grows with the log of the rate,
  *   between edgeMinWidth and edgeMaxWidth.
  */
@@ -53,7 +54,10 @@ export interface GraphEdge {
 export interface ClientGroup {
   name: string;
   peers: number;
-  /** Angle of its anchor, radians. */
+  /** Its sector of the circle, radians: from `startAngle`, `sweep` wide. */
+  startAngle: number;
+  sweep: number;
+  /** The sector's middle (where its name is drawn). */
   angle: number;
 }
 
@@ -78,9 +82,12 @@ export const selfRadius = 14;
 export const peerRadius = 6;
 export const trackerNodeRadius = 8;
 
-/** "libtorrent 2.0.8" → "libtorrent"; an id we cannot decode → "Unknown client". */
+/**
+ * "libtorrent 2.0.8" and "libtorrent/2.0.8.0" (a BEP 10 `v`) → "libtorrent"; an id we cannot
+ * decode → "Unknown client".
+ */
 export function clientFamily(client: string): string {
-  const name = client.trim().replace(/\s+v?\d[\w.\-+]*$/, '');
+  const name = client.trim().replace(/[\s/]+v?\d[\w.\-+]*$/, '');
   if (!name || name.toLowerCase() === 'unknown') return 'Unknown client';
   return name;
 }
@@ -92,7 +99,10 @@ export function edgeWidth(rateBps: number): number {
   return edgeMinWidth + share * (edgeMaxWidth - edgeMinWidth);
 }
 
-/** Groups by client family, by name, each given an equal share of the circle. */
+/** Radians left empty between two client groups' sectors. */
+const groupGapRad = 0.18;
+
+/** Groups by client family, by name, each given a sector in proportion to its peers. */
 export function clientGroups(peers: readonly PeerSnapshot[]): ClientGroup[] {
   const counts = new Map<string, number>();
   for (const p of peers) {
@@ -100,12 +110,17 @@ export function clientGroups(peers: readonly PeerSnapshot[]): ClientGroup[] {
     counts.set(g, (counts.get(g) ?? 0) + 1);
   }
   const names = [...counts.keys()].sort((a, b) => a.localeCompare(b));
-  // Start at the bottom: the trackers sit above us.
-  return names.map((name, i) => ({
-    name,
-    peers: counts.get(name) as number,
-    angle: Math.PI / 2 + (2 * Math.PI * i) / names.length,
-  }));
+  const gap = names.length > 1 ? groupGapRad : 0;
+  const room = 2 * Math.PI - gap * names.length;
+  // From the top, clockwise: the first group starts beside the trackers.
+  let at = -Math.PI / 2 + gap / 2;
+  return names.map((name) => {
+    const n = counts.get(name) as number;
+    const sweep = (room * n) / peers.length;
+    const group = { name, peers: n, startAngle: at, sweep, angle: at + sweep / 2 };
+    at += sweep + gap;
+    return group;
+  });
 }
 
 function trackerHost(url: string): string {
@@ -128,7 +143,19 @@ export function buildGraphModel(
   self: SelfInfo,
 ): GraphModel {
   const groups = clientGroups(peers);
-  const angleOf = new Map(groups.map((g) => [g.name, g.angle]));
+  // Each peer's place in its group's sector, by key (stable while the group's size holds).
+  const byGroup = new Map<string, PeerSnapshot[]>();
+  for (const p of peers) {
+    const g = clientFamily(p.client);
+    const list = byGroup.get(g);
+    if (list) list.push(p);
+    else byGroup.set(g, [p]);
+  }
+  const angleOf = new Map<string, number>();
+  for (const g of groups) {
+    const list = (byGroup.get(g.name) ?? []).sort((a, b) => (a.key < b.key ? -1 : 1));
+    list.forEach((p, i) => angleOf.set(p.key, g.startAngle + (g.sweep * (i + 0.5)) / list.length));
+  }
   const nodes: GraphNode[] = [
     {
       id: 'self',
@@ -149,7 +176,7 @@ export function buildGraphModel(
   let uploading = 0;
   for (const p of peers) {
     const group = clientFamily(p.client);
-    const angle = angleOf.get(group) ?? 0;
+    const angle = angleOf.get(p.key) ?? 0;
     const flow = p.downRateBps + p.upRateBps;
     nodes.push({
       id: p.key,
