@@ -7,6 +7,8 @@
  * seeders that delivered the pieces. Screens are saved under docs/screenshots/.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import path from 'node:path';
 import {
   freePort,
@@ -129,6 +131,7 @@ test('the Swarm tab draws the swarm and the Pieces tab colours pieces by origin'
     await page.waitForTimeout(1000);
     await nodes.filter({ hasText: 'libtorrent' }).first().focus();
     await screenshotBoth(page, 'swarm-graph');
+    await expectNoSeriousAxeViolations(page, '.swarm-tab');
 
     // Lift the limit, let it finish, then colour the pieces by who delivered them.
     await invokeHost(webHost, 'settings.set', { downloadLimitBps: 0 });
@@ -150,6 +153,7 @@ test('the Swarm tab draws the swarm and the Pieces tab colours pieces by origin'
     );
     await expect(origins).not.toContainText('From disk');
     await screenshotBoth(page, 'pieces-origin');
+    await expectNoSeriousAxeViolations(page, '.pieces-tab');
     // The availability overlay and the origin mode exclude each other.
     await page.getByLabel('Availability overlay').check();
     await expect(page.getByLabel('Colour by origin')).not.toBeChecked();
@@ -162,3 +166,12 @@ test('the Swarm tab draws the swarm and the Pieces tab colours pieces by origin'
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+/** axe-core on one part of the screen: no serious or critical violations. */
+async function expectNoSeriousAxeViolations(page: Page, selector: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).include(selector).analyze();
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious).toEqual([]);
+}

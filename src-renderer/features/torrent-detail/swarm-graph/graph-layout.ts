@@ -9,7 +9,8 @@
  *   offset, never Math.random, so a run is repeatable).
  * - The simulation is ticked by the caller (`tick()`, once per animation frame), never by
  *   d3's own timer: it stops when the tab is hidden, and a benchmark can drive it.
- * - An update reheats the simulation a little, so the layout settles again then rests.
+ * - An update that adds or removes a node, or moves an anchor, reheats the simulation a little,
+ *   so the layout settles again then rests; new rates alone do not wake it.
  */
 import { forceCollide, forceManyBody, forceSimulation, forceX, forceY } from 'd3-force';
 import type { Simulation, SimulationNodeDatum } from 'd3-force';
@@ -63,10 +64,13 @@ export class SwarmLayout {
   update(model: GraphModel): void {
     const next: LayoutNode[] = [];
     const alive = new Set<string>();
+    let moved = model.nodes.length !== this.nodes.length;
     for (const node of model.nodes) {
       alive.add(node.id);
       let n = this.byId.get(node.id);
+      if (n && (n.node.anchorX !== node.anchorX || n.node.anchorY !== node.anchorY)) moved = true;
       if (!n) {
+        moved = true;
         const [dx, dy] = jitter(node.id);
         n = { id: node.id, node, x: node.anchorX + dx, y: node.anchorY + dy };
         this.byId.set(node.id, n);
@@ -88,7 +92,7 @@ export class SwarmLayout {
     // Anchors are read by the forces at initialisation: re-read them for the new nodes.
     this.simulation.force('x', forceX<LayoutNode>((d) => d.node.anchorX).strength(anchorStrength));
     this.simulation.force('y', forceY<LayoutNode>((d) => d.node.anchorY).strength(anchorStrength));
-    this.simulation.alpha(Math.max(this.simulation.alpha(), reheatAlpha));
+    if (moved) this.simulation.alpha(Math.max(this.simulation.alpha(), reheatAlpha));
   }
 
   /** One step of the simulation; false once it has come to rest (nothing moves). */

@@ -199,5 +199,19 @@ describe('swarm graph layout', () => {
     expect([kept.x, kept.y]).toEqual(before);
     expect(layout.get(b[0]!.key)).toBeUndefined();
     expect(layout.nodes).toHaveLength(1 + 24);
+    // New rates alone do not wake a layout at rest; a newcomer does.
+    layout.settle();
+    expect(layout.tick()).toBe(false);
+    const same = [...a, ...b.slice(1), peer('10.0.2.99:1', 'Transmission 4.0')];
+    layout.update(
+      buildGraphModel(
+        same.map((p) => ({ ...p, downRateBps: 5000 })),
+        [],
+        self,
+      ),
+    );
+    expect(layout.tick()).toBe(false);
+    layout.update(buildGraphModel([...same, peer('10.0.3.1:1', 'Deluge 2.1')], [], self));
+    expect(layout.tick()).toBe(true);
   });
 });
