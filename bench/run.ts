@@ -205,12 +205,30 @@ async function main(argv: string[]): Promise<number> {
         const r = (await runRendererBench({ workDir })) as Record<string, unknown> & {
           listFirstPaintMs: number;
           listOnly: { medianFrameMs: number; p95FrameMs: number };
+          swarmGraph: { frameP50Ms: number; frameP99Ms: number }; // --- swarm graph (issue 19)
         };
         results.renderer = r;
         rows.push(
           reportRow('renderer: first paint of the list, 1,000 torrents, ms', r.listFirstPaintMs),
           reportRow('renderer: median frame ms, deltas at 10 Hz', r.listOnly.medianFrameMs),
           reportRow('renderer: p95 frame ms, deltas at 10 Hz', r.listOnly.p95FrameMs),
+          // --- swarm graph (issue 19) ---
+          {
+            metric: 'swarm graph, 200 peers, edges flowing: frame p50 ms',
+            ours: r.swarmGraph.frameP50Ms,
+            reference: null,
+            ratio: null,
+            target: '<= 8 ms',
+            ok: r.swarmGraph.frameP50Ms <= 8,
+          },
+          {
+            metric: 'swarm graph, 200 peers, edges flowing: frame p99 ms',
+            ours: r.swarmGraph.frameP99Ms,
+            reference: null,
+            ratio: null,
+            target: '<= 8 ms (60 fps = 16.7)',
+            ok: r.swarmGraph.frameP99Ms <= 8,
+          },
         );
       });
     }

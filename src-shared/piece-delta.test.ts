@@ -44,3 +44,41 @@ describe('applyPieceDelta', () => {
     expect([...noCounts.states]).toEqual([0, 0]);
   });
 });
+
+// --- piece origins (issue 19) ---
+describe('applyPieceDelta: piece origins', () => {
+  const peers = [{ address: '127.0.0.1:1', client: 'x', bytes: 1, pieces: 1 }];
+
+  it('writes aligned origins and replaces the slot table', () => {
+    const m: PieceMapFull = { ...map([0, 0, 0], [0, 0, 0]), origins: new Uint16Array(3) };
+    const ok = applyPieceDelta(m, {
+      indices: Uint32Array.of(2),
+      states: Uint8Array.of(4),
+      origins: Uint16Array.of(1),
+      originPeers: peers,
+    });
+    expect(ok).toBe(true);
+    expect([...m.origins!]).toEqual([0, 0, 1]);
+    expect(m.originPeers).toEqual(peers);
+  });
+
+  it('keeps the origins it has when a delta carries none (an older host)', () => {
+    const m: PieceMapFull = { ...map([0, 0], [0, 0]), origins: Uint16Array.of(3, 4) };
+    expect(applyPieceDelta(m, { indices: Uint32Array.of(0), states: Uint8Array.of(4) })).toBe(true);
+    expect([...m.origins!]).toEqual([3, 4]);
+  });
+
+  it('refuses misaligned origins, or origins for a map that holds none, untouched', () => {
+    const m: PieceMapFull = { ...map([0, 0], [0, 0]), origins: new Uint16Array(2) };
+    const misaligned = {
+      indices: Uint32Array.of(0),
+      states: Uint8Array.of(4),
+      origins: Uint16Array.of(1, 1),
+    };
+    expect(applyPieceDelta(m, misaligned)).toBe(false);
+    const bare = map([0, 0], [0, 0]);
+    expect(applyPieceDelta(bare, { ...misaligned, origins: Uint16Array.of(1) })).toBe(false);
+    expect(bare).toEqual(map([0, 0], [0, 0]));
+    expect([...m.origins!]).toEqual([0, 0]);
+  });
+});

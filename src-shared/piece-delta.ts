@@ -16,6 +16,10 @@ export function pieceDeltaFits(map: PieceMapFull, delta: PieceMapDelta): boolean
     // Aligned with indices (one count per listed piece), and the map must hold counts.
     if (availability.length !== indices.length || map.availability.length !== n) return false;
   }
+  // --- piece origins (issue 19): aligned with indices too, and the map must hold origins.
+  if (delta.origins !== undefined) {
+    if (delta.origins.length !== indices.length || map.origins?.length !== n) return false;
+  }
   for (let k = 0; k < indices.length; k++) {
     if (indices[k]! >= n) return false;
   }
@@ -33,5 +37,11 @@ export function applyPieceDelta(map: PieceMapFull, delta: PieceMapDelta): boolea
   if (availability !== undefined) {
     for (let k = 0; k < indices.length; k++) map.availability[indices[k]!] = availability[k]!;
   }
+  // --- piece origins (issue 19) ---
+  const origins = delta.origins;
+  if (origins !== undefined && map.origins) {
+    for (let k = 0; k < indices.length; k++) map.origins[indices[k]!] = origins[k]!;
+  }
+  if (delta.originPeers !== undefined) map.originPeers = delta.originPeers;
   return true;
 }

@@ -111,7 +111,7 @@ function percentile(xs: readonly number[], p: number): number {
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-function findRoot(from: string): string {
+export function findRoot(from: string): string {
   let dir = path.resolve(from);
   for (let depth = 0; depth < 12; depth++) {
     const pkg = path.join(dir, 'package.json');
@@ -128,7 +128,7 @@ function findRoot(from: string): string {
   throw new Error(`piece-map bench: no swarmscope package.json above ${from}`);
 }
 
-async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
@@ -275,7 +275,7 @@ function summarize(r: PieceMapBenchResult) {
 }
 
 /** Chromium normally exits on close(); if it did not, stop it by its PID. */
-function killIfAlive(pid: number): void {
+export function killIfAlive(pid: number): void {
   try {
     process.kill(pid, 0);
   } catch (err) {

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { log, median, round } from './util';
+import { runSwarmGraphBench } from './swarm-graph'; // --- swarm graph (issue 19)
 
 const torrentCount = 1000;
 const deltaHz = 10;
@@ -265,6 +266,8 @@ export async function runRendererBench(
 
     if (pageErrors.length > 0)
       throw new Error(`renderer bench: page errors: ${pageErrors.join('; ')}`);
+    // --- swarm graph (issue 19): 200 peers, flowing edges, in its own page.
+    const swarmGraph = await runSwarmGraphBench({ log });
     return {
       torrents: torrentCount,
       deltaHz,
@@ -276,6 +279,7 @@ export async function runRendererBench(
       listOnly: summarize(listOnly),
       withDetail: summarize(withDetail),
       scrollWholeListMs: scrollMs,
+      swarmGraph, // --- swarm graph (issue 19)
     };
   } finally {
     await browser?.close();

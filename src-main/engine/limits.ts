@@ -478,3 +478,14 @@ export const UTP_MAX_PENDING_SYNS_PER_IP = 8;
 export const UTP_MAX_CONNECTIONS = 1_000;
 /** Bytes the remote may advertise as its window that we honour; a larger value is clamped. */
 export const UTP_MAX_PEER_WINDOW_BYTES = 8 * 1024 * 1024;
+
+// --- piece origins (issue 19) ---
+/**
+ * Peers a torrent remembers as the origin of its pieces (the slot table). Every peer that sends
+ * us a block takes a slot, and peers churning addresses or ids could otherwise grow the table,
+ * and the resume file it is saved in, without end; past the cap, new senders share the last slot
+ * ("others"). 1,000 is far more than the top peers the Pieces tab names.
+ */
+export const PIECE_ORIGIN_MAX_SLOTS = 1_000;
+/** Characters of a peer's client name kept in the slot table (it comes from the peer). */
+export const PIECE_ORIGIN_MAX_CLIENT_CHARS = 64;

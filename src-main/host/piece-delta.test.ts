@@ -78,3 +78,48 @@ describe('piece map deltas', () => {
     expect(() => diffPieceMap(map([1]), map([1, 2]))).toThrow(RangeError);
   });
 });
+
+// --- piece origins (issue 19) ---
+describe('piece map deltas: origins', () => {
+  const peer = (pieces: number) => ({ address: '127.0.0.1:1', client: 'c', bytes: 9, pieces });
+  const withOrigins = (states: number[], origins: number[], pieces = 1): PieceMapFull => ({
+    ...map(states),
+    origins: Uint16Array.from(origins),
+    originPeers: [peer(pieces)],
+  });
+
+  it('lists a piece whose origin changed, with origins aligned to the indices', () => {
+    const delta = diffPieceMap(
+      withOrigins([4, 4, 0], [0, 0, 0]),
+      withOrigins([4, 4, 0], [0, 1, 0]),
+    );
+    expect(delta).toEqual({
+      indices: Uint32Array.from([1]),
+      states: Uint8Array.from([4]),
+      origins: Uint16Array.from([1]),
+    });
+  });
+
+  it('sends the slot table only when it changed, even with no piece changed', () => {
+    const delta = diffPieceMap(withOrigins([4], [1], 1), withOrigins([4], [1], 2));
+    expect(delta).toEqual({
+      indices: new Uint32Array(0),
+      states: new Uint8Array(0),
+      originPeers: [peer(2)],
+    });
+  });
+
+  it('rebuilds origins and the slot table on the receiving side', () => {
+    const first = withOrigins([0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0], 0);
+    const next = withOrigins([4, 0, 0, 0, 0, 0, 0, 4], [1, 0, 0, 0, 0, 0, 0, 1], 2);
+    const seen: PieceMapFull = {
+      ...first,
+      states: first.states.slice(),
+      origins: first.origins!.slice(),
+    };
+    const update = nextPieceUpdate(first, next);
+    expect(update && 'delta' in update).toBe(true);
+    if (update && 'delta' in update) apply(seen, update.delta);
+    expect(seen).toEqual(next);
+  });
+});

@@ -24,25 +24,48 @@ export function diffPieceMap(prev: PieceMapFull, next: PieceMapFull): PieceMapDe
   const hasAvailability = next.availability.length === n;
   let count = 0;
   let availabilityChanged = false;
+  const hasOrigins = next.origins?.length === n && prev.origins?.length === n;
+  let originsChanged = false;
   const changed = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const stateDiffers = prev.states[i] !== next.states[i];
     const availDiffers = hasAvailability && prev.availability[i] !== next.availability[i];
     if (availDiffers) availabilityChanged = true;
-    if (stateDiffers || availDiffers) changed[count++] = i;
+    // --- piece origins (issue 19): a changed origin lists its piece too.
+    const originDiffers = hasOrigins && prev.origins![i] !== next.origins![i];
+    if (originDiffers) originsChanged = true;
+    if (stateDiffers || availDiffers || originDiffers) changed[count++] = i;
   }
-  if (count === 0) return null;
+  // --- piece origins (issue 19): the slot table goes whole, and only when it changed.
+  const peersChanged = JSON.stringify(prev.originPeers) !== JSON.stringify(next.originPeers);
+  if (count === 0 && !peersChanged) return null;
   const indices = changed.slice(0, count);
   const states = new Uint8Array(count);
   for (let k = 0; k < count; k++) states[k] = next.states[indices[k] ?? 0] ?? 0;
-  if (!availabilityChanged) return { indices, states };
-  const availability = new Uint16Array(count);
-  for (let k = 0; k < count; k++) availability[k] = next.availability[indices[k] ?? 0] ?? 0;
-  return { indices, states, availability };
+  const delta: PieceMapDelta = { indices, states };
+  if (availabilityChanged) {
+    const availability = new Uint16Array(count);
+    for (let k = 0; k < count; k++) availability[k] = next.availability[indices[k] ?? 0] ?? 0;
+    delta.availability = availability;
+  }
+  // --- piece origins (issue 19) ---
+  if (originsChanged) {
+    const origins = new Uint16Array(count);
+    for (let k = 0; k < count; k++) origins[k] = next.origins![indices[k] ?? 0] ?? 0;
+    delta.origins = origins;
+  }
+  if (peersChanged && next.originPeers) delta.originPeers = next.originPeers.map((p) => ({ ...p }));
+  return delta;
 }
 
 export function copyPieceMap(map: PieceMapFull): PieceMapFull {
-  return { states: map.states.slice(), availability: map.availability.slice() };
+  return {
+    states: map.states.slice(),
+    availability: map.availability.slice(),
+    // --- piece origins (issue 19) ---
+    ...(map.origins ? { origins: map.origins.slice() } : {}),
+    ...(map.originPeers ? { originPeers: map.originPeers.map((p) => ({ ...p })) } : {}),
+  };
 }
 
 export type PieceUpdate = { full: PieceMapFull } | { delta: PieceMapDelta };
@@ -55,7 +78,8 @@ export function nextPieceUpdate(last: PieceMapFull | null, next: PieceMapFull): 
   const sameShape =
     last !== null &&
     last.states.length === next.states.length &&
-    last.availability.length === next.availability.length;
+    last.availability.length === next.availability.length &&
+    last.origins?.length === next.origins?.length; // --- piece origins (issue 19)
   if (!sameShape) return { full: copyPieceMap(next) };
   const delta = diffPieceMap(last, next);
   if (delta === null) return null;

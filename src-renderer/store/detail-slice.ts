@@ -19,9 +19,17 @@ import type {
   SeedingStats,
   TorrentId,
   TrackerStatus,
+  OriginPeer, // --- piece origins (issue 19)
 } from '../../src-shared/model';
 import { applyPieceDelta } from '../../src-shared/piece-delta';
 import type { AppState } from './store';
+
+// --- swarm graph (issue 19) ---
+/**
+ * A tab of the details panel: a watched topic, or a view built from several (the Swarm tab
+ * watches peers and trackers; see useDetailWatch).
+ */
+export type DetailTab = DetailTopic | 'swarm';
 
 /** Log entries kept per torrent in the renderer; older ones scroll away for good. */
 export const maxLogEntries = 5000;
@@ -31,6 +39,10 @@ export interface PieceBuffer {
   availability: Uint16Array;
   /** Indices changed by the last delta (for incremental redraws); null after a full map. */
   changed: Uint32Array | null;
+  // --- piece origins (issue 19) ---
+  /** Origin slot per piece (src-shared/model/pieces.ts); empty when the host sends none. */
+  origins?: Uint16Array;
+  originPeers?: OriginPeer[];
 }
 
 /** The piece map of the torrent on screen, outside React state (docs/ARCHITECTURE.md section 5). */
@@ -53,6 +65,9 @@ export function applyPieceUpdate(
     buf.states = pieces.full.states.slice();
     buf.availability = pieces.full.availability.slice();
     buf.changed = null;
+    // --- piece origins (issue 19) ---
+    buf.origins = pieces.full.origins?.slice() ?? new Uint16Array(0);
+    buf.originPeers = pieces.full.originPeers ?? [];
     return true;
   }
   if (!applyPieceDelta(buf, pieces.delta)) return false;
@@ -64,6 +79,9 @@ export function resetPieceBuffer(buf: PieceBuffer): void {
   buf.states = new Uint8Array(0);
   buf.availability = new Uint16Array(0);
   buf.changed = null;
+  // --- piece origins (issue 19) ---
+  buf.origins = new Uint16Array(0);
+  buf.originPeers = [];
 }
 
 /** Appends new log entries, keeping at most `cap` (the newest). Returns a new array. */
@@ -111,7 +129,7 @@ export interface DetailSlice {
   selectionAnchor: TorrentId | null;
   /** The torrent the details panel shows (the last one clicked or moved to). */
   detailId: TorrentId | null;
-  detailTab: DetailTopic;
+  detailTab: DetailTab;
   peers: readonly PeerSnapshot[] | null;
   trackers: readonly TrackerStatus[] | null;
   files: readonly FileProgress[] | null;
@@ -127,7 +145,7 @@ export interface DetailSlice {
     anchor: TorrentId | null,
     detailId: TorrentId | null,
   ): void;
-  setDetailTab(tab: DetailTopic): void;
+  setDetailTab(tab: DetailTab): void;
   /** Forget the data of the previous torrent or tab (a new watch starts). */
   resetDetailData(): void;
   applyViewUpdate(update: DetailUpdate): void;

@@ -125,3 +125,51 @@ describe('resume file', () => {
     expect(resumeFileName(id, '/b', true)).not.toBe(a);
   });
 });
+
+// --- piece origins (issue 19) ---
+describe('resume data: piece origins', () => {
+  const origins = {
+    origins: new Uint16Array([1, 0, 2, 2, 0, 0, 0, 0, 0, 1]),
+    slots: [
+      {
+        address: '127.0.0.1:6881',
+        client: 'libtorrent 2.0',
+        bytes: 32768,
+        peerIdHex: 'aa'.repeat(20),
+      },
+      { address: '[::1]:7000', client: '', bytes: 5, peerIdHex: '' },
+    ],
+  };
+  const roundTrip = (json: unknown) => decodeResume(json, expectation);
+
+  it('round-trips the origins and their slot table', () => {
+    const decoded = roundTrip(JSON.parse(encodeResume({ ...sample(), origins })));
+    expect('data' in decoded && decoded.data.origins).toEqual(origins);
+  });
+
+  it('reads files without origins (older ones) as before', () => {
+    const decoded = roundTrip(JSON.parse(encodeResume(sample())));
+    expect('data' in decoded && decoded.data.origins).toBeUndefined();
+  });
+
+  it('drops malformed origins alone, keeping the rest of the resume data', () => {
+    const good = JSON.parse(encodeResume({ ...sample(), origins })) as Record<string, unknown>;
+    const field = good.origins as { slots: string; peers: unknown[] };
+    const bad: unknown[] = [
+      'nope',
+      { ...field, slots: Buffer.alloc(18).toString('base64') }, // wrong length
+      { ...field, slots: Buffer.from(new Uint16Array(10).fill(3).buffer).toString('base64') }, // slot past the table
+      { ...field, peers: [['127.0.0.1:1', 'x', -1, '']] }, // not a count
+      { ...field, peers: [['127.0.0.1:1', 'x', 1, 'zz']] }, // not a peer id
+      { ...field, peers: new Array(1001).fill(['a', '', 0, '']) }, // past the cap
+    ];
+    for (const o of bad) {
+      const decoded = roundTrip({ ...good, origins: o });
+      expect('data' in decoded).toBe(true);
+      if ('data' in decoded) {
+        expect(decoded.data.origins).toBeUndefined();
+        expect(decoded.data.verified).toEqual(sample().verified);
+      }
+    }
+  });
+});

@@ -22,6 +22,9 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { FilePriority } from '../../../src-shared/model';
 import { readJsonWithBackup } from './atomic-file';
+// --- piece origins (issue 19) ---
+import { PIECE_ORIGIN_MAX_CLIENT_CHARS, PIECE_ORIGIN_MAX_SLOTS } from '../limits';
+import type { OriginsRecord } from '../torrent/piece-origins';
 
 export const RESUME_FILE_VERSION = 1;
 /** A resume file is a bitfield and a few lines per file; anything this large is not ours. */
@@ -57,6 +60,9 @@ export interface ResumeData {
   peers: { address: string; port: number }[];
   trackers: string[][];
   savedAt: number;
+  // --- piece origins (issue 19) ---
+  /** Who delivered each piece; absent in older files, and dropped (alone) when malformed. */
+  origins?: OriginsRecord;
 }
 
 /** What the torrent being restored expects of its resume file. */
@@ -96,6 +102,8 @@ export function encodeResume(d: ResumeData): string {
     peers: d.peers.map((p) => [p.address, p.port]),
     trackers: d.trackers,
     savedAt: d.savedAt,
+    // --- piece origins (issue 19) ---
+    ...(d.origins ? { origins: encodeOrigins(d.origins) } : {}),
   });
 }
 
@@ -160,6 +168,8 @@ export function decodeResume(
       peers,
       trackers,
       savedAt: v.savedAt as number,
+      // --- piece origins (issue 19): anything wrong drops the origins, never the resume data.
+      ...optionalOrigins(decodeOrigins(v.origins, expect.pieceCount)),
     },
   };
 }
@@ -281,4 +291,52 @@ function decodeTrackers(v: unknown): string[][] | null {
     out.push(t);
   }
   return out;
+}
+
+// --- piece origins (issue 19) ---
+/** Addresses kept per origin slot are `host:port` labels; longer is not ours. */
+const MAX_ORIGIN_ADDRESS_CHARS = 64;
+
+function encodeOrigins(o: OriginsRecord): {
+  slots: string;
+  peers: [string, string, number, string][];
+} {
+  // Little-endian bytes, so the file reads the same on every machine.
+  const bytes = Buffer.alloc(o.origins.length * 2);
+  o.origins.forEach((v, i) => bytes.writeUInt16LE(v, i * 2));
+  return {
+    slots: bytes.toString('base64'),
+    peers: o.slots.map((s) => [s.address, s.client, s.bytes, s.peerIdHex]),
+  };
+}
+
+function optionalOrigins(o: OriginsRecord | null): { origins?: OriginsRecord } {
+  return o ? { origins: o } : {};
+}
+
+/** The origins field, checked; null when absent or wrong in any way. */
+export function decodeOrigins(v: unknown, pieceCount: number): OriginsRecord | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const { slots, peers } = v as Record<string, unknown>;
+  if (typeof slots !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(slots)) return null;
+  if (!Array.isArray(peers) || peers.length > PIECE_ORIGIN_MAX_SLOTS) return null;
+  const out: OriginsRecord['slots'] = [];
+  for (const p of peers as unknown[]) {
+    if (!Array.isArray(p) || p.length !== 4) return null;
+    const [address, client, bytes, peerIdHex] = p as unknown[];
+    if (typeof address !== 'string' || address.length > MAX_ORIGIN_ADDRESS_CHARS) return null;
+    if (typeof client !== 'string' || client.length > PIECE_ORIGIN_MAX_CLIENT_CHARS) return null;
+    if (!isCount(bytes)) return null;
+    if (typeof peerIdHex !== 'string' || !/^(?:[0-9a-f]{40})?$/.test(peerIdHex)) return null;
+    out.push({ address, client, bytes, peerIdHex });
+  }
+  const raw = Buffer.from(slots, 'base64');
+  if (raw.length !== pieceCount * 2) return null;
+  const origins = new Uint16Array(pieceCount);
+  for (let i = 0; i < pieceCount; i++) {
+    const slot = raw.readUInt16LE(i * 2);
+    if (slot > out.length) return null;
+    origins[i] = slot;
+  }
+  return { origins, slots: out };
 }

@@ -19,6 +19,7 @@ import { BanPolicy } from './ban-policy';
 import { PieceAssembly } from './download-pipeline';
 import { Downloader } from './downloader';
 import type { PeerState, TorrentContext } from './torrent-context';
+import { PieceOrigins } from './piece-origins';
 
 /** Pieces of two blocks; three pieces, the last one block long: five blocks in all. */
 const PIECE = 2 * BLOCK_BYTES;
@@ -35,6 +36,7 @@ class FakeConnection {
   /** How many of the requests handed to requestMany go out (a full pipe sends fewer). */
   sendLimit = Infinity;
   remotePeerId: Uint8Array | null = null;
+  clientName = 'fake 1.0';
   closed: string | null = null;
   calls: string[] = [];
   requested: BlockRef[] = [];
@@ -157,6 +159,7 @@ function setup(
     bans,
     assembly: new PieceAssembly(PIECE, 4),
     failedPieces: new Set<number>(),
+    origins: new PieceOrigins(meta.pieceCount, meta.pieceLength),
     pipelineBudgetBytes: opts.budgetBytes ?? 64 * PIECE,
     stopped: () => stopped,
     state: () => state,
@@ -629,5 +632,29 @@ describe('Downloader: tick', () => {
     expect(idle.calls).toEqual(['not-interested']);
     expect(busy.calls).toEqual([]);
     expect(useful.calls).toEqual([]);
+  });
+});
+
+// --- piece origins (issue 19) ---
+describe('Downloader: piece origins', () => {
+  it('a verified piece is credited to its sender; a failed copy credits nobody', async () => {
+    const s = setup();
+    s.addPeer('10.0.0.1:1', [0, 1], { amInterested: true });
+    s.addPeer('10.0.0.2:2', [0, 1], { amInterested: true });
+    s.d.fillAll();
+    deliverPiece(s, '10.0.0.2:2', 1);
+    deliverPiece(s, '10.0.0.1:1', 0, true);
+    await settle();
+    const slotOf2 = s.t.origins.origins[1] as number;
+    expect(s.t.origins.peers()[slotOf2 - 1]).toMatchObject({
+      address: '10.0.0.2:2',
+      client: 'fake 1.0',
+      pieces: 1,
+    });
+    // The corrupt piece 0 has no origin; its good copy from the other peer is credited to it.
+    expect(s.t.origins.origins[0]).toBe(0);
+    deliverPiece(s, '10.0.0.2:2', 0);
+    await settle();
+    expect(s.t.origins.origins[0]).toBe(slotOf2);
   });
 });

@@ -12,6 +12,7 @@ import type { TimerHandle } from '../time/clock';
 import { requestsWanted, verifyThenWrite } from './download-pipeline';
 import type { PieceBuffer } from './download-pipeline';
 import type { PeerState, TorrentContext } from './torrent-context';
+import { originSender } from './origin-sender'; // --- piece origins (issue 19)
 
 export class Downloader {
   /** Pieces complete in memory but not yet hashed and written: bounded, so memory is too. */
@@ -112,6 +113,7 @@ export class Downloader {
     for (const other of result.cancelFrom)
       this.t.peers.get(other)?.conn.cancel(index, begin, data.length);
     if (!result.duplicate) {
+      this.t.origins.onBlock(originSender(peer), index, begin, data.length); // --- piece origins (issue 19)
       const buf = this.t.assembly.addBlock(index, begin, data, this.t.layout.pieceSize(index));
       if (result.pieceComplete) void this.verifyPiece(index, buf);
     }
@@ -146,6 +148,8 @@ export class Downloader {
         writePiece: (i, d) => this.t.storage.writePiece(i, d),
       },
     );
+    // --- piece origins (issue 19): a piece that did not verify forgets its senders.
+    if (outcome.kind !== 'verified') this.t.origins.onDiscarded(index);
     switch (outcome.kind) {
       case 'hash-error':
         picker.onPieceAbandoned(index);
@@ -170,6 +174,7 @@ export class Downloader {
     // Written and verified: it counts even if the torrent stopped meanwhile (paused, or another
     // write failed on a full disk), so verified data on disk is never forgotten.
     picker.onPieceVerified(index);
+    this.t.origins.onVerified(index, this.t.layout.pieceSize(index)); // --- piece origins (issue 19)
     this.t.failedPieces.delete(index);
     if (this.t.stopped()) {
       this.t.deps.changed();

@@ -26,6 +26,8 @@ import type { UtpTransport } from '../utp/utp-transport';
 import type { EncryptionPolicy } from '../crypto/mse-handshake';
 // --- explainer (issue 19) ---
 import type { ConnectFailures } from './connect-failures';
+// --- piece origins (issue 19) ---
+import type { PieceOrigins } from './piece-origins';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -119,6 +121,9 @@ export interface TorrentContext {
   /** Pieces that failed their hash and are missing again, for the piece map. */
   readonly failedPieces: Set<number>;
   readonly pipelineBudgetBytes: number;
+  // --- piece origins (issue 19) ---
+  /** Which peer delivered each verified piece; the downloader notes every block's sender. */
+  readonly origins: PieceOrigins;
   maxConnections(): number;
   stopped(): boolean;
   state(): TorrentState;

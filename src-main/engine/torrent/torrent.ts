@@ -69,6 +69,7 @@ import { allowsPex } from './peer-sources';
 import { ConnectFailures } from './connect-failures';
 import { StallWatch } from './stall-watch';
 import { explainPeers, explainSummary } from './explain-view';
+import { PieceOrigins } from './piece-origins'; // --- piece origins (issue 19)
 // --- uTP (issue 18) ---
 
 export type { TorrentDeps, TorrentOptions } from './torrent-context';
@@ -125,6 +126,8 @@ export class Torrent {
   // --- explainer (issue 19, issue 21) ---
   private readonly connectFailures = new ConnectFailures();
   private readonly stall = new StallWatch();
+  // --- piece origins (issue 19) ---
+  private readonly origins: PieceOrigins;
 
   constructor(
     opts: TorrentOptions,
@@ -140,6 +143,9 @@ export class Torrent {
     // Synced as it downloads (storage/writeback.ts), so completion waits on little.
     this.storage = trackCompletion(withWriteback(opts.storage), this.completion);
     this.pendingResume = opts.resume ?? null;
+    // --- piece origins (issue 19): restored from the resume data when it kept them.
+    this.origins = new PieceOrigins(meta.pieceCount, meta.pieceLength);
+    if (opts.resume?.origins) this.origins.restore(opts.resume.origins);
     this.stampPaths = opts.stampPaths ?? null;
     this.maxConnections = opts.maxConnections;
     this.useTrackers = opts.useTrackers ?? true;
@@ -222,6 +228,7 @@ export class Torrent {
       // The parts are passed whole; TorrentContext's type names the ones the wiring may use.
       ...this.parts,
       failedPieces: this.failedPieces,
+      origins: this.origins, // --- piece origins (issue 19)
       maxConnections: () => this.maxConnections,
       stopped: () => this.stopped,
       state: () => this.state,
@@ -305,6 +312,7 @@ export class Torrent {
     // Partial pieces are dropped: their blocks must be fetched again, with no blame.
     for (const index of this.parts.assembly.abandonAll()) this.picker.onPieceAbandoned(index);
     this.parts.readCache.clear();
+    this.origins.clearPartial(); // --- piece origins (issue 19)
     const tracker = this.tracker;
     this.tracker = null;
     if (tracker) await tracker.stop();
@@ -446,6 +454,7 @@ export class Torrent {
       peers: [...this.manualPeers.values()],
       trackers: this.meta.announceList.map((tier) => [...tier]),
       savedAt: Math.max(0, Math.floor(now)),
+      origins: this.origins.record(), // --- piece origins (issue 19)
     };
   }
 
@@ -455,7 +464,8 @@ export class Torrent {
     // Seconds active move all the time; they count as a change every ACTIVE_SAVE_STEP_SEC only,
     // so an idle seed is not rewritten at every batch.
     const active = Math.floor(c.activeSeconds / ACTIVE_SAVE_STEP_SEC);
-    return `${this.completion.version}:${this.resumeChanges}:${c.uploadedBytes}:${c.downloadedBytes}:${active}`;
+    // Piece origins (issue 19) move with verified pieces, and their labels with new peers.
+    return `${this.completion.version}:${this.resumeChanges}:${c.uploadedBytes}:${c.downloadedBytes}:${active}:${this.origins.version}`;
   }
 
   private checkInput(): Parameters<typeof checkPartPieces>[0] {
@@ -650,7 +660,12 @@ export class Torrent {
   }
 
   pieceMap(): PieceMapFull {
-    return this.snapshot.pieceMap();
+    // --- piece origins (issue 19): sent like availability (src-shared/model/pieces.ts).
+    return {
+      ...this.snapshot.pieceMap(),
+      origins: this.origins.origins.slice(),
+      originPeers: this.origins.peers(),
+    };
   }
 
   trackerStatuses(): TrackerStatus[] {

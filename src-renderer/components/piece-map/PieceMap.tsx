@@ -11,7 +11,7 @@ import type { KeyboardEvent, PointerEvent } from 'react';
 import { cellAtPoint, cellRectCss, moveCell, piecesOfCell } from './layout';
 import type { PieceRange } from './layout';
 import { createPalette } from './palette';
-import type { ColorScheme } from './palette';
+import type { ColorScheme, PiecePalette } from './palette';
 import { PieceMapPainter } from './piece-map-painter';
 import type { PieceMapOverlay } from './rasterize';
 import { describeRange, summarizeRange } from './range-summary';
@@ -30,6 +30,15 @@ export interface PieceMapProps {
   scheme?: ColorScheme;
   /** Height budget in CSS pixels; the map shrinks to its rows below it. */
   maxHeightCss?: number;
+  // --- piece origins (issue 19) ---
+  /**
+   * Colour keys to paint instead of the states (one byte per piece, mutated in place like the
+   * states), through `palette`; the tooltip still reads the states. The origin mode uses it.
+   */
+  paint?: Uint8Array | undefined;
+  palette?: PiecePalette | undefined;
+  /** One more tooltip line for the pieces under the pointer (the origin mode's "from"). */
+  describeExtra?: ((range: PieceRange) => string | null) | undefined;
 }
 
 interface Hover {
@@ -54,12 +63,18 @@ export function PieceMap({
   overlay,
   scheme,
   maxHeightCss = 320,
+  paint,
+  palette: paletteOverride,
+  describeExtra,
 }: PieceMapProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const painterRef = useRef<PieceMapPainter | null>(null);
   const osScheme = useColorScheme();
-  const palette = useMemo(() => createPalette(scheme ?? osScheme), [scheme, osScheme]);
+  const palette = useMemo(
+    () => paletteOverride ?? createPalette(scheme ?? osScheme),
+    [scheme, osScheme, paletteOverride],
+  );
   const [hover, setHover] = useState<Hover | null>(null);
 
   // The painter lives as long as the canvas; it follows the box's width and the display's DPR.
@@ -100,8 +115,14 @@ export function PieceMap({
   }, [palette]);
 
   useLayoutEffect(() => {
-    painterRef.current?.setData({ states, availability, version, changed, overlay });
-  }, [states, availability, version, changed, overlay, maxHeightCss]);
+    painterRef.current?.setData({
+      states: paint ?? states,
+      availability,
+      version,
+      changed,
+      overlay,
+    });
+  }, [states, paint, availability, version, changed, overlay, maxHeightCss]);
 
   // Forget the hover when the map is replaced by another torrent's.
   useEffect(() => setHover(null), [states.length]);
@@ -152,6 +173,7 @@ export function PieceMap({
 
   // Re-read on every render (each version bump renders), so an open tooltip stays live.
   const text = hover ? describeRange(summarizeRange(states, availability, hover.range)) : null;
+  const extra = hover && describeExtra ? describeExtra(hover.range) : null;
   const boxWidth = boxRef.current?.clientWidth ?? 0;
   const flip = hover !== null && hover.x + tooltipOffsetCss + tooltipFlipWidthCss > boxWidth;
   const count = states.length;
@@ -201,6 +223,7 @@ export function PieceMap({
           <div className="piece-map-tooltip-title">{text.title}</div>
           <div>{text.states}</div>
           <div className="piece-map-tooltip-peers">{text.peers}</div>
+          {extra && <div className="piece-map-tooltip-origin">{extra}</div>}
         </div>
       )}
     </div>

@@ -47,7 +47,6 @@ export interface DeltaResult {
 }
 
 const littleEndian = isLittleEndian();
-const stateCount = 6;
 /** Cells up to this side are filled pixel by pixel rather than with TypedArray.fill. */
 const smallCellPx = 16;
 
@@ -79,7 +78,8 @@ function colorKey(
     return palette.heatIndexByPeers[peers < heatLookupSize ? peers : heatLookupSize - 1] as number;
   }
   const state = (states[piece] as number) | 0;
-  return state < stateCount ? state : 0;
+  // As many keys as the palette has colours: six states, or the origin mode's keys (issue 19).
+  return state < palette.packedStates.length ? state : 0;
 }
 
 function fillCell(g: PieceMapGeometry, image: RasterImage, cell: number, pixel: number): void {

@@ -1,5 +1,5 @@
 import { useRef, type KeyboardEvent } from 'react';
-import type { DetailTopic } from '../../../src-shared/contract';
+import type { DetailTab } from '../../store/detail-slice';
 import type { TorrentId } from '../../../src-shared/model';
 import { formatBytes, formatPercent } from '../../lib/format';
 import { stateLabels } from '../../store/selectors';
@@ -12,17 +12,19 @@ import { PiecesTab } from './PiecesTab';
 import { SeedingTab } from './SeedingTab';
 import { TrackersTab } from './TrackersTab';
 import { useDetailWatch } from './use-detail-watch';
+import { SwarmTab } from './swarm-graph/SwarmTab'; // --- swarm graph (issue 19)
 import { SetLocationButton } from '../set-location/SetLocationButton';
 import { DiagnosisLine } from '../torrent-list/DiagnosisLine'; // --- explainer (issue 19)
 import './torrent-detail.css';
 
-const tabs: { topic: DetailTopic; label: string }[] = [
+const tabs: { topic: DetailTab; label: string }[] = [
   { topic: 'peers', label: 'Peers' },
   { topic: 'pieces', label: 'Pieces' },
   { topic: 'trackers', label: 'Trackers' },
   { topic: 'files', label: 'Files' },
   { topic: 'seeding', label: 'Seeding' },
   { topic: 'log', label: 'Log' },
+  { topic: 'swarm', label: 'Swarm' }, // --- swarm graph (issue 19)
 ];
 
 function Header({ id }: { id: TorrentId }) {
@@ -60,7 +62,7 @@ export function DetailPanel({ id }: { id: TorrentId }) {
   const tab = useStore((s) => s.detailTab);
   const setTab = useStore((s) => s.setDetailTab);
   useDetailWatch(id, tab);
-  const tabRefs = useRef(new Map<DetailTopic, HTMLButtonElement>());
+  const tabRefs = useRef(new Map<DetailTab, HTMLButtonElement>());
 
   const onTabKey = (e: KeyboardEvent) => {
     const at = tabs.findIndex((t) => t.topic === tab);
@@ -113,6 +115,7 @@ export function DetailPanel({ id }: { id: TorrentId }) {
         {tab === 'files' && <FilesTab id={id} />}
         {tab === 'seeding' && <SeedingTab />}
         {tab === 'log' && <LogTab />}
+        {tab === 'swarm' && <SwarmTab />}
       </div>
     </section>
   );

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { DetailTopic } from '../../../src-shared/contract';
+import type { DetailTab } from '../../store/detail-slice';
 import type { TorrentId } from '../../../src-shared/model';
 import { getClient } from '../../api/client';
 import { toApiError } from '../../api/api-error';
@@ -13,14 +14,14 @@ import { useStore } from '../../store/store';
  * the watch, so the connection reopening (read from the store) sends it again, and the host
  * starts again with a full piece map and a primed log. While disconnected the last data stays.
  */
-export function useDetailWatch(id: TorrentId | null, topic: DetailTopic): void {
+export function useDetailWatch(id: TorrentId | null, topic: DetailTab): void {
   const connected = useStore((s) => s.connection === 'open');
   useEffect(() => {
     if (id === null || !connected) return;
     const client = getClient();
     useStore.getState().resetDetailData();
     let active = true;
-    client.invoke('view.watch', { id, topics: [topic] }).catch((err: unknown) => {
+    client.invoke('view.watch', { id, topics: topicsOf(topic) }).catch((err: unknown) => {
       if (!active) return;
       useStore.getState().pushToast({
         level: 'warn',
@@ -36,4 +37,10 @@ export function useDetailWatch(id: TorrentId | null, topic: DetailTopic): void {
         .catch((err: unknown) => console.debug('view.unwatch failed', toApiError(err).message));
     };
   }, [id, topic, connected]);
+}
+
+// --- swarm graph (issue 19) ---
+/** The topics a tab watches: its own, or for the Swarm tab the peers and the trackers. */
+export function topicsOf(tab: DetailTab): DetailTopic[] {
+  return tab === 'swarm' ? ['peers', 'trackers'] : [tab];
 }
