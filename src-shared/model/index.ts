@@ -6,3 +6,5 @@ export * from './settings';
 export * from './errors';
 export * from './jobs';
 export * from './torrent-inputs';
+// --- port mapping (issue 18) ---
+export * from './port-mapping';
