@@ -14,7 +14,7 @@ import type { TimerHandle } from '../time/clock';
 import type { AgentDeps, MappedPorts, MappingAgent } from './agent';
 import { TRANSPORTS, errorReason } from './agent';
 import { httpExchange } from './http-exchange';
-import { NatError } from './nat-error';
+import { NatError, NatRefused } from './nat-error';
 import { ssdpSearch } from './ssdp-search';
 import type { SsdpDevice } from './ssdp-search';
 import { renewAfterMs } from './timing';
@@ -120,7 +120,10 @@ export class UpnpAgent implements MappingAgent {
         this.gateway = await this.connect(device);
         break;
       } catch (err) {
-        lastError = errorReason(err);
+        lastError =
+          err instanceof NatRefused
+            ? err.message
+            : `the UPnP device at ${device.host} is unusable: ${errorReason(err)}`;
         this.deps.log('debug', `UPnP: ${device.location}: ${lastError}`);
       }
       if (this.closed) return;
