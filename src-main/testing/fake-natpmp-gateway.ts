@@ -51,12 +51,13 @@ export async function startFakePmpGateway(
 ): Promise<FakePmpGateway> {
   const socket: Socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  let closing: Promise<void> | null = null;
   const gw: FakePmpGateway = {
     port: socket.address().port,
     requests: [],
     mappings: new Map(),
     options: { pcp: true, behaviour: { kind: 'ok' }, externalAddress: '203.0.113.7', ...options },
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    close: () => (closing ??= new Promise<void>((resolve) => socket.close(() => resolve()))),
   };
   socket.on('message', (msg, rinfo) => {
     const reply = answer(gw, msg);

@@ -62,6 +62,7 @@ export async function startFakeUpnpGateway(
   const httpPort = (server.address() as AddressInfo).port;
   const udp: Socket = createSocket('udp4');
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+  let closed = false;
   const gw: FakeUpnpGateway = {
     ssdpPort: udp.address().port,
     httpPort,
@@ -70,6 +71,8 @@ export async function startFakeUpnpGateway(
     mappings: new Map(),
     options: opts,
     async close() {
+      if (closed) return;
+      closed = true;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => udp.close(() => resolve()));
