@@ -1,0 +1,30 @@
+/**
+ * Port mapping in the app, end to end (issue 18): the status bar's indicator and the Settings
+ * section. The e2e host starts with the setting off (fixtures.ts), so no test asks the machine's
+ * real router for anything; the fake gateways are exercised in the engine's swarm tests.
+ */
+import { expect, test } from './fixtures';
+import { screenshotBoth, watchConsole } from './helpers';
+
+test('the port mapping indicator opens Settings, which shows the switch and the state', async ({
+  page,
+  webHost,
+}) => {
+  const errors = watchConsole(page);
+  await page.goto(webHost.url);
+  const indicator = page.getByRole('button', { name: 'Port mapping off' });
+  await expect(indicator).toHaveText('Not mapped');
+  await expect(indicator).toHaveAttribute('data-port-mapping', 'off');
+  await expect(indicator).toHaveAttribute('title', /forwarded by hand/);
+
+  await indicator.focus();
+  await page.keyboard.press('Enter');
+  const settings = page.getByTestId('settings');
+  const toggle = settings.getByRole('switch', { name: 'Port mapping (UPnP / NAT-PMP)' });
+  await expect(toggle).toBeVisible();
+  await expect(toggle).not.toBeChecked();
+  await expect(settings.getByTestId('port-mapping-state')).toContainText('Port mapping off');
+  await settings.getByTestId('port-mapping-state').scrollIntoViewIfNeeded();
+  await screenshotBoth(page, 'port-mapping-settings');
+  expect(errors).toEqual([]);
+});
