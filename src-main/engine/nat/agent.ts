@@ -35,3 +35,10 @@ export const TRANSPORTS: readonly PortMappingTransport[] = ['tcp', 'udp'];
 export function errorReason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Searching for each transport we have a port for; the other (no UDP socket, say) says so. */
+export function initialStates(ports: MappedPorts): Record<PortMappingTransport, PortMappingState> {
+  const state = (port: number | null): PortMappingState =>
+    port === null ? { state: 'failed', reason: 'no port to map' } : { state: 'searching' };
+  return { tcp: state(ports.tcp), udp: state(ports.udp) };
+}

@@ -11,7 +11,7 @@
 import type { PortMappingState, PortMappingTransport } from '../../../src-shared/model';
 import type { TimerHandle } from '../time/clock';
 import type { AgentDeps, MappedPorts, MappingAgent } from './agent';
-import { TRANSPORTS, errorReason } from './agent';
+import { TRANSPORTS, errorReason, initialStates } from './agent';
 import type { GatewayResolver } from './default-gateway';
 import { NatRefused } from './nat-error';
 import {
@@ -39,10 +39,7 @@ interface Held {
 }
 
 export class PmpAgent implements MappingAgent {
-  readonly states: Record<PortMappingTransport, PortMappingState> = {
-    tcp: { state: 'searching' },
-    udp: { state: 'searching' },
-  };
+  readonly states: Record<PortMappingTransport, PortMappingState>;
   private mode: Mode = 'unknown';
   private udp: UdpExchange | null = null;
   private externalAddress: string | null = null;
@@ -55,7 +52,9 @@ export class PmpAgent implements MappingAgent {
     private readonly deps: AgentDeps,
     private readonly gateway: GatewayResolver,
     private readonly ports: MappedPorts,
-  ) {}
+  ) {
+    this.states = initialStates(ports);
+  }
 
   start(): void {
     this.run(() => this.connect());

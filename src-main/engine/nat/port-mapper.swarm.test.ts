@@ -260,6 +260,36 @@ describe('PCP and NAT-PMP against a fake gateway', () => {
     expect(gw.requests.slice(2).every((r) => r.lifetimeSec === 7200)).toBe(true);
   });
 
+  it('renews a lease granted for 2^32-1 s at half of ours, not never (nor at once)', async () => {
+    const gw = await pmpGateway({ grantLifetimeSec: 0xffffffff });
+    const clock = new ManualClock();
+    const m = mapper(pmpOnly(gw), clock);
+    await untilSettled(m, 'natpmp');
+    expect(gw.requests).toHaveLength(2);
+    clock.advance(3600_000 - 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gw.requests).toHaveLength(2);
+    clock.advance(1);
+    await waitFor(() => gw.requests.length === 4, 'both renewals at half our lease', 10_000);
+  });
+
+  it('a transport without a port says so instead of searching forever', async () => {
+    const gw = await pmpGateway();
+    const m = new PortMapper({
+      clock: systemClock,
+      random: seededRandom(1),
+      ports: { tcp: PORTS.tcp, udp: null },
+      env: { bindAddress: '127.0.0.1', timing: FAST, ...pmpOnly(gw) },
+      log: () => undefined,
+      changed: () => undefined,
+    });
+    cleanup.push(() => m.close());
+    m.start();
+    await waitFor(() => m.status().natpmp.tcp.state === 'mapped', 'tcp mapped');
+    expect(m.status().natpmp.udp).toEqual({ state: 'failed', reason: 'no port to map' });
+    expect(gw.requests.map((r) => r.transport)).toEqual(['tcp']);
+  });
+
   it('a refusal is a failed state with the result name', async () => {
     const gw = await pmpGateway({ behaviour: { kind: 'refuse', resultCode: 2 } });
     const m = mapper(pmpOnly(gw));

@@ -44,7 +44,12 @@ export const DEFAULT_PORT_MAPPING_TIMING: PortMappingTiming = {
   httpTimeoutMs: UPNP_HTTP_TIMEOUT_MS,
 };
 
-/** When to renew a lease of `lifetimeSec`: at half, but never sooner than `minRenewMs`. */
+/**
+ * When to renew a lease the router granted for `lifetimeSec`: at half, never sooner than
+ * `minRenewMs`, and never later than half of what we asked for: a router that grants years (or
+ * 2^32-1 s, past any timer's range) is renewed as if it granted our lease.
+ */
 export function renewAfterMs(lifetimeSec: number, timing: PortMappingTiming): number {
-  return Math.max(timing.minRenewMs, (lifetimeSec * 1000) / 2);
+  const granted = Math.min(lifetimeSec, timing.leaseSec);
+  return Math.max(timing.minRenewMs, (granted * 1000) / 2);
 }

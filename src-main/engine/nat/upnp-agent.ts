@@ -12,7 +12,7 @@ import type { PortMappingState, PortMappingTransport } from '../../../src-shared
 import { UPNP_MAX_CONFLICT_RETRIES } from '../limits';
 import type { TimerHandle } from '../time/clock';
 import type { AgentDeps, MappedPorts, MappingAgent } from './agent';
-import { TRANSPORTS, errorReason } from './agent';
+import { TRANSPORTS, errorReason, initialStates } from './agent';
 import { httpExchange } from './http-exchange';
 import { NatError, NatRefused } from './nat-error';
 import { ssdpSearch } from './ssdp-search';
@@ -34,10 +34,7 @@ interface Gateway {
 }
 
 export class UpnpAgent implements MappingAgent {
-  readonly states: Record<PortMappingTransport, PortMappingState> = {
-    tcp: { state: 'searching' },
-    udp: { state: 'searching' },
-  };
+  readonly states: Record<PortMappingTransport, PortMappingState>;
   private gateway: Gateway | null = null;
   /** External port per transport, once mapped (renewals and deletion use it). */
   private readonly held = new Map<PortMappingTransport, number>();
@@ -55,7 +52,9 @@ export class UpnpAgent implements MappingAgent {
     private readonly deps: AgentDeps,
     private readonly ssdpTarget: { address: string; port: number },
     private readonly ports: MappedPorts,
-  ) {}
+  ) {
+    this.states = initialStates(ports);
+  }
 
   start(): void {
     this.run(() => this.discover());
