@@ -138,6 +138,9 @@ describe('UPnP IGD against a fake gateway', () => {
     clock.advance(1_000);
     await waitFor(() => adds() === 4, 'both renewals');
     expect(gw.calls.slice(-1)[0]?.args.NewExternalPort).toBe(String(PORTS.udp));
+    await m.close();
+    expect(gw.mappings.size).toBe(0);
+    expect(clock.pending).toBe(0); // no renewal, retry or HTTP timer left behind
   });
 
   it('falls back to a permanent lease when the router refuses leases (725), and never renews it', async () => {
@@ -258,6 +261,9 @@ describe('PCP and NAT-PMP against a fake gateway', () => {
     clock.advance(1_000);
     await waitFor(() => gw.requests.length === 4, 'both renewals');
     expect(gw.requests.slice(2).every((r) => r.lifetimeSec === 7200)).toBe(true);
+    await m.close();
+    expect(gw.mappings.size).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
   it('renews a lease granted for 2^32-1 s at half of ours, not never (nor at once)', async () => {
