@@ -3,6 +3,7 @@
  * section. The e2e host starts with the setting off (fixtures.ts), so no test asks the machine's
  * real router for anything; the fake gateways are exercised in the engine's swarm tests.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
 import { screenshotBoth, watchConsole } from './helpers';
 
@@ -26,5 +27,16 @@ test('the port mapping indicator opens Settings, which shows the switch and the 
   await expect(settings.getByTestId('port-mapping-state')).toContainText('Port mapping off');
   await settings.getByTestId('port-mapping-state').scrollIntoViewIfNeeded();
   await screenshotBoth(page, 'port-mapping-settings');
+  // The new parts pass axe: the section with its switch and state, and the indicator.
+  const axe = await new AxeBuilder({ page })
+    .include('section[aria-labelledby="set-port-mapping"]')
+    .include('[data-testid="port-mapping-status"]')
+    .analyze();
+  expect(
+    axe.violations.map(
+      (v) =>
+        `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')}`,
+    ),
+  ).toEqual([]);
   expect(errors).toEqual([]);
 });
