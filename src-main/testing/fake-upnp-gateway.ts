@@ -13,7 +13,10 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeUpnpOptions {
   ssdp: 'ok' | 'silent' | 'garbage';
-  description: 'ok' | 'garbage' | 'no-wan-service';
+  /** 'huge': a description far over any cap, streamed without Content-Length. */
+  description: 'ok' | 'garbage' | 'no-wan-service' | 'huge';
+  /** The host named in LOCATION (127.0.0.1, the responder's own, unless a test lies). */
+  locationHost: string;
   serviceType: string;
   externalAddress: string;
   /** Refuse every AddPortMapping with error 725 unless its lease is 0. */
@@ -34,6 +37,7 @@ export interface FakeUpnpGateway {
   readonly ssdpPort: number;
   readonly httpPort: number;
   readonly searches: string[];
+  descriptionFetches: number;
   readonly calls: FakeUpnpCall[];
   /** Live mappings, `TCP:6881` -> { internalPort, lease }. */
   readonly mappings: Map<
@@ -50,6 +54,7 @@ export async function startFakeUpnpGateway(
   const opts: FakeUpnpOptions = {
     ssdp: 'ok',
     description: 'ok',
+    locationHost: '127.0.0.1',
     serviceType: 'urn:schemas-upnp-org:service:WANIPConnection:1',
     externalAddress: '198.51.100.23',
     permanentLeasesOnly: false,
@@ -67,6 +72,7 @@ export async function startFakeUpnpGateway(
     ssdpPort: udp.address().port,
     httpPort,
     searches: [],
+    descriptionFetches: 0,
     calls: [],
     mappings: new Map(),
     options: opts,
@@ -94,7 +100,7 @@ export async function startFakeUpnpGateway(
             'USN: uuid:fake-igd::' + st,
             'EXT:',
             'SERVER: FakeOS/1.0 UPnP/1.1 FakeIGD/1.0',
-            `LOCATION: http://127.0.0.1:${httpPort}/rootDesc.xml`,
+            `LOCATION: http://${gw.options.locationHost}:${httpPort}/rootDesc.xml`,
             '',
             '',
           ].join('\r\n');
@@ -105,7 +111,15 @@ export async function startFakeUpnpGateway(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method === 'GET' && req.url === '/rootDesc.xml') {
+        gw.descriptionFetches += 1;
         res.writeHead(200, { 'Content-Type': 'text/xml' });
+        if (gw.options.description === 'huge') {
+          // 1 MiB in chunks, no Content-Length: the client must cut it off by counting.
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          for (let i = 0; i < 16 && !res.destroyed; i++) res.write(chunk);
+          res.end();
+          return;
+        }
         res.end(description(gw.options));
         return;
       }

@@ -177,6 +177,28 @@ describe('UPnP IGD against a fake gateway', () => {
     ).toHaveLength(5);
   });
 
+  it('ignores an SSDP answer whose LOCATION is on another host', async () => {
+    const gw = await upnpGateway({ locationHost: '127.0.0.2' });
+    const log: string[] = [];
+    const m = mapper(upnpOnly(gw), systemClock, log);
+    const s = await untilSettled(m, 'upnp');
+    expect(s.upnp.tcp).toEqual({ state: 'failed', reason: 'no UPnP gateway answered' });
+    expect(gw.descriptionFetches).toBe(0);
+    expect(log).toContain(
+      'UPnP: ignored an SSDP answer from 127.0.0.1: URL on 127.0.0.2, not on the router 127.0.0.1',
+    );
+  });
+
+  it('cuts off a description over the size cap', async () => {
+    const gw = await upnpGateway({ description: 'huge' });
+    const m = mapper(upnpOnly(gw));
+    const s = await untilSettled(m, 'upnp');
+    expect(s.upnp.tcp).toEqual({
+      state: 'failed',
+      reason: "the UPnP device at 127.0.0.1 is unusable: the router's answer is over the size cap",
+    });
+  });
+
   it('a silent SSDP target fails with a reason, without hanging', async () => {
     const gw = await upnpGateway({ ssdp: 'silent' });
     const m = mapper(upnpOnly(gw));
