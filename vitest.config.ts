@@ -7,6 +7,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // No CLI or host a test starts asks the machine's real router to map a port (issue 18).
+          env: { SWARMSCOPE_NO_PORT_MAPPING: '1' },
           include: ['src-*/**/*.test.ts', 'src-*/**/*.test.tsx', 'scripts/**/*.test.ts'],
           exclude: ['**/*.swarm.test.ts', '**/*.interop.test.ts', 'node_modules/**'],
           testTimeout: 20_000,
@@ -15,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'swarm',
+          env: { SWARMSCOPE_NO_PORT_MAPPING: '1' },
           include: ['src-main/**/*.swarm.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
@@ -24,6 +27,7 @@ export default defineConfig({
       {
         test: {
           name: 'interop',
+          env: { SWARMSCOPE_NO_PORT_MAPPING: '1' },
           include: ['src-main/**/*.interop.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,

@@ -70,8 +70,12 @@ export const test = base.extend<{ webHost: WebHostFixture }>({
     const dataDir = path.join(tmp, 'data');
     const downloadDir = path.join(tmp, 'downloads');
     // Tests never dial the public DHT routers: the host starts with no bootstrap node (issue 17).
+    // Nor ask the machine's router to forward a port (issue 18): port mapping starts off.
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ dhtBootstrap: [] }));
+    writeFileSync(
+      path.join(dataDir, 'settings.json'),
+      JSON.stringify({ dhtBootstrap: [], portMapping: false }),
+    );
     let err = '';
     const child = spawn(
       process.execPath,

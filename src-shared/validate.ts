@@ -391,6 +391,8 @@ const validators: Validators = {
       'transports',
       // --- encryption, MSE/PE (issue 18) ---
       'encryption',
+      // --- port mapping (issue 18) ---
+      'portMapping',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -428,6 +430,8 @@ const validators: Validators = {
     if (f.has('transports')) out.transports = f.oneOf('transports', peerTransportsValues);
     // --- encryption, MSE/PE (issue 18) ---
     if (f.has('encryption')) out.encryption = f.oneOf('encryption', encryptionModes);
+    // --- port mapping (issue 18) ---
+    if (f.has('portMapping')) out.portMapping = f.boolean('portMapping');
     return out;
   },
   'tracker.start'(name, payload) {

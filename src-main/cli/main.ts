@@ -19,16 +19,19 @@ import { CLI_VERSION, runCreate } from './commands/create';
 import { CliError, ProgressLine, io, parse, runCli } from './cli-io';
 // --- resume data (issue 15) ---
 import { cliResumeDir, cliStateDir } from './state-dir';
+// --- port mapping (issue 18) ---
+import { portMappingAllowedByEnv, portMappingReporter } from './port-mapping-report';
 
 const usage = `usage: swarmscope <command> [options]
 
   info <file.torrent | magnet> [--json]
   --version
   create <path> -o <file.torrent> [--tracker URL]... [--piece-length N] [--private] [--comment T] [--web-seed URL]...
-  download <file.torrent | magnet> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none] [--bootstrap host:port]... [--no-dht] [--encryption prefer|require|disable]
+  download <file.torrent | magnet> --dir <dir> [--port N] [--peer host:port]... [--seed] [--progress bar|json|none] [--bootstrap host:port]... [--no-dht] [--encryption prefer|require|disable] [--no-port-mapping]
   check <file.torrent> --dir <dir> [--json]     verify local data: hash every piece, list missing files
-  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none] [--bootstrap host:port]... [--no-dht] [--encryption prefer|require|disable]
+  seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none] [--bootstrap host:port]... [--no-dht] [--encryption prefer|require|disable] [--no-port-mapping]
       --bootstrap replaces the default DHT routers; --no-dht turns the DHT off
+      --no-port-mapping: do not ask the router (UPnP, NAT-PMP/PCP) to forward the port
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
 
   download and seed keep resume data in $XDG_STATE_HOME/swarmscope (else ~/.local/state/swarmscope),
@@ -171,6 +174,8 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     'no-dht': { type: 'boolean' },
     // --- encryption, MSE/PE (issue 18) ---
     encryption: { type: 'string' },
+    // --- port mapping (issue 18) ---
+    'no-port-mapping': { type: 'boolean' },
   });
   // --- magnets (issue 17): `download <magnet>` fetches the metadata first ---
   const magnet = mode === 'download' && isMagnetArg(positionals[0]) ? positionals[0] : null;
@@ -219,7 +224,10 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
         ...(downloadLimit ? { downloadLimitBps: downloadLimit } : {}),
         ...dhtSettings, // --- DHT (issue 17)
         ...(encryption ? { encryption } : {}), // --- encryption (issue 18)
+        // --- port mapping (issue 18) ---
+        portMapping: !values['no-port-mapping'] && portMappingAllowedByEnv(),
       },
+      portMapping: true, // --- port mapping (issue 18): the real router, when the setting is on
     });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
@@ -232,6 +240,14 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const bar = new ProgressLine(io);
+  // --- port mapping (issue 18): one line when the router forwards the port, or will not ---
+  const offPortMapping = session.on(
+    'port-mapping-changed',
+    portMappingReporter((line) => {
+      bar.done();
+      io.stderr(`${line}\n`);
+    }),
+  );
   // Event-loop lag is part of the JSON progress, so benchmarks can check the loop stays free.
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -304,6 +320,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     }
   } finally {
     lag.disable();
+    offPortMapping(); // --- port mapping (issue 18)
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await session.close();

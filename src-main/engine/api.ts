@@ -26,6 +26,7 @@ import type {
   TrackerStatus,
 } from '../../src-shared/model';
 import type { DhtStatus } from '../../src-shared/model'; // --- DHT (issue 17)
+import type { PortMappingStatus } from '../../src-shared/model'; // --- port mapping (issue 18)
 
 /*
  * The engine's names for the shapes in src-shared/model/torrent-inputs.ts, which the contract's
@@ -54,6 +55,9 @@ export interface EngineEventMap {
   // --- DHT (issue 17) ---
   /** The DHT's numbers moved (nodes, lookups); at most once per DHT_SESSION_TICK_MS. */
   'dht-changed': DhtStatus;
+  // --- port mapping (issue 18) ---
+  /** A UPnP or NAT-PMP/PCP mapping state changed (searching, mapped, failed, renewed). */
+  'port-mapping-changed': PortMappingStatus;
 }
 
 export type EngineEventName = keyof EngineEventMap;

@@ -489,3 +489,61 @@ export const UTP_MAX_PEER_WINDOW_BYTES = 8 * 1024 * 1024;
 export const PIECE_ORIGIN_MAX_SLOTS = 1_000;
 /** Characters of a peer's client name kept in the slot table (it comes from the peer). */
 export const PIECE_ORIGIN_MAX_CLIENT_CHARS = 64;
+// --- port mapping: UPnP IGD, NAT-PMP and PCP (issue 18) ---
+/**
+ * Lease we ask a router for, in seconds (NAT-PMP's recommended 7200). We renew at half of what
+ * the router grants, so a mapping never lapses while we run and dies soon after a crash.
+ */
+export const PORT_MAPPING_LEASE_SEC = 7200;
+/**
+ * Shortest renewal interval we accept from a router's granted lifetime: a router that grants a
+ * few seconds must not make us send a request every second.
+ */
+export const PORT_MAPPING_MIN_RENEW_MS = 60_000;
+/** A failed mapping is tried again after this long (a router that was rebooting, say). */
+export const PORT_MAPPING_RETRY_MS = 5 * 60_000;
+/**
+ * How long closing waits for the routers to confirm deletions: shutdown never hangs on a silent
+ * gateway; the mapping's lease then ends by itself.
+ */
+export const PORT_MAPPING_CLOSE_WAIT_MS = 2_000;
+/**
+ * NAT-PMP (RFC 6886 section 3.1): the first retransmission after 250 ms, doubling. The RFC's nine
+ * tries take 64 s; four (3.75 s) tell a silent gateway from a slow one on any home network.
+ */
+export const NATPMP_INITIAL_RTO_MS = 250;
+export const NATPMP_MAX_ATTEMPTS = 4;
+/**
+ * PCP (RFC 6887 section 8.1.1): IRT 3 s, doubling with +-10% jitter. The RFC retries forever;
+ * we give up after three tries (about 21 s) and let NAT-PMP or UPnP speak.
+ */
+export const PCP_INITIAL_RTO_MS = 3_000;
+export const PCP_MAX_ATTEMPTS = 3;
+/** PCP's largest message (RFC 6887 section 7): a longer datagram from the gateway is malformed. */
+export const PCP_MAX_MESSAGE_BYTES = 1100;
+/** PCP options we walk in one response; the MAP opcode needs none, so a long chain is garbage. */
+export const PCP_MAX_OPTIONS = 8;
+/** How long we collect SSDP answers to one M-SEARCH (its MX is 2 s, plus a margin). */
+export const SSDP_WAIT_MS = 3_000;
+/** M-SEARCH rounds before UPnP is declared absent (UDP multicast is lossy; UPnP DA says send more than once). */
+export const SSDP_ATTEMPTS = 2;
+/** An SSDP answer is one datagram of headers; anything longer is not a router's reply. */
+export const SSDP_MAX_DATAGRAM_BYTES = 2048;
+/** Distinct device descriptions we fetch per search: a LAN full of chatty devices costs this much. */
+export const SSDP_MAX_DEVICES = 8;
+/**
+ * An IGD's device description or SOAP answer, in bytes. Real ones are 2-20 KiB; the cap keeps a
+ * hostile device on the LAN from filling memory.
+ */
+export const UPNP_MAX_HTTP_BYTES = 64 * 1024;
+/** Time for one HTTP exchange with the router (connect, send, whole answer). */
+export const UPNP_HTTP_TIMEOUT_MS = 5_000;
+/** Elements and nesting we parse in one XML document: a description has a few hundred at most. */
+export const XML_MAX_ELEMENTS = 4_096;
+export const XML_MAX_DEPTH = 32;
+/**
+ * External ports we try after ConflictInMappingEntry (UPnP error 718: another device holds our
+ * port): each try is one SOAP exchange, so a router that refuses everything costs only this many.
+ */
+export const UPNP_MAX_CONFLICT_RETRIES = 4;
+// --- end port mapping ---

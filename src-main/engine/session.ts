@@ -109,6 +109,10 @@ import { SkeyTable } from './crypto/mse-keys';
 import type { EncryptionPolicy } from './crypto/mse-handshake';
 import type { PeerTransport } from './peer/transport';
 import { encryptionModes } from '../../src-shared/model';
+// --- port mapping (issue 18) ---
+import type { PortMappingStatus } from '../../src-shared/model';
+import { PortMapper, portMappingOff } from './nat/port-mapper';
+import type { PortMapperEnv } from './nat/port-mapper';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -158,6 +162,13 @@ export interface SessionOptions {
    * `listenHost` when that is one IPv4 address.
    */
   lsd?: boolean | Partial<LsdOptions>;
+  // --- port mapping (issue 18) ---
+  /**
+   * UPnP IGD and PCP/NAT-PMP mapping of the listen port, when the `portMapping` setting is on
+   * too. Off unless the host asks (true: the default gateway and SSDP multicast), so tests and
+   * tools never talk to a real router; tests pass fake gateways on 127.0.0.1.
+   */
+  portMapping?: boolean | Partial<PortMapperEnv>;
 }
 
 export class Session implements EngineApi {
@@ -207,6 +218,8 @@ export class Session implements EngineApi {
   private resumePrefetch = new Map<string, string>();
   // --- uTP (issue 18): its connections over `udp`, the DHT's endpoint ---
   private utp: UtpSocket | null = null;
+  // --- port mapping (issue 18) ---
+  private portMapper: PortMapper | null = null;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -343,6 +356,7 @@ export class Session implements EngineApi {
     session.resumePrefetch.clear();
     if (settings.tracker.enabled) await session.startTracker();
     await session.applyLsd(); // --- LSD (issue 17)
+    await session.applyPortMapping(); // --- port mapping (issue 18)
     session.opening = false;
     return session;
   }
@@ -752,6 +766,7 @@ export class Session implements EngineApi {
       trackerRunning: this.trackerHost.running,
       dht: this.dhtStatus(), // --- DHT (issue 17)
       peerSources,
+      portMapping: this.portMappingStatus(), // --- port mapping (issue 18)
     };
   }
 
@@ -974,6 +989,7 @@ export class Session implements EngineApi {
     }
     await this.applyDht(); // --- DHT (issue 17)
     await this.applyLsd(); // --- LSD (issue 17)
+    await this.applyPortMapping(); // --- port mapping (issue 18): the setting or the ports changed
     await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
     return this.getSettings();
@@ -1308,6 +1324,48 @@ export class Session implements EngineApi {
     return this.lsd?.running ?? false;
   }
 
+  // ---------------------------------------------------------------- port mapping (issue 18)
+
+  /**
+   * Starts, stops or restarts the port mapper to match the options, the setting, our state and
+   * the ports: a new listen or UDP port deletes the old mappings before mapping the new ones.
+   */
+  private async applyPortMapping(): Promise<void> {
+    const tcp = this.listener.port;
+    const udp = this.udp?.port ?? null;
+    const want =
+      !this.closed && this.settings.portMapping && !!this.opts.portMapping && tcp !== null;
+    const current = this.portMapper;
+    if (current && (!want || current.ports.tcp !== tcp || current.ports.udp !== udp)) {
+      this.portMapper = null;
+      await current.close();
+      this.emit('port-mapping-changed', this.portMappingStatus());
+    }
+    if (!want || this.portMapper) return;
+    const mapper = new PortMapper({
+      clock: this.clock,
+      random: this.random,
+      ports: { tcp, udp },
+      env: typeof this.opts.portMapping === 'object' ? this.opts.portMapping : {},
+      description: 'Swarmscope',
+      log: (level, message) => this.logger.log(level, 'portmap', message),
+      changed: () => {
+        if (this.portMapper === mapper) this.emit('port-mapping-changed', this.portMappingStatus());
+      },
+    });
+    this.portMapper = mapper;
+    mapper.start();
+    this.emit('port-mapping-changed', this.portMappingStatus());
+  }
+
+  /** What the status bar and Settings show: each protocol's state, or why mapping is off. */
+  portMappingStatus(): PortMappingStatus {
+    return (
+      this.portMapper?.status() ??
+      portMappingOff({ tcp: this.listener.port, udp: this.udp?.port ?? null })
+    );
+  }
+
   // ---------------------------------------------------------------- shutdown
 
   private assertOpen(): void {
@@ -1325,6 +1383,7 @@ export class Session implements EngineApi {
     await this.resumeWriter?.close();
     await this.trackerHost.stop();
     await this.applyLsd(); // --- LSD (issue 17): closed, so it stops
+    await this.applyPortMapping(); // --- port mapping (issue 18): closed, so it unmaps (bounded)
     await this.listener.close();
     // --- DHT (issue 17) and uTP (issue 18)
     await this.dht.stop();

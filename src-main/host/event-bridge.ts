@@ -131,6 +131,7 @@ export function createEventBridge(
     engine.on('torrent-removed', onRemoved),
     engine.on('settings-changed', onSessionChanged),
     engine.on('dht-changed', onSessionChanged), // DHT status line (issue 17)
+    engine.on('port-mapping-changed', onSessionChanged), // port mapping status (issue 18)
     engine.on('tracker-server-changed', (stats) => {
       emit('tracker.stats', stats);
       onSessionChanged();

@@ -22,7 +22,8 @@ export const TEST_SESSION_OPTIONS: SessionOptions = {
   listenPort: 0,
   hashThreads: 1,
   // Tests never dial the public DHT routers (issue 17); a DHT test passes loopback nodes.
-  settings: { dhtBootstrap: [] },
+  // Nor a real router (issue 18): the session maps ports only when a test passes fake gateways.
+  settings: { dhtBootstrap: [], portMapping: false },
 };
 
 /**

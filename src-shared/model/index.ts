@@ -8,3 +8,5 @@ export * from './jobs';
 export * from './torrent-inputs';
 // --- explainer (issue 19) ---
 export * from './explain';
+// --- port mapping (issue 18) ---
+export * from './port-mapping';

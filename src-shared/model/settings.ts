@@ -37,6 +37,9 @@ export interface Settings {
    * follow a change at once; open ones keep what they negotiated.
    */
   encryption: EncryptionMode;
+  // --- port mapping (issue 18) ---
+  /** Ask the router to forward the listen port (UPnP IGD, PCP or NAT-PMP), renew it, remove it on exit. */
+  portMapping: boolean;
 }
 
 // --- DHT (issue 17) ---
@@ -105,5 +108,7 @@ export function defaultSettings(downloadDir: string): Settings {
     transports: 'both',
     // --- encryption, MSE/PE (issue 18) ---
     encryption: 'prefer',
+    // --- port mapping (issue 18) ---
+    portMapping: true,
   };
 }

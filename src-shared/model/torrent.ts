@@ -5,6 +5,7 @@
 import type { ErrorCode } from './errors';
 import type { PeerSource } from './peer';
 import type { TorrentDiagnosis } from './explain';
+import type { PortMappingStatus } from './port-mapping'; // --- port mapping (issue 18)
 
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
@@ -75,6 +76,9 @@ export interface SessionStats {
   // --- peer sources (issue 17) ---
   /** New peer addresses each source gave, summed over the torrents in the list (status line). */
   peerSources?: Partial<Record<PeerSource, number>>;
+  // --- port mapping (issue 18) ---
+  /** UPnP and NAT-PMP/PCP mappings of the listen port; absent from hosts that predate it. */
+  portMapping?: PortMappingStatus;
 }
 
 // --- DHT (issue 17) ---

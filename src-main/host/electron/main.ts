@@ -110,6 +110,8 @@ async function start(): Promise<void> {
     downloadDir: path.join(app.getPath('downloads'), 'Swarmscope'),
     // Local Service Discovery on the LAN while the lsdEnabled setting is on (issue 17).
     lsd: true,
+    // UPnP / NAT-PMP / PCP mapping of the listen port while the portMapping setting is on (issue 18).
+    portMapping: true,
   });
   ipc = registerIpc({
     ipcMain,

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     fallbackToFreePort: values.port === undefined,
     token: values.token,
     statsToken: values['stats-token'],
+    portMapping: true, // --- port mapping (issue 18): as on the desktop; the setting switches it
     onPortTaken: (port) =>
       process.stderr.write(`port ${port} is taken; using a free port instead\n`),
   });

@@ -30,6 +30,9 @@ export interface WebAppOptions {
   statsToken?: string;
   /** Called when the port is taken and a free one is used instead. */
   onPortTaken?: (port: number) => void;
+  // --- port mapping (issue 18) ---
+  /** Map the listen port at the real router while the setting is on (the web host's main does). */
+  portMapping?: boolean;
 }
 
 export interface WebApp {
@@ -51,6 +54,7 @@ export async function startWebApp(opts: WebAppOptions): Promise<WebApp> {
     trackerStatsToken: statsToken,
     downloadDir: opts.downloadDir,
     listenPort: opts.listenPort,
+    portMapping: opts.portMapping ?? false, // --- port mapping (issue 18)
   });
   const common = {
     engine: session,

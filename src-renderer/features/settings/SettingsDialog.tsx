@@ -14,6 +14,7 @@ import { toForm, toPatch, type FormErrors, type SettingsForm } from './settings-
 import { NumberField } from './NumberField';
 import { TrackerSection } from './TrackerSection';
 import { DhtSection } from './DhtSection';
+import { PortMappingSection } from './PortMappingSection'; // --- port mapping (issue 18)
 import './settings.css';
 
 function SettingsEditor({ settings }: { settings: Settings }) {
@@ -224,6 +225,8 @@ function SettingsEditor({ settings }: { settings: Settings }) {
         </section>
         <TrackerSection form={form} errors={errors} set={set} />
         <DhtSection settings={settings} />
+        {/* --- port mapping (issue 18) --- */}
+        <PortMappingSection settings={settings} />
       </div>
       {browser}
     </Modal>

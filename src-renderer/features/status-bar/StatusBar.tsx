@@ -5,6 +5,7 @@ import { useStore } from '../../store/store';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { trackerStatusText } from './tracker-status';
 import { DhtStatusLine } from './DhtStatusLine';
+import { PortMappingIndicator } from './PortMappingIndicator'; // --- port mapping (issue 18)
 import './status-bar.css';
 
 const connectionLabels = {
@@ -69,6 +70,8 @@ export function StatusBar() {
       <span className="status-item" data-testid="listen-port" title="Incoming peer connections">
         Port {session?.listenPort ?? '—'}
       </span>
+      {/* --- port mapping (issue 18) --- */}
+      <PortMappingIndicator />
     </footer>
   );
 }
