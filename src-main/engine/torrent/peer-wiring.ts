@@ -34,6 +34,9 @@ import { TrackerClient } from '../tracker/client';
 import { MetadataServer, metadataHandshakeFields } from '../ext/metadata-server';
 import { LOCAL_EXTENSION_IDS } from '../wire/extension-ids';
 // --- uTP (issue 18) ---
+// --- IPv6 (issue 18) ---
+import { canonicalIp } from '../net/ip-address';
+import { sameHost } from './address-policy';
 
 /** The BEP 6 and BEP 10 bits we offer every peer. */
 const OUR_EXTENSIONS = { fast: true, extended: true };
@@ -94,7 +97,7 @@ export class PeerWiring {
 
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
-    const address = socket.remoteAddress ?? '?';
+    const address = canonicalIp(socket.remoteAddress ?? '?');
     const port = socket.remotePort ?? 0;
     if (this.refusesIncoming(address, port)) {
       socket.destroy();
@@ -111,7 +114,7 @@ export class PeerWiring {
     handshake: Handshake,
     rest: Uint8Array,
   ): void {
-    const address = transport.remoteAddress ?? '?';
+    const address = canonicalIp(transport.remoteAddress ?? '?');
     if (this.refusesIncoming(address, port)) {
       transport.destroy();
       return;
@@ -143,8 +146,8 @@ export class PeerWiring {
   /** Connections and dials with one IP address. */
   private connectionsWith(address: string): number {
     let n = 0;
-    for (const p of this.t.peers.values()) if (p.address === address) n++;
-    for (const a of this.dialing.values()) if (a === address) n++;
+    for (const p of this.t.peers.values()) if (sameHost(p.address, address)) n++;
+    for (const a of this.dialing.values()) if (sameHost(a, address)) n++;
     return n;
   }
 
