@@ -92,6 +92,7 @@ import {
 // --- DHT (issue 17) ---
 import type { DhtStatus } from '../../src-shared/model';
 import { UdpEndpoint } from './net/udp-endpoint';
+import { listenPlan } from './net/ip-address'; // --- IPv6 (issue 18)
 import { DhtHost } from './session/dht-host';
 import type { DhtTorrentView, DhtTuning } from './session/dht-host';
 import type { DhtNode } from './dht';
@@ -200,6 +201,8 @@ export class Session implements EngineApi {
   // --- DHT (issue 17) ---
   /** The listen port's UDP socket, shared by the DHT (and uTP); null when not open. */
   private udp: UdpEndpoint | null = null;
+  /** --- IPv6 (issue 18): the udp6 endpoint on the same port (uTP, and BEP 32's DHT). */
+  private udp6: UdpEndpoint | null = null;
   private readonly dht: DhtHost;
   // --- LSD (issue 17) ---
   private lsd: LsdService | null = null;
@@ -399,9 +402,12 @@ export class Session implements EngineApi {
   /** Runs uTP on the shared UDP endpoint (opened by openUdp); nothing without one. */
   private startUtp(): void {
     const udp = this.udp;
-    if (!udp || this.utp) return;
+    // --- IPv6 (issue 18): one uTP socket over both endpoints; a send goes out on its stack.
+    const udp6 = this.udp6;
+    if ((!udp && !udp6) || this.utp) return;
     const utp = new UtpSocket({
-      send: (packet, toPort, address) => udp.send(packet, toPort, address),
+      send: (packet, toPort, address) =>
+        (address.includes(':') ? udp6 : udp)?.send(packet, toPort, address),
       clock: this.clock,
       random: this.random,
       // With uTP off, SYNs get a RESET: the dialler falls back to TCP at once.
@@ -409,11 +415,13 @@ export class Session implements EngineApi {
       onAccept: (t) => this.listener.acceptUtp(t),
     });
     this.utp = utp;
-    udp.on('utp', (packet, from) => utp.receive(packet, from));
+    udp?.on('utp', (packet, from) => utp.receive(packet, from));
+    udp6?.on('utp', (packet, from) => utp.receive(packet, from));
   }
 
   private stopUtp(): void {
     this.udp?.off('utp');
+    this.udp6?.off('utp'); // --- IPv6 (issue 18)
     this.utp?.close();
     this.utp = null;
   }
@@ -1191,13 +1199,25 @@ export class Session implements EngineApi {
 
   /** Opens the listen port's UDP socket: the TCP host and port, or any port if that is taken. */
   private async openUdp(): Promise<void> {
-    const host = this.opts.listenHost ?? '0.0.0.0';
+    // --- IPv6 (issue 18): a udp4 endpoint and a udp6 one on the same port, as the listener's
+    // plan says (the wildcard both, an address its own stack only).
+    const plan = listenPlan(this.opts.listenHost ?? '0.0.0.0');
     const port = this.listener.port ?? 0;
-    try {
-      this.udp = await UdpEndpoint.open(host, port);
-    } catch (err) {
-      this.logger.log('warn', 'session', `UDP port ${port} unavailable (${errMessage(err)})`);
-      this.udp = await UdpEndpoint.open(host, 0).catch(() => null);
+    if (plan.v4) {
+      const host = plan.v4;
+      try {
+        this.udp = await UdpEndpoint.open(host, port);
+      } catch (err) {
+        this.logger.log('warn', 'session', `UDP port ${port} unavailable (${errMessage(err)})`);
+        this.udp = await UdpEndpoint.open(host, 0).catch(() => null);
+      }
+    }
+    if (plan.v6) {
+      const port6 = this.udp?.port ?? port;
+      this.udp6 = await UdpEndpoint.open(plan.v6, port6, 'udp6').catch((err: unknown) => {
+        this.logger.log('warn', 'session', `UDP over IPv6 unavailable (${errMessage(err)})`);
+        return null;
+      });
     }
     this.startUtp(); // --- uTP (issue 18)
   }
@@ -1208,6 +1228,8 @@ export class Session implements EngineApi {
     this.stopUtp(); // --- uTP (issue 18)
     await this.udp?.close();
     this.udp = null;
+    await this.udp6?.close(); // --- IPv6 (issue 18)
+    this.udp6 = null;
     await this.openUdp();
   }
 
@@ -1256,7 +1278,7 @@ export class Session implements EngineApi {
 
   /** The UDP port the DHT answers on; null without one. */
   get udpPort(): number | null {
-    return this.udp?.port ?? null;
+    return this.udp?.port ?? this.udp6?.port ?? null; // --- IPv6 (issue 18): or the v6 one
   }
 
   // ---------------------------------------------------------------- LSD (issue 17)
@@ -1331,6 +1353,8 @@ export class Session implements EngineApi {
     this.stopUtp();
     await this.udp?.close();
     this.udp = null;
+    await this.udp6?.close(); // --- IPv6 (issue 18)
+    this.udp6 = null;
     // Last, so the totals of this run are on disk.
     if (this.store) {
       await this.store
