@@ -64,4 +64,43 @@ describe('IPv6 peers', () => {
       expect(sha256File(path.join(s.leecherDirs[0] as string, 'data.bin'))).toBe(sha256File(file));
     });
   }
+
+  it('PEX hands a v6 address on: a leecher that knows only another finds the seeder', async () => {
+    contentDir = tempDir('ipv6-pex');
+    const file = path.join(contentDir, 'pex6.bin');
+    writeFile(file, 2 * 1024 * 1024, 12);
+    swarm = await createTestSwarm({
+      contentPath: file,
+      seeders: 1,
+      leechers: 2,
+      pieceLength: 64 * 1024,
+      connectByAddress: false,
+      // Slow enough that neither leecher is done before PEX has had its turn.
+      configure: () => ({
+        listenHost: '::1',
+        settings: { uploadLimitBps: 400_000, transports: 'tcp', dhtBootstrap: [] },
+      }),
+    });
+    const [seeder] = swarm.seeders;
+    const [a, b] = swarm.leechers;
+    if (!seeder || !a || !b) throw new Error('swarm not built');
+    const id = swarm.meta.infoHashHex;
+    const seederPort = seeder.listenPort as number;
+    a.addPeer(id, '[::1]', seederPort);
+    await waitFor(
+      () => a.peers(id).some((p) => p.port === seederPort && p.client !== 'unknown'),
+      'A to reach the seeder',
+    );
+    b.addPeer(id, '::1', a.listenPort as number);
+    await waitFor(
+      () => b.peers(id).some((p) => p.port === seederPort),
+      'B to learn the seeder through PEX (added6) and connect',
+      15_000,
+    );
+    const viaPex = b.peers(id).find((p) => p.port === seederPort);
+    expect([viaPex?.address, viaPex?.source]).toEqual(['::1', 'pex']);
+    await swarm.untilComplete(60_000);
+    const want = sha256File(file);
+    for (const dir of swarm.leecherDirs) expect(sha256File(path.join(dir, 'pex6.bin'))).toBe(want);
+  });
 });
