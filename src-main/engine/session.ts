@@ -94,7 +94,7 @@ import type { DhtStatus } from '../../src-shared/model';
 import { UdpEndpoint } from './net/udp-endpoint';
 import { listenPlan } from './net/ip-address'; // --- IPv6 (issue 18)
 import { DhtHost } from './session/dht-host';
-import type { DhtTorrentView, DhtTuning } from './session/dht-host';
+import type { DhtHostDeps, DhtTorrentView, DhtTuning } from './session/dht-host';
 import type { DhtNode } from './dht';
 import type { PeerAddress } from './tracker/codec/compact-peers';
 // --- LSD (issue 17) ---
@@ -204,6 +204,8 @@ export class Session implements EngineApi {
   /** --- IPv6 (issue 18): the udp6 endpoint on the same port (uTP, and BEP 32's DHT). */
   private udp6: UdpEndpoint | null = null;
   private readonly dht: DhtHost;
+  /** --- IPv6, BEP 32 (issue 18): the IPv6 DHT node on `udp6`. */
+  private readonly dht6: DhtHost;
   // --- LSD (issue 17) ---
   private lsd: LsdService | null = null;
   /** Resume files read ahead while restoring (prefetchResumeFiles); emptied as they are used. */
@@ -289,7 +291,8 @@ export class Session implements EngineApi {
         })
       : null;
     // --- DHT (issue 17) ---
-    this.dht = new DhtHost({
+    // --- IPv6, BEP 32 (issue 18): the same deps drive the v4 node and the v6 one (dht6).
+    const dhtDeps: DhtHostDeps = {
       clock: this.clock,
       random: this.random,
       logger: this.logger,
@@ -309,7 +312,9 @@ export class Session implements EngineApi {
       feedPeers: (hex, peers, source) => this.feedPeers(hex, peers, source),
       tuning: opts.dhtTuning,
       changed: () => this.emit('dht-changed', this.dhtStatus()),
-    });
+    };
+    this.dht = new DhtHost({ ...dhtDeps, sibling: () => this.dht6.dhtNode });
+    this.dht6 = new DhtHost({ ...dhtDeps, family: 6, sibling: () => this.dht.dhtNode });
   }
 
   /** Open a session: read settings and the torrent list, listen, and resume torrents. */
@@ -1224,6 +1229,7 @@ export class Session implements EngineApi {
 
   private async reopenUdp(): Promise<void> {
     await this.dht.stop();
+    await this.dht6.stop(); // --- IPv6 (issue 18)
     this.dhtApplied = null;
     this.stopUtp(); // --- uTP (issue 18)
     await this.udp?.close();
@@ -1238,22 +1244,26 @@ export class Session implements EngineApi {
 
   /** Starts, stops or restarts the DHT node to match the settings. */
   private async applyDht(): Promise<void> {
-    const want = this.settings.dhtEnabled && this.udp !== null;
+    const want = this.settings.dhtEnabled && (this.udp !== null || this.udp6 !== null);
     const key = JSON.stringify(this.settings.dhtBootstrap);
-    if (want && this.dht.running && this.dhtApplied === key) return;
+    const running =
+      (this.udp === null || this.dht.running) && (this.udp6 === null || this.dht6.running);
+    if (want && running && this.dhtApplied === key) return;
     await this.dht.stop();
+    await this.dht6.stop(); // --- IPv6 (issue 18)
     this.dhtApplied = null;
-    if (!want || !this.udp || this.closed) return;
-    await this.dht.start(
-      this.udp,
-      Array.isArray(this.settings.dhtBootstrap) ? this.settings.dhtBootstrap : [],
-      this.opts.listenHost ?? '0.0.0.0',
-    );
+    if (!want || this.closed) return;
+    const bootstrap = Array.isArray(this.settings.dhtBootstrap) ? this.settings.dhtBootstrap : [];
+    const host = this.opts.listenHost ?? '0.0.0.0';
+    if (this.udp) await this.dht.start(this.udp, bootstrap, host);
+    // --- IPv6, BEP 32 (issue 18): the v6 node on the udp6 endpoint, from the same list.
+    if (this.udp6) await this.dht6.start(this.udp6, bootstrap, host);
     this.dhtApplied = key;
   }
 
   dhtStatus(): DhtStatus {
     const s = this.dht.stats();
+    const s6 = this.dht6.stats(); // --- IPv6 (issue 18): both nodes count
     const raw: Record<string, number> = {};
     for (const t of this.torrents.values()) t.countCandidatesBySource(raw);
     // Trackers name themselves by URL; the status line counts them as one source.
@@ -1263,10 +1273,10 @@ export class Session implements EngineApi {
       peersBySource[key] = (peersBySource[key] ?? 0) + n;
     }
     return {
-      running: s.running,
-      nodes: s.nodes,
-      lookupsInFlight: s.lookupsInFlight,
-      announces: s.announces,
+      running: s.running || s6.running,
+      nodes: s.nodes + s6.nodes,
+      lookupsInFlight: s.lookupsInFlight + s6.lookupsInFlight,
+      announces: s.announces + s6.announces,
       peersBySource,
     };
   }
@@ -1274,6 +1284,11 @@ export class Session implements EngineApi {
   /** The DHT node, for tests inside the engine; null when off. */
   get dhtNode(): DhtNode | null {
     return this.dht.dhtNode;
+  }
+
+  /** --- IPv6, BEP 32 (issue 18): the IPv6 DHT node, for tests inside the engine; null when off. */
+  get dht6Node(): DhtNode | null {
+    return this.dht6.dhtNode;
   }
 
   /** The UDP port the DHT answers on; null without one. */
@@ -1350,6 +1365,7 @@ export class Session implements EngineApi {
     await this.listener.close();
     // --- DHT (issue 17) and uTP (issue 18)
     await this.dht.stop();
+    await this.dht6.stop(); // --- IPv6 (issue 18)
     this.stopUtp();
     await this.udp?.close();
     this.udp = null;

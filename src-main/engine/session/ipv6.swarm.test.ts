@@ -7,13 +7,17 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerTransports } from '../../../src-shared/model';
 import { sha256File, tempDir, waitFor, writeFile } from '../../testing/fixtures';
-import { createTestSwarm } from '../../testing/swarm';
+import { TEST_SESSION_OPTIONS, createTestSwarm } from '../../testing/swarm';
+import { Session } from '../session';
 import type { TestSwarm } from '../../testing/swarm';
 
 let swarm: TestSwarm | null = null;
 let contentDir: string | null = null;
 
+const extra: Session[] = [];
+
 afterEach(async () => {
+  for (const s of extra.splice(0)) await s.close();
   await swarm?.close();
   swarm = null;
   if (contentDir) fs.rmSync(contentDir, { recursive: true, force: true });
@@ -102,5 +106,50 @@ describe('IPv6 peers', () => {
     await swarm.untilComplete(60_000);
     const want = sha256File(file);
     for (const dir of swarm.leecherDirs) expect(sha256File(path.join(dir, 'pex6.bin'))).toBe(want);
+  });
+
+  it('the IPv6 DHT (BEP 32): a leecher finds a v6 seeder through a v6 bootstrap node', async () => {
+    const tuning = {
+      queryTimeoutMs: 1_000,
+      lookupTimeoutMs: 10_000,
+      tickMs: 200,
+      torrentIntervalMs: 1_000,
+    };
+    const boot = await Session.open({
+      ...TEST_SESSION_OPTIONS,
+      listenHost: '::1',
+      settings: { dhtEnabled: true, dhtBootstrap: [] },
+      dhtTuning: tuning,
+    });
+    extra.push(boot);
+    expect(boot.dhtNode).toBeNull();
+    expect(boot.dht6Node?.family).toBe(6);
+    contentDir = tempDir('ipv6-dht');
+    const file = path.join(contentDir, 'dht6.bin');
+    writeFile(file, 300_000, 13);
+    swarm = await createTestSwarm({
+      contentPath: file,
+      seeders: 1,
+      leechers: 1,
+      pieceLength: 16_384,
+      trackers: [],
+      connectByAddress: false,
+      configure: () => ({
+        listenHost: '::1',
+        settings: {
+          dhtEnabled: true,
+          dhtBootstrap: [`[::1]:${boot.udpPort}`],
+          transports: 'tcp',
+        },
+        dhtTuning: tuning,
+      }),
+    });
+    await swarm.untilComplete(60_000);
+    expect(sha256File(path.join(swarm.leecherDirs[0] as string, 'dht6.bin'))).toBe(
+      sha256File(file),
+    );
+    const leecher = swarm.leechers[0] as Session;
+    expect(Object.keys(leecher.sessionStats().dht?.peersBySource ?? {})).toEqual(['dht']);
+    expect(leecher.dht6Node?.stats().nodes).toBeGreaterThanOrEqual(2);
   });
 });
