@@ -1217,7 +1217,8 @@ export class Session implements EngineApi {
         this.udp = await UdpEndpoint.open(host, 0).catch(() => null);
       }
     }
-    if (plan.v6) {
+    // Not when the listener found no IPv6 here (it has said so once already).
+    if (plan.v6 && this.listener.listensV6) {
       const port6 = this.udp?.port ?? port;
       this.udp6 = await UdpEndpoint.open(plan.v6, port6, 'udp6').catch((err: unknown) => {
         this.logger.log('warn', 'session', `UDP over IPv6 unavailable (${errMessage(err)})`);
