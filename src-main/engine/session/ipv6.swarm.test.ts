@@ -9,6 +9,7 @@ import type { PeerTransports } from '../../../src-shared/model';
 import { sha256File, tempDir, waitFor, writeFile } from '../../testing/fixtures';
 import { TEST_SESSION_OPTIONS, createTestSwarm } from '../../testing/swarm';
 import { Session } from '../session';
+import { toMagnet } from '../metainfo';
 import type { TestSwarm } from '../../testing/swarm';
 
 let swarm: TestSwarm | null = null;
@@ -151,5 +152,33 @@ describe('IPv6 peers', () => {
     const leecher = swarm.leechers[0] as Session;
     expect(Object.keys(leecher.sessionStats().dht?.peersBySource ?? {})).toEqual(['dht']);
     expect(leecher.dht6Node?.stats().nodes).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a magnet's x.pe=[::1]:port peer is dialled over IPv6: metadata, then the data", async () => {
+    contentDir = tempDir('ipv6-magnet');
+    const file = path.join(contentDir, 'magnet6.bin');
+    writeFile(file, 400_000, 14);
+    swarm = await createTestSwarm({
+      contentPath: file,
+      seeders: 1,
+      leechers: 0,
+      pieceLength: 16_384,
+      connectByAddress: false,
+      configure: () => ({ listenHost: '::1', settings: { transports: 'tcp', dhtBootstrap: [] } }),
+    });
+    const seeder = swarm.seeders[0] as Session;
+    const leecher = await Session.open({
+      ...TEST_SESSION_OPTIONS,
+      listenHost: '::1',
+      settings: { transports: 'tcp', dhtBootstrap: [] },
+    });
+    extra.push(leecher);
+    const out = path.join(contentDir, 'out');
+    const id = await leecher.addTorrent(
+      { magnet: `${toMagnet(swarm.meta)}&x.pe=[::1]:${seeder.listenPort}` },
+      { savePath: out },
+    );
+    await waitFor(() => leecher.summary(id)?.state === 'seeding', 'the magnet to complete', 30_000);
+    expect(sha256File(path.join(out, 'magnet6.bin'))).toBe(sha256File(file));
   });
 });
