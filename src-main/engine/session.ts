@@ -92,8 +92,9 @@ import {
 // --- DHT (issue 17) ---
 import type { DhtStatus } from '../../src-shared/model';
 import { UdpEndpoint } from './net/udp-endpoint';
+import { listenPlan } from './net/ip-address'; // --- IPv6 (issue 18)
 import { DhtHost } from './session/dht-host';
-import type { DhtTorrentView, DhtTuning } from './session/dht-host';
+import type { DhtHostDeps, DhtTorrentView, DhtTuning } from './session/dht-host';
 import type { DhtNode } from './dht';
 import type { PeerAddress } from './tracker/codec/compact-peers';
 // --- LSD (issue 17) ---
@@ -211,7 +212,11 @@ export class Session implements EngineApi {
   // --- DHT (issue 17) ---
   /** The listen port's UDP socket, shared by the DHT (and uTP); null when not open. */
   private udp: UdpEndpoint | null = null;
+  /** --- IPv6 (issue 18): the udp6 endpoint on the same port (uTP, and BEP 32's DHT). */
+  private udp6: UdpEndpoint | null = null;
   private readonly dht: DhtHost;
+  /** --- IPv6, BEP 32 (issue 18): the IPv6 DHT node on `udp6`. */
+  private readonly dht6: DhtHost;
   // --- LSD (issue 17) ---
   private lsd: LsdService | null = null;
   /** Resume files read ahead while restoring (prefetchResumeFiles); emptied as they are used. */
@@ -299,7 +304,8 @@ export class Session implements EngineApi {
         })
       : null;
     // --- DHT (issue 17) ---
-    this.dht = new DhtHost({
+    // --- IPv6, BEP 32 (issue 18): the same deps drive the v4 node and the v6 one (dht6).
+    const dhtDeps: DhtHostDeps = {
       clock: this.clock,
       random: this.random,
       logger: this.logger,
@@ -319,7 +325,9 @@ export class Session implements EngineApi {
       feedPeers: (hex, peers, source) => this.feedPeers(hex, peers, source),
       tuning: opts.dhtTuning,
       changed: () => this.emit('dht-changed', this.dhtStatus()),
-    });
+    };
+    this.dht = new DhtHost({ ...dhtDeps, sibling: () => this.dht6.dhtNode });
+    this.dht6 = new DhtHost({ ...dhtDeps, family: 6, sibling: () => this.dht.dhtNode });
   }
 
   /** Open a session: read settings and the torrent list, listen, and resume torrents. */
@@ -413,9 +421,12 @@ export class Session implements EngineApi {
   /** Runs uTP on the shared UDP endpoint (opened by openUdp); nothing without one. */
   private startUtp(): void {
     const udp = this.udp;
-    if (!udp || this.utp) return;
+    // --- IPv6 (issue 18): one uTP socket over both endpoints; a send goes out on its stack.
+    const udp6 = this.udp6;
+    if ((!udp && !udp6) || this.utp) return;
     const utp = new UtpSocket({
-      send: (packet, toPort, address) => udp.send(packet, toPort, address),
+      send: (packet, toPort, address) =>
+        (address.includes(':') ? udp6 : udp)?.send(packet, toPort, address),
       clock: this.clock,
       random: this.random,
       // With uTP off, SYNs get a RESET: the dialler falls back to TCP at once.
@@ -423,11 +434,13 @@ export class Session implements EngineApi {
       onAccept: (t) => this.listener.acceptUtp(t),
     });
     this.utp = utp;
-    udp.on('utp', (packet, from) => utp.receive(packet, from));
+    udp?.on('utp', (packet, from) => utp.receive(packet, from));
+    udp6?.on('utp', (packet, from) => utp.receive(packet, from));
   }
 
   private stopUtp(): void {
     this.udp?.off('utp');
+    this.udp6?.off('utp'); // --- IPv6 (issue 18)
     this.utp?.close();
     this.utp = null;
   }
@@ -1207,23 +1220,39 @@ export class Session implements EngineApi {
 
   /** Opens the listen port's UDP socket: the TCP host and port, or any port if that is taken. */
   private async openUdp(): Promise<void> {
-    const host = this.opts.listenHost ?? '0.0.0.0';
+    // --- IPv6 (issue 18): a udp4 endpoint and a udp6 one on the same port, as the listener's
+    // plan says (the wildcard both, an address its own stack only).
+    const plan = listenPlan(this.opts.listenHost ?? '0.0.0.0');
     const port = this.listener.port ?? 0;
-    try {
-      this.udp = await UdpEndpoint.open(host, port);
-    } catch (err) {
-      this.logger.log('warn', 'session', `UDP port ${port} unavailable (${errMessage(err)})`);
-      this.udp = await UdpEndpoint.open(host, 0).catch(() => null);
+    if (plan.v4) {
+      const host = plan.v4;
+      try {
+        this.udp = await UdpEndpoint.open(host, port);
+      } catch (err) {
+        this.logger.log('warn', 'session', `UDP port ${port} unavailable (${errMessage(err)})`);
+        this.udp = await UdpEndpoint.open(host, 0).catch(() => null);
+      }
+    }
+    // Not when the listener found no IPv6 here (it has said so once already).
+    if (plan.v6 && this.listener.listensV6) {
+      const port6 = this.udp?.port ?? port;
+      this.udp6 = await UdpEndpoint.open(plan.v6, port6, 'udp6').catch((err: unknown) => {
+        this.logger.log('warn', 'session', `UDP over IPv6 unavailable (${errMessage(err)})`);
+        return null;
+      });
     }
     this.startUtp(); // --- uTP (issue 18)
   }
 
   private async reopenUdp(): Promise<void> {
     await this.dht.stop();
+    await this.dht6.stop(); // --- IPv6 (issue 18)
     this.dhtApplied = null;
     this.stopUtp(); // --- uTP (issue 18)
     await this.udp?.close();
     this.udp = null;
+    await this.udp6?.close(); // --- IPv6 (issue 18)
+    this.udp6 = null;
     await this.openUdp();
   }
 
@@ -1232,22 +1261,26 @@ export class Session implements EngineApi {
 
   /** Starts, stops or restarts the DHT node to match the settings. */
   private async applyDht(): Promise<void> {
-    const want = this.settings.dhtEnabled && this.udp !== null;
+    const want = this.settings.dhtEnabled && (this.udp !== null || this.udp6 !== null);
     const key = JSON.stringify(this.settings.dhtBootstrap);
-    if (want && this.dht.running && this.dhtApplied === key) return;
+    const running =
+      (this.udp === null || this.dht.running) && (this.udp6 === null || this.dht6.running);
+    if (want && running && this.dhtApplied === key) return;
     await this.dht.stop();
+    await this.dht6.stop(); // --- IPv6 (issue 18)
     this.dhtApplied = null;
-    if (!want || !this.udp || this.closed) return;
-    await this.dht.start(
-      this.udp,
-      Array.isArray(this.settings.dhtBootstrap) ? this.settings.dhtBootstrap : [],
-      this.opts.listenHost ?? '0.0.0.0',
-    );
+    if (!want || this.closed) return;
+    const bootstrap = Array.isArray(this.settings.dhtBootstrap) ? this.settings.dhtBootstrap : [];
+    const host = this.opts.listenHost ?? '0.0.0.0';
+    if (this.udp) await this.dht.start(this.udp, bootstrap, host);
+    // --- IPv6, BEP 32 (issue 18): the v6 node on the udp6 endpoint, from the same list.
+    if (this.udp6) await this.dht6.start(this.udp6, bootstrap, host);
     this.dhtApplied = key;
   }
 
   dhtStatus(): DhtStatus {
     const s = this.dht.stats();
+    const s6 = this.dht6.stats(); // --- IPv6 (issue 18): both nodes count
     const raw: Record<string, number> = {};
     for (const t of this.torrents.values()) t.countCandidatesBySource(raw);
     // Trackers name themselves by URL; the status line counts them as one source.
@@ -1257,10 +1290,10 @@ export class Session implements EngineApi {
       peersBySource[key] = (peersBySource[key] ?? 0) + n;
     }
     return {
-      running: s.running,
-      nodes: s.nodes,
-      lookupsInFlight: s.lookupsInFlight,
-      announces: s.announces,
+      running: s.running || s6.running,
+      nodes: s.nodes + s6.nodes,
+      lookupsInFlight: s.lookupsInFlight + s6.lookupsInFlight,
+      announces: s.announces + s6.announces,
       peersBySource,
     };
   }
@@ -1270,9 +1303,14 @@ export class Session implements EngineApi {
     return this.dht.dhtNode;
   }
 
+  /** --- IPv6, BEP 32 (issue 18): the IPv6 DHT node, for tests inside the engine; null when off. */
+  get dht6Node(): DhtNode | null {
+    return this.dht6.dhtNode;
+  }
+
   /** The UDP port the DHT answers on; null without one. */
   get udpPort(): number | null {
-    return this.udp?.port ?? null;
+    return this.udp?.port ?? this.udp6?.port ?? null; // --- IPv6 (issue 18): or the v6 one
   }
 
   // ---------------------------------------------------------------- LSD (issue 17)
@@ -1387,9 +1425,12 @@ export class Session implements EngineApi {
     await this.listener.close();
     // --- DHT (issue 17) and uTP (issue 18)
     await this.dht.stop();
+    await this.dht6.stop(); // --- IPv6 (issue 18)
     this.stopUtp();
     await this.udp?.close();
     this.udp = null;
+    await this.udp6?.close(); // --- IPv6 (issue 18)
+    this.udp6 = null;
     // Last, so the totals of this run are on disk.
     if (this.store) {
       await this.store

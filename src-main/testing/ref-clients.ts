@@ -401,7 +401,7 @@ def emit(obj):
 
 pack = lt.high_performance_seed() if seed else lt.default_settings()
 pack.update({
-    'listen_interfaces': '127.0.0.1:%d' % cfg['port'],
+    'listen_interfaces': '%s:%d' % (cfg.get('listenHost') or '127.0.0.1', cfg['port']),
     'allow_multiple_connections_per_ip': True,
     'enable_outgoing_utp': False,
     'enable_incoming_utp': False,
@@ -544,6 +544,8 @@ export interface LibtorrentOptions {
   utpOnly?: boolean;
   /** 'forced': MSE/PE in and out, RC4 only (in_enc_policy, out_enc_policy, allowed_enc_level). */
   encryption?: 'forced';
+  /** IPv6 (issue 18): `listen_interfaces`' address, e.g. '[::1]'; 127.0.0.1 by default. */
+  listenHost?: string;
 }
 
 export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorrent> {
@@ -559,6 +561,7 @@ export async function startLibtorrent(opts: LibtorrentOptions): Promise<Libtorre
     intervalMs: opts.intervalMs ?? 250,
     utpOnly: opts.utpOnly ?? false,
     encryption: opts.encryption ?? null,
+    listenHost: opts.listenHost ?? null,
   };
   fs.mkdirSync(cfg.saveDir, { recursive: true });
   const t = spawnTracked(PYTHON3, ['-c', LIBTORRENT_SCRIPT, JSON.stringify(cfg)]);

@@ -68,6 +68,8 @@ export interface TestSwarmOptions {
   configure?: (role: 'seeder' | 'leecher', index: number) => Partial<SessionOptions>;
   /** Connect every leecher to every seeder (and to the leechers before it) by address. */
   connectByAddress?: boolean;
+  /** The address `connectByAddress` dials (127.0.0.1; '::1' for IPv6 swarms, issue 18). */
+  connectHost?: string;
 }
 
 export async function createTestSwarm(opts: TestSwarmOptions): Promise<TestSwarm> {
@@ -129,10 +131,11 @@ export async function createTestSwarm(opts: TestSwarmOptions): Promise<TestSwarm
       await s.addTorrent({ torrentFile }, { savePath: dir });
     }
     if (opts.connectByAddress ?? true) {
+      const host = opts.connectHost ?? '127.0.0.1';
       for (const [i, l] of leechers.entries()) {
-        for (const s of seeders) l.addPeer(meta.infoHashHex, '127.0.0.1', s.listenPort as number);
+        for (const s of seeders) l.addPeer(meta.infoHashHex, host, s.listenPort as number);
         for (const other of leechers.slice(0, i))
-          l.addPeer(meta.infoHashHex, '127.0.0.1', other.listenPort as number);
+          l.addPeer(meta.infoHashHex, host, other.listenPort as number);
       }
     }
   } catch (err) {

@@ -36,11 +36,13 @@ import {
 } from '../limits';
 import { systemClock, systemRandom } from '../time/clock';
 import type { Clock, Random, TimerHandle } from '../time/clock';
-import { normalizeAddress, parseIpv4 } from '../tracker/codec/compact-peers';
+import { ipv6ToBytes, normalizeAddress, parseIpv4 } from '../tracker/codec/compact-peers';
+import { isIP } from 'node:net';
+import { canonicalIp } from '../net/ip-address';
 import type { PeerAddress } from '../tracker/codec/compact-peers';
 import type { NodeInfo } from './compact-nodes';
 import { KRPC_PROTOCOL_ERROR, KrpcError, decodeKrpc, encodeKrpc } from './krpc';
-import type { KrpcMessage, KrpcQuery, KrpcResponse } from './krpc';
+import type { DhtWant, KrpcMessage, KrpcQuery, KrpcResponse } from './krpc';
 import { runLookup } from './lookup';
 import type { LookupResult, LookupTarget } from './lookup';
 import { NODE_ID_BYTES, idsEqual, isNodeId, randomIdWithPrefix, randomNodeId } from './node-id';
@@ -89,6 +91,17 @@ export interface DhtNodeOptions {
    * have, it is a candidate like any other; in a small DHT nobody else may know it.
    */
   onPeerAnnounced?: (infoHash: NodeId, peer: PeerAddress) => void;
+  // --- IPv6, BEP 32 (issue 18) ---
+  /** The address family of the socket under this node: its table holds nodes of it only. */
+  family?: 4 | 6;
+  /** The other family's node, for a query whose `want` asks for both (BEP 32). */
+  sibling?: () => DhtNode | null;
+}
+
+/** The node lists of an answer (BEP 5 `nodes`, BEP 32 `nodes6`). */
+export interface NodeLists {
+  nodes?: NodeInfo[];
+  nodes6?: NodeInfo[];
 }
 
 export interface DhtStats {
@@ -148,18 +161,23 @@ export class DhtNode {
   private closed = false;
   private answered = 0;
   private readonly dropped = { malformed: 0, rateLimited: 0, unsolicited: 0 };
+  /** --- BEP 32 (issue 18): 4 (BEP 5's DHT) or 6 (the IPv6 DHT, with `nodes6`). */
+  readonly family: 4 | 6;
+  private readonly sibling: () => DhtNode | null;
 
   constructor(opts: DhtNodeOptions) {
+    this.family = opts.family ?? 4;
+    this.sibling = opts.sibling ?? (() => null);
     this.send = opts.send;
     this.clock = opts.clock ?? systemClock;
     this.random = opts.random ?? systemRandom;
     const now = this.clock.now();
-    const tableOpts = { allowSameIp: opts.allowSameIp ?? false };
+    const tableOpts = { allowSameIp: opts.allowSameIp ?? false, family: opts.family ?? 4 };
     const restored = opts.savedTable ? RoutingTable.restore(opts.savedTable, tableOpts, now) : null;
     this.table = restored ?? new RoutingTable(opts.id ?? randomNodeId(this.random), tableOpts, now);
     this.id = this.table.id;
     this.bootstrapNodes = opts.bootstrapNodes ?? DEFAULT_BOOTSTRAP_NODES;
-    this.resolveHost = opts.resolveHost ?? resolveIpv4;
+    this.resolveHost = opts.resolveHost ?? (this.family === 6 ? resolveIpv6 : resolveIpv4);
     this.queryTimeoutMs = opts.queryTimeoutMs ?? DHT_QUERY_TIMEOUT_MS;
     this.lookupTimeoutMs = opts.lookupTimeoutMs ?? DHT_LOOKUP_TIMEOUT_MS;
     this.onPeersFound = opts.onPeersFound;
@@ -208,8 +226,13 @@ export class DhtNode {
   receive(packet: Uint8Array, address: string, port: number): void {
     if (this.closed) return;
     const from = normalizeAddress(address);
-    // An answer to port 0 or to a non-IPv4 source could not be sent back: drop it unread.
-    if (packet.length > KRPC_MAX_PACKET_BYTES || parseIpv4(from) < 0 || port < 1 || port > 65535) {
+    // An answer to port 0 or to a source of another family could not be sent back: drop it.
+    if (
+      packet.length > KRPC_MAX_PACKET_BYTES ||
+      !this.isOurFamily(from) ||
+      port < 1 ||
+      port > 65535
+    ) {
       this.dropped.malformed++;
       return;
     }
@@ -255,6 +278,30 @@ export class DhtNode {
     p.resolve(msg);
   }
 
+  /** --- BEP 32 (issue 18): whether an address is of this node's family. */
+  private isOurFamily(address: string): boolean {
+    return this.family === 6
+      ? address.includes(':') && ipv6ToBytes(address) !== null
+      : parseIpv4(address) >= 0;
+  }
+
+  /**
+   * BEP 32: the nodes an answer carries: our family's (as `nodes` or `nodes6`) unless `want`
+   * asks otherwise, and the other family's from the sibling node when `want` asks for it.
+   */
+  closestFor(target: NodeId, want: readonly DhtWant[] | undefined, now: number): NodeLists {
+    const own: DhtWant = this.family === 6 ? 'n6' : 'n4';
+    const out: NodeLists = {};
+    for (const w of want && want.length > 0 ? want : [own]) {
+      const node = w === own ? this : this.sibling();
+      if (!node || node.family !== (w === 'n6' ? 6 : 4)) continue;
+      const list = node.table.closest(target, DHT_K, now);
+      if (w === 'n4') out.nodes = list;
+      else out.nodes6 = list;
+    }
+    return out;
+  }
+
   private allow(address: string): boolean {
     if (this.limiter.allow(address, this.clock.now())) return true;
     this.dropped.rateLimited++;
@@ -279,7 +326,7 @@ export class DhtNode {
           kind: 'response',
           transactionId: t,
           id: this.id,
-          nodes: this.table.closest(q.target, DHT_K, now),
+          ...this.closestFor(q.target, q.want, now),
         });
         return;
       case 'get_peers': {
@@ -289,7 +336,7 @@ export class DhtNode {
           transactionId: t,
           id: this.id,
           token: this.tokens.issue(address),
-          nodes: this.table.closest(q.infoHash, DHT_K, now),
+          ...this.closestFor(q.infoHash, q.want, now),
           ...(values.length > 0 ? { values } : {}),
         });
         return;
@@ -422,6 +469,7 @@ export class DhtNode {
       let seeds: LookupTarget[] = givenSeeds ?? this.table.closest(target, DHT_K, this.clock.now());
       if (seeds.length === 0) seeds = await this.bootstrapSeeds();
       return await runLookup(seeds, {
+        family: this.family,
         target,
         ownId: this.id,
         clock: this.clock,
@@ -437,7 +485,9 @@ export class DhtNode {
             method === 'find_node' ? { method, target } : { method, infoHash: target };
           const r = await this.query(node.address, node.port, node.id, body);
           if (!r) return null;
-          return { id: r.id, nodes: r.nodes ?? [], values: r.values, token: r.token };
+          // BEP 32: a lookup walks its own family's nodes.
+          const nodes = (this.family === 6 ? r.nodes6 : r.nodes) ?? [];
+          return { id: r.id, nodes, values: r.values, token: r.token };
         },
         onPeers: method === 'get_peers' ? (p) => this.onPeersFound?.(target, p) : undefined,
       });
@@ -449,7 +499,12 @@ export class DhtNode {
   private async bootstrapSeeds(): Promise<LookupTarget[]> {
     const out: LookupTarget[] = [];
     for (const b of this.bootstrapNodes) {
-      const addresses = parseIpv4(b.host) >= 0 ? [b.host] : await this.resolveHost(b.host);
+      const literal = this.family === 6 ? canonicalIp(b.host) : b.host;
+      const addresses = this.isOurFamily(literal)
+        ? [literal]
+        : isIP(literal) !== 0
+          ? [] // a literal of the other family: the sibling node's to use
+          : await this.resolveHost(b.host);
       for (const address of addresses) out.push({ id: null, address, port: b.port });
     }
     return out;
@@ -478,6 +533,13 @@ export class DhtNode {
 
 function pendingKey(address: string, port: number, t: Uint8Array): string {
   return `${address}:${port}/${Buffer.from(t).toString('hex')}`;
+}
+
+/** BEP 32 (issue 18): a host name's IPv6 addresses; none when it has none or the lookup fails. */
+async function resolveIpv6(host: string): Promise<string[]> {
+  const { lookup } = await import('node:dns/promises');
+  const found = await lookup(host, { family: 6, all: true }).catch(() => []);
+  return found.map((a) => a.address);
 }
 
 /** Resolves a host name to IPv4 addresses; a failed lookup gives none (the router is down). */

@@ -5,7 +5,9 @@
  * - `decodeKrpc` is total: any bytes give a `KrpcMessage` or throw a `KrpcError`, nothing else.
  * - Decoding uses our strict bencode with KRPC-sized limits (packet bytes, depth, items).
  * - Lists a remote node controls are capped: nodes and values beyond the caps are dropped.
- * - Only IPv4 is spoken: `nodes6` is ignored; IPv6 `values` entries are kept as peers.
+ * - IPv6 (BEP 32, issue 18): responses carry `nodes6` (38-byte entries) beside or instead of
+ *   `nodes`; find_node and get_peers may carry `want` (`n4`, `n6`); `values` hold 6- or 18-byte
+ *   peers. Unknown `want` entries are ignored (BEP 32 leaves room for more).
  * - A query with an unknown method still yields its transaction id (in the error), so the
  *   node can answer BEP 5's error 204.
  */
@@ -28,7 +30,12 @@ import {
   compactPeer,
 } from '../tracker/codec/compact-peers';
 import type { PeerAddress } from '../tracker/codec/compact-peers';
-import { decodeCompactNodes, encodeCompactNodes } from './compact-nodes';
+import {
+  decodeCompactNodes,
+  decodeCompactNodes6,
+  encodeCompactNodes,
+  encodeCompactNodes6,
+} from './compact-nodes';
 import type { NodeInfo } from './compact-nodes';
 import { isNodeId } from './node-id';
 import type { NodeId } from './node-id';
@@ -79,8 +86,8 @@ interface QueryBase {
 
 export type KrpcQuery =
   | (QueryBase & { method: 'ping' })
-  | (QueryBase & { method: 'find_node'; target: NodeId })
-  | (QueryBase & { method: 'get_peers'; infoHash: NodeId })
+  | (QueryBase & { method: 'find_node'; target: NodeId; want?: DhtWant[] })
+  | (QueryBase & { method: 'get_peers'; infoHash: NodeId; want?: DhtWant[] })
   | (QueryBase & {
       method: 'announce_peer';
       infoHash: NodeId;
@@ -92,6 +99,9 @@ export type KrpcQuery =
 
 export type KrpcMethod = KrpcQuery['method'];
 
+/** BEP 32 `want`: which families of nodes the querier asks for. */
+export type DhtWant = 'n4' | 'n6';
+
 /**
  * A response. The fields depend on the query it answers, which the decoder cannot know, so
  * all but `id` are optional; the caller checks what its query needs.
@@ -101,6 +111,8 @@ export interface KrpcResponse {
   transactionId: Uint8Array;
   id: NodeId;
   nodes?: NodeInfo[];
+  /** --- BEP 32 (issue 18): IPv6 nodes. */
+  nodes6?: NodeInfo[];
   values?: PeerAddress[];
   token?: Uint8Array;
 }
@@ -128,6 +140,7 @@ export function encodeKrpc(msg: KrpcMessage): Uint8Array {
     case 'response': {
       const r: Record<string, BValue | undefined> = { id: msg.id };
       if (msg.nodes !== undefined) r['nodes'] = encodeCompactNodes(msg.nodes);
+      if (msg.nodes6 !== undefined) r['nodes6'] = encodeCompactNodes6(msg.nodes6);
       if (msg.values !== undefined) r['values'] = encodeValues(msg.values);
       if (msg.token !== undefined) r['token'] = msg.token;
       return encode({ t: msg.transactionId, y: 'r', r });
@@ -142,9 +155,9 @@ function queryArgs(msg: KrpcQuery): Record<string, BValue> {
     case 'ping':
       return { id: msg.id };
     case 'find_node':
-      return { id: msg.id, target: msg.target };
+      return { id: msg.id, target: msg.target, ...wantArg(msg.want) };
     case 'get_peers':
-      return { id: msg.id, info_hash: msg.infoHash };
+      return { id: msg.id, info_hash: msg.infoHash, ...wantArg(msg.want) };
     case 'announce_peer':
       return {
         id: msg.id,
@@ -156,12 +169,16 @@ function queryArgs(msg: KrpcQuery): Record<string, BValue> {
   }
 }
 
-/** BEP 5 `values`: a list of compact peers, one string each (IPv4 only; others are skipped). */
+function wantArg(want: DhtWant[] | undefined): Record<string, BValue> {
+  return want && want.length > 0 ? { want: want.map((w) => Buffer.from(w, 'latin1')) } : {};
+}
+
+/** BEP 5 `values`: a list of compact peers, one string each (BEP 32: IPv6 peers 18 bytes). */
 function encodeValues(peers: readonly PeerAddress[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const p of peers) {
     const c = compactPeer(p.address, p.port);
-    if (c === null || c.family !== 4 || !Number.isInteger(p.port) || p.port < 0 || p.port > 65535) {
+    if (c === null || !Number.isInteger(p.port) || p.port < 0 || p.port > 65535) {
       continue;
     }
     out.push(c.bytes);
@@ -242,9 +259,9 @@ function decodeQuery(root: BDict, t: Uint8Array): KrpcQuery {
     case 'ping':
       return { ...base, method };
     case 'find_node':
-      return { ...base, method, target: requireId(a, 'target', t) };
+      return { ...base, method, target: requireId(a, 'target', t), ...decodeWant(a, t) };
     case 'get_peers':
-      return { ...base, method, infoHash: requireId(a, 'info_hash', t) };
+      return { ...base, method, infoHash: requireId(a, 'info_hash', t), ...decodeWant(a, t) };
     default: {
       const infoHash = requireId(a, 'info_hash', t);
       const implied = a['implied_port'];
@@ -267,6 +284,20 @@ function decodeQuery(root: BDict, t: Uint8Array): KrpcQuery {
   }
 }
 
+/** BEP 32 `want`: a list of strings; `n4` and `n6` are kept, anything else is ignored. */
+function decodeWant(a: BDict, t: Uint8Array): { want?: DhtWant[] } {
+  const w = a['want'];
+  if (w === undefined) return {};
+  if (!isList(w)) throw fieldError(t, 'want', 'must be a list');
+  const want: DhtWant[] = [];
+  for (const v of w) {
+    if (!isBytes(v)) throw fieldError(t, 'want', 'entries must be strings');
+    const s = latin1(v);
+    if ((s === 'n4' || s === 'n6') && !want.includes(s)) want.push(s);
+  }
+  return { want };
+}
+
 function decodeResponse(root: BDict, t: Uint8Array): KrpcResponse {
   const r = root['r'];
   if (!isDict(r)) throw fieldError(t, 'r', 'must be a dictionary');
@@ -277,6 +308,13 @@ function decodeResponse(root: BDict, t: Uint8Array): KrpcResponse {
     const list = decodeCompactNodes(nodes, KRPC_MAX_NODES_PER_RESPONSE);
     if (list === null) throw fieldError(t, 'nodes', 'length must be a multiple of 26');
     out.nodes = list;
+  }
+  const nodes6 = r['nodes6'];
+  if (nodes6 !== undefined) {
+    if (!isBytes(nodes6)) throw fieldError(t, 'nodes6', 'must be a string');
+    const list = decodeCompactNodes6(nodes6, KRPC_MAX_NODES_PER_RESPONSE);
+    if (list === null) throw fieldError(t, 'nodes6', 'length must be a multiple of 38');
+    out.nodes6 = list;
   }
   const values = r['values'];
   if (values !== undefined) {

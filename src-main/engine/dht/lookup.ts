@@ -31,6 +31,8 @@ export interface LookupReply {
 }
 
 export interface LookupOptions {
+  /** --- BEP 32 (issue 18): the family of the nodes walked (the IPv6 DHT: 6); 4 by default. */
+  family?: 4 | 6;
   target: NodeId;
   ownId: NodeId;
   clock: Clock;
@@ -80,7 +82,7 @@ export function runLookup(
 
   const addCandidate = (n: LookupTarget): void => {
     const addr = `${n.address}:${n.port}`;
-    if (seenAddr.has(addr) || !isValidNodeAddress(n.address, n.port)) return;
+    if (seenAddr.has(addr) || !isValidNodeAddress(n.address, n.port, opts.family ?? 4)) return;
     if (n.id !== null && (idsEqual(n.id, opts.ownId) || seenId.has(idToHex(n.id)))) return;
     seenAddr.add(addr);
     if (n.id !== null) seenId.add(idToHex(n.id));

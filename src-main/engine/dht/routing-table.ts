@@ -23,7 +23,7 @@ import {
   DHT_NODE_QUESTIONABLE_AFTER_MS,
   DHT_REPLACEMENT_CACHE_SIZE,
 } from '../limits';
-import { parseIpv4 } from '../tracker/codec/compact-peers';
+import { ipv6ToBytes, parseIpv4 } from '../tracker/codec/compact-peers';
 import type { NodeInfo } from './compact-nodes';
 import {
   NODE_ID_BITS,
@@ -61,6 +61,8 @@ export type InsertOutcome =
 export interface RoutingTableOptions {
   /** Allow several nodes on one IP (loopback tests); BEP 5 deployments keep one per IP. */
   allowSameIp?: boolean;
+  /** --- BEP 32 (issue 18): the family of the nodes it holds (the IPv6 DHT's table: 6). */
+  family?: 4 | 6;
 }
 
 /** Plain data for persistence across restarts. */
@@ -69,8 +71,15 @@ export interface SerializedRoutingTable {
   nodes: { id: string; address: string; port: number }[];
 }
 
-export function isValidNodeAddress(address: string, port: number): boolean {
+export function isValidNodeAddress(address: string, port: number, family: 4 | 6 = 4): boolean {
   if (!Number.isInteger(port) || port < 1 || port > 65535) return false;
+  // --- IPv6, BEP 32 (issue 18): a unicast v6 address (not ::, not multicast, not v4-mapped).
+  if (address.includes(':') !== (family === 6)) return false;
+  if (family === 6) {
+    const b = ipv6ToBytes(address);
+    if (!b || b[0] === 0xff || b.every((x) => x === 0)) return false;
+    return !(b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff);
+  }
   const ip = parseIpv4(address);
   if (ip < 0) return false;
   const first = ip >>> 24;
@@ -80,6 +89,7 @@ export function isValidNodeAddress(address: string, port: number): boolean {
 export class RoutingTable {
   readonly id: NodeId;
   private readonly allowSameIp: boolean;
+  private readonly family: 4 | 6;
   private buckets: Bucket[];
   /** Node count per IP, for the one-node-per-IP rule. */
   private readonly ips = new Map<string, number>();
@@ -88,6 +98,7 @@ export class RoutingTable {
     if (!isNodeId(id)) throw new Error('a node id must be 20 bytes');
     this.id = id;
     this.allowSameIp = opts.allowSameIp ?? false;
+    this.family = opts.family ?? 4;
     this.buckets = [{ nodes: [], replacements: [], lastChangedMs: nowMs }];
   }
 
@@ -117,7 +128,7 @@ export class RoutingTable {
   private add(node: NodeInfo, nowMs: number, lastSeenMs: number): InsertOutcome {
     if (!isNodeId(node.id) || idsEqual(node.id, this.id))
       return { kind: 'refused', reason: 'own-id' };
-    if (!isValidNodeAddress(node.address, node.port)) {
+    if (!isValidNodeAddress(node.address, node.port, this.family)) {
       return { kind: 'refused', reason: 'invalid-address' };
     }
     for (let guard = 0; guard <= NODE_ID_BITS; guard++) {
@@ -190,7 +201,7 @@ export class RoutingTable {
 
   /** Whether a node with this id and address would enter now (or evict a bad one). */
   wouldAccept(id: NodeId, address: string, port: number, nowMs: number): boolean {
-    if (idsEqual(id, this.id) || !isValidNodeAddress(address, port)) return false;
+    if (idsEqual(id, this.id) || !isValidNodeAddress(address, port, this.family)) return false;
     if (this.find(id)) return false;
     if (!this.allowSameIp && (this.ips.get(address) ?? 0) > 0) return false;
     const bucket = this.bucketFor(id);

@@ -47,4 +47,21 @@ describe('UdpEndpoint', () => {
     expect(got[0]?.from).toEqual({ address: '127.0.0.1', port: client.address().port });
     expect(ep.stats()).toMatchObject({ received: 3, dropped: 1 });
   });
+
+  // --- IPv6 (issue 18) ---
+  it('opens a udp6 endpoint on the port of a udp4 one on the wildcard, and hears ::1 on it', async () => {
+    const v4 = await UdpEndpoint.open('0.0.0.0', 0);
+    open.push(v4);
+    const v6 = await UdpEndpoint.open('::', v4.port, 'udp6');
+    open.push(v6);
+    expect([v4.family, v6.family, v6.port]).toEqual(['udp4', 'udp6', v4.port]);
+    const got: UdpSource[] = [];
+    v6.on('dht', (_p, from) => got.push(from));
+    const client = createSocket('udp6');
+    open.push({ close: () => new Promise<void>((r) => client.close(() => r())) });
+    await new Promise<void>((r) => client.bind(0, '::1', () => r()));
+    client.send(Buffer.from('d1:y1:qe'), v6.port, '::1');
+    for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(got).toEqual([{ address: '::1', port: client.address().port }]);
+  });
 });

@@ -65,9 +65,13 @@ export class UdpEndpoint {
     });
   }
 
-  /** Binds `host:port` (port 0 picks one; pass the TCP listen port to share it). */
+  /**
+   * Binds `host:port` (port 0 picks one; pass the TCP listen port to share it). A udp6 socket is
+   * IPv6-only (issue 18): the session opens a udp4 one beside it on the same port, which a
+   * dual-stack `::` socket would collide with where the OS makes `::` take v4 too (Linux).
+   */
   static async open(host: string, port: number, family: UdpFamily = 'udp4'): Promise<UdpEndpoint> {
-    const socket = createSocket({ type: family, reuseAddr: false });
+    const socket = createSocket({ type: family, reuseAddr: false, ipv6Only: family === 'udp6' });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, host, () => {
@@ -86,6 +90,11 @@ export class UdpEndpoint {
 
   get port(): number {
     return this.socket.address().port;
+  }
+
+  /** --- IPv6 (issue 18): which stack this endpoint is on. */
+  get family(): UdpFamily {
+    return this.socket.address().family === 'IPv6' ? 'udp6' : 'udp4';
   }
 
   /** Registers the one handler for a consumer (a second registration replaces the first). */

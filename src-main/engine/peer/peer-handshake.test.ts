@@ -41,6 +41,12 @@ describe('handshake rules', () => {
     expect([...(h.yourip ?? [])]).toEqual([127, 0, 0, 1]);
   });
 
+  // --- IPv6 (issue 18) ---
+  it('sends a 16-byte yourip to a peer reached over IPv6', () => {
+    const h = decodeExtendedHandshake(ourExtendedHandshake({}, 'Swarmscope', 77, '2001:db8::2'));
+    expect([...(h.yourip ?? [])]).toEqual([0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 2]);
+  });
+
   it('a later BEP 10 handshake updates the earlier one and merges m', () => {
     const first = decodeExtendedHandshake(
       ourExtendedHandshake({ m: { ut_pex: 1 } }, 'A', 10, undefined),

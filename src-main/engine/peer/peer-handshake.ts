@@ -4,6 +4,7 @@
  * and merging the peer's successive BEP 10 handshakes.
  */
 import net from 'node:net';
+import { ipv6ToBytes } from '../tracker/codec/compact-peers';
 import { encodeExtendedHandshake } from '../wire/extension-handshake';
 import type { ExtendedHandshake } from '../wire/extension-handshake';
 import { decodeReserved } from '../wire/handshake';
@@ -43,6 +44,12 @@ export function ipv4Bytes(address: string | undefined): Uint8Array | undefined {
   return new Uint8Array(v4.split('.').map(Number));
 }
 
+/** A v6 peer's address as BEP 10 `yourip` bytes (16); undefined for anything else. */
+function ipv6YourIp(address: string | undefined): Uint8Array | undefined {
+  if (!address || !net.isIPv6(address)) return undefined;
+  return ipv6ToBytes(address) ?? undefined;
+}
+
 /** Our BEP 10 handshake payload. */
 export function ourExtendedHandshake(
   extra: Partial<Omit<ExtendedHandshake, 'v' | 'reqq'>>,
@@ -54,7 +61,8 @@ export function ourExtendedHandshake(
     m: extra.m ?? {},
     p: extra.p,
     metadata_size: extra.metadata_size,
-    yourip: extra.yourip ?? ipv4Bytes(remoteAddress),
+    // --- IPv6 (issue 18): BEP 10 `yourip` is 16 bytes for a peer reached over IPv6.
+    yourip: extra.yourip ?? ipv4Bytes(remoteAddress) ?? ipv6YourIp(remoteAddress),
     v: clientVersion,
     reqq,
   });

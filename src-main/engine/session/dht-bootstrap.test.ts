@@ -76,4 +76,16 @@ describe('the DHT settings', () => {
       'router.utorrent.com:6881',
     ]);
   });
+
+  // --- IPv6 (issue 18) ---
+  it('reads [v6]:port entries, for the IPv6 DHT; on ::1 only loopback ones', () => {
+    expect(planDhtBootstrap(['[::1]:6881', '[2001:db8::1]:6881'], '::1')).toEqual({
+      nodes: [{ host: '::1', port: 6881 }],
+      skipped: ['[2001:db8::1]:6881'],
+      allowSameIp: true,
+    });
+    expect(planDhtBootstrap(['[2001:db8::1]:6881', '[::1]'], '0.0.0.0').nodes).toEqual([
+      { host: '2001:db8::1', port: 6881 },
+    ]);
+  });
 });

@@ -12,11 +12,17 @@
  */
 import { parseHostPort } from '../../../src-shared/model';
 import type { BootstrapNode } from '../dht';
+import { parseEndpoint } from '../net/ip-address';
 
 /** 127.0.0.0/8, `localhost` and `::1`. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase();
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+function v6Entry(text: string): { host: string; port: number } | null {
+  const at = parseEndpoint(text);
+  return at ? { host: at.address, port: at.port } : null;
 }
 
 export interface DhtBootstrapPlan {
@@ -34,7 +40,11 @@ export function planDhtBootstrap(
   const nodes: BootstrapNode[] = [];
   const skipped: string[] = [];
   for (const e of entries) {
-    const parsed = typeof e === 'string' ? parseHostPort(e) : null;
+    // --- IPv6 (issue 18): `[v6]:port` too, for the IPv6 DHT (BEP 32).
+    const parsed =
+      typeof e === 'string'
+        ? (parseHostPort(e) ?? (e.trim().startsWith('[') ? v6Entry(e) : null))
+        : null;
     if (!parsed || (loopbackOnly && !isLoopbackHost(parsed.host))) {
       skipped.push(String(e).slice(0, 80));
       continue;

@@ -74,6 +74,11 @@ export interface DhtHostDeps {
   tuning?: DhtTuning;
   /** The node count or lookups in flight moved (checked every tick), or the node started or stopped. */
   changed: () => void;
+  // --- IPv6, BEP 32 (issue 18) ---
+  /** 6 for the IPv6 DHT on the udp6 endpoint (its table in `dht6.json`); 4 by default. */
+  family?: 4 | 6;
+  /** The other family's node, for queries whose `want` asks for both. */
+  sibling?: () => DhtNode | null;
 }
 
 /** What `dht.json` holds. */
@@ -118,9 +123,13 @@ export class DhtHost {
 
   constructor(private readonly deps: DhtHostDeps) {
     this.file = deps.dataDir
-      ? new AtomicFile(path.join(deps.dataDir, 'dht.json'), () => this.fileText(), {
-          keepBackup: true,
-        })
+      ? new AtomicFile(
+          path.join(deps.dataDir, deps.family === 6 ? 'dht6.json' : 'dht.json'),
+          () => this.fileText(),
+          {
+            keepBackup: true,
+          },
+        )
       : null;
   }
 
@@ -152,6 +161,8 @@ export class DhtHost {
       lookupTimeoutMs: tuning.lookupTimeoutMs,
       onPeersFound: (infoHash, peers) => this.onPeersFound(infoHash, peers),
       onPeerAnnounced: (infoHash, peer) => this.onPeersFound(infoHash, [peer]),
+      family: this.deps.family, // --- BEP 32 (issue 18)
+      sibling: this.deps.sibling,
     });
     this.node = node;
     this.endpoint = endpoint;
@@ -310,6 +321,6 @@ export class DhtHost {
   }
 
   private log(level: 'debug' | 'info' | 'warn', message: string): void {
-    this.deps.logger.log(level, 'dht', message);
+    this.deps.logger.log(level, this.deps.family === 6 ? 'dht6' : 'dht', message);
   }
 }

@@ -138,4 +138,50 @@ describe('Listener', () => {
     listener = null;
     await waitFor(() => pending.closed(), 'close() to close it', 5_000);
   });
+
+  // --- IPv6 (issue 18) ---
+  it('listens on both stacks, one port, for the wildcard address', async () => {
+    const got: string[] = [];
+    const l = await start({
+      host: '0.0.0.0',
+      accept: (socket) => {
+        got.push(socket.remoteAddress ?? '?');
+        taken.push(socket);
+        return true;
+      },
+    });
+    for (const host of ['127.0.0.1', '::1']) {
+      const c = net.connect({ port: l.port as number, host });
+      c.on('error', () => {});
+      clients.push(c);
+      c.write(
+        encodeHandshake({
+          infoHash: new Uint8Array(20).fill(7),
+          peerId: new Uint8Array(20).fill(9),
+          reserved: new Uint8Array(8),
+        }),
+      );
+    }
+    await waitFor(() => got.length === 2, 'both handshakes', 5_000);
+    expect(got.sort()).toEqual(['127.0.0.1', '::1']);
+    expect(l.listensV6).toBe(true);
+  });
+
+  it('listens on IPv6 only for a v6 address, and caps pending handshakes from it', async () => {
+    const l = await start({ host: '::1' });
+    const conns = Array.from({ length: 12 }, () => {
+      const socket = net.connect({ port: l.port as number, host: '::1' });
+      socket.on('error', () => {});
+      clients.push(socket);
+      let closed = false;
+      socket.on('close', () => (closed = true));
+      return { closed: () => closed };
+    });
+    await waitFor(
+      () => closedCount(conns) === 12 - MAX_PENDING_HANDSHAKES_PER_IP,
+      'the excess to be closed',
+      5_000,
+    );
+    expect(l.pendingCount).toBe(MAX_PENDING_HANDSHAKES_PER_IP);
+  });
 });

@@ -33,6 +33,7 @@ import { encryptIncoming } from '../peer/mse-transport';
 import { TcpTransport } from '../peer/tcp-transport';
 import type { PeerTransport } from '../peer/transport';
 import { PeerError } from '../peer/close-reason';
+import { canonicalIp, formatEndpoint, hostKey, listenPlan } from '../net/ip-address';
 import {
   HANDSHAKE_TIMEOUT_MS,
   MAX_PENDING_HANDSHAKES,
@@ -75,8 +76,11 @@ const SNIFF_BYTES = 20;
 
 export class Listener {
   private server: net.Server | null = null;
+  /** --- IPv6 (issue 18): the v6 wildcard socket beside the v4 one (see listenPlan). */
+  private server6: net.Server | null = null;
   private boundPort: number | null = null;
   private readonly pending = new Set<net.Socket>();
+  /** Pending handshakes by host (hostKey: an IPv4 address or an IPv6 /64). */
   private readonly pendingPerIp = new Map<string, number>();
   /** Connections refused because a cap was reached, for logs and tests. */
   refused = 0;
@@ -93,31 +97,46 @@ export class Listener {
 
   async listen(wanted: number): Promise<void> {
     const host = this.opts.host;
+    // --- IPv6 (issue 18): the wildcard listens on both stacks, an address on its own only ---
+    const plan = listenPlan(host);
+    const first = (plan.v4 ?? plan.v6) as string;
     const tries = wanted === 0 || this.opts.strictPort ? 1 : LISTEN_PORT_TRIES;
     let lastError: unknown = null;
     for (let i = 0; i < tries; i++) {
       const port = wanted === 0 ? 0 : wanted + i;
       if (port > 65535) break;
-      const server = net.createServer((socket) => this.onIncoming(socket));
+      let server: net.Server;
       try {
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ port, host }, () => {
-            server.off('error', reject);
-            resolve();
-          });
-        });
-        server.on('error', (err) =>
-          this.opts.logger.log('error', 'session', `listener: ${err.message}`),
-        );
-        this.server = server;
-        this.boundPort = (server.address() as net.AddressInfo).port;
-        this.opts.logger.log('info', 'session', `listening on ${host}:${this.boundPort}`);
-        return;
+        server = await this.bind(port, first, false);
       } catch (err) {
         lastError = err;
-        server.close();
+        continue;
       }
+      const bound = (server.address() as net.AddressInfo).port;
+      if (plan.v4 && plan.v6) {
+        // The v6 socket takes the port the v4 one got; one port for peers, trackers and NAT.
+        try {
+          this.server6 = await this.bind(bound, plan.v6, true);
+        } catch (err) {
+          if (errCode(err) === 'EADDRINUSE' && i + 1 < tries) {
+            lastError = err;
+            await closeServer(server);
+            continue;
+          }
+          this.opts.logger.log(
+            'warn',
+            'session',
+            `IPv6 listening unavailable (${errMessage(err)}); IPv4 only on port ${bound}`,
+          );
+        }
+      }
+      this.server = server;
+      this.boundPort = bound;
+      const where = this.server6
+        ? `${plan.v4}:${bound} and [${plan.v6}]:${bound}`
+        : formatEndpoint(first, bound);
+      this.opts.logger.log('info', 'session', `listening on ${where}`);
+      return;
     }
     throw new EngineError(
       'bind',
@@ -125,13 +144,41 @@ export class Listener {
     );
   }
 
+  /** Whether incoming IPv6 connections are accepted (a v6 socket is listening). */
+  get listensV6(): boolean {
+    return this.server6 !== null || listenPlan(this.opts.host).v4 === null;
+  }
+
+  private async bind(port: number, host: string, ipv6Only: boolean): Promise<net.Server> {
+    const server = net.createServer((socket) => this.onIncoming(socket));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port, host, ipv6Only }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+    server.on('error', (err) =>
+      this.opts.logger.log('error', 'session', `listener: ${err.message}`),
+    );
+    return server;
+  }
+
   /** Stop listening (pending handshakes are closed too); `listen` may be called again. */
   async close(): Promise<void> {
     for (const s of this.pending) s.destroy();
     const server = this.server;
+    const server6 = this.server6;
     this.server = null;
+    this.server6 = null;
     this.boundPort = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeServer(server);
+    if (server6) await closeServer(server6);
   }
 
   // --- uTP (issue 18) ---
@@ -142,7 +189,7 @@ export class Listener {
   acceptUtp(transport: UtpTransport): void {
     const timeoutMs = this.opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
     const deadline = this.opts.clock.now() + timeoutMs;
-    const ip = transport.remoteAddress ?? '?';
+    const ip = canonicalIp(transport.remoteAddress ?? '?');
     const refuse = (err: unknown): void => {
       this.opts.logger.log('debug', 'session', `incoming uTP from ${ip} closed: ${describe(err)}`);
       transport.destroy();
@@ -200,10 +247,12 @@ export class Listener {
   }
 
   private onIncoming(socket: net.Socket): void {
-    const ip = socket.remoteAddress ?? '?';
+    // --- IPv6 (issue 18): `::ffff:a.b.c.d` is a.b.c.d; an IPv6 /64 is one host for the caps.
+    const ip = canonicalIp(socket.remoteAddress ?? '?');
+    const host = hostKey(ip);
     const maxPending = this.opts.maxPending ?? MAX_PENDING_HANDSHAKES;
     const maxPerIp = this.opts.maxPendingPerIp ?? MAX_PENDING_HANDSHAKES_PER_IP;
-    const fromIp = this.pendingPerIp.get(ip) ?? 0;
+    const fromIp = this.pendingPerIp.get(host) ?? 0;
     if (this.pending.size >= maxPending || fromIp >= maxPerIp) {
       this.refused++;
       this.opts.logger.log(
@@ -216,15 +265,15 @@ export class Listener {
     }
     socket.setNoDelay(true);
     this.pending.add(socket);
-    this.pendingPerIp.set(ip, fromIp + 1);
+    this.pendingPerIp.set(host, fromIp + 1);
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
       this.pending.delete(socket);
-      const n = (this.pendingPerIp.get(ip) ?? 1) - 1;
-      if (n <= 0) this.pendingPerIp.delete(ip);
-      else this.pendingPerIp.set(ip, n);
+      const n = (this.pendingPerIp.get(host) ?? 1) - 1;
+      if (n <= 0) this.pendingPerIp.delete(host);
+      else this.pendingPerIp.set(host, n);
     };
     socket.once('close', release);
     const onError = (): void => {
@@ -372,6 +421,14 @@ function describe(err: unknown): string {
   if (err instanceof MseError) return `${err.closeReason} (MSE ${err.code}: ${err.message})`;
   if (err instanceof PeerError) return `${err.code} (${err.message})`;
   return `protocol-error (${errMessage(err)})`;
+}
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 function errMessage(err: unknown): string {

@@ -6,12 +6,22 @@
  * whole, unless it is loopback. Loopback peers are this machine's own processes (test swarms,
  * the bench, a local CLI seeding to the app), several per address by design; they are neither
  * capped per IP nor banned by IP, unless `limitLoopback` says so (the tests of this rule).
+ *
+ * IPv6 (issue 18): "one host" is `hostKey`'s unit, an IPv4 address or an IPv6 /64 (one machine
+ * is routinely handed a whole /64, so single v6 addresses would make the caps and bans
+ * toothless); `::ffff:1.2.3.4` is 1.2.3.4. See net/ip-address.ts.
  */
 import { MAX_CONNECTIONS_PER_IP } from '../limits';
+import { canonicalIp, hostKey } from '../net/ip-address';
 
 export function isLoopback(address: string): boolean {
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
+  const a = canonicalIp(address);
+  return a.startsWith('127.') || a === '::1';
+}
+
+/** Whether two addresses count as one host for the caps and bans (IPv6: the same /64). */
+export function sameHost(a: string, b: string): boolean {
+  return a === b || hostKey(a) === hostKey(b);
 }
 
 export interface AddressPolicyOptions {

@@ -10,6 +10,7 @@
  *   returns with a new port and id is still refused (issue 16 item 6).
  * - Pure: no sockets; the torrent closes the banned peer.
  */
+import { formatEndpoint, hostKey } from '../net/ip-address';
 export interface BannedPeer {
   key: string;
   address: string;
@@ -50,7 +51,8 @@ export class BanPolicy {
     this.banned.add(peer.key);
     if (peer.candidateKey) this.banned.add(peer.candidateKey);
     if (peer.peerIdHex) this.banned.add(peer.peerIdHex);
-    if (this.opts.banByAddress(peer.address)) this.bannedAddresses.add(peer.address);
+    // --- IPv6 (issue 18): the host's key, so a banned v6 peer's whole /64 stays out.
+    if (this.opts.banByAddress(peer.address)) this.bannedAddresses.add(hostKey(peer.address));
   }
 
   /** A key is an address:port or a peer id in hex. */
@@ -59,6 +61,8 @@ export class BanPolicy {
   }
 
   isAddressBanned(address: string, port: number): boolean {
-    return this.bannedAddresses.has(address) || this.banned.has(`${address}:${port}`);
+    return (
+      this.bannedAddresses.has(hostKey(address)) || this.banned.has(formatEndpoint(address, port))
+    );
   }
 }

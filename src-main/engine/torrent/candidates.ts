@@ -14,6 +14,7 @@
  *   that lie cannot crowd out the others. `learned` counts the new addresses each source gave.
  * - Pure: the caller passes `now`; nothing here touches a socket or a timer.
  */
+import { canonicalIp, formatEndpoint } from '../net/ip-address';
 import type { PeerSource } from '../../../src-shared/model';
 import {
   DIAL_BACKOFF_BASE_MS,
@@ -38,7 +39,8 @@ export interface Candidate {
 }
 
 export function candidateKey(address: string, port: number): string {
-  return `${address}:${port}`;
+  // --- IPv6 (issue 18): `[v6]:port`, so a key is never ambiguous and reads as users write it.
+  return formatEndpoint(address, port);
 }
 
 /** The wait after the n-th failed dial in a row (n >= 1): 2 s, 4 s, 8 s ... up to 5 min. */
@@ -80,7 +82,10 @@ export class CandidateList {
   ): number {
     let added = 0;
     let kept = this.keptBySource.get(source) ?? 0;
-    for (const { address, port } of peers) {
+    for (const peer of peers) {
+      // --- IPv6 (issue 18): one form per address, so `::ffff:a.b.c.d` and a.b.c.d are one.
+      const address = canonicalIp(peer.address);
+      const port = peer.port;
       if (!(port > 0 && port < 65536)) continue;
       const key = candidateKey(address, port);
       if (this.byKey.has(key) || isBanned(address, port)) continue;

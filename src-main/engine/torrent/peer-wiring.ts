@@ -36,6 +36,9 @@ import { LOCAL_EXTENSION_IDS } from '../wire/extension-ids';
 // --- explainer (issue 19) ---
 import { closeFailureKind, dialFailureKind } from './connect-failures';
 // --- uTP (issue 18) ---
+// --- IPv6 (issue 18) ---
+import { canonicalIp } from '../net/ip-address';
+import { sameHost } from './address-policy';
 
 /** The BEP 6 and BEP 10 bits we offer every peer. */
 const OUR_EXTENSIONS = { fast: true, extended: true };
@@ -96,7 +99,7 @@ export class PeerWiring {
 
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(socket: net.Socket, handshake: Handshake, rest: Uint8Array): void {
-    const address = socket.remoteAddress ?? '?';
+    const address = canonicalIp(socket.remoteAddress ?? '?');
     const port = socket.remotePort ?? 0;
     if (this.refusesIncoming(address, port)) {
       socket.destroy();
@@ -113,7 +116,7 @@ export class PeerWiring {
     handshake: Handshake,
     rest: Uint8Array,
   ): void {
-    const address = transport.remoteAddress ?? '?';
+    const address = canonicalIp(transport.remoteAddress ?? '?');
     if (this.refusesIncoming(address, port)) {
       transport.destroy();
       return;
@@ -145,8 +148,8 @@ export class PeerWiring {
   /** Connections and dials with one IP address. */
   private connectionsWith(address: string): number {
     let n = 0;
-    for (const p of this.t.peers.values()) if (p.address === address) n++;
-    for (const a of this.dialing.values()) if (a === address) n++;
+    for (const p of this.t.peers.values()) if (sameHost(p.address, address)) n++;
+    for (const a of this.dialing.values()) if (sameHost(a, address)) n++;
     return n;
   }
 

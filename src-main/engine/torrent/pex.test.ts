@@ -253,3 +253,45 @@ describe('PexExchange: receiving', () => {
     expect(from.closed).toBeNull();
   });
 });
+
+// --- IPv6 (issue 18) ---
+describe('PexExchange: IPv6 peers', () => {
+  /** A v6 contact keyed as the torrent keys it: `[v6]:port`. */
+  function contact6(address: string, port: number, o: { pex?: number } = {}): FakeContact {
+    const c = contact(address, port, o);
+    return { ...c, key: `[${address}]:${port}`, conn: c.conn, sent: c.sent };
+  }
+
+  it('tells peers about a v6 peer in added6 and, when it leaves, in dropped6', () => {
+    const { pex } = exchange();
+    const clock = new ManualClock();
+    const a = contact('10.0.0.1', 1000);
+    const v6 = contact6('2001:db8::7', 7000);
+    pex.tick(clock.now(), [a, v6]);
+    expect(a.sent[0]?.added).toEqual([
+      { address: '2001:db8::7', port: 7000, flags: PEX_FLAG_REACHABLE },
+    ]);
+    clock.advance(PEX_INTERVAL_MS);
+    pex.tick(clock.now(), [a]);
+    expect(a.sent[1]?.dropped).toEqual([{ address: '2001:db8::7', port: 7000 }]);
+  });
+
+  it('learns v6 peers from added6, but not the sender itself', () => {
+    const { pex, learnt } = exchange();
+    const from = contact6('2001:db8::1', 6881);
+    pex.onMessage(
+      from,
+      encodePex({
+        added: [
+          { address: '2001:db8::1', port: 6881, flags: 0 },
+          { address: '2001:db8::2', port: 6882, flags: 0 },
+        ],
+        dropped: [],
+      }),
+      0,
+    );
+    expect(learnt).toEqual([
+      { peers: [{ address: '2001:db8::2', port: 6882 }], from: '[2001:db8::1]:6881' },
+    ]);
+  });
+});

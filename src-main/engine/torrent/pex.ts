@@ -27,6 +27,8 @@ import { decodePex, encodePex, PEX_FLAG_REACHABLE, PEX_FLAG_SEED } from '../wire
 import type { PexPeer } from '../wire/pex';
 import { ProtocolError } from '../wire/protocol-error';
 import { formatIpv6 } from '../tracker/codec/compact-peers';
+import { canonicalIp, parseEndpoint } from '../net/ip-address';
+import { candidateKey } from './candidates';
 
 /** What the PEX part needs of a connected peer (a PeerState fits). */
 export interface PexContact {
@@ -112,7 +114,7 @@ export class PexExchange {
       if (now - s.lastSentAt < PEX_INTERVAL_MS) continue;
       const own = new Set([to.key]);
       const p = to.conn.peerExtendedHandshake?.p;
-      if (p) own.add(`${to.address}:${p}`);
+      if (p) own.add(candidateKey(to.address, p));
       const added: PexPeer[] = [];
       for (const [key, peer] of known) {
         if (added.length >= PEX_MAX_ADDED_PER_MESSAGE) break;
@@ -123,14 +125,15 @@ export class PexExchange {
       for (const key of s.told) {
         if (dropped.length >= PEX_MAX_DROPPED_PER_MESSAGE) break;
         if (known.has(key)) continue;
-        const i = key.lastIndexOf(':');
-        dropped.push({ address: key.slice(0, i), port: Number(key.slice(i + 1)) });
+        // --- IPv6 (issue 18): keys are `[v6]:port` for IPv6 peers.
+        const at = parseEndpoint(key);
+        if (at) dropped.push(at);
         droppedKeys.push(key);
       }
       if (added.length === 0 && dropped.length === 0) continue;
       if (!to.conn.sendExtended(id, encodePex({ added, dropped }))) continue;
       s.lastSentAt = now;
-      for (const a of added) s.told.add(`${a.address}:${a.port}`);
+      for (const a of added) s.told.add(candidateKey(a.address, a.port));
       for (const key of droppedKeys) s.told.delete(key);
       this.opts.log(to.key, 'out', `pex: ${added.length} added, ${dropped.length} dropped`);
     }
@@ -168,9 +171,9 @@ export class PexExchange {
     const own = this.opts.ownPort?.() ?? 0;
     const seenAs = ownAddress(from);
     const isUs = (p: { address: string; port: number }): boolean =>
-      p.port === own && (p.address === seenAs || isLoopback(p.address));
+      p.port === own && (canonicalIp(p.address) === seenAs || isLoopback(p.address));
     const added = msg.added
-      .filter((p) => `${p.address}:${p.port}` !== from.key && !isUs(p))
+      .filter((p) => candidateKey(p.address, p.port) !== from.key && !isUs(p))
       .map(({ address, port }) => ({ address, port }));
     if (added.length > 0) this.opts.learn(added, from.key);
     return true;
@@ -191,11 +194,12 @@ export class PexExchange {
 function ownAddress(c: PexContact): string | null {
   const ip = c.conn.peerExtendedHandshake?.yourip;
   if (!ip) return null;
-  return ip.length === 4 ? ip.join('.') : formatIpv6(ip);
+  return ip.length === 4 ? ip.join('.') : canonicalIp(formatIpv6(ip));
 }
 
 function isLoopback(address: string): boolean {
-  return address.startsWith('127.') || address === '::1';
+  const a = canonicalIp(address);
+  return a.startsWith('127.') || a === '::1';
 }
 
 function flood(message: string): ProtocolError {

@@ -339,6 +339,18 @@ describe('uTP socket: bad input', () => {
     net.a.close();
     net.b.close();
   });
+
+  // --- IPv6 (issue 18) ---
+  it('counts pending SYNs from one IPv6 /64 as one host, whatever the address in it', () => {
+    const net = new TestUtpNet({ maxPending: 10, maxPendingPerIp: 3 });
+    for (let i = 0; i < 8; i++)
+      net.inject('b', stray(ST_SYN, 100 + i), { address: `2001:db8:1:2::${i + 1}`, port: 1000 });
+    expect(net.b.stats().pending).toBe(3);
+    net.inject('b', stray(ST_SYN, 200), { address: '2001:db8:1:3::1', port: 1000 });
+    expect(net.b.stats().pending).toBe(4);
+    net.a.close();
+    net.b.close();
+  });
 });
 
 function decodeHeader(bytes: Uint8Array) {

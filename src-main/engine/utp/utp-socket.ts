@@ -23,6 +23,7 @@ import type { Clock, Random, TimerHandle } from '../time/clock';
 import { ST_RESET, ST_SYN, UtpPacketError, decodePacket, encodePacket } from './packet';
 import type { UtpPacket } from './packet';
 import { UtpConnection } from './utp-connection';
+import { hostKey } from '../net/ip-address';
 import { UtpTransport } from './utp-transport';
 
 /** How often connections check their retransmission, keepalive and idle deadlines. */
@@ -157,7 +158,9 @@ export class UtpSocket {
       this.counters.refused++;
       return this.sendReset(p, from);
     }
-    const fromIp = this.pendingPerIp.get(from.address) ?? 0;
+    // --- IPv6 (issue 18): pending SYNs count by host, an IPv4 address or an IPv6 /64.
+    const host = hostKey(from.address);
+    const fromIp = this.pendingPerIp.get(host) ?? 0;
     if (
       this.pending >= (this.opts.maxPending ?? UTP_MAX_PENDING_SYNS) ||
       fromIp >= (this.opts.maxPendingPerIp ?? UTP_MAX_PENDING_SYNS_PER_IP) ||
@@ -190,15 +193,16 @@ export class UtpSocket {
       this.release(entry, from.address),
     );
     this.pending++;
-    this.pendingPerIp.set(from.address, fromIp + 1);
+    this.pendingPerIp.set(host, fromIp + 1);
     this.add(k, entry);
     this.opts.onAccept(entry.transport);
   }
 
-  private release(entry: Entry, ip: string): void {
+  private release(entry: Entry, address: string): void {
     if (entry.pendingSinceMs === null) return;
     entry.pendingSinceMs = null;
     this.pending--;
+    const ip = hostKey(address);
     const n = (this.pendingPerIp.get(ip) ?? 1) - 1;
     if (n <= 0) this.pendingPerIp.delete(ip);
     else this.pendingPerIp.set(ip, n);

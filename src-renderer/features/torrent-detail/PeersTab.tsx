@@ -61,7 +61,7 @@ function PeerRow({
   return (
     <>
       <span className="vcell c-addr" role="cell" title={p.key}>
-        {p.address}:{p.port}
+        {p.address.includes(':') ? `[${p.address}]` : p.address}:{p.port}
       </span>
       <span className="vcell c-client grow" role="cell" title={`peer id ${p.peerIdHex}`}>
         {p.client || 'Unknown'}

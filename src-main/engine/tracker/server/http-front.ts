@@ -116,6 +116,11 @@ export class HttpFront {
     return this.server.close();
   }
 
+  /** --- IPv6 (issue 18): why the wildcard's IPv6 socket could not listen, or null. */
+  get v6Error(): string | null {
+    return this.server.v6Error;
+  }
+
   private handle(req: MiniHttpRequest): MiniHttpResponse {
     const q = req.target.indexOf('?');
     const path = q >= 0 ? req.target.slice(0, q) : req.target;

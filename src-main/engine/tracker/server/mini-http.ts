@@ -19,6 +19,7 @@
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Clock } from '../../time/clock';
+import { listenPlan } from '../../net/ip-address';
 
 export interface MiniHttpRequest {
   method: string;
@@ -79,37 +80,69 @@ interface Conn {
 
 export class MiniHttpServer {
   private server: Server | null = null;
+  /** --- IPv6 (issue 18): the v6 socket beside the v4 one for the wildcard host. */
+  private server6: Server | null = null;
+  /** Why the wildcard's IPv6 socket could not listen; null when it did (or was not asked). */
+  v6Error: string | null = null;
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly opts: MiniHttpOptions) {}
 
-  listen(host: string, port: number): Promise<number> {
+  /**
+   * Listens on `host:port`. IPv6 (issue 18): the wildcard listens on both stacks, with an
+   * IPv6-only socket on the port the v4 one got (see net/ip-address.ts `listenPlan`); when
+   * IPv6 cannot be had the v4 socket serves alone and `v6Error` says why.
+   */
+  async listen(host: string, port: number): Promise<number> {
+    const plan = listenPlan(host);
+    this.v6Error = null;
+    const bound = await this.bindOne((plan.v4 ?? plan.v6) as string, port, false, (server) => {
+      this.server = server;
+    });
+    if (plan.v4 && plan.v6) {
+      await this.bindOne(plan.v6, bound, true, (server) => {
+        this.server6 = server;
+      }).catch((err: unknown) => {
+        this.v6Error = err instanceof Error ? err.message : String(err);
+      });
+    }
+    return bound;
+  }
+
+  private bindOne(
+    host: string,
+    port: number,
+    ipv6Only: boolean,
+    keep: (server: Server) => void,
+  ): Promise<number> {
     const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
     server.maxConnections = this.opts.maxConnections;
-    this.server = server;
     return new Promise<number>((resolve, reject) => {
       const onError = (err: Error): void => {
         server.off('listening', onListening);
-        this.server = null;
         reject(err);
       };
       const onListening = (): void => {
         server.off('error', onError);
         server.on('error', (err) => this.opts.onError(err));
+        keep(server);
         const addr = server.address();
         resolve(typeof addr === 'object' && addr ? addr.port : port);
       };
       server.once('error', onError);
       server.once('listening', onListening);
-      server.listen(port, host);
+      server.listen({ port, host, ipv6Only });
     });
   }
 
   async close(): Promise<void> {
-    const server = this.server;
+    const servers = [this.server, this.server6].filter((x): x is Server => x !== null);
     this.server = null;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server6 = null;
+    if (servers.length === 0) return;
+    const closed = Promise.all(
+      servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     await closed;

@@ -108,10 +108,13 @@ export class TrackerServer {
           configuredHost: settings.host,
         });
         this.httpPort = await this.http.listen(settings.host, settings.httpPort);
+        // --- IPv6 (issue 18): the wildcard listens on both stacks; v6 missing is not fatal.
+        if (this.http.v6Error) core.log('warn', `http over IPv6 unavailable: ${this.http.v6Error}`);
       }
       if (settings.udp) {
         this.udp = new UdpFront(core, this.opts.random.bytes(32));
         this.udpPort = await this.udp.listen(settings.host, settings.udpPort);
+        if (this.udp.v6Error) core.log('warn', `udp over IPv6 unavailable: ${this.udp.v6Error}`);
       }
     } catch (err) {
       this.error = errorText(err);

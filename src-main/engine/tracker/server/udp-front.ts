@@ -24,6 +24,7 @@ import {
 } from '../codec/udp-packets';
 import type { UdpRequest } from '../codec/udp-packets';
 import { ConnectionIds } from './connection-ids';
+import { listenPlan } from '../../net/ip-address';
 import type { TrackerCore } from './tracker-core';
 
 function literalLookup(
@@ -47,6 +48,10 @@ const CONNECTION_ID_WINDOW_MS = 60_000;
 
 export class UdpFront {
   private socket: Socket | null = null;
+  /** --- IPv6 (issue 18): the udp6 socket beside the udp4 one for the wildcard host. */
+  private socket6: Socket | null = null;
+  /** Why the wildcard's IPv6 socket could not bind; null when it did (or was not asked). */
+  v6Error: string | null = null;
   private readonly ids: ConnectionIds;
   /** Answers of the current receive batch, sent together once it is processed. */
   private outbox: Array<{ buf: Uint8Array; port: number; address: string }> = [];
@@ -63,25 +68,45 @@ export class UdpFront {
     );
   }
 
-  listen(host: string, port: number): Promise<number> {
+  /**
+   * Binds `host:port`. IPv6 (issue 18): the wildcard binds both stacks, a udp6 socket (IPv6-only)
+   * on the port the udp4 one got; without IPv6 the udp4 one serves alone and `v6Error` says why.
+   */
+  async listen(host: string, port: number): Promise<number> {
+    const plan = listenPlan(host);
+    this.v6Error = null;
+    const first = (plan.v4 ?? plan.v6) as string;
+    const bound = await this.bindOne(first, port, (socket) => (this.socket = socket));
+    if (plan.v4 && plan.v6) {
+      await this.bindOne(plan.v6, bound, (socket) => (this.socket6 = socket)).catch(
+        (err: unknown) => {
+          this.v6Error = err instanceof Error ? err.message : String(err);
+        },
+      );
+    }
+    return bound;
+  }
+
+  private bindOne(host: string, port: number, keep: (s: Socket) => void): Promise<number> {
+    const v6 = host.includes(':');
     const socket = createSocket({
-      type: host.includes(':') ? 'udp6' : 'udp4',
+      type: v6 ? 'udp6' : 'udp4',
+      ipv6Only: v6,
       // Replies go to the literal address a datagram came from: skip dns.lookup and its
       // extra tick on every send (a third of the cost of an answer under load).
       lookup: literalLookup,
       recvBufferSize: TRACKER_UDP_SOCKET_BUFFER_BYTES,
       sendBufferSize: TRACKER_UDP_SOCKET_BUFFER_BYTES,
     });
-    this.socket = socket;
     return new Promise<number>((resolve, reject) => {
       const onError = (err: Error): void => {
         socket.close();
-        this.socket = null;
         reject(err);
       };
       socket.once('error', onError);
       socket.bind(port, host, () => {
         socket.off('error', onError);
+        keep(socket);
         socket.on('error', (err) => this.core.log('error', `udp front: ${err.message}`));
         socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
         resolve(socket.address().port);
@@ -93,10 +118,12 @@ export class UdpFront {
     if (this.flush) clearImmediate(this.flush);
     this.flush = null;
     this.outbox = [];
-    const socket = this.socket;
+    const sockets = [this.socket, this.socket6].filter((x): x is Socket => x !== null);
     this.socket = null;
-    if (!socket) return;
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    this.socket6 = null;
+    await Promise.all(
+      sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
+    );
   }
 
   /**
@@ -111,9 +138,11 @@ export class UdpFront {
         this.flush = null;
         const out = this.outbox;
         this.outbox = [];
-        const socket = this.socket;
-        if (!socket) return;
-        for (const o of out) socket.send(o.buf, o.port, o.address);
+        // --- IPv6 (issue 18): each answer leaves by the socket of its address's stack.
+        for (const o of out) {
+          const socket = o.address.includes(':') && this.socket6 ? this.socket6 : this.socket;
+          socket?.send(o.buf, o.port, o.address);
+        }
       });
     }
   }
