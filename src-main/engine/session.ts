@@ -109,6 +109,9 @@ import { SkeyTable } from './crypto/mse-keys';
 import type { EncryptionPolicy } from './crypto/mse-handshake';
 import type { PeerTransport } from './peer/transport';
 import { encryptionModes } from '../../src-shared/model';
+// --- timeline (issue 19) ---
+import type { TimelineView } from '../../src-shared/model';
+import { TIMELINE_WINDOW_MS } from './limits';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -784,6 +787,20 @@ export class Session implements EngineApi {
   }
   recentLog(id: TorrentId): PeerEvent[] {
     return this.magnets.has(id) ? [] : this.get(id).recentLog();
+  }
+  // --- timeline (issue 19) ---
+  timeline(id: TorrentId, since: number): TimelineView {
+    if (!this.magnets.has(id)) return this.get(id).timelineView(since);
+    return {
+      full: true,
+      from: 0,
+      cursor: 0,
+      now: this.clock.now(),
+      windowMs: TIMELINE_WINDOW_MS,
+      lanes: [],
+      removedLanes: [],
+      events: new Float64Array(0),
+    };
   }
 
   // ---------------------------------------------------------------- magnets (issue 17)

@@ -24,6 +24,8 @@ import type { PexExchange } from './pex';
 import type { PeerTransports } from '../../../src-shared/model';
 import type { UtpTransport } from '../utp/utp-transport';
 import type { EncryptionPolicy } from '../crypto/mse-handshake';
+// --- timeline (issue 19) ---
+import type { PeerTimeline } from './peer-timeline';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -117,6 +119,9 @@ export interface TorrentContext {
   /** Pieces that failed their hash and are missing again, for the piece map. */
   readonly failedPieces: Set<number>;
   readonly pipelineBudgetBytes: number;
+  // --- timeline (issue 19) ---
+  /** What each peer did (the Timeline tab); absent in tests of one part alone. */
+  readonly timeline?: PeerTimeline;
   maxConnections(): number;
   stopped(): boolean;
   state(): TorrentState;
