@@ -791,10 +791,11 @@ export class Session implements EngineApi {
   // --- timeline (issue 19) ---
   timeline(id: TorrentId, since: number): TimelineView {
     if (!this.magnets.has(id)) return this.get(id).timelineView(since);
+    // A magnet has no peers on the timeline yet: one empty full view, then empty deltas.
     return {
-      full: true,
-      from: 0,
-      cursor: 0,
+      full: since <= 0,
+      from: since <= 0 ? 0 : since,
+      cursor: 1,
       now: this.clock.now(),
       windowMs: TIMELINE_WINDOW_MS,
       lanes: [],

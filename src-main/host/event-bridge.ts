@@ -42,6 +42,9 @@ interface Watch {
   lastJson: Map<DetailTopic, string>;
   log: PeerEvent[];
   logPrimed: boolean;
+  // --- timeline (issue 19) ---
+  /** The cursor of the last timeline view sent; 0 asks for a full one. */
+  timelineCursor: number;
 }
 
 const plainTopics = ['peers', 'trackers', 'files', 'seeding'] as const;
@@ -168,6 +171,20 @@ export function createEventBridge(
         any = true;
       }
     }
+    // --- timeline (issue 19): a full view first, then only new or changed rows.
+    if (w.topics.has('timeline')) {
+      const view = engine.timeline(id, w.timelineCursor);
+      if (
+        view.full ||
+        view.events.length > 0 ||
+        view.lanes.length > 0 ||
+        view.removedLanes.length > 0
+      ) {
+        w.timelineCursor = view.cursor;
+        update.timeline = view;
+        any = true;
+      }
+    }
     return any ? update : null;
   }
 
@@ -214,6 +231,7 @@ export function createEventBridge(
         lastJson: new Map(),
         log: [],
         logPrimed: false,
+        timelineCursor: 0, // --- timeline (issue 19)
       });
       // The first update goes out on the next turn, then at the view rate.
       primeTimer ??= clock.setTimeout(() => {

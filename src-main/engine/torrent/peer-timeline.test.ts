@@ -43,10 +43,11 @@ function rows(view: TimelineView): Row[] {
   return out;
 }
 
+const blockData = new Uint8Array(16_384);
 const block = (index: number, length = 16_384) => ({
   index,
   begin: 0,
-  data: new Uint8Array(length),
+  data: blockData.subarray(0, length),
   late: false,
 });
 

@@ -161,7 +161,8 @@ class Lane {
 }
 
 export class PeerTimeline {
-  private rev = 0;
+  /** Starts at 1: cursor 0 means "nothing seen yet", so asks for a full view. */
+  private rev = 1;
   private nextLane = 1;
   /** Every kept lane by id, oldest first (Map order is insertion order). */
   private readonly lanes = new Map<number, Lane>();
