@@ -14,6 +14,7 @@ import { TrackersTab } from './TrackersTab';
 import { useDetailWatch } from './use-detail-watch';
 import { SetLocationButton } from '../set-location/SetLocationButton';
 import './torrent-detail.css';
+import { TimelineTab } from './timeline/TimelineTab'; // --- timeline (issue 19)
 
 const tabs: { topic: DetailTopic; label: string }[] = [
   { topic: 'peers', label: 'Peers' },
@@ -22,6 +23,7 @@ const tabs: { topic: DetailTopic; label: string }[] = [
   { topic: 'files', label: 'Files' },
   { topic: 'seeding', label: 'Seeding' },
   { topic: 'log', label: 'Log' },
+  { topic: 'timeline', label: 'Timeline' }, // --- timeline (issue 19)
 ];
 
 function Header({ id }: { id: TorrentId }) {
@@ -111,6 +113,7 @@ export function DetailPanel({ id }: { id: TorrentId }) {
         {tab === 'files' && <FilesTab id={id} />}
         {tab === 'seeding' && <SeedingTab />}
         {tab === 'log' && <LogTab />}
+        {tab === 'timeline' && <TimelineTab />}
       </div>
     </section>
   );
