@@ -122,16 +122,15 @@ export type PaintContext = Pick<
   | 'measureText'
 >;
 
-/** Rects of one colour, merged while they touch: one path and one fill per colour and frame. */
+/** Rects of one kind, merged while they touch the same pixel row and overlap. */
 class RectBatch {
   private x0 = 0;
   private x1 = -1;
   private y = 0;
   private h = 0;
   count = 0;
-  constructor(private readonly ctx: PaintContext) {}
+  constructor(private readonly sink: PathSink) {}
   begin(): void {
-    this.ctx.beginPath();
     this.x1 = -1;
     this.count = 0;
   }
@@ -140,22 +139,17 @@ class RectBatch {
       if (x1 > this.x1) this.x1 = x1;
       return;
     }
-    this.flushOne();
+    this.flush();
     this.x0 = x0;
     this.x1 = x1;
     this.y = y;
     this.h = h;
   }
-  private flushOne(): void {
+  flush(): void {
     if (this.x1 < 0) return;
-    this.ctx.rect(this.x0, this.y, Math.max(1, this.x1 - this.x0), this.h);
+    this.sink.rect(this.x0, this.y, Math.max(1, this.x1 - this.x0), this.h);
     this.count++;
-  }
-  end(fillStyle: string): void {
-    this.flushOne();
     this.x1 = -1;
-    this.ctx.fillStyle = fillStyle;
-    this.ctx.fill();
   }
 }
 
@@ -187,38 +181,7 @@ export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
   ctx.beginPath();
   ctx.rect(labelWidthCss, axisHeightCss, v.widthCss - labelWidthCss, v.heightCss - axisHeightCss);
   ctx.clip();
-  let drawn = 0;
-  const batch = new RectBatch(ctx);
-  const layers: { kinds: number[]; color: string; y: number; h: number }[] = [
-    { kinds: [TimelineKind.peerUnchoke], color: p.peerUnchoke, ...band.peerUnchoke },
-    { kinds: [TimelineKind.ourUnchoke], color: p.ourUnchoke, ...band.ourUnchoke },
-    { kinds: [TimelineKind.requests], color: p.requests, ...band.requests },
-    { kinds: [TimelineKind.run], color: p.run, ...band.bar },
-  ];
-  const left = labelWidthCss - 1;
-  const right = v.widthCss + 1;
-  for (const layer of layers) {
-    const kind = layer.kinds[0]!;
-    batch.begin();
-    for (let i = first; i < last; i++) {
-      const lane = s.lanes[i]!;
-      const top = laneTop(v, i) + layer.y;
-      const r = lane.rows;
-      for (let k = 0; k < lane.count; k++) {
-        const o = k * timelineRowStride;
-        if (r[o + 2] !== kind) continue;
-        const t1 = r[o + 4] === timelineOpen ? s.now : r[o + 4]!;
-        const x1 = xOf(v, t1);
-        if (x1 < left) continue;
-        const x0 = xOf(v, r[o + 3]!);
-        if (x0 > right) continue;
-        batch.add(Math.max(x0, left), Math.min(Math.max(x1, x0 + 1), right), top, layer.h);
-      }
-    }
-    batch.end(layer.color);
-    drawn += batch.count;
-  }
-  drawn += paintMarkers(ctx, s, first, last);
+  const drawn = paintEvents(ctx, s, first, last);
   paintHighlights(ctx, s, first, last);
   ctx.restore();
 
@@ -227,49 +190,157 @@ export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
   return drawn;
 }
 
-const markerColors = (p: TimelinePalette): Record<number, string> => ({
-  [TimelineKind.connect]: p.marker,
-  [TimelineKind.handshake]: p.handshake,
-  [TimelineKind.bitfield]: p.bitfield,
-  [TimelineKind.have]: p.have,
-  [TimelineKind.reject]: p.reject,
-  [TimelineKind.close]: p.close,
-  [TimelineKind.peerInterest]: p.interest,
-  [TimelineKind.ourInterest]: p.interest,
-});
+/** Where each kind is drawn in its lane and in which colour; markers are ticks on the bar row. */
+interface KindStyle {
+  color: (p: TimelinePalette) => string;
+  /** Bars and bands: their strip of the lane. Markers: x offset, y, width, height. */
+  bar?: { y: number; h: number };
+  marker?: { dx: number; y: number; w: number; h: number };
+}
 
-/** Markers: a tick per event on the bar row, interest as a notch above (it) or below (us). */
-function paintMarkers(ctx: PaintContext, s: TimelineScene, first: number, last: number): number {
+const kindStyles: Record<number, KindStyle> = {
+  [TimelineKind.peerUnchoke]: { color: (p) => p.peerUnchoke, bar: band.peerUnchoke },
+  [TimelineKind.ourUnchoke]: { color: (p) => p.ourUnchoke, bar: band.ourUnchoke },
+  [TimelineKind.requests]: { color: (p) => p.requests, bar: band.requests },
+  [TimelineKind.run]: { color: (p) => p.run, bar: band.bar },
+  [TimelineKind.connect]: {
+    color: (p) => p.marker,
+    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
+  },
+  [TimelineKind.handshake]: {
+    color: (p) => p.handshake,
+    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
+  },
+  [TimelineKind.bitfield]: {
+    color: (p) => p.bitfield,
+    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
+  },
+  [TimelineKind.have]: { color: (p) => p.have, marker: { dx: -1, y: band.bar.y + 3, w: 2, h: 4 } },
+  [TimelineKind.reject]: {
+    color: (p) => p.reject,
+    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
+  },
+  [TimelineKind.close]: {
+    color: (p) => p.close,
+    marker: { dx: -1, y: 2, w: 3, h: laneHeightCss - 4 },
+  },
+  // Interest: a notch above the bar row (it is interested) or below it (we are).
+  [TimelineKind.peerInterest]: {
+    color: (p) => p.interest,
+    marker: { dx: -2, y: band.bar.y - 2, w: 4, h: 2 },
+  },
+  [TimelineKind.ourInterest]: {
+    color: (p) => p.interest,
+    marker: { dx: -2, y: band.bar.y + band.bar.h, w: 4, h: 2 },
+  },
+};
+
+/** Drawing order: bands and bars under the markers, the close on top. */
+const paintOrder = [
+  TimelineKind.peerUnchoke,
+  TimelineKind.ourUnchoke,
+  TimelineKind.requests,
+  TimelineKind.run,
+  TimelineKind.connect,
+  TimelineKind.handshake,
+  TimelineKind.bitfield,
+  TimelineKind.peerInterest,
+  TimelineKind.ourInterest,
+  TimelineKind.have,
+  TimelineKind.reject,
+  TimelineKind.close,
+];
+const kindCount = 16;
+
+/**
+ * Every event of the lanes on screen in one pass over their rows, each into its kind's path (a
+ * Path2D when there is one, else rects on the context, one kind after another); rects that touch
+ * the same pixel merge, and markers one pixel apart draw once.
+ */
+function paintEvents(ctx: PaintContext, s: TimelineScene, first: number, last: number): number {
   const v = s.viewport;
-  const colors = markerColors(s.palette);
-  let drawn = 0;
-  for (const kindKey of Object.keys(colors)) {
-    const kind = Number(kindKey);
-    ctx.beginPath();
-    for (let i = first; i < last; i++) {
-      const lane = s.lanes[i]!;
-      const top = laneTop(v, i);
-      const r = lane.rows;
-      let lastX = -10;
-      for (let k = 0; k < lane.count; k++) {
-        const o = k * timelineRowStride;
-        if (r[o + 2] !== kind) continue;
-        const x = Math.round(xOf(v, r[o + 3]!));
-        if (x < labelWidthCss - 4 || x > v.widthCss + 4 || x === lastX) continue;
-        lastX = x;
-        drawn++;
-        if (kind === TimelineKind.peerInterest) ctx.rect(x - 2, top + band.bar.y - 2, 4, 2);
-        else if (kind === TimelineKind.ourInterest)
-          ctx.rect(x - 2, top + band.bar.y + band.bar.h, 4, 2);
-        else if (kind === TimelineKind.close) ctx.rect(x - 1, top + 2, 3, laneHeightCss - 4);
-        else if (kind === TimelineKind.have) ctx.rect(x - 1, top + band.bar.y + 3, 2, 4);
-        else ctx.rect(x - 1, top + band.bar.y - 1, 2, band.bar.h + 2);
+  const left = labelWidthCss - 4;
+  const right = v.widthCss + 4;
+  const batches: RectBatch[] = [];
+  const paths: PathSink[] = [];
+  for (const kind of paintOrder) {
+    const sink = newPathSink(ctx);
+    paths[kind] = sink;
+    batches[kind] = new RectBatch(sink);
+    batches[kind].begin();
+  }
+  const lastX = new Float64Array(kindCount);
+  const scale = (v.widthCss - labelWidthCss) / (v.end - v.start);
+  const origin = labelWidthCss - v.start * scale;
+  for (let i = first; i < last; i++) {
+    const lane = s.lanes[i]!;
+    const top = laneTop(v, i);
+    const r = lane.rows;
+    lastX.fill(-10);
+    for (let k = 0, o = 0; k < lane.count; k++, o += timelineRowStride) {
+      const kind = r[o + 2]!;
+      const style = kindStyles[kind];
+      if (!style) continue;
+      const x0 = origin + r[o + 3]! * scale;
+      if (x0 > right) continue;
+      if (style.bar) {
+        const t1 = r[o + 4] === timelineOpen ? s.now : r[o + 4]!;
+        const x1 = origin + t1 * scale;
+        if (x1 < left) continue;
+        batches[kind]!.add(
+          Math.max(x0, left),
+          Math.min(Math.max(x1, x0 + 1), right),
+          top + style.bar.y,
+          style.bar.h,
+        );
+      } else if (style.marker) {
+        const x = Math.round(x0);
+        if (x < left || x === lastX[kind]) continue;
+        lastX[kind] = x;
+        const m = style.marker;
+        paths[kind]!.rect(x + m.dx, top + m.y, m.w, m.h);
+        batches[kind]!.count++;
       }
     }
-    ctx.fillStyle = colors[kind]!;
-    ctx.fill();
+  }
+  let drawn = 0;
+  for (const kind of paintOrder) {
+    batches[kind]!.flush();
+    paths[kind]!.fill(kindStyles[kind]!.color(s.palette));
+    drawn += batches[kind]!.count;
   }
   return drawn;
+}
+
+/** A path to gather one kind's rects into, filled once. */
+interface PathSink {
+  rect(x: number, y: number, w: number, h: number): void;
+  fill(color: string): void;
+}
+
+function newPathSink(ctx: PaintContext): PathSink {
+  // Path2D keeps each kind's rects apart while one pass visits them all (absent in tests).
+  if (typeof Path2D !== 'undefined') {
+    const path = new Path2D();
+    return {
+      rect: (x, y, w, h) => path.rect(x, y, w, h),
+      fill: (color) => {
+        ctx.fillStyle = color;
+        (ctx as CanvasRenderingContext2D).fill(path);
+      },
+    };
+  }
+  const rects: number[] = [];
+  return {
+    rect: (x, y, w, h) => void rects.push(x, y, w, h),
+    fill: (color) => {
+      ctx.beginPath();
+      for (let i = 0; i < rects.length; i += 4)
+        ctx.rect(rects[i]!, rects[i + 1]!, rects[i + 2]!, rects[i + 3]!);
+      ctx.fillStyle = color;
+      ctx.fill();
+    },
+  };
 }
 
 /** The selected piece's runs and the event under the pointer or keyboard, outlined. */
