@@ -15,6 +15,7 @@ import {
   type Opentracker,
 } from '../src-main/testing/ref-clients';
 import { tempDir } from '../src-main/testing/fixtures';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
 import {
   addByDrop,
@@ -142,6 +143,13 @@ test('the Timeline tab shows a libtorrent seeder lane; a piece run selects its p
     await expect(row).toHaveAttribute('data-state', 'seeding', { timeout: 60_000 });
     await page.waitForTimeout(1_000);
     await screenshotBoth(page, 'timeline');
+    // Accessibility of the tab (axe-core): no serious or critical violation.
+    const axe = await new AxeBuilder({ page }).include('.timeline-tab').analyze();
+    expect(
+      axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.failureSummary).join(' | ')}`),
+    ).toEqual([]);
     expect(errors).toEqual([]);
   } finally {
     await seeder?.stop();
