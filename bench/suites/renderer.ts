@@ -341,6 +341,7 @@ export async function runTimelineBench(
       dpr: number;
       fullMs: number[];
       panMs: number[];
+      fullPaintMs: number[];
     };
     const stats = (xs: number[]) => ({
       p50Ms: round(percentile(xs, 50), 2),
