@@ -29,6 +29,8 @@ import { runMagnetBench } from './suites/magnet';
 // --- encryption, MSE/PE (issue 18) ---
 import { runEncryptionBench } from './suites/encryption';
 import type { EncryptionBenchResult } from './suites/encryption';
+// --- timeline (issue 19) ---
+import { runTimelineBench } from './suites/renderer';
 
 const SUITES = [
   'download',
@@ -45,6 +47,8 @@ const SUITES = [
   'magnet',
   // --- encryption, MSE/PE (issue 18) ---
   'encryption',
+  // --- timeline (issue 19) ---
+  'timeline',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -248,6 +252,31 @@ async function main(argv: string[]): Promise<number> {
             target: '<= 8 ms',
             ok: sc.frameMedianMs <= 8,
           });
+        }
+      });
+    }
+    // --- timeline (issue 19): the Timeline tab's painter, 200 peers over ten minutes.
+    if (want('timeline')) {
+      await guard('timeline', failures, async () => {
+        const r = (await runTimelineBench({ workDir })) as Record<string, unknown> & {
+          fullRedraw: { p50Ms: number; p99Ms: number };
+          panning: { p50Ms: number; p99Ms: number };
+        };
+        results.timeline = r;
+        for (const [what, s] of [
+          ['full redraw', r.fullRedraw],
+          ['panning', r.panning],
+        ] as const) {
+          for (const q of ['p50Ms', 'p99Ms'] as const) {
+            rows.push({
+              metric: `timeline 200 peers x 10 min, ${what}: ${q === 'p50Ms' ? 'p50' : 'p99'} frame ms`,
+              ours: s[q],
+              reference: null,
+              ratio: null,
+              target: '<= 8 ms',
+              ok: s[q] <= 8,
+            });
+          }
         }
       });
     }

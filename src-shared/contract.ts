@@ -29,6 +29,7 @@ import type {
   TrackerServerStats,
   TrackerStatus,
 } from './model';
+import type { TimelineView } from './model'; // --- timeline (issue 19)
 
 // Defined in model/torrent-inputs.ts, which the engine's API shares (it cannot import this file).
 export type { CreateSeedRequest, TorrentSource };
@@ -63,7 +64,15 @@ export const uiCommands: readonly UiCommand[] = [
   'tracker-panel',
 ];
 
-export type DetailTopic = 'peers' | 'pieces' | 'trackers' | 'files' | 'log' | 'seeding';
+export type DetailTopic =
+  | 'peers'
+  | 'pieces'
+  | 'trackers'
+  | 'files'
+  | 'log'
+  | 'seeding'
+  // --- timeline (issue 19) ---
+  | 'timeline';
 export const detailTopics: readonly DetailTopic[] = [
   'peers',
   'pieces',
@@ -71,6 +80,8 @@ export const detailTopics: readonly DetailTopic[] = [
   'files',
   'log',
   'seeding',
+  // --- timeline (issue 19) ---
+  'timeline',
 ];
 
 /** What a watched torrent's detail view receives; only watched topics are filled. */
@@ -86,6 +97,9 @@ export interface DetailUpdate {
   // --- explainer (issue 19) ---
   /** With `peers`: peers closed since the last update ('close' events), so a view says why. */
   peerCloses?: PeerEvent[];
+  // --- timeline (issue 19) ---
+  /** The per-peer timeline: a full view first, then what changed (src-shared/timeline-delta.ts). */
+  timeline?: TimelineView;
 }
 
 export interface Snapshot {

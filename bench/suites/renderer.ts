@@ -287,3 +287,94 @@ export async function runRendererBench(
     fs.rmSync(copy, { recursive: true, force: true });
   }
 }
+
+// --- timeline (issue 19) ---
+/**
+ * The Timeline tab's painter in Chromium: 200 peers over ten minutes of generated events
+ * (src-renderer/features/torrent-detail/timeline/bench-page.ts, bundled here with esbuild), full
+ * redraws of the whole window and frames while panning and scrolling. Budget: 8 ms a frame.
+ */
+const timelineBudgetMs = 8;
+
+export async function runTimelineBench(
+  opts: { peers?: number; minutes?: number; frames?: number; workDir?: string } = {},
+): Promise<Record<string, unknown>> {
+  const root = process.cwd();
+  const requireFromRoot = createRequire(path.join(root, 'package.json'));
+  const esbuild = requireFromRoot('esbuild') as typeof import('esbuild');
+  const dir = fs.mkdtempSync(path.join(opts.workDir ?? os.tmpdir(), 'swarmscope-timeline-'));
+  let browser: Browser | null = null;
+  let pid: number | undefined;
+  try {
+    await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [path.join(root, 'src-renderer/features/torrent-detail/timeline/bench-page.ts')],
+      outfile: path.join(dir, 'page.js'),
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome120',
+      minify: true,
+      logLevel: 'warning',
+    });
+    fs.writeFileSync(
+      path.join(dir, 'index.html'),
+      '<!doctype html><html><head><meta charset="utf-8"><title>timeline bench</title>' +
+        '<style>body{margin:0}</style></head><body><script src="page.js"></script></body></html>\n',
+    );
+    const chromium = loadChromium();
+    // launchServer exposes the browser's process, so the finally can stop it by PID.
+    const server = await chromium.launchServer({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      timeout: pageTimeoutMs,
+    });
+    pid = server.process().pid;
+    browser = await chromium.connect(server.wsEndpoint());
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`file://${path.join(dir, 'index.html')}`, { timeout: pageTimeoutMs });
+    const config = {
+      peers: opts.peers ?? 200,
+      minutes: opts.minutes ?? 10,
+      frames: opts.frames ?? 120,
+      seed: 19,
+    };
+    log(`renderer: timeline, ${config.peers} peers over ${config.minutes} min`);
+    const r = (await page.evaluate(`window.runTimelineBench(${JSON.stringify(config)})`)) as {
+      events: number;
+      dpr: number;
+      fullMs: number[];
+      panMs: number[];
+      fullPaintMs: number[];
+    };
+    const stats = (xs: number[]) => ({
+      p50Ms: round(percentile(xs, 50), 2),
+      p99Ms: round(percentile(xs, 99), 2),
+      maxMs: round(Math.max(...xs), 2),
+    });
+    const full = stats(r.fullMs);
+    const pan = stats(r.panMs);
+    return {
+      peers: config.peers,
+      minutes: config.minutes,
+      events: r.events,
+      dpr: r.dpr,
+      frames: config.frames,
+      budgetMs: timelineBudgetMs,
+      fullRedraw: full,
+      fullRedrawPainterOnly: stats(r.fullPaintMs),
+      panning: pan,
+      ok: full.p99Ms <= timelineBudgetMs && pan.p99Ms <= timelineBudgetMs,
+    };
+  } finally {
+    await browser?.close().catch(() => undefined);
+    if (pid !== undefined) {
+      try {
+        process.kill(pid);
+      } catch {
+        // Already gone with the browser.
+      }
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -27,6 +27,7 @@ import type {
 } from '../../src-shared/model';
 import type { DhtStatus } from '../../src-shared/model'; // --- DHT (issue 17)
 import type { PortMappingStatus } from '../../src-shared/model'; // --- port mapping (issue 18)
+import type { TimelineView } from '../../src-shared/model'; // --- timeline (issue 19)
 
 /*
  * The engine's names for the shapes in src-shared/model/torrent-inputs.ts, which the contract's
@@ -84,6 +85,9 @@ export interface EngineApi {
   seedingStats(id: TorrentId): SeedingStats;
   /** The most recent protocol events of a torrent (bounded ring). */
   recentLog(id: TorrentId): PeerEvent[];
+  // --- timeline (issue 19) ---
+  /** The per-peer timeline: a full view (`since` 0), or what changed since a view's cursor. */
+  timeline(id: TorrentId, since: number): TimelineView;
 
   /** Hash `path` in the worker pool, add the torrent and seed it. Progress via 'job-progressed'. */
   createAndSeed(opts: CreateOptions): { jobId: string };

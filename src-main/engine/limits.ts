@@ -547,3 +547,22 @@ export const XML_MAX_DEPTH = 32;
  */
 export const UPNP_MAX_CONFLICT_RETRIES = 4;
 // --- end port mapping ---
+// --- timeline (issue 19) ---
+// The per-peer timeline (torrent/peer-timeline.ts) records what each peer does; every event is
+// caused by a remote party, so its memory is capped by time, per lane and in lanes.
+/** How far back the timeline keeps events: the Timeline tab's ten minutes. */
+export const TIMELINE_WINDOW_MS = 10 * 60_000;
+/**
+ * Events kept per lane. Coalescing keeps a full-speed peer near five events a second (a run or
+ * burst lasts at least TIMELINE_MERGE_MS), so ten minutes fit; a peer flooding haves or
+ * rejects loses its oldest events, never our memory.
+ */
+export const TIMELINE_MAX_EVENTS_PER_LANE = 3_000;
+/** Lanes kept per torrent (open and recently closed); past it the oldest closed lane goes. */
+export const TIMELINE_MAX_LANES = 300;
+/** A pause longer than this ends a piece run, a request burst, a run of haves or rejects. */
+export const TIMELINE_RUN_GAP_MS = 1_000;
+/** A run younger than this takes in the next piece rather than a new run starting. */
+export const TIMELINE_MERGE_MS = 250;
+/** Requests, haves and rejects coalesce into one event for at most this long. */
+export const TIMELINE_BURST_MAX_MS = 2_000;

@@ -114,6 +114,9 @@ import { encryptionModes } from '../../src-shared/model';
 import type { PortMappingStatus } from '../../src-shared/model';
 import { PortMapper, portMappingOff } from './nat/port-mapper';
 import type { PortMapperEnv } from './nat/port-mapper';
+// --- timeline (issue 19) ---
+import type { TimelineView } from '../../src-shared/model';
+import { TIMELINE_WINDOW_MS } from './limits';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -812,6 +815,21 @@ export class Session implements EngineApi {
   }
   recentLog(id: TorrentId): PeerEvent[] {
     return this.magnets.has(id) ? [] : this.get(id).recentLog();
+  }
+  // --- timeline (issue 19) ---
+  timeline(id: TorrentId, since: number): TimelineView {
+    if (!this.magnets.has(id)) return this.get(id).timelineView(since);
+    // A magnet has no peers on the timeline yet: one empty full view, then empty deltas.
+    return {
+      full: since <= 0,
+      from: since <= 0 ? 0 : since,
+      cursor: 1,
+      now: this.clock.now(),
+      windowMs: TIMELINE_WINDOW_MS,
+      lanes: [],
+      removedLanes: [],
+      events: new Float64Array(0),
+    };
   }
 
   // ---------------------------------------------------------------- magnets (issue 17)

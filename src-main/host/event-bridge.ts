@@ -45,6 +45,9 @@ interface Watch {
   // --- explainer (issue 19) ---
   /** Peers closed since the last update, while the peers topic is watched. */
   closes?: PeerEvent[];
+  // --- timeline (issue 19) ---
+  /** The cursor of the last timeline view sent; 0 asks for a full one. */
+  timelineCursor: number;
 }
 
 const plainTopics = ['peers', 'trackers', 'files', 'seeding'] as const;
@@ -186,6 +189,20 @@ export function createEventBridge(
         any = true;
       }
     }
+    // --- timeline (issue 19): a full view first, then only new or changed rows.
+    if (w.topics.has('timeline')) {
+      const view = engine.timeline(id, w.timelineCursor);
+      if (
+        view.full ||
+        view.events.length > 0 ||
+        view.lanes.length > 0 ||
+        view.removedLanes.length > 0
+      ) {
+        w.timelineCursor = view.cursor;
+        update.timeline = view;
+        any = true;
+      }
+    }
     return any ? update : null;
   }
 
@@ -232,6 +249,7 @@ export function createEventBridge(
         lastJson: new Map(),
         log: [],
         logPrimed: false,
+        timelineCursor: 0, // --- timeline (issue 19)
       });
       // The first update goes out on the next turn, then at the view rate.
       primeTimer ??= clock.setTimeout(() => {

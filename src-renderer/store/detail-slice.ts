@@ -23,6 +23,19 @@ import type {
 } from '../../src-shared/model';
 import { applyPieceDelta } from '../../src-shared/piece-delta';
 import type { AppState } from './store';
+// --- timeline (issue 19) ---
+import { applyTimelineView, emptyTimeline } from '../../src-shared/timeline-delta';
+import type { TimelineState } from '../../src-shared/timeline-delta';
+
+/**
+ * The Timeline tab's lanes, outside React state like the piece map: the painter reads them on
+ * its animation frame; `timelineVersion` says they changed.
+ */
+export const timelineBuffer: TimelineState = emptyTimeline();
+
+function resetTimeline(t: TimelineState): void {
+  Object.assign(t, emptyTimeline(), { version: t.version + 1 });
+}
 
 // --- swarm graph (issue 19) ---
 /**
@@ -151,6 +164,12 @@ export interface DetailSlice {
   applyViewUpdate(update: DetailUpdate): void;
   /** Drop ids that are gone from the list out of the selection. */
   pruneSelection(present: ReadonlyMap<TorrentId, unknown>): void;
+  // --- timeline (issue 19) ---
+  /** Bumped each time `timelineBuffer` changes. */
+  timelineVersion: number;
+  /** The piece picked elsewhere (a run on the Timeline tab) that the piece map highlights. */
+  selectedPiece: number | null;
+  selectPiece(piece: number | null): void;
 }
 
 type Slice<T> = StateCreator<AppState, [], [], T>;
@@ -174,20 +193,32 @@ export const createDetailSlice: Slice<DetailSlice> = (set, get) => ({
   detailTab: 'peers',
   ...emptyData,
   piecesVersion: 0,
+  // --- timeline (issue 19) ---
+  timelineVersion: 0,
+  selectedPiece: null,
+  selectPiece: (selectedPiece) => set({ selectedPiece }),
   setSelection(selection, anchor, detailId) {
     const changedDetail = detailId !== get().detailId;
     if (changedDetail) resetPieceBuffer(pieceBuffer);
+    if (changedDetail) resetTimeline(timelineBuffer); // --- timeline (issue 19)
     set({
       selection,
       selectionAnchor: anchor,
       detailId,
       ...(changedDetail ? { ...emptyData, piecesVersion: get().piecesVersion + 1 } : {}),
+      // --- timeline (issue 19): another torrent's piece is not selected.
+      ...(changedDetail ? { selectedPiece: null, timelineVersion: timelineBuffer.version } : {}),
     });
   },
   setDetailTab: (detailTab) => set({ detailTab }),
   resetDetailData() {
     resetPieceBuffer(pieceBuffer);
-    set((s) => ({ ...emptyData, piecesVersion: s.piecesVersion + 1 }));
+    resetTimeline(timelineBuffer); // --- timeline (issue 19)
+    set((s) => ({
+      ...emptyData,
+      piecesVersion: s.piecesVersion + 1,
+      timelineVersion: timelineBuffer.version, // --- timeline (issue 19)
+    }));
   },
   applyViewUpdate(update) {
     const s = get();
@@ -204,6 +235,10 @@ export const createDetailSlice: Slice<DetailSlice> = (set, get) => ({
     if (update.pieces && applyPieceUpdate(pieceBuffer, update.pieces)) {
       patch.piecesVersion = s.piecesVersion + 1;
     }
+    // --- timeline (issue 19): a delta that does not follow is dropped; a new watch repairs it.
+    if (update.timeline && applyTimelineView(timelineBuffer, update.timeline)) {
+      patch.timelineVersion = timelineBuffer.version;
+    }
     if (Object.keys(patch).length > 0) set(patch);
   },
   pruneSelection(present) {
@@ -214,6 +249,7 @@ export const createDetailSlice: Slice<DetailSlice> = (set, get) => ({
     if (!gone && !detailGone) return;
     const selection = new Set([...s.selection].filter((id) => present.has(id)));
     if (detailGone) resetPieceBuffer(pieceBuffer);
+    if (detailGone) resetTimeline(timelineBuffer); // --- timeline (issue 19)
     set({
       selection,
       selectionAnchor:

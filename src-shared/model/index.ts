@@ -10,3 +10,5 @@ export * from './torrent-inputs';
 export * from './explain';
 // --- port mapping (issue 18) ---
 export * from './port-mapping';
+// --- timeline (issue 19) ---
+export * from './timeline';

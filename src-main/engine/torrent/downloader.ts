@@ -59,6 +59,8 @@ export class Downloader {
 
   fillRequests(peer: PeerState): void {
     const conn = peer.conn;
+    // --- timeline (issue 19): every change of our interest is followed by a fill.
+    this.t.timeline?.observe(peer.key, conn);
     if (this.t.stopped() || this.t.state() !== 'downloading' || !conn.amInterested) return;
     let want = requestsWanted({
       depth: conn.desiredQueueDepth(),
@@ -86,6 +88,7 @@ export class Downloader {
         })
       : this.t.picker.nextRequests(peer.key, has, want);
     const sent = conn.requestMany(blocks);
+    this.t.timeline?.requested(peer.key, sent); // --- timeline (issue 19)
     // Only what went out is charged: the picker or the connection may send fewer than wanted.
     if (bucket.rateBps > 0) bucket.take(sent * BLOCK_BYTES);
   }

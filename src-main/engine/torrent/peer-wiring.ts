@@ -359,6 +359,7 @@ export class PeerWiring {
     };
     this.t.peers.set(key, peer);
     deps.connectionsChanged(1);
+    this.t.timeline?.track(key, address, port, incoming, conn); // --- timeline (issue 19)
     this.wire(peer);
     deps.changed();
   }
@@ -429,6 +430,7 @@ export class PeerWiring {
         p.conn.choke();
         this.t.uploader.onChoked(p);
       }
+      this.t.timeline?.observe(p.key, p.conn); // --- timeline (issue 19)
     }
   }
 

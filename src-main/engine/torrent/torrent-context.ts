@@ -28,6 +28,8 @@ import type { EncryptionPolicy } from '../crypto/mse-handshake';
 import type { ConnectFailures } from './connect-failures';
 // --- piece origins (issue 19) ---
 import type { PieceOrigins } from './piece-origins';
+// --- timeline (issue 19) ---
+import type { PeerTimeline } from './peer-timeline';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -124,6 +126,9 @@ export interface TorrentContext {
   // --- piece origins (issue 19) ---
   /** Which peer delivered each verified piece; the downloader notes every block's sender. */
   readonly origins: PieceOrigins;
+  // --- timeline (issue 19) ---
+  /** What each peer did (the Timeline tab); absent in tests of one part alone. */
+  readonly timeline?: PeerTimeline;
   maxConnections(): number;
   stopped(): boolean;
   state(): TorrentState;

@@ -29,6 +29,8 @@ import { DataCheck } from './data-check';
 import { FilePriorities } from './file-priorities';
 import { PeerEventLog } from './log-ring';
 import type { TorrentDeps, TorrentOptions } from './torrent-context';
+// --- timeline (issue 19) ---
+import { PeerTimeline } from './peer-timeline';
 
 /** What the parts need of the torrent while it runs. */
 export interface PartsHooks {
@@ -49,6 +51,8 @@ export interface TorrentParts {
   files: FilePriorities;
   dataCheck: DataCheck;
   log: PeerEventLog;
+  // --- timeline (issue 19): what each peer did, for the Timeline tab ---
+  timeline: PeerTimeline;
 }
 
 export function buildParts(
@@ -119,6 +123,8 @@ export function buildParts(
     files,
     dataCheck,
     log,
+    // --- timeline (issue 19) ---
+    timeline: new PeerTimeline(deps.clock),
   };
 }
 

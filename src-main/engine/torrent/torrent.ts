@@ -24,6 +24,8 @@ import type {
   TorrentSummary,
   TrackerStatus,
 } from '../../../src-shared/model';
+// --- timeline (issue 19) ---
+import type { TimelineView } from '../../../src-shared/model';
 import type { Metainfo } from '../metainfo';
 import type { TimerHandle } from '../time/clock';
 import type { PiecePicker } from '../picker';
@@ -682,6 +684,11 @@ export class Torrent {
 
   recentLog(): PeerEvent[] {
     return this.log.recent();
+  }
+
+  // --- timeline (issue 19) ---
+  timelineView(since: number): TimelineView {
+    return this.parts.timeline.view(since);
   }
 
   setFilePriority(files: number[], priority: FilePriority): void {

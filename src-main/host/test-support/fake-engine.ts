@@ -25,6 +25,7 @@ import {
   type TrackerServerSettings,
   type TrackerServerStats,
 } from '../../../src-shared/model';
+import type { TimelineView } from '../../../src-shared/model'; // --- timeline (issue 19)
 
 export function fakeSummary(id: TorrentId, patch: Partial<TorrentSummary> = {}): TorrentSummary {
   return {
@@ -208,6 +209,26 @@ export class FakeEngine implements EngineApi {
   recentLog(id: TorrentId): PeerEvent[] {
     this.need(id);
     return this.logs.get(id) ?? [];
+  }
+
+  // --- timeline (issue 19) ---
+  /** Per torrent: the view for a cursor (a test's PeerTimeline, or canned views). */
+  readonly timelines = new Map<TorrentId, (since: number) => TimelineView>();
+  timeline(id: TorrentId, since: number): TimelineView {
+    this.need(id);
+    this.calls.push({ method: 'timeline', args: [id, since] });
+    const view = this.timelines.get(id);
+    if (view) return view(since);
+    return {
+      full: true,
+      from: 0,
+      cursor: 0,
+      now: 0,
+      windowMs: 600_000,
+      lanes: [],
+      removedLanes: [],
+      events: new Float64Array(0),
+    };
   }
   createAndSeed(opts: CreateOptions): { jobId: string } {
     this.record('createAndSeed', opts);

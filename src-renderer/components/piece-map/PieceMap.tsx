@@ -9,6 +9,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, PointerEvent } from 'react';
 import { cellAtPoint, cellRectCss, moveCell, piecesOfCell } from './layout';
+import { cellsOfPiece } from './layout'; // --- timeline (issue 19)
 import type { PieceRange } from './layout';
 import { createPalette } from './palette';
 import type { ColorScheme, PiecePalette } from './palette';
@@ -39,6 +40,9 @@ export interface PieceMapProps {
   palette?: PiecePalette | undefined;
   /** One more tooltip line for the pieces under the pointer (the origin mode's "from"). */
   describeExtra?: ((range: PieceRange) => string | null) | undefined;
+  // --- timeline (issue 19) ---
+  /** A piece picked elsewhere (a run on the Timeline tab): ringed and scrolled into view. */
+  selectedPiece?: number | null;
 }
 
 interface Hover {
@@ -66,6 +70,7 @@ export function PieceMap({
   paint,
   palette: paletteOverride,
   describeExtra,
+  selectedPiece = null,
 }: PieceMapProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -183,8 +188,33 @@ export function PieceMap({
       ? cellRectCss(painter.geometry, hover.cell)
       : null;
 
+  // --- timeline (issue 19): the selected piece's cell, ringed like the keyboard's.
+  const selectedRef = useRef<HTMLDivElement>(null);
+  const selected =
+    selectedPiece !== null && painter && selectedPiece < painter.geometry.pieceCount
+      ? cellRectCss(painter.geometry, cellsOfPiece(painter.geometry, selectedPiece).first)
+      : null;
+  useEffect(() => {
+    selectedRef.current?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [selectedPiece, selected !== null]);
+
   return (
     <div className="piece-map" ref={boxRef}>
+      {selected && (
+        <div
+          ref={selectedRef}
+          className="piece-map-focus piece-map-selected"
+          data-testid="piece-map-selected"
+          data-piece={selectedPiece}
+          aria-hidden="true"
+          style={{
+            left: selected.x,
+            top: selected.y,
+            width: selected.size,
+            height: selected.size,
+          }}
+        />
+      )}
       <canvas
         ref={canvasRef}
         className="piece-map-canvas"

@@ -16,6 +16,7 @@ import { SwarmTab } from './swarm-graph/SwarmTab'; // --- swarm graph (issue 19)
 import { SetLocationButton } from '../set-location/SetLocationButton';
 import { DiagnosisLine } from '../torrent-list/DiagnosisLine'; // --- explainer (issue 19)
 import './torrent-detail.css';
+import { TimelineTab } from './timeline/TimelineTab'; // --- timeline (issue 19)
 
 const tabs: { topic: DetailTab; label: string }[] = [
   { topic: 'peers', label: 'Peers' },
@@ -25,6 +26,7 @@ const tabs: { topic: DetailTab; label: string }[] = [
   { topic: 'seeding', label: 'Seeding' },
   { topic: 'log', label: 'Log' },
   { topic: 'swarm', label: 'Swarm' }, // --- swarm graph (issue 19)
+  { topic: 'timeline', label: 'Timeline' }, // --- timeline (issue 19)
 ];
 
 function Header({ id }: { id: TorrentId }) {
@@ -116,6 +118,7 @@ export function DetailPanel({ id }: { id: TorrentId }) {
         {tab === 'seeding' && <SeedingTab />}
         {tab === 'log' && <LogTab />}
         {tab === 'swarm' && <SwarmTab />}
+        {tab === 'timeline' && <TimelineTab />}
       </div>
     </section>
   );

@@ -23,6 +23,9 @@ import { describeOrigins } from '../../components/piece-map/origin-tooltip';
  */
 export function PiecesTab() {
   const version = useStore((s) => s.piecesVersion);
+  // --- timeline (issue 19): a piece picked on the Timeline tab.
+  const selectedPiece = useStore((s) => s.selectedPiece);
+  const selectPiece = useStore((s) => s.selectPiece);
   const [overlay, setOverlay] = useState<'none' | 'availability'>('none');
   const [byOrigin, setByOrigin] = useState(false);
   const scheme = useColorScheme();
@@ -68,6 +71,19 @@ export function PiecesTab() {
           {rare > 0 && counts.have < total ? ` · ${rare.toLocaleString('en-US')} with no peer` : ''}
         </span>
         <span className="tab-spacer" />
+        {selectedPiece !== null && (
+          <span className="piece-selected" data-testid="piece-selected">
+            Piece {selectedPiece.toLocaleString('en-US')} selected{' '}
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Clear the selection of piece ${selectedPiece}`}
+              onClick={() => selectPiece(null)}
+            >
+              Clear
+            </button>
+          </span>
+        )}
         <label className="toggle">
           <input
             type="checkbox"
@@ -120,6 +136,7 @@ export function PiecesTab() {
                   )
               : undefined
           }
+          selectedPiece={selectedPiece}
         />
       </div>
     </div>

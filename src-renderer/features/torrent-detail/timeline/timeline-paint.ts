@@ -1,0 +1,443 @@
+/**
+ * Paints the timeline into a 2D context, in CSS pixels (the caller scales for the display's
+ * pixel ratio). Only the lanes on screen are drawn, and each kind is one path per frame: a
+ * 200-lane, ten-minute view costs a few thousand rects, merged when they touch the same pixel.
+ *
+ * Invariant: pure apart from the context it is given (no DOM, no clock, no store).
+ */
+import { TimelineKind, timelineOpen, timelineRowStride } from '../../../../src-shared/model';
+import type { TimelineLaneData } from '../../../../src-shared/timeline-delta';
+import { laneAddress, laneFlags } from './describe-event';
+import {
+  axisHeightCss,
+  band,
+  labelWidthCss,
+  laneHeightCss,
+  laneTop,
+  ticks,
+  tickLabel,
+  visibleLanes,
+  xOf,
+  type TimelineViewport,
+} from './timeline-layout';
+
+export interface TimelinePalette {
+  background: string;
+  laneAlt: string;
+  grid: string;
+  text: string;
+  textDim: string;
+  peerUnchoke: string;
+  ourUnchoke: string;
+  run: string;
+  runSelected: string;
+  requests: string;
+  marker: string;
+  handshake: string;
+  bitfield: string;
+  have: string;
+  reject: string;
+  close: string;
+  interest: string;
+  focus: string;
+}
+
+export function timelinePalette(scheme: 'light' | 'dark'): TimelinePalette {
+  return scheme === 'dark'
+    ? {
+        background: '#1b1d22',
+        laneAlt: '#22252b',
+        grid: '#343842',
+        text: '#e6e8ec',
+        textDim: '#9aa1ad',
+        peerUnchoke: '#3fb37f',
+        ourUnchoke: '#e0a33a',
+        run: '#5b9cf5',
+        runSelected: '#ffffff',
+        requests: '#8d96a5',
+        marker: '#aab2bf',
+        handshake: '#b48cf2',
+        bitfield: '#38c2c9',
+        have: '#7fc8f8',
+        reject: '#f0a05a',
+        close: '#f0616d',
+        interest: '#e6e8ec',
+        focus: '#ffffff',
+      }
+    : {
+        background: '#ffffff',
+        laneAlt: '#f5f7fa',
+        grid: '#dde1e7',
+        text: '#1d2430',
+        textDim: '#5d6777',
+        peerUnchoke: '#1f9d63',
+        ourUnchoke: '#c27c0e',
+        run: '#2f6fdb',
+        runSelected: '#0b1a33',
+        requests: '#7b8596',
+        marker: '#5d6777',
+        handshake: '#7a4cc2',
+        bitfield: '#138a91',
+        have: '#2d8fd1',
+        reject: '#c9661c',
+        close: '#cf2e3d',
+        interest: '#1d2430',
+        focus: '#1d2430',
+      };
+}
+
+export interface TimelineScene {
+  viewport: TimelineViewport;
+  lanes: readonly TimelineLaneData[];
+  now: number;
+  palette: TimelinePalette;
+  /** The lane with the keyboard focus (an index into `lanes`), or null. */
+  focusLane: number | null;
+  /** The event under the pointer or the keyboard: lane index and row. */
+  highlight: { lane: number; row: number } | null;
+  /** The piece selected (its runs are outlined). */
+  selectedPiece: number | null;
+}
+
+/** The subset of CanvasRenderingContext2D the painter uses (a recording fake in tests). */
+export type PaintContext = Pick<
+  CanvasRenderingContext2D,
+  | 'fillStyle'
+  | 'strokeStyle'
+  | 'lineWidth'
+  | 'font'
+  | 'textBaseline'
+  | 'fillRect'
+  | 'strokeRect'
+  | 'fillText'
+  | 'beginPath'
+  | 'rect'
+  | 'fill'
+  | 'moveTo'
+  | 'lineTo'
+  | 'stroke'
+  | 'save'
+  | 'restore'
+  | 'clip'
+  | 'measureText'
+>;
+
+/** Rects of one kind, merged while they touch the same pixel row and overlap. */
+class RectBatch {
+  private x0 = 0;
+  private x1 = -1;
+  private y = 0;
+  private h = 0;
+  count = 0;
+  constructor(private readonly sink: PathSink) {}
+  begin(): void {
+    this.x1 = -1;
+    this.count = 0;
+  }
+  add(x0: number, x1: number, y: number, h: number): void {
+    if (this.x1 >= 0 && y === this.y && h === this.h && x0 <= this.x1 + 0.5) {
+      if (x1 > this.x1) this.x1 = x1;
+      return;
+    }
+    this.flush();
+    this.x0 = x0;
+    this.x1 = x1;
+    this.y = y;
+    this.h = h;
+  }
+  flush(): void {
+    if (this.x1 < 0) return;
+    this.sink.rect(this.x0, this.y, Math.max(1, this.x1 - this.x0), this.h);
+    this.count++;
+    this.x1 = -1;
+  }
+}
+
+/** Draws the whole scene; returns the number of rects and markers drawn (for the bench). */
+export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
+  const v = s.viewport;
+  const p = s.palette;
+  const [first, last] = visibleLanes(v, s.lanes.length);
+  ctx.fillStyle = p.background;
+  ctx.fillRect(0, 0, v.widthCss, v.heightCss);
+
+  // Alternate lane shading, then the grid under everything.
+  ctx.fillStyle = p.laneAlt;
+  for (let i = first; i < last; i++)
+    if (i % 2 === 1) ctx.fillRect(0, laneTop(v, i), v.widthCss, laneHeightCss);
+  const { step, times } = ticks(v);
+  ctx.strokeStyle = p.grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const t of times) {
+    const x = Math.round(xOf(v, t)) + 0.5;
+    ctx.moveTo(x, axisHeightCss);
+    ctx.lineTo(x, v.heightCss);
+  }
+  ctx.stroke();
+
+  // Events, clipped to the plot (a span may start before the view).
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(labelWidthCss, axisHeightCss, v.widthCss - labelWidthCss, v.heightCss - axisHeightCss);
+  ctx.clip();
+  const drawn = paintEvents(ctx, s, first, last);
+  paintHighlights(ctx, s, first, last);
+  ctx.restore();
+
+  paintLabels(ctx, s, first, last);
+  paintAxis(ctx, v, p, step, times);
+  return drawn;
+}
+
+/** Where each kind is drawn in its lane and in which colour; markers are ticks on the bar row. */
+interface KindStyle {
+  color: (p: TimelinePalette) => string;
+  /** Bars and bands: their strip of the lane. Markers: x offset, y, width, height. */
+  bar?: { y: number; h: number };
+  marker?: { dx: number; y: number; w: number; h: number };
+}
+
+const kindStyles: Record<number, KindStyle> = {
+  [TimelineKind.peerUnchoke]: { color: (p) => p.peerUnchoke, bar: band.peerUnchoke },
+  [TimelineKind.ourUnchoke]: { color: (p) => p.ourUnchoke, bar: band.ourUnchoke },
+  [TimelineKind.requests]: { color: (p) => p.requests, bar: band.requests },
+  [TimelineKind.run]: { color: (p) => p.run, bar: band.bar },
+  [TimelineKind.connect]: {
+    color: (p) => p.marker,
+    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
+  },
+  [TimelineKind.handshake]: {
+    color: (p) => p.handshake,
+    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
+  },
+  [TimelineKind.bitfield]: {
+    color: (p) => p.bitfield,
+    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
+  },
+  [TimelineKind.have]: { color: (p) => p.have, marker: { dx: -1, y: band.bar.y + 3, w: 2, h: 4 } },
+  [TimelineKind.reject]: {
+    color: (p) => p.reject,
+    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
+  },
+  [TimelineKind.close]: {
+    color: (p) => p.close,
+    marker: { dx: -1, y: 2, w: 3, h: laneHeightCss - 4 },
+  },
+  // Interest: a notch above the bar row (it is interested) or below it (we are).
+  [TimelineKind.peerInterest]: {
+    color: (p) => p.interest,
+    marker: { dx: -2, y: band.bar.y - 2, w: 4, h: 2 },
+  },
+  [TimelineKind.ourInterest]: {
+    color: (p) => p.interest,
+    marker: { dx: -2, y: band.bar.y + band.bar.h, w: 4, h: 2 },
+  },
+};
+
+/** Drawing order: bands and bars under the markers, the close on top. */
+const paintOrder = [
+  TimelineKind.peerUnchoke,
+  TimelineKind.ourUnchoke,
+  TimelineKind.requests,
+  TimelineKind.run,
+  TimelineKind.connect,
+  TimelineKind.handshake,
+  TimelineKind.bitfield,
+  TimelineKind.peerInterest,
+  TimelineKind.ourInterest,
+  TimelineKind.have,
+  TimelineKind.reject,
+  TimelineKind.close,
+];
+const kindCount = 16;
+
+/**
+ * Every event of the lanes on screen in one pass over their rows, each into its kind's path (a
+ * Path2D when there is one, else rects on the context, one kind after another); rects that touch
+ * the same pixel merge, and markers one pixel apart draw once.
+ */
+function paintEvents(ctx: PaintContext, s: TimelineScene, first: number, last: number): number {
+  const v = s.viewport;
+  const left = labelWidthCss - 4;
+  const right = v.widthCss + 4;
+  const batches: RectBatch[] = [];
+  const paths: PathSink[] = [];
+  for (const kind of paintOrder) {
+    const sink = newPathSink(ctx);
+    paths[kind] = sink;
+    batches[kind] = new RectBatch(sink);
+    batches[kind].begin();
+  }
+  const lastX = new Float64Array(kindCount);
+  const scale = (v.widthCss - labelWidthCss) / (v.end - v.start);
+  const origin = labelWidthCss - v.start * scale;
+  for (let i = first; i < last; i++) {
+    const lane = s.lanes[i]!;
+    const top = laneTop(v, i);
+    const r = lane.rows;
+    lastX.fill(-10);
+    for (let k = 0, o = 0; k < lane.count; k++, o += timelineRowStride) {
+      const kind = r[o + 2]!;
+      const style = kindStyles[kind];
+      if (!style) continue;
+      const x0 = origin + r[o + 3]! * scale;
+      if (x0 > right) continue;
+      if (style.bar) {
+        const t1 = r[o + 4] === timelineOpen ? s.now : r[o + 4]!;
+        const x1 = origin + t1 * scale;
+        if (x1 < left) continue;
+        batches[kind]!.add(
+          Math.max(x0, left),
+          Math.min(Math.max(x1, x0 + 1), right),
+          top + style.bar.y,
+          style.bar.h,
+        );
+      } else if (style.marker) {
+        const x = Math.round(x0);
+        if (x < left || x === lastX[kind]) continue;
+        lastX[kind] = x;
+        const m = style.marker;
+        paths[kind]!.rect(x + m.dx, top + m.y, m.w, m.h);
+        batches[kind]!.count++;
+      }
+    }
+  }
+  let drawn = 0;
+  for (const kind of paintOrder) {
+    batches[kind]!.flush();
+    paths[kind]!.fill(kindStyles[kind]!.color(s.palette));
+    drawn += batches[kind]!.count;
+  }
+  return drawn;
+}
+
+/** A path to gather one kind's rects into, filled once. */
+interface PathSink {
+  rect(x: number, y: number, w: number, h: number): void;
+  fill(color: string): void;
+}
+
+function newPathSink(ctx: PaintContext): PathSink {
+  // Path2D keeps each kind's rects apart while one pass visits them all (absent in tests).
+  if (typeof Path2D !== 'undefined') {
+    const path = new Path2D();
+    return {
+      rect: (x, y, w, h) => path.rect(x, y, w, h),
+      fill: (color) => {
+        ctx.fillStyle = color;
+        (ctx as CanvasRenderingContext2D).fill(path);
+      },
+    };
+  }
+  const rects: number[] = [];
+  return {
+    rect: (x, y, w, h) => void rects.push(x, y, w, h),
+    fill: (color) => {
+      ctx.beginPath();
+      for (let i = 0; i < rects.length; i += 4)
+        ctx.rect(rects[i]!, rects[i + 1]!, rects[i + 2]!, rects[i + 3]!);
+      ctx.fillStyle = color;
+      ctx.fill();
+    },
+  };
+}
+
+/** The selected piece's runs and the event under the pointer or keyboard, outlined. */
+function paintHighlights(ctx: PaintContext, s: TimelineScene, first: number, last: number): void {
+  const v = s.viewport;
+  ctx.lineWidth = 2;
+  if (s.selectedPiece !== null) {
+    ctx.strokeStyle = s.palette.runSelected;
+    for (let i = first; i < last; i++) {
+      const lane = s.lanes[i]!;
+      const r = lane.rows;
+      for (let k = 0; k < lane.count; k++) {
+        const o = k * timelineRowStride;
+        if (r[o + 2] !== TimelineKind.run || r[o + 5] !== s.selectedPiece) continue;
+        const x0 = xOf(v, r[o + 3]!);
+        const x1 = Math.max(xOf(v, r[o + 4]!), x0 + 2);
+        ctx.strokeRect(x0, laneTop(v, i) + band.bar.y, x1 - x0, band.bar.h);
+      }
+    }
+  }
+  const h = s.highlight;
+  if (h && h.lane >= first && h.lane < last) {
+    const lane = s.lanes[h.lane]!;
+    if (h.row < lane.count) {
+      const o = h.row * timelineRowStride;
+      const kind = lane.rows[o + 2]!;
+      const t1 = lane.rows[o + 4] === timelineOpen ? s.now : lane.rows[o + 4]!;
+      const x0 = xOf(v, lane.rows[o + 3]!);
+      const x1 = Math.max(xOf(v, t1), x0);
+      const top = laneTop(v, h.lane);
+      ctx.strokeStyle = s.palette.focus;
+      ctx.strokeRect(x0 - 3, top + 1, x1 - x0 + 6, laneHeightCss - 2);
+      void kind;
+    }
+  }
+}
+
+function paintLabels(ctx: PaintContext, s: TimelineScene, first: number, last: number): void {
+  const v = s.viewport;
+  const p = s.palette;
+  ctx.fillStyle = p.background;
+  ctx.fillRect(0, axisHeightCss, labelWidthCss - 1, v.heightCss - axisHeightCss);
+  ctx.textBaseline = 'middle';
+  for (let i = first; i < last; i++) {
+    const m = s.lanes[i]!.meta;
+    const top = laneTop(v, i);
+    if (i % 2 === 1) {
+      ctx.fillStyle = p.laneAlt;
+      ctx.fillRect(0, top, labelWidthCss - 1, laneHeightCss);
+    }
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.fillStyle = m.closedAt !== null ? p.textDim : p.text;
+    ctx.fillText(clip(ctx, laneAddress(m), 118), 6, top + 9);
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.fillStyle = p.textDim;
+    ctx.fillText(clip(ctx, `${m.client} · ${laneFlags(m)}`, labelWidthCss - 12), 6, top + 20);
+    if (m.closedAt !== null) {
+      ctx.fillStyle = p.close;
+      ctx.fillText('closed', 130, top + 9);
+    }
+    if (s.focusLane === i) {
+      ctx.strokeStyle = p.focus;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(1, top + 1, v.widthCss - 2, laneHeightCss - 2);
+    }
+  }
+  ctx.fillStyle = p.grid;
+  ctx.fillRect(labelWidthCss - 1, axisHeightCss, 1, v.heightCss - axisHeightCss);
+}
+
+function paintAxis(
+  ctx: PaintContext,
+  v: TimelineViewport,
+  p: TimelinePalette,
+  step: number,
+  times: number[],
+): void {
+  ctx.fillStyle = p.background;
+  ctx.fillRect(0, 0, v.widthCss, axisHeightCss);
+  ctx.fillStyle = p.grid;
+  ctx.fillRect(0, axisHeightCss - 1, v.widthCss, 1);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = p.textDim;
+  ctx.fillText('Peer', 6, axisHeightCss / 2);
+  for (const t of times) {
+    const x = xOf(v, t);
+    if (x < labelWidthCss + 2) continue;
+    ctx.fillRect(Math.round(x), axisHeightCss - 5, 1, 4);
+    ctx.fillText(tickLabel(t, step), x + 3, axisHeightCss / 2);
+  }
+}
+
+/** Text cut with an ellipsis to fit `width`. */
+function clip(ctx: PaintContext, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let n = text.length;
+  while (n > 1 && ctx.measureText(`${text.slice(0, n)}…`).width > width) n--;
+  return `${text.slice(0, n)}…`;
+}
