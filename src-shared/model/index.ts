@@ -6,3 +6,5 @@ export * from './settings';
 export * from './errors';
 export * from './jobs';
 export * from './torrent-inputs';
+// --- swarm lab (issue 19) ---
+export * from './lab';
