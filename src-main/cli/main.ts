@@ -21,6 +21,8 @@ import { runTrackerCommand } from './commands/tracker';
 import { runCheckCommand } from './commands/check';
 // --- resume data (issue 15) ---
 import { cliResumeDir, cliStateDir } from './state-dir';
+// --- swarm lab (issue 19) ---
+import { runLabCommand } from './commands/lab';
 
 const usage = `usage: swarmscope <command> [options]
 
@@ -31,6 +33,8 @@ const usage = `usage: swarmscope <command> [options]
   seed <file.torrent> --dir <dir-holding-the-content> [--port N] [--peer host:port]... [--progress bar|json|none] [--bootstrap host:port]... [--no-dht] [--encryption prefer|require|disable]
       --bootstrap replaces the default DHT routers; --no-dht turns the DHT off
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
+  lab [--leechers N] [--seeders N] [--size-mib N | --file PATH] [--corrupt N] [--freeloaders N] [--json] ...
+      a swarm of real peers on loopback, watched until every copy is verified (lab --help)
 
   download and seed keep resume data in $XDG_STATE_HOME/swarmscope (else ~/.local/state/swarmscope),
   by info-hash and folder, so the same command again starts where it stopped:
@@ -67,6 +71,9 @@ async function main(argv: string[]): Promise<number> {
       return check(rest);
     case 'tracker':
       return runTrackerCommand(rest, io);
+    // --- swarm lab (issue 19) ---
+    case 'lab':
+      return runLabCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':

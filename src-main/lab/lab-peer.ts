@@ -98,7 +98,8 @@ class LabPeer {
     });
     this.session = session;
     session.on('peer-event', ({ event }) => {
-      if (event.type === 'close' && event.dir === 'local' && /banned/.test(event.detail)) {
+      // The engine's ban decision (torrent/downloader.ts), not the closes and refusals after it.
+      if (event.type === 'close' && event.dir === 'local' && /^banned after/.test(event.detail)) {
         this.link.send({
           type: 'ban',
           key: event.peer,
