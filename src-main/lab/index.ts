@@ -4,3 +4,7 @@ export type { LabControllerOptions } from './lab-controller';
 export { forkLabChild, defaultLabPeerScript } from './lab-child';
 export type { LabChild, SpawnLabChild } from './lab-child';
 export type { FromLabPeer, ToLabPeer, LabPeerInit } from './lab-protocol';
+export { LabHost } from './lab-host';
+export type { LabHostOptions } from './lab-host';
+export { labHandlers } from './lab-handlers';
+export type { LabHandlers } from './lab-handlers';

@@ -210,6 +210,9 @@ export class LabController {
       const { torrentFile, meta } = await createTorrent(this.content.filePath, {
         trackers: [[this.announceUrl]],
         comment: 'Swarmscope lab',
+        // Private (BEP 27): the lab's peers come from its tracker only, and no lab info-hash
+        // leaks to the DHT or the LAN from the app's own session.
+        private: true,
         creationDate: 0,
         pool,
       });

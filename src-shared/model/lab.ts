@@ -207,3 +207,33 @@ export function piecesOutInSwarm(
   for (let i = 0; i < pieceCount; i++) if (holders.some((p) => hasPiece(p.have, i))) out++;
   return out;
 }
+
+/** A lab peer as the contract carries it: its bitfield lives in the view's matrix instead. */
+export type LabPeerView = Omit<LabPeerState, 'have'>;
+
+/**
+ * The lab as the contract carries it (`lab.state`): the peers × pieces matrix is one byte array,
+ * row `r` (peer `peers[r]`) at `matrix.subarray(r * rowBytes, (r + 1) * rowBytes)`, each row a
+ * BEP 3 bitfield. One typed array however many peers, so a frame stays small and simple.
+ */
+export interface LabView extends Omit<LabState, 'peers'> {
+  peers: LabPeerView[];
+  rowBytes: number;
+  matrix: Uint8Array;
+}
+
+export function toLabView(s: LabState): LabView {
+  const rowBytes = bitfieldBytes(s.pieceCount);
+  const matrix = new Uint8Array(rowBytes * s.peers.length);
+  const peers = s.peers.map((p, r) => {
+    const { have, ...rest } = p;
+    matrix.set(have.subarray(0, rowBytes), r * rowBytes);
+    return rest;
+  });
+  return { ...s, peers, rowBytes, matrix };
+}
+
+/** Row `r` of a view's matrix. */
+export function labRow(v: Pick<LabView, 'matrix' | 'rowBytes'>, r: number): Uint8Array {
+  return v.matrix.subarray(r * v.rowBytes, (r + 1) * v.rowBytes);
+}
