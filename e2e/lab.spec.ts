@@ -74,7 +74,7 @@ test('opens a lab from the UI, watches it complete, and removes the original see
   await page.mouse.move(box.x + 0.5, box.y + box.height - 6);
   await expect(page.getByTestId('lab-tooltip')).toHaveText('leecher 4 · piece 0: has it');
   await page.mouse.move(box.x + box.width - 0.5, box.y + 6);
-  await expect(page.getByTestId('lab-tooltip')).toHaveText(/^seeder 1 · piece 511: has it$/);
+  await expect(page.getByTestId('lab-tooltip')).toHaveText(/^seeder 1 · piece 127: has it$/);
   await page.screenshot({ path: path.join(screenshots, 'lab-matrix.png') });
   const axeView = await new AxeBuilder({ page }).include('[data-testid="lab-view"]').analyze();
   expect(

@@ -33,6 +33,8 @@ export function forkLabChild(script: string = defaultLabPeerScript()): SpawnLabC
     const child = fork(script, [], {
       // Structured clone: bitfields travel as bytes, not JSON arrays.
       serialization: 'advanced',
+      // Not the parent's flags (--inspect, --input-type...): the child is a plain Node script.
+      execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });

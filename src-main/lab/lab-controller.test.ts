@@ -8,7 +8,7 @@ import { ManualClock, seededRandom } from '../engine';
 import { bitfieldBytes, defaultLabConfig } from '../../src-shared/model';
 import type { LabConfig } from '../../src-shared/model';
 import type { LabChild } from './lab-child';
-import { LabController } from './lab-controller';
+import { LabController, labPieceLength } from './lab-controller';
 import type { FromLabPeer, ToLabPeer } from './lab-protocol';
 
 class FakeChild implements LabChild {
@@ -53,7 +53,7 @@ afterEach(async () => {
   await Promise.all(labs.splice(0).map((l) => l.close()));
 });
 
-async function makeLab(config: Partial<LabConfig>) {
+async function makeLab(config: Partial<LabConfig>, seedersReady = true) {
   const clock = new ManualClock();
   const children: FakeChild[] = [];
   const lab = new LabController({
@@ -68,6 +68,9 @@ async function makeLab(config: Partial<LabConfig>) {
   });
   labs.push(lab);
   await lab.start();
+  // The seeders (and corrupt peers) come up; only then do the others start to arrive.
+  if (seedersReady)
+    children.forEach((c, i) => c.emit({ type: 'ready', port: 7000 + i, peerIdHex: `id${i}` }));
   return { lab, clock, children };
 }
 
@@ -104,11 +107,15 @@ describe('LabController', () => {
   });
 
   it('starts seeders at once and leechers at their arrival times', async () => {
-    const { lab, clock, children } = await makeLab({ leechers: 3, arrivalSpreadSec: 10 });
-    // The seeder and the first leecher at 0 s, then one at 5 s and one at 10 s.
+    const { lab, clock, children } = await makeLab({ leechers: 3, arrivalSpreadSec: 10 }, false);
+    // Nobody arrives before the seeder has announced, however long its process takes.
+    clock.advance(20_000);
+    expect(children.map((c) => c.role)).toEqual(['seeder']);
+    children[0]!.emit({ type: 'ready', port: 7000, peerIdHex: 'id0' });
+    // Then the first leecher at once, one 5 s later and one 10 s later.
     expect(children.map((c) => c.role)).toEqual(['seeder', 'leecher']);
     expect(lab.state().peers.map((p) => p.status)).toEqual([
-      'starting',
+      'running',
       'starting',
       'waiting',
       'waiting',
@@ -124,7 +131,7 @@ describe('LabController', () => {
   it('removes the original seeder only once every piece is out in the swarm', async () => {
     const { lab, children } = await makeLab({ leechers: 2 });
     const n = lab.state().pieceCount;
-    children.forEach((c, i) => c.emit({ type: 'ready', port: 7000 + i, peerIdHex: `${i}` }));
+    children.forEach((c, i) => c.emit({ type: 'ready', port: 7000 + i, peerIdHex: `id${i}` }));
     await expect(lab.act({ kind: 'remove-original-seeder' })).rejects.toThrow(
       `only 0 of ${n} pieces are out in the swarm`,
     );
@@ -179,7 +186,7 @@ describe('LabController', () => {
       /already has 5 peers of role seeder/,
     );
     await expect(lab.act({ kind: 'pause', peer: 99 })).rejects.toThrow(/no lab peer 99/);
-    await expect(lab.act({ kind: 'resume', peer: 1 })).rejects.toThrow(/is starting, not paused/);
+    await expect(lab.act({ kind: 'resume', peer: 1 })).rejects.toThrow(/is running, not paused/);
   });
 
   it('names who banned whom, and marks a child that died unasked as failed', async () => {
@@ -206,7 +213,7 @@ describe('LabController', () => {
 
   it('churn: a downloader leaves and comes back with its folder', async () => {
     const { lab, clock, children } = await makeLab({ leechers: 2, churnPerMin: 60 });
-    children.forEach((c, i) => c.emit({ type: 'ready', port: 7000 + i, peerIdHex: `${i}` }));
+    children.forEach((c, i) => c.emit({ type: 'ready', port: 7000 + i, peerIdHex: `id${i}` }));
     clock.advance(1_000);
     await Promise.resolve();
     const away = lab.state().peers.filter((p) => p.status === 'away');
@@ -238,5 +245,12 @@ describe('LabController', () => {
     expect(lab.childPids()).toEqual([]);
     expect(fs.existsSync(dir)).toBe(false);
     expect(lab.state().status).toBe('closed');
+  });
+
+  it('picks 64 KiB pieces or more, about 512 at most', () => {
+    expect(labPieceLength(8 * 1024 * 1024)).toBe(64 * 1024);
+    expect(labPieceLength(256 * 1024 * 1024)).toBe(512 * 1024);
+    expect(labPieceLength(1024 * 1024 * 1024)).toBe(2 * 1024 * 1024);
+    expect(labPieceLength(1000)).toBe(64 * 1024);
   });
 });

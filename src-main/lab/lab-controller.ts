@@ -57,6 +57,16 @@ export const LAB_STOP_GRACE_MS = 2_000;
 const LAB_TRACKER_INTERVAL_SEC = 15;
 const LAB_TRACKER_MIN_INTERVAL_SEC = 5;
 
+/**
+ * Pieces of at least 64 KiB, and at most about 512 of them: the matrix stays one screen wide,
+ * and up to 60 processes on one machine do not spend their time on per-piece hashing and haves.
+ */
+export function labPieceLength(sizeBytes: number): number {
+  let len = 64 * 1024;
+  while (sizeBytes / len > 512) len *= 2;
+  return len;
+}
+
 const ROLE_CAPS: Record<LabRole, number> = {
   seeder: LAB_MAX_SEEDERS,
   leecher: LAB_MAX_LEECHERS,
@@ -83,6 +93,8 @@ interface PeerSlot {
   /** Set while we stop it on purpose, so its exit is not a failure. */
   stopping: boolean;
   timers: TimerHandle[];
+  /** Its arrival time, until the seeders are up and it is scheduled (seedersSettled). */
+  arriveInMs: number | null;
 }
 
 export class LabController {
@@ -104,6 +116,7 @@ export class LabController {
   private pieceLength = 0;
   private readonly timers: TimerHandle[] = [];
   private closed = false;
+  private arrivalsScheduled = false;
 
   constructor(opts: LabControllerOptions) {
     const problem = labConfigError(opts.config);
@@ -157,14 +170,34 @@ export class LabController {
     const arriving = n.leechers + n.freeloaders;
     for (let i = 0; i < arriving; i++) {
       const at = arriving > 1 ? (n.arrivalSpreadSec * 1000 * i) / (arriving - 1) : 0;
-      this.addSlot(i < n.leechers ? 'leecher' : 'freeloader', Math.round(at));
+      this.addSlot(i < n.leechers ? 'leecher' : 'freeloader', Math.round(at), false);
     }
+    this.changed();
+  }
+
+  /**
+   * Arrivals count from the moment every seeder has announced (or failed): on a busy machine
+   * the peers' processes start slowly, and a leecher that announced before any seeder would
+   * wait a whole announce interval to hear of one.
+   */
+  private seedersSettled(): void {
+    if (this.arrivalsScheduled) return;
+    const holders = this.peers.filter((p) => p.state.role === 'seeder');
+    if (holders.some((p) => p.state.status === 'starting' || p.state.status === 'waiting')) return;
+    this.arrivalsScheduled = true;
+    for (const slot of this.peers) {
+      if (slot.arriveInMs === null) continue;
+      const at = slot.arriveInMs;
+      slot.arriveInMs = null;
+      if (at <= 0) this.launch(slot);
+      else slot.timers.push(this.opts.clock.setTimeout(() => this.launch(slot), at));
+    }
+    const n = this.config;
     if (n.churnPerMin > 0) {
       this.timers.push(
         this.opts.clock.setInterval(() => this.churn(), Math.round(60_000 / n.churnPerMin)),
       );
     }
-    this.changed();
   }
 
   private async prepare(): Promise<void> {
@@ -208,6 +241,7 @@ export class LabController {
     const pool = new HashWritePool({ threads: 1, mainThreadHelps: true });
     try {
       const { torrentFile, meta } = await createTorrent(this.content.filePath, {
+        pieceLength: labPieceLength(this.content.sizeBytes),
         trackers: [[this.announceUrl]],
         comment: 'Swarmscope lab',
         // Private (BEP 27): the lab's peers come from its tracker only, and no lab info-hash
@@ -238,7 +272,7 @@ export class LabController {
     }
   }
 
-  private addSlot(role: LabRole, arriveInMs: number): PeerSlot {
+  private addSlot(role: LabRole, arriveInMs: number, now = true): PeerSlot {
     const id = this.peers.length;
     const nth = this.peers.filter((p) => p.state.role === role).length + 1;
     const holdsContent = role === 'seeder' || role === 'corrupt';
@@ -268,8 +302,10 @@ export class LabController {
         : path.join(this.dir!, 'peers', name.replace(/ /g, '-')),
       stopping: false,
       timers: [],
+      arriveInMs: now ? null : arriveInMs,
     };
     this.peers.push(slot);
+    if (!now) return slot;
     if (arriveInMs <= 0) this.launch(slot);
     else slot.timers.push(this.opts.clock.setTimeout(() => this.launch(slot), arriveInMs));
     return slot;
@@ -311,6 +347,7 @@ export class LabController {
         s.port = msg.port;
         s.peerIdHex = msg.peerIdHex;
         if (s.status === 'starting') s.status = 'running';
+        this.seedersSettled();
         break;
       case 'report':
         if (msg.have.length === s.have.length) s.have = msg.have;
@@ -371,6 +408,7 @@ export class LabController {
     slot.state.status = 'failed';
     slot.state.error = reason;
     this.message = `${slot.state.name} stopped: ${reason}`;
+    this.seedersSettled();
     this.changed();
   }
 

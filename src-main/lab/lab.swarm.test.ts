@@ -46,7 +46,7 @@ describe('swarm lab', () => {
   it('a lab of 8 leechers completes, every copy verified', async () => {
     const lab = await runLab({ leechers: 8, seeders: 1, sizeMiB: 8 });
     try {
-      await waitFor(() => lab.state().status === 'complete', 'the lab to complete', 60_000);
+      await waitFor(() => lab.state().status === 'complete', 'the lab to complete', 100_000);
       const state = lab.state();
       const leechers = state.peers.filter((p) => p.role === 'leecher');
       expect(leechers).toHaveLength(8);
@@ -79,7 +79,7 @@ describe('swarm lab', () => {
         'a leecher to ban the corrupt peer',
         60_000,
       );
-      await waitFor(() => lab.state().status === 'complete', 'the lab to complete', 60_000);
+      await waitFor(() => lab.state().status === 'complete', 'the lab to complete', 100_000);
       const state = lab.state();
       const ban = state.bans.find((b) => b.banned === 'corrupt peer 1')!;
       expect(ban.by).toMatch(/^leecher \d$/);
