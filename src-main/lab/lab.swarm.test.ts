@@ -44,7 +44,7 @@ async function closeAndCheck(lab: LabController): Promise<void> {
 
 describe('swarm lab', () => {
   it('a lab of 8 leechers completes, every copy verified', async () => {
-    const lab = await runLab({ leechers: 8, seeders: 1, sizeMiB: 8 });
+    const lab = await runLab({ leechers: 8, seeders: 1, sizeMiB: 4 });
     try {
       await waitFor(() => lab.state().status === 'complete', 'the lab to complete', 100_000);
       const state = lab.state();
