@@ -181,7 +181,10 @@ describe('LabController', () => {
   });
 
   it('caps every role, however many are added', async () => {
-    const { lab } = await makeLab({ leechers: 1, seeders: 5 });
+    const { lab, children } = await makeLab({ leechers: 1, seeders: 5, corrupt: 1 });
+    // The corrupt peer's file is intact, but what it sends is not: never "verified".
+    children[5]!.emit({ type: 'hashed', sha256Hex: lab.contentSha256 as string });
+    expect(lab.state().peers[5]).toMatchObject({ role: 'corrupt', verified: false });
     await expect(lab.act({ kind: 'add', role: 'seeder' })).rejects.toThrow(
       /already has 5 peers of role seeder/,
     );

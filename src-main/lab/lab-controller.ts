@@ -369,6 +369,8 @@ export class LabController {
         });
         break;
       case 'hashed':
+        // A corrupt peer's file is intact (it corrupts what it sends): never call it verified.
+        if (s.role === 'corrupt') break;
         if (msg.sha256Hex === this.content?.sha256Hex) s.verified = true;
         else s.error = 'its copy differs from the original (SHA-256 mismatch)';
         break;
