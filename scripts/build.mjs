@@ -81,6 +81,18 @@ async function main() {
       }),
     );
   }
+  // --- swarm lab (issue 19): each lab peer's child process, forked by src-main/lab ---
+  if (want('cli') || want('web') || want('main') || want('lab')) {
+    jobs.push(
+      esbuild({
+        ...common,
+        entryPoints: { 'lab-peer': 'src-main/lab/lab-peer.ts' },
+        outdir: 'out/lab',
+        format: 'esm',
+        banner: esmBanner,
+      }),
+    );
+  }
   if (want('bench')) {
     jobs.push(
       esbuild({

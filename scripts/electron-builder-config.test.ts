@@ -67,6 +67,7 @@ describe('electron-builder.yml', () => {
       'out/main/**',
       'out/preload/**',
       'out/renderer/**',
+      'out/lab/**',
       'assets/tray/**',
       'assets/badges/**',
     ]);

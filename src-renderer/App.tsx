@@ -12,6 +12,10 @@ import { TrackerPanel } from './features/tracker-server/TrackerPanel';
 import { Workspace } from './features/torrent-list/Workspace';
 import { AddMagnetButton } from './features/magnet/AddMagnetButton';
 import { MagnetIntake } from './features/magnet/MagnetIntake';
+// --- swarm lab (issue 19) ---
+import { LabButton } from './features/lab/LabButton';
+import { LabPanel } from './features/lab/LabView';
+import { NewLabDialog } from './features/lab/NewLabDialog';
 
 export function App() {
   return (
@@ -26,11 +30,13 @@ export function App() {
           <AddMagnetButton />
           <SeedButtons />
           <span className="toolbar-gap" />
+          <LabButton />
           <TrackerButton />
           <SettingsButton />
         </div>
       </header>
       <main className="content">
+        <LabPanel />
         <Workspace />
       </main>
       <StatusBar />
@@ -42,6 +48,7 @@ export function App() {
       <TrackerPanel />
       <AppCommands />
       <MagnetIntake />
+      <NewLabDialog />
       <Toasts />
     </div>
   );

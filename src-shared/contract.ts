@@ -30,6 +30,8 @@ import type {
   TrackerStatus,
 } from './model';
 import type { TimelineView } from './model'; // --- timeline (issue 19)
+// --- swarm lab (issue 19) ---
+import type { LabAction, LabConfig, LabView } from './model';
 
 // Defined in model/torrent-inputs.ts, which the engine's API shares (it cannot import this file).
 export type { CreateSeedRequest, TorrentSource };
@@ -178,6 +180,18 @@ export interface Commands {
    * data is checked there after, and the torrent goes on as it was (seeding, say).
    */
   'torrent.setLocation': (req: { id: TorrentId; path: string; move: boolean }) => void;
+  // --- swarm lab (issue 19) ---
+  /**
+   * Start a lab: generated content or a file, its own tracker on 127.0.0.1, and every lab peer a
+   * real engine in a child process. Our session joins as an observing leecher (the torrent with
+   * id `infoHashHex`). One lab at a time: 'already-exists' while one is open.
+   */
+  'lab.create': (req: LabConfig) => LabView;
+  /** Remove the original seeder (once every piece is out), pause, resume or add a peer. */
+  'lab.action': (req: LabAction) => LabView;
+  /** Stop every lab process, remove the observer torrent and the lab's temp folder. */
+  'lab.close': (req: Record<string, never>) => void;
+  'lab.get': (req: Record<string, never>) => { lab: LabView | null };
 }
 
 export interface Events {
@@ -188,6 +202,9 @@ export interface Events {
   'tracker.stats': TrackerServerStats;
   /** From the desktop shell's menus (Electron only). */
   'ui.command': { command: UiCommand };
+  // --- swarm lab (issue 19) ---
+  /** The open lab, about four times a second; null once it is closed. */
+  'lab.state': { lab: LabView | null };
 }
 
 export type CommandName = keyof Commands;
@@ -225,6 +242,11 @@ export const commandNames = [
   'clipboard.writeText',
   // --- disk faults: set location (issue 15) ---
   'torrent.setLocation',
+  // --- swarm lab (issue 19) ---
+  'lab.create',
+  'lab.action',
+  'lab.close',
+  'lab.get',
 ] as const satisfies readonly CommandName[];
 
 export const eventNames = [
@@ -234,6 +256,8 @@ export const eventNames = [
   'view.update',
   'tracker.stats',
   'ui.command',
+  // --- swarm lab (issue 19) ---
+  'lab.state',
 ] as const satisfies readonly EventName[];
 
 // Compile-time proof that the lists are complete.

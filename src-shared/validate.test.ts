@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandNames, type CommandName } from './contract';
 import { ContractError } from './model';
+import { defaultLabConfig } from './model'; // --- swarm lab (issue 19)
 import { maxTorrentFileBytes, validateRequest } from './validate';
 
 const id = 'a'.repeat(40);
@@ -39,6 +40,11 @@ const good: { [K in CommandName]: unknown } = {
   'shell.showItem': { path: '/home/me/file.iso' },
   'clipboard.writeText': { text: 'magnet:?xt=urn:btih:' + id },
   'torrent.setLocation': { id, path: '/data/elsewhere', move: true },
+  // --- swarm lab (issue 19) ---
+  'lab.create': { ...defaultLabConfig, leechers: 4, sizeMiB: 8 },
+  'lab.action': { kind: 'pause', peer: 3 },
+  'lab.close': {},
+  'lab.get': {},
 };
 
 /** For each command, payloads that must be refused, with a fragment of the expected message. */
@@ -177,6 +183,26 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
     [{ id: 'nope', path: '/x', move: false }, 'id'],
     [{ id, path: '/x', move: false, extra: 1 }, 'extra'],
   ],
+  // --- swarm lab (issue 19) ---
+  'lab.create': [
+    [
+      { ...defaultLabConfig, leechers: 51 },
+      'lab.create: leechers must be a whole number from 1 to 50',
+    ],
+    [{ ...defaultLabConfig, seeders: '2' }, 'seeders must be a number'],
+    [{ ...defaultLabConfig, sizeMiB: 4096 }, 'size must be a whole number of MiB from 1 to 1024'],
+    [{ ...defaultLabConfig, filePath: '' }, 'filePath must not be empty'],
+    [{ ...defaultLabConfig, rogue: 1 }, 'rogue is not a known field'],
+    [{ leechers: 3 }, 'sizeMiB must be a number'],
+  ],
+  'lab.action': [
+    [{ kind: 'explode' }, 'kind must be one of'],
+    [{ kind: 'pause' }, 'peer must be an integer'],
+    [{ kind: 'add', role: 'king' }, 'role must be one of seeder, leecher, freeloader, corrupt'],
+    [{ kind: 'remove-original-seeder', peer: 1 }, 'peer is not a known field'],
+  ],
+  'lab.close': [[{ x: 1 }, 'x is not a known field']],
+  'lab.get': [[{ x: 1 }, 'x is not a known field']],
 };
 
 function expectBadRequest(fn: () => unknown, fragment: string): void {

@@ -30,6 +30,8 @@ import { maxDhtBootstrapEntryChars, maxDhtBootstrapNodes, parseHostPort } from '
 import { peerTransportsValues } from './model';
 // --- encryption, MSE/PE (issue 18) ---
 import { encryptionModes } from './model';
+// --- swarm lab (issue 19) ---
+import { labConfigError, labRoles, type LabConfig } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -476,7 +478,65 @@ const validators: Validators = {
     const f = new Fields(name, payload, ['id', 'path', 'move']);
     return { id: f.id('id'), path: f.path('path'), move: f.boolean('move') };
   },
+  // --- swarm lab (issue 19) ---
+  'lab.create'(name, payload) {
+    // Typed, so that f.fail (never) narrows in the closure below.
+    const f: Fields = new Fields(name, payload, labConfigKeys);
+    const num = (key: string): number => {
+      const v = f.o[key];
+      if (typeof v !== 'number' || !Number.isFinite(v)) f.fail(key, 'must be a number');
+      return v;
+    };
+    const config: LabConfig = {
+      sizeMiB: num('sizeMiB'),
+      filePath: f.o.filePath === null ? null : f.path('filePath'),
+      seed: num('seed'),
+      leechers: num('leechers'),
+      seeders: num('seeders'),
+      freeloaders: num('freeloaders'),
+      corrupt: num('corrupt'),
+      uploadLimitBps: num('uploadLimitBps'),
+      arrivalSpreadSec: num('arrivalSpreadSec'),
+      churnPerMin: num('churnPerMin'),
+    };
+    const problem = labConfigError(config);
+    if (problem) throw new ContractError('bad-request', `${name}: ${problem}`);
+    return config;
+  },
+  'lab.action'(name, payload) {
+    const kind = isPlainObject(payload) ? payload.kind : undefined;
+    if (kind === 'remove-original-seeder') {
+      new Fields(name, payload, ['kind']);
+      return { kind };
+    }
+    if (kind === 'pause' || kind === 'resume') {
+      return { kind, peer: new Fields(name, payload, ['kind', 'peer']).int('peer', 0, 1000) };
+    }
+    if (kind === 'add') {
+      return { kind, role: new Fields(name, payload, ['kind', 'role']).oneOf('role', labRoles) };
+    }
+    throw new ContractError(
+      'bad-request',
+      `${name}: kind must be one of remove-original-seeder, pause, resume, add`,
+    );
+  },
+  'lab.close': empty,
+  'lab.get': empty,
 };
+
+// --- swarm lab (issue 19) ---
+const labConfigKeys: readonly (keyof LabConfig)[] = [
+  'sizeMiB',
+  'filePath',
+  'seed',
+  'leechers',
+  'seeders',
+  'freeloaders',
+  'corrupt',
+  'uploadLimitBps',
+  'arrivalSpreadSec',
+  'churnPerMin',
+];
 
 /**
  * Checks `payload` against command `name` and returns a clean copy. Throws ContractError:

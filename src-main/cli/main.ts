@@ -21,6 +21,8 @@ import { CliError, ProgressLine, io, parse, runCli } from './cli-io';
 import { cliResumeDir, cliStateDir } from './state-dir';
 // --- port mapping (issue 18) ---
 import { portMappingAllowedByEnv, portMappingReporter } from './port-mapping-report';
+// --- swarm lab (issue 19) ---
+import { runLabCommand } from './commands/lab';
 
 const usage = `usage: swarmscope <command> [options]
 
@@ -33,6 +35,8 @@ const usage = `usage: swarmscope <command> [options]
       --bootstrap replaces the default DHT routers; --no-dht turns the DHT off
       --no-port-mapping: do not ask the router (UPnP, NAT-PMP/PCP) to forward the port
   tracker [--http-port N] [--udp-port N] [--host H] [--open | --allow FILE]
+  lab [--leechers N] [--seeders N] [--size-mib N | --file PATH] [--corrupt N] [--freeloaders N] [--json] ...
+      a swarm of real peers on loopback, watched until every copy is verified (lab --help)
 
   download and seed keep resume data in $XDG_STATE_HOME/swarmscope (else ~/.local/state/swarmscope),
   by info-hash and folder, so the same command again starts where it stopped:
@@ -60,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
       return check(rest);
     case 'tracker':
       return runTrackerCommand(rest, io);
+    // --- swarm lab (issue 19) ---
+    case 'lab':
+      return runLabCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':

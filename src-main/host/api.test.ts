@@ -3,6 +3,7 @@ import { commandNames, type CommandName } from '../../src-shared/contract';
 import { ContractError, type ErrorPayload } from '../../src-shared/model';
 import { createDispatcher, createHandlers, toErrorPayload, type ClientChannel } from './api';
 import { FakeEngine, fakeSummary, hexId } from './test-support/fake-engine';
+import { defaultLabConfig } from '../../src-shared/model'; // --- swarm lab (issue 19)
 
 const id = hexId(1);
 
@@ -35,6 +36,11 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'shell.showItem': [{ path: '/x' }, null],
   'clipboard.writeText': [{ text: 'x' }, null],
   'torrent.setLocation': [{ id, path: '/data/elsewhere', move: false }, 'setLocation'],
+  // --- swarm lab (issue 19): host-only (a LabHost), see src-main/lab/lab-host.test.ts
+  'lab.create': [{ ...defaultLabConfig }, null],
+  'lab.action': [{ kind: 'add', role: 'leecher' }, null],
+  'lab.close': [{}, null],
+  'lab.get': [{}, null],
 };
 
 function channel(): ClientChannel & { watched: string[] } {
@@ -71,6 +77,10 @@ describe('createDispatcher', () => {
         'dialog.saveTorrent': async () => ({ path: null }),
         'shell.showItem': async () => undefined,
         'clipboard.writeText': async () => undefined,
+        // --- swarm lab (issue 19) ---
+        'lab.create': async () => ({}) as never,
+        'lab.action': async () => ({}) as never,
+        'lab.close': async () => undefined,
       });
       await dispatch(name, payload);
       if (method) expect(engine.calls.map((c) => c.method)).toContain(method);

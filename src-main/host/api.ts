@@ -104,6 +104,11 @@ export function createHandlers(
     'clipboard.writeText': () => desktopOnly('clipboard.writeText'),
     // --- disk faults: set location (issue 15) ---
     'torrent.setLocation': (req) => engine.setLocation(req.id, req.path, req.move),
+    // --- swarm lab (issue 19): hosts with a LabHost override these (src-main/lab/lab-handlers.ts)
+    'lab.create': () => noLab('lab.create'),
+    'lab.action': () => noLab('lab.action'),
+    'lab.close': () => noLab('lab.close'),
+    'lab.get': async () => ({ lab: null }),
     ...overrides,
   };
 }
@@ -111,6 +116,11 @@ export function createHandlers(
 /** What a host without a desktop shell answers to the desktop-only commands. */
 async function desktopOnly(name: string): Promise<never> {
   throw new ContractError('forbidden', `${name}: only the desktop app can do this`);
+}
+
+// --- swarm lab (issue 19) ---
+async function noLab(name: string): Promise<never> {
+  throw new ContractError('forbidden', `${name}: this host runs no swarm lab`);
 }
 
 /** Calls handler `name` with a validated request. Errors come back as ContractError. */

@@ -45,6 +45,7 @@ function fakeHost(snapshots: Snapshot[], statuses: TrackerServerStats[] = []) {
         if (!stats) throw { code: 'internal', message: 'no status' };
         return stats;
       }
+      if (name === 'lab.get') return { lab: null }; // --- swarm lab (issue 19)
       throw new Error(`unexpected ${name}`);
     }) as HostClient['invoke'],
     on: ((name: string, fn: (payload: unknown) => void) => {
@@ -177,5 +178,22 @@ describe('startEventRouter', () => {
     startEventRouter(host.client, { ...quiet, runUiCommand: (c) => ran.push(c) });
     host.emit('ui.command', { command: 'settings' });
     expect(ran).toEqual(['settings']);
+  });
+});
+
+// --- swarm lab (issue 19) ---
+describe('event router: the swarm lab', () => {
+  it('routes lab.state to the lab slice, shows a new lab and hides a closed one', () => {
+    const host = fakeHost([]);
+    startEventRouter(host.client, { warn: () => undefined });
+    const lab = { status: 'running', peers: [], matrix: new Uint8Array(0) } as never;
+    host.emit('lab.state', { lab });
+    expect(useStore.getState().lab).toBe(lab);
+    expect(useStore.getState().labViewShown).toBe(true);
+    useStore.getState().showLabView(false);
+    host.emit('lab.state', { lab });
+    expect(useStore.getState().labViewShown).toBe(false);
+    host.emit('lab.state', { lab: null });
+    expect(useStore.getState().lab).toBeNull();
   });
 });

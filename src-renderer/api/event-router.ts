@@ -84,6 +84,16 @@ export function startEventRouter(client: HostClient, effects: RouterEffects = {}
     'view.update': (update) => store.getState().applyViewUpdate(update),
     'tracker.stats': (stats) => store.getState().applyTrackerStats(stats),
     'ui.command': ({ command }) => effects.runUiCommand?.(command),
+    // --- swarm lab (issue 19) ---
+    'lab.state': ({ lab }) => store.getState().applyLabState(lab),
+  };
+
+  // --- swarm lab (issue 19): a lab opened before this page loaded shows at once ---
+  const askLab = (): void => {
+    client.invoke('lab.get', {}).then(
+      ({ lab }) => store.getState().applyLabState(lab),
+      (err: unknown) => warn(`lab.get failed: ${toApiError(err).message}`),
+    );
   };
 
   const route = <K extends EventName>(name: K): (() => void) => client.on(name, routes[name]);
@@ -93,6 +103,7 @@ export function startEventRouter(client: HostClient, effects: RouterEffects = {}
       if (status !== 'open') return;
       takeSnapshot();
       askTrackerStatus();
+      askLab(); // --- swarm lab (issue 19)
     }),
     ...eventNames.map(route),
   ];

@@ -14,6 +14,7 @@ import type { SortSpec } from './selectors';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { initialSyncState, reduceDelta, reduceSnapshot, type SyncState } from './sync-reducers';
 import { createTrackerSlice, type TrackerSlice } from './tracker-slice';
+import { createLabSlice, type LabSlice } from './lab-slice'; // --- swarm lab (issue 19)
 
 export interface SyncSlice extends SyncState {
   applySnapshot(snap: Snapshot): void;
@@ -53,7 +54,8 @@ export type AppState = SyncSlice &
   DetailSlice &
   AddSeedSlice &
   SettingsSlice &
-  TrackerSlice;
+  TrackerSlice &
+  LabSlice; // --- swarm lab (issue 19)
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 /** Older toasts beyond this are dropped so a burst of errors cannot fill the screen. */
@@ -97,4 +99,5 @@ export const useStore = create<AppState>()((...a) => ({
   ...createAddSeedSlice(...a),
   ...createSettingsSlice(...a),
   ...createTrackerSlice(...a),
+  ...createLabSlice(...a), // --- swarm lab (issue 19)
 }));

@@ -12,3 +12,5 @@ export * from './explain';
 export * from './port-mapping';
 // --- timeline (issue 19) ---
 export * from './timeline';
+// --- swarm lab (issue 19) ---
+export * from './lab';

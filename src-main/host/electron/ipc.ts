@@ -16,6 +16,7 @@ import type { EngineApi, Clock } from '../../engine';
 import { createHandlers, toErrorPayload, type Handlers } from '../api';
 import { createEventBridge, type EventBridge } from '../event-bridge';
 import { isTrustedRendererUrl } from './security';
+import type { LabHost } from '../../lab'; // --- swarm lab (issue 19)
 
 export type IpcReply<T> = { ok: true; result: T } | { ok: false; error: ErrorPayload };
 
@@ -28,6 +29,9 @@ export interface IpcOptions {
   log?: (message: string) => void;
   /** Handlers only this host has (native dialogs, shell, clipboard: dialogs.ts). */
   handlers?: Partial<Handlers>;
+  // --- swarm lab (issue 19) ---
+  /** The swarm lab whose state each window receives as `lab.state`. */
+  lab?: LabHost;
 }
 
 export interface IpcHost {
@@ -88,7 +92,12 @@ export function registerIpc(opts: IpcOptions): IpcHost {
         opts.clock,
       );
       windows.set(id, { bridge, handlers: createHandlers(opts.engine, bridge, opts.handlers) });
+      // --- swarm lab (issue 19) ---
+      const unsubscribeLab = opts.lab?.subscribe((lab) => {
+        if (!contents.isDestroyed()) contents.send('lab.state', { lab });
+      });
       contents.once('destroyed', () => {
+        unsubscribeLab?.();
         bridge.close();
         windows.delete(id);
       });

@@ -26,6 +26,9 @@ import { installAlertNotifications } from './notifications';
 import { installSessionSecurity } from './security';
 import { applyWindowState, loadWindowState, trackWindowState } from './window-state';
 import { createMainWindow, focusWindow } from './windows';
+// --- swarm lab (issue 19) ---
+import { LabHost, labHandlers } from '../../lab';
+import { utilityLabChild } from './lab-utility-process';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const indexHtml = path.join(here, '..', 'renderer', 'index.html');
@@ -36,6 +39,7 @@ let engine: Session | null = null;
 let ipc: IpcHost | null = null;
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
+let lab: LabHost | null = null; // --- swarm lab (issue 19)
 
 /** Single instance, .torrent and magnet routing, tray and badges (desktop/). */
 const desktop = installDesktopIntegration({
@@ -113,12 +117,17 @@ async function start(): Promise<void> {
     // UPnP / NAT-PMP / PCP mapping of the listen port while the portMapping setting is on (issue 18).
     portMapping: true,
   });
+  lab = new LabHost({ engine, spawn: utilityLabChild() }); // --- swarm lab (issue 19)
   ipc = registerIpc({
     ipcMain,
     engine,
     rendererUrl,
     log: (message) => engine?.logger.log('warn', 'ipc', message),
-    handlers: createDesktopHandlers({ engine, getWindow: () => mainWindow }),
+    handlers: {
+      ...createDesktopHandlers({ engine, getWindow: () => mainWindow }),
+      ...labHandlers(lab),
+    },
+    lab,
   });
   openWindow();
   desktop?.start();
@@ -143,8 +152,10 @@ if (!desktop) {
     quitting = true;
     desktop.dispose();
     ipc?.dispose();
-    engine
-      .close()
+    // The lab's processes and temp folder go first (issue 19), then the engine.
+    (lab?.close() ?? Promise.resolve())
+      .catch((err: unknown) => console.error('lab close failed:', err))
+      .then(() => engine?.close())
       .catch((err: unknown) => console.error('engine close failed:', err))
       .finally(() => app.quit());
   });

@@ -32,6 +32,8 @@ import { createEventBridge } from '../event-bridge';
 import { createFileHandlers } from '../host-files';
 import { checkRequest, generateToken, tokenCookieName, tokenQueryParam } from './security';
 import { readStatic } from './static-files';
+// --- swarm lab (issue 19) ---
+import { labHandlers, type LabHost } from '../../lab';
 
 /**
  * The largest message (issue 16 item 8): a .torrent at its cap plus JSON room for a million
@@ -61,6 +63,9 @@ export interface WebHostOptions {
   /** Largest message accepted (tests lower it); `maxMessageBytes` by default. */
   maxMessageBytes?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  // --- swarm lab (issue 19) ---
+  /** The swarm lab this host serves (lab.* commands, lab.state events); none when absent. */
+  lab?: LabHost;
 }
 
 export interface WebHost {
@@ -104,6 +109,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const hostHandlers: Partial<Handlers> = files
     ? { 'fs.list': files['fs.list'], 'file.upload': files['file.upload'] }
     : {};
+  if (opts.lab) Object.assign(hostHandlers, labHandlers(opts.lab)); // --- swarm lab (issue 19)
 
   const securityHeaders = (): Record<string, string> => ({
     'content-security-policy': contentSecurityPolicy(port),
@@ -240,7 +246,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         });
     });
     ws.on('error', (err) => log('warn', `ws: ${err.message}`));
-    ws.on('close', () => bridge.close());
+    // --- swarm lab (issue 19) ---
+    const unsubscribeLab = opts.lab?.subscribe((lab) => emit('lab.state', { lab }));
+    ws.on('close', () => {
+      bridge.close();
+      unsubscribeLab?.();
+    });
   }
 
   await new Promise<void>((resolve, reject) => {

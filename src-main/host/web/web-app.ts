@@ -10,6 +10,8 @@ import path from 'node:path';
 import { Session } from '../../engine';
 import { generateToken } from './security';
 import { startWebHost, type WebHost } from './server';
+// --- swarm lab (issue 19) ---
+import { LabHost } from '../../lab';
 
 export interface WebAppOptions {
   dataDir: string;
@@ -56,7 +58,9 @@ export async function startWebApp(opts: WebAppOptions): Promise<WebApp> {
     listenPort: opts.listenPort,
     portMapping: opts.portMapping ?? false, // --- port mapping (issue 18)
   });
+  const lab = new LabHost({ engine: session }); // --- swarm lab (issue 19)
   const common = {
+    lab,
     engine: session,
     host: opts.host,
     token,
@@ -88,7 +92,10 @@ export async function startWebApp(opts: WebAppOptions): Promise<WebApp> {
     host,
     statsToken,
     close() {
-      closing ??= host.close().then(() => session.close());
+      closing ??= host
+        .close()
+        .then(() => lab.close())
+        .then(() => session.close());
       return closing;
     },
   };
