@@ -29,6 +29,7 @@ import type {
   TrackerServerStats,
   TrackerStatus,
 } from './model';
+import type { QueueMove, TorrentLimits } from './model'; // --- issue 21
 
 // Defined in model/torrent-inputs.ts, which the engine's API shares (it cannot import this file).
 export type { CreateSeedRequest, TorrentSource };
@@ -161,6 +162,25 @@ export interface Commands {
    * data is checked there after, and the torrent goes on as it was (seeding, say).
    */
   'torrent.setLocation': (req: { id: TorrentId; path: string; move: boolean }) => void;
+  // --- per-torrent actions and the queue (issue 21) ---
+  /** Announce now to every tracker (past their intervals) and to the DHT. */
+  'torrent.reannounce': (req: { ids: TorrentId[] }) => void;
+  /** Replace the trackers: tiers of http(s)/udp URLs, tried tier by tier (BEP 12). */
+  'torrent.setTrackers': (req: { id: TorrentId; tiers: string[][] }) => void;
+  /** Rate, peer and seeding limits of one or more torrents. */
+  'torrent.setLimits': (req: { ids: TorrentId[] } & TorrentLimits) => void;
+  /** Sequential download and first/last pieces first (for previewing media). */
+  'torrent.setSequential': (req: {
+    ids: TorrentId[];
+    sequential: boolean;
+    firstLast: boolean;
+  }) => void;
+  /** Move torrents in the queue. */
+  'torrent.queueMove': (req: { ids: TorrentId[]; how: QueueMove }) => void;
+  /** Start now, ignoring the queue (Pause or Resume ends it). */
+  'torrent.forceStart': (req: { ids: TorrentId[] }) => void;
+  /** Desktop only: open a file or folder with the system's default application. */
+  'shell.openPath': (req: { path: string }) => void;
 }
 
 export interface Events {
@@ -208,6 +228,14 @@ export const commandNames = [
   'clipboard.writeText',
   // --- disk faults: set location (issue 15) ---
   'torrent.setLocation',
+  // --- per-torrent actions and the queue (issue 21) ---
+  'torrent.reannounce',
+  'torrent.setTrackers',
+  'torrent.setLimits',
+  'torrent.setSequential',
+  'torrent.queueMove',
+  'torrent.forceStart',
+  'shell.openPath',
 ] as const satisfies readonly CommandName[];
 
 export const eventNames = [

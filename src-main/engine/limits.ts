@@ -472,3 +472,14 @@ export const UTP_MAX_PENDING_SYNS_PER_IP = 8;
 export const UTP_MAX_CONNECTIONS = 1_000;
 /** Bytes the remote may advertise as its window that we honour; a larger value is clamped. */
 export const UTP_MAX_PEER_WINDOW_BYTES = 8 * 1024 * 1024;
+
+// --- per-torrent actions and the queue (issue 21) ---
+/**
+ * How often the queue and the seed limits are looked at. Completion, pause, resume and removal
+ * apply the queue at once; this catches ratios crossed by uploads and seeding-time limits,
+ * whose pace a remote leecher sets. Once a second is finer than any limit a user sets.
+ */
+export const QUEUE_TICK_MS = 1_000;
+/** Tracker tiers and URLs a user may set on one torrent (Edit trackers…). */
+export const MAX_TRACKER_TIERS = 64;
+export const MAX_TRACKERS_PER_TORRENT = 200;

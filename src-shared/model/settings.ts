@@ -1,4 +1,5 @@
 import type { TrackerServerSettings } from './tracker';
+import type { SeedLimitAction } from './torrent-actions'; // --- issue 21
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -37,6 +38,15 @@ export interface Settings {
    * follow a change at once; open ones keep what they negotiated.
    */
   encryption: EncryptionMode;
+  // --- the queue and seeding limits (issue 21) ---
+  /** Downloads running at once; the rest wait as 'queued'. 0 = no limit. */
+  maxActiveDownloads: number;
+  /** Seeds running at once; the rest wait as 'queued'. 0 = no limit. */
+  maxActiveSeeds: number;
+  /** Stop seeding a torrent at this ratio, unless it has its own limit; 0 = never. */
+  seedRatioLimit: number;
+  /** What reaching the global seed-ratio limit does. */
+  seedLimitAction: SeedLimitAction;
 }
 
 // --- DHT (issue 17) ---
@@ -105,5 +115,10 @@ export function defaultSettings(downloadDir: string): Settings {
     transports: 'both',
     // --- encryption, MSE/PE (issue 18) ---
     encryption: 'prefer',
+    // --- the queue and seeding limits (issue 21) ---
+    maxActiveDownloads: 3,
+    maxActiveSeeds: 5,
+    seedRatioLimit: 0,
+    seedLimitAction: 'pause',
   };
 }

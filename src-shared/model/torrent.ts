@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from './errors';
 import type { PeerSource } from './peer';
+import type { TorrentActionState } from './torrent-actions'; // --- issue 21
 
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
@@ -51,6 +52,11 @@ export interface TorrentSummary {
   // --- disk faults (issue 15) ---
   /** Set with `error`: what kind of fault, e.g. 'files-missing' (Recheck or Set location fix it). */
   errorCode?: ErrorCode | null;
+  // --- per-torrent actions and the queue (issue 21) ---
+  /** While state is 'queued': 1-based place among the torrents waiting of its kind. */
+  queuePosition?: number | null;
+  /** Limits, sequential download and force start, as the torrent's menu shows them. */
+  actions?: TorrentActionState;
 }
 
 export interface SessionStats {
