@@ -167,6 +167,8 @@ export interface Commands {
   'torrent.reannounce': (req: { ids: TorrentId[] }) => void;
   /** Replace the trackers: tiers of http(s)/udp URLs, tried tier by tier (BEP 12). */
   'torrent.setTrackers': (req: { id: TorrentId; tiers: string[][] }) => void;
+  /** The tracker tiers announced to (the edited list, or the .torrent's), for Edit trackers…. */
+  'torrent.trackerTiers': (req: { id: TorrentId }) => { tiers: string[][] };
   /** Rate, peer and seeding limits of one or more torrents. */
   'torrent.setLimits': (req: { ids: TorrentId[] } & TorrentLimits) => void;
   /** Sequential download and first/last pieces first (for previewing media). */
@@ -231,6 +233,7 @@ export const commandNames = [
   // --- per-torrent actions and the queue (issue 21) ---
   'torrent.reannounce',
   'torrent.setTrackers',
+  'torrent.trackerTiers',
   'torrent.setLimits',
   'torrent.setSequential',
   'torrent.queueMove',

@@ -41,6 +41,7 @@ const good: { [K in CommandName]: unknown } = {
   'torrent.setLocation': { id, path: '/data/elsewhere', move: true },
   // --- per-torrent actions and the queue (issue 21) ---
   'torrent.reannounce': { ids: [id] },
+  'torrent.trackerTiers': { id },
   'torrent.setTrackers': {
     id,
     tiers: [['udp://t.example:6969', 'http://b.example/announce'], ['udp://c.example:1']],
@@ -308,6 +309,7 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
     [{ ids: [], how: 'up' }, 'at least 1'],
   ],
   'torrent.forceStart': [[{ ids: ['x'] }, 'ids[0] must be a torrent id']],
+  'torrent.trackerTiers': [[{ id: 'x' }, 'id must be a torrent id']],
   'shell.openPath': [
     [{ path: '' }, 'path must not be empty'],
     [{ path: 'a\0b' }, 'NUL'],

@@ -512,6 +512,9 @@ const validators: Validators = {
     if (new Set(all).size !== all.length) f.fail('tiers', 'must not list a URL twice');
     return { id: f.id('id'), tiers };
   },
+  'torrent.trackerTiers'(name, payload) {
+    return { id: new Fields(name, payload, ['id']).id('id') };
+  },
   'torrent.setLimits'(name, payload) {
     const f = new Fields(name, payload, [
       'ids',

@@ -114,6 +114,8 @@ export interface EngineApi {
   addPeerHost(id: TorrentId, host: string, port: number): Promise<void>;
   /** Replace the trackers (tiers of URLs); kept in the resume data. */
   setTrackers(id: TorrentId, tiers: string[][]): Promise<void>;
+  /** The tiers announced to: the edited list, or the .torrent's own. */
+  trackerTiers(id: TorrentId): string[][];
   setLimits(id: TorrentId, limits: TorrentLimits): void;
   setSequential(id: TorrentId, sequential: boolean, firstLast: boolean): void;
   queueMove(ids: TorrentId[], how: QueueMove): void;

@@ -1412,6 +1412,14 @@ export class Session implements EngineApi {
     this.emit('torrent-changed', id);
   }
 
+  trackerTiers(id: TorrentId): string[][] {
+    const m = this.magnets.get(id);
+    if (m) return m.trackerStatuses().map((s) => [s.url]);
+    return this.get(id)
+      .announceList()
+      .map((tier) => [...tier]);
+  }
+
   setLimits(id: TorrentId, limits: TorrentLimits): void {
     this.get(id);
     this.actions.setLimits(id, limits);

@@ -37,6 +37,7 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'torrent.setLocation': [{ id, path: '/data/elsewhere', move: false }, 'setLocation'],
   // --- per-torrent actions and the queue (issue 21) ---
   'torrent.reannounce': [{ ids: [id] }, 'reannounce'],
+  'torrent.trackerTiers': [{ id }, 'trackerTiers'],
   'torrent.setTrackers': [{ id, tiers: [['udp://t.example:1']] }, 'setTrackers'],
   'torrent.setLimits': [
     {

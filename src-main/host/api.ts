@@ -108,6 +108,7 @@ export function createHandlers(
     // --- per-torrent actions and the queue (issue 21) ---
     'torrent.reannounce': (req) => each(req.ids, async (id) => engine.reannounce(id)),
     'torrent.setTrackers': (req) => engine.setTrackers(req.id, req.tiers),
+    'torrent.trackerTiers': async (req) => ({ tiers: engine.trackerTiers(req.id) }),
     'torrent.setLimits': ({ ids, ...limits }) =>
       each(ids, async (id) => engine.setLimits(id, limits)),
     'torrent.setSequential': (req) =>

@@ -157,6 +157,10 @@ export class FakeEngine implements EngineApi {
   async setTrackers(id: TorrentId, tiers: string[][]): Promise<void> {
     this.record('setTrackers', id, tiers);
   }
+  trackerTiers(id: TorrentId): string[][] {
+    this.record('trackerTiers', id);
+    return [['udp://tracker.example:6969']];
+  }
   setLimits(id: TorrentId, limits: TorrentLimits): void {
     this.record('setLimits', id, limits);
   }

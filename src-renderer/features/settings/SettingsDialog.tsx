@@ -14,6 +14,7 @@ import { toForm, toPatch, type FormErrors, type SettingsForm } from './settings-
 import { NumberField } from './NumberField';
 import { TrackerSection } from './TrackerSection';
 import { DhtSection } from './DhtSection';
+import { QueueSection } from '../torrent-actions/QueueSection'; // --- issue 21
 import './settings.css';
 
 function SettingsEditor({ settings }: { settings: Settings }) {
@@ -224,6 +225,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
         </section>
         <TrackerSection form={form} errors={errors} set={set} />
         <DhtSection settings={settings} />
+        <QueueSection settings={settings} /> {/* --- issue 21 */}
       </div>
       {browser}
     </Modal>

@@ -120,6 +120,8 @@ export function menuEntries(selected: readonly TorrentSummary[], ctx: MenuContex
   return entries;
 }
 
+export type QueueAction = 'queue-top' | 'queue-up' | 'queue-down' | 'queue-bottom';
+
 /**
  * The list's own shortcuts for menu actions (besides Space and Delete, which the list handles):
  * the queue moves. Returns the action for a key press, or null.
@@ -130,7 +132,7 @@ export function shortcutAction(e: {
   ctrlKey: boolean;
   metaKey: boolean;
   shiftKey: boolean;
-}): ActionId | null {
+}): QueueAction | null {
   if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
   switch (e.key) {
     case 'Home':

@@ -3,6 +3,7 @@ import { defaultTorrentLimits, type TorrentSummary } from '../../../src-shared/m
 import { menuEntries, opensContextMenu, shortcutAction, type ActionItem } from './action-items';
 import { formToLimits, limitsToForm } from './limits-form';
 import { parsePeerAddress } from './peer-address';
+import { queueForm, queuePatch } from './queue-settings';
 import { formatTrackerTiers, parseTrackerText } from './tracker-text';
 
 function summary(id: string, extra: Partial<TorrentSummary> = {}): TorrentSummary {
@@ -217,6 +218,25 @@ describe('Limits form', () => {
     expect(formToLimits({ ...f, maxPeers: '70000' })).toMatchObject({
       ok: false,
       problem: expect.stringContaining('65535'),
+    });
+  });
+});
+
+describe('Queue settings form', () => {
+  it('round-trips the settings, empty meaning no limit', () => {
+    const s = {
+      maxActiveDownloads: 3,
+      maxActiveSeeds: 0,
+      seedRatioLimit: 1.5,
+      seedLimitAction: 'remove' as const,
+    };
+    expect(queueForm(s)).toEqual({ downloads: '3', seeds: '', ratio: '1.5', action: 'remove' });
+    expect(queuePatch(queueForm(s))).toEqual({ ok: true, patch: s });
+    expect(queuePatch({ downloads: 'x', seeds: '', ratio: '', action: 'pause' })).toMatchObject({
+      ok: false,
+    });
+    expect(queuePatch({ downloads: '', seeds: '', ratio: '-1', action: 'pause' })).toMatchObject({
+      ok: false,
     });
   });
 });

@@ -14,6 +14,8 @@ function etaText(t: TorrentSummary): string {
 function stateText(t: TorrentSummary): string {
   if (t.state === 'checking') return `Checking ${formatPercent(t.checkProgress)}`;
   if (t.state === 'fetching-metadata') return fetchingText(t);
+  // --- issue 21: a queued torrent shows its place in line.
+  if (t.state === 'queued' && t.queuePosition) return `Queued #${t.queuePosition}`;
   return stateLabels[t.state];
 }
 
