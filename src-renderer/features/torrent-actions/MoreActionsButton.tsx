@@ -25,7 +25,7 @@ export function MoreActionsButton({
       <button
         ref={button}
         type="button"
-        className="button button-small"
+        className="button button-small more-actions"
         aria-haspopup="menu"
         aria-expanded={request !== null}
         disabled={ids.length === 0}

@@ -8,6 +8,7 @@ import { fetchingText } from '../magnet/magnet-text';
 function etaText(t: TorrentSummary): string {
   if (t.state === 'seeding' || t.progress >= 1) return '—';
   if (t.state === 'paused' || t.state === 'error' || t.state === 'fetching-metadata') return '—';
+  if (t.state === 'queued') return '—'; // --- issue 21: waiting, not slow
   return formatEta(t.etaSec);
 }
 
