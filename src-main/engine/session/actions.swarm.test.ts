@@ -217,3 +217,55 @@ describe('per-torrent actions on a live swarm (issue 21)', () => {
     expect(summaryOf(seeder, id).actions?.limits.ratioLimit).toBe(0.5);
   });
 });
+
+describe('actions survive a restart (issue 21)', () => {
+  it('keeps the queue order, limits, pick order and edited trackers', async () => {
+    root = tempDir('actions-restart');
+    const items = [
+      await content('a.bin', 64 * 1024, 1, ['http://127.0.0.1:9/announce']),
+      await content('b.bin', 64 * 1024, 2),
+      await content('c.bin', 64 * 1024, 3),
+    ];
+    const dataDir = path.join(root, 'data');
+    const downloads = path.join(root, 'dl');
+    fs.mkdirSync(downloads);
+    const opts = {
+      dataDir,
+      downloadDir: downloads,
+      settings: { dhtBootstrap: [], maxActiveDownloads: 1 },
+    };
+    const first = await open({ ...opts, useTrackers: false });
+    const ids: string[] = [];
+    for (const it of items) ids.push(await first.addTorrent({ torrentFile: it.torrentFile }));
+    const [a, b, c] = ids as [string, string, string];
+    first.queueMove([c], 'top');
+    const limits = {
+      downBps: 300 * 1024,
+      upBps: 0,
+      maxPeers: 7,
+      ratioLimit: 3,
+      seedTimeLimitMin: 120,
+      onLimit: 'remove' as const,
+    };
+    first.setLimits(b, limits);
+    first.setSequential(b, true, true);
+    const tiers = [['udp://127.0.0.1:9/announce'], ['http://127.0.0.1:9/second']];
+    await first.setTrackers(a, tiers);
+    expect(first.trackerTiers(a)).toEqual(tiers);
+    await first.close();
+    sessions.splice(sessions.indexOf(first), 1);
+
+    const second = await open({ ...opts, useTrackers: false });
+    expect(second.queueOrder()).toEqual([c, a, b]);
+    expect(summaryOf(second, b).actions).toEqual({
+      limits,
+      sequential: true,
+      firstLast: true,
+      forced: false,
+    });
+    expect(second.trackerTiers(a)).toEqual(tiers);
+    await waitFor(() => summaryOf(second, c).state === 'downloading', 'c to run first');
+    expect(summaryOf(second, a)).toMatchObject({ state: 'queued', queuePosition: 1 });
+    expect(summaryOf(second, b)).toMatchObject({ state: 'queued', queuePosition: 2 });
+  });
+});
