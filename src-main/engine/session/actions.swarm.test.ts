@@ -68,7 +68,7 @@ describe('the queue (issue 21)', () => {
       await seeder.addMeta(it.meta, { savePath: path.dirname(it.file) }, true);
     // Slow enough that the queue is watched at work: each download takes a few hundred ms.
     const leecher = await open({
-      settings: { maxActiveDownloads: 1, downloadLimitBps: 2_000_000 },
+      settings: { maxActiveDownloads: 1, downloadLimitBps: 400_000 },
     });
     const dir = path.join(root, 'leecher');
     fs.mkdirSync(dir);
@@ -78,6 +78,11 @@ describe('the queue (issue 21)', () => {
       leecher.addPeer(id, '127.0.0.1', seeder.listenPort as number);
       ids.push(id);
     }
+    // Each waiting torrent first checks what is on disk (nothing), then waits its turn.
+    await waitFor(
+      () => ids.slice(1).every((id) => summaryOf(leecher, id).state === 'queued'),
+      'the second and third to wait',
+    );
     expect(summaryOf(leecher, ids[1]!)).toMatchObject({ state: 'queued', queuePosition: 1 });
     expect(summaryOf(leecher, ids[2]!)).toMatchObject({ state: 'queued', queuePosition: 2 });
     const completedAt: number[] = [];
@@ -267,5 +272,34 @@ describe('actions survive a restart (issue 21)', () => {
     await waitFor(() => summaryOf(second, c).state === 'downloading', 'c to run first');
     expect(summaryOf(second, a)).toMatchObject({ state: 'queued', queuePosition: 1 });
     expect(summaryOf(second, b)).toMatchObject({ state: 'queued', queuePosition: 2 });
+  });
+});
+
+describe('queued torrents with data on disk (issue 21)', () => {
+  it('are checked while they wait, and a complete one seeds without a download slot', async () => {
+    root = tempDir('actions-queued-check');
+    const busy = [
+      await content('busy-1.bin', 64 * 1024, 11),
+      await content('busy-2.bin', 64 * 1024, 12),
+    ];
+    const done = await content('done.bin', 96 * 1024, 13);
+    // Downloads that never finish (no peers) hold the only slot.
+    const session = await open({ settings: { maxActiveDownloads: 1 } });
+    const empty = path.join(root, 'empty');
+    fs.mkdirSync(empty);
+    for (const it of busy)
+      await session.addTorrent({ torrentFile: it.torrentFile }, { savePath: empty });
+    // Its data is in place already: added to be seeded.
+    const id = await session.addTorrent(
+      { torrentFile: done.torrentFile },
+      { savePath: path.dirname(done.file) },
+    );
+    await waitFor(() => summaryOf(session, id).state === 'seeding', 'the complete one to seed');
+    expect(summaryOf(session, id).verifiedPieces).toBe(3);
+    const states = session
+      .list()
+      .map((s) => s.state)
+      .sort();
+    expect(states).toEqual(['downloading', 'queued', 'seeding']);
   });
 });

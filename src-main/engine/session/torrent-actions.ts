@@ -71,6 +71,8 @@ export class SessionActions {
   private queued = new Map<TorrentId, number>();
   /** Torrents whose seed-limit action is under way, so a tick does not repeat it. */
   private readonly acting = new Set<TorrentId>();
+  /** Queued torrents being checked (or checked once) while they wait. */
+  private readonly queuedChecks = new Map<TorrentId, 'running' | 'done'>();
   /** Queue places read from session.json, until `restoreOrder` uses them. */
   private readonly savedPositions = new Map<TorrentId, number>();
 
@@ -116,6 +118,7 @@ export class SessionActions {
     this.buckets.delete(id);
     this.queued.delete(id);
     this.acting.delete(id);
+    this.queuedChecks.delete(id);
     this.queue.remove(id);
   }
 
@@ -215,9 +218,21 @@ export class SessionActions {
     for (const id of d.queued.keys()) {
       const t = this.host.torrent(id);
       if (!t) continue;
-      if (t.isRunning) void t.stop('paused');
-      // Its progress, from the resume data, while it waits (as for a paused torrent).
-      else void t.checkWhilePaused();
+      const check = this.queuedChecks.get(id);
+      if (t.isRunning) {
+        if (check !== 'running') void t.stop('paused');
+      } else if (t.unchecked && check === undefined) {
+        // Data already on disk (a torrent added to seed it) is found while it waits, and a
+        // complete one then counts as a seed, not as a download holding a slot.
+        this.queuedChecks.set(id, 'running');
+        void t.recheck({ resume: false }).finally(() => {
+          if (this.queuedChecks.has(id)) this.queuedChecks.set(id, 'done');
+          this.applyQueue();
+        });
+      } else {
+        // Its progress, from the resume data, while it waits (as for a paused torrent).
+        void t.checkWhilePaused();
+      }
     }
     for (const id of new Set([...before.keys(), ...d.queued.keys()])) {
       if (before.get(id) !== d.queued.get(id)) this.host.changed(id);

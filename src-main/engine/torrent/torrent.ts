@@ -726,6 +726,11 @@ export class Torrent {
     return this.state === 'seeding' ? this.seedingSince : null;
   }
 
+  /** Never checked in this run and no resume data: what is on disk is unknown. */
+  get unchecked(): boolean {
+    return this.picker.haveCount() === 0 && this.pendingResume === null;
+  }
+
   /** Has every wanted piece, or (not yet checked) its resume data says so. */
   get looksComplete(): boolean {
     if (this.isComplete()) return true;
