@@ -140,6 +140,15 @@ test('context menu: add peer, verify a damaged piece, move storage (libtorrent s
     expect(sha256File(path.join(target, 'clip.bin'))).toBe(
       sha256File(path.join(item.seedDir, 'clip.bin')),
     );
+    // The toolbar's More button opens the same menu for the selection; Escape returns to it.
+    const more = page.getByRole('button', { name: /^More/ });
+    await row.click();
+    await more.click();
+    await expect(menu.getByRole('menuitem', { name: 'Reannounce now' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
+    await expect(more).toBeFocused();
+
     // It seeds from there: with the libtorrent seeder gone, a libtorrent leecher gets it all.
     await seeder.stop();
     const ourPort = (await invokeHost(webHost, 'sync.snapshot', {})).session.listenPort;
