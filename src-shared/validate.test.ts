@@ -155,6 +155,12 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
   ],
   'settings.get': [[{ x: 1 }, 'x is not a known field']],
   'settings.set': [
+    // --- the queue and seeding limits (issue 21) ---
+    [{ maxActiveDownloads: -1 }, 'maxActiveDownloads must be between 0 and 10000'],
+    [{ maxActiveSeeds: 1.5 }, 'maxActiveSeeds must be an integer'],
+    [{ seedRatioLimit: 'x' }, 'seedRatioLimit must be a number between 0'],
+    [{ seedRatioLimit: -0.5 }, 'seedRatioLimit must be a number between 0'],
+    [{ seedLimitAction: 'stop' }, 'seedLimitAction must be one of pause, remove'],
     [{ listenPort: 0 }, 'listenPort must be between 1 and 65535'],
     [{ downloadLimitBps: -1 }, 'downloadLimitBps must be between 0'],
     [{ logLevel: 'verbose' }, 'logLevel must be one of'],
@@ -375,6 +381,16 @@ describe('validateRequest', () => {
       '__proto__ is not a known field',
     );
     expectBadRequest(() => validateRequest('sync.snapshot', new Date()), 'must be an object');
+  });
+
+  it('accepts the queue and seed-limit settings (issue 21)', () => {
+    const patch = {
+      maxActiveDownloads: 0,
+      maxActiveSeeds: 5,
+      seedRatioLimit: 1.5,
+      seedLimitAction: 'remove',
+    };
+    expect(validateRequest('settings.set', patch)).toEqual(patch);
   });
 
   it('accepts objects without a prototype', () => {
