@@ -32,6 +32,7 @@ import type {
 import type { TimelineView } from './model'; // --- timeline (issue 19)
 // --- swarm lab (issue 19) ---
 import type { LabAction, LabConfig, LabView } from './model';
+import type { QueueMove, TorrentLimits } from './model'; // --- issue 21
 
 // Defined in model/torrent-inputs.ts, which the engine's API shares (it cannot import this file).
 export type { CreateSeedRequest, TorrentSource };
@@ -192,6 +193,27 @@ export interface Commands {
   /** Stop every lab process, remove the observer torrent and the lab's temp folder. */
   'lab.close': (req: Record<string, never>) => void;
   'lab.get': (req: Record<string, never>) => { lab: LabView | null };
+  // --- per-torrent actions and the queue (issue 21) ---
+  /** Announce now to every tracker (past their intervals) and to the DHT. */
+  'torrent.reannounce': (req: { ids: TorrentId[] }) => void;
+  /** Replace the trackers: tiers of http(s)/udp URLs, tried tier by tier (BEP 12). */
+  'torrent.setTrackers': (req: { id: TorrentId; tiers: string[][] }) => void;
+  /** The tracker tiers announced to (the edited list, or the .torrent's), for Edit trackers…. */
+  'torrent.trackerTiers': (req: { id: TorrentId }) => { tiers: string[][] };
+  /** Rate, peer and seeding limits of one or more torrents. */
+  'torrent.setLimits': (req: { ids: TorrentId[] } & TorrentLimits) => void;
+  /** Sequential download and first/last pieces first (for previewing media). */
+  'torrent.setSequential': (req: {
+    ids: TorrentId[];
+    sequential: boolean;
+    firstLast: boolean;
+  }) => void;
+  /** Move torrents in the queue. */
+  'torrent.queueMove': (req: { ids: TorrentId[]; how: QueueMove }) => void;
+  /** Start now, ignoring the queue (Pause or Resume ends it). */
+  'torrent.forceStart': (req: { ids: TorrentId[] }) => void;
+  /** Desktop only: open a file or folder with the system's default application. */
+  'shell.openPath': (req: { path: string }) => void;
 }
 
 export interface Events {
@@ -247,6 +269,15 @@ export const commandNames = [
   'lab.action',
   'lab.close',
   'lab.get',
+  // --- per-torrent actions and the queue (issue 21) ---
+  'torrent.reannounce',
+  'torrent.setTrackers',
+  'torrent.trackerTiers',
+  'torrent.setLimits',
+  'torrent.setSequential',
+  'torrent.queueMove',
+  'torrent.forceStart',
+  'shell.openPath',
 ] as const satisfies readonly CommandName[];
 
 export const eventNames = [

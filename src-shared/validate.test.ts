@@ -45,6 +45,26 @@ const good: { [K in CommandName]: unknown } = {
   'lab.action': { kind: 'pause', peer: 3 },
   'lab.close': {},
   'lab.get': {},
+  // --- per-torrent actions and the queue (issue 21) ---
+  'torrent.reannounce': { ids: [id] },
+  'torrent.trackerTiers': { id },
+  'torrent.setTrackers': {
+    id,
+    tiers: [['udp://t.example:6969', 'http://b.example/announce'], ['udp://c.example:1']],
+  },
+  'torrent.setLimits': {
+    ids: [id],
+    downBps: 100_000,
+    upBps: 0,
+    maxPeers: 20,
+    ratioLimit: 2.5,
+    seedTimeLimitMin: null,
+    onLimit: 'remove',
+  },
+  'torrent.setSequential': { ids: [id], sequential: true, firstLast: false },
+  'torrent.queueMove': { ids: [id], how: 'top' },
+  'torrent.forceStart': { ids: [id] },
+  'shell.openPath': { path: '/home/me/file.iso' },
 };
 
 /** For each command, payloads that must be refused, with a fragment of the expected message. */
@@ -141,6 +161,12 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
   ],
   'settings.get': [[{ x: 1 }, 'x is not a known field']],
   'settings.set': [
+    // --- the queue and seeding limits (issue 21) ---
+    [{ maxActiveDownloads: -1 }, 'maxActiveDownloads must be between 0 and 10000'],
+    [{ maxActiveSeeds: 1.5 }, 'maxActiveSeeds must be an integer'],
+    [{ seedRatioLimit: 'x' }, 'seedRatioLimit must be a number between 0'],
+    [{ seedRatioLimit: -0.5 }, 'seedRatioLimit must be a number between 0'],
+    [{ seedLimitAction: 'stop' }, 'seedLimitAction must be one of pause, remove'],
     [{ listenPort: 0 }, 'listenPort must be between 1 and 65535'],
     [{ downloadLimitBps: -1 }, 'downloadLimitBps must be between 0'],
     [{ logLevel: 'verbose' }, 'logLevel must be one of'],
@@ -203,6 +229,123 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
   ],
   'lab.close': [[{ x: 1 }, 'x is not a known field']],
   'lab.get': [[{ x: 1 }, 'x is not a known field']],
+  // --- per-torrent actions and the queue (issue 21) ---
+  'torrent.reannounce': [
+    [{ ids: [] }, 'at least 1'],
+    [{ id }, 'id is not a known field'],
+  ],
+  'torrent.setTrackers': [
+    [{ id, tiers: [['ftp://x.example/a']] }, 'tiers[0][0] must be a http or https or udp URL'],
+    [{ id, tiers: [[]] }, 'tiers[0] must not be empty'],
+    [{ id, tiers: ['udp://t.example:1'] }, 'tiers[0] must be a list of URLs'],
+    [{ id, tiers: [['udp://t.example:1'], ['udp://t.example:1']] }, 'must not list a URL twice'],
+    [{ id, tiers: Array.from({ length: 65 }, (_, i) => [`udp://t${i}.example:1`]) }, 'at most 64'],
+    [{ id }, 'tiers must be a list'],
+  ],
+  'torrent.setLimits': [
+    [
+      {
+        ids: [id],
+        downBps: -1,
+        upBps: 0,
+        maxPeers: 0,
+        ratioLimit: null,
+        seedTimeLimitMin: null,
+        onLimit: 'pause',
+      },
+      'downBps must be between 0',
+    ],
+    [
+      {
+        ids: [id],
+        downBps: 0,
+        upBps: 1.5,
+        maxPeers: 0,
+        ratioLimit: null,
+        seedTimeLimitMin: null,
+        onLimit: 'pause',
+      },
+      'upBps must be an integer',
+    ],
+    [
+      {
+        ids: [id],
+        downBps: 0,
+        upBps: 0,
+        maxPeers: 70_000,
+        ratioLimit: null,
+        seedTimeLimitMin: null,
+        onLimit: 'pause',
+      },
+      'maxPeers must be between 0 and 65535',
+    ],
+    [
+      {
+        ids: [id],
+        downBps: 0,
+        upBps: 0,
+        maxPeers: 0,
+        ratioLimit: 'x',
+        seedTimeLimitMin: null,
+        onLimit: 'pause',
+      },
+      'ratioLimit must be a number or null',
+    ],
+    [
+      {
+        ids: [id],
+        downBps: 0,
+        upBps: 0,
+        maxPeers: 0,
+        ratioLimit: -1,
+        seedTimeLimitMin: null,
+        onLimit: 'pause',
+      },
+      'ratioLimit must be between 0',
+    ],
+    [
+      { ids: [id], downBps: 0, upBps: 0, maxPeers: 0, seedTimeLimitMin: null, onLimit: 'pause' },
+      'ratioLimit must be a number or null',
+    ],
+    [
+      {
+        ids: [id],
+        downBps: 0,
+        upBps: 0,
+        maxPeers: 0,
+        ratioLimit: null,
+        seedTimeLimitMin: 1.5,
+        onLimit: 'pause',
+      },
+      'seedTimeLimitMin must be a whole number',
+    ],
+    [
+      {
+        ids: [id],
+        downBps: 0,
+        upBps: 0,
+        maxPeers: 0,
+        ratioLimit: null,
+        seedTimeLimitMin: null,
+        onLimit: 'stop',
+      },
+      'onLimit must be one of pause, remove',
+    ],
+  ],
+  'torrent.setSequential': [
+    [{ ids: [id], sequential: 'yes', firstLast: false }, 'sequential must be true or false'],
+    [{ ids: [id], sequential: true }, 'firstLast must be true or false'],
+  ],
+  'torrent.queueMove': [
+    [{ ids: [id], how: 'sideways' }, 'how must be one of up, down, top, bottom'],
+    [{ ids: [], how: 'up' }, 'at least 1'],
+  ],
+  'torrent.forceStart': [[{ ids: ['x'] }, 'ids[0] must be a torrent id']],
+  'torrent.trackerTiers': [[{ id: 'x' }, 'id must be a torrent id']],
+  'shell.openPath': [
+    [{ path: '' }, 'path must not be empty'],
+    [{ path: 'a\0b' }, 'NUL'],
+  ],
 };
 
 function expectBadRequest(fn: () => unknown, fragment: string): void {
@@ -264,6 +407,16 @@ describe('validateRequest', () => {
       '__proto__ is not a known field',
     );
     expectBadRequest(() => validateRequest('sync.snapshot', new Date()), 'must be an object');
+  });
+
+  it('accepts the queue and seed-limit settings (issue 21)', () => {
+    const patch = {
+      maxActiveDownloads: 0,
+      maxActiveSeeds: 5,
+      seedRatioLimit: 1.5,
+      seedLimitAction: 'remove',
+    };
+    expect(validateRequest('settings.set', patch)).toEqual(patch);
   });
 
   it('accepts objects without a prototype', () => {

@@ -32,6 +32,8 @@ import { peerTransportsValues } from './model';
 import { encryptionModes } from './model';
 // --- swarm lab (issue 19) ---
 import { labConfigError, labRoles, type LabConfig } from './model';
+// --- per-torrent actions and the queue (issue 21) ---
+import { maxRatioLimit, maxSeedTimeLimitMin, queueMoves, seedLimitActions } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -61,6 +63,8 @@ export const minPieceLengthBytes = 16 * 1024;
 export const maxPieceLengthBytes = 64 * 1024 * 1024;
 /** Longest job id the host hands out, with margin. */
 export const maxJobIdChars = 128;
+/** Tracker tiers in one Edit trackers request (issue 21); the URLs are capped by maxUrlsPerRequest. */
+export const maxTrackerTiers = 64;
 /** Text copied through the host (magnet links with many trackers stay far below this). */
 export const maxClipboardChars = 64 * 1024;
 
@@ -395,6 +399,11 @@ const validators: Validators = {
       'encryption',
       // --- port mapping (issue 18) ---
       'portMapping',
+      // --- the queue and seeding limits (issue 21) ---
+      'maxActiveDownloads',
+      'maxActiveSeeds',
+      'seedRatioLimit',
+      'seedLimitAction',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -434,6 +443,18 @@ const validators: Validators = {
     if (f.has('encryption')) out.encryption = f.oneOf('encryption', encryptionModes);
     // --- port mapping (issue 18) ---
     if (f.has('portMapping')) out.portMapping = f.boolean('portMapping');
+    // --- the queue and seeding limits (issue 21) ---
+    if (f.has('maxActiveDownloads'))
+      out.maxActiveDownloads = f.int('maxActiveDownloads', 0, 10_000);
+    if (f.has('maxActiveSeeds')) out.maxActiveSeeds = f.int('maxActiveSeeds', 0, 10_000);
+    if (f.has('seedRatioLimit')) {
+      const v = f.o.seedRatioLimit;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > maxRatioLimit)
+        return f.fail('seedRatioLimit', `must be a number between 0 and ${maxRatioLimit}`);
+      out.seedRatioLimit = v;
+    }
+    if (f.has('seedLimitAction'))
+      out.seedLimitAction = f.oneOf('seedLimitAction', seedLimitActions);
     return out;
   },
   'tracker.start'(name, payload) {
@@ -522,6 +543,79 @@ const validators: Validators = {
   },
   'lab.close': empty,
   'lab.get': empty,
+  // --- per-torrent actions and the queue (issue 21) ---
+  'torrent.reannounce'(name, payload) {
+    return { ids: new Fields(name, payload, ['ids']).ids('ids') };
+  },
+  'torrent.setTrackers'(name, payload) {
+    const f = new Fields(name, payload, ['id', 'tiers']);
+    const tiers = f.array('tiers', 0, maxTrackerTiers).map((tier, t) => {
+      if (!Array.isArray(tier)) f.fail(`tiers[${t}]`, 'must be a list of URLs');
+      const key = `tiers[${t}]`;
+      const urls = new Fields(name, { [key]: tier }, [key]).urls(key, ['http', 'https', 'udp']);
+      if (urls.length === 0) f.fail(`tiers[${t}]`, 'must not be empty');
+      return urls;
+    });
+    const all = tiers.flat();
+    if (all.length > maxUrlsPerRequest)
+      f.fail('tiers', `must hold at most ${maxUrlsPerRequest} URLs`);
+    if (new Set(all).size !== all.length) f.fail('tiers', 'must not list a URL twice');
+    return { id: f.id('id'), tiers };
+  },
+  'torrent.trackerTiers'(name, payload) {
+    return { id: new Fields(name, payload, ['id']).id('id') };
+  },
+  'torrent.setLimits'(name, payload) {
+    const f = new Fields(name, payload, [
+      'ids',
+      'downBps',
+      'upBps',
+      'maxPeers',
+      'ratioLimit',
+      'seedTimeLimitMin',
+      'onLimit',
+    ]);
+    const optional = (key: string, max: number): number | null => {
+      const v = f.o[key];
+      if (v === null) return null;
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        return f.fail(key, 'must be a number or null');
+      if (v < 0 || v > max) f.fail(key, `must be between 0 and ${max}`);
+      return v;
+    };
+    if (!('ratioLimit' in f.o)) f.fail('ratioLimit', 'must be a number or null');
+    if (!('seedTimeLimitMin' in f.o)) f.fail('seedTimeLimitMin', 'must be a number or null');
+    const seedTime = optional('seedTimeLimitMin', maxSeedTimeLimitMin);
+    if (seedTime !== null && !Number.isInteger(seedTime))
+      f.fail('seedTimeLimitMin', 'must be a whole number of minutes');
+    return {
+      ids: f.ids('ids'),
+      downBps: f.int('downBps', 0, Number.MAX_SAFE_INTEGER),
+      upBps: f.int('upBps', 0, Number.MAX_SAFE_INTEGER),
+      maxPeers: f.int('maxPeers', 0, 65535),
+      ratioLimit: optional('ratioLimit', maxRatioLimit),
+      seedTimeLimitMin: seedTime,
+      onLimit: f.oneOf('onLimit', seedLimitActions),
+    };
+  },
+  'torrent.setSequential'(name, payload) {
+    const f = new Fields(name, payload, ['ids', 'sequential', 'firstLast']);
+    return {
+      ids: f.ids('ids'),
+      sequential: f.boolean('sequential'),
+      firstLast: f.boolean('firstLast'),
+    };
+  },
+  'torrent.queueMove'(name, payload) {
+    const f = new Fields(name, payload, ['ids', 'how']);
+    return { ids: f.ids('ids'), how: f.oneOf('how', queueMoves) };
+  },
+  'torrent.forceStart'(name, payload) {
+    return { ids: new Fields(name, payload, ['ids']).ids('ids') };
+  },
+  'shell.openPath'(name, payload) {
+    return { path: new Fields(name, payload, ['path']).path('path') };
+  },
 };
 
 // --- swarm lab (issue 19) ---

@@ -415,3 +415,91 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+// --- per-torrent actions (issue 21) ---
+describe('swarmscope download and seed with per-torrent options (issue 21)', () => {
+  it('a seeder with --ratio-limit exits once it has uploaded that much; the downloader takes --sequential, --max-peers and a host name', async () => {
+    const content = path.join(dir, 'ratio-src', 'ratio.bin');
+    writeFile(content, 256_000, 21);
+    const torrent = path.join(dir, 'ratio.torrent');
+    expect(run(['create', content, '-o', torrent, '--piece-length', '16384']).code).toBe(0);
+    const bad = run(['seed', torrent, '--dir', path.dirname(content), '--ratio-limit', '0']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad --ratio-limit 0');
+    expect(run(['download', torrent, '--dir', dir, '--max-peers', '0']).stderr).toContain(
+      'bad --max-peers 0',
+    );
+
+    const { spawn } = await import('node:child_process');
+    const port = await freePort();
+    const seeder = spawn(
+      process.execPath,
+      [
+        cli,
+        'seed',
+        torrent,
+        '--dir',
+        path.dirname(content),
+        '--port',
+        String(port),
+        '--progress',
+        'none',
+        '--no-dht',
+        '--ratio-limit',
+        '1',
+        '--upload-limit',
+        '4000000',
+      ],
+      { stdio: 'pipe' },
+    );
+    let seederErr = '';
+    const exited = new Promise<number | null>((resolve) => seeder.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`seeder did not start: ${seederErr}`)), 20_000);
+        seeder.stderr.on('data', (d: Buffer) => {
+          seederErr += d.toString();
+          if (seederErr.includes('seeding ratio.bin on port')) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+      const out = path.join(dir, 'dl-ratio');
+      const dl = spawnSync(
+        process.execPath,
+        [
+          cli,
+          'download',
+          torrent,
+          '--dir',
+          out,
+          '--port',
+          '0',
+          '--peer',
+          `localhost:${port}`,
+          '--progress',
+          'none',
+          '--no-dht',
+          '--sequential',
+          '--first-last',
+          '--max-peers',
+          '4',
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(dl.status, `stderr: ${dl.stderr}`).toBe(0);
+      expect(sha256File(path.join(out, 'ratio.bin'))).toBe(sha256File(content));
+      // Everything uploaded once: ratio 1 reached, the seeder stops by itself.
+      const code = await Promise.race([
+        exited,
+        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000)),
+      ]);
+      expect(code, seederErr).toBe(0);
+      expect(seederErr).toContain('seeded to ratio');
+    } finally {
+      if (seeder.exitCode === null) seeder.kill('SIGTERM');
+      await exited;
+    }
+  }, 90_000);
+});

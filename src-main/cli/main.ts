@@ -10,6 +10,7 @@ import { parseTorrent, HashWritePool, Session, MemoryLogger } from '../engine';
 import { isMagnetArg, magnetInfo } from './commands/magnet';
 import type { LogLevel } from '../../src-shared/model';
 import { parseHostPort } from '../../src-shared/model'; // --- DHT (issue 17)
+import { defaultTorrentLimits, maxRatioLimit } from '../../src-shared/model'; // --- issue 21
 import { encryptionModes } from '../../src-shared/model';
 import type { EncryptionMode } from '../../src-shared/model';
 import { formatBytes, formatEta, formatRate, progressBar } from './format';
@@ -42,6 +43,12 @@ const usage = `usage: swarmscope <command> [options]
   by info-hash and folder, so the same command again starts where it stopped:
     --no-resume                 keep none (check every piece, save nothing)
     --download-limit BYTES/S    cap the download rate
+  download and seed also take (issue 21):
+    --upload-limit BYTES/S      cap the upload rate
+    --max-peers N               connect to at most N peers
+    --sequential                download pieces in order (to play a file while it arrives)
+    --first-last                download the first and last pieces of each file first
+    --ratio-limit R             with --seed (or seed): stop, and exit, at upload ratio R
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -183,6 +190,12 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     encryption: { type: 'string' },
     // --- port mapping (issue 18) ---
     'no-port-mapping': { type: 'boolean' },
+    // --- per-torrent actions (issue 21) ---
+    'upload-limit': { type: 'string' },
+    'max-peers': { type: 'string' },
+    sequential: { type: 'boolean' },
+    'first-last': { type: 'boolean' },
+    'ratio-limit': { type: 'string' },
   });
   // --- magnets (issue 17): `download <magnet>` fetches the metadata first ---
   const magnet = mode === 'download' && isMagnetArg(positionals[0]) ? positionals[0] : null;
@@ -213,6 +226,12 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
   const resumeDir = values['no-resume'] ? null : cliResumeDir(cliStateDir());
   const downloadLimit = optionalCount(values['download-limit'], '--download-limit');
   const resumeIntervalMs = optionalCount(values['resume-interval-ms'], '--resume-interval-ms');
+  // --- per-torrent actions (issue 21) ---
+  const uploadLimit = optionalCount(values['upload-limit'], '--upload-limit');
+  const maxPeers = optionalCount(values['max-peers'], '--max-peers');
+  if (maxPeers !== undefined && (maxPeers < 1 || maxPeers > 65535))
+    throw new CliError(`bad --max-peers ${values['max-peers']} (1 to 65535)`);
+  const ratioLimit = ratioOption(values['ratio-limit']);
   let session: Session;
   try {
     session = await Session.open({
@@ -233,6 +252,7 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
         ...(encryption ? { encryption } : {}), // --- encryption (issue 18)
         // --- port mapping (issue 18) ---
         portMapping: !values['no-port-mapping'] && portMappingAllowedByEnv(),
+        ...(uploadLimit ? { uploadLimitBps: uploadLimit } : {}), // --- issue 21
       },
       portMapping: true, // --- port mapping (issue 18): the real router, when the setting is on
     });
@@ -268,7 +288,19 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
             throw new CliError(err instanceof Error ? err.message : String(err));
           });
     const nameOf = (): string => session.summary(id)?.name ?? id;
-    for (const p of peers) session.addPeer(id, p.address, p.port);
+    // --- issue 21: host names are resolved once; limits and pick order for this torrent.
+    for (const p of peers)
+      await session.addPeerHost(id, p.address, p.port).catch((err: unknown) => {
+        throw new CliError(err instanceof Error ? err.message : String(err));
+      });
+    if (maxPeers !== undefined || ratioLimit !== undefined)
+      session.setLimits(id, {
+        ...defaultTorrentLimits,
+        maxPeers: maxPeers ?? 0,
+        ratioLimit: ratioLimit ?? null,
+      });
+    if (values.sequential || values['first-last'])
+      session.setSequential(id, !!values.sequential, !!values['first-last']);
     if (progressMode !== 'json')
       io.stderr(
         `${mode === 'seed' ? 'seeding' : 'downloading'} ${nameOf()} on port ${session.listenPort}\n`,
@@ -320,6 +352,13 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
           io.stderr(`done: ${nameOf()} verified (${formatBytes(s.sizeBytes)})\n`);
         return 0;
       }
+      // --- issue 21: the ratio limit paused it: seeding is done.
+      if (ratioLimit !== undefined && s.progress >= 1 && s.state === 'paused') {
+        bar.done();
+        if (progressMode !== 'json')
+          io.stderr(`done: ${nameOf()} seeded to ratio ${s.ratio.toFixed(2)}\n`);
+        return 0;
+      }
       if (stopping) {
         bar.done();
         return 0;
@@ -332,6 +371,16 @@ async function transfer(args: string[], mode: 'download' | 'seed'): Promise<numb
     process.off('SIGTERM', stop);
     await session.close();
   }
+}
+
+// --- per-torrent actions (issue 21) ---
+/** `--ratio-limit R`: a positive number, or undefined when absent. */
+function ratioOption(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const r = Number(v);
+  if (!Number.isFinite(r) || r <= 0 || r > maxRatioLimit)
+    throw new CliError(`bad --ratio-limit ${v} (a number above 0, at most ${maxRatioLimit})`);
+  return r;
 }
 
 /** A non-negative integer option, or undefined when absent. */

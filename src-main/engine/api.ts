@@ -28,6 +28,7 @@ import type {
 import type { DhtStatus } from '../../src-shared/model'; // --- DHT (issue 17)
 import type { PortMappingStatus } from '../../src-shared/model'; // --- port mapping (issue 18)
 import type { TimelineView } from '../../src-shared/model'; // --- timeline (issue 19)
+import type { QueueMove, TorrentLimits } from '../../src-shared/model'; // --- issue 21
 
 /*
  * The engine's names for the shapes in src-shared/model/torrent-inputs.ts, which the contract's
@@ -113,4 +114,19 @@ export interface EngineApi {
    * 'move' job); without, the data is expected there already. Then its data is checked again.
    */
   setLocation(id: TorrentId, savePath: string, move: boolean): Promise<void>;
+
+  // --- per-torrent actions and the queue (issue 21) ---
+  /** Announce now to every tracker (past their intervals) and to the DHT. */
+  reannounce(id: TorrentId): void;
+  /** Add a peer by address or host name (resolved once). */
+  addPeerHost(id: TorrentId, host: string, port: number): Promise<void>;
+  /** Replace the trackers (tiers of URLs); kept in the resume data. */
+  setTrackers(id: TorrentId, tiers: string[][]): Promise<void>;
+  /** The tiers announced to: the edited list, or the .torrent's own. */
+  trackerTiers(id: TorrentId): string[][];
+  setLimits(id: TorrentId, limits: TorrentLimits): void;
+  setSequential(id: TorrentId, sequential: boolean, firstLast: boolean): void;
+  queueMove(ids: TorrentId[], how: QueueMove): void;
+  /** Start now, ignoring the queue. */
+  forceStart(id: TorrentId): Promise<void>;
 }

@@ -566,3 +566,13 @@ export const TIMELINE_RUN_GAP_MS = 1_000;
 export const TIMELINE_MERGE_MS = 250;
 /** Requests, haves and rejects coalesce into one event for at most this long. */
 export const TIMELINE_BURST_MAX_MS = 2_000;
+// --- per-torrent actions and the queue (issue 21) ---
+/**
+ * How often the queue and the seed limits are looked at. Completion, pause, resume and removal
+ * apply the queue at once; this catches ratios crossed by uploads and seeding-time limits,
+ * whose pace a remote leecher sets. Once a second is finer than any limit a user sets.
+ */
+export const QUEUE_TICK_MS = 1_000;
+/** Tracker tiers and URLs a user may set on one torrent (Edit trackers…). */
+export const MAX_TRACKER_TIERS = 64;
+export const MAX_TRACKERS_PER_TORRENT = 200;

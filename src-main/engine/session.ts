@@ -117,6 +117,12 @@ import type { PortMapperEnv } from './nat/port-mapper';
 // --- timeline (issue 19) ---
 import type { TimelineView } from '../../src-shared/model';
 import { TIMELINE_WINDOW_MS } from './limits';
+// --- per-torrent actions and the queue (issue 21) ---
+import dns from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { QueueMove, TorrentLimits } from '../../src-shared/model';
+import { SessionActions } from './session/torrent-actions';
+import { QUEUE_TICK_MS } from './limits';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -228,6 +234,9 @@ export class Session implements EngineApi {
   private utp: UtpSocket | null = null;
   // --- port mapping (issue 18) ---
   private portMapper: PortMapper | null = null;
+  // --- per-torrent actions and the queue (issue 21) ---
+  private readonly actions: SessionActions;
+  private queueTimer: TimerHandle | null = null;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -248,6 +257,20 @@ export class Session implements EngineApi {
     this.hashWritePool = new HashWritePool({ threads: opts.hashThreads });
     this.downBucket = new TokenBucket(this.clock, settings.downloadLimitBps);
     this.upBucket = new TokenBucket(this.clock, settings.uploadLimitBps);
+    // --- per-torrent actions and the queue (issue 21) ---
+    this.actions = new SessionActions(
+      {
+        clock: this.clock,
+        settings: () => this.settings,
+        torrent: (id) => this.torrents.get(id),
+        userPaused: (id) => !!this.persisted.get(id)?.paused,
+        act: (id, action) => (action === 'remove' ? this.remove(id, false) : this.pause(id)),
+        changed: (id) => this.emit('torrent-changed', id),
+        log: (level, message) => this.logger.log(level, 'queue', message),
+      },
+      this.downBucket,
+      this.upBucket,
+    );
     this.emitter.setMaxListeners(100);
     this.listener = new Listener({
       clock: this.clock,
@@ -365,6 +388,7 @@ export class Session implements EngineApi {
     await session.applyDht(); // --- DHT (issue 17)
     await session.restore();
     session.resumePrefetch.clear();
+    session.startQueue(); // --- issue 21
     if (settings.tracker.enabled) await session.startTracker();
     await session.applyLsd(); // --- LSD (issue 17)
     await session.applyPortMapping(); // --- port mapping (issue 18)
@@ -535,7 +559,7 @@ export class Session implements EngineApi {
         storage,
         filePaths: this.opts.storageFactory ? null : filePaths,
         skipFiles: opts.skipFiles,
-        maxConnections: this.settings.maxConnectionsPerTorrent,
+        maxConnections: this.settings.maxConnectionsPerTorrent, // issue 21: see actions.added
         addedAt,
         unchokeSlots: this.opts.unchokeSlots,
         pipelineBudgetBytes: this.opts.pipelineBudgetBytes,
@@ -583,9 +607,13 @@ export class Session implements EngineApi {
     });
     // Created and hashed by the caller: nothing else would save what it just learned.
     if (complete) void this.resumeWriter?.saveNow(id);
+    // --- issue 21: its limits and place in the queue; the queue decides whether it starts.
+    this.actions.added(id, restored?.actions);
     this.emit('torrent-added', id);
-    if (!opts.paused) void torrent.start();
-    else if (resume) void torrent.checkWhilePaused();
+    if (!opts.paused) {
+      // While the list is restored, the queue waits for the saved order (startQueue).
+      if (!this.opening) this.actions.applyQueue();
+    } else if (resume) void torrent.checkWhilePaused();
     return id;
   }
 
@@ -616,8 +644,9 @@ export class Session implements EngineApi {
       clientVersion: CLIENT_VERSION,
       listenPort: () => this.listener.port ?? 0,
       log: this.logger,
-      downBucket: this.downBucket,
-      upBucket: this.upBucket,
+      // --- issue 21: the torrent's own limits, under the global ones.
+      downBucket: this.actions.bucketsFor(id).down,
+      upBucket: this.actions.bucketsFor(id).up,
       canConnect: () => this.connections < this.settings.maxConnections,
       // --- uTP (issue 18) ---
       transports: () => this.settings.transports,
@@ -640,6 +669,7 @@ export class Session implements EngineApi {
       },
       completed: () => {
         void this.resumeWriter?.saveNow(id);
+        this.actions.applyQueue(); // --- issue 21: a finished download frees its slot
         this.raise({
           kind: 'download-completed',
           level: 'info',
@@ -683,6 +713,9 @@ export class Session implements EngineApi {
     const t = this.get(id);
     await t.stop('paused');
     this.setPersisted(id, { paused: true });
+    // --- issue 21: a paused torrent is no longer forced, and frees its slot.
+    this.actions.setForced(id, false);
+    this.actions.applyQueue();
     await this.resumeWriter?.saveNow(id);
   }
 
@@ -695,13 +728,17 @@ export class Session implements EngineApi {
     const t = this.get(id);
     this.setPersisted(id, { paused: false });
     void this.resumeWriter?.saveNow(id);
-    await t.start();
+    // --- issue 21: Resume goes through the queue (Force start passes it).
+    this.actions.setForced(id, false);
+    this.actions.applyQueue(id);
+    if (!this.actions.isQueued(id)) await t.start();
   }
 
   /** Re-hash every piece (issue 16 item 7): a paused torrent stays paused, others go on. */
   async recheck(id: TorrentId): Promise<void> {
     const t = this.get(id);
-    await t.recheck({ resume: !this.persisted.get(id)?.paused });
+    // --- issue 21: a queued torrent stays queued after the check.
+    await t.recheck({ resume: !this.persisted.get(id)?.paused && !this.actions.isQueued(id) });
   }
 
   async remove(id: TorrentId, deleteData: boolean): Promise<void> {
@@ -718,7 +755,9 @@ export class Session implements EngineApi {
     this.torrents.delete(id);
     this.persisted.delete(id);
     this.skeys.delete(t.meta.infoHash); // --- encryption (issue 18)
+    this.actions.removed(id); // --- issue 21
     await t.close();
+    this.actions.applyQueue(); // --- issue 21: its slot goes to the next in line
     await this.resumeWriter?.forget(id, true);
     if (deleteData) await t.removeData();
     if (this.store) {
@@ -750,13 +789,15 @@ export class Session implements EngineApi {
 
   list(): TorrentSummary[] {
     return [
-      ...[...this.torrents.values()].map((t) => t.summary()),
+      ...[...this.torrents.values()].map((t) => this.actions.decorate(t.summary())), // issue 21
       ...[...this.magnets.values()].map((m) => m.summary()),
     ];
   }
 
   summary(id: TorrentId): TorrentSummary | null {
-    return this.torrents.get(id)?.summary() ?? this.magnets.get(id)?.summary() ?? null;
+    const t = this.torrents.get(id); // --- issue 21: 'queued' and the action state
+    if (t) return this.actions.decorate(t.summary());
+    return this.magnets.get(id)?.summary() ?? null;
   }
 
   sessionStats(): SessionStats {
@@ -1012,7 +1053,8 @@ export class Session implements EngineApi {
     this.logger.level = next.logLevel;
     this.downBucket.setRate(next.downloadLimitBps);
     this.upBucket.setRate(next.uploadLimitBps);
-    for (const t of this.torrents.values()) t.setMaxConnections(next.maxConnectionsPerTorrent);
+    // --- issue 21: a torrent's own peer cap wins over the global one.
+    for (const [id, t] of this.torrents) t.setMaxConnections(this.actions.maxPeers(id));
     if (portChanged && this.listener.port !== null) {
       await this.listener.close();
       await this.listener.listen(next.listenPort);
@@ -1021,6 +1063,7 @@ export class Session implements EngineApi {
     await this.applyDht(); // --- DHT (issue 17)
     await this.applyLsd(); // --- LSD (issue 17)
     await this.applyPortMapping(); // --- port mapping (issue 18): the setting or the ports changed
+    this.actions.applyQueue(); // --- issue 21: new queue limits apply now
     await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
     return this.getSettings();
@@ -1111,7 +1154,10 @@ export class Session implements EngineApi {
   private persistedList(): PersistedTorrent[] {
     return [...this.persisted.values()].map((p) => {
       const s = this.torrents.get(p.id)?.summary();
-      return s ? { ...p, uploadedBytes: s.uploadedBytes, downloadedBytes: s.downloadedBytes } : p;
+      const actions = this.actions.persisted(p.id); // --- issue 21: limits and queue place
+      return s
+        ? { ...p, uploadedBytes: s.uploadedBytes, downloadedBytes: s.downloadedBytes, actions }
+        : { ...p, actions };
     });
   }
 
@@ -1428,12 +1474,114 @@ export class Session implements EngineApi {
     if (this.closed) throw new EngineError('internal', 'the session is closed');
   }
 
+  // ---------------------------------------------------------------- per-torrent actions (issue 21)
+
+  /** After the list is restored: the saved queue order, the first decision, the tick. */
+  private startQueue(): void {
+    this.actions.restoreOrder();
+    this.actions.applyQueue();
+    this.queueTimer = this.clock.setInterval(() => this.actions.tick(), QUEUE_TICK_MS);
+  }
+
+  /** "Reannounce now": every tracker at once (past its interval) and the DHT. */
+  reannounce(id: TorrentId): void {
+    const m = this.magnets.get(id);
+    // A magnet still fetching asks the DHT again (its trackers announce on their own timer).
+    if (m) return this.dht.announceNow(id);
+    const t = this.get(id);
+    t.reannounce();
+    if (!t.meta.private) this.dht.announceNow(id);
+  }
+
+  /**
+   * "Add peer…" with a host name or an address: a name is resolved once, and each address it
+   * has becomes a candidate added by hand.
+   */
+  async addPeerHost(id: TorrentId, host: string, port: number): Promise<void> {
+    if (!this.has(id)) throw new EngineError('not-found', `no torrent ${id}`);
+    if (isIP(host) !== 0) return this.addPeer(id, host, port);
+    let found: { address: string }[];
+    try {
+      found = await dns.lookup(host, { all: true });
+    } catch (err) {
+      throw new EngineError(
+        'bad-request',
+        `cannot find the address of ${host}: ${errMessage(err)}`,
+      );
+    }
+    if (found.length === 0) throw new EngineError('bad-request', `${host} has no address`);
+    this.feedPeers(
+      id,
+      found.map((a) => ({ address: a.address, port })),
+      'manual',
+    );
+  }
+
+  /** Replaces a torrent's trackers (tiers of URLs); kept in its resume data. */
+  async setTrackers(id: TorrentId, tiers: string[][]): Promise<void> {
+    const t = this.get(id);
+    const same = JSON.stringify(tiers) === JSON.stringify(t.meta.announceList);
+    await t.setTrackers(same ? null : tiers);
+    await this.resumeWriter?.saveNow(id);
+    this.emit('torrent-changed', id);
+  }
+
+  trackerTiers(id: TorrentId): string[][] {
+    const m = this.magnets.get(id);
+    if (m) return m.trackerStatuses().map((s) => [s.url]);
+    return this.get(id)
+      .announceList()
+      .map((tier) => [...tier]);
+  }
+
+  setLimits(id: TorrentId, limits: TorrentLimits): void {
+    this.get(id);
+    this.actions.setLimits(id, limits);
+    this.saveListInBackground();
+    this.emit('torrent-changed', id);
+  }
+
+  setSequential(id: TorrentId, sequential: boolean, firstLast: boolean): void {
+    this.get(id);
+    this.actions.setPickOrder(id, sequential, firstLast);
+    this.saveListInBackground();
+    this.emit('torrent-changed', id);
+  }
+
+  queueMove(ids: TorrentId[], how: QueueMove): void {
+    for (const id of ids) this.get(id);
+    if (!this.actions.move(ids, how)) return;
+    this.actions.applyQueue();
+    this.saveListInBackground();
+    for (const id of this.torrents.keys()) this.emit('torrent-changed', id);
+  }
+
+  /** Start now, past the queue; Pause or Resume ends it. */
+  async forceStart(id: TorrentId): Promise<void> {
+    const m = this.magnets.get(id);
+    if (m) return this.resume(id);
+    const t = this.get(id);
+    this.actions.setForced(id, true);
+    this.setPersisted(id, { paused: false });
+    void this.resumeWriter?.saveNow(id);
+    this.actions.applyQueue(id);
+    await t.start();
+    this.emit('torrent-changed', id);
+  }
+
+  /** The queue order (first = next to run), for the CLI and tests. */
+  queueOrder(): readonly TorrentId[] {
+    return this.actions.queue.ids;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.jobs.abortAll();
     this.totalsTimer?.cancel();
     this.totalsTimer = null;
+    this.queueTimer?.cancel(); // --- issue 21
+    this.queueTimer = null;
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
     await Promise.all([...this.magnets.values()].map((m) => m.close()));
     await this.resumeWriter?.close();

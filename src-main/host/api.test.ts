@@ -17,7 +17,7 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'torrent.remove': [{ ids: [id], deleteData: true }, 'remove'],
   'torrent.export': [{ id }, 'exportTorrent'],
   'torrent.setFilePriority': [{ id, files: [0], priority: 'skip' }, 'setFilePriority'],
-  'torrent.addPeer': [{ id, address: '127.0.0.1', port: 6881 }, 'addPeer'],
+  'torrent.addPeer': [{ id, address: '127.0.0.1', port: 6881 }, 'addPeerHost'],
   'sync.snapshot': [{}, 'list'],
   'seed.create': [{ path: '/data' }, 'createAndSeed'],
   'job.cancel': [{ jobId: 'job-1' }, 'cancelJob'],
@@ -41,6 +41,26 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'lab.action': [{ kind: 'add', role: 'leecher' }, null],
   'lab.close': [{}, null],
   'lab.get': [{}, null],
+  // --- per-torrent actions and the queue (issue 21) ---
+  'torrent.reannounce': [{ ids: [id] }, 'reannounce'],
+  'torrent.trackerTiers': [{ id }, 'trackerTiers'],
+  'torrent.setTrackers': [{ id, tiers: [['udp://t.example:1']] }, 'setTrackers'],
+  'torrent.setLimits': [
+    {
+      ids: [id],
+      downBps: 1,
+      upBps: 2,
+      maxPeers: 3,
+      ratioLimit: null,
+      seedTimeLimitMin: 60,
+      onLimit: 'pause',
+    },
+    'setLimits',
+  ],
+  'torrent.setSequential': [{ ids: [id], sequential: true, firstLast: true }, 'setSequential'],
+  'torrent.queueMove': [{ ids: [id], how: 'down' }, 'queueMove'],
+  'torrent.forceStart': [{ ids: [id] }, 'forceStart'],
+  'shell.openPath': [{ path: '/x' }, null],
 };
 
 function channel(): ClientChannel & { watched: string[] } {
@@ -81,6 +101,7 @@ describe('createDispatcher', () => {
         'lab.create': async () => ({}) as never,
         'lab.action': async () => ({}) as never,
         'lab.close': async () => undefined,
+        'shell.openPath': async () => undefined, // --- issue 21
       });
       await dispatch(name, payload);
       if (method) expect(engine.calls.map((c) => c.method)).toContain(method);
@@ -91,7 +112,12 @@ describe('createDispatcher', () => {
 
   it('answers the desktop-only commands with forbidden unless the host provides them', async () => {
     const dispatch = createDispatcher(new FakeEngine(), channel());
-    for (const name of ['dialog.openPath', 'dialog.saveTorrent', 'shell.showItem'] as const) {
+    for (const name of [
+      'dialog.openPath',
+      'dialog.saveTorrent',
+      'shell.showItem',
+      'shell.openPath', // --- issue 21
+    ] as const) {
       const err = await rejection(dispatch(name, routes[name][0]));
       expect(err.code).toBe('forbidden');
       expect(err.message).toContain(name);

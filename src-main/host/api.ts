@@ -70,7 +70,8 @@ export function createHandlers(
     'torrent.export': async (req) => engine.exportTorrent(req.id),
     'torrent.setFilePriority': async (req) =>
       engine.setFilePriority(req.id, req.files, req.priority),
-    'torrent.addPeer': async (req) => engine.addPeer(req.id, req.address, req.port),
+    // --- issue 21: a host name is resolved once by the engine.
+    'torrent.addPeer': (req) => engine.addPeerHost(req.id, req.address, req.port),
     'sync.snapshot': async () => ({
       seq: client?.currentSeq() ?? 0,
       torrents: engine.list(),
@@ -109,6 +110,17 @@ export function createHandlers(
     'lab.action': () => noLab('lab.action'),
     'lab.close': () => noLab('lab.close'),
     'lab.get': async () => ({ lab: null }),
+    // --- per-torrent actions and the queue (issue 21) ---
+    'torrent.reannounce': (req) => each(req.ids, async (id) => engine.reannounce(id)),
+    'torrent.setTrackers': (req) => engine.setTrackers(req.id, req.tiers),
+    'torrent.trackerTiers': async (req) => ({ tiers: engine.trackerTiers(req.id) }),
+    'torrent.setLimits': ({ ids, ...limits }) =>
+      each(ids, async (id) => engine.setLimits(id, limits)),
+    'torrent.setSequential': (req) =>
+      each(req.ids, async (id) => engine.setSequential(id, req.sequential, req.firstLast)),
+    'torrent.queueMove': async (req) => engine.queueMove(req.ids, req.how),
+    'torrent.forceStart': (req) => each(req.ids, (id) => engine.forceStart(id)),
+    'shell.openPath': () => desktopOnly('shell.openPath'),
     ...overrides,
   };
 }

@@ -14,3 +14,5 @@ export * from './port-mapping';
 export * from './timeline';
 // --- swarm lab (issue 19) ---
 export * from './lab';
+// --- per-torrent actions and the queue (issue 21) ---
+export * from './torrent-actions';

@@ -1,4 +1,5 @@
 import type { TrackerServerSettings } from './tracker';
+import type { SeedLimitAction } from './torrent-actions'; // --- issue 21
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -40,6 +41,15 @@ export interface Settings {
   // --- port mapping (issue 18) ---
   /** Ask the router to forward the listen port (UPnP IGD, PCP or NAT-PMP), renew it, remove it on exit. */
   portMapping: boolean;
+  // --- the queue and seeding limits (issue 21) ---
+  /** Downloads running at once; the rest wait as 'queued'. 0 = no limit. */
+  maxActiveDownloads: number;
+  /** Seeds running at once; the rest wait as 'queued'. 0 = no limit. */
+  maxActiveSeeds: number;
+  /** Stop seeding a torrent at this ratio, unless it has its own limit; 0 = never. */
+  seedRatioLimit: number;
+  /** What reaching the global seed-ratio limit does. */
+  seedLimitAction: SeedLimitAction;
 }
 
 // --- DHT (issue 17) ---
@@ -110,5 +120,10 @@ export function defaultSettings(downloadDir: string): Settings {
     encryption: 'prefer',
     // --- port mapping (issue 18) ---
     portMapping: true,
+    // --- the queue and seeding limits (issue 21) ---
+    maxActiveDownloads: 3,
+    maxActiveSeeds: 5,
+    seedRatioLimit: 0,
+    seedLimitAction: 'pause',
   };
 }

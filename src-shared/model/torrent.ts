@@ -6,6 +6,7 @@ import type { ErrorCode } from './errors';
 import type { PeerSource } from './peer';
 import type { TorrentDiagnosis } from './explain';
 import type { PortMappingStatus } from './port-mapping'; // --- port mapping (issue 18)
+import type { TorrentActionState } from './torrent-actions'; // --- issue 21
 
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
@@ -62,6 +63,11 @@ export interface TorrentSummary {
   // --- explainer (issue 19) ---
   /** Why it has no peers, is slow or does not move; null when nothing holds it back. */
   diagnosis?: TorrentDiagnosis | null;
+  // --- per-torrent actions and the queue (issue 21) ---
+  /** While state is 'queued': 1-based place among the torrents waiting of its kind. */
+  queuePosition?: number | null;
+  /** Limits, sequential download and force start, as the torrent's menu shows them. */
+  actions?: TorrentActionState;
 }
 
 export interface SessionStats {

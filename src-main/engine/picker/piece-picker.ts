@@ -108,7 +108,15 @@ export class PiecePicker {
   private readonly maxBlocksPerPiece: number;
 
   private readonly flags: Uint8Array;
+  /** The effective priority: `basePriority`, raised to high for boosted pieces (first/last). */
   private readonly priority: Uint8Array;
+  // --- sequential and first/last pieces (issue 21) ---
+  /** What setPiecePriority was told; `priority` adds the first/last boost on top. */
+  private readonly basePriority: Uint8Array;
+  private readonly boosted: Uint8Array;
+  private sequential = false;
+  /** Every piece below this index is had: sequential picking starts here. */
+  private seqCursor = 0;
   /** Availability from peers with partial bitfields; seeds are in `seedCount`. */
   private readonly avail: Uint32Array;
   private seedCount = 0;
@@ -143,6 +151,8 @@ export class PiecePicker {
     this.maxBlocksPerPiece = Math.ceil(opts.pieceLength / blockBytes);
     this.flags = new Uint8Array(this.pieceCount);
     this.priority = new Uint8Array(this.pieceCount).fill(1);
+    this.basePriority = new Uint8Array(this.pieceCount).fill(1);
+    this.boosted = new Uint8Array(this.pieceCount);
     this.avail = new Uint32Array(this.pieceCount);
     this.order = new PieceOrder(this.pieceCount, EXCLUDED_KEY + 1);
     this.wantedMissing = this.pieceCount;
@@ -255,6 +265,44 @@ export class PiecePicker {
   setPiecePriority(index: number, p: PiecePriority): void {
     this.checkIndex(index);
     if (p !== 0 && p !== 1 && p !== 2) throw new RangeError(`bad priority ${String(p)}`);
+    this.basePriority[index] = p;
+    this.applyPriority(index, p !== 0 && this.boosted[index] === 1 ? 2 : p);
+  }
+
+  // --- sequential and first/last pieces (issue 21) ---
+  /**
+   * Sequential download: fresh pieces are picked in index order (within a priority), and
+   * partial pieces lowest index first, so a player can read the file while it arrives.
+   */
+  setSequential(on: boolean): void {
+    this.sequential = on;
+    this.seqCursor = 0;
+  }
+
+  get isSequential(): boolean {
+    return this.sequential;
+  }
+
+  /**
+   * Raises these pieces to high priority while their own is not skip (the first and last
+   * pieces of each wanted file: a player reads the header and the index at the end first).
+   * Replaces the previous set; an empty list ends the boost.
+   */
+  setBoosted(pieces: Iterable<number>): void {
+    const next = new Uint8Array(this.pieceCount);
+    for (const i of pieces) {
+      this.checkIndex(i);
+      next[i] = 1;
+    }
+    for (let i = 0; i < this.pieceCount; i++) {
+      if (next[i] === this.boosted[i]) continue;
+      this.boosted[i] = next[i] as number;
+      const base = this.basePriority[i] as PiecePriority;
+      this.applyPriority(i, base !== 0 && next[i] === 1 ? 2 : base);
+    }
+  }
+
+  private applyPriority(index: number, p: PiecePriority): void {
     if (this.priority[index] === p) return;
     const wasWanted = this.wanted(index);
     this.priority[index] = p;
@@ -723,6 +771,7 @@ export class PiecePicker {
     n: number,
     out: BlockRef[],
   ): void {
+    if (this.sequential) return this.pickInOrder(peerKey, peer, prio, peerHas, n, out);
     this.ensureOrder();
     const first = (2 - prio) * AVAIL_BUCKETS;
     const end = this.order.start(first + AVAIL_BUCKETS);
@@ -731,6 +780,23 @@ export class PiecePicker {
     for (let p = this.order.start(first); p < end && out.length < n; p++) {
       const i = this.order.order[p] as number;
       if (this.downloads.has(i) || !peerHas(i)) continue;
+      this.takeFree(peerKey, peer, i, n, out);
+    }
+  }
+
+  /** Sequential download: fresh pieces of one priority from the lowest missing index up. */
+  private pickInOrder(
+    peerKey: string,
+    peer: PeerRecord,
+    prio: 1 | 2,
+    peerHas: (i: number) => boolean,
+    n: number,
+    out: BlockRef[],
+  ): void {
+    while (this.seqCursor < this.pieceCount && this.have(this.seqCursor)) this.seqCursor++;
+    for (let i = this.seqCursor; i < this.pieceCount && out.length < n; i++) {
+      if (this.priority[i] !== prio || !this.wanted(i) || this.downloads.has(i) || !peerHas(i))
+        continue;
       this.takeFree(peerKey, peer, i, n, out);
     }
   }
@@ -803,6 +869,7 @@ export class PiecePicker {
     const db = this.downloads.get(b) as PieceDownload;
     return (
       (this.priority[b] as number) - (this.priority[a] as number) ||
+      (this.sequential ? a - b : 0) ||
       Number(peer.pieces.has(b)) - Number(peer.pieces.has(a)) ||
       db.blockCount - db.freeCount - (da.blockCount - da.freeCount) ||
       (this.avail[a] as number) - (this.avail[b] as number) ||

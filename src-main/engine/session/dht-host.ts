@@ -218,6 +218,14 @@ export class DhtHost {
     return this.node;
   }
 
+  // --- per-torrent actions (issue 21) ---
+  /** "Reannounce now": this torrent's next DHT announce is due at once. */
+  announceNow(infoHashHex: string): void {
+    const s = this.schedule.get(infoHashHex);
+    if (s && !s.busy) s.nextAt = this.deps.clock.now();
+    this.tick();
+  }
+
   // ---- per-torrent work
 
   private tick(): void {

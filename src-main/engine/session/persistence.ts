@@ -18,6 +18,7 @@ import {
   readJsonWithBackup,
   writeFileAtomic,
 } from './atomic-file';
+import { normalizeActions, type PersistedActions } from './torrent-actions'; // --- issue 21
 
 /** What session.json keeps of one torrent. */
 export interface PersistedTorrent {
@@ -29,6 +30,8 @@ export interface PersistedTorrent {
   /** All-time payload totals, so ratios survive a restart (absent in files written before). */
   uploadedBytes?: number;
   downloadedBytes?: number;
+  // --- per-torrent actions and the queue (issue 21) ---
+  actions?: PersistedActions;
 }
 
 export interface SessionListFile {
@@ -191,6 +194,7 @@ export function normalizeEntry(entry: unknown): PersistedTorrent | null {
       : [],
     uploadedBytes: count(entry.uploadedBytes),
     downloadedBytes: count(entry.downloadedBytes),
+    actions: normalizeActions(entry.actions), // --- issue 21
   };
 }
 

@@ -55,6 +55,7 @@ import type { PeerEventLog } from './log-ring';
 import type { DataCheck } from './data-check';
 import type { FilePriorities } from './file-priorities';
 import { faultMessage, idleTrackerStatuses } from './status';
+import { firstLastPieces } from '../picker/first-last'; // --- issue 21
 import { TorrentSnapshot } from './snapshot';
 import { PeerWiring, chokeView, trackerClientFor } from './peer-wiring';
 import { Downloader } from './downloader';
@@ -130,6 +131,11 @@ export class Torrent {
   private readonly stall = new StallWatch();
   // --- piece origins (issue 19) ---
   private readonly origins: PieceOrigins;
+  // --- per-torrent actions (issue 21) ---
+  private sequential = false;
+  private firstLast = false;
+  /** Trackers edited by the user; null = the .torrent's own announce list. */
+  private trackerList: string[][] | null = null;
 
   constructor(
     opts: TorrentOptions,
@@ -210,6 +216,9 @@ export class Torrent {
     for (const [p, files] of byPriority) this.files.set(files, p as FilePriority);
     this.files.applyTo(this.picker);
     if (r.peers.length > 0) this.addCandidates(r.peers, 'manual');
+    // --- issue 21: a tracker list the user edited comes back from the resume data.
+    if (JSON.stringify(r.trackers) !== JSON.stringify(this.meta.announceList))
+      this.trackerList = r.trackers.map((tier) => [...tier]);
   }
 
   /** What the peer wiring and the downloader may see of this torrent. */
@@ -285,9 +294,9 @@ export class Torrent {
       this.deps.clock.setInterval(() => void this.filesPresent(), FILES_PRESENCE_CHECK_MS),
     );
     this.choker.start();
-    if (this.useTrackers && this.meta.announceList.length > 0) {
+    if (this.useTrackers && this.announceList().length > 0) {
       this.tracker = trackerClientFor(
-        this.meta,
+        { ...this.meta, announceList: this.announceList() }, // --- issue 21: edited trackers
         this.deps,
         () => ({ ...this.counters.thisRun(), left: this.snapshot.leftBytes() }),
         // The tracker client names the tracker's URL; the Peers tab shows the kind (issue 17).
@@ -334,6 +343,7 @@ export class Torrent {
     // owes nobody a request; a write still landing reports to the old one, which is dropped.
     this.picker = newPicker(this.meta, this.deps.random);
     this.files.applyTo(this.picker);
+    this.applyPickOrder(); // --- issue 21
     // Nothing is trusted until checked again: a recheck cut short leaves no stale claim behind.
     this.pendingResume = null;
     this.completion.replace(new Uint8Array(this.meta.pieceCount));
@@ -454,7 +464,7 @@ export class Torrent {
       activeSeconds: this.counters.activeSeconds,
       priorities: this.meta.files.map((_, i) => this.files.get(i)),
       peers: [...this.manualPeers.values()],
-      trackers: this.meta.announceList.map((tier) => [...tier]),
+      trackers: this.announceList().map((tier) => [...tier]), // --- issue 21: edited ones
       savedAt: Math.max(0, Math.floor(now)),
       origins: this.origins.record(), // --- piece origins (issue 19)
     };
@@ -671,7 +681,7 @@ export class Torrent {
   }
 
   trackerStatuses(): TrackerStatus[] {
-    return this.tracker ? this.tracker.statuses() : idleTrackerStatuses(this.meta.announceList);
+    return this.tracker ? this.tracker.statuses() : idleTrackerStatuses(this.announceList());
   }
 
   fileProgress(): FileProgress[] {
@@ -694,6 +704,7 @@ export class Torrent {
   setFilePriority(files: number[], priority: FilePriority): void {
     this.files.set(files, priority);
     this.files.applyTo(this.picker);
+    this.applyPickOrder(); // --- issue 21: first/last follow the wanted files
     this.resumeChanges++;
     void this.applyWantedFiles();
     if (!this.stopped && this.state === 'seeding' && !this.isComplete()) {
@@ -708,6 +719,87 @@ export class Torrent {
 
   setMaxConnections(n: number): void {
     this.maxConnections = n;
+    // --- issue 21: a lower cap applies now, not only to the next dial: the newest go first.
+    const extra = this.peers.size - n;
+    if (extra > 0) {
+      for (const p of [...this.peers.values()].slice(-extra)) p.conn.close('not-wanted');
+    }
+  }
+
+  // --- per-torrent actions (issue 21) ---
+  /** Sequential download and first/last pieces first; kept across rechecks. */
+  setPickOrder(sequential: boolean, firstLast: boolean): void {
+    this.sequential = sequential;
+    this.firstLast = firstLast;
+    this.applyPickOrder();
+    for (const p of this.peers.values()) this.downloader.afterAvailabilityChanged(p);
+  }
+
+  private applyPickOrder(): void {
+    this.picker.setSequential(this.sequential);
+    const wanted = this.files.wantedFlags();
+    this.picker.setBoosted(
+      this.firstLast
+        ? firstLastPieces(
+            this.meta.files.map((_, f) => this.layout.piecesOfFile(f)),
+            (f) => wanted[f] === true,
+          )
+        : [],
+    );
+  }
+
+  /** The trackers announced to: the user's edited list, or the .torrent's own. */
+  announceList(): string[][] {
+    return this.trackerList ?? this.meta.announceList;
+  }
+
+  /** Replaces the tracker list (tiers of URLs); a running torrent announces to the new one. */
+  async setTrackers(tiers: string[][] | null): Promise<void> {
+    this.trackerList = tiers;
+    this.resumeChanges++;
+    const old = this.tracker;
+    if (!old) return;
+    this.tracker = null;
+    await old.stop();
+    if (this.stopped || !this.useTrackers || this.announceList().length === 0) return;
+    this.tracker = trackerClientFor(
+      { ...this.meta, announceList: this.announceList() },
+      this.deps,
+      () => ({ ...this.counters.thisRun(), left: this.snapshot.leftBytes() }),
+      (peers) => this.addCandidates(peers, 'tracker'),
+    );
+    this.tracker.start();
+    this.deps.changed();
+  }
+
+  /** "Reannounce now": every tracker at once, past its minimum interval. */
+  reannounce(): void {
+    this.tracker?.announceNow({ force: true });
+  }
+
+  /** Joined the swarm (or checking to); false while paused, queued, or stopped by an error. */
+  get isRunning(): boolean {
+    return !this.stopped;
+  }
+
+  /** When it started seeding in this run, for seeding-time limits; null when not seeding. */
+  get seedingSinceMs(): number | null {
+    return this.state === 'seeding' ? this.seedingSince : null;
+  }
+
+  /** Never checked in this run and no resume data: what is on disk is unknown. */
+  get unchecked(): boolean {
+    return this.picker.haveCount() === 0 && this.pendingResume === null;
+  }
+
+  /** Has every wanted piece, or (not yet checked) its resume data says so. */
+  get looksComplete(): boolean {
+    if (this.isComplete()) return true;
+    const r = this.pendingResume;
+    if (r === null) return false;
+    for (let i = 0; i < this.meta.pieceCount; i++)
+      if ((((r.verified[i >> 3] as number) >> (7 - (i & 7))) & 1) === 0) return false;
+    return true;
   }
 
   announceNow(): void {

@@ -20,7 +20,14 @@ vi.mock('electron', () => ({
       return saveAnswer;
     },
   },
-  shell: { showItemInFolder: (p: string) => calls.push({ name: 'showItemInFolder', args: [p] }) },
+  shell: {
+    showItemInFolder: (p: string) => calls.push({ name: 'showItemInFolder', args: [p] }),
+    // --- issue 21: Electron answers '' on success, an error text otherwise.
+    openPath: async (p: string) => {
+      calls.push({ name: 'openPath', args: [p] });
+      return p.endsWith('.nope') ? 'No application knows this file' : '';
+    },
+  },
   clipboard: { writeText: (t: string) => calls.push({ name: 'writeText', args: [t] }) },
 }));
 
@@ -105,6 +112,21 @@ describe('desktop handlers', () => {
     const err = await rejection(handlers()['shell.showItem']({ path: path.join(dir, 'gone') }));
     expect(err.code).toBe('not-found');
     expect(calls).toHaveLength(1);
+  });
+
+  it('opens a file with the default application, naming what failed (issue 21)', async () => {
+    const file = path.join(dir, 'movie.mkv');
+    fs.writeFileSync(file, 'x');
+    await handlers()['shell.openPath']({ path: file });
+    expect(calls).toEqual([{ name: 'openPath', args: [file] }]);
+    expect(
+      (await rejection(handlers()['shell.openPath']({ path: path.join(dir, 'gone') }))).code,
+    ).toBe('not-found');
+    const odd = path.join(dir, 'thing.nope');
+    fs.writeFileSync(odd, 'x');
+    const err = await rejection(handlers()['shell.openPath']({ path: odd }));
+    expect(err.code).toBe('io');
+    expect(err.message).toContain('No application knows this file');
   });
 
   it('copies text to the system clipboard', async () => {

@@ -17,7 +17,11 @@ import type { Handlers } from '../api';
 
 export type DesktopHandlers = Pick<
   Handlers,
-  'dialog.openPath' | 'dialog.saveTorrent' | 'shell.showItem' | 'clipboard.writeText'
+  | 'dialog.openPath'
+  | 'dialog.saveTorrent'
+  | 'shell.showItem'
+  | 'clipboard.writeText'
+  | 'shell.openPath' // --- issue 21
 >;
 
 export interface DialogDeps {
@@ -98,6 +102,17 @@ export function createDesktopHandlers(deps: DialogDeps): DesktopHandlers {
     },
     'clipboard.writeText': async (req) => {
       clipboard.writeText(req.text);
+    },
+    // --- per-torrent actions (issue 21): "Open file" with the system's default application.
+    'shell.openPath': async (req) => {
+      try {
+        await fsp.stat(req.path);
+      } catch (err) {
+        throw fsError(`shell.openPath ${req.path}`, err);
+      }
+      // Electron answers an error text, empty on success; it never throws.
+      const problem = await shell.openPath(req.path);
+      if (problem) throw new ContractError('io', `shell.openPath ${req.path}: ${problem}`);
     },
   };
 }

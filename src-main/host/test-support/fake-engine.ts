@@ -26,6 +26,7 @@ import {
   type TrackerServerStats,
 } from '../../../src-shared/model';
 import type { TimelineView } from '../../../src-shared/model'; // --- timeline (issue 19)
+import type { QueueMove, TorrentLimits } from '../../../src-shared/model'; // --- issue 21
 
 export function fakeSummary(id: TorrentId, patch: Partial<TorrentSummary> = {}): TorrentSummary {
   return {
@@ -145,6 +146,33 @@ export class FakeEngine implements EngineApi {
   }
   async setLocation(id: TorrentId, savePath: string, move: boolean): Promise<void> {
     this.record('setLocation', id, savePath, move);
+  }
+
+  // --- per-torrent actions and the queue (issue 21) ---
+  reannounce(id: TorrentId): void {
+    this.record('reannounce', id);
+  }
+  async addPeerHost(id: TorrentId, host: string, port: number): Promise<void> {
+    this.record('addPeerHost', id, host, port);
+  }
+  async setTrackers(id: TorrentId, tiers: string[][]): Promise<void> {
+    this.record('setTrackers', id, tiers);
+  }
+  trackerTiers(id: TorrentId): string[][] {
+    this.record('trackerTiers', id);
+    return [['udp://tracker.example:6969']];
+  }
+  setLimits(id: TorrentId, limits: TorrentLimits): void {
+    this.record('setLimits', id, limits);
+  }
+  setSequential(id: TorrentId, sequential: boolean, firstLast: boolean): void {
+    this.record('setSequential', id, sequential, firstLast);
+  }
+  queueMove(ids: TorrentId[], how: QueueMove): void {
+    this.record('queueMove', ids, how);
+  }
+  async forceStart(id: TorrentId): Promise<void> {
+    this.record('forceStart', id);
   }
 
   async recheck(id: TorrentId): Promise<void> {

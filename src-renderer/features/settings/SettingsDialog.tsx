@@ -15,6 +15,7 @@ import { NumberField } from './NumberField';
 import { TrackerSection } from './TrackerSection';
 import { DhtSection } from './DhtSection';
 import { PortMappingSection } from './PortMappingSection'; // --- port mapping (issue 18)
+import { QueueSection } from '../torrent-actions/QueueSection'; // --- issue 21
 import './settings.css';
 
 function SettingsEditor({ settings }: { settings: Settings }) {
@@ -227,6 +228,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
         <DhtSection settings={settings} />
         {/* --- port mapping (issue 18) --- */}
         <PortMappingSection settings={settings} />
+        <QueueSection settings={settings} /> {/* --- issue 21 */}
       </div>
       {browser}
     </Modal>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { stateFilterLabels, stateFilters, type StateFilter } from '../../store/detail-selectors';
 
 export interface ListToolbarProps {
@@ -14,6 +15,8 @@ export interface ListToolbarProps {
   onResume(): void;
   onRecheck(): void;
   onRemove(): void;
+  /** --- issue 21: the "More actions" menu button, before Remove. */
+  more?: ReactNode;
 }
 
 /** State filter (with counts), search, and actions on the selection. */
@@ -79,6 +82,7 @@ export function ListToolbar(p: ListToolbarProps) {
       >
         Verify
       </button>
+      {p.more}
       <button
         type="button"
         className="button button-small"

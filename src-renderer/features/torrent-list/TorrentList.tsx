@@ -26,6 +26,8 @@ import {
   toggleAction,
 } from './list-actions';
 import { RemoveDialog } from './RemoveDialog';
+import { MoreActionsButton } from '../torrent-actions/MoreActionsButton'; // --- issue 21
+import { useTorrentMenu } from '../torrent-actions/use-torrent-menu'; // --- issue 21
 import { TorrentRow } from './TorrentRow';
 import './torrent-list.css';
 
@@ -72,6 +74,9 @@ export function TorrentList() {
       scrollRef.current?.focus();
     }
   }, [removing]);
+  // --- torrent menu (issue 21): right-click, menu key / Shift+F10, queue shortcuts.
+  const selectedIds = useMemo(() => selected.map((t) => t.id), [selected]);
+  const menu = useTorrentMenu(scrollRef, selectedIds, setRemoving);
   const range = useVirtualRange(scrollRef, rows.length, torrentRowPx, 10, headerPx);
 
   const reveal = useCallback((index: number) => {
@@ -105,6 +110,7 @@ export function TorrentList() {
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (rows.length === 0) return;
+    if (menu.onKeyDown(e)) return; // --- issue 21
     const at = detailId === null ? -1 : ids.indexOf(detailId);
     const page = Math.max(
       1,
@@ -194,6 +200,7 @@ export function TorrentList() {
           )
         }
         onRemove={() => setRemoving(selected.map((t) => t.id))}
+        more={<MoreActionsButton ids={selectedIds} onRemove={setRemoving} />}
       />
       <div
         className="table-scroll"
@@ -204,6 +211,7 @@ export function TorrentList() {
         aria-multiselectable="true"
         aria-rowcount={rows.length}
         onKeyDown={onKeyDown}
+        onContextMenu={menu.onContextMenu}
       >
         <table className="torrent-table">
           <thead>
@@ -255,6 +263,7 @@ export function TorrentList() {
           </div>
         )}
       </div>
+      {menu.element}
       {removing && (
         <RemoveDialog
           names={removing.map((id) => torrents.get(id)?.name ?? id)}

@@ -10,12 +10,15 @@ import { saysMoreThanState } from './diagnosis-text';
 function etaText(t: TorrentSummary): string {
   if (t.state === 'seeding' || t.progress >= 1) return '—';
   if (t.state === 'paused' || t.state === 'error' || t.state === 'fetching-metadata') return '—';
+  if (t.state === 'queued') return '—'; // --- issue 21: waiting, not slow
   return formatEta(t.etaSec);
 }
 
 function stateText(t: TorrentSummary): string {
   if (t.state === 'checking') return `Checking ${formatPercent(t.checkProgress)}`;
   if (t.state === 'fetching-metadata') return fetchingText(t);
+  // --- issue 21: a queued torrent shows its place in line.
+  if (t.state === 'queued' && t.queuePosition) return `Queued #${t.queuePosition}`;
   return stateLabels[t.state];
 }
 
