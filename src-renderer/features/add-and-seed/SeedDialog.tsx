@@ -281,7 +281,18 @@ function SeedFlow({ request }: { request: SeedRequest }) {
     const one = paths.length === 1;
     return (
       <Modal
-        title={folder ? 'Seed a folder' : one ? 'Seed a file' : `Seed ${paths.length} files`}
+        title={
+          // A desktop drop names what was dropped: files, folders or both (issue 19).
+          request.kind === 'paths'
+            ? one
+              ? `Seed ${baseName(paths[0] ?? '')}`
+              : `Seed ${paths.length} items`
+            : folder
+              ? 'Seed a folder'
+              : one
+                ? 'Seed a file'
+                : `Seed ${paths.length} files`
+        }
         subtitle="Swarmscope hashes the content into a torrent and starts seeding it."
         onClose={closeSeed}
         testId="seed-dialog"
@@ -302,7 +313,17 @@ function SeedFlow({ request }: { request: SeedRequest }) {
         }
       >
         <div className="field">
-          <div className="field-label">{folder ? 'Folder' : one ? 'File' : 'Files'}</div>
+          <div className="field-label">
+            {request.kind === 'paths'
+              ? one
+                ? 'Location'
+                : 'Locations'
+              : folder
+                ? 'Folder'
+                : one
+                  ? 'File'
+                  : 'Files'}
+          </div>
           <div className="field-row">
             <div className="path-box mono" data-testid="seed-path">
               {paths.length === 0 ? (
