@@ -30,6 +30,8 @@ import { maxDhtBootstrapEntryChars, maxDhtBootstrapNodes, parseHostPort } from '
 import { peerTransportsValues } from './model';
 // --- encryption, MSE/PE (issue 18) ---
 import { encryptionModes } from './model';
+// --- theme (issue 19) ---
+import { themePreferences } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -391,6 +393,8 @@ const validators: Validators = {
       'transports',
       // --- encryption, MSE/PE (issue 18) ---
       'encryption',
+      // --- theme (issue 19) ---
+      'theme',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -428,6 +432,8 @@ const validators: Validators = {
     if (f.has('transports')) out.transports = f.oneOf('transports', peerTransportsValues);
     // --- encryption, MSE/PE (issue 18) ---
     if (f.has('encryption')) out.encryption = f.oneOf('encryption', encryptionModes);
+    // --- theme (issue 19) ---
+    if (f.has('theme')) out.theme = f.oneOf('theme', themePreferences);
     return out;
   },
   'tracker.start'(name, payload) {

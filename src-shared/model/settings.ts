@@ -37,6 +37,9 @@ export interface Settings {
    * follow a change at once; open ones keep what they negotiated.
    */
   encryption: EncryptionMode;
+  // --- theme (issue 19) ---
+  /** Light, dark, or follow the system's theme (the renderer's colours; the desktop's too). */
+  theme: ThemePreference;
 }
 
 // --- DHT (issue 17) ---
@@ -105,5 +108,11 @@ export function defaultSettings(downloadDir: string): Settings {
     transports: 'both',
     // --- encryption, MSE/PE (issue 18) ---
     encryption: 'prefer',
+    // --- theme (issue 19) ---
+    theme: 'system',
   };
 }
+
+// --- theme (issue 19) ---
+export type ThemePreference = 'system' | 'light' | 'dark';
+export const themePreferences: readonly ThemePreference[] = ['system', 'light', 'dark'];

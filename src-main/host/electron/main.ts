@@ -9,6 +9,7 @@ import {
   ipcMain,
   Menu,
   nativeImage,
+  nativeTheme,
   Notification,
   screen,
   session as electronSession,
@@ -26,6 +27,7 @@ import { installAlertNotifications } from './notifications';
 import { installSessionSecurity } from './security';
 import { applyWindowState, loadWindowState, trackWindowState } from './window-state';
 import { createMainWindow, focusWindow } from './windows';
+import { applyNativeTheme } from './theme';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const indexHtml = path.join(here, '..', 'renderer', 'index.html');
@@ -121,6 +123,9 @@ async function start(): Promise<void> {
   openWindow();
   desktop?.start();
   engine.on('settings-changed', () => desktop?.applySettings());
+  // --- theme (issue 19): the OS frame, menus and dialogs follow the theme setting.
+  applyNativeTheme(nativeTheme, engine.getSettings());
+  engine.on('settings-changed', (s) => applyNativeTheme(nativeTheme, s));
   installAlertNotifications({ engine, Notification, onClick: () => focusWindow(mainWindow) });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();

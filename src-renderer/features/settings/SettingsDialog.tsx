@@ -199,6 +199,22 @@ function SettingsEditor({ settings }: { settings: Settings }) {
                 <option value="utp">uTP only</option>
               </select>
             </div>
+            {/* --- theme (issue 19) --- */}
+            <div className="field">
+              <label className="field-label" htmlFor="set-theme">
+                Theme
+              </label>
+              <select
+                id="set-theme"
+                className="input"
+                value={form.theme}
+                onChange={(e) => set('theme', e.target.value as SettingsForm['theme'])}
+              >
+                <option value="system">Follow the system</option>
+                <option value="light">Light</option>
+                <option value="dark">Dark</option>
+              </select>
+            </div>
           </div>
           {/* --- PEX and LSD (issue 17) --- */}
           <label className="switch">

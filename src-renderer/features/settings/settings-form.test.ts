@@ -78,3 +78,16 @@ describe('settings form', () => {
     });
   });
 });
+
+// --- theme (issue 19) ---
+describe('settings form: theme (issue 19)', () => {
+  it('shows the theme and saves a change of it alone', () => {
+    const form = toForm(current);
+    expect(form.theme).toBe('system');
+    expect(toPatch({ ...form, theme: 'dark' }, current)).toEqual({
+      patch: { theme: 'dark' },
+      errors: null,
+    });
+    expect(toPatch(form, current)).toEqual({ patch: {}, errors: null });
+  });
+});

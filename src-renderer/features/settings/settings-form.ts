@@ -12,6 +12,8 @@ import type { Settings, LogLevel, TrackerServerMode } from '../../../src-shared/
 // --- uTP (issue 18) ---
 import type { PeerTransports } from '../../../src-shared/model';
 import type { EncryptionMode } from '../../../src-shared/model';
+// --- theme (issue 19) ---
+import type { ThemePreference } from '../../../src-shared/model';
 import type { Req } from '../../../src-shared/contract';
 
 export interface SettingsForm {
@@ -35,6 +37,8 @@ export interface SettingsForm {
   transports: PeerTransports;
   // --- encryption, MSE/PE (issue 18) ---
   encryption: EncryptionMode;
+  // --- theme (issue 19) ---
+  theme: ThemePreference;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -63,6 +67,8 @@ export function toForm(s: Settings): SettingsForm {
     transports: s.transports,
     // --- encryption, MSE/PE (issue 18) ---
     encryption: s.encryption,
+    // --- theme (issue 19) ---
+    theme: s.theme ?? 'system',
   };
 }
 
@@ -121,6 +127,8 @@ export function toPatch(
   if (form.transports !== current.transports) patch.transports = form.transports;
   // --- encryption, MSE/PE (issue 18) ---
   if (form.encryption !== current.encryption) patch.encryption = form.encryption;
+  // --- theme (issue 19) ---
+  if (form.theme !== (current.theme ?? 'system')) patch.theme = form.theme;
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};
   if (form.trackerHttp !== t.http) tracker.http = form.trackerHttp;
