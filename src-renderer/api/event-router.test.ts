@@ -130,9 +130,14 @@ describe('startEventRouter', () => {
     host.connect('open');
     await settle();
     expect(notified).toEqual([alert]);
-    expect(useStore.getState().toasts.map((t) => [t.level, t.title, t.message])).toEqual([
-      ['info', 'Download complete', 'ubuntu.iso'],
-      ['error', 'Cannot load the torrent list', 'no more snapshots'],
+    expect(useStore.getState().toasts.map((t) => [t.level, t.title, t.message, t.detail])).toEqual([
+      ['info', 'Download complete', 'ubuntu.iso', undefined],
+      [
+        'error',
+        'Cannot load the torrent list',
+        'Something went wrong inside Swarmscope.',
+        'no more snapshots',
+      ],
     ]);
   });
 

@@ -18,6 +18,7 @@ import type { Alert } from '../../src-shared/model';
 import { useStore } from '../store/store';
 import type { HostClient } from './client';
 import { toApiError } from './api-error';
+import { errorText } from '../lib/error-text';
 
 export interface RouterEffects {
   /** Shows an alert as a system notification when the user allowed it. */
@@ -50,7 +51,7 @@ export function startEventRouter(client: HostClient, effects: RouterEffects = {}
           store.getState().pushToast({
             level: 'error',
             title: 'Cannot load the torrent list',
-            message: toApiError(err).message,
+            ...errorText(err),
           }),
       )
       .finally(() => {

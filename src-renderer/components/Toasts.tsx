@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useStore, type Toast } from '../store/store';
+import { ErrorDetails } from './ErrorDetails';
 
 /** Info toasts leave by themselves; warnings and errors stay until dismissed. */
 const infoToastMs = 5000;
@@ -20,6 +21,7 @@ function ToastView({ toast }: { toast: Toast }) {
       <div className="toast-text">
         <div className="toast-title">{toast.title}</div>
         {toast.message && <div className="toast-message">{toast.message}</div>}
+        <ErrorDetails detail={toast.detail} />
       </div>
       <button className="toast-close" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
         ×

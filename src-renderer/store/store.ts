@@ -33,6 +33,9 @@ export interface Toast {
   level: 'info' | 'warn' | 'error';
   title: string;
   message: string;
+  // --- error texts (issue 19) ---
+  /** Technical detail shown behind "Details" (the host's own message). */
+  detail?: string;
 }
 
 export interface UiSlice {

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../src-shared/model';
 import { getClient } from '../../api/client';
-import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import { useStore } from '../../store/store';
 import { Modal } from '../add-and-seed/Modal';
 import { usePathPicker } from '../file-browser/use-path-picker';
@@ -48,7 +48,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
       pushToast({
         level: 'error',
         title: 'Could not save settings',
-        message: toApiError(err).message,
+        ...errorText(err),
       });
     } finally {
       setSaving(false);
@@ -271,7 +271,7 @@ export function SettingsDialog() {
           pushToast({
             level: 'error',
             title: 'Cannot load settings',
-            message: toApiError(err).message,
+            ...errorText(err),
           });
           closeSettings();
         },

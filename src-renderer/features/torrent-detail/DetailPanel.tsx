@@ -13,6 +13,8 @@ import { SeedingTab } from './SeedingTab';
 import { TrackersTab } from './TrackersTab';
 import { useDetailWatch } from './use-detail-watch';
 import { SetLocationButton } from '../set-location/SetLocationButton';
+// --- error texts (issue 19) ---
+import { TorrentErrorLine } from './TorrentErrorLine';
 import './torrent-detail.css';
 
 const tabs: { topic: DetailTopic; label: string }[] = [
@@ -41,11 +43,7 @@ function Header({ id }: { id: TorrentId }) {
       </span>
       <SetLocationButton id={id} />
       <CopyMagnetButton id={id} />
-      {t.error && (
-        <span className="detail-error" role="alert" title={t.error}>
-          {t.error}
-        </span>
-      )}
+      {t.error && <TorrentErrorLine error={t.error} code={t.errorCode} />}
     </div>
   );
 }

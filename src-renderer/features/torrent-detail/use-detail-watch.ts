@@ -3,6 +3,7 @@ import type { DetailTopic } from '../../../src-shared/contract';
 import type { TorrentId } from '../../../src-shared/model';
 import { getClient } from '../../api/client';
 import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import { useStore } from '../../store/store';
 
 /**
@@ -25,7 +26,7 @@ export function useDetailWatch(id: TorrentId | null, topic: DetailTopic): void {
       useStore.getState().pushToast({
         level: 'warn',
         title: 'Cannot show the details',
-        message: toApiError(err).message,
+        ...errorText(err),
       });
     });
     return () => {
