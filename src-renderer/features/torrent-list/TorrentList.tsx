@@ -62,14 +62,18 @@ export function TorrentList() {
   useEffect(() => pruneSelection(torrents), [torrents, pruneSelection]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The grid itself takes focus (issue 19, axe: a grid owns rows, so the role sits on the table).
+  const gridRef = useRef<HTMLTableElement>(null);
 
-  // Back to the list once the remove dialog is gone (while it is open the page is inert).
+  // Back to the list once the remove dialog is gone (while it is open the page is inert), unless
+  // the dialog gave focus back to the control that opened it.
   const hadDialog = useRef(false);
   useEffect(() => {
     if (removing) hadDialog.current = true;
     else if (hadDialog.current) {
       hadDialog.current = false;
-      scrollRef.current?.focus();
+      const active = document.activeElement;
+      if (active === null || active === document.body) gridRef.current?.focus();
     }
   }, [removing]);
   const range = useVirtualRange(scrollRef, rows.length, torrentRowPx, 10, headerPx);
@@ -195,17 +199,16 @@ export function TorrentList() {
         }
         onRemove={() => setRemoving(selected.map((t) => t.id))}
       />
-      <div
-        className="table-scroll"
-        ref={scrollRef}
-        tabIndex={0}
-        role="grid"
-        aria-label="Torrents"
-        aria-multiselectable="true"
-        aria-rowcount={rows.length}
-        onKeyDown={onKeyDown}
-      >
-        <table className="torrent-table">
+      <div className="table-scroll" ref={scrollRef} onKeyDown={onKeyDown}>
+        <table
+          className="torrent-table"
+          ref={gridRef}
+          tabIndex={0}
+          role="grid"
+          aria-label="Torrents"
+          aria-multiselectable="true"
+          aria-rowcount={rows.length}
+        >
           <thead>
             <tr>
               {columns.map((c, i) => {
