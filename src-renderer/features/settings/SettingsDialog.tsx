@@ -10,7 +10,13 @@ import { errorText } from '../../lib/error-text';
 import { useStore } from '../../store/store';
 import { Modal } from '../add-and-seed/Modal';
 import { usePathPicker } from '../file-browser/use-path-picker';
-import { toForm, toPatch, type FormErrors, type SettingsForm } from './settings-form';
+import {
+  toForm,
+  toPatch,
+  trackerAction,
+  type FormErrors,
+  type SettingsForm,
+} from './settings-form';
 import { NumberField } from './NumberField';
 import { TrackerSection } from './TrackerSection';
 import { DhtSection } from './DhtSection';
@@ -21,6 +27,8 @@ function SettingsEditor({ settings }: { settings: Settings }) {
   const closeSettings = useStore((s) => s.closeSettings);
   const pushToast = useStore((s) => s.pushToast);
   const tracker = useStore((s) => s.tracker);
+  const applyTrackerStats = useStore((s) => s.applyTrackerStats);
+  const setTrackerError = useStore((s) => s.setTrackerError);
   const [form, setForm] = useState<SettingsForm>(() => toForm(settings));
   const [errors, setErrors] = useState<FormErrors>({});
   const [saving, setSaving] = useState(false);
@@ -40,8 +48,30 @@ function SettingsEditor({ settings }: { settings: Settings }) {
       const client = getClient();
       const next = await client.invoke('settings.set', out.patch);
       setSettings(next);
-      // A running tracker picks up new ports, host or mode only when it starts again.
-      if (out.patch.tracker && tracker?.running) await client.invoke('tracker.start', {});
+      // The tracker switch acts here, with the rest (issue 21); a running tracker picks up new
+      // ports, host or mode only when it starts again.
+      const action = trackerAction(form.trackerEnabled, tracker?.running ?? false, out.patch);
+      if (action !== null) {
+        try {
+          const stats = await client.invoke(
+            action === 'stop' ? 'tracker.stop' : 'tracker.start',
+            {},
+          );
+          applyTrackerStats(stats);
+          setTrackerError(null);
+          setSettings(await client.invoke('settings.get', {}));
+        } catch (err) {
+          // The settings are saved; the tracker is not running: say so and stay open.
+          const text = errorText(err);
+          setTrackerError(text.detail ?? text.message);
+          pushToast({
+            level: 'error',
+            title: 'Settings saved, but the tracker did not start',
+            ...text,
+          });
+          return;
+        }
+      }
       pushToast({ level: 'info', title: 'Settings saved', message: '' });
       closeSettings();
     } catch (err) {

@@ -39,6 +39,9 @@ export interface SettingsForm {
   encryption: EncryptionMode;
   // --- theme (issue 19) ---
   theme: ThemePreference;
+  // --- settings apply on Save (issue 21) ---
+  /** The tracker switch: started or stopped by Save, never by the click itself. */
+  trackerEnabled: boolean;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -69,6 +72,8 @@ export function toForm(s: Settings): SettingsForm {
     encryption: s.encryption,
     // --- theme (issue 19) ---
     theme: s.theme ?? 'system',
+    // --- settings apply on Save (issue 21) ---
+    trackerEnabled: s.tracker.enabled,
   };
 }
 
@@ -144,4 +149,23 @@ export function toPatch(
 /** True when saving `patch` changes how a running tracker listens or answers. */
 export function trackerNeedsRestart(patch: SettingsPatch): boolean {
   return patch.tracker !== undefined;
+}
+
+// --- settings apply on Save (issue 21) ---
+export type TrackerAction = 'start' | 'stop' | 'restart' | null;
+
+/**
+ * What Save does to the embedded tracker, after the settings are saved: start or stop it when
+ * the switch differs from what runs, restart a running one whose ports, host or mode changed,
+ * else nothing. The switch itself never acts (issue 21: it bound 0.0.0.0 before Save). Pure.
+ */
+export function trackerAction(
+  switchOn: boolean,
+  running: boolean,
+  patch: SettingsPatch,
+): TrackerAction {
+  if (switchOn && !running) return 'start';
+  if (!switchOn && running) return 'stop';
+  if (switchOn && running && trackerNeedsRestart(patch)) return 'restart';
+  return null;
 }
