@@ -8,6 +8,7 @@ import { runMenuCommand } from './features/add-and-seed/AppCommands';
 import { browserEnv, notifyAlert } from './features/notifications/system-notifications';
 import './styles/app.css';
 import './styles/theme.css';
+import './styles/responsive.css';
 import { startThemeSync } from './theme/theme-sync';
 
 const root = document.getElementById('root');

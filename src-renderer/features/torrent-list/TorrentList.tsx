@@ -13,6 +13,7 @@ import { scrollToReveal } from '../../components/virtual-list/visible-range';
 import { useVirtualRange } from '../../components/virtual-list/use-virtual-range';
 import { clickSelection } from '../../store/detail-slice';
 import { filterCounts, filterTorrents, type StateFilter } from '../../store/detail-selectors';
+import { withoutHidden } from './visible-selection';
 import { nextSort, sortTorrents } from '../../store/selectors';
 import { useStore } from '../../store/store';
 import { columns } from './columns';
@@ -60,6 +61,15 @@ export function TorrentList() {
   const selected = useMemo(() => rows.filter((t) => selection.has(t.id)), [rows, selection]);
 
   useEffect(() => pruneSelection(torrents), [torrents, pruneSelection]);
+  // What the search or the filter hides leaves the selection and the details (issue 21).
+  useEffect(() => {
+    const s = useStore.getState();
+    const next = withoutHidden(
+      { selection: s.selection, anchor: s.selectionAnchor, detailId: s.detailId },
+      rows,
+    );
+    if (next) setSelection(next.selection, next.anchor, next.detailId);
+  }, [rows, setSelection]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // The grid itself takes focus (issue 19, axe: a grid owns rows, so the role sits on the table).
