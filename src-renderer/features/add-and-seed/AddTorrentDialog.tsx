@@ -9,6 +9,7 @@ import { getClient } from '../../api/client';
 import { formatBytes } from '../../lib/format';
 import type { PendingAdd } from '../../store/add-seed-slice';
 import { useStore } from '../../store/store';
+import { addFooterNote } from './add-footer-note';
 import { usePathPicker } from '../file-browser/use-path-picker';
 import { startAdd } from './add-torrents';
 import {
@@ -165,6 +166,8 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
 
   const wanted = selectedBytes(preview.files, selected);
   const nothing = selected.size === 0;
+  // A duplicate: the copy already in the list, for the footer (issue 21).
+  const existing = useStore((s) => s.torrents.get(preview.id));
   const multiFile = preview.files.length > 1;
 
   const add = async () => {
@@ -201,7 +204,12 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
       footer={
         <>
           <span className="footer-note">
-            {nothing ? 'Select at least one file' : `${formatBytes(wanted)} to download`}
+            {addFooterNote({
+              alreadyAdded: preview.alreadyAdded,
+              existing,
+              wantedBytes: wanted,
+              nothingSelected: nothing,
+            })}
           </span>
           {remaining > 1 && (
             <button type="button" className="button" onClick={clearAdds}>

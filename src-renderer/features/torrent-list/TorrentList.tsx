@@ -232,6 +232,7 @@ export function TorrentList() {
                     <button
                       type="button"
                       tabIndex={-1}
+                      title={c.hint}
                       onClick={() => setSort(nextSort(sort, c.key))}
                     >
                       {c.label}
