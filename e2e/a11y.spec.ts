@@ -79,6 +79,13 @@ for (const theme of ['light', 'dark'] as const) {
       ['the settings dialog', () => page.getByRole('button', { name: 'Settings' }).click()],
       ['the set location dialog', () => page.getByTestId('set-location').click()],
       ['the tracker panel', () => page.getByRole('button', { name: 'Tracker' }).click()],
+      [
+        'the keyboard shortcuts',
+        async () => {
+          await page.getByRole('button', { name: 'Settings' }).focus();
+          await page.keyboard.press('?');
+        },
+      ],
     ];
     for (const [name, open] of dialogs) {
       await open();

@@ -12,6 +12,7 @@ import { TrackerPanel } from './features/tracker-server/TrackerPanel';
 import { Workspace } from './features/torrent-list/Workspace';
 import { AddMagnetButton } from './features/magnet/AddMagnetButton';
 import { MagnetIntake } from './features/magnet/MagnetIntake';
+import { ShortcutsDialog } from './features/shortcuts/ShortcutsDialog';
 
 export function App() {
   return (
@@ -43,6 +44,7 @@ export function App() {
       <AppCommands />
       <MagnetIntake />
       <Toasts />
+      <ShortcutsDialog />
     </div>
   );
 }

@@ -16,9 +16,23 @@ export interface ModalProps {
   footer?: ReactNode;
   size?: 'normal' | 'wide';
   testId?: string;
+  /**
+   * For a body with no controls of its own (a list to read): it can then be scrolled by
+   * keyboard (axe: scrollable regions are focusable).
+   */
+  readOnlyBody?: boolean;
 }
 
-export function Modal({ title, subtitle, onClose, children, footer, size, testId }: ModalProps) {
+export function Modal({
+  title,
+  subtitle,
+  onClose,
+  children,
+  footer,
+  size,
+  testId,
+  readOnlyBody,
+}: ModalProps) {
   const dialog = useRef<HTMLDivElement>(null);
   const titleId = useId();
   // The shared trap (components/focus-trap.ts); first focus goes into the body, not on Close.
@@ -51,7 +65,14 @@ export function Modal({ title, subtitle, onClose, children, footer, size, testId
             ×
           </button>
         </header>
-        <div className="modal-body">{children}</div>
+        <div
+          className="modal-body"
+          tabIndex={readOnlyBody ? 0 : undefined}
+          role={readOnlyBody ? 'region' : undefined}
+          aria-label={readOnlyBody ? 'Contents' : undefined}
+        >
+          {children}
+        </div>
         {footer && <footer className="modal-footer">{footer}</footer>}
       </div>
     </div>
