@@ -10,6 +10,7 @@ import { formatBytes } from '../../lib/format';
 import type { PendingAdd } from '../../store/add-seed-slice';
 import { useStore } from '../../store/store';
 import { addFooterNote } from './add-footer-note';
+import { addAll } from './add-all';
 import { usePathPicker } from '../file-browser/use-path-picker';
 import { startAdd } from './add-torrents';
 import {
@@ -186,6 +187,23 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
     if (ok) shiftAdd();
   };
 
+  // --- Add all (issue 21) ---
+  const addEvery = async () => {
+    setBusy(true);
+    await addAll(
+      getClient(),
+      useStore.getState().addQueue,
+      {
+        savePath: savePath.trim() || undefined,
+        skipFiles: skipFilesOf(preview.files, selected),
+        paused,
+      },
+      pushToast,
+    );
+    setBusy(false);
+    clearAdds();
+  };
+
   return (
     <Modal
       title={preview.name}
@@ -214,6 +232,17 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
           {remaining > 1 && (
             <button type="button" className="button" onClick={clearAdds}>
               Cancel all
+            </button>
+          )}
+          {remaining > 1 && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              title="Add every torrent waiting here, to this folder; the others with all their files"
+              onClick={() => void addEvery()}
+            >
+              Add all {remaining}
             </button>
           )}
           <button type="button" className="button" onClick={remaining > 1 ? shiftAdd : clearAdds}>
