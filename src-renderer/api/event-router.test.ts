@@ -141,6 +141,21 @@ describe('startEventRouter', () => {
     ]);
   });
 
+  // --- "Open folder" on "Download complete" (issue 21) ---
+  it("gives a completed download's toast an Open folder action naming the torrent", async () => {
+    const host = fakeHost([]);
+    useStore.setState({ toasts: [] });
+    startEventRouter(host.client, quiet);
+    host.emit('alert', { ...alert, torrentId: 'b'.repeat(40) });
+    host.emit('alert', { ...alert, kind: 'info', torrentId: 'c'.repeat(40) });
+    await settle();
+    const toasts = useStore.getState().toasts.filter((t) => t.title === 'Download complete');
+    expect(toasts.map((t) => t.action)).toEqual([
+      { kind: 'open-folder', torrentId: 'b'.repeat(40) },
+      undefined,
+    ]);
+  });
+
   it('holds the tracker stats once: the status on each connect, then the stats events', async () => {
     const host = fakeHost([], [trackerStats({ running: false }), trackerStats({ running: true })]);
     const warnings: string[] = [];

@@ -77,9 +77,15 @@ export function startEventRouter(client: HostClient, effects: RouterEffects = {}
     },
     'job.progress': (progress) => store.getState().applyJobProgress(progress),
     alert: (alert) => {
-      store
-        .getState()
-        .pushToast({ level: alert.level, title: alert.title, message: alert.message });
+      store.getState().pushToast({
+        level: alert.level,
+        title: alert.title,
+        message: alert.message,
+        // --- "Open folder" on "Download complete" (issue 21) ---
+        ...(alert.kind === 'download-completed' && alert.torrentId
+          ? { action: { kind: 'open-folder' as const, torrentId: alert.torrentId } }
+          : {}),
+      });
       effects.notify?.(alert);
     },
     'view.update': (update) => store.getState().applyViewUpdate(update),

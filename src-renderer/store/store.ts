@@ -36,6 +36,9 @@ export interface Toast {
   // --- error texts (issue 19) ---
   /** Technical detail shown behind "Details" (the host's own message). */
   detail?: string;
+  // --- "Open folder" on "Download complete" (issue 21) ---
+  /** A button on the toast; plain data, resolved by components/Toasts.tsx. */
+  action?: { kind: 'open-folder'; torrentId: string };
 }
 
 export interface UiSlice {
