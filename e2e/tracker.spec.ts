@@ -39,6 +39,10 @@ test('enables the embedded tracker; reference clients announce; the panel shows 
     await expect(
       settings.getByRole('switch', { name: 'Run a tracker for my torrents' }),
     ).toBeChecked();
+    // Like every setting, the switch acts on Save (issue 21); the status shows in the dialog.
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await expect(settings).toHaveCount(0);
+    await page.getByRole('button', { name: 'Settings' }).click();
     const status = settings.getByTestId('tracker-status');
     await expect(status).toContainText('Running');
     await expect(status).toContainText(`HTTP ${httpPort}`);

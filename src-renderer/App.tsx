@@ -16,6 +16,7 @@ import { MagnetIntake } from './features/magnet/MagnetIntake';
 import { LabButton } from './features/lab/LabButton';
 import { LabPanel } from './features/lab/LabView';
 import { NewLabDialog } from './features/lab/NewLabDialog';
+import { ShortcutsDialog } from './features/shortcuts/ShortcutsDialog';
 
 export function App() {
   return (
@@ -50,6 +51,7 @@ export function App() {
       <MagnetIntake />
       <NewLabDialog />
       <Toasts />
+      <ShortcutsDialog />
     </div>
   );
 }

@@ -7,9 +7,13 @@ import { App } from './App';
 import { runMenuCommand } from './features/add-and-seed/AppCommands';
 import { browserEnv, notifyAlert } from './features/notifications/system-notifications';
 import './styles/app.css';
+import './styles/theme.css';
+import './styles/responsive.css';
+import { startThemeSync } from './theme/theme-sync';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+startThemeSync(getClient());
 startEventRouter(getClient(), {
   notify: (alert) => notifyAlert(browserEnv(), alert),
   runUiCommand: runMenuCommand,

@@ -313,3 +313,15 @@ export interface SwarmscopeApi {
 }
 
 export type { CreatedTorrent };
+
+// --- desktop drop (issue 19) ---
+/**
+ * What the Electron preload exposes beside the contract, as `window.swarmscopeDesktop`: the one
+ * thing a sandboxed page cannot learn itself, the path on disk of a file or folder dropped onto
+ * the window (Electron's `webUtils.getPathForFile`). The web host has no such bridge; there a
+ * dropped file is uploaded instead.
+ */
+export interface DesktopBridge {
+  /** The dropped File's absolute path, or '' when it has none (made in the page, say). */
+  pathForFile(file: unknown): string;
+}

@@ -174,7 +174,8 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
     [{ tracker: { bogus: true } }, 'tracker: bogus is not a known field'],
     [{ tracker: 'on' }, 'tracker: request must be an object'],
     [{ maxConnections: 0 }, 'maxConnections must be between 1'],
-    [{ theme: 'dark' }, 'theme is not a known field'],
+    [{ colour: 'dark' }, 'colour is not a known field'],
+    [{ theme: 'sepia' }, 'theme must be one of system, light, dark'], // theme (issue 19)
     [{ transports: 'quic' }, 'transports must be one of tcp, utp, both'], // uTP (issue 18)
   ],
   'tracker.start': [

@@ -34,6 +34,8 @@ import { encryptionModes } from './model';
 import { labConfigError, labRoles, type LabConfig } from './model';
 // --- per-torrent actions and the queue (issue 21) ---
 import { maxRatioLimit, maxSeedTimeLimitMin, queueMoves, seedLimitActions } from './model';
+// --- theme (issue 19) ---
+import { themePreferences } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -404,6 +406,8 @@ const validators: Validators = {
       'maxActiveSeeds',
       'seedRatioLimit',
       'seedLimitAction',
+      // --- theme (issue 19) ---
+      'theme',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -455,6 +459,8 @@ const validators: Validators = {
     }
     if (f.has('seedLimitAction'))
       out.seedLimitAction = f.oneOf('seedLimitAction', seedLimitActions);
+    // --- theme (issue 19) ---
+    if (f.has('theme')) out.theme = f.oneOf('theme', themePreferences);
     return out;
   },
   'tracker.start'(name, payload) {

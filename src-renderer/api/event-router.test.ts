@@ -131,9 +131,29 @@ describe('startEventRouter', () => {
     host.connect('open');
     await settle();
     expect(notified).toEqual([alert]);
-    expect(useStore.getState().toasts.map((t) => [t.level, t.title, t.message])).toEqual([
-      ['info', 'Download complete', 'ubuntu.iso'],
-      ['error', 'Cannot load the torrent list', 'no more snapshots'],
+    expect(useStore.getState().toasts.map((t) => [t.level, t.title, t.message, t.detail])).toEqual([
+      ['info', 'Download complete', 'ubuntu.iso', undefined],
+      [
+        'error',
+        'Cannot load the torrent list',
+        'Something went wrong inside Swarmscope.',
+        'no more snapshots',
+      ],
+    ]);
+  });
+
+  // --- "Open folder" on "Download complete" (issue 21) ---
+  it("gives a completed download's toast an Open folder action naming the torrent", async () => {
+    const host = fakeHost([]);
+    useStore.setState({ toasts: [] });
+    startEventRouter(host.client, quiet);
+    host.emit('alert', { ...alert, torrentId: 'b'.repeat(40) });
+    host.emit('alert', { ...alert, kind: 'info', torrentId: 'c'.repeat(40) });
+    await settle();
+    const toasts = useStore.getState().toasts.filter((t) => t.title === 'Download complete');
+    expect(toasts.map((t) => t.action)).toEqual([
+      { kind: 'open-folder', torrentId: 'b'.repeat(40) },
+      undefined,
     ]);
   });
 

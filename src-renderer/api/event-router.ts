@@ -18,6 +18,7 @@ import type { Alert } from '../../src-shared/model';
 import { useStore } from '../store/store';
 import type { HostClient } from './client';
 import { toApiError } from './api-error';
+import { errorText } from '../lib/error-text';
 
 export interface RouterEffects {
   /** Shows an alert as a system notification when the user allowed it. */
@@ -50,7 +51,7 @@ export function startEventRouter(client: HostClient, effects: RouterEffects = {}
           store.getState().pushToast({
             level: 'error',
             title: 'Cannot load the torrent list',
-            message: toApiError(err).message,
+            ...errorText(err),
           }),
       )
       .finally(() => {
@@ -76,9 +77,15 @@ export function startEventRouter(client: HostClient, effects: RouterEffects = {}
     },
     'job.progress': (progress) => store.getState().applyJobProgress(progress),
     alert: (alert) => {
-      store
-        .getState()
-        .pushToast({ level: alert.level, title: alert.title, message: alert.message });
+      store.getState().pushToast({
+        level: alert.level,
+        title: alert.title,
+        message: alert.message,
+        // --- "Open folder" on "Download complete" (issue 21) ---
+        ...(alert.kind === 'download-completed' && alert.torrentId
+          ? { action: { kind: 'open-folder' as const, torrentId: alert.torrentId } }
+          : {}),
+      });
       effects.notify?.(alert);
     },
     'view.update': (update) => store.getState().applyViewUpdate(update),

@@ -34,6 +34,12 @@ export interface Toast {
   level: 'info' | 'warn' | 'error';
   title: string;
   message: string;
+  // --- error texts (issue 19) ---
+  /** Technical detail shown behind "Details" (the host's own message). */
+  detail?: string;
+  // --- "Open folder" on "Download complete" (issue 21) ---
+  /** A button on the toast; plain data, resolved by components/Toasts.tsx. */
+  action?: { kind: 'open-folder'; torrentId: string };
 }
 
 export interface UiSlice {

@@ -50,6 +50,9 @@ export interface Settings {
   seedRatioLimit: number;
   /** What reaching the global seed-ratio limit does. */
   seedLimitAction: SeedLimitAction;
+  // --- theme (issue 19) ---
+  /** Light, dark, or follow the system's theme (the renderer's colours; the desktop's too). */
+  theme: ThemePreference;
 }
 
 // --- DHT (issue 17) ---
@@ -125,5 +128,11 @@ export function defaultSettings(downloadDir: string): Settings {
     maxActiveSeeds: 5,
     seedRatioLimit: 0,
     seedLimitAction: 'pause',
+    // --- theme (issue 19) ---
+    theme: 'system',
   };
 }
+
+// --- theme (issue 19) ---
+export type ThemePreference = 'system' | 'light' | 'dark';
+export const themePreferences: readonly ThemePreference[] = ['system', 'light', 'dark'];

@@ -136,13 +136,9 @@ describe('parseTorrent', () => {
     [
       'malformed bencode',
       () => te.encode('d4:infod'),
-      'torrent: not a valid torrent file: unterminated dictionary at offset 7',
+      'bencode: unterminated dictionary at offset 7',
     ],
-    [
-      'no info',
-      () => encode({ announce: 'x' }),
-      'torrent: not a valid torrent file: a torrent file must have an info value',
-    ],
+    ['no info', () => encode({ announce: 'x' }), 'bencode: a torrent file must have an info value'],
     ['info not a dict', () => encode({ info: 3 }), 'info: must be a dictionary'],
     ['no name', () => encode({ info: { ...goodInfo(), name: null } }), 'info.name: missing'],
     [

@@ -222,7 +222,9 @@ export function parseTorrent(bytes: Uint8Array): Metainfo {
     ({ value: top, infoSpan } = decodeTorrentFile(torrentFile));
   } catch (err) {
     if (err instanceof BencodeError) {
-      throw new MetainfoError('torrent', `not a valid torrent file: ${err.message}`, err);
+      // The field names where it broke (the encoding itself); callers say "not a valid torrent
+      // file" once, in front (issue 19: error texts say each thing once).
+      throw new MetainfoError('bencode', err.message, err);
     }
     throw err;
   }

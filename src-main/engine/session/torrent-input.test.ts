@@ -61,3 +61,27 @@ describe('torrentPreview', () => {
     expect(preview.sizeBytes).toBe(meta.totalLength);
   });
 });
+
+// --- error texts say each thing once (issue 19) ---
+describe('readTorrentInput: error texts', () => {
+  it('names a damaged file once, then the detail, with no repeated prefixes', async () => {
+    // A 14-byte string announced where only a few bytes are left: the user's case.
+    const bytes = new TextEncoder().encode('d8:announce14:http://');
+    const err = await readTorrentInput({ torrentFile: bytes }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).code).toBe('invalid-torrent');
+    expect((err as EngineError).message).toBe(
+      'not a valid torrent file: bencode: string length 14 exceeds the 7 bytes left at offset 11',
+    );
+  });
+
+  it('names a bad field after one prefix', async () => {
+    const bytes = new TextEncoder().encode('d4:infoi3ee');
+    await expect(readTorrentInput({ torrentFile: bytes })).rejects.toThrow(
+      /^not a valid torrent file: info: must be a dictionary$/,
+    );
+  });
+});

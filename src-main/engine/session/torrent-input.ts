@@ -34,7 +34,8 @@ export async function readTorrentInput(input: TorrentInput): Promise<Metainfo> {
   try {
     return parseTorrent(bytes);
   } catch (err) {
-    throw new EngineError('invalid-torrent', `not a valid torrent: ${errMessage(err)}`, err);
+    // One prefix; the metainfo error says the field and the problem (issue 19).
+    throw new EngineError('invalid-torrent', `not a valid torrent file: ${errMessage(err)}`, err);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   ipcMain,
   Menu,
   nativeImage,
+  nativeTheme,
   Notification,
   screen,
   session as electronSession,
@@ -29,6 +30,7 @@ import { createMainWindow, focusWindow } from './windows';
 // --- swarm lab (issue 19) ---
 import { LabHost, labHandlers } from '../../lab';
 import { utilityLabChild } from './lab-utility-process';
+import { applyNativeTheme } from './theme';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const indexHtml = path.join(here, '..', 'renderer', 'index.html');
@@ -132,6 +134,9 @@ async function start(): Promise<void> {
   openWindow();
   desktop?.start();
   engine.on('settings-changed', () => desktop?.applySettings());
+  // --- theme (issue 19): the OS frame, menus and dialogs follow the theme setting.
+  applyNativeTheme(nativeTheme, engine.getSettings());
+  engine.on('settings-changed', (s) => applyNativeTheme(nativeTheme, s));
   installAlertNotifications({ engine, Notification, onClick: () => focusWindow(mainWindow) });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();

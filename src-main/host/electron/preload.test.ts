@@ -4,8 +4,10 @@ import { commandNames } from '../../../src-shared/contract';
 const exposed = new Map<string, unknown>();
 const ipcListeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
 const invoke = vi.fn();
+const getPathForFile = vi.fn((file: { name: string }) => `/home/u/Drops/${file.name}`);
 
 vi.mock('electron', () => ({
+  webUtils: { getPathForFile: (file: { name: string }) => getPathForFile(file) },
   contextBridge: {
     exposeInMainWorld: vi.fn((key: string, api: unknown) => void exposed.set(key, api)),
   },
@@ -26,13 +28,30 @@ const api = exposed.get('swarmscope') as {
   invoke(name: string, req: unknown): Promise<unknown>;
   on(name: string, fn: (payload: unknown) => void): () => void;
 };
+const desktop = exposed.get('swarmscopeDesktop') as { pathForFile(file: unknown): string };
 
 beforeEach(() => invoke.mockReset());
 
 describe('preload', () => {
-  it('exposes only window.swarmscope with invoke and on', () => {
-    expect([...exposed.keys()]).toEqual(['swarmscope']);
+  it('exposes only window.swarmscope (invoke, on) and the desktop bridge (pathForFile)', () => {
+    expect([...exposed.keys()]).toEqual(['swarmscope', 'swarmscopeDesktop']);
     expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(desktop)).toEqual(['pathForFile']);
+  });
+
+  // --- desktop drop (issue 19) ---
+  it("gives a dropped File's path through webUtils, and '' for anything else", () => {
+    const file = new File([new Uint8Array(3)], 'film.mkv');
+    expect(desktop.pathForFile(file)).toBe('/home/u/Drops/film.mkv');
+    expect(getPathForFile).toHaveBeenCalledTimes(1);
+    for (const other of [null, 'film.mkv', { name: 'film.mkv' }, 42]) {
+      expect(desktop.pathForFile(other)).toBe('');
+    }
+    expect(getPathForFile).toHaveBeenCalledTimes(1);
+    getPathForFile.mockImplementationOnce(() => {
+      throw new Error('not a file');
+    });
+    expect(desktop.pathForFile(file)).toBe('');
   });
 
   it('forwards every allow-listed command and unwraps the envelope', async () => {

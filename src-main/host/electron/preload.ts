@@ -6,11 +6,12 @@
  * `invoke` resolves with the result or rejects with a plain `{ code, message }` (plain objects
  * survive the context bridge; an Error's extra properties would not).
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import {
   commandNames,
   eventNames,
   type CommandName,
+  type DesktopBridge,
   type EventName,
   type Events,
   type Req,
@@ -45,3 +46,22 @@ export const swarmscopeApi: SwarmscopeApi = {
 };
 
 contextBridge.exposeInMainWorld('swarmscope', swarmscopeApi);
+
+// --- desktop drop (issue 19) ---
+/**
+ * A dropped file's or folder's path, so that dropping data seeds it from where it is instead of
+ * uploading a copy. Only a real File can have one: anything else answers '' rather than
+ * throwing across the bridge.
+ */
+export const desktopBridge: DesktopBridge = {
+  pathForFile(file: unknown): string {
+    if (typeof File === 'undefined' || !(file instanceof File)) return '';
+    try {
+      return webUtils.getPathForFile(file);
+    } catch {
+      return '';
+    }
+  },
+};
+
+contextBridge.exposeInMainWorld('swarmscopeDesktop', desktopBridge);

@@ -1,19 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 import type { ColorScheme } from './palette';
+import { currentScheme, subscribeScheme } from '../../theme/theme';
 
-const darkQuery = '(prefers-color-scheme: dark)';
-
-/** The OS theme, live, so the canvas and the legend switch palettes with it. */
+/**
+ * The scheme the app paints with, live: the theme setting, or the OS theme when it follows the
+ * system (issue 19), so the canvas and the legend switch palettes with the rest.
+ */
 export function useColorScheme(): ColorScheme {
   // Without a window (server rendering, unit tests) there is no OS theme to follow: light.
-  const [scheme, setScheme] = useState<ColorScheme>(() =>
-    typeof window !== 'undefined' && window.matchMedia(darkQuery).matches ? 'dark' : 'light',
-  );
-  useEffect(() => {
-    const query = window.matchMedia(darkQuery);
-    const onChange = () => setScheme(query.matches ? 'dark' : 'light');
-    query.addEventListener('change', onChange);
-    return () => query.removeEventListener('change', onChange);
-  }, []);
-  return scheme;
+  return useSyncExternalStore(subscribeScheme, currentScheme, () => 'light');
 }

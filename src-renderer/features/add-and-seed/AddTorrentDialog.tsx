@@ -9,6 +9,8 @@ import { getClient } from '../../api/client';
 import { formatBytes } from '../../lib/format';
 import type { PendingAdd } from '../../store/add-seed-slice';
 import { useStore } from '../../store/store';
+import { addFooterNote } from './add-footer-note';
+import { addAll } from './add-all';
 import { usePathPicker } from '../file-browser/use-path-picker';
 import { startAdd } from './add-torrents';
 import {
@@ -165,6 +167,8 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
 
   const wanted = selectedBytes(preview.files, selected);
   const nothing = selected.size === 0;
+  // A duplicate: the copy already in the list, for the footer (issue 21).
+  const existing = useStore((s) => s.torrents.get(preview.id));
   const multiFile = preview.files.length > 1;
 
   const add = async () => {
@@ -181,6 +185,23 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
     );
     setBusy(false);
     if (ok) shiftAdd();
+  };
+
+  // --- Add all (issue 21) ---
+  const addEvery = async () => {
+    setBusy(true);
+    await addAll(
+      getClient(),
+      useStore.getState().addQueue,
+      {
+        savePath: savePath.trim() || undefined,
+        skipFiles: skipFilesOf(preview.files, selected),
+        paused,
+      },
+      pushToast,
+    );
+    setBusy(false);
+    clearAdds();
   };
 
   return (
@@ -201,11 +222,27 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
       footer={
         <>
           <span className="footer-note">
-            {nothing ? 'Select at least one file' : `${formatBytes(wanted)} to download`}
+            {addFooterNote({
+              alreadyAdded: preview.alreadyAdded,
+              existing,
+              wantedBytes: wanted,
+              nothingSelected: nothing,
+            })}
           </span>
           {remaining > 1 && (
             <button type="button" className="button" onClick={clearAdds}>
               Cancel all
+            </button>
+          )}
+          {remaining > 1 && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              title="Add every torrent waiting here, to this folder; the others with all their files"
+              onClick={() => void addEvery()}
+            >
+              Add all {remaining}
             </button>
           )}
           <button type="button" className="button" onClick={remaining > 1 ? shiftAdd : clearAdds}>

@@ -3,13 +3,9 @@
  * open and given back on close, Tab kept inside, Escape closes. Modals stack (the host file
  * browser opens over the seed dialog); only the topmost one answers keys.
  */
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
+import { tabStops, useFocusTrap } from '../../components/focus-trap';
 import './dialogs.css';
-
-const stack: symbol[] = [];
-
-const focusable =
-  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 export interface ModalProps {
   title: ReactNode;
@@ -20,52 +16,33 @@ export interface ModalProps {
   footer?: ReactNode;
   size?: 'normal' | 'wide';
   testId?: string;
+  /**
+   * For a body with no controls of its own (a list to read): it can then be scrolled by
+   * keyboard (axe: scrollable regions are focusable).
+   */
+  readOnlyBody?: boolean;
 }
 
-export function Modal({ title, subtitle, onClose, children, footer, size, testId }: ModalProps) {
+export function Modal({
+  title,
+  subtitle,
+  onClose,
+  children,
+  footer,
+  size,
+  testId,
+  readOnlyBody,
+}: ModalProps) {
   const dialog = useRef<HTMLDivElement>(null);
   const titleId = useId();
-  const close = useRef(onClose);
-  close.current = onClose;
-
-  useEffect(() => {
-    const me = Symbol('modal');
-    stack.push(me);
-    const before = document.activeElement as HTMLElement | null;
+  // The shared trap (components/focus-trap.ts); first focus goes into the body, not on Close.
+  useFocusTrap(dialog, onClose, () => {
     const root = dialog.current;
-    const first =
-      root?.querySelector<HTMLElement>('[data-autofocus]') ??
-      root?.querySelector('.modal-body')?.querySelector<HTMLElement>(focusable);
-    (first ?? root)?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (stack[stack.length - 1] !== me || !root) return;
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        close.current();
-      } else if (e.key === 'Tab') {
-        const items = [...root.querySelectorAll<HTMLElement>(focusable)];
-        if (items.length === 0) return;
-        const firstItem = items[0]!;
-        const lastItem = items[items.length - 1]!;
-        if (e.shiftKey && document.activeElement === firstItem) {
-          e.preventDefault();
-          lastItem.focus();
-        } else if (!e.shiftKey && document.activeElement === lastItem) {
-          e.preventDefault();
-          firstItem.focus();
-        } else if (!root.contains(document.activeElement)) {
-          e.preventDefault();
-          firstItem.focus();
-        }
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      stack.splice(stack.indexOf(me), 1);
-      before?.focus();
-    };
-  }, []);
+    const body = root?.querySelector<HTMLElement>('.modal-body');
+    return (
+      root?.querySelector<HTMLElement>('[data-autofocus]') ?? (body ? tabStops(body)[0] : null)
+    );
+  });
 
   return (
     <div className="modal-backdrop">
@@ -88,7 +65,14 @@ export function Modal({ title, subtitle, onClose, children, footer, size, testId
             ×
           </button>
         </header>
-        <div className="modal-body">{children}</div>
+        <div
+          className="modal-body"
+          tabIndex={readOnlyBody ? 0 : undefined}
+          role={readOnlyBody ? 'region' : undefined}
+          aria-label={readOnlyBody ? 'Contents' : undefined}
+        >
+          {children}
+        </div>
         {footer && <footer className="modal-footer">{footer}</footer>}
       </div>
     </div>

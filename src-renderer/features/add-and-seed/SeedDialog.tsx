@@ -8,7 +8,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CreatedTorrent, JobProgress } from '../../../src-shared/model';
 import { getClient } from '../../api/client';
-import { toApiError } from '../../api/api-error';
+import { errorText, type ErrorText } from '../../lib/error-text';
+import { ErrorNotice } from '../../components/ErrorDetails';
 import { formatBytes, formatEta, formatRate } from '../../lib/format';
 import type { SeedRequest } from '../../store/add-seed-slice';
 import { useStore } from '../../store/store';
@@ -81,7 +82,7 @@ function Result({ result }: { result: CreatedTorrent }) {
   const torrent = useStore((s) => s.torrents.get(result.id));
   const electron = getClient().transport === 'electron';
   const fail = (title: string) => (err: unknown) =>
-    pushToast({ level: 'error', title, message: toApiError(err).message });
+    pushToast({ level: 'error', title, ...errorText(err) });
   return (
     <section className="seed-result" data-testid="seed-result">
       <h3>
@@ -136,7 +137,7 @@ function SeedFlow({ request }: { request: SeedRequest }) {
   const [step, setStep] = useState<Step>(() => firstStep(request));
   const [form, setForm] = useState<SeedOptionsForm>(() => defaultSeedOptions(tracker));
   const [invalid, setInvalid] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorText | null>(null);
   const { pick, browser } = usePathPicker();
   const picking = useRef(false);
   const folder = request.kind === 'folder';
@@ -149,7 +150,7 @@ function SeedFlow({ request }: { request: SeedRequest }) {
       if (path) setStep({ name: 'options', paths: [path] });
       else if (keep === null) closeSeed();
     } catch (err) {
-      setError(toApiError(err).message);
+      setError(errorText(err));
       if (keep === null) setStep({ name: 'options', paths: [] });
     } finally {
       picking.current = false;
@@ -189,7 +190,7 @@ function SeedFlow({ request }: { request: SeedRequest }) {
         pushToast({
           level: 'error',
           title: `Could not upload ${file.name}`,
-          message: toApiError(err).message,
+          ...errorText(err),
         });
       }
     }
@@ -207,7 +208,8 @@ function SeedFlow({ request }: { request: SeedRequest }) {
       try {
         jobIds.push((await getClient().invoke('seed.create', req)).jobId);
       } catch (err) {
-        setError(`${baseName(req.path)}: ${toApiError(err).message}`);
+        const text = errorText(err);
+        setError({ ...text, message: `${baseName(req.path)}: ${text.message}` });
       }
     }
     if (jobIds.length > 0) setStep({ name: 'working', jobIds, paths });
@@ -281,7 +283,18 @@ function SeedFlow({ request }: { request: SeedRequest }) {
     const one = paths.length === 1;
     return (
       <Modal
-        title={folder ? 'Seed a folder' : one ? 'Seed a file' : `Seed ${paths.length} files`}
+        title={
+          // A desktop drop names what was dropped: files, folders or both (issue 19).
+          request.kind === 'paths'
+            ? one
+              ? `Seed ${baseName(paths[0] ?? '')}`
+              : `Seed ${paths.length} items`
+            : folder
+              ? 'Seed a folder'
+              : one
+                ? 'Seed a file'
+                : `Seed ${paths.length} files`
+        }
         subtitle="Swarmscope hashes the content into a torrent and starts seeding it."
         onClose={closeSeed}
         testId="seed-dialog"
@@ -302,7 +315,17 @@ function SeedFlow({ request }: { request: SeedRequest }) {
         }
       >
         <div className="field">
-          <div className="field-label">{folder ? 'Folder' : one ? 'File' : 'Files'}</div>
+          <div className="field-label">
+            {request.kind === 'paths'
+              ? one
+                ? 'Location'
+                : 'Locations'
+              : folder
+                ? 'Folder'
+                : one
+                  ? 'File'
+                  : 'Files'}
+          </div>
           <div className="field-row">
             <div className="path-box mono" data-testid="seed-path">
               {paths.length === 0 ? (
@@ -367,11 +390,7 @@ function SeedFlow({ request }: { request: SeedRequest }) {
           />
           Private torrent <span className="muted">(trackers only: no DHT or peer exchange)</span>
         </label>
-        {error && (
-          <div className="form-error" role="alert">
-            {error}
-          </div>
-        )}
+        <ErrorNotice error={error} />
         {browser}
       </Modal>
     );

@@ -63,7 +63,9 @@ describe('inspectTorrentFiles', () => {
       ['warn', 'notes.txt is not a .torrent file'],
       ['error', 'Could not add huge.torrent'],
     ]);
-    expect(toasts[0]!.message).toBe('invalid torrent: info: missing');
+    // A sentence for people, the host's words behind Details (issue 19).
+    expect(toasts[0]!.message).toBe('This file is damaged or is not a .torrent file.');
+    expect(toasts[0]!.detail).toBe('invalid torrent: info: missing');
     expect(toasts[2]!.message).toContain('at most 16.0 MiB');
   });
 
@@ -105,7 +107,12 @@ describe('startAdd', () => {
       false,
     );
     expect(toasts).toEqual([
-      { level: 'error', title: 'Could not add x.torrent', message: 'EACCES: /dl' },
+      {
+        level: 'error',
+        title: 'Could not add x.torrent',
+        message: 'Reading from or writing to the disk failed.',
+        detail: 'EACCES: /dl',
+      },
     ]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { SwarmscopeApi } from '../../../src-shared/contract';
 import { maxTorrentFileBytes } from '../../../src-shared/validate';
-import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import { formatBytes } from '../../lib/format';
 import { finishMagnetAdd } from '../magnet/magnet-flow';
 import type { PendingAdd } from '../../store/add-seed-slice';
@@ -57,7 +57,7 @@ export async function inspectTorrentFiles(
       toast({
         level: 'error',
         title: `Could not add ${file.name}`,
-        message: toApiError(err).message,
+        ...errorText(err),
       });
     }
   }
@@ -97,7 +97,7 @@ export async function startAdd(
     toast({
       level: 'error',
       title: `Could not add ${item.fileName}`,
-      message: toApiError(err).message,
+      ...errorText(err),
     });
     return false;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxUploadBytes } from '../../../src-shared/validate';
-import { classifyDrop } from './drop-files';
+import { classifyDesktopDrop, classifyDrop } from './drop-files';
 
 const f = (name: string, size = 10, type = '') => ({
   name,
@@ -24,5 +24,32 @@ describe('classifyDrop', () => {
     expect(out.folders.map((x) => x.name)).toEqual(['Photos']);
     expect(out.empty.map((x) => x.name)).toEqual(['empty.txt']);
     expect(out.tooLarge.map((x) => x.name)).toEqual(['huge.iso']);
+  });
+});
+
+// --- desktop drop (issue 19) ---
+describe('classifyDesktopDrop', () => {
+  it('seeds files and folders from their paths, whatever their size, and still inspects torrents', () => {
+    const paths: Record<string, string> = {
+      'film.mkv': '/home/u/film.mkv',
+      Photos: '/home/u/Photos',
+      'huge.iso': '/home/u/huge.iso',
+    };
+    const out = classifyDesktopDrop(
+      [
+        { file: f('a.torrent'), isDirectory: false },
+        { file: f('film.mkv'), isDirectory: false },
+        { file: f('Photos', 0), isDirectory: true },
+        { file: f('huge.iso', maxUploadBytes + 1), isDirectory: false },
+        { file: f('empty.txt', 0), isDirectory: false },
+        { file: f('made-in-page.txt'), isDirectory: false },
+        { file: f('film.mkv'), isDirectory: false },
+      ],
+      (file) => paths[file.name] ?? '',
+    );
+    expect(out.torrents.map((x) => x.name)).toEqual(['a.torrent']);
+    expect(out.seedPaths).toEqual(['/home/u/film.mkv', '/home/u/Photos', '/home/u/huge.iso']);
+    expect(out.empty.map((x) => x.name)).toEqual(['empty.txt']);
+    expect(out.pathless.map((x) => x.name)).toEqual(['made-in-page.txt']);
   });
 });

@@ -8,9 +8,12 @@ import { formatBytes } from '../../lib/format';
 import { useStore } from '../../store/store';
 import { maxUploadBytes } from '../../../src-shared/validate';
 import { inspectTorrentFiles, type PickedFile } from './add-torrents';
-import { classifyDrop, type DroppedItem } from './drop-files';
+import { desktopBridge } from '../../api/desktop-bridge';
+import { classifyDesktopDrop, classifyDrop, type DroppedItem } from './drop-files';
 
 export async function takeFiles(items: readonly DroppedItem<File>[]): Promise<void> {
+  const desktop = desktopBridge();
+  if (desktop) return takeDesktopFiles(items, (file) => desktop.pathForFile(file));
   const store = useStore.getState();
   const { torrents, seedable, folders, tooLarge, empty } = classifyDrop(items);
   for (const f of folders) {
@@ -36,6 +39,37 @@ export async function takeFiles(items: readonly DroppedItem<File>[]): Promise<vo
   }
   if (seedable.length > 0 && store.seedRequest === null) {
     store.requestSeed({ kind: 'upload', files: seedable as PickedFile[] });
+  }
+  if (torrents.length > 0) {
+    const pending = await inspectTorrentFiles(getClient(), torrents, store.pushToast);
+    if (pending.length > 0) useStore.getState().queueAdds(pending);
+  }
+}
+
+// --- desktop drop (issue 19) ---
+/** On the desktop: data is seeded from its path on disk (folders too); nothing is uploaded. */
+async function takeDesktopFiles(
+  items: readonly DroppedItem<File>[],
+  pathFor: (file: File) => string,
+): Promise<void> {
+  const store = useStore.getState();
+  const { torrents, seedPaths, empty, pathless } = classifyDesktopDrop(items, pathFor);
+  for (const f of empty) {
+    store.pushToast({
+      level: 'warn',
+      title: `${f.name} is empty`,
+      message: 'There is nothing to seed.',
+    });
+  }
+  for (const f of pathless) {
+    store.pushToast({
+      level: 'warn',
+      title: `${f.name} has no place on disk`,
+      message: 'Only files and folders dragged from a folder can be seeded.',
+    });
+  }
+  if (seedPaths.length > 0 && store.seedRequest === null) {
+    store.requestSeed({ kind: 'paths', paths: seedPaths });
   }
   if (torrents.length > 0) {
     const pending = await inspectTorrentFiles(getClient(), torrents, store.pushToast);

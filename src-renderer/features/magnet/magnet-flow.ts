@@ -7,7 +7,7 @@
  */
 import type { SwarmscopeApi } from '../../../src-shared/contract';
 import type { TorrentId } from '../../../src-shared/model';
-import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import type { PendingAdd } from '../../store/add-seed-slice';
 import type { Toast } from '../../store/store';
 
@@ -31,7 +31,10 @@ export async function addMagnet(api: Api, uri: string, toast: ToastFn): Promise<
     toast({
       level: 'error',
       title: 'Could not add the magnet link',
-      message: toApiError(err).message,
+      ...errorText(err, {
+        'invalid-torrent': 'This is not a magnet link Swarmscope can read.',
+        'already-exists': 'That torrent is already in the list.',
+      }),
     });
     return null;
   }
@@ -57,7 +60,7 @@ export async function metadataArrived(
     toast({
       level: 'error',
       title: 'Could not open the file list',
-      message: toApiError(err).message,
+      ...errorText(err, { 'invalid-torrent': 'The metadata peers sent is damaged.' }),
     });
     return null;
   }

@@ -81,7 +81,8 @@ describe('magnet flow', () => {
     expect(await addMagnet(bad.api, 'magnet:?dn=x', (t) => toasts.push(t))).toBeNull();
     expect(toasts.at(-1)).toMatchObject({
       level: 'error',
-      message: 'not a valid magnet link: magnet.xt: missing',
+      message: 'This is not a magnet link Swarmscope can read.',
+      detail: 'not a valid magnet link: magnet.xt: missing',
     });
   });
 

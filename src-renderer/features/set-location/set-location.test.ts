@@ -47,7 +47,8 @@ describe('set location', () => {
       {
         level: 'error',
         title: 'Could not move the files',
-        message: '/new/x already exists; nothing was moved',
+        message: 'Files with the same names are already there; nothing was moved.',
+        detail: '/new/x already exists; nothing was moved',
       },
     ]);
   });

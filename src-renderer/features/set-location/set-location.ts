@@ -5,7 +5,7 @@
  */
 import type { SwarmscopeApi } from '../../../src-shared/contract';
 import type { TorrentId, TorrentSummary } from '../../../src-shared/model';
-import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import type { Toast } from '../../store/store';
 
 type Invoke = Pick<SwarmscopeApi, 'invoke'>;
@@ -41,7 +41,9 @@ export async function setLocation(
     toast({
       level: 'error',
       title: move ? 'Could not move the files' : 'Could not set the location',
-      message: toApiError(err).message,
+      ...errorText(err, {
+        'already-exists': 'Files with the same names are already there; nothing was moved.',
+      }),
     });
     return false;
   }

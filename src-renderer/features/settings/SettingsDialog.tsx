@@ -6,11 +6,17 @@
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../src-shared/model';
 import { getClient } from '../../api/client';
-import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import { useStore } from '../../store/store';
 import { Modal } from '../add-and-seed/Modal';
 import { usePathPicker } from '../file-browser/use-path-picker';
-import { toForm, toPatch, type FormErrors, type SettingsForm } from './settings-form';
+import {
+  toForm,
+  toPatch,
+  trackerAction,
+  type FormErrors,
+  type SettingsForm,
+} from './settings-form';
 import { NumberField } from './NumberField';
 import { TrackerSection } from './TrackerSection';
 import { DhtSection } from './DhtSection';
@@ -23,6 +29,8 @@ function SettingsEditor({ settings }: { settings: Settings }) {
   const closeSettings = useStore((s) => s.closeSettings);
   const pushToast = useStore((s) => s.pushToast);
   const tracker = useStore((s) => s.tracker);
+  const applyTrackerStats = useStore((s) => s.applyTrackerStats);
+  const setTrackerError = useStore((s) => s.setTrackerError);
   const [form, setForm] = useState<SettingsForm>(() => toForm(settings));
   const [errors, setErrors] = useState<FormErrors>({});
   const [saving, setSaving] = useState(false);
@@ -42,15 +50,37 @@ function SettingsEditor({ settings }: { settings: Settings }) {
       const client = getClient();
       const next = await client.invoke('settings.set', out.patch);
       setSettings(next);
-      // A running tracker picks up new ports, host or mode only when it starts again.
-      if (out.patch.tracker && tracker?.running) await client.invoke('tracker.start', {});
+      // The tracker switch acts here, with the rest (issue 21); a running tracker picks up new
+      // ports, host or mode only when it starts again.
+      const action = trackerAction(form.trackerEnabled, tracker?.running ?? false, out.patch);
+      if (action !== null) {
+        try {
+          const stats = await client.invoke(
+            action === 'stop' ? 'tracker.stop' : 'tracker.start',
+            {},
+          );
+          applyTrackerStats(stats);
+          setTrackerError(null);
+          setSettings(await client.invoke('settings.get', {}));
+        } catch (err) {
+          // The settings are saved; the tracker is not running: say so and stay open.
+          const text = errorText(err);
+          setTrackerError(text.detail ?? text.message);
+          pushToast({
+            level: 'error',
+            title: 'Settings saved, but the tracker did not start',
+            ...text,
+          });
+          return;
+        }
+      }
       pushToast({ level: 'info', title: 'Settings saved', message: '' });
       closeSettings();
     } catch (err) {
       pushToast({
         level: 'error',
         title: 'Could not save settings',
-        message: toApiError(err).message,
+        ...errorText(err),
       });
     } finally {
       setSaving(false);
@@ -201,6 +231,22 @@ function SettingsEditor({ settings }: { settings: Settings }) {
                 <option value="utp">uTP only</option>
               </select>
             </div>
+            {/* --- theme (issue 19) --- */}
+            <div className="field">
+              <label className="field-label" htmlFor="set-theme">
+                Theme
+              </label>
+              <select
+                id="set-theme"
+                className="input"
+                value={form.theme}
+                onChange={(e) => set('theme', e.target.value as SettingsForm['theme'])}
+              >
+                <option value="system">Follow the system</option>
+                <option value="light">Light</option>
+                <option value="dark">Dark</option>
+              </select>
+            </div>
           </div>
           {/* --- PEX and LSD (issue 17) --- */}
           <label className="switch">
@@ -260,7 +306,7 @@ export function SettingsDialog() {
           pushToast({
             level: 'error',
             title: 'Cannot load settings',
-            message: toApiError(err).message,
+            ...errorText(err),
           });
           closeSettings();
         },

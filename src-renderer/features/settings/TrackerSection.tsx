@@ -1,16 +1,13 @@
 /**
- * The Settings dialog's Embedded tracker section: the switch (tracker.start with the form's
- * tracker fields, or tracker.stop; both persist `enabled`), its fields, and the live status from
+ * The Settings dialog's Embedded tracker section: the switch (a form field: Save starts or stops
+ * the tracker, with the rest of the settings; issue 21), its fields, and the live status from
  * `tracker.stats`: running or the bind error, the announce URLs to share, swarms, peers and
  * announces per second, with a link to the Tracker panel.
  */
-import { useState } from 'react';
-import { getClient } from '../../api/client';
-import { toApiError } from '../../api/api-error';
 import { useStore } from '../../store/store';
 import { CopyField } from '../add-and-seed/CopyField';
 import { NumberField } from './NumberField';
-import { toPatch, type FormErrors, type SettingsForm } from './settings-form';
+import type { FormErrors, SettingsForm } from './settings-form';
 
 export function TrackerSection({
   form,
@@ -23,49 +20,15 @@ export function TrackerSection({
 }) {
   const tracker = useStore((s) => s.tracker);
   const trackerError = useStore((s) => s.trackerError);
-  const applyTrackerStats = useStore((s) => s.applyTrackerStats);
-  const setTrackerError = useStore((s) => s.setTrackerError);
-  const settings = useStore((s) => s.settings);
-  const setSettings = useStore((s) => s.setSettings);
   const openTrackerPanel = useStore((s) => s.openTrackerPanel);
-  const [busy, setBusy] = useState(false);
-  const [fieldErrors, setFieldErrors] = useState<FormErrors>({});
   const running = tracker?.running ?? false;
-  const shown = { ...errors, ...fieldErrors };
-
-  const toggle = async (on: boolean) => {
-    if (!settings) return;
-    const client = getClient();
-    setBusy(true);
-    try {
-      if (on) {
-        // Start with what the form says now, so "set the ports, tick the box" just works.
-        const out = toPatch(form, settings);
-        if (out.errors) {
-          setFieldErrors(out.errors);
-          return;
-        }
-        setFieldErrors({});
-        const stats = await client.invoke('tracker.start', {
-          http: form.trackerHttp,
-          udp: form.trackerUdp,
-          httpPort: Number(form.trackerHttpPort),
-          udpPort: Number(form.trackerUdpPort),
-          host: form.trackerHost.trim(),
-          mode: form.trackerMode,
-        });
-        applyTrackerStats(stats);
-      } else {
-        applyTrackerStats(await client.invoke('tracker.stop', {}));
-      }
-      setTrackerError(null);
-      setSettings(await client.invoke('settings.get', {}));
-    } catch (err) {
-      setTrackerError(toApiError(err).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const shown = errors;
+  const pending =
+    form.trackerEnabled && !running
+      ? 'Starts when you save'
+      : !form.trackerEnabled && running
+        ? 'Stops when you save'
+        : null;
 
   const status = running ? 'running' : trackerError ? 'error' : 'off';
   return (
@@ -75,9 +38,8 @@ export function TrackerSection({
         <input
           type="checkbox"
           role="switch"
-          checked={running}
-          disabled={busy}
-          onChange={(e) => void toggle(e.target.checked)}
+          checked={form.trackerEnabled}
+          onChange={(e) => set('trackerEnabled', e.target.checked)}
         />
         <span className="switch-track" aria-hidden="true" />
         Run a tracker for my torrents
@@ -98,6 +60,7 @@ export function TrackerSection({
           </span>
         )}
         {status === 'off' && <span>Off</span>}
+        {pending && <span data-testid="tracker-pending"> · {pending}</span>}
         {status === 'error' && (
           <span className="status-error">Could not start: {trackerError}</span>
         )}
@@ -129,7 +92,7 @@ export function TrackerSection({
           </button>
         </>
       )}
-      <fieldset className="tracker-fields" disabled={busy}>
+      <fieldset className="tracker-fields">
         <legend className="sr-only">Tracker options</legend>
         <div className="field-grid">
           <div className="field">

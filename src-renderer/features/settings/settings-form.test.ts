@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../src-shared/model';
-import { toForm, toPatch, trackerNeedsRestart } from './settings-form';
+import { toForm, toPatch, trackerNeedsRestart, trackerAction } from './settings-form';
 
 const current = { ...defaultSettings('/home/me/Downloads'), uploadLimitBps: 512 * 1024 };
 
@@ -76,5 +76,39 @@ describe('settings form', () => {
       patch: { encryption: 'require' },
       errors: null,
     });
+  });
+});
+
+// --- theme (issue 19) ---
+describe('settings form: theme (issue 19)', () => {
+  it('shows the theme and saves a change of it alone', () => {
+    const form = toForm(current);
+    expect(form.theme).toBe('system');
+    expect(toPatch({ ...form, theme: 'dark' }, current)).toEqual({
+      patch: { theme: 'dark' },
+      errors: null,
+    });
+    expect(toPatch(form, current)).toEqual({ patch: {}, errors: null });
+  });
+});
+
+// --- settings apply on Save (issue 21) ---
+describe('the tracker switch acts on Save only (issue 21)', () => {
+  it('shows the saved state of the switch and keeps it out of the settings patch', () => {
+    const on = { ...current, tracker: { ...current.tracker, enabled: true } };
+    expect(toForm(current).trackerEnabled).toBe(false);
+    expect(toForm(on).trackerEnabled).toBe(true);
+    expect(toPatch({ ...toForm(current), trackerEnabled: true }, current)).toEqual({
+      patch: {},
+      errors: null,
+    });
+  });
+
+  it('starts, stops or restarts the tracker from the switch and the saved patch', () => {
+    expect(trackerAction(true, false, {})).toBe('start');
+    expect(trackerAction(false, true, {})).toBe('stop');
+    expect(trackerAction(true, true, { tracker: { httpPort: 7000 } })).toBe('restart');
+    expect(trackerAction(true, true, { logLevel: 'debug' })).toBeNull();
+    expect(trackerAction(false, false, { tracker: { httpPort: 7000 } })).toBeNull();
   });
 });

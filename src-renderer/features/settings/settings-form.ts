@@ -12,6 +12,8 @@ import type { Settings, LogLevel, TrackerServerMode } from '../../../src-shared/
 // --- uTP (issue 18) ---
 import type { PeerTransports } from '../../../src-shared/model';
 import type { EncryptionMode } from '../../../src-shared/model';
+// --- theme (issue 19) ---
+import type { ThemePreference } from '../../../src-shared/model';
 import type { Req } from '../../../src-shared/contract';
 
 export interface SettingsForm {
@@ -35,6 +37,11 @@ export interface SettingsForm {
   transports: PeerTransports;
   // --- encryption, MSE/PE (issue 18) ---
   encryption: EncryptionMode;
+  // --- theme (issue 19) ---
+  theme: ThemePreference;
+  // --- settings apply on Save (issue 21) ---
+  /** The tracker switch: started or stopped by Save, never by the click itself. */
+  trackerEnabled: boolean;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -63,6 +70,10 @@ export function toForm(s: Settings): SettingsForm {
     transports: s.transports,
     // --- encryption, MSE/PE (issue 18) ---
     encryption: s.encryption,
+    // --- theme (issue 19) ---
+    theme: s.theme ?? 'system',
+    // --- settings apply on Save (issue 21) ---
+    trackerEnabled: s.tracker.enabled,
   };
 }
 
@@ -121,6 +132,8 @@ export function toPatch(
   if (form.transports !== current.transports) patch.transports = form.transports;
   // --- encryption, MSE/PE (issue 18) ---
   if (form.encryption !== current.encryption) patch.encryption = form.encryption;
+  // --- theme (issue 19) ---
+  if (form.theme !== (current.theme ?? 'system')) patch.theme = form.theme;
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};
   if (form.trackerHttp !== t.http) tracker.http = form.trackerHttp;
@@ -136,4 +149,23 @@ export function toPatch(
 /** True when saving `patch` changes how a running tracker listens or answers. */
 export function trackerNeedsRestart(patch: SettingsPatch): boolean {
   return patch.tracker !== undefined;
+}
+
+// --- settings apply on Save (issue 21) ---
+export type TrackerAction = 'start' | 'stop' | 'restart' | null;
+
+/**
+ * What Save does to the embedded tracker, after the settings are saved: start or stop it when
+ * the switch differs from what runs, restart a running one whose ports, host or mode changed,
+ * else nothing. The switch itself never acts (issue 21: it bound 0.0.0.0 before Save). Pure.
+ */
+export function trackerAction(
+  switchOn: boolean,
+  running: boolean,
+  patch: SettingsPatch,
+): TrackerAction {
+  if (switchOn && !running) return 'start';
+  if (!switchOn && running) return 'stop';
+  if (switchOn && running && trackerNeedsRestart(patch)) return 'restart';
+  return null;
 }

@@ -15,6 +15,8 @@ import { useDetailWatch } from './use-detail-watch';
 import { SwarmTab } from './swarm-graph/SwarmTab'; // --- swarm graph (issue 19)
 import { SetLocationButton } from '../set-location/SetLocationButton';
 import { DiagnosisLine } from '../torrent-list/DiagnosisLine'; // --- explainer (issue 19)
+// --- error texts (issue 19) ---
+import { TorrentErrorLine } from './TorrentErrorLine';
 import './torrent-detail.css';
 import { TimelineTab } from './timeline/TimelineTab'; // --- timeline (issue 19)
 
@@ -47,11 +49,7 @@ function Header({ id }: { id: TorrentId }) {
       {!t.error && t.state !== 'paused' && <DiagnosisLine t={t} />}
       <SetLocationButton id={id} />
       <CopyMagnetButton id={id} />
-      {t.error && (
-        <span className="detail-error" role="alert" title={t.error}>
-          {t.error}
-        </span>
-      )}
+      {t.error && <TorrentErrorLine error={t.error} code={t.errorCode} />}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { FilePriority, TorrentId } from '../../../src-shared/model';
 import { getClient } from '../../api/client';
-import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import { VirtualList } from '../../components/virtual-list/VirtualList';
 import { formatBytes, formatPercent } from '../../lib/format';
 import { buildFileTree, flattenFileTree, type FileRow } from '../../store/detail-selectors';
@@ -22,7 +22,7 @@ async function setPriority(id: TorrentId, files: number[], priority: FilePriorit
     useStore.getState().pushToast({
       level: 'error',
       title: 'Could not change the priority',
-      message: toApiError(err).message,
+      ...errorText(err),
     });
   }
 }

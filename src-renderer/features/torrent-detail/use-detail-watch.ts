@@ -4,6 +4,7 @@ import type { DetailTab } from '../../store/detail-slice';
 import type { TorrentId } from '../../../src-shared/model';
 import { getClient } from '../../api/client';
 import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import { useStore } from '../../store/store';
 
 /**
@@ -26,7 +27,7 @@ export function useDetailWatch(id: TorrentId | null, topic: DetailTab): void {
       useStore.getState().pushToast({
         level: 'warn',
         title: 'Cannot show the details',
-        message: toApiError(err).message,
+        ...errorText(err),
       });
     });
     return () => {

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useFocusTrap } from '../../components/focus-trap';
 
 export interface RemoveDialogProps {
   names: string[];
@@ -8,7 +9,7 @@ export interface RemoveDialogProps {
 
 /**
  * Asks how to remove: keep the downloaded data (the safe default, focused first) or delete it.
- * A native modal <dialog>: it traps focus and Escape cancels.
+ * A native modal <dialog> with the shared focus trap: Tab cycles inside, Escape cancels.
  */
 export function RemoveDialog({ names, onCancel, onRemove }: RemoveDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -16,10 +17,18 @@ export function RemoveDialog({ names, onCancel, onRemove }: RemoveDialogProps) {
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
+    // Taken before showModal moves focus in: where focus goes back on close (issue 19).
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!d.open) d.showModal();
     keep.current?.focus();
-    return () => d.close();
+    return () => {
+      d.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
+  // A native modal dialog lets Tab leave for the browser's own controls: the shared trap keeps
+  // it cycling inside and gives focus back to the opener (issue 19).
+  useFocusTrap(ref, onCancel, () => keep.current);
   const title = names.length === 1 ? `Remove “${names[0]}”?` : `Remove ${names.length} torrents?`;
   return (
     <dialog

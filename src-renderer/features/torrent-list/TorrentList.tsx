@@ -13,6 +13,7 @@ import { scrollToReveal } from '../../components/virtual-list/visible-range';
 import { useVirtualRange } from '../../components/virtual-list/use-virtual-range';
 import { clickSelection } from '../../store/detail-slice';
 import { filterCounts, filterTorrents, type StateFilter } from '../../store/detail-selectors';
+import { withoutHidden } from './visible-selection';
 import { nextSort, sortTorrents } from '../../store/selectors';
 import { useStore } from '../../store/store';
 import { columns } from './columns';
@@ -62,16 +63,29 @@ export function TorrentList() {
   const selected = useMemo(() => rows.filter((t) => selection.has(t.id)), [rows, selection]);
 
   useEffect(() => pruneSelection(torrents), [torrents, pruneSelection]);
+  // What the search or the filter hides leaves the selection and the details (issue 21).
+  useEffect(() => {
+    const s = useStore.getState();
+    const next = withoutHidden(
+      { selection: s.selection, anchor: s.selectionAnchor, detailId: s.detailId },
+      rows,
+    );
+    if (next) setSelection(next.selection, next.anchor, next.detailId);
+  }, [rows, setSelection]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The grid itself takes focus (issue 19, axe: a grid owns rows, so the role sits on the table).
+  const gridRef = useRef<HTMLTableElement>(null);
 
-  // Back to the list once the remove dialog is gone (while it is open the page is inert).
+  // Back to the list once the remove dialog is gone (while it is open the page is inert), unless
+  // the dialog gave focus back to the control that opened it.
   const hadDialog = useRef(false);
   useEffect(() => {
     if (removing) hadDialog.current = true;
     else if (hadDialog.current) {
       hadDialog.current = false;
-      scrollRef.current?.focus();
+      const active = document.activeElement;
+      if (active === null || active === document.body) gridRef.current?.focus();
     }
   }, [removing]);
   // --- torrent menu (issue 21): right-click, menu key / Shift+F10, queue shortcuts.
@@ -205,15 +219,18 @@ export function TorrentList() {
       <div
         className="table-scroll"
         ref={scrollRef}
-        tabIndex={0}
-        role="grid"
-        aria-label="Torrents"
-        aria-multiselectable="true"
-        aria-rowcount={rows.length}
         onKeyDown={onKeyDown}
         onContextMenu={menu.onContextMenu}
       >
-        <table className="torrent-table">
+        <table
+          className="torrent-table"
+          ref={gridRef}
+          tabIndex={0}
+          role="grid"
+          aria-label="Torrents"
+          aria-multiselectable="true"
+          aria-rowcount={rows.length}
+        >
           <thead>
             <tr>
               {columns.map((c, i) => {
@@ -227,6 +244,7 @@ export function TorrentList() {
                     <button
                       type="button"
                       tabIndex={-1}
+                      title={c.hint}
                       onClick={() => setSort(nextSort(sort, c.key))}
                     >
                       {c.label}

@@ -72,7 +72,7 @@ export const TorrentRow = memo(function TorrentRow({
         </>
       )}
       <td className="col-rate num">{formatRate(t.downRateBps)}</td>
-      <td className="col-rate num">{formatRate(t.upRateBps)}</td>
+      <td className="col-rate col-up num">{formatRate(t.upRateBps)}</td>
       <td className="col-eta num">{etaText(t)}</td>
       <td className="col-peers num" title={`${t.peers} peers, ${t.seeds} of them seeds`}>
         {t.peers} / {t.seeds}

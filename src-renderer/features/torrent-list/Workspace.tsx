@@ -2,18 +2,11 @@ import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } fr
 import { useStore } from '../../store/store';
 import { DetailPanel } from '../torrent-detail/DetailPanel';
 import { TorrentList } from './TorrentList';
+import { clampHeight, minDetailPx } from './detail-height';
 
 const storageKey = 'swarmscope.detailHeightPx';
 const defaultDetailPx = 280;
-const minDetailPx = 120;
-/** The list keeps at least this much room above the details. */
-const minListPx = 140;
 const keyStepPx = 24;
-
-function clampHeight(px: number, totalPx: number): number {
-  const max = Math.max(minDetailPx, totalPx - minListPx);
-  return Math.round(Math.min(max, Math.max(minDetailPx, px)));
-}
 
 function savedHeight(): number {
   const n = Number(localStorage.getItem(storageKey));
@@ -35,10 +28,22 @@ export function Workspace() {
     localStorage.setItem(storageKey, String(detailPx));
   }, [detailPx]);
 
+  // The room there is now: the pane is drawn clamped to it, the saved height stays (issue 21).
+  const [boxPx, setBoxPx] = useState<number | null>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setBoxPx(el.clientHeight));
+    observer.observe(el);
+    setBoxPx(el.clientHeight);
+    return () => observer.disconnect();
+  }, []);
+  const shownPx = boxPx === null ? detailPx : clampHeight(detailPx, boxPx);
+
   const total = () => box.current?.clientHeight ?? 600;
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     e.currentTarget.setPointerCapture(e.pointerId);
-    drag.current = { startY: e.clientY, startPx: detailPx };
+    drag.current = { startY: e.clientY, startPx: shownPx };
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     if (!drag.current) return;
@@ -51,7 +56,7 @@ export function Workspace() {
     const delta = e.key === 'ArrowUp' ? keyStepPx : e.key === 'ArrowDown' ? -keyStepPx : 0;
     if (delta === 0) return;
     e.preventDefault();
-    setDetailPx((px) => clampHeight(px + delta, total()));
+    setDetailPx(clampHeight(shownPx + delta, total()));
   };
 
   const showDetail = detailId !== null && hasTorrents;
@@ -60,7 +65,7 @@ export function Workspace() {
       ref={box}
       className="workspace"
       style={{
-        gridTemplateRows: showDetail ? `minmax(0, 1fr) 5px ${detailPx}px` : 'minmax(0, 1fr)',
+        gridTemplateRows: showDetail ? `minmax(0, 1fr) 5px ${shownPx}px` : 'minmax(0, 1fr)',
       }}
     >
       <TorrentList />
@@ -71,7 +76,7 @@ export function Workspace() {
             role="separator"
             aria-orientation="horizontal"
             aria-label="Resize the details"
-            aria-valuenow={detailPx}
+            aria-valuenow={shownPx}
             aria-valuemin={minDetailPx}
             tabIndex={0}
             onPointerDown={onPointerDown}

@@ -6,6 +6,9 @@ export interface Column {
   /** Numeric columns are right-aligned so digits line up. */
   numeric: boolean;
   className: string;
+  // --- legends (issue 21) ---
+  /** The header's tooltip, where the label alone does not say what the cells mean. */
+  hint?: string;
 }
 
 export const columns: readonly Column[] = [
@@ -14,8 +17,15 @@ export const columns: readonly Column[] = [
   { key: 'progress', label: 'Progress', numeric: false, className: 'col-progress' },
   { key: 'state', label: 'State', numeric: false, className: 'col-state' },
   { key: 'down', label: 'Down', numeric: true, className: 'col-rate' },
-  { key: 'up', label: 'Up', numeric: true, className: 'col-rate' },
+  { key: 'up', label: 'Up', numeric: true, className: 'col-rate col-up' },
   { key: 'eta', label: 'ETA', numeric: true, className: 'col-eta' },
-  { key: 'peers', label: 'Peers', numeric: true, className: 'col-peers' },
+  {
+    key: 'peers',
+    // The cells read "2 / 0": the label is their legend (issue 21).
+    label: 'Peers / seeds',
+    numeric: true,
+    className: 'col-peers',
+    hint: 'Connected peers / how many of them are seeds',
+  },
   { key: 'ratio', label: 'Ratio', numeric: true, className: 'col-ratio' },
 ];

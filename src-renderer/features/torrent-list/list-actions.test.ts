@@ -43,9 +43,10 @@ describe('list actions', () => {
     const toasts: Omit<Toast, 'id'>[] = [];
     await resumeTorrents(api, ['a'], (t) => toasts.push(t));
     await removeTorrents(api, ['a', 'b'], false, (t) => toasts.push(t));
-    expect(toasts.map((t) => [t.level, t.title, t.message])).toEqual([
-      ['error', 'Could not resume', 'disk on fire'],
-      ['error', 'Could not remove', 'disk on fire'],
+    const disk = 'Reading from or writing to the disk failed.';
+    expect(toasts.map((t) => [t.level, t.title, t.message, t.detail])).toEqual([
+      ['error', 'Could not resume', disk, 'disk on fire'],
+      ['error', 'Could not remove', disk, 'disk on fire'],
     ]);
   });
 

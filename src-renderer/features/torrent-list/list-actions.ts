@@ -4,7 +4,7 @@
  */
 import type { SwarmscopeApi } from '../../../src-shared/contract';
 import type { TorrentId, TorrentSummary } from '../../../src-shared/model';
-import { toApiError } from '../../api/api-error';
+import { errorText } from '../../lib/error-text';
 import type { Toast } from '../../store/store';
 
 type Invoke = Pick<SwarmscopeApi, 'invoke'>;
@@ -22,7 +22,7 @@ async function invokeOnIds(
   try {
     await api.invoke(command, { ids });
   } catch (err) {
-    toast({ level: 'error', title: `Could not ${verb}`, message: toApiError(err).message });
+    toast({ level: 'error', title: `Could not ${verb}`, ...errorText(err) });
   }
 }
 
@@ -59,7 +59,7 @@ export async function removeTorrents(
         : 'Downloaded data was kept.',
     });
   } catch (err) {
-    toast({ level: 'error', title: 'Could not remove', message: toApiError(err).message });
+    toast({ level: 'error', title: 'Could not remove', ...errorText(err) });
   }
 }
 
