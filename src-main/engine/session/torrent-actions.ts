@@ -212,6 +212,9 @@ export class SessionActions {
     const before = this.queued;
     this.queued = d.queued;
     for (const id of d.run) {
+      // The revived torrent is started by the caller (Resume, Force start), which awaits it: a
+      // second, unawaited start here let Resume return before the torrent had left 'error'.
+      if (id === revive) continue;
       const t = this.host.torrent(id);
       if (t && !t.isRunning) void t.start();
     }
