@@ -154,8 +154,12 @@ describe('the session on the DHT (loopback)', () => {
       throw new Error(`${err.message}: ${JSON.stringify(where)}`);
     });
     expect(sha256File(path.join(out, 'two.bin'))).toBe(sha256File(content));
-    // The seeder learnt the leecher from its announce_peer, and dialled it.
-    expect(seeder.sessionStats().dht!.peersBySource).toEqual({ dht: 1 });
+    // The seeder learnt the leecher from its announce_peer (and from nothing else). The count
+    // is of addresses known plus peers connected, so a slow run that re-announced may count the
+    // leecher twice (seen once at 2 in CI); what matters is that every source is the DHT.
+    const bySource = seeder.sessionStats().dht!.peersBySource;
+    expect(Object.keys(bySource)).toEqual(['dht']);
+    expect(bySource.dht).toBeGreaterThan(0);
   });
 
   it('never puts a private torrent (BEP 27) on the DHT, nor takes DHT peers for it', async () => {
