@@ -260,3 +260,43 @@ describe('view.watch', () => {
     expect(otherSent.filter((n) => n === 'view.update')).toEqual([]);
   });
 });
+
+describe('a watched view that fails', () => {
+  it('rides out a moment without its torrent (a magnet becoming a torrent), then goes on', () => {
+    const { engine, clock, bridge, of } = setup();
+    const a = hexId(7);
+    const summary = fakeSummary(a);
+    engine.torrents.set(a, summary);
+    const live = { states: new Uint8Array(10), availability: new Uint16Array(10) };
+    engine.pieces.set(a, live);
+    bridge.watch(a, ['pieces']);
+    clock.advance(0);
+    expect(of('view.update')).toHaveLength(1);
+    // Neither a magnet nor a torrent for three ticks: no alert, and the watch stays.
+    engine.torrents.delete(a);
+    clock.advance(750);
+    expect(of('alert')).toEqual([]);
+    engine.torrents.set(a, summary);
+    live.states[2] = 4;
+    clock.advance(250);
+    expect(of('alert')).toEqual([]);
+    const updates = of('view.update');
+    expect(updates).toHaveLength(2);
+    expect(updates[1]!.pieces).toEqual({
+      delta: { indices: Uint32Array.from([2]), states: Uint8Array.from([4]) },
+    });
+  });
+
+  it('gives up with one alert when the torrent stays gone', () => {
+    const { engine, clock, bridge, of } = setup();
+    const a = hexId(8);
+    engine.torrents.set(a, fakeSummary(a));
+    bridge.watch(a, ['pieces']);
+    clock.advance(0);
+    engine.torrents.delete(a);
+    clock.advance(10_000);
+    const alerts = of('alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ title: 'Detail view stopped', torrentId: a });
+  });
+});

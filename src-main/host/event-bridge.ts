@@ -48,6 +48,8 @@ interface Watch {
   // --- timeline (issue 19) ---
   /** The cursor of the last timeline view sent; 0 asks for a full one. */
   timelineCursor: number;
+  /** Ticks in a row whose views failed (a magnet becoming a torrent is briefly neither). */
+  failedTicks?: number;
 }
 
 const plainTopics = ['peers', 'trackers', 'files', 'seeding'] as const;
@@ -60,6 +62,8 @@ export function createEventBridge(
 ): EventBridge {
   const syncIntervalMs = options.syncIntervalMs ?? 200;
   const viewIntervalMs = options.viewIntervalMs ?? 250;
+  /** Failed view ticks in a row before a watch is given up (about 2 s at 4 Hz). */
+  const viewFailuresBeforeStop = 8;
   const maxLogEntries = options.maxLogEntries ?? 500;
   /** --- explainer (issue 19): closes kept between two updates (peers leave in bursts). */
   const maxPeerCloses = 64;
@@ -213,7 +217,11 @@ export function createEventBridge(
       try {
         update = updateFor(id, w);
       } catch (err) {
-        // The torrent went away between its removal and our tick: stop watching and say so.
+        // A removed torrent's watch ends with its removal (onRemoved), so a failure here is
+        // either passing (a magnet becoming a torrent is neither for a moment) or lasting: a
+        // few ticks in a row, and only then, stop watching and say so.
+        w.failedTicks = (w.failedTicks ?? 0) + 1;
+        if (w.failedTicks < viewFailuresBeforeStop) continue;
         stopWatching(id);
         emit('alert', {
           kind: 'info',
@@ -225,6 +233,7 @@ export function createEventBridge(
         });
         continue;
       }
+      w.failedTicks = 0;
       if (update) emit('view.update', update);
     }
   }

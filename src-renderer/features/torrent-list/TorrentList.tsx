@@ -90,7 +90,8 @@ export function TorrentList() {
   }, [removing]);
   // --- torrent menu (issue 21): right-click, menu key / Shift+F10, queue shortcuts.
   const selectedIds = useMemo(() => selected.map((t) => t.id), [selected]);
-  const menu = useTorrentMenu(scrollRef, selectedIds, setRemoving);
+  // The table holds the focus (role grid), so the menu gives it back there.
+  const menu = useTorrentMenu(gridRef, selectedIds, setRemoving);
   const range = useVirtualRange(scrollRef, rows.length, torrentRowPx, 10, headerPx);
 
   const reveal = useCallback((index: number) => {
