@@ -5,6 +5,7 @@
  * focused resizer, sets its width. Name is always shown and takes the width the others leave.
  */
 import {
+  useLayoutEffect,
   useRef,
   useState,
   type Dispatch,
@@ -60,6 +61,24 @@ export function ColumnHeader({ shown, layout, setLayout, sort, setSort, grid }: 
   const [drop, setDrop] = useState<{ id: ColumnId; side: 'before' | 'after' } | null>(null);
   const dragging = useRef<ColumnId | null>(null);
   const resizing = useRef<{ id: ColumnId; startX: number; startPx: number } | null>(null);
+  // Each header's drawn width, for the resizers' aria-valuenow (CSS sets the widths not chosen).
+  const row = useRef<HTMLTableRowElement>(null);
+  const [measured, setMeasured] = useState<Partial<Record<ColumnId, number>>>({});
+  useLayoutEffect(() => {
+    const tr = row.current;
+    if (!tr) return;
+    const read = () => {
+      const next: Partial<Record<ColumnId, number>> = {};
+      for (const th of tr.querySelectorAll<HTMLElement>('th[data-column]')) {
+        next[th.dataset.column as ColumnId] = Math.round(th.getBoundingClientRect().width);
+      }
+      setMeasured((prev) => (sameWidths(prev, next) ? prev : next));
+    };
+    read();
+    const observer = new ResizeObserver(read);
+    for (const th of tr.children) observer.observe(th);
+    return () => observer.disconnect();
+  }, [shown]);
 
   const entries = (target: ColumnId) => {
     const label = columnById(target).label;
@@ -159,7 +178,7 @@ export function ColumnHeader({ shown, layout, setLayout, sort, setSort, grid }: 
         });
       }}
     >
-      <tr>
+      <tr ref={row}>
         {shown.map((c) => {
           const active = sort.key === c.key;
           const width = layout.widths[c.id];
@@ -219,7 +238,8 @@ export function ColumnHeader({ shown, layout, setLayout, sort, setSort, grid }: 
                   aria-label={`Resize the ${c.label} column`}
                   aria-valuemin={minColumnPx}
                   aria-valuemax={maxColumnPx}
-                  aria-valuenow={width}
+                  aria-valuenow={width ?? measured[c.id] ?? minColumnPx}
+                  aria-valuetext={`${width ?? measured[c.id] ?? minColumnPx} pixels`}
                   tabIndex={0}
                   draggable={false}
                   onKeyDown={(e) => onResizerKey(c.id, e)}
@@ -249,4 +269,12 @@ export function ColumnHeader({ shown, layout, setLayout, sort, setSort, grid }: 
         )}
     </thead>
   );
+}
+
+function sameWidths(
+  a: Partial<Record<ColumnId, number>>,
+  b: Partial<Record<ColumnId, number>>,
+): boolean {
+  const ka = Object.keys(a) as ColumnId[];
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
