@@ -125,7 +125,23 @@ test('hide, reorder and resize columns; remembered after a reload', async ({ web
   await expect(menu).toBeVisible();
   await page.screenshot({ path: path.join(screenshotDir, 'columns.png') });
 
+  // Hiding, by keyboard, the column whose resizer opened the menu: focus falls back to the grid.
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await page.getByRole('separator', { name: 'Resize the Peers / seeds column' }).focus();
+  await page.keyboard.press('Shift+F10');
+  await expect(menu).toBeVisible();
+  await page.keyboard.press('p'); // Progress
+  await page.keyboard.press('p'); // Peers / seeds
+  await expect(menu.getByRole('menuitemcheckbox', { name: 'Peers / seeds' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('th[data-column="peers"]')).toHaveCount(0);
+  await expect(page.getByRole('grid', { name: 'Torrents' })).toBeFocused();
+
   // Reset columns brings the defaults back, and that too survives a reload.
+  await page.locator('th[data-column="tracker"]').click({ button: 'right' });
+  await expect(menu).toBeVisible();
   await menu.getByRole('menuitem', { name: 'Reset columns' }).click();
   await expect(menu).toBeHidden();
   await expect.poll(() => headerOrder(page)).toEqual(initial);

@@ -262,7 +262,14 @@ export function ColumnHeader({ shown, layout, setLayout, sort, setSort, grid }: 
             label="Columns"
             testId="column-menu"
             onRun={run}
-            onClose={() => setMenu(null)}
+            onClose={() => {
+              setMenu(null);
+              // The resizer it opened from may have gone with its column: fall back to the grid.
+              requestAnimationFrame(() => {
+                const active = document.activeElement;
+                if (active === null || active === document.body) grid?.focus();
+              });
+            }}
             returnFocus={menu.returnFocus}
           />,
           document.body,
