@@ -21,6 +21,9 @@ export interface PendingAdd {
   // --- magnets (issue 17) ---
   /** A magnet already in the list (paused, its metadata just arrived): Add finishes it. */
   magnetId?: string;
+  // --- one file picker (issue 21) ---
+  /** Picked in the host's file browser: the .torrent stays on the host, `torrentFile` is empty. */
+  hostPath?: string;
 }
 
 export type SeedRequest =

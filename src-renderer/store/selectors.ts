@@ -3,9 +3,23 @@
  * Components call them inside useMemo with the narrow state they select.
  */
 import type { TorrentId, TorrentState, TorrentSummary } from '../../src-shared/model';
+import { trackerHost } from '../lib/tracker-host'; // --- column choice (issue 21)
 
 export type SortKey =
-  'name' | 'size' | 'progress' | 'state' | 'down' | 'up' | 'eta' | 'peers' | 'ratio' | 'added';
+  | 'name'
+  | 'size'
+  | 'progress'
+  | 'state'
+  | 'down'
+  | 'up'
+  | 'eta'
+  | 'peers'
+  | 'ratio'
+  | 'added'
+  // --- column choice (issue 21) ---
+  | 'completed'
+  | 'savePath'
+  | 'tracker';
 
 export interface SortSpec {
   key: SortKey;
@@ -46,6 +60,12 @@ const compare: Record<SortKey, (a: TorrentSummary, b: TorrentSummary) => number>
   peers: (a, b) => a.peers + a.seeds - (b.peers + b.seeds),
   ratio: (a, b) => a.ratio - b.ratio,
   added: (a, b) => a.addedAt - b.addedAt,
+  // --- column choice (issue 21): unfinished torrents sort after every finished one ---
+  completed: (a, b) =>
+    (a.progress >= 1 ? (a.completedAt ?? 0) : Infinity) -
+      (b.progress >= 1 ? (b.completedAt ?? 0) : Infinity) || 0,
+  savePath: (a, b) => collator.compare(a.savePath, b.savePath),
+  tracker: (a, b) => collator.compare(trackerHost(a.magnet), trackerHost(b.magnet)),
 };
 
 /** A stable order: the chosen key, then the name, then the id. */

@@ -86,7 +86,10 @@ export async function startAdd(
       return true;
     }
     await api.invoke('torrent.add', {
-      torrentFile: item.torrentFile,
+      // --- one file picker (issue 21): a .torrent picked on the host is read there ---
+      ...(item.hostPath !== undefined
+        ? { path: item.hostPath }
+        : { torrentFile: item.torrentFile }),
       ...(choices.savePath ? { savePath: choices.savePath } : {}),
       ...(choices.skipFiles.length > 0 ? { skipFiles: choices.skipFiles } : {}),
       ...(choices.paused ? { paused: true } : {}),
@@ -100,5 +103,22 @@ export async function startAdd(
       ...errorText(err),
     });
     return false;
+  }
+}
+
+// --- one file picker (issue 21) ---
+/** A .torrent picked in the host's file browser: the host reads and parses it in place. */
+export async function inspectTorrentPath(
+  api: Pick<SwarmscopeApi, 'invoke'>,
+  path: string,
+  toast: ToastFn,
+): Promise<PendingAdd | null> {
+  const fileName = path.split(/[\\/]/).pop() || path;
+  try {
+    const preview = await api.invoke('torrent.inspect', { path });
+    return { fileName, torrentFile: new Uint8Array(0), preview, hostPath: path };
+  } catch (err) {
+    toast({ level: 'error', title: `Could not add ${fileName}`, ...errorText(err) });
+    return null;
   }
 }

@@ -18,9 +18,26 @@ export interface FileBrowserProps {
   startPath?: string;
   onPick(path: string): void;
   onClose(): void;
+  // --- one file picker (issue 21) ---
+  /** In file mode: which files can be chosen (others are shown dimmed). */
+  accept?: (name: string) => boolean;
+  /** Offers "From this computer…", for a browser on another machine than the host. */
+  onUpload?: () => void;
+  /** The dialog's title, when "Choose a file on the host" does not say what for. */
+  title?: string;
 }
 
-export function FileBrowser({ mode, startPath, onPick, onClose }: FileBrowserProps) {
+export function FileBrowser({
+  mode,
+  startPath,
+  onPick,
+  onClose,
+  accept,
+  onUpload,
+  title,
+}: FileBrowserProps) {
+  const pickable = (e: DirEntry | null) =>
+    e?.kind === 'file' && (accept === undefined || accept(e.name)); // --- issue 21
   const [listing, setListing] = useState<DirListing | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -55,16 +72,16 @@ export function FileBrowser({ mode, startPath, onPick, onClose }: FileBrowserPro
 
   const entries = listing?.entries ?? [];
   const selectedEntry = entries.find((e) => e.path === selected) ?? null;
-  const canChoose = mode === 'file' ? selectedEntry?.kind === 'file' : listing !== null && !loading;
+  const canChoose = mode === 'file' ? pickable(selectedEntry) : listing !== null && !loading;
   const choose = () => {
-    if (mode === 'file' && selectedEntry?.kind === 'file') onPick(selectedEntry.path);
+    if (mode === 'file' && selectedEntry && pickable(selectedEntry)) onPick(selectedEntry.path);
     else if (mode === 'folder' && listing) {
       onPick(selectedEntry?.kind === 'dir' ? selectedEntry.path : listing.path);
     }
   };
   const activate = (e: DirEntry) => {
     if (e.kind === 'dir') open(e.path);
-    else if (mode === 'file') onPick(e.path);
+    else if (mode === 'file' && pickable(e)) onPick(e.path);
   };
 
   const onListKey = (ev: React.KeyboardEvent) => {
@@ -90,7 +107,9 @@ export function FileBrowser({ mode, startPath, onPick, onClose }: FileBrowserPro
 
   return (
     <Modal
-      title={mode === 'file' ? 'Choose a file on the host' : 'Choose a folder on the host'}
+      title={
+        title ?? (mode === 'file' ? 'Choose a file on the host' : 'Choose a folder on the host')
+      }
       subtitle="These are the files of the computer running Swarmscope."
       onClose={onClose}
       size="wide"
@@ -104,6 +123,11 @@ export function FileBrowser({ mode, startPath, onPick, onClose }: FileBrowserPro
                 ? `${selectedEntry.name}, ${formatBytes(selectedEntry.sizeBytes)}`
                 : 'Select a file'}
           </span>
+          {onUpload && (
+            <button type="button" className="button" onClick={onUpload}>
+              From this computer…
+            </button>
+          )}
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
@@ -188,7 +212,9 @@ export function FileBrowser({ mode, startPath, onPick, onClose }: FileBrowserPro
             aria-selected={e.path === selected}
             className="browser-entry"
             data-kind={e.kind}
-            data-disabled={mode === 'folder' && e.kind === 'file' ? 'true' : undefined}
+            data-disabled={
+              e.kind === 'file' && (mode === 'folder' || !pickable(e)) ? 'true' : undefined
+            }
             onClick={() => setSelected(e.path)}
             onDoubleClick={() => activate(e)}
           >

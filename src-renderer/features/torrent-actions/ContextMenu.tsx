@@ -7,18 +7,32 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ActionId, MenuEntry } from './action-items';
 
-export interface ContextMenuProps {
-  entries: MenuEntry[];
+// --- column choice (issue 21): generic over the item ids, so the list header reuses it ---
+type Entry<Id extends string> =
+  | (Omit<Extract<MenuEntry, { kind: 'item' }>, 'id'> & { id: Id })
+  | Extract<MenuEntry, { kind: 'separator' }>;
+
+export interface ContextMenuProps<Id extends string = ActionId> {
+  entries: Entry<Id>[];
   /** Viewport coordinates of the menu's top-left corner (moved inside the window if needed). */
   at: { x: number; y: number };
   label: string;
-  onRun(id: ActionId): void;
+  onRun(id: Id): void;
   onClose(): void;
   /** Where focus returns on close; by default the element focused when the menu opened. */
   returnFocus?: HTMLElement | null;
+  testId?: string; // --- issue 21
 }
 
-export function ContextMenu({ entries, at, label, onRun, onClose, returnFocus }: ContextMenuProps) {
+export function ContextMenu<Id extends string = ActionId>({
+  entries,
+  at,
+  label,
+  onRun,
+  onClose,
+  returnFocus,
+  testId = 'torrent-menu',
+}: ContextMenuProps<Id>) {
   const menu = useRef<HTMLUListElement>(null);
   const [pos, setPos] = useState(at);
   const enabled = entries.flatMap((e, i) => (e.kind === 'item' && !e.disabled ? [i] : []));
@@ -117,7 +131,7 @@ export function ContextMenu({ entries, at, label, onRun, onClose, returnFocus }:
       style={{ left: pos.x, top: pos.y }}
       onKeyDown={onKeyDown}
       onContextMenu={(e) => e.preventDefault()}
-      data-testid="torrent-menu"
+      data-testid={testId}
     >
       {entries.map((e, i) =>
         e.kind === 'separator' ? (

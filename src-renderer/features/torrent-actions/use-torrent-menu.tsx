@@ -30,6 +30,8 @@ export function useTorrentMenu(
   onRemove: (ids: TorrentId[]) => void,
 ): TorrentMenu {
   const [request, setRequest] = useState<MenuRequest | null>(null);
+  // Focus returns to the grid, which took the focus from the scroller (issue 19 moved the role).
+  const grid = () => list.current?.querySelector<HTMLElement>('[role="grid"]') ?? list.current;
 
   const onContextMenu = (e: MouseEvent<HTMLElement>) => {
     const row = (e.target as Element).closest<HTMLElement>('tr[data-id]');
@@ -40,7 +42,7 @@ export function useTorrentMenu(
     const inSelection = selectedIds.includes(id);
     if (!inSelection) useStore.getState().setSelection(new Set([id]), id, id);
     const ids = inSelection ? [...selectedIds] : [id];
-    setRequest({ ids, at: { x: e.clientX, y: e.clientY }, returnFocus: list.current });
+    setRequest({ ids, at: { x: e.clientX, y: e.clientY }, returnFocus: grid() });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLElement>): boolean => {
@@ -56,7 +58,7 @@ export function useTorrentMenu(
       setRequest({
         ids,
         at: { x: (r?.left ?? 0) + 24, y: (r?.bottom ?? 0) - 4 },
-        returnFocus: list.current,
+        returnFocus: grid(),
       });
       return true;
     }

@@ -14,9 +14,13 @@ import { useVirtualRange } from '../../components/virtual-list/use-virtual-range
 import { clickSelection } from '../../store/detail-slice';
 import { filterCounts, filterTorrents, type StateFilter } from '../../store/detail-selectors';
 import { withoutHidden } from './visible-selection';
-import { nextSort, sortTorrents } from '../../store/selectors';
+import { sortTorrents } from '../../store/selectors';
 import { useStore } from '../../store/store';
-import { columns } from './columns';
+// --- column choice (issue 21) ---
+import { columnById } from './columns';
+import { ColumnHeader } from './ColumnHeader';
+import { visibleColumns } from './column-model';
+import { useColumnLayout } from './use-column-layout';
 import { EmptyState } from './EmptyState';
 import { ListToolbar } from './ListToolbar';
 import {
@@ -55,6 +59,10 @@ export function TorrentList() {
   const [filter, setFilter] = useState<StateFilter>('all');
   const [search, setSearch] = useState('');
   const [removing, setRemoving] = useState<TorrentId[] | null>(null);
+  // --- column choice (issue 21) ---
+  const [layout, setLayout] = useColumnLayout();
+  const shownIds = useMemo(() => visibleColumns(layout), [layout]);
+  const shownColumns = useMemo(() => shownIds.map(columnById), [shownIds]);
 
   const sorted = useMemo(() => sortTorrents(torrents, sort), [torrents, sort]);
   const rows = useMemo(() => filterTorrents(sorted, filter, search), [sorted, filter, search]);
@@ -232,32 +240,15 @@ export function TorrentList() {
           aria-multiselectable="true"
           aria-rowcount={rows.length}
         >
-          <thead>
-            <tr>
-              {columns.map((c, i) => {
-                const active = sort.key === c.key;
-                return (
-                  <th
-                    key={`${c.key}-${i}`}
-                    className={`${c.className}${c.numeric ? ' num' : ''}`}
-                    aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-                  >
-                    <button
-                      type="button"
-                      tabIndex={-1}
-                      title={c.hint}
-                      onClick={() => setSort(nextSort(sort, c.key))}
-                    >
-                      {c.label}
-                      <span className="sort-mark" aria-hidden="true">
-                        {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
-                      </span>
-                    </button>
-                  </th>
-                );
-              })}
-            </tr>
-          </thead>
+          {/* --- column choice (issue 21) --- */}
+          <ColumnHeader
+            shown={shownColumns}
+            layout={layout}
+            setLayout={setLayout}
+            sort={sort}
+            setSort={setSort}
+            grid={gridRef.current}
+          />
           <tbody>
             {range.padTopPx > 0 && (
               <tr className="spacer" aria-hidden="true" style={{ height: range.padTopPx }} />
@@ -269,6 +260,7 @@ export function TorrentList() {
                 selected={selection.has(t.id)}
                 focused={t.id === detailId}
                 onPick={onPick}
+                cols={shownIds}
               />
             ))}
             {range.padBottomPx > 0 && (
