@@ -562,6 +562,8 @@ const validators: Validators = {
   },
   'lab.close': empty,
   'lab.get': empty,
+  // --- listen interface (issues 18, 21) ---
+  'net.interfaces': empty,
   // --- per-torrent actions and the queue (issue 21) ---
   'torrent.reannounce'(name, payload) {
     return { ids: new Fields(name, payload, ['ids']).ids('ids') };

@@ -45,3 +45,13 @@ export function ipTextFamily(text: string): 0 | 4 | 6 {
   if (isIpv4Text(text)) return 4;
   return isIpv6Text(text) ? 6 : 0;
 }
+
+/** One of the host machine's addresses (`net.interfaces`), for the listen-interface choice. */
+export interface NetAddress {
+  /** The OS's interface name, e.g. `eth0`, `en0`, `Wi-Fi`. */
+  name: string;
+  address: string;
+  family: 4 | 6;
+  /** Loopback: reachable from this machine only. */
+  internal: boolean;
+}
