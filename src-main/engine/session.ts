@@ -1079,6 +1079,7 @@ export class Session implements EngineApi {
     const next = mergeSettings(this.settings, patch);
     const portChanged = next.listenPort !== this.settings.listenPort;
     const hostBefore = this.listenHost(); // --- listen interface (issues 18, 21)
+    const previous = this.settings; // --- listen interface (issues 18, 21)
     this.settings = next;
     const hostChanged = this.listenHost() !== hostBefore; // --- listen interface (issues 18, 21)
     this.logger.level = next.logLevel;
@@ -1090,9 +1091,23 @@ export class Session implements EngineApi {
     // unless the setting changed; LSD restarts below on the new interface.
     if ((portChanged || hostChanged) && this.listener.port !== null) {
       const port = portChanged ? next.listenPort : this.listener.port;
+      const heldPort = this.listener.port;
       await this.listener.close();
       this.listener.setHost(this.listenHost());
-      await this.listener.listen(port);
+      try {
+        await this.listener.listen(port);
+      } catch (err) {
+        // An address this machine does not have (or no free port): back to what was bound,
+        // the listen settings unchanged, and the caller hears why.
+        this.settings = {
+          ...next,
+          listenPort: previous.listenPort,
+          listenInterface: previous.listenInterface,
+        };
+        this.listener.setHost(this.listenHost());
+        await this.listener.listen(heldPort);
+        throw err;
+      }
       await this.reopenUdp(); // --- DHT (issue 17)
       if (hostChanged) await this.stopLsdForRebind();
     }

@@ -112,6 +112,23 @@ describe('listen interface and port (issues 18, 21)', () => {
     expect(await accepts('::1', newPort)).toBe(true);
   });
 
+  it('refuses an address this machine does not have, and keeps listening where it was', async () => {
+    const s = await Session.open({
+      ...TEST_SESSION_OPTIONS,
+      listenHost: undefined,
+      settings: { ...TEST_SESSION_OPTIONS.settings, listenInterface: '127.0.0.1' },
+    });
+    extra.push(s);
+    const port = s.listenPort!;
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address; binding it dials nothing.
+    await expect(s.updateSettings({ listenInterface: '192.0.2.1' })).rejects.toMatchObject({
+      code: 'bind',
+    });
+    expect(s.listenPort).toBe(port);
+    expect(await accepts('127.0.0.1', port)).toBe(true);
+    expect(s.getSettings().listenInterface).toBe('127.0.0.1');
+  });
+
   it("keeps the host's listen address over the setting", async () => {
     const s = await Session.open({
       ...TEST_SESSION_OPTIONS,
