@@ -33,6 +33,7 @@ import type { TimelineView } from './model'; // --- timeline (issue 19)
 // --- swarm lab (issue 19) ---
 import type { LabAction, LabConfig, LabView } from './model';
 import type { QueueMove, TorrentLimits } from './model'; // --- issue 21
+import type { NetAddress } from './model'; // --- listen interface (issues 18, 21)
 
 // Defined in model/torrent-inputs.ts, which the engine's API shares (it cannot import this file).
 export type { CreateSeedRequest, TorrentSource };
@@ -193,6 +194,9 @@ export interface Commands {
   /** Stop every lab process, remove the observer torrent and the lab's temp folder. */
   'lab.close': (req: Record<string, never>) => void;
   'lab.get': (req: Record<string, never>) => { lab: LabView | null };
+  // --- listen interface (issues 18, 21) ---
+  /** The host machine's IP addresses, for the Settings listen-interface choice. */
+  'net.interfaces': (req: Record<string, never>) => { addresses: NetAddress[] };
   // --- per-torrent actions and the queue (issue 21) ---
   /** Announce now to every tracker (past their intervals) and to the DHT. */
   'torrent.reannounce': (req: { ids: TorrentId[] }) => void;
@@ -278,6 +282,8 @@ export const commandNames = [
   'torrent.queueMove',
   'torrent.forceStart',
   'shell.openPath',
+  // --- listen interface (issues 18, 21) ---
+  'net.interfaces',
 ] as const satisfies readonly CommandName[];
 
 export const eventNames = [

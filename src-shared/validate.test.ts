@@ -65,6 +65,7 @@ const good: { [K in CommandName]: unknown } = {
   'torrent.queueMove': { ids: [id], how: 'top' },
   'torrent.forceStart': { ids: [id] },
   'shell.openPath': { path: '/home/me/file.iso' },
+  'net.interfaces': {}, // --- listen interface (issues 18, 21)
 };
 
 /** For each command, payloads that must be refused, with a fragment of the expected message. */
@@ -347,6 +348,7 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
     [{ path: '' }, 'path must not be empty'],
     [{ path: 'a\0b' }, 'NUL'],
   ],
+  'net.interfaces': [[{ x: 1 }, 'x is not a known field']], // --- listen interface (issues 18, 21)
 };
 
 function expectBadRequest(fn: () => unknown, fragment: string): void {

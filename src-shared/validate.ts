@@ -36,6 +36,7 @@ import { labConfigError, labRoles, type LabConfig } from './model';
 import { maxRatioLimit, maxSeedTimeLimitMin, queueMoves, seedLimitActions } from './model';
 // --- theme (issue 19) ---
 import { themePreferences } from './model';
+import { isValidListenInterface } from './model'; // --- listen interface (issues 18, 21)
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -408,6 +409,9 @@ const validators: Validators = {
       'seedLimitAction',
       // --- theme (issue 19) ---
       'theme',
+      // --- listen interface and port (issues 18, 21) ---
+      'listenInterface',
+      'randomPortOnStart',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -461,6 +465,15 @@ const validators: Validators = {
       out.seedLimitAction = f.oneOf('seedLimitAction', seedLimitActions);
     // --- theme (issue 19) ---
     if (f.has('theme')) out.theme = f.oneOf('theme', themePreferences);
+    // --- listen interface and port (issues 18, 21) ---
+    if (f.has('listenInterface')) {
+      const v = f.string('listenInterface', 45).trim();
+      if (!isValidListenInterface(v)) {
+        f.fail('listenInterface', 'must be empty (every interface) or one IPv4 or IPv6 address');
+      }
+      out.listenInterface = v;
+    }
+    if (f.has('randomPortOnStart')) out.randomPortOnStart = f.boolean('randomPortOnStart');
     return out;
   },
   'tracker.start'(name, payload) {
@@ -549,6 +562,8 @@ const validators: Validators = {
   },
   'lab.close': empty,
   'lab.get': empty,
+  // --- listen interface (issues 18, 21) ---
+  'net.interfaces': empty,
   // --- per-torrent actions and the queue (issue 21) ---
   'torrent.reannounce'(name, payload) {
     return { ids: new Fields(name, payload, ['ids']).ids('ids') };

@@ -93,6 +93,8 @@ import {
 import type { DhtStatus } from '../../src-shared/model';
 import { UdpEndpoint } from './net/udp-endpoint';
 import { listenPlan } from './net/ip-address'; // --- IPv6 (issue 18)
+// --- listen interface and port (issues 18, 21) ---
+import { isValidListenInterface, randomListenPort } from '../../src-shared/model';
 import { DhtHost } from './session/dht-host';
 import type { DhtHostDeps, DhtTorrentView, DhtTuning } from './session/dht-host';
 import type { DhtNode } from './dht';
@@ -275,7 +277,7 @@ export class Session implements EngineApi {
     this.listener = new Listener({
       clock: this.clock,
       logger: this.logger,
-      host: opts.listenHost ?? '0.0.0.0',
+      host: this.listenHost(), // --- listen interface (issues 18, 21)
       strictPort: opts.strictPort,
       accept: (socket, handshake, rest) => this.onHandshake(socket, handshake, rest),
       // --- uTP (issue 18) ---
@@ -379,7 +381,13 @@ export class Session implements EngineApi {
         message: settingsProblem,
       });
     }
-    await session.listener.listen(opts.listenPort ?? settings.listenPort);
+    // --- listen interface and port (issues 18, 21): the host's port wins, then a random one.
+    await session.listener.listen(
+      opts.listenPort ??
+        (settings.randomPortOnStart === true
+          ? randomListenPort(session.random.next())
+          : settings.listenPort),
+    );
     if (session.resumeWriter) {
       await session.resumeWriter.prepare();
       session.resumePrefetch = await prefetchResumeFiles(session.resumeWriter.dir);
@@ -441,6 +449,27 @@ export class Session implements EngineApi {
 
   get listenPort(): number | null {
     return this.listener.port;
+  }
+
+  // --- listen interface and port (issues 18, 21) ---
+  /**
+   * Where peers connect: the host's `listenHost` when it gave one (CLI, tests, tools: it is
+   * part of how they were started), else the `listenInterface` setting, the wildcard when empty
+   * or unreadable (settings.json may have been edited by hand).
+   */
+  private listenHost(): string {
+    if (this.opts.listenHost !== undefined) return this.opts.listenHost;
+    const v = this.settings.listenInterface;
+    return typeof v === 'string' && v.trim() !== '' && isValidListenInterface(v)
+      ? v.trim()
+      : '0.0.0.0';
+  }
+
+  /** Stops LSD so that applyLsd starts it again on the new interface. */
+  private async stopLsdForRebind(): Promise<void> {
+    const lsd = this.lsd;
+    this.lsd = null;
+    await lsd?.stop();
   }
 
   // --- uTP (issue 18) ---
@@ -1049,16 +1078,38 @@ export class Session implements EngineApi {
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
     const next = mergeSettings(this.settings, patch);
     const portChanged = next.listenPort !== this.settings.listenPort;
+    const hostBefore = this.listenHost(); // --- listen interface (issues 18, 21)
+    const previous = this.settings; // --- listen interface (issues 18, 21)
     this.settings = next;
+    const hostChanged = this.listenHost() !== hostBefore; // --- listen interface (issues 18, 21)
     this.logger.level = next.logLevel;
     this.downBucket.setRate(next.downloadLimitBps);
     this.upBucket.setRate(next.uploadLimitBps);
     // --- issue 21: a torrent's own peer cap wins over the global one.
     for (const [id, t] of this.torrents) t.setMaxConnections(this.actions.maxPeers(id));
-    if (portChanged && this.listener.port !== null) {
+    // --- listen interface (issues 18, 21): a new interface rebinds too, on the port we hold
+    // unless the setting changed; LSD restarts below on the new interface.
+    if ((portChanged || hostChanged) && this.listener.port !== null) {
+      const port = portChanged ? next.listenPort : this.listener.port;
+      const heldPort = this.listener.port;
       await this.listener.close();
-      await this.listener.listen(next.listenPort);
+      this.listener.setHost(this.listenHost());
+      try {
+        await this.listener.listen(port);
+      } catch (err) {
+        // An address this machine does not have (or no free port): back to what was bound,
+        // the listen settings unchanged, and the caller hears why.
+        this.settings = {
+          ...next,
+          listenPort: previous.listenPort,
+          listenInterface: previous.listenInterface,
+        };
+        this.listener.setHost(this.listenHost());
+        await this.listener.listen(heldPort);
+        throw err;
+      }
       await this.reopenUdp(); // --- DHT (issue 17)
+      if (hostChanged) await this.stopLsdForRebind();
     }
     await this.applyDht(); // --- DHT (issue 17)
     await this.applyLsd(); // --- LSD (issue 17)
@@ -1286,7 +1337,7 @@ export class Session implements EngineApi {
   private async openUdp(): Promise<void> {
     // --- IPv6 (issue 18): a udp4 endpoint and a udp6 one on the same port, as the listener's
     // plan says (the wildcard both, an address its own stack only).
-    const plan = listenPlan(this.opts.listenHost ?? '0.0.0.0');
+    const plan = listenPlan(this.listenHost()); // --- listen interface (issues 18, 21)
     const port = this.listener.port ?? 0;
     if (plan.v4) {
       const host = plan.v4;
@@ -1335,7 +1386,7 @@ export class Session implements EngineApi {
     this.dhtApplied = null;
     if (!want || this.closed) return;
     const bootstrap = Array.isArray(this.settings.dhtBootstrap) ? this.settings.dhtBootstrap : [];
-    const host = this.opts.listenHost ?? '0.0.0.0';
+    const host = this.listenHost(); // --- listen interface (issues 18, 21)
     if (this.udp) await this.dht.start(this.udp, bootstrap, host);
     // --- IPv6, BEP 32 (issue 18): the v6 node on the udp6 endpoint, from the same list.
     if (this.udp6) await this.dht6.start(this.udp6, bootstrap, host);
@@ -1389,7 +1440,7 @@ export class Session implements EngineApi {
       return;
     }
     if (this.lsd) return;
-    const host = this.opts.listenHost;
+    const host = this.listenHost(); // --- listen interface (issues 18, 21)
     const lsd = new LsdService(
       {
         ...DEFAULT_LSD_OPTIONS,

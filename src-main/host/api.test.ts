@@ -61,6 +61,7 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'torrent.queueMove': [{ ids: [id], how: 'down' }, 'queueMove'],
   'torrent.forceStart': [{ ids: [id] }, 'forceStart'],
   'shell.openPath': [{ path: '/x' }, null],
+  'net.interfaces': [{}, null], // --- listen interface (issues 18, 21)
 };
 
 function channel(): ClientChannel & { watched: string[] } {

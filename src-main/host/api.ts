@@ -15,6 +15,7 @@ import { ContractError, isErrorCode, type ErrorPayload } from '../../src-shared/
 import type { TorrentId } from '../../src-shared/model';
 import { validateRequest } from '../../src-shared/validate';
 import type { EngineApi } from '../engine';
+import { machineAddresses } from './net-interfaces'; // --- listen interface (issues 18, 21)
 
 export { createEventBridge } from './event-bridge';
 export type { EventBridge, EventBridgeOptions, EmitEvent } from './event-bridge';
@@ -121,6 +122,8 @@ export function createHandlers(
     'torrent.queueMove': async (req) => engine.queueMove(req.ids, req.how),
     'torrent.forceStart': (req) => each(req.ids, (id) => engine.forceStart(id)),
     'shell.openPath': () => desktopOnly('shell.openPath'),
+    // --- listen interface (issues 18, 21) ---
+    'net.interfaces': async () => ({ addresses: machineAddresses() }),
     ...overrides,
   };
 }

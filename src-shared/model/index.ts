@@ -16,3 +16,5 @@ export * from './timeline';
 export * from './lab';
 // --- per-torrent actions and the queue (issue 21) ---
 export * from './torrent-actions';
+// --- listen interface (issues 18, 21) ---
+export * from './ip-text';

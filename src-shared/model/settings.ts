@@ -1,5 +1,6 @@
 import type { TrackerServerSettings } from './tracker';
 import type { SeedLimitAction } from './torrent-actions'; // --- issue 21
+import { ipTextFamily, isIpv6Text } from './ip-text'; // --- listen interface (issues 18, 21)
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -53,6 +54,17 @@ export interface Settings {
   // --- theme (issue 19) ---
   /** Light, dark, or follow the system's theme (the renderer's colours; the desktop's too). */
   theme: ThemePreference;
+  // --- listen interface and port (issues 18, 21) ---
+  /**
+   * The address peers connect to: empty, `0.0.0.0` or `::` is every interface on both stacks;
+   * an IPv4 or IPv6 address is that one only. A host's own listen address (CLI, tests) wins.
+   */
+  listenInterface: string;
+  /**
+   * Listen on a new random port from `randomPortRange` at every start (Transmission's "pick a
+   * random port every time"); `listenPort` is then what Settings shows until the next start.
+   */
+  randomPortOnStart: boolean;
 }
 
 // --- DHT (issue 17) ---
@@ -67,13 +79,20 @@ export const maxDhtBootstrapNodes = 32;
 /** Longest `host:port` entry: a DNS name (253) plus the port. */
 export const maxDhtBootstrapEntryChars = 260;
 
-/** `host:port` (host a DNS name or IPv4 address) to its parts, or null when malformed. */
+/**
+ * `host:port` (host a DNS name or IPv4 address) or `[v6]:port` (issue 18) to its parts, or null
+ * when malformed. A v6 host comes back without its brackets; an unbracketed v6 address is
+ * refused, since `a::b:6881` cannot say where the address ends.
+ */
 export function parseHostPort(text: string): { host: string; port: number } | null {
-  const m = /^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})$/.exec(text.trim());
+  const t = text.trim();
+  const v6 = /^\[([^\]]*)\]:(\d{1,5})$/.exec(t);
+  const m = v6 ?? /^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})$/.exec(t);
   if (!m) return null;
+  if (v6 && !isIpv6Text(m[1]!)) return null;
   const port = Number(m[2]);
   if (port < 1 || port > 65535) return null;
-  return { host: m[1]!, port };
+  return { host: v6 ? m[1]!.toLowerCase() : m[1]!, port };
 }
 // --- end DHT ---
 
@@ -130,9 +149,31 @@ export function defaultSettings(downloadDir: string): Settings {
     seedLimitAction: 'pause',
     // --- theme (issue 19) ---
     theme: 'system',
+    // --- listen interface and port (issues 18, 21) ---
+    listenInterface: '',
+    randomPortOnStart: false,
   };
 }
 
 // --- theme (issue 19) ---
 export type ThemePreference = 'system' | 'light' | 'dark';
 export const themePreferences: readonly ThemePreference[] = ['system', 'light', 'dark'];
+
+// --- listen interface and port (issues 18, 21) ---
+/**
+ * IANA's dynamic range: no registered service lives here, so a port picked from it is the
+ * least likely to clash, and ISPs that throttle 6881–6889 leave it alone.
+ */
+export const randomPortRange = { min: 49152, max: 65535 } as const;
+
+/** A port from `randomPortRange` for a uniform `unit` in [0, 1). */
+export function randomListenPort(unit: number): number {
+  const span = randomPortRange.max - randomPortRange.min + 1;
+  return randomPortRange.min + Math.min(span - 1, Math.floor(unit * span));
+}
+
+/** Empty or `0.0.0.0`/`::` (every interface), or one IPv4 or IPv6 address; never a name. */
+export function isValidListenInterface(text: string): boolean {
+  const t = text.trim();
+  return t === '' || ipTextFamily(t) !== 0;
+}

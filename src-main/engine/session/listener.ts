@@ -91,6 +91,11 @@ export class Listener {
     return this.boundPort;
   }
 
+  /** --- listen interface (issues 18, 21): where the next listen() binds; close() first. */
+  setHost(host: string): void {
+    this.opts.host = host;
+  }
+
   get pendingCount(): number {
     return this.pending.size;
   }

@@ -73,7 +73,9 @@ export function DhtSection({ settings }: { settings: Settings }) {
         {error ? (
           <div className="form-error">{error}</div>
         ) : (
-          <div className="hint">One host:port per line: where the DHT starts from</div>
+          <div className="hint">
+            One host:port or [IPv6]:port per line: where the DHT starts from
+          </div>
         )}
         <div className="field-row">
           <button type="button" className="button" disabled={busy || !changed} onClick={applyList}>

@@ -22,6 +22,7 @@ import { TrackerSection } from './TrackerSection';
 import { DhtSection } from './DhtSection';
 import { PortMappingSection } from './PortMappingSection'; // --- port mapping (issue 18)
 import { QueueSection } from '../torrent-actions/QueueSection'; // --- issue 21
+import { ConnectionSection } from './ConnectionSection'; // --- listen interface (issues 18, 21)
 import './settings.css';
 
 function SettingsEditor({ settings }: { settings: Settings }) {
@@ -140,14 +141,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
             {errors.downloadDir && <div className="form-error">{errors.downloadDir}</div>}
           </div>
           <div className="field-grid">
-            <NumberField
-              id="set-listen-port"
-              label="Listen port"
-              value={form.listenPort}
-              error={errors.listenPort}
-              hint="Peers connect to this port (TCP and uTP)"
-              onChange={(v) => set('listenPort', v)}
-            />
+            {/* The listen port moved to the Connection section (issues 18, 21). */}
             <div className="field">
               <label className="field-label" htmlFor="set-log-level">
                 Log level
@@ -270,6 +264,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
             Find peers on the local network (LSD)
           </label>
         </section>
+        <ConnectionSection form={form} errors={errors} set={set} /> {/* --- issues 18, 21 */}
         <TrackerSection form={form} errors={errors} set={set} />
         <DhtSection settings={settings} />
         {/* --- port mapping (issue 18) --- */}

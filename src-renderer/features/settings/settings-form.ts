@@ -15,6 +15,7 @@ import type { EncryptionMode } from '../../../src-shared/model';
 // --- theme (issue 19) ---
 import type { ThemePreference } from '../../../src-shared/model';
 import type { Req } from '../../../src-shared/contract';
+import { isValidListenInterface } from '../../../src-shared/model'; // --- issues 18, 21
 
 export interface SettingsForm {
   downloadDir: string;
@@ -42,6 +43,9 @@ export interface SettingsForm {
   // --- settings apply on Save (issue 21) ---
   /** The tracker switch: started or stopped by Save, never by the click itself. */
   trackerEnabled: boolean;
+  // --- listen interface and port (issues 18, 21) ---
+  listenInterface: string;
+  randomPortOnStart: boolean;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -74,6 +78,9 @@ export function toForm(s: Settings): SettingsForm {
     theme: s.theme ?? 'system',
     // --- settings apply on Save (issue 21) ---
     trackerEnabled: s.tracker.enabled,
+    // --- listen interface and port (issues 18, 21) ---
+    listenInterface: s.listenInterface ?? '',
+    randomPortOnStart: s.randomPortOnStart ?? false,
   };
 }
 
@@ -113,6 +120,11 @@ export function toPatch(
   const host = form.trackerHost.trim();
   if (host.length === 0) errors.trackerHost = 'Enter an address, e.g. 0.0.0.0';
   if (!form.trackerHttp && !form.trackerUdp) errors.trackerHttp = 'Enable HTTP, UDP or both';
+  // --- listen interface and port (issues 18, 21) ---
+  const listenInterface = form.listenInterface.trim();
+  if (!isValidListenInterface(listenInterface)) {
+    errors.listenInterface = 'An IPv4 or IPv6 address, or empty for every interface';
+  }
   if (Object.keys(errors).length > 0) return { patch: null, errors };
 
   const patch: SettingsPatch = {};
@@ -134,6 +146,11 @@ export function toPatch(
   if (form.encryption !== current.encryption) patch.encryption = form.encryption;
   // --- theme (issue 19) ---
   if (form.theme !== (current.theme ?? 'system')) patch.theme = form.theme;
+  // --- listen interface and port (issues 18, 21) ---
+  if (listenInterface !== (current.listenInterface ?? '')) patch.listenInterface = listenInterface;
+  if (form.randomPortOnStart !== (current.randomPortOnStart ?? false)) {
+    patch.randomPortOnStart = form.randomPortOnStart;
+  }
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};
   if (form.trackerHttp !== t.http) tracker.http = form.trackerHttp;
