@@ -143,6 +143,19 @@ test('enables the embedded tracker; reference clients announce; the Tracker view
     await page.screenshot({ path: path.join(screenshots, 'tracker-view-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
 
+    // At 640×480 (issue 21's smallest window) the view fits: nothing scrolls sideways, and
+    // the list below keeps room.
+    await page.setViewportSize({ width: 640, height: 480 });
+    await expect(view).toBeVisible();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    ).toBe(true);
+    await expect(leecherRow.locator('time')).toBeVisible();
+    const viewBox = await view.boundingBox();
+    expect(viewBox?.height ?? 480).toBeLessThan(480 * 0.6);
+    await page.screenshot({ path: path.join(screenshots, 'tracker-view-640.png') });
+    await page.setViewportSize({ width: 1100, height: 640 });
+
     // The status bar's tracker item hides and shows the view too.
     await page.getByTestId('tracker-state').click();
     await expect(view).toHaveCount(0);
