@@ -70,7 +70,10 @@ function SwarmPeers({ row, intervalSec }: { row: SwarmRow; intervalSec: number |
       clearInterval(timer);
     };
   }, [infoHash]);
-  const rows = useMemo(() => peerRows(swarm?.peers ?? [], now), [swarm, now]);
+  const rows = useMemo(
+    () => peerRows(swarm?.peers ?? [], now, intervalSec),
+    [swarm, now, intervalSec],
+  );
   const every =
     intervalSec === null
       ? 'at each announce'
@@ -141,13 +144,21 @@ function SwarmPeers({ row, intervalSec }: { row: SwarmRow; intervalSec: number |
                     <td className="num">{formatBytes(p.left)}</td>
                     <td className="num">{formatBytes(p.uploaded)}</td>
                     <td className="num">{formatBytes(p.downloaded)}</td>
-                    <td className="as-of">
+                    <td className="as-of" data-late={p.late}>
                       <time
                         dateTime={new Date(p.asOfAt).toISOString()}
                         title={`Last announce at ${clockTime(p.asOfAt)}`}
                       >
                         {p.asOf}
                       </time>
+                      {p.late && (
+                        <span
+                          className="late-badge"
+                          title="No announce for longer than the interval: this peer may have left. The tracker drops it at twice the interval."
+                        >
+                          late
+                        </span>
+                      )}
                     </td>
                     <td className="col-event">{p.event}</td>
                   </tr>

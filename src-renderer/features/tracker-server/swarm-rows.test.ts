@@ -78,6 +78,15 @@ describe('peer rows', () => {
     expect(rows[0]?.asOf).toBe('as of just now');
   });
 
+  it('marks a peer late once its announce is overdue past the interval and a grace', () => {
+    const at = (ms: number) => peerRows([info({ lastSeenAt: now - ms })], now, 1800)[0]?.late;
+    expect(at(1800_000)).toBe(false);
+    expect(at(1800_000 + 60_000)).toBe(false);
+    expect(at(1800_000 + 60_001)).toBe(true);
+    // Without the interval (settings not read yet) nothing is called late.
+    expect(peerRows([info({ lastSeenAt: 0 })], now)[0]?.late).toBe(false);
+  });
+
   it('words ages from seconds to hours', () => {
     expect(agoText(now - 4_999, now)).toBe('just now');
     expect(agoText(now - 5_000, now)).toBe('5 s ago');

@@ -77,13 +77,25 @@ export interface PeerRow {
   asOfAt: number;
   /** "as of 7 min ago". */
   asOf: string;
+  /**
+   * No announce for longer than the interval (plus a grace for slow clients): the peer may
+   * have left without saying so. The tracker drops it at twice the interval.
+   */
+  late: boolean;
 }
+
+/** Clients announce a little after the interval: that much delay is not yet "late". */
+export const LATE_GRACE_MS = 60_000;
 
 /**
  * One row per peer, most recently announced first (their figures are the freshest), then by
  * endpoint so that rows do not jump between refreshes.
  */
-export function peerRows(peers: readonly SwarmPeerInfo[], now: number): PeerRow[] {
+export function peerRows(
+  peers: readonly SwarmPeerInfo[],
+  now: number,
+  intervalSec: number | null = null,
+): PeerRow[] {
   return peers
     .map((p) => {
       const endpoint = `${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}`;
@@ -98,6 +110,7 @@ export function peerRows(peers: readonly SwarmPeerInfo[], now: number): PeerRow[
         downloaded: p.downloaded,
         asOfAt: p.lastSeenAt,
         asOf: `as of ${agoText(p.lastSeenAt, now)}`,
+        late: intervalSec !== null && now - p.lastSeenAt > intervalSec * 1000 + LATE_GRACE_MS,
       };
     })
     .sort((a, b) => b.asOfAt - a.asOfAt || a.endpoint.localeCompare(b.endpoint));
