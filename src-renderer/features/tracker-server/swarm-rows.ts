@@ -1,5 +1,5 @@
 /**
- * Rows of the Tracker panel: the embedded tracker's swarms joined with our own torrents' names
+ * Rows of the Tracker view: the embedded tracker's swarms joined with our own torrents' names
  * (a swarm is "ours" when its info-hash is a torrent in this session), sorted busiest first.
  * Pure; unit-tested.
  */
