@@ -78,7 +78,6 @@ for (const theme of ['light', 'dark'] as const) {
       ['the magnet dialog', () => page.getByRole('button', { name: 'Add magnet…' }).click()],
       ['the settings dialog', () => page.getByRole('button', { name: 'Settings' }).click()],
       ['the set location dialog', () => page.getByTestId('set-location').click()],
-      ['the tracker panel', () => page.getByRole('button', { name: 'Tracker' }).click()],
       [
         'the keyboard shortcuts',
         async () => {
@@ -94,6 +93,13 @@ for (const theme of ['light', 'dark'] as const) {
       await expectNoSeriousViolations(page, name);
       while ((await page.getByRole('dialog').count()) > 0) await page.keyboard.press('Escape');
     }
+
+    // --- tracker view (issue 21): a view above the list, not a dialog ---
+    await page.getByRole('button', { name: 'Tracker', exact: true }).click();
+    await expect(page.getByTestId('tracker-view')).toBeVisible();
+    await expectNoSeriousViolations(page, 'the tracker view');
+    await page.getByRole('button', { name: 'Tracker', exact: true }).click();
+    await expect(page.getByTestId('tracker-view')).toHaveCount(0);
 
     await row.click();
     await page.getByRole('button', { name: 'Remove…' }).click();

@@ -8,7 +8,7 @@ import { SettingsButton } from './features/settings/SettingsButton';
 import { SettingsDialog } from './features/settings/SettingsDialog';
 import { StatusBar } from './features/status-bar/StatusBar';
 import { TrackerButton } from './features/tracker-server/TrackerButton';
-import { TrackerPanel } from './features/tracker-server/TrackerPanel';
+import { TrackerView } from './features/tracker-server/TrackerView'; // --- tracker view (issue 21)
 import { Workspace } from './features/torrent-list/Workspace';
 import { AddMagnetButton } from './features/magnet/AddMagnetButton';
 import { MagnetIntake } from './features/magnet/MagnetIntake';
@@ -38,6 +38,7 @@ export function App() {
       </header>
       <main className="content">
         <LabPanel />
+        <TrackerView />
         <Workspace />
       </main>
       <StatusBar />
@@ -46,7 +47,6 @@ export function App() {
       <AddTorrentDialog />
       <SeedDialog />
       <SettingsDialog />
-      <TrackerPanel />
       <AppCommands />
       <MagnetIntake />
       <NewLabDialog />

@@ -19,6 +19,6 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
   settings: null,
   settingsOpen: false,
   setSettings: (settings) => set({ settings }),
-  openSettings: () => set({ settingsOpen: true, trackerPanelOpen: false }),
+  openSettings: () => set({ settingsOpen: true }), // the Tracker view stays (issue 21)
   closeSettings: () => set({ settingsOpen: false }),
 });

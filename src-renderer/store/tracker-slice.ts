@@ -1,10 +1,11 @@
 /**
  * The embedded tracker slice: its live stats (`tracker.status` once, then `tracker.stats`
  * events about once a second while it runs), the last start failure (a bind error the user
- * must see even though the stats say only "not running"), and the Tracker panel's state.
+ * must see even though the stats say only "not running"), and the Tracker view's state
+ * (`trackerPanelOpen`: whether the view is shown above the list; issue 21).
  *
  * Invariants: a successful start or fresh stats showing it running clear `trackerError`;
- * `selectedSwarm` is an info-hash or null, and is cleared when the panel closes.
+ * `selectedSwarm` is an info-hash or null, and is cleared when the view hides.
  */
 import type { StateCreator } from 'zustand';
 import type { TrackerServerStats } from '../../src-shared/model';

@@ -40,6 +40,12 @@ export interface SwarmPeerInfo {
   uploaded: number;
   downloaded: number;
   lastSeenAt: number;
+  // --- tracker view (issue 21) ---
+  /**
+   * `lastSeenAt` is when the peer's last announce arrived (ms since the epoch): left, uploaded
+   * and downloaded are as of then, not live. `lastEvent` is that announce's event.
+   */
+  lastEvent: 'none' | 'started' | 'completed';
 }
 
 export interface SwarmStats {

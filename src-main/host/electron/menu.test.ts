@@ -31,7 +31,7 @@ describe('application menu', () => {
       'Open Torrent…',
       'Seed a File…',
       'Seed a Folder…',
-      'Tracker Panel',
+      'Tracker View',
       'Settings…',
     ]) {
       byLabel.get(label)!.click!();

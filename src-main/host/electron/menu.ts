@@ -31,7 +31,7 @@ function fileMenu(opts: MenuOptions): MenuItemConstructorOptions[] {
           click: () => run('seed-folder'),
         },
         { type: 'separator' },
-        { label: 'Tracker Panel', accelerator: 'CmdOrCtrl+T', click: () => run('tracker-panel') },
+        { label: 'Tracker View', accelerator: 'CmdOrCtrl+T', click: () => run('tracker-panel') },
         {
           label: opts.isMac ? 'Preferences…' : 'Settings…',
           accelerator: 'CmdOrCtrl+,',

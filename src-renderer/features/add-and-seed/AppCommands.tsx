@@ -36,7 +36,8 @@ export function runUiCommand(command: UiCommand): void {
 /** True while a dialog is up: shortcuts then belong to it. */
 function dialogOpen(): boolean {
   const s = useStore.getState();
-  return s.addQueue.length > 0 || s.seedRequest !== null || s.settingsOpen || s.trackerPanelOpen;
+  // The Tracker view is a view, not a dialog (issue 21).
+  return s.addQueue.length > 0 || s.seedRequest !== null || s.settingsOpen;
 }
 
 /** A desktop menu command: ignored while a dialog is up, like the shortcuts. */

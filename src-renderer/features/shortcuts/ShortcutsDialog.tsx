@@ -14,7 +14,6 @@ function otherDialogOpen(): boolean {
     s.addQueue.length > 0 ||
     s.seedRequest !== null ||
     s.settingsOpen ||
-    s.trackerPanelOpen ||
     document.querySelector('[role="dialog"], dialog[open]') !== null
   );
 }

@@ -22,6 +22,9 @@ export function StatusBar() {
   const sum = useMemo(() => totals(torrents), [torrents]);
   const trackerStats = useStore((s) => s.tracker);
   const tracker = trackerStatusText(trackerStats, session?.trackerRunning ?? false);
+  const trackerShown = useStore((s) => s.trackerPanelOpen);
+  const showTracker = useStore((s) => s.openTrackerPanel);
+  const hideTracker = useStore((s) => s.closeTrackerPanel);
   return (
     <footer className="status-bar" aria-label="Status">
       <span className="status-item" data-connection={connection} data-testid="connection">
@@ -57,15 +60,19 @@ export function StatusBar() {
       </span>
       <span className="status-spacer" />
       <NotificationBell />
-      <span
-        className="status-item"
+      {/* --- tracker view (issue 21): the item shows or hides the Tracker view --- */}
+      <button
+        type="button"
+        className="status-item tracker-toggle"
         data-tracker={tracker.state}
         data-testid="tracker-state"
-        title={tracker.title}
+        title={`${tracker.title} · ${trackerShown ? 'hide' : 'show'} the Tracker view`}
+        aria-pressed={trackerShown}
+        onClick={trackerShown ? hideTracker : showTracker}
       >
         <span className="status-dot tracker-dot" aria-hidden="true" />
         {tracker.text}
-      </span>
+      </button>
       <DhtStatusLine />
       <span className="status-item" data-testid="listen-port" title="Incoming peer connections">
         Port {session?.listenPort ?? '—'}

@@ -415,3 +415,62 @@ describe('SwarmRegistry per-IP limits (issue 16 item 6)', () => {
     expect(reasonOf(strict.announce(H, from('127.0.0.1', 3)))).toBe('ip-swarm-full');
   });
 });
+
+// --- tracker view (issue 21) ---
+describe('SwarmRegistry: as of when', () => {
+  it('records each peer’s last announce time and event, with the figures it reported then', () => {
+    const { clock, reg } = setup(NO_PER_IP_LIMITS);
+    reg.announce(H, peer(1, { left: 100, uploaded: 5, downloaded: 0 }));
+    const firstAt = clock.now();
+    clock.advance(90_000);
+    reg.announce(H, peer(2, { left: 40, downloaded: 60 }));
+    clock.advance(30_000);
+    // Peer 1 finishes: its counters, time and event are those of this announce.
+    reg.announce(H, peer(1, { left: 0, uploaded: 7, downloaded: 100, event: 'completed' }));
+    const laterAt = clock.now();
+    clock.advance(10_000);
+    reg.announce(H, peer(2, { left: 30, downloaded: 70, event: 'none' }));
+    const byAddr = (n: number) => {
+      const p = reg.peers(H, 10)?.find((x) => x.address === `10.0.0.${n}`);
+      if (!p) throw new Error(`peer ${n} missing`);
+      return p;
+    };
+    expect(laterAt - firstAt).toBe(120_000);
+    expect(byAddr(1)).toMatchObject({
+      lastSeenMs: laterAt,
+      lastEvent: 'completed',
+      left: 0,
+      uploaded: 7,
+      downloaded: 100,
+      seeding: true,
+    });
+    expect(byAddr(2)).toMatchObject({
+      lastSeenMs: laterAt + 10_000,
+      lastEvent: 'none',
+      left: 30,
+      downloaded: 70,
+      seeding: false,
+    });
+    // A stats read is not an announce: the times stay where the announces put them.
+    clock.advance(60_000);
+    expect(byAddr(1).lastSeenMs).toBe(laterAt);
+    expect(byAddr(2).lastEvent).toBe('none');
+  });
+
+  it('keeps each peer’s time and event when a removal swaps another into its slot', () => {
+    const { clock, reg } = setup(NO_PER_IP_LIMITS);
+    for (let i = 1; i <= 4; i++) {
+      reg.announce(H, peer(i));
+      clock.advance(1000);
+    }
+    const startedAt = clock.now() - 4000;
+    // Peer 1 leaves: swap-remove moves peer 4 into its slot.
+    reg.announce(H, peer(1, { event: 'stopped' }));
+    const peers = reg.peers(H, 10) ?? [];
+    expect(peers.map((p) => [p.address, p.lastSeenMs, p.lastEvent]).sort()).toEqual([
+      ['10.0.0.2', startedAt + 1000, 'started'],
+      ['10.0.0.3', startedAt + 2000, 'started'],
+      ['10.0.0.4', startedAt + 3000, 'started'],
+    ]);
+  });
+});

@@ -82,12 +82,17 @@ export const defaultRegistryConfig: RegistryConfig = {
  * (address, then port, big-endian). It is also the peer's key.
  */
 const ENTRY_STRIDE = 1 + COMPACT_PEER6_BYTES;
-/** Per slot: left, uploaded, downloaded, lastSeenMs. */
-const NUMS = 4;
+/** Per slot: left, uploaded, downloaded, lastSeenMs, last event (issue 21). */
+const NUMS = 5;
 const LEFT = 0;
 const UPLOADED = 1;
 const DOWNLOADED = 2;
 const LAST_SEEN = 3;
+// --- tracker view (issue 21): the event of the peer's last announce, as a code ---
+const LAST_EVENT = 4;
+/** The events a stored peer can have last sent ('stopped' removes it), by code. */
+export type RegistryPeerEvent = 'none' | 'started' | 'completed';
+const EVENT_CODES: readonly RegistryPeerEvent[] = ['none', 'started', 'completed'];
 const INITIAL_SLOTS = 2;
 const INITIAL_TABLE = 8;
 
@@ -102,7 +107,13 @@ export interface RegistryPeer {
   readonly left: number;
   readonly uploaded: number;
   readonly downloaded: number;
+  /**
+   * When its last announce arrived (clock ms). Left, uploaded and downloaded are as of then: a
+   * peer reports them only when it announces, up to an interval apart.
+   */
   readonly lastSeenMs: number;
+  /** The event of that announce (issue 21). */
+  readonly lastEvent: RegistryPeerEvent;
   readonly seeding: boolean;
 }
 
@@ -133,6 +144,7 @@ class PeerList {
     up: number,
     down: number,
     now: number,
+    event: RegistryPeerEvent = 'none',
   ): void {
     const o = slot * PEER_ID_BYTES;
     const n = Math.min(peerId.length, PEER_ID_BYTES);
@@ -143,6 +155,7 @@ class PeerList {
     this.nums[f + UPLOADED] = up;
     this.nums[f + DOWNLOADED] = down;
     this.nums[f + LAST_SEEN] = now;
+    this.nums[f + LAST_EVENT] = EVENT_CODES.indexOf(event);
   }
 
   /** Copies slot `from` of `src` (entry, id, counters) into slot `to` of this list. */
@@ -198,6 +211,7 @@ class PeerList {
       uploaded: this.nums[f + UPLOADED] as number,
       downloaded: this.nums[f + DOWNLOADED] as number,
       lastSeenMs: this.nums[f + LAST_SEEN] as number,
+      lastEvent: EVENT_CODES[this.nums[f + LAST_EVENT] as number] ?? 'none',
       seeding: this.seeding,
     };
   }
@@ -545,7 +559,15 @@ export class SwarmRegistry {
       if (a.event === 'completed' && !swarm.list(index).seeding) swarm.snatches++;
       swarm.move(index, seeding);
     }
-    swarm.list(index).setPeer(swarm.slot(index), a.peerId, a.left, a.uploaded, a.downloaded, now);
+    swarm.list(index).setPeer(
+      swarm.slot(index),
+      a.peerId,
+      a.left,
+      a.uploaded,
+      a.downloaded,
+      now,
+      a.event, // never 'stopped' here: that removed the peer above
+    );
     const want = Math.min(a.numwant ?? this.config.defaultNumwant, this.config.maxNumwant);
     return this.answer(swarm, index, want, a.peerList === true);
   }

@@ -222,6 +222,7 @@ export class TrackerServer {
         uploaded: p.uploaded,
         downloaded: p.downloaded,
         lastSeenAt: p.lastSeenMs,
+        lastEvent: p.lastEvent, // --- tracker view (issue 21)
       })),
     };
   }
