@@ -49,6 +49,11 @@ export interface TorrentSummary {
   seeds: number;
   /** uploaded / size of what we hold. */
   ratio: number;
+  /**
+   * Distributed copies among connected peers: copies of the rarest piece plus the share of
+   * pieces with more (2.5 = every piece twice, half of them three times). Absent for magnets.
+   */
+  availability?: number;
   pieceCount: number;
   pieceLength: number;
   verifiedPieces: number;

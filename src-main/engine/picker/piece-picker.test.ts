@@ -356,3 +356,19 @@ describe('PiecePicker', () => {
     ]);
   });
 });
+
+describe('availabilityCopies (the Availability column, issue 21)', () => {
+  it('counts the rarest piece plus the share of pieces above it, seeds included', () => {
+    const picker = makePicker(4);
+    expect(picker.availabilityCopies()).toBe(0);
+    withAvailability(picker, '1223'); // rarest once, three of four pieces more often
+    expect(picker.availabilityCopies()).toBe(1.75);
+    picker.onPeerHaveAll('seed');
+    expect(picker.availabilityCopies()).toBe(2.75);
+    // A peer leaving takes its pieces with it: a0 held every piece, so [0, 1, 1, 2] are left.
+    picker.onPeerGone('a0');
+    expect(picker.availabilityCopies()).toBe(1.75); // the seed, min 0, three of four above
+    picker.onPeerHave('a1', 0); // [1, 1, 1, 2]
+    expect(picker.availabilityCopies()).toBe(2.25);
+  });
+});

@@ -36,6 +36,12 @@ const AVAIL_BUCKETS = 256;
 /** Buckets: priority 2 pieces by availability, then priority 1, then had/skipped pieces. */
 const EXCLUDED_KEY = 2 * AVAIL_BUCKETS;
 
+/**
+ * Slots of the availability histogram (availabilityCopies): partial-peer counts up to this share
+ * a slot each, higher ones the last. Bounds the walk for the lowest one.
+ */
+const AVAIL_HISTOGRAM_SLOTS = 1024;
+
 const FLAG_HAVE = 1;
 const FLAG_VERIFYING = 2;
 const FLAG_FAILED = 4;
@@ -120,6 +126,8 @@ export class PiecePicker {
   /** Availability from peers with partial bitfields; seeds are in `seedCount`. */
   private readonly avail: Uint32Array;
   private seedCount = 0;
+  /** Pieces by partial-peer availability (see availabilityCopies). */
+  private readonly availHistogram = new Uint32Array(AVAIL_HISTOGRAM_SLOTS);
   private readonly peers = new Map<string, PeerRecord>();
   private readonly downloads = new Map<number, PieceDownload>();
   private readonly order: PieceOrder;
@@ -154,6 +162,7 @@ export class PiecePicker {
     this.basePriority = new Uint8Array(this.pieceCount).fill(1);
     this.boosted = new Uint8Array(this.pieceCount);
     this.avail = new Uint32Array(this.pieceCount);
+    this.availHistogram[0] = this.pieceCount;
     this.order = new PieceOrder(this.pieceCount, EXCLUDED_KEY + 1);
     this.wantedMissing = this.pieceCount;
     for (let i = 0; i < this.pieceCount; i++) this.freeBlocks += this.blockCount(i);
@@ -228,7 +237,7 @@ export class PiecePicker {
     }
     peer.bits[index >> 3] = byte | mask;
     peer.count++;
-    this.avail[index] = (this.avail[index] as number) + 1;
+    this.bumpAvail(index, 1);
     this.reorder(index);
   }
 
@@ -531,6 +540,32 @@ export class PiecePicker {
   }
 
   /** Connected peers holding each piece, seeds included, saturating at 65535. */
+  /**
+   * Distributed copies, as clients call a torrent's availability (issue 21's Availability column):
+   * the copies of the rarest piece among connected peers, plus the share of pieces that have more
+   * than that. O(histogram slots), never O(pieces): summaries run on every change.
+   */
+  availabilityCopies(): number {
+    if (this.pieceCount === 0) return 0;
+    const h = this.availHistogram;
+    let min = 0;
+    while (min < h.length - 1 && h[min] === 0) min++;
+    const above = this.pieceCount - (h[min] as number);
+    return this.seedCount + min + above / this.pieceCount;
+  }
+
+  private bumpAvail(index: number, delta: 1 | -1): void {
+    const last = AVAIL_HISTOGRAM_SLOTS - 1;
+    const before = this.avail[index] as number;
+    const after = before + delta;
+    this.avail[index] = after;
+    const h = this.availHistogram;
+    const from = Math.min(before, last);
+    const to = Math.min(after, last);
+    h[from] = (h[from] as number) - 1;
+    h[to] = (h[to] as number) + 1;
+  }
+
   availability(): Uint16Array {
     const out = new Uint16Array(this.pieceCount);
     for (let i = 0; i < this.pieceCount; i++) {
@@ -660,7 +695,7 @@ export class PiecePicker {
       let v = bits[byte] as number;
       for (let i = byte << 3; v !== 0; i++, v = (v << 1) & 0xff) {
         if ((v & 0x80) === 0 || i >= this.pieceCount) continue;
-        this.avail[i] = (this.avail[i] as number) + delta;
+        this.bumpAvail(i, delta);
         this.reorder(i);
       }
     }

@@ -94,6 +94,7 @@ export class TorrentSnapshot {
       pieceCount: meta.pieceCount,
       pieceLength: meta.pieceLength,
       verifiedPieces: picker.haveCount(),
+      availability: picker.availabilityCopies(), // --- the Availability column (issue 21)
       savePath: this.s.savePath,
       addedAt: this.s.addedAt,
       completedAt: life.completedAt,

@@ -56,6 +56,8 @@ export interface SummaryInput {
   completedAt: number | null;
   magnet: string;
   private: boolean;
+  /** Distributed copies among connected peers (PiecePicker.availabilityCopies). */
+  availability?: number;
 }
 
 export function buildSummary(s: SummaryInput): TorrentSummary {
@@ -90,6 +92,8 @@ export function buildSummary(s: SummaryInput): TorrentSummary {
     completedAt: s.completedAt,
     magnet: s.magnet,
     private: s.private,
+    // --- the Availability column (issue 21)
+    ...(s.availability !== undefined ? { availability: s.availability } : {}),
   };
 }
 
