@@ -36,6 +36,8 @@ import { labConfigError, labRoles, type LabConfig } from './model';
 import { maxRatioLimit, maxSeedTimeLimitMin, queueMoves, seedLimitActions } from './model';
 // --- theme (issue 19) ---
 import { themePreferences } from './model';
+// --- alternative speed limits (issue 21) ---
+import { parseClockTime, weekdays, type AltSpeedSchedule, type Weekday } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -247,6 +249,25 @@ function magnetLink(f: Fields): string {
 
 type TrackerPatch = Req<'tracker.start'>;
 
+// --- alternative speed limits (issue 21) ---
+/** The whole schedule (no partial patches): on/off, "HH:MM" from and to, and distinct days. */
+function altSpeedSchedule(command: string, payload: unknown): AltSpeedSchedule {
+  const f = new Fields(command, payload, ['enabled', 'from', 'to', 'days']);
+  for (const key of ['enabled', 'from', 'to', 'days']) if (!f.has(key)) f.fail(key, 'is required');
+  const time = (key: 'from' | 'to'): string => {
+    const v = f.string(key, 5);
+    if (parseClockTime(v) === null) f.fail(key, 'must be a time as HH:MM, 00:00 to 23:59');
+    return v;
+  };
+  const days = f.array('days', 0, weekdays.length).map((v, i) => {
+    if (!weekdays.includes(v as Weekday))
+      f.fail(`days[${i}]`, 'must be a weekday, 0 (Sunday) to 6');
+    return v as Weekday;
+  });
+  if (new Set(days).size !== days.length) f.fail('days', 'must not repeat a day');
+  return { enabled: f.boolean('enabled'), from: time('from'), to: time('to'), days };
+}
+
 function trackerPatch(command: string, payload: unknown, field?: string): TrackerPatch {
   const f = new Fields(field ? `${command}: ${field}` : command, payload, trackerKeys);
   const out: TrackerPatch = {};
@@ -408,6 +429,11 @@ const validators: Validators = {
       'seedLimitAction',
       // --- theme (issue 19) ---
       'theme',
+      // --- alternative speed limits (issue 21) ---
+      'altDownloadLimitBps',
+      'altUploadLimitBps',
+      'altSpeedEnabled',
+      'altSpeedSchedule',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -461,6 +487,14 @@ const validators: Validators = {
       out.seedLimitAction = f.oneOf('seedLimitAction', seedLimitActions);
     // --- theme (issue 19) ---
     if (f.has('theme')) out.theme = f.oneOf('theme', themePreferences);
+    // --- alternative speed limits (issue 21) ---
+    if (f.has('altDownloadLimitBps'))
+      out.altDownloadLimitBps = f.int('altDownloadLimitBps', 0, Number.MAX_SAFE_INTEGER);
+    if (f.has('altUploadLimitBps'))
+      out.altUploadLimitBps = f.int('altUploadLimitBps', 0, Number.MAX_SAFE_INTEGER);
+    if (f.has('altSpeedEnabled')) out.altSpeedEnabled = f.boolean('altSpeedEnabled');
+    if (f.has('altSpeedSchedule'))
+      out.altSpeedSchedule = altSpeedSchedule(`${name}: altSpeedSchedule`, f.o.altSpeedSchedule);
     return out;
   },
   'tracker.start'(name, payload) {

@@ -61,6 +61,7 @@ import { FileLayout } from './storage/file-layout';
 import { FileStorage } from './storage/file-storage';
 import type { Storage } from './storage/storage';
 import { TokenBucket } from './net/token-bucket';
+import { AltSpeed } from './session/alt-speed'; // --- alternative speed limits (issue 21)
 import { Torrent } from './torrent/torrent';
 import { FileLogger, MemoryLogger } from './log/logger';
 import type { Logger } from './log/logger';
@@ -237,6 +238,8 @@ export class Session implements EngineApi {
   // --- per-torrent actions and the queue (issue 21) ---
   private readonly actions: SessionActions;
   private queueTimer: TimerHandle | null = null;
+  // --- alternative speed limits (issue 21): keeps the global buckets at the rates in force ---
+  private readonly altSpeed: AltSpeed;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -257,6 +260,22 @@ export class Session implements EngineApi {
     this.hashWritePool = new HashWritePool({ threads: opts.hashThreads });
     this.downBucket = new TokenBucket(this.clock, settings.downloadLimitBps);
     this.upBucket = new TokenBucket(this.clock, settings.uploadLimitBps);
+    // --- alternative speed limits (issue 21): the alt pair replaces the two above while on.
+    this.altSpeed = new AltSpeed({
+      clock: this.clock,
+      settings: () => this.settings,
+      down: this.downBucket,
+      up: this.upBucket,
+      // The host resends the session's numbers (with `altSpeed`) on this event.
+      switched: (status) => {
+        this.logger.log(
+          'info',
+          'session',
+          `alternative speed limits ${status.active ? 'on' : 'off'} (schedule)`,
+        );
+        this.emit('settings-changed', this.getSettings());
+      },
+    });
     // --- per-torrent actions and the queue (issue 21) ---
     this.actions = new SessionActions(
       {
@@ -389,6 +408,7 @@ export class Session implements EngineApi {
     await session.restore();
     session.resumePrefetch.clear();
     session.startQueue(); // --- issue 21
+    session.altSpeed.start(); // --- alternative speed limits (issue 21)
     if (settings.tracker.enabled) await session.startTracker();
     await session.applyLsd(); // --- LSD (issue 17)
     await session.applyPortMapping(); // --- port mapping (issue 18)
@@ -824,6 +844,7 @@ export class Session implements EngineApi {
       dht: this.dhtStatus(), // --- DHT (issue 17)
       peerSources,
       portMapping: this.portMappingStatus(), // --- port mapping (issue 18)
+      altSpeed: this.altSpeed.status(), // --- alternative speed limits (issue 21)
     };
   }
 
@@ -1051,8 +1072,7 @@ export class Session implements EngineApi {
     const portChanged = next.listenPort !== this.settings.listenPort;
     this.settings = next;
     this.logger.level = next.logLevel;
-    this.downBucket.setRate(next.downloadLimitBps);
-    this.upBucket.setRate(next.uploadLimitBps);
+    this.altSpeed.apply(); // --- issue 21: the normal or the alternative limits, whichever hold now
     // --- issue 21: a torrent's own peer cap wins over the global one.
     for (const [id, t] of this.torrents) t.setMaxConnections(this.actions.maxPeers(id));
     if (portChanged && this.listener.port !== null) {
@@ -1582,6 +1602,7 @@ export class Session implements EngineApi {
     this.totalsTimer = null;
     this.queueTimer?.cancel(); // --- issue 21
     this.queueTimer = null;
+    this.altSpeed.stop(); // --- alternative speed limits (issue 21)
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
     await Promise.all([...this.magnets.values()].map((m) => m.close()));
     await this.resumeWriter?.close();

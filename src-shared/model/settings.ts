@@ -53,6 +53,15 @@ export interface Settings {
   // --- theme (issue 19) ---
   /** Light, dark, or follow the system's theme (the renderer's colours; the desktop's too). */
   theme: ThemePreference;
+  // --- alternative speed limits (issue 21) ---
+  /** The "turtle" rates, bytes per second (0 = unlimited), used while the alt mode is on. */
+  altDownloadLimitBps: number;
+  altUploadLimitBps: number;
+  /** The status bar's toggle: the alt limits apply now, whatever the schedule says. */
+  altSpeedEnabled: boolean;
+  /** Turns the alt limits on inside a weekly window, in local time. */
+  altSpeedSchedule: AltSpeedSchedule;
+  // --- end alternative speed limits ---
 }
 
 // --- DHT (issue 17) ---
@@ -130,9 +139,54 @@ export function defaultSettings(downloadDir: string): Settings {
     seedLimitAction: 'pause',
     // --- theme (issue 19) ---
     theme: 'system',
+    // --- alternative speed limits (issue 21) ---
+    altDownloadLimitBps: 0,
+    altUploadLimitBps: 0,
+    altSpeedEnabled: false,
+    altSpeedSchedule: { ...defaultAltSpeedSchedule, days: [...defaultAltSpeedSchedule.days] },
   };
 }
 
 // --- theme (issue 19) ---
 export type ThemePreference = 'system' | 'light' | 'dark';
 export const themePreferences: readonly ThemePreference[] = ['system', 'light', 'dark'];
+
+// --- alternative speed limits (issue 21) ---
+/** 0 = Sunday … 6 = Saturday, as `Date.prototype.getDay` counts. */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export const weekdays: readonly Weekday[] = [0, 1, 2, 3, 4, 5, 6];
+
+export interface AltSpeedSchedule {
+  enabled: boolean;
+  /** "HH:MM", local time; the window starts here. */
+  from: string;
+  /** "HH:MM"; the window ends here (exclusive). Earlier than `from` crosses midnight. */
+  to: string;
+  /** The days a window starts on; a window crossing midnight runs into the next day. */
+  days: Weekday[];
+}
+
+export const defaultAltSpeedSchedule: AltSpeedSchedule = {
+  enabled: false,
+  from: '08:00',
+  to: '20:00',
+  days: [1, 2, 3, 4, 5],
+};
+
+/** "HH:MM" (00:00–23:59) to minutes since midnight, or null when malformed. */
+export function parseClockTime(text: string): number | null {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+/** What the engine applies now (SessionStats.altSpeed), for the status bar's toggle. */
+export interface AltSpeedStatus {
+  /** The alt limits govern the global rates now. */
+  active: boolean;
+  /** Only the schedule holds them on (the toggle is off). */
+  bySchedule: boolean;
+  /** The global limits in force, bytes per second; 0 = unlimited. */
+  downloadLimitBps: number;
+  uploadLimitBps: number;
+}
+// --- end alternative speed limits ---
