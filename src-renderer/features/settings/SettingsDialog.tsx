@@ -22,6 +22,7 @@ import { TrackerSection } from './TrackerSection';
 import { DhtSection } from './DhtSection';
 import { PortMappingSection } from './PortMappingSection'; // --- port mapping (issue 18)
 import { QueueSection } from '../torrent-actions/QueueSection'; // --- issue 21
+import { AltSpeedSection } from './AltSpeedSection'; // --- alternative speed limits (issue 21)
 import './settings.css';
 
 function SettingsEditor({ settings }: { settings: Settings }) {
@@ -275,6 +276,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
         {/* --- port mapping (issue 18) --- */}
         <PortMappingSection settings={settings} />
         <QueueSection settings={settings} /> {/* --- issue 21 */}
+        <AltSpeedSection settings={settings} /> {/* --- alternative speed limits (issue 21) */}
       </div>
       {browser}
     </Modal>
