@@ -214,6 +214,9 @@ export interface Commands {
   'torrent.forceStart': (req: { ids: TorrentId[] }) => void;
   /** Desktop only: open a file or folder with the system's default application. */
   'shell.openPath': (req: { path: string }) => void;
+  // --- labels (issue 21) ---
+  /** Label torrents (null clears it); the label is kept with the torrent. */
+  'torrent.setLabel': (req: { ids: TorrentId[]; label: string | null }) => void;
 }
 
 export interface Events {
@@ -278,6 +281,8 @@ export const commandNames = [
   'torrent.queueMove',
   'torrent.forceStart',
   'shell.openPath',
+  // --- labels (issue 21) ---
+  'torrent.setLabel',
 ] as const satisfies readonly CommandName[];
 
 export const eventNames = [

@@ -65,6 +65,7 @@ const good: { [K in CommandName]: unknown } = {
   'torrent.queueMove': { ids: [id], how: 'top' },
   'torrent.forceStart': { ids: [id] },
   'shell.openPath': { path: '/home/me/file.iso' },
+  'torrent.setLabel': { ids: [id], label: 'Linux ISOs' }, // --- labels (issue 21)
 };
 
 /** For each command, payloads that must be refused, with a fragment of the expected message. */
@@ -346,6 +347,12 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
   'shell.openPath': [
     [{ path: '' }, 'path must not be empty'],
     [{ path: 'a\0b' }, 'NUL'],
+  ],
+  // --- labels (issue 21) ---
+  'torrent.setLabel': [
+    [{ ids: [id], label: 'x'.repeat(65) }, 'label must be at most 64 characters'],
+    [{ ids: [id], label: 'a\u0001b' }, 'control characters'],
+    [{ ids: [id] }, 'label must be a string'],
   ],
 };
 

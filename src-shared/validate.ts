@@ -38,6 +38,8 @@ import { maxRatioLimit, maxSeedTimeLimitMin, queueMoves, seedLimitActions } from
 import { themePreferences } from './model';
 // --- alternative speed limits (issue 21) ---
 import { parseClockTime, weekdays, type AltSpeedSchedule, type Weekday } from './model';
+// --- labels (issue 21) ---
+import { labelProblem, maxLabelChars, maxLabelSavePaths, normalizeLabel } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -306,12 +308,18 @@ const validators: Validators = {
       'paused',
       'magnet',
       'chooseFiles',
+      'label', // --- labels (issue 21)
     ]);
     const out: Req<'torrent.add'> = torrentSource(f);
     if (f.has('savePath')) out.savePath = f.path('savePath');
     if (f.has('skipFiles')) out.skipFiles = f.indices('skipFiles');
     if (f.has('paused')) out.paused = f.boolean('paused');
     if (f.has('chooseFiles')) out.chooseFiles = f.boolean('chooseFiles');
+    // --- labels (issue 21) ---
+    if (f.has('label')) {
+      const label = labelText(f, 'label');
+      if (label !== null) out.label = label;
+    }
     return out;
   },
   'torrent.inspect'(name, payload) {
@@ -434,6 +442,8 @@ const validators: Validators = {
       'altUploadLimitBps',
       'altSpeedEnabled',
       'altSpeedSchedule',
+      // --- labels (issue 21) ---
+      'labelSavePaths',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -495,6 +505,24 @@ const validators: Validators = {
     if (f.has('altSpeedEnabled')) out.altSpeedEnabled = f.boolean('altSpeedEnabled');
     if (f.has('altSpeedSchedule'))
       out.altSpeedSchedule = altSpeedSchedule(`${name}: altSpeedSchedule`, f.o.altSpeedSchedule);
+    // --- labels (issue 21): the whole map, label to folder ---
+    if (f.has('labelSavePaths')) {
+      const v = f.o.labelSavePaths;
+      if (!isPlainObject(v)) return f.fail('labelSavePaths', 'must be an object');
+      const entries = Object.entries(v);
+      if (entries.length > maxLabelSavePaths)
+        f.fail('labelSavePaths', `must have at most ${maxLabelSavePaths} labels`);
+      const map: Record<string, string> = {};
+      for (const [key, folder] of entries) {
+        const label = normalizeLabel(key);
+        if (label === null || labelProblem(label) !== null)
+          return f.fail(`labelSavePaths[${JSON.stringify(key)}]`, 'is not a usable label');
+        if (typeof folder !== 'string' || folder === '' || folder.length > maxPathChars)
+          return f.fail(`labelSavePaths[${JSON.stringify(key)}]`, 'must be a folder path');
+        map[label] = folder;
+      }
+      out.labelSavePaths = map;
+    }
     return out;
   },
   'tracker.start'(name, payload) {
@@ -656,7 +684,22 @@ const validators: Validators = {
   'shell.openPath'(name, payload) {
     return { path: new Fields(name, payload, ['path']).path('path') };
   },
+  // --- labels (issue 21) ---
+  'torrent.setLabel'(name, payload) {
+    const f = new Fields(name, payload, ['ids', 'label']);
+    if (f.o.label === null) return { ids: f.ids('ids'), label: null };
+    return { ids: f.ids('ids'), label: labelText(f, 'label') };
+  },
 };
+
+// --- labels (issue 21) ---
+/** A label as stored (trimmed, spaces collapsed); null for an empty text. */
+function labelText(f: Fields, key: string): string | null {
+  const label = normalizeLabel(f.string(key, maxLabelChars * 4));
+  const problem = label === null ? null : labelProblem(label);
+  if (problem) f.fail(key, problem);
+  return label;
+}
 
 // --- swarm lab (issue 19) ---
 const labConfigKeys: readonly (keyof LabConfig)[] = [

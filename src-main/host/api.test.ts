@@ -61,6 +61,7 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'torrent.queueMove': [{ ids: [id], how: 'down' }, 'queueMove'],
   'torrent.forceStart': [{ ids: [id] }, 'forceStart'],
   'shell.openPath': [{ path: '/x' }, null],
+  'torrent.setLabel': [{ ids: [id], label: 'Linux ISOs' }, 'setLabel'], // --- labels (issue 21)
 };
 
 function channel(): ClientChannel & { watched: string[] } {

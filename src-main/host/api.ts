@@ -121,6 +121,8 @@ export function createHandlers(
     'torrent.queueMove': async (req) => engine.queueMove(req.ids, req.how),
     'torrent.forceStart': (req) => each(req.ids, (id) => engine.forceStart(id)),
     'shell.openPath': () => desktopOnly('shell.openPath'),
+    // --- labels (issue 21) ---
+    'torrent.setLabel': (req) => each(req.ids, async (id) => engine.setLabel(id, req.label)),
     ...overrides,
   };
 }

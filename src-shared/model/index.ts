@@ -16,3 +16,4 @@ export * from './timeline';
 export * from './lab';
 // --- per-torrent actions and the queue (issue 21) ---
 export * from './torrent-actions';
+export * from './labels'; // --- labels (issue 21)

@@ -62,6 +62,9 @@ export interface Settings {
   /** Turns the alt limits on inside a weekly window, in local time. */
   altSpeedSchedule: AltSpeedSchedule;
   // --- end alternative speed limits ---
+  // --- labels (issue 21) ---
+  /** A default save folder per label, used by the add dialog when that label is chosen. */
+  labelSavePaths: Record<string, string>;
 }
 
 // --- DHT (issue 17) ---
@@ -144,6 +147,8 @@ export function defaultSettings(downloadDir: string): Settings {
     altUploadLimitBps: 0,
     altSpeedEnabled: false,
     altSpeedSchedule: { ...defaultAltSpeedSchedule, days: [...defaultAltSpeedSchedule.days] },
+    // --- labels (issue 21) ---
+    labelSavePaths: {},
   };
 }
 

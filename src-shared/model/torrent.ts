@@ -69,6 +69,9 @@ export interface TorrentSummary {
   queuePosition?: number | null;
   /** Limits, sequential download and force start, as the torrent's menu shows them. */
   actions?: TorrentActionState;
+  // --- labels (issue 21) ---
+  /** The user's label for grouping and filtering; null or absent for none. */
+  label?: string | null;
 }
 
 export interface SessionStats {
