@@ -1,0 +1,42 @@
+/**
+ * Labels (issue 21): "Label…" on the selection sets one, the toolbar's label filter shows that
+ * label's torrents alone, and the label is kept with the torrent by the host.
+ */
+import { expect, test } from './fixtures';
+import { dismissToasts, invokeHost } from './helpers';
+import { fixtureContent, makeTorrent } from './torrent-fixture';
+
+test('a label set from the list filters the list', async ({ webHost, page }) => {
+  const a = makeTorrent({ name: 'ubuntu.iso', content: fixtureContent(64 * 1024, 1) });
+  const b = makeTorrent({ name: 'novel.epub', content: fixtureContent(64 * 1024, 2) });
+  for (const t of [a, b])
+    await invokeHost(webHost, 'torrent.add', { torrentFile: t.bytes, paused: true });
+  await page.goto(webHost.url);
+  const rows = page.locator('tr.torrent-row');
+  await expect(rows).toHaveCount(2);
+  // No label anywhere yet: no filter to clutter the toolbar.
+  await expect(page.getByRole('combobox', { name: 'Filter by label' })).toHaveCount(0);
+
+  await rows.filter({ hasText: 'ubuntu.iso' }).click();
+  await page.getByRole('button', { name: 'Label…' }).click();
+  const dialog = page.getByTestId('label-dialog');
+  await dialog.getByLabel('Label').fill('  Linux   ISOs ');
+  await dialog.getByRole('button', { name: 'Set label' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  const filter = page.getByRole('combobox', { name: 'Filter by label' });
+  await expect(filter).toBeVisible();
+  await filter.selectOption({ label: 'Linux ISOs (1)' });
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('ubuntu.iso');
+  await filter.selectOption({ label: 'No label' });
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('novel.epub');
+  await filter.selectOption({ label: 'All labels' });
+  await expect(rows).toHaveCount(2);
+  await dismissToasts(page);
+
+  const snapshot = await invokeHost(webHost, 'sync.snapshot', {});
+  const labels = Object.fromEntries(snapshot.torrents.map((t) => [t.name, t.label ?? null]));
+  expect(labels).toEqual({ 'ubuntu.iso': 'Linux ISOs', 'novel.epub': null });
+});
