@@ -1,9 +1,11 @@
 /**
  * Labels (issue 21): "Label…" on the selection sets one, the toolbar's label filter shows that
- * label's torrents alone, and the label is kept with the torrent by the host.
+ * label's torrents alone, and the label is kept with the torrent by the host. The add dialog's
+ * folder follows the label's folder from Settings.
  */
+import path from 'node:path';
 import { expect, test } from './fixtures';
-import { dismissToasts, invokeHost } from './helpers';
+import { dismissToasts, dropFile, invokeHost } from './helpers';
 import { fixtureContent, makeTorrent } from './torrent-fixture';
 
 test('a label set from the list filters the list', async ({ webHost, page }) => {
@@ -39,4 +41,27 @@ test('a label set from the list filters the list', async ({ webHost, page }) => 
   const snapshot = await invokeHost(webHost, 'sync.snapshot', {});
   const labels = Object.fromEntries(snapshot.torrents.map((t) => [t.name, t.label ?? null]));
   expect(labels).toEqual({ 'ubuntu.iso': 'Linux ISOs', 'novel.epub': null });
+});
+
+test("the add dialog saves to the chosen label's folder", async ({ webHost, page }) => {
+  const folder = path.join(webHost.downloadDir, 'films');
+  await invokeHost(webHost, 'settings.set', { labelSavePaths: { Films: folder } });
+  const t = makeTorrent({ name: 'film.mkv', content: fixtureContent(64 * 1024, 3) });
+  await page.goto(webHost.url);
+  await expect(page.getByText('Connected')).toBeVisible();
+  await dropFile(page, 'film.torrent', t.bytes);
+  const dialog = page.getByTestId('add-dialog');
+  const saveTo = dialog.getByLabel('Save to');
+  await expect(saveTo).toHaveValue(webHost.downloadDir);
+  await dialog.getByLabel('Label').fill('Films');
+  await expect(saveTo).toHaveValue(folder);
+  await dialog.getByLabel('Label').fill('');
+  await expect(saveTo).toHaveValue(webHost.downloadDir);
+  await dialog.getByLabel('Label').fill('Films');
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.locator(`tr.torrent-row[data-id="${t.infoHash}"]`)).toBeVisible();
+  const added = (await invokeHost(webHost, 'sync.snapshot', {})).torrents.find(
+    (x) => x.id === t.infoHash,
+  );
+  expect(added).toMatchObject({ label: 'Films', savePath: folder });
 });

@@ -59,6 +59,7 @@ export function createHandlers(
         skipFiles: req.skipFiles,
         paused: req.paused,
         chooseFiles: req.chooseFiles,
+        label: req.label, // --- labels (issue 21)
       });
       return { id };
     },
