@@ -45,10 +45,20 @@ test('a label set from the list filters the list', async ({ webHost, page }) => 
 
 test("the add dialog saves to the chosen label's folder", async ({ webHost, page }) => {
   const folder = path.join(webHost.downloadDir, 'films');
-  await invokeHost(webHost, 'settings.set', { labelSavePaths: { Films: folder } });
   const t = makeTorrent({ name: 'film.mkv', content: fixtureContent(64 * 1024, 3) });
   await page.goto(webHost.url);
   await expect(page.getByText('Connected')).toBeVisible();
+  // The label's folder, set in Settings.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const labels = page.getByTestId('settings').getByRole('region', { name: 'Labels' });
+  await labels.getByRole('button', { name: 'Add a label folder' }).click();
+  await labels.getByLabel('Label name').fill('Films');
+  await labels.getByLabel('Label folder').fill(folder);
+  await labels.getByRole('button', { name: 'Apply label folders' }).click();
+  await expect(labels.getByRole('button', { name: 'Apply label folders' })).toBeDisabled();
+  expect((await invokeHost(webHost, 'settings.get', {})).labelSavePaths).toEqual({ Films: folder });
+  await page.getByTestId('settings').getByRole('button', { name: 'Cancel' }).click();
+  await dismissToasts(page);
   await dropFile(page, 'film.torrent', t.bytes);
   const dialog = page.getByTestId('add-dialog');
   const saveTo = dialog.getByLabel('Save to');
