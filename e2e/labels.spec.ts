@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { expect, test } from './fixtures';
-import { dismissToasts, dropFile, invokeHost } from './helpers';
+import { dismissToasts, dropFile, invokeHost, screenshotDir } from './helpers';
 import { fixtureContent, makeTorrent } from './torrent-fixture';
 
 test('a label set from the list filters the list', async ({ webHost, page }) => {
@@ -31,6 +31,9 @@ test('a label set from the list filters the list', async ({ webHost, page }) => 
   await filter.selectOption({ label: 'Linux ISOs (1)' });
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('ubuntu.iso');
+  await dismissToasts(page);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(screenshotDir, 'labels.png') });
   await filter.selectOption({ label: 'No label' });
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('novel.epub');

@@ -5,6 +5,7 @@ import { getClient } from '../../api/client';
 import { errorText } from '../../lib/error-text';
 import { useStore } from '../../store/store';
 import { Modal } from '../add-and-seed/Modal';
+import './labels.css';
 
 /** "Label…" on the selection (issue 21): pick a label in use or type a new one; empty clears. */
 export function SetLabelButton({ ids }: { ids: TorrentId[] }) {
@@ -13,7 +14,7 @@ export function SetLabelButton({ ids }: { ids: TorrentId[] }) {
     <>
       <button
         type="button"
-        className="button button-small"
+        className="button button-small set-label-button"
         disabled={ids.length === 0}
         onClick={() => setOpen(true)}
       >
