@@ -218,6 +218,9 @@ export interface Commands {
   'torrent.forceStart': (req: { ids: TorrentId[] }) => void;
   /** Desktop only: open a file or folder with the system's default application. */
   'shell.openPath': (req: { path: string }) => void;
+  // --- labels (issue 21) ---
+  /** Label torrents (null clears it); the label is kept with the torrent. */
+  'torrent.setLabel': (req: { ids: TorrentId[]; label: string | null }) => void;
 }
 
 export interface Events {
@@ -284,6 +287,8 @@ export const commandNames = [
   'shell.openPath',
   // --- listen interface (issues 18, 21) ---
   'net.interfaces',
+  // --- labels (issue 21) ---
+  'torrent.setLabel',
 ] as const satisfies readonly CommandName[];
 
 export const eventNames = [

@@ -66,6 +66,7 @@ const good: { [K in CommandName]: unknown } = {
   'torrent.forceStart': { ids: [id] },
   'shell.openPath': { path: '/home/me/file.iso' },
   'net.interfaces': {}, // --- listen interface (issues 18, 21)
+  'torrent.setLabel': { ids: [id], label: 'Linux ISOs' }, // --- labels (issue 21)
 };
 
 /** For each command, payloads that must be refused, with a fragment of the expected message. */
@@ -349,6 +350,12 @@ const bad: { [K in CommandName]: [unknown, string][] } = {
     [{ path: 'a\0b' }, 'NUL'],
   ],
   'net.interfaces': [[{ x: 1 }, 'x is not a known field']], // --- listen interface (issues 18, 21)
+  // --- labels (issue 21) ---
+  'torrent.setLabel': [
+    [{ ids: [id], label: 'x'.repeat(65) }, 'label must be at most 64 characters'],
+    [{ ids: [id], label: 'a\u0001b' }, 'control characters'],
+    [{ ids: [id] }, 'label must be a string'],
+  ],
 };
 
 function expectBadRequest(fn: () => unknown, fragment: string): void {

@@ -37,6 +37,10 @@ import { maxRatioLimit, maxSeedTimeLimitMin, queueMoves, seedLimitActions } from
 // --- theme (issue 19) ---
 import { themePreferences } from './model';
 import { isValidListenInterface } from './model'; // --- listen interface (issues 18, 21)
+// --- alternative speed limits (issue 21) ---
+import { parseClockTime, weekdays, type AltSpeedSchedule, type Weekday } from './model';
+// --- labels (issue 21) ---
+import { labelProblem, maxLabelChars, maxLabelSavePaths, normalizeLabel } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -248,6 +252,25 @@ function magnetLink(f: Fields): string {
 
 type TrackerPatch = Req<'tracker.start'>;
 
+// --- alternative speed limits (issue 21) ---
+/** The whole schedule (no partial patches): on/off, "HH:MM" from and to, and distinct days. */
+function altSpeedSchedule(command: string, payload: unknown): AltSpeedSchedule {
+  const f = new Fields(command, payload, ['enabled', 'from', 'to', 'days']);
+  for (const key of ['enabled', 'from', 'to', 'days']) if (!f.has(key)) f.fail(key, 'is required');
+  const time = (key: 'from' | 'to'): string => {
+    const v = f.string(key, 5);
+    if (parseClockTime(v) === null) f.fail(key, 'must be a time as HH:MM, 00:00 to 23:59');
+    return v;
+  };
+  const days = f.array('days', 0, weekdays.length).map((v, i) => {
+    if (!weekdays.includes(v as Weekday))
+      f.fail(`days[${i}]`, 'must be a weekday, 0 (Sunday) to 6');
+    return v as Weekday;
+  });
+  if (new Set(days).size !== days.length) f.fail('days', 'must not repeat a day');
+  return { enabled: f.boolean('enabled'), from: time('from'), to: time('to'), days };
+}
+
 function trackerPatch(command: string, payload: unknown, field?: string): TrackerPatch {
   const f = new Fields(field ? `${command}: ${field}` : command, payload, trackerKeys);
   const out: TrackerPatch = {};
@@ -286,12 +309,18 @@ const validators: Validators = {
       'paused',
       'magnet',
       'chooseFiles',
+      'label', // --- labels (issue 21)
     ]);
     const out: Req<'torrent.add'> = torrentSource(f);
     if (f.has('savePath')) out.savePath = f.path('savePath');
     if (f.has('skipFiles')) out.skipFiles = f.indices('skipFiles');
     if (f.has('paused')) out.paused = f.boolean('paused');
     if (f.has('chooseFiles')) out.chooseFiles = f.boolean('chooseFiles');
+    // --- labels (issue 21) ---
+    if (f.has('label')) {
+      const label = labelText(f, 'label');
+      if (label !== null) out.label = label;
+    }
     return out;
   },
   'torrent.inspect'(name, payload) {
@@ -412,6 +441,13 @@ const validators: Validators = {
       // --- listen interface and port (issues 18, 21) ---
       'listenInterface',
       'randomPortOnStart',
+      // --- alternative speed limits (issue 21) ---
+      'altDownloadLimitBps',
+      'altUploadLimitBps',
+      'altSpeedEnabled',
+      'altSpeedSchedule',
+      // --- labels (issue 21) ---
+      'labelSavePaths',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -474,6 +510,32 @@ const validators: Validators = {
       out.listenInterface = v;
     }
     if (f.has('randomPortOnStart')) out.randomPortOnStart = f.boolean('randomPortOnStart');
+    // --- alternative speed limits (issue 21) ---
+    if (f.has('altDownloadLimitBps'))
+      out.altDownloadLimitBps = f.int('altDownloadLimitBps', 0, Number.MAX_SAFE_INTEGER);
+    if (f.has('altUploadLimitBps'))
+      out.altUploadLimitBps = f.int('altUploadLimitBps', 0, Number.MAX_SAFE_INTEGER);
+    if (f.has('altSpeedEnabled')) out.altSpeedEnabled = f.boolean('altSpeedEnabled');
+    if (f.has('altSpeedSchedule'))
+      out.altSpeedSchedule = altSpeedSchedule(`${name}: altSpeedSchedule`, f.o.altSpeedSchedule);
+    // --- labels (issue 21): the whole map, label to folder ---
+    if (f.has('labelSavePaths')) {
+      const v = f.o.labelSavePaths;
+      if (!isPlainObject(v)) return f.fail('labelSavePaths', 'must be an object');
+      const entries = Object.entries(v);
+      if (entries.length > maxLabelSavePaths)
+        f.fail('labelSavePaths', `must have at most ${maxLabelSavePaths} labels`);
+      const map: Record<string, string> = {};
+      for (const [key, folder] of entries) {
+        const label = normalizeLabel(key);
+        if (label === null || labelProblem(label) !== null)
+          return f.fail(`labelSavePaths[${JSON.stringify(key)}]`, 'is not a usable label');
+        if (typeof folder !== 'string' || folder === '' || folder.length > maxPathChars)
+          return f.fail(`labelSavePaths[${JSON.stringify(key)}]`, 'must be a folder path');
+        map[label] = folder;
+      }
+      out.labelSavePaths = map;
+    }
     return out;
   },
   'tracker.start'(name, payload) {
@@ -637,7 +699,22 @@ const validators: Validators = {
   'shell.openPath'(name, payload) {
     return { path: new Fields(name, payload, ['path']).path('path') };
   },
+  // --- labels (issue 21) ---
+  'torrent.setLabel'(name, payload) {
+    const f = new Fields(name, payload, ['ids', 'label']);
+    if (f.o.label === null) return { ids: f.ids('ids'), label: null };
+    return { ids: f.ids('ids'), label: labelText(f, 'label') };
+  },
 };
+
+// --- labels (issue 21) ---
+/** A label as stored (trimmed, spaces collapsed); null for an empty text. */
+function labelText(f: Fields, key: string): string | null {
+  const label = normalizeLabel(f.string(key, maxLabelChars * 4));
+  const problem = label === null ? null : labelProblem(label);
+  if (problem) f.fail(key, problem);
+  return label;
+}
 
 // --- swarm lab (issue 19) ---
 const labConfigKeys: readonly (keyof LabConfig)[] = [

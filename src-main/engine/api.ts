@@ -129,4 +129,7 @@ export interface EngineApi {
   queueMove(ids: TorrentId[], how: QueueMove): void;
   /** Start now, ignoring the queue. */
   forceStart(id: TorrentId): Promise<void>;
+  // --- labels (issue 21) ---
+  /** One label for a torrent; null clears it. Kept in session.json. */
+  setLabel(id: TorrentId, label: string | null): void;
 }

@@ -61,6 +61,8 @@ import { FileLayout } from './storage/file-layout';
 import { FileStorage } from './storage/file-storage';
 import type { Storage } from './storage/storage';
 import { TokenBucket } from './net/token-bucket';
+import { AltSpeed } from './session/alt-speed'; // --- alternative speed limits (issue 21)
+import { labelProblem, normalizeLabel } from '../../src-shared/model'; // --- labels (issue 21)
 import { Torrent } from './torrent/torrent';
 import { FileLogger, MemoryLogger } from './log/logger';
 import type { Logger } from './log/logger';
@@ -239,6 +241,8 @@ export class Session implements EngineApi {
   // --- per-torrent actions and the queue (issue 21) ---
   private readonly actions: SessionActions;
   private queueTimer: TimerHandle | null = null;
+  // --- alternative speed limits (issue 21): keeps the global buckets at the rates in force ---
+  private readonly altSpeed: AltSpeed;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -259,6 +263,22 @@ export class Session implements EngineApi {
     this.hashWritePool = new HashWritePool({ threads: opts.hashThreads });
     this.downBucket = new TokenBucket(this.clock, settings.downloadLimitBps);
     this.upBucket = new TokenBucket(this.clock, settings.uploadLimitBps);
+    // --- alternative speed limits (issue 21): the alt pair replaces the two above while on.
+    this.altSpeed = new AltSpeed({
+      clock: this.clock,
+      settings: () => this.settings,
+      down: this.downBucket,
+      up: this.upBucket,
+      // The host resends the session's numbers (with `altSpeed`) on this event.
+      switched: (status) => {
+        this.logger.log(
+          'info',
+          'session',
+          `alternative speed limits ${status.active ? 'on' : 'off'} (schedule)`,
+        );
+        this.emit('settings-changed', this.getSettings());
+      },
+    });
     // --- per-torrent actions and the queue (issue 21) ---
     this.actions = new SessionActions(
       {
@@ -397,6 +417,7 @@ export class Session implements EngineApi {
     await session.restore();
     session.resumePrefetch.clear();
     session.startQueue(); // --- issue 21
+    session.altSpeed.start(); // --- alternative speed limits (issue 21)
     if (settings.tracker.enabled) await session.startTracker();
     await session.applyLsd(); // --- LSD (issue 17)
     await session.applyPortMapping(); // --- port mapping (issue 18)
@@ -622,6 +643,7 @@ export class Session implements EngineApi {
       addedAt,
       paused: !!opts.paused,
       skipFiles: opts.skipFiles ?? [],
+      label: restored ? (restored.label ?? null) : (opts.label ?? null), // --- labels (issue 21)
     });
     // A restored torrent is already in the list on disk: saving it again per torrent cost a
     // synced write each, 50 s for 1,000 torrents here (issue 15's restart bench).
@@ -818,14 +840,14 @@ export class Session implements EngineApi {
 
   list(): TorrentSummary[] {
     return [
-      ...[...this.torrents.values()].map((t) => this.actions.decorate(t.summary())), // issue 21
+      ...[...this.torrents.values()].map((t) => this.labelled(this.actions.decorate(t.summary()))), // issue 21
       ...[...this.magnets.values()].map((m) => m.summary()),
     ];
   }
 
   summary(id: TorrentId): TorrentSummary | null {
     const t = this.torrents.get(id); // --- issue 21: 'queued' and the action state
-    if (t) return this.actions.decorate(t.summary());
+    if (t) return this.labelled(this.actions.decorate(t.summary()));
     return this.magnets.get(id)?.summary() ?? null;
   }
 
@@ -853,6 +875,7 @@ export class Session implements EngineApi {
       dht: this.dhtStatus(), // --- DHT (issue 17)
       peerSources,
       portMapping: this.portMappingStatus(), // --- port mapping (issue 18)
+      altSpeed: this.altSpeed.status(), // --- alternative speed limits (issue 21)
     };
   }
 
@@ -1083,8 +1106,7 @@ export class Session implements EngineApi {
     this.settings = next;
     const hostChanged = this.listenHost() !== hostBefore; // --- listen interface (issues 18, 21)
     this.logger.level = next.logLevel;
-    this.downBucket.setRate(next.downloadLimitBps);
-    this.upBucket.setRate(next.uploadLimitBps);
+    this.altSpeed.apply(); // --- issue 21: the normal or the alternative limits, whichever hold now
     // --- issue 21: a torrent's own peer cap wins over the global one.
     for (const [id, t] of this.torrents) t.setMaxConnections(this.actions.maxPeers(id));
     // --- listen interface (issues 18, 21): a new interface rebinds too, on the port we hold
@@ -1620,6 +1642,23 @@ export class Session implements EngineApi {
     this.emit('torrent-changed', id);
   }
 
+  // --- labels (issue 21) ---
+  /** One label for a torrent (null clears it); kept in session.json. */
+  setLabel(id: TorrentId, label: string | null): void {
+    this.get(id);
+    const text = label === null ? null : normalizeLabel(label);
+    const problem = text === null ? null : labelProblem(text);
+    if (problem) throw new EngineError('bad-request', `label ${problem}`);
+    this.setPersisted(id, { label: text });
+    this.saveListInBackground();
+    this.emit('torrent-changed', id);
+  }
+
+  private labelled(s: TorrentSummary): TorrentSummary {
+    return { ...s, label: this.persisted.get(s.id)?.label ?? null };
+  }
+  // --- end labels ---
+
   /** The queue order (first = next to run), for the CLI and tests. */
   queueOrder(): readonly TorrentId[] {
     return this.actions.queue.ids;
@@ -1633,6 +1672,7 @@ export class Session implements EngineApi {
     this.totalsTimer = null;
     this.queueTimer?.cancel(); // --- issue 21
     this.queueTimer = null;
+    this.altSpeed.stop(); // --- alternative speed limits (issue 21)
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
     await Promise.all([...this.magnets.values()].map((m) => m.close()));
     await this.resumeWriter?.close();

@@ -62,6 +62,7 @@ const routes: { [K in CommandName]: [unknown, string | null] } = {
   'torrent.forceStart': [{ ids: [id] }, 'forceStart'],
   'shell.openPath': [{ path: '/x' }, null],
   'net.interfaces': [{}, null], // --- listen interface (issues 18, 21)
+  'torrent.setLabel': [{ ids: [id], label: 'Linux ISOs' }, 'setLabel'], // --- labels (issue 21)
 };
 
 function channel(): ClientChannel & { watched: string[] } {

@@ -60,6 +60,7 @@ export function createHandlers(
         skipFiles: req.skipFiles,
         paused: req.paused,
         chooseFiles: req.chooseFiles,
+        label: req.label, // --- labels (issue 21)
       });
       return { id };
     },
@@ -124,6 +125,8 @@ export function createHandlers(
     'shell.openPath': () => desktopOnly('shell.openPath'),
     // --- listen interface (issues 18, 21) ---
     'net.interfaces': async () => ({ addresses: machineAddresses() }),
+    // --- labels (issue 21) ---
+    'torrent.setLabel': (req) => each(req.ids, async (id) => engine.setLabel(id, req.label)),
     ...overrides,
   };
 }

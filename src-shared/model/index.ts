@@ -18,3 +18,4 @@ export * from './lab';
 export * from './torrent-actions';
 // --- listen interface (issues 18, 21) ---
 export * from './ip-text';
+export * from './labels'; // --- labels (issue 21)

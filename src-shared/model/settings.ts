@@ -65,6 +65,18 @@ export interface Settings {
    * random port every time"); `listenPort` is then what Settings shows until the next start.
    */
   randomPortOnStart: boolean;
+  // --- alternative speed limits (issue 21) ---
+  /** The "turtle" rates, bytes per second (0 = unlimited), used while the alt mode is on. */
+  altDownloadLimitBps: number;
+  altUploadLimitBps: number;
+  /** The status bar's toggle: the alt limits apply now, whatever the schedule says. */
+  altSpeedEnabled: boolean;
+  /** Turns the alt limits on inside a weekly window, in local time. */
+  altSpeedSchedule: AltSpeedSchedule;
+  // --- end alternative speed limits ---
+  // --- labels (issue 21) ---
+  /** A default save folder per label, used by the add dialog when that label is chosen. */
+  labelSavePaths: Record<string, string>;
 }
 
 // --- DHT (issue 17) ---
@@ -152,6 +164,13 @@ export function defaultSettings(downloadDir: string): Settings {
     // --- listen interface and port (issues 18, 21) ---
     listenInterface: '',
     randomPortOnStart: false,
+    // --- alternative speed limits (issue 21) ---
+    altDownloadLimitBps: 0,
+    altUploadLimitBps: 0,
+    altSpeedEnabled: false,
+    altSpeedSchedule: { ...defaultAltSpeedSchedule, days: [...defaultAltSpeedSchedule.days] },
+    // --- labels (issue 21) ---
+    labelSavePaths: {},
   };
 }
 
@@ -177,3 +196,42 @@ export function isValidListenInterface(text: string): boolean {
   const t = text.trim();
   return t === '' || ipTextFamily(t) !== 0;
 }
+// --- alternative speed limits (issue 21) ---
+/** 0 = Sunday … 6 = Saturday, as `Date.prototype.getDay` counts. */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export const weekdays: readonly Weekday[] = [0, 1, 2, 3, 4, 5, 6];
+
+export interface AltSpeedSchedule {
+  enabled: boolean;
+  /** "HH:MM", local time; the window starts here. */
+  from: string;
+  /** "HH:MM"; the window ends here (exclusive). Earlier than `from` crosses midnight. */
+  to: string;
+  /** The days a window starts on; a window crossing midnight runs into the next day. */
+  days: Weekday[];
+}
+
+export const defaultAltSpeedSchedule: AltSpeedSchedule = {
+  enabled: false,
+  from: '08:00',
+  to: '20:00',
+  days: [1, 2, 3, 4, 5],
+};
+
+/** "HH:MM" (00:00–23:59) to minutes since midnight, or null when malformed. */
+export function parseClockTime(text: string): number | null {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+/** What the engine applies now (SessionStats.altSpeed), for the status bar's toggle. */
+export interface AltSpeedStatus {
+  /** The alt limits govern the global rates now. */
+  active: boolean;
+  /** Only the schedule holds them on (the toggle is off). */
+  bySchedule: boolean;
+  /** The global limits in force, bytes per second; 0 = unlimited. */
+  downloadLimitBps: number;
+  uploadLimitBps: number;
+}
+// --- end alternative speed limits ---

@@ -24,6 +24,9 @@ export interface AddTorrentOptions {
    * its files (the add dialog) before anything downloads.
    */
   chooseFiles?: boolean;
+  // --- labels (issue 21) ---
+  /** The torrent's label (see model/labels.ts); none when absent. */
+  label?: string;
 }
 
 export interface CreateSeedRequest {

@@ -7,6 +7,7 @@ import type { PeerSource } from './peer';
 import type { TorrentDiagnosis } from './explain';
 import type { PortMappingStatus } from './port-mapping'; // --- port mapping (issue 18)
 import type { TorrentActionState } from './torrent-actions'; // --- issue 21
+import type { AltSpeedStatus } from './settings'; // --- alternative speed limits (issue 21)
 
 /** 40 lowercase hex characters: the SHA-1 of the bencoded `info` dictionary. */
 export type TorrentId = string;
@@ -73,6 +74,9 @@ export interface TorrentSummary {
   queuePosition?: number | null;
   /** Limits, sequential download and force start, as the torrent's menu shows them. */
   actions?: TorrentActionState;
+  // --- labels (issue 21) ---
+  /** The user's label for grouping and filtering; null or absent for none. */
+  label?: string | null;
 }
 
 export interface SessionStats {
@@ -90,6 +94,9 @@ export interface SessionStats {
   // --- port mapping (issue 18) ---
   /** UPnP and NAT-PMP/PCP mappings of the listen port; absent from hosts that predate it. */
   portMapping?: PortMappingStatus;
+  // --- alternative speed limits (issue 21) ---
+  /** The global limits in force and whether the alt ones are on; absent from older hosts. */
+  altSpeed?: AltSpeedStatus;
 }
 
 // --- DHT (issue 17) ---

@@ -19,6 +19,7 @@ import {
   writeFileAtomic,
 } from './atomic-file';
 import { normalizeActions, type PersistedActions } from './torrent-actions'; // --- issue 21
+import { labelProblem, normalizeLabel } from '../../../src-shared/model'; // --- labels (issue 21)
 
 /** What session.json keeps of one torrent. */
 export interface PersistedTorrent {
@@ -32,6 +33,8 @@ export interface PersistedTorrent {
   downloadedBytes?: number;
   // --- per-torrent actions and the queue (issue 21) ---
   actions?: PersistedActions;
+  // --- labels (issue 21) ---
+  label?: string | null;
 }
 
 export interface SessionListFile {
@@ -195,7 +198,16 @@ export function normalizeEntry(entry: unknown): PersistedTorrent | null {
     uploadedBytes: count(entry.uploadedBytes),
     downloadedBytes: count(entry.downloadedBytes),
     actions: normalizeActions(entry.actions), // --- issue 21
+    label: persistedLabel(entry.label), // --- labels (issue 21): absent when none
   };
+}
+
+// --- labels (issue 21) ---
+/** A hand-edited label that is not a usable one is dropped, not trusted. */
+function persistedLabel(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const label = normalizeLabel(v);
+  return label !== null && labelProblem(label) === null ? label : undefined;
 }
 
 function isListFile(value: unknown): value is SessionListFile {

@@ -175,6 +175,11 @@ export class FakeEngine implements EngineApi {
     this.record('forceStart', id);
   }
 
+  // --- labels (issue 21) ---
+  setLabel(id: TorrentId, label: string | null): void {
+    this.record('setLabel', id, label);
+  }
+
   async recheck(id: TorrentId): Promise<void> {
     this.record('recheck', id);
     this.need(id).state = 'checking';

@@ -22,6 +22,10 @@ import {
   type FileNode,
 } from './file-tree';
 import { Modal } from './Modal';
+// --- labels (issue 21) ---
+import { normalizeLabel } from '../../../src-shared/model';
+import { AddLabelField } from '../labels/AddLabelField';
+import { savePathAfterLabel } from '../labels/label-save-path';
 
 /** Bigger trees open with only the top level expanded, so the dialog opens instantly. */
 const expandAllMaxFiles = 200;
@@ -149,6 +153,7 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
   );
   const [savePath, setSavePath] = useState(settings?.downloadDir ?? '');
   const [paused, setPaused] = useState(false);
+  const [label, setLabel] = useState(''); // --- labels (issue 21)
   const [busy, setBusy] = useState(false);
   const { pick, browser } = usePathPicker();
 
@@ -180,6 +185,7 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
         savePath: savePath.trim() || undefined,
         skipFiles: skipFilesOf(preview.files, selected),
         paused,
+        label: normalizeLabel(label) ?? undefined, // --- labels (issue 21)
       },
       pushToast,
     );
@@ -265,6 +271,16 @@ function AddForm({ item, remaining }: { item: PendingAdd; remaining: number }) {
         </div>
       )}
       {preview.comment && <p className="preview-comment">{preview.comment}</p>}
+      {/* --- labels (issue 21): the folder follows the label unless the user chose one */}
+      {item.magnetId === undefined && (
+        <AddLabelField
+          value={label}
+          onChange={(next) => {
+            setSavePath((shown) => savePathAfterLabel(shown, settings, label, next));
+            setLabel(next);
+          }}
+        />
+      )}
       <div className="field">
         <label className="field-label" htmlFor="add-save-path">
           Save to

@@ -69,6 +69,8 @@ export interface AddChoices {
   savePath?: string;
   skipFiles: number[];
   paused: boolean;
+  /** --- labels (issue 21): the torrent's label; none when absent. */
+  label?: string;
 }
 
 /** Starts one inspected torrent; true when it was added. */
@@ -93,6 +95,7 @@ export async function startAdd(
       ...(choices.savePath ? { savePath: choices.savePath } : {}),
       ...(choices.skipFiles.length > 0 ? { skipFiles: choices.skipFiles } : {}),
       ...(choices.paused ? { paused: true } : {}),
+      ...(choices.label ? { label: choices.label } : {}), // --- labels (issue 21)
     });
     toast({ level: 'info', title: `Added ${item.preview.name}`, message: '' });
     return true;

@@ -23,6 +23,8 @@ import { DhtSection } from './DhtSection';
 import { PortMappingSection } from './PortMappingSection'; // --- port mapping (issue 18)
 import { QueueSection } from '../torrent-actions/QueueSection'; // --- issue 21
 import { ConnectionSection } from './ConnectionSection'; // --- listen interface (issues 18, 21)
+import { AltSpeedSection } from './AltSpeedSection'; // --- alternative speed limits (issue 21)
+import { LabelFoldersSection } from '../labels/LabelFoldersSection'; // --- labels (issue 21)
 import './settings.css';
 
 function SettingsEditor({ settings }: { settings: Settings }) {
@@ -270,6 +272,8 @@ function SettingsEditor({ settings }: { settings: Settings }) {
         {/* --- port mapping (issue 18) --- */}
         <PortMappingSection settings={settings} />
         <QueueSection settings={settings} /> {/* --- issue 21 */}
+        <AltSpeedSection settings={settings} /> {/* --- alternative speed limits (issue 21) */}
+        <LabelFoldersSection settings={settings} /> {/* --- labels (issue 21) */}
       </div>
       {browser}
     </Modal>

@@ -6,6 +6,7 @@ import { NotificationBell } from '../notifications/NotificationBell';
 import { trackerStatusText } from './tracker-status';
 import { DhtStatusLine } from './DhtStatusLine';
 import { PortMappingIndicator } from './PortMappingIndicator'; // --- port mapping (issue 18)
+import { AltSpeedToggle } from './AltSpeedToggle'; // --- alternative speed limits (issue 21)
 import './status-bar.css';
 
 const connectionLabels = {
@@ -51,6 +52,8 @@ export function StatusBar() {
         </span>
         {formatRate(session?.upRateBps ?? 0)}
       </span>
+      {/* --- alternative speed limits (issue 21) --- */}
+      <AltSpeedToggle />
       <span className="status-item">
         {sum.count} {sum.count === 1 ? 'torrent' : 'torrents'}
         {sum.active > 0 ? ` · ${sum.active} active` : ''}

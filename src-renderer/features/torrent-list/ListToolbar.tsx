@@ -17,6 +17,8 @@ export interface ListToolbarProps {
   onRemove(): void;
   /** --- issue 21: the "More actions" menu button, before Remove. */
   more?: ReactNode;
+  /** --- labels (issue 21): the label filter, after the search box. */
+  labels?: ReactNode;
 }
 
 /** State filter (with counts), search, and actions on the selection. */
@@ -51,6 +53,7 @@ export function ListToolbar(p: ListToolbarProps) {
           if (e.key === 'Escape') p.onSearch('');
         }}
       />
+      {p.labels /* --- labels (issue 21) */}
       <span className="list-toolbar-spacer" />
       <span className="selection-count" aria-live="polite">
         {p.selectedCount > 0 ? `${p.selectedCount} selected` : ''}

@@ -34,6 +34,9 @@ import { RemoveDialog } from './RemoveDialog';
 import { MoreActionsButton } from '../torrent-actions/MoreActionsButton'; // --- issue 21
 import { useTorrentMenu } from '../torrent-actions/use-torrent-menu'; // --- issue 21
 import { TorrentRow } from './TorrentRow';
+import { filterByLabel } from '../labels/label-filter'; // --- labels (issue 21)
+import { LabelFilter } from '../labels/LabelFilter'; // --- labels (issue 21)
+import { SetLabelButton } from '../labels/SetLabelButton'; // --- labels (issue 21)
 import './torrent-list.css';
 
 /** Fixed row height (CSS .torrent-row) and header height: virtualisation depends on both. */
@@ -58,6 +61,7 @@ export function TorrentList() {
   const pushToast = useStore((s) => s.pushToast);
   const [filter, setFilter] = useState<StateFilter>('all');
   const [search, setSearch] = useState('');
+  const [label, setLabel] = useState(''); // --- labels (issue 21): '' is all
   const [removing, setRemoving] = useState<TorrentId[] | null>(null);
   // --- column choice (issue 21) ---
   const [layout, setLayout] = useColumnLayout();
@@ -65,7 +69,10 @@ export function TorrentList() {
   const shownColumns = useMemo(() => shownIds.map(columnById), [shownIds]);
 
   const sorted = useMemo(() => sortTorrents(torrents, sort), [torrents, sort]);
-  const rows = useMemo(() => filterTorrents(sorted, filter, search), [sorted, filter, search]);
+  const rows = useMemo(
+    () => filterByLabel(filterTorrents(sorted, filter, search), label), // --- labels (issue 21)
+    [sorted, filter, search, label],
+  );
   const ids = useMemo(() => rows.map((t) => t.id), [rows]);
   const counts = useMemo(() => filterCounts(torrents), [torrents]);
   const selected = useMemo(() => rows.filter((t) => selection.has(t.id)), [rows, selection]);
@@ -224,6 +231,12 @@ export function TorrentList() {
         }
         onRemove={() => setRemoving(selected.map((t) => t.id))}
         more={<MoreActionsButton ids={selectedIds} onRemove={setRemoving} />}
+        labels={
+          <>
+            <LabelFilter torrents={torrents} value={label} onChange={setLabel} />
+            <SetLabelButton ids={selectedIds} />
+          </>
+        }
       />
       <div
         className="table-scroll"
