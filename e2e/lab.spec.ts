@@ -68,10 +68,21 @@ test('opens a lab from the UI, watches it complete, and removes the original see
   const splitter = page.getByRole('separator', { name: 'Resize the details' });
   await splitter.focus();
   for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowUp');
-  await page.getByRole('tab', { name: 'Peers' }).click();
-  await expect(page.getByRole('tabpanel')).toContainText('127.0.0.1', { timeout: 30_000 });
+
+  // The graph: us in the middle, the lab's peers around us, the embedded tracker, bytes flowing.
+  await page.getByRole('tab', { name: 'Swarm' }).click();
+  await expect(page.getByTestId('swarm-graph-canvas')).toBeVisible();
+  const summary = page.getByTestId('swarm-summary');
+  await expect(summary).toContainText(/1 tracker \(1 working\)/, { timeout: 30_000 });
+  await expect(summary).toContainText(/downloading from [1-9]/, { timeout: 30_000 });
+  // Most of the lab's peers have announced and connected: the picture shows a swarm.
+  await expect(summary).toContainText(/^[3-9] peers from/, { timeout: 30_000 });
+  // Let the force layout settle before the picture.
+  await page.waitForTimeout(1500);
+  await shoot(page, 'lab-graph');
 
   // The explainer: each lab peer's row says why it is choked or not, and its detail says more.
+  await page.getByRole('tab', { name: 'Peers' }).click();
   const peers = page.getByRole('table', { name: 'Peers' });
   await expect(peers.getByRole('row')).not.toHaveCount(1, { timeout: 20_000 });
   const why = peers.locator('.peer-why-button').first();
@@ -83,16 +94,6 @@ test('opens a lab from the UI, watches it complete, and removes the original see
   await shoot(page, 'lab-explainer');
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();
-
-  // The graph: us in the middle, the lab's peers around us, the embedded tracker, bytes flowing.
-  await page.getByRole('tab', { name: 'Swarm' }).click();
-  await expect(page.getByTestId('swarm-graph-canvas')).toBeVisible();
-  const summary = page.getByTestId('swarm-summary');
-  await expect(summary).toContainText(/1 tracker \(1 working\)/, { timeout: 30_000 });
-  await expect(summary).toContainText(/downloading from [1-9]/, { timeout: 30_000 });
-  // Let the force layout settle before the picture.
-  await page.waitForTimeout(1500);
-  await shoot(page, 'lab-graph');
 
   // The timeline: one lane per lab peer.
   await page.getByRole('tab', { name: 'Timeline' }).click();
@@ -124,12 +125,12 @@ test('opens a lab from the UI, watches it complete, and removes the original see
   // The matrix: every row full, and hovering names the peer and piece.
   const matrix = page.getByTestId('lab-matrix');
   await expect(matrix).toBeVisible();
+  await dismissToasts(page);
   const box = (await matrix.boundingBox())!;
   await page.mouse.move(box.x + 0.5, box.y + box.height - 6);
   await expect(page.getByTestId('lab-tooltip')).toHaveText('leecher 4 · piece 0: has it');
   await page.mouse.move(box.x + box.width - 0.5, box.y + 6);
   await expect(page.getByTestId('lab-tooltip')).toHaveText(/^seeder 1 · piece 127: has it$/);
-  await dismissToasts(page);
   await page.screenshot({ path: path.join(screenshots, 'lab-matrix.png') });
   const axeView = await new AxeBuilder({ page }).include('[data-testid="lab-view"]').analyze();
   expect(
