@@ -61,6 +61,11 @@ test('opens a lab from the UI, watches it complete, and removes the original see
   // Too early to remove the original seeder: refused with the reason.
   await view.getByRole('button', { name: 'Remove original seeder' }).click();
   await expect(view.getByRole('alert')).toContainText(/pieces are out in the swarm|is running/);
+  // Running, with the refusal shown and some buttons disabled: no serious fault either.
+  const axeRunning = await new AxeBuilder({ page }).include('[data-testid="lab-view"]').analyze();
+  expect(
+    axeRunning.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+  ).toEqual([]);
 
   // While it runs, the app's own views watch the lab through the observer torrent.
   await view.getByRole('button', { name: 'Watch in the list' }).click();
@@ -136,6 +141,15 @@ test('opens a lab from the UI, watches it complete, and removes the original see
   expect(
     axeView.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
   ).toEqual([]);
+  // The dark theme too: its colours must keep their contrast.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: path.join(screenshots, 'lab-matrix-dark.png') });
+  const axeDark = await new AxeBuilder({ page }).include('[data-testid="lab-view"]').analyze();
+  expect(
+    axeDark.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+  ).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // A peer can be paused and resumed from its row.
   await view.getByRole('button', { name: 'Pause leecher 2' }).click();
