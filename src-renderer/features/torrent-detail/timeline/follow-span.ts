@@ -8,7 +8,7 @@
 import type { TimelineLaneData } from '../../../../src-shared/timeline-delta';
 
 /** The shortest fitted view: the first seconds of a torrent still read as a timeline. */
-export const minFitSpanMs = 10_000;
+export const minFitSpanMs = 30_000;
 /** Room before the first lane, as a share of the history shown. */
 const leadIn = 0.1;
 
