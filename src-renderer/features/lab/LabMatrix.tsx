@@ -7,12 +7,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { hasPiece, labRow, type LabView } from '../../../src-shared/model';
 import { useColorScheme } from '../../components/piece-map/use-color-scheme';
-import { hitTest, matrixLayout, type MatrixLayout } from './matrix-layout';
+import { hitTest, matrixLayout, tooltipPlacement, type MatrixLayout } from './matrix-layout';
 import { darkMatrixPalette, lightMatrixPalette, rasterizeMatrix } from './matrix-raster';
 
 interface Hover {
   x: number;
   y: number;
+  /** The box's width when hovered: the label goes left of the pointer in its right half. */
+  boxWidth: number;
   text: string;
 }
 
@@ -80,7 +82,7 @@ export function LabMatrix({ lab }: { lab: LabView }) {
       span === 1
         ? `${peer.name} · piece ${hit.firstPiece}: ${had ? 'has it' : 'missing'}`
         : `${peer.name} · pieces ${hit.firstPiece}–${hit.lastPiece}: has ${had} of ${span}`;
-    setHover({ x, y, text });
+    setHover({ x, y, boxWidth: rect.width, text });
   };
 
   const done = lab.peers.filter((p) => p.haveCount === lab.pieceCount).length;
@@ -98,7 +100,7 @@ export function LabMatrix({ lab }: { lab: LabView }) {
         <div
           className="lab-tooltip"
           role="status"
-          style={{ left: hover.x + 12, top: hover.y + 12 }}
+          style={tooltipPlacement(hover.x, hover.y, hover.boxWidth)}
           data-testid="lab-tooltip"
         >
           {hover.text}

@@ -12,6 +12,7 @@ import { toApiError } from '../../api/api-error';
 import { formatBytes, formatRate } from '../../lib/format';
 import { useStore } from '../../store/store';
 import { LabMatrix } from './LabMatrix';
+import { removeSeederNotYet } from './lab-words';
 import { MATRIX_ROW_PX } from './matrix-layout';
 import './lab.css';
 
@@ -77,22 +78,29 @@ function LabViewBody({ lab }: { lab: Lab }) {
   const [error, setError] = useState<string | null>(null);
   const [role, setRole] = useState<LabRole>('leecher');
   const [busy, setBusy] = useState(false);
+  // Which action the refusal answered: "not yet" for the original seeder is said live below.
+  const [refused, setRefused] = useState<LabAction['kind'] | null>(null);
   // A refusal explains the moment it happened; once the lab has moved on it no longer holds.
   useEffect(() => setError(null), [lab.status, lab.piecesOut === lab.pieceCount]);
 
-  const run = async (fn: () => Promise<void>) => {
+  const run = async (fn: () => Promise<void>, kind: LabAction['kind'] | null = null) => {
     setBusy(true);
     setError(null);
+    setRefused(null);
     try {
       await fn();
     } catch (err) {
       setError(toApiError(err).message);
+      setRefused(kind);
     } finally {
       setBusy(false);
     }
   };
   const act = (action: LabAction) =>
-    void run(async () => applyLabState(await getClient().invoke('lab.action', action)));
+    void run(
+      async () => applyLabState(await getClient().invoke('lab.action', action)),
+      action.kind,
+    );
   const closeLab = () =>
     void run(async () => {
       await getClient().invoke('lab.close', {});
@@ -103,6 +111,8 @@ function LabViewBody({ lab }: { lab: Lab }) {
   const verified = leechers.filter((p) => p.verified).length;
   const rate = lab.peers.reduce((n, p) => n + p.downRateBps, 0);
   const allOut = lab.piecesOut === lab.pieceCount;
+  const notYet = refused === 'remove-original-seeder' ? removeSeederNotYet(lab) : null;
+  const shownError = error === null ? null : (notYet ?? error);
   return (
     <section className="lab-view" aria-label="Swarm lab" data-testid="lab-view">
       <header className="lab-header">
@@ -130,7 +140,9 @@ function LabViewBody({ lab }: { lab: Lab }) {
               {lab.piecesOut}/{lab.pieceCount}
             </strong>
           </span>
-          <span>{formatRate(rate)}</span>
+          <span>
+            Swarm download <strong>{formatRate(rate)}</strong>
+          </span>
           <span>Bans {lab.bans.length}</span>
           {lab.fullDistributionMs !== null && (
             <span>Full distribution in {seconds(lab.fullDistributionMs)}</span>
@@ -190,9 +202,9 @@ function LabViewBody({ lab }: { lab: Lab }) {
           Close lab
         </button>
       </div>
-      {(error ?? lab.message) && (
+      {(shownError ?? lab.message) && (
         <div className="form-error lab-error" role="alert">
-          {error ?? lab.message}
+          {shownError ?? lab.message}
         </div>
       )}
       <div className="lab-body">

@@ -61,3 +61,21 @@ export function hitTest(l: MatrixLayout, x: number, y: number): MatrixHit | null
   const lastPiece = Math.min(l.pieceCount - 1, firstPiece + l.piecesPerColumn - 1);
   return { row, firstPiece, lastPiece };
 }
+
+/** Gap between the pointer and the matrix's hover label. */
+const TOOLTIP_GAP_PX = 12;
+
+/**
+ * Where the hover label goes in the matrix box: right of and below the pointer, but left of it
+ * in the box's right half, so that a label near the last pieces is not cut off by the window.
+ */
+export function tooltipPlacement(
+  x: number,
+  y: number,
+  boxWidth: number,
+): { top: number; left?: number; right?: number } {
+  const top = y + TOOLTIP_GAP_PX;
+  return x > boxWidth / 2
+    ? { top, right: Math.max(0, boxWidth - x + TOOLTIP_GAP_PX) }
+    : { top, left: x + TOOLTIP_GAP_PX };
+}

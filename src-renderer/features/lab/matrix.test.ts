@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hitTest, matrixLayout, MATRIX_ROW_PX } from './matrix-layout';
+import { hitTest, matrixLayout, MATRIX_ROW_PX, tooltipPlacement } from './matrix-layout';
 import { lightMatrixPalette, rasterizeMatrix } from './matrix-raster';
 
 describe('matrix layout', () => {
@@ -63,5 +63,13 @@ describe('matrix raster', () => {
       [0, 1, 2].map((i) => Math.round(m[i]! + (c[i]! - m[i]!) / 2)),
     );
     expect([...px.subarray(4, 7)]).toEqual([...m]);
+  });
+});
+
+describe('matrix hover label', () => {
+  it('sits right of the pointer in the left half, and left of it in the right half', () => {
+    expect(tooltipPlacement(100, 20, 1000)).toEqual({ top: 32, left: 112 });
+    // Near the last pieces it must not run past the box (and the window) on the right.
+    expect(tooltipPlacement(990, 20, 1000)).toEqual({ top: 32, right: 22 });
   });
 });

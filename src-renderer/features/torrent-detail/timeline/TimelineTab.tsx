@@ -35,6 +35,7 @@ import {
 } from './timeline-layout';
 import { timelinePalette, type TimelineScene } from './timeline-paint';
 import { TimelinePainter } from './timeline-painter';
+import { firstOpenedAt, followSpan } from './follow-span';
 import './timeline.css';
 
 /** The view when the tab opens: the last two minutes. */
@@ -63,9 +64,11 @@ export function TimelineTab() {
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const painterRef = useRef<TimelinePainter | null>(null);
-  const view = useRef({ start: 0, end: 0, span: initialSpanMs, follow: true });
+  // `fit`: the opening zoom, which fits a young history (follow-span.ts) until the user zooms.
+  const view = useRef({ start: 0, end: 0, span: initialSpanMs, follow: true, fit: true });
   const [follow, setFollow] = useState(true);
   const [spanMs, setSpanMs] = useState(initialSpanMs);
+  const [fit, setFit] = useState(true);
   const [focus, setFocus] = useState<Focus | null>(null);
   const focusRef = useRef<Focus | null>(null);
   focusRef.current = focus;
@@ -91,8 +94,9 @@ export function TimelineTab() {
     const t = now();
     const windowMs = timelineBuffer.windowMs || 600_000;
     const v = view.current;
+    const span = v.fit ? followSpan(v.span, firstOpenedAt(lanesRef.current), t) : v.span;
     const next = v.follow
-      ? clampView(t - v.span, t, t, windowMs)
+      ? clampView(t - span, t, t, windowMs)
       : clampView(v.start, v.end, t, windowMs);
     v.start = next.start;
     v.end = next.end;
@@ -168,7 +172,9 @@ export function TimelineTab() {
     v.start = next.start;
     v.end = next.end;
     v.span = next.end - next.start;
+    v.fit = false;
     if (!keepFollow) v.follow = false;
+    setFit(false);
     setFollow(v.follow);
     setSpanMs(v.span);
     painterRef.current?.request();
@@ -366,8 +372,12 @@ export function TimelineTab() {
   const boxWidth = boxRef.current?.clientWidth ?? 0;
   const flip = focus !== null && focus.x + 240 > boxWidth;
   const laneCount = lanes.length;
+  const shownMs =
+    fit && follow ? followSpan(spanMs, firstOpenedAt(lanes), timelineBuffer.now) : spanMs;
   const spanLabel =
-    spanMs >= 60_000 ? `${Math.round(spanMs / 6_000) / 10} min` : `${Math.round(spanMs / 1000)} s`;
+    shownMs >= 60_000
+      ? `${Math.round(shownMs / 6_000) / 10} min`
+      : `${Math.round(shownMs / 1000)} s`;
 
   return (
     <div className="tab-body timeline-tab">
