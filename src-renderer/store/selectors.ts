@@ -19,7 +19,8 @@ export type SortKey =
   // --- column choice (issue 21) ---
   | 'completed'
   | 'savePath'
-  | 'tracker';
+  | 'tracker'
+  | 'availability';
 
 export interface SortSpec {
   key: SortKey;
@@ -66,6 +67,7 @@ const compare: Record<SortKey, (a: TorrentSummary, b: TorrentSummary) => number>
       (b.progress >= 1 ? (b.completedAt ?? 0) : Infinity) || 0,
   savePath: (a, b) => collator.compare(a.savePath, b.savePath),
   tracker: (a, b) => collator.compare(trackerHost(a.magnet), trackerHost(b.magnet)),
+  availability: (a, b) => (a.availability ?? -1) - (b.availability ?? -1),
 };
 
 /** A stable order: the chosen key, then the name, then the id. */

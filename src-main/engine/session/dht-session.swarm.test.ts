@@ -14,6 +14,7 @@ import { TEST_SESSION_OPTIONS, createTestSwarm } from '../../testing/swarm';
 import type { TestSwarm } from '../../testing/swarm';
 import { decodeKrpc, encodeKrpc, idToHex } from '../dht';
 import { startLoopbackNode } from '../dht/test-nodes';
+import { MemoryLogger } from '../log/logger';
 import type { UdpDhtNode } from '../dht/udp-dht-node';
 import { createTorrent } from '../metainfo';
 import { Session } from '../session';
@@ -127,13 +128,28 @@ describe('the session on the DHT (loopback)', () => {
       pieceLength: 16_384,
     });
     // The seeder knows no DHT node at all; the leecher knows only the seeder's.
-    const seeder = await Session.open({ ...TEST_SESSION_OPTIONS, ...dhtOptions([]) });
+    // Debug logs kept in memory: a timeout prints the tail of both (it timed out twice in CI).
+    const seederLog = new MemoryLogger('debug', undefined, 400);
+    const leecherLog = new MemoryLogger('debug', undefined, 400);
+    // Plain TCP between the two: this test is about finding each other on the DHT. Twice in CI,
+    // beside the other swarm files, both knew the other's address (2 candidates each, 56 announces)
+    // and no connection came up in 60 s; uTP and MSE dials have their own tests, and a timeout
+    // here now prints both logs and the leecher's diagnosis to find out why.
+    const direct = { transports: 'tcp', encryption: 'disable' } as const;
+    const seeder = await Session.open({
+      ...TEST_SESSION_OPTIONS,
+      ...dhtOptions([]),
+      logger: seederLog,
+    });
+    await seeder.updateSettings(direct);
     closers.push(() => seeder.close());
     await seeder.addMeta(meta, { savePath: src }, true);
     const leecher = await Session.open({
       ...TEST_SESSION_OPTIONS,
       ...dhtOptions([seeder.udpPort!]),
+      logger: leecherLog,
     });
+    await leecher.updateSettings(direct);
     closers.push(() => leecher.close());
     const out = tempDir('dht-two-out');
     closers.push(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -150,6 +166,9 @@ describe('the session on the DHT (loopback)', () => {
         leecher: { dht: leecher.sessionStats().dht, udp: leecher.udpPort, tcp: leecher.listenPort },
         seederPeers: seeder.peers(meta.infoHashHex).length,
         leecherState: leecher.summary(meta.infoHashHex)?.state,
+        leecherWhy: leecher.summary(meta.infoHashHex)?.diagnosis,
+        seederLog: seederLog.lines.slice(-40),
+        leecherLog: leecherLog.lines.slice(-40),
       };
       throw new Error(`${err.message}: ${JSON.stringify(where)}`);
     });

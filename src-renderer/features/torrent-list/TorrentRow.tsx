@@ -7,7 +7,13 @@ import { fetchingText } from '../magnet/magnet-text';
 import { DiagnosisLine } from './DiagnosisLine';
 import { saysMoreThanState } from './diagnosis-text';
 import type { ColumnId } from './column-model'; // --- issue 21
-import { addedText, completedText, savePathText, trackerText } from './column-values';
+import {
+  addedText,
+  availabilityText,
+  completedText,
+  savePathText,
+  trackerText,
+} from './column-values';
 
 function etaText(t: TorrentSummary): string {
   if (t.state === 'seeding' || t.progress >= 1) return '—';
@@ -113,6 +119,12 @@ function cell(id: ColumnId, t: TorrentSummary, progress: number): ReactNode {
       return (
         <td key={id} className="col-tracker">
           {trackerText(t)}
+        </td>
+      );
+    case 'availability':
+      return (
+        <td key={id} className="col-availability num">
+          {availabilityText(t)}
         </td>
       );
   }

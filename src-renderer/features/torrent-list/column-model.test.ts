@@ -133,6 +133,7 @@ describe('column model (issue 21)', () => {
       'completed',
       'savePath',
       'tracker',
+      'availability',
       'name',
       'size',
       'progress',

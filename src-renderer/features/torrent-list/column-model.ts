@@ -21,7 +21,8 @@ export type ColumnId =
   | 'added'
   | 'completed'
   | 'savePath'
-  | 'tracker';
+  | 'tracker'
+  | 'availability';
 
 export interface ColumnLayout {
   /** Every known column, in display order (hidden ones keep their place for when they return). */
@@ -45,10 +46,17 @@ export const allColumnIds: readonly ColumnId[] = [
   'completed',
   'savePath',
   'tracker',
+  'availability',
 ];
 
 /** The columns that are new in issue 21 start hidden: the list looks as before until asked. */
-const hiddenByDefault: readonly ColumnId[] = ['added', 'completed', 'savePath', 'tracker'];
+const hiddenByDefault: readonly ColumnId[] = [
+  'added',
+  'completed',
+  'savePath',
+  'tracker',
+  'availability',
+];
 
 /** Name is the one column that cannot be hidden; it takes the width the others leave. */
 export const alwaysShown: ColumnId = 'name';
@@ -143,6 +151,7 @@ export const columnSortKey: Record<ColumnId, SortKey> = {
   completed: 'completed',
   savePath: 'savePath',
   tracker: 'tracker',
+  availability: 'availability',
 };
 
 /**

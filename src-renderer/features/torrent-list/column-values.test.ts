@@ -3,6 +3,7 @@ import type { TorrentSummary } from '../../../src-shared/model';
 import { trackerHost } from '../../lib/tracker-host';
 import { sortTorrents } from '../../store/selectors';
 import {
+  availabilityText,
   addedText,
   completedText,
   formatDateTime,
@@ -102,5 +103,13 @@ describe('column values (issue 21)', () => {
     expect(names('completed')).toEqual(['b', 'a', 'c']);
     expect(names('savePath')).toEqual(['b', 'c', 'a']);
     expect(names('tracker')).toEqual(['b', 'c', 'a']);
+  });
+});
+
+describe('availabilityText (issue 21)', () => {
+  it('shows distributed copies to three decimals, and a dash when there is none', () => {
+    const t = { availability: 2.25 } as unknown as Parameters<typeof availabilityText>[0];
+    expect(availabilityText(t)).toBe('2.250');
+    expect(availabilityText({} as Parameters<typeof availabilityText>[0])).toBe('—');
   });
 });

@@ -26,6 +26,11 @@ export function savePathText(t: TorrentSummary): string {
   return t.savePath || '—';
 }
 
+/** Distributed copies to three decimals, as other clients show it; '—' for a magnet. */
+export function availabilityText(t: TorrentSummary): string {
+  return t.availability === undefined ? '—' : t.availability.toFixed(3);
+}
+
 export function trackerText(t: TorrentSummary): string {
   return trackerHost(t.magnet) || '—';
 }

@@ -47,6 +47,13 @@ export const columns: readonly Column[] = [
   col('completed', 'Completed', false, 'col-completed', 'When the download finished'),
   col('savePath', 'Save path', false, 'col-savepath', 'The folder the data is saved in'),
   col('tracker', 'Tracker', false, 'col-tracker', "The first tracker's host"),
+  col(
+    'availability',
+    'Availability',
+    true,
+    'col-availability',
+    'Copies of the torrent among connected peers: the rarest piece, plus the share of pieces held more often',
+  ),
 ];
 
 const byId = new Map(columns.map((c) => [c.id, c]));
