@@ -20,7 +20,8 @@ export type SortKey =
   | 'completed'
   | 'savePath'
   | 'tracker'
-  | 'availability';
+  | 'availability'
+  | 'label';
 
 export interface SortSpec {
   key: SortKey;
@@ -68,6 +69,7 @@ const compare: Record<SortKey, (a: TorrentSummary, b: TorrentSummary) => number>
   savePath: (a, b) => collator.compare(a.savePath, b.savePath),
   tracker: (a, b) => collator.compare(trackerHost(a.magnet), trackerHost(b.magnet)),
   availability: (a, b) => (a.availability ?? -1) - (b.availability ?? -1),
+  label: (a, b) => collator.compare(a.label ?? '', b.label ?? ''),
 };
 
 /** A stable order: the chosen key, then the name, then the id. */

@@ -10,6 +10,7 @@ import type { ColumnId } from './column-model'; // --- issue 21
 import {
   addedText,
   availabilityText,
+  labelText,
   completedText,
   savePathText,
   trackerText,
@@ -119,6 +120,12 @@ function cell(id: ColumnId, t: TorrentSummary, progress: number): ReactNode {
       return (
         <td key={id} className="col-tracker">
           {trackerText(t)}
+        </td>
+      );
+    case 'label':
+      return (
+        <td key={id} className="col-label" title={t.label ?? undefined}>
+          {labelText(t)}
         </td>
       );
     case 'availability':

@@ -134,6 +134,7 @@ describe('column model (issue 21)', () => {
       'savePath',
       'tracker',
       'availability',
+      'label',
       'name',
       'size',
       'progress',

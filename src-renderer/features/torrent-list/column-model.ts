@@ -22,7 +22,8 @@ export type ColumnId =
   | 'completed'
   | 'savePath'
   | 'tracker'
-  | 'availability';
+  | 'availability'
+  | 'label';
 
 export interface ColumnLayout {
   /** Every known column, in display order (hidden ones keep their place for when they return). */
@@ -47,6 +48,7 @@ export const allColumnIds: readonly ColumnId[] = [
   'savePath',
   'tracker',
   'availability',
+  'label',
 ];
 
 /** The columns that are new in issue 21 start hidden: the list looks as before until asked. */
@@ -56,6 +58,7 @@ const hiddenByDefault: readonly ColumnId[] = [
   'savePath',
   'tracker',
   'availability',
+  'label',
 ];
 
 /** Name is the one column that cannot be hidden; it takes the width the others leave. */
@@ -152,6 +155,7 @@ export const columnSortKey: Record<ColumnId, SortKey> = {
   savePath: 'savePath',
   tracker: 'tracker',
   availability: 'availability',
+  label: 'label',
 };
 
 /**

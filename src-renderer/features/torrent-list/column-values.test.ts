@@ -4,6 +4,7 @@ import { trackerHost } from '../../lib/tracker-host';
 import { sortTorrents } from '../../store/selectors';
 import {
   availabilityText,
+  labelText,
   addedText,
   completedText,
   formatDateTime,
@@ -111,5 +112,14 @@ describe('availabilityText (issue 21)', () => {
     const t = { availability: 2.25 } as unknown as Parameters<typeof availabilityText>[0];
     expect(availabilityText(t)).toBe('2.250');
     expect(availabilityText({} as Parameters<typeof availabilityText>[0])).toBe('—');
+  });
+});
+
+describe('labelText (issue 21)', () => {
+  it('shows the label, and a dash for none', () => {
+    expect(labelText({ label: 'Linux ISOs' } as Parameters<typeof labelText>[0])).toBe(
+      'Linux ISOs',
+    );
+    expect(labelText({ label: null } as Parameters<typeof labelText>[0])).toBe('—');
   });
 });

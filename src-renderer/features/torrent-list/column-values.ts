@@ -31,6 +31,10 @@ export function availabilityText(t: TorrentSummary): string {
   return t.availability === undefined ? '—' : t.availability.toFixed(3);
 }
 
+export function labelText(t: TorrentSummary): string {
+  return t.label || '—';
+}
+
 export function trackerText(t: TorrentSummary): string {
   return trackerHost(t.magnet) || '—';
 }

@@ -54,6 +54,7 @@ export const columns: readonly Column[] = [
     'col-availability',
     'Copies of the torrent among connected peers: the rarest piece, plus the share of pieces held more often',
   ),
+  col('label', 'Label', false, 'col-label', 'The label you gave the torrent'),
 ];
 
 const byId = new Map(columns.map((c) => [c.id, c]));
