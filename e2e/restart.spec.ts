@@ -128,7 +128,9 @@ test('torrents and settings come back after the host restarts', async ({ page })
     // Settings, through the Settings dialog.
     await page.getByRole('button', { name: 'Settings' }).click();
     let settings = page.getByTestId('settings');
-    await settings.getByLabel('Upload limit').fill('123');
+    // The Transfers section's: the alternative speed section has an Upload limit too.
+    const transfers = settings.getByRole('region', { name: 'Transfers' });
+    await transfers.getByLabel('Upload limit').fill('123');
     await settings.getByLabel('Per torrent').fill('17');
     await settings.getByRole('button', { name: 'Save' }).click();
     await expect(settings).toHaveCount(0);
@@ -152,7 +154,9 @@ test('torrents and settings come back after the host restarts', async ({ page })
     expect(saved.maxConnectionsPerTorrent).toBe(17);
     await page.getByRole('button', { name: 'Settings' }).click();
     settings = page.getByTestId('settings');
-    await expect(settings.getByLabel('Upload limit')).toHaveValue('123');
+    await expect(
+      settings.getByRole('region', { name: 'Transfers' }).getByLabel('Upload limit'),
+    ).toHaveValue('123');
     await expect(settings.getByLabel('Per torrent')).toHaveValue('17');
     await settings.getByRole('button', { name: 'Cancel' }).click();
     const snapshot = await invokeHost(host.fixture, 'sync.snapshot', {});
