@@ -122,6 +122,8 @@ const fakeHostScript = `(() => {
         return Promise.resolve({ seq, torrents: torrents.slice(), session: session() });
       }
       if (name === 'tracker.status') return Promise.resolve({ running: false, error: null, httpPort: null, udpPort: null, mode: 'allow-list', announceUrls: [], swarms: [], peers: 0, announcesPerSec: 0, scrapesPerSec: 0, rejected: {} });
+      // No lab is open (the router asks when it connects, issue 19).
+      if (name === 'lab.get') return Promise.resolve({ lab: null });
       return Promise.resolve(undefined);
     },
     on(name, listener) {
