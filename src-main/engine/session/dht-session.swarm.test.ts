@@ -128,20 +128,19 @@ describe('the session on the DHT (loopback)', () => {
       pieceLength: 16_384,
     });
     // The seeder knows no DHT node at all; the leecher knows only the seeder's.
-    // Debug logs kept in memory: a timeout prints the tail of both (it timed out twice in CI).
+    // Debug logs kept in memory: a timeout prints the tail of both.
     const seederLog = new MemoryLogger('debug', undefined, 400);
     const leecherLog = new MemoryLogger('debug', undefined, 400);
-    // Plain TCP between the two: this test is about finding each other on the DHT. Twice in CI,
-    // beside the other swarm files, both knew the other's address (2 candidates each, 56 announces)
-    // and no connection came up in 60 s; uTP and MSE dials have their own tests, and a timeout
-    // here now prints both logs and the leecher's diagnosis to find out why.
-    const direct = { transports: 'tcp', encryption: 'disable' } as const;
+    // The default transports (uTP first) and encryption (prefer), as people run them. Each side
+    // learns the other at about the same time (the seeder from the leecher's announce_peer, the
+    // leecher from the seeder's), so both dial at once: over uTP the two connections had one key,
+    // each side kept the other's dial and dropped its own, and no connection survived, again
+    // and again (it timed out in CI under load). PeerWiring's simultaneous-open rule fixes it.
     const seeder = await Session.open({
       ...TEST_SESSION_OPTIONS,
       ...dhtOptions([]),
       logger: seederLog,
     });
-    await seeder.updateSettings(direct);
     closers.push(() => seeder.close());
     await seeder.addMeta(meta, { savePath: src }, true);
     const leecher = await Session.open({
@@ -149,13 +148,12 @@ describe('the session on the DHT (loopback)', () => {
       ...dhtOptions([seeder.udpPort!]),
       logger: leecherLog,
     });
-    await leecher.updateSettings(direct);
     closers.push(() => leecher.close());
     const out = tempDir('dht-two-out');
     closers.push(() => fs.rmSync(out, { recursive: true, force: true }));
     await leecher.addTorrent({ torrentFile }, { savePath: out });
     // Generous: in CI, with the other swarm files running beside it, one announce round can miss.
-    // A failure says where it stuck (it timed out once in CI; never seen here).
+    // A failure says where it stuck.
     await waitFor(
       () => leecher.summary(meta.infoHashHex)?.progress === 1,
       'the download',
@@ -173,9 +171,17 @@ describe('the session on the DHT (loopback)', () => {
       throw new Error(`${err.message}: ${JSON.stringify(where)}`);
     });
     expect(sha256File(path.join(out, 'two.bin'))).toBe(sha256File(content));
-    // The seeder learnt the leecher from its announce_peer (and from nothing else). The count
-    // is of addresses known plus peers connected, so a slow run that re-announced may count the
-    // leecher twice (seen once at 2 in CI); what matters is that every source is the DHT.
+    // The seeder learns the leecher from its announce_peer (and from nothing else). The leecher
+    // may be done before that announce lands: it learnt the seeder from the seeder's own
+    // announce, and 100 kB is soon fetched. So wait for it; reading it at once failed under load
+    // with nothing known yet. The count is of addresses known (the leecher, and the seeder
+    // itself, which the leecher's node hands back), so what matters is that every source is
+    // the DHT.
+    await waitFor(
+      () => (seeder.sessionStats().dht!.peersBySource.dht ?? 0) > 0,
+      "the leecher's announce to reach the seeder",
+      30_000,
+    );
     const bySource = seeder.sessionStats().dht!.peersBySource;
     expect(Object.keys(bySource)).toEqual(['dht']);
     expect(bySource.dht).toBeGreaterThan(0);

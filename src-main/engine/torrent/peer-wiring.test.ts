@@ -44,6 +44,9 @@ const fakes = await vi.hoisted(async () => {
     connectedAt = 0;
     peerBitfield: FakeBitfield;
     closeReason: string | null = null;
+    get incoming(): boolean {
+      return this.opts.incoming as boolean;
+    }
     constructor(readonly opts: Record<string, unknown>) {
       super();
       this.peerBitfield = new FakeBitfield(opts.pieceCount as number);
@@ -143,7 +146,7 @@ const THEIR_ID = new Uint8Array(20).fill(2);
 const handshake = (peerId = THEIR_ID): Handshake => ({ peerId }) as unknown as Handshake;
 const blockOf = (index: number, begin = 0): BlockRef => ({ index, begin, length: 16 * 1024 });
 
-function setup(opts: { maxConnections?: number; maxPerIp?: number } = {}) {
+function setup(opts: { maxConnections?: number; maxPerIp?: number; listenPort?: number } = {}) {
   const clock = new ManualClock();
   const calls: string[] = [];
   const record =
@@ -174,7 +177,7 @@ function setup(opts: { maxConnections?: number; maxPerIp?: number } = {}) {
       clock,
       peerId: OUR_ID,
       clientVersion: 'test',
-      listenPort: () => 6881,
+      listenPort: () => opts.listenPort ?? 6881,
       log: { log: (_level: string, _src: string, msg: string) => void logs.push(msg) },
       canConnect: () => state.canConnect,
       connectionsChanged: (d: number) => void (state.connections += d),
@@ -386,6 +389,15 @@ describe('PeerWiring: dialling', () => {
     clock.advance(10 * 60_000); // the candidate is due again
     wiring.dialDue(clock.now());
     expect(fakes.dials).toHaveLength(1);
+  });
+
+  it('does not dial an address:port that is already connected to us (an incoming connection)', () => {
+    const { clock, wiring, learn, accept } = setup();
+    // Over uTP a peer connects from its listen port: the key of the candidate we know it by.
+    accept('10.0.0.1', 7000);
+    learn(['10.0.0.1', 7000]);
+    wiring.dialDue(clock.now());
+    expect(fakes.dials).toHaveLength(0);
   });
 
   it('dials under way count toward the per-IP cap', () => {
@@ -766,5 +778,87 @@ describe('PeerWiring: chokes and completion', () => {
         isSeed: true,
       },
     ]);
+  });
+});
+
+describe('PeerWiring: simultaneous open (each end dials the other at once)', () => {
+  /**
+   * Two ends on loopback, A listening on 6001 and B on 6002, each dialling the other while the
+   * other's dial arrives (over uTP an incoming connection comes from the peer's listen port, so
+   * both connections have the same key). Physical connections: "a-b" (A dialled) and "b-a".
+   * `aFirst`/`bFirst` say which of its two each end sees first. Returns what each end kept.
+   */
+  function meet(aFirst: 'incoming' | 'dial', bFirst: 'incoming' | 'dial') {
+    const a = setup({ listenPort: 6001 });
+    const b = setup({ listenPort: 6002 });
+    a.learn(['127.0.0.1', 6002]);
+    b.learn(['127.0.0.1', 6001]);
+    a.wiring.dialDue(a.clock.now());
+    const aDial = dialed(0);
+    b.wiring.dialDue(b.clock.now());
+    const bDial = dialed(1);
+    const named = new Map<FakeConnection, string>();
+    const arrive = (side: typeof a, kind: 'incoming' | 'dial'): void => {
+      const before = fakes.conns.length;
+      if (kind === 'incoming') side.accept('127.0.0.1', side === a ? 6002 : 6001);
+      else (side === a ? aDial : bDial).socket.emit('connect');
+      const conn = fakes.conns[before];
+      // A's incoming is B's dial, and the other way round.
+      if (conn) named.set(conn, (side === a) === (kind === 'dial') ? 'a-b' : 'b-a');
+    };
+    const other = (k: 'incoming' | 'dial') => (k === 'incoming' ? 'dial' : 'incoming');
+    arrive(a, aFirst);
+    arrive(b, bFirst);
+    arrive(a, other(aFirst));
+    arrive(b, other(bFirst));
+    const kept = (side: typeof a): string | undefined => {
+      const p = side.t.peers.get(side === a ? '127.0.0.1:6002' : '127.0.0.1:6001');
+      return p && !(p.conn as unknown as FakeConnection).closeReason
+        ? named.get(p.conn as unknown as FakeConnection)
+        : undefined;
+    };
+    return { a, b, keptByA: kept(a), keptByB: kept(b) };
+  }
+
+  it.each([
+    ['incoming', 'incoming'],
+    ['incoming', 'dial'],
+    ['dial', 'incoming'],
+    ['dial', 'dial'],
+  ] as const)(
+    'both ends keep the same connection (A sees its %s first, B its %s)',
+    (aFirst, bFirst) => {
+      const { a, b, keptByA, keptByB } = meet(aFirst, bFirst);
+      // The end with the lower listen port (A) keeps its dial; B keeps it as its incoming one.
+      expect(keptByA).toBe('a-b');
+      expect(keptByB).toBe('a-b');
+      expect(a.t.peers.size).toBe(1);
+      expect(b.t.peers.size).toBe(1);
+      expect(a.state.connections).toBe(1);
+      expect(b.state.connections).toBe(1);
+    },
+  );
+
+  it('the connection given up is closed as a duplicate and the survivor is not redialled', () => {
+    const { a, b } = meet('dial', 'dial');
+    // B had attached its own dial first: it closes it for A's, with the reason the Log tab shows.
+    expect(fakes.conns.some((c) => c.closeReason === 'duplicate')).toBe(true);
+    b.clock.advance(10 * 60_000);
+    a.clock.advance(10 * 60_000);
+    const dials = fakes.dials.length;
+    b.wiring.dialDue(b.clock.now());
+    a.wiring.dialDue(a.clock.now());
+    expect(fakes.dials).toHaveLength(dials);
+  });
+
+  it('with equal ports (two machines), the connection already there is kept', () => {
+    const { accept, learn, wiring, clock, t } = setup({ listenPort: 6881 });
+    learn(['10.0.0.1', 6881]);
+    wiring.dialDue(clock.now());
+    const first = accept('10.0.0.1', 6881)!;
+    dialed(0).socket.emit('connect');
+    expect(dialed(0).socket.destroyed).toBe(true);
+    expect(t.peers.get('10.0.0.1:6881')?.conn).toBe(first);
+    expect(first.closeReason).toBeNull();
   });
 });

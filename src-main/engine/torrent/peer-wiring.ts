@@ -77,6 +77,30 @@ export function trackerClientFor(
   });
 }
 
+/**
+ * Two connections with one peer under one key (its address and listen port): each end dialled
+ * the other at once. Over uTP this is the rule, not a rarity: a uTP connection comes from the
+ * peer's UDP port, which is its listen port, so the incoming one has the same key as our dial.
+ * Keeping whichever arrived first fails, because each end sees the other's dial arrive first,
+ * keeps it, drops its own, and so drops the one the other end kept: no connection survives, and
+ * both ends redial in step REDIAL_AFTER_DIAL_MS later to meet the same fate (the DHT swarm test
+ * stalled that way under load). Both ends must agree on the survivor, from what both know: the
+ * two listen ports. The connection dialled by the end with the lower port is kept. Equal or
+ * unknown ports (another machine may use ours) keep the one already there, as before.
+ * Returns whether the new connection replaces the existing one.
+ */
+export function newConnectionWins(
+  existingIncoming: boolean,
+  newIncoming: boolean,
+  ourListenPort: number | null,
+  theirPort: number,
+): boolean {
+  if (existingIncoming === newIncoming) return false;
+  if (ourListenPort === null || ourListenPort === 0 || ourListenPort === theirPort) return false;
+  const keepOurDial = ourListenPort < theirPort;
+  return keepOurDial === !newIncoming;
+}
+
 /** uTP (issue 18): candidates remembered as not speaking uTP, at most (then forgotten at once). */
 const NO_UTP_MEMORY = 4_096;
 
@@ -161,7 +185,9 @@ export class PeerWiring {
       // Dials under way count: each one that connects is attached without another check.
       const open = this.t.peers.size + this.dialing.size;
       if (open >= this.t.maxConnections() || !this.t.deps.canConnect()) break;
-      if (connected.has(c.key) || this.t.bans.isAddressBanned(c.address, c.port)) continue;
+      // An incoming connection from the address and port we would dial is that peer too.
+      if (connected.has(c.key) || this.t.peers.has(c.key)) continue;
+      if (this.t.bans.isAddressBanned(c.address, c.port)) continue;
       if (!this.t.addresses.mayConnect(c.address, () => this.connectionsWith(c.address))) continue;
       this.t.candidates.onDialStarted(c, now);
       this.dial(c);
@@ -316,9 +342,19 @@ export class PeerWiring {
     handshakeSent = false,
   ): void {
     const key = candidateKey(address, port);
-    if (this.t.peers.has(key)) {
-      transport.destroy();
-      return;
+    const existing = this.t.peers.get(key);
+    if (existing) {
+      // Simultaneous open: both ends pick the same survivor, or each keeps the other's dial.
+      if (!newConnectionWins(existing.conn.incoming, incoming, this.t.deps.listenPort(), port)) {
+        transport.destroy();
+        this.t.deps.log.log(
+          'debug',
+          `torrent ${this.t.id.slice(0, 8)}`,
+          `${incoming ? 'incoming' : 'dialled'} connection to ${key} dropped: already connected`,
+        );
+        return;
+      }
+      existing.conn.close('duplicate');
     }
     const { meta, deps } = this.t;
     const metadataFields = metadataHandshakeFields(meta.infoBytes);
