@@ -119,6 +119,18 @@ describe('CandidateList', () => {
     list.onTorrentStarted();
     expect(keys(list, 1_000)).toEqual(['10.0.0.1:1']);
   });
+
+  it('an address that was ourselves is never due again, not even after a Resume', () => {
+    const list = listOf(1, 2);
+    list.onSelfConnection('10.0.0.1:1');
+    list.onConnectionClosed('10.0.0.1:1', false, 0);
+    expect(keys(list, 10 * REDIAL_AFTER_LOCAL_CLOSE_MS)).toEqual(['10.0.0.1:2']);
+    list.onTorrentStarted();
+    expect(keys(list, 0)).toEqual(['10.0.0.1:2']);
+    // Given again by a source, it is still the same known address.
+    expect(list.add([{ address: '10.0.0.1', port: 1 }], 'dht', notBanned)).toBe(0);
+    expect(keys(list, 0)).toEqual(['10.0.0.1:2']);
+  });
 });
 
 describe('CandidateList: sources (issue 17)', () => {

@@ -12,6 +12,7 @@
  *   later connection shows it is no longer a seed.
  * - A source may be given its own cap (PEX and LSD are, in limits.ts), so addresses from peers
  *   that lie cannot crowd out the others. `learned` counts the new addresses each source gave.
+ * - A candidate that turned out to be ourselves (self-connection) is never due again.
  * - Pure: the caller passes `now`; nothing here touches a socket or a timer.
  */
 import { canonicalIp, formatEndpoint } from '../net/ip-address';
@@ -36,6 +37,8 @@ export interface Candidate {
   readonly source: PeerSource;
   /** It had every piece when its last connection closed. */
   seed: boolean;
+  /** Dialling it reached ourselves (our peer id answered): never due again. */
+  ours: boolean;
 }
 
 export function candidateKey(address: string, port: number): string {
@@ -90,7 +93,16 @@ export class CandidateList {
       const key = candidateKey(address, port);
       if (this.byKey.has(key) || isBanned(address, port)) continue;
       if (this.byKey.size >= this.maxCandidates || kept >= maxFromSource) break;
-      this.byKey.set(key, { key, address, port, failures: 0, nextTryAt: 0, source, seed: false });
+      this.byKey.set(key, {
+        key,
+        address,
+        port,
+        failures: 0,
+        nextTryAt: 0,
+        source,
+        seed: false,
+        ours: false,
+      });
       kept++;
       added++;
     }
@@ -110,7 +122,19 @@ export class CandidateList {
    * known to be seeds are left out (kept for when we want data again).
    */
   *due(now: number, weAreSeed = false): Generator<Candidate> {
-    for (const c of this.byKey.values()) if (c.nextTryAt <= now && !(weAreSeed && c.seed)) yield c;
+    for (const c of this.byKey.values())
+      if (c.nextTryAt <= now && !c.ours && !(weAreSeed && c.seed)) yield c;
+  }
+
+  /**
+   * Dialling this address reached ourselves. The DHT hands our own announce back to us (and a
+   * tracker or PEX may too), so without this every torrent dialled itself again after each
+   * REDIAL_AFTER_LOCAL_CLOSE_MS, for ever. It stays known, so the same address given again is
+   * not dialled either.
+   */
+  onSelfConnection(key: string): void {
+    const c = this.byKey.get(key);
+    if (c) c.ours = true;
   }
 
   /** A dial starts: not again before REDIAL_AFTER_DIAL_MS, whatever its outcome. */

@@ -505,6 +505,21 @@ describe('PeerWiring: handshake', () => {
     expect(t.peers.size).toBe(0);
   });
 
+  it('a candidate that turned out to be ourselves is never dialled again', () => {
+    const { clock, wiring, learn, t } = setup();
+    // The DHT hands our own announce back: our own address and listen port.
+    learn(['127.0.0.1', 6881]);
+    wiring.dialDue(clock.now());
+    dialed(0).socket.emit('connect');
+    built(0).emit('handshake', handshake(OUR_ID));
+    expect(built(0).closeReason).toBe('self-connection');
+    clock.advance(10 * 60_000);
+    wiring.dialDue(clock.now());
+    t.candidates.add([{ address: '127.0.0.1', port: 6881 }], 'dht', () => false);
+    wiring.dialDue(clock.now());
+    expect(fakes.dials).toHaveLength(1);
+  });
+
   it('a peer whose id is banned is closed', () => {
     const { t, accept } = setup();
     t.bans.ban({

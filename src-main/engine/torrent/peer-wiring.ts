@@ -505,6 +505,8 @@ export class PeerWiring {
     const listenKey =
       peer.candidateKey ?? (listenPort ? candidateKey(peer.address, listenPort) : null);
     if (listenKey) this.t.candidates.noteSeed(listenKey, peer.conn.peerBitfield.isFull());
+    if (peer.candidateKey && reason === 'self-connection')
+      this.t.candidates.onSelfConnection(peer.candidateKey);
     if (peer.candidateKey)
       this.t.candidates.onConnectionClosed(
         peer.candidateKey,
