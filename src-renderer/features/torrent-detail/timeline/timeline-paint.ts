@@ -6,6 +6,7 @@
  * Invariant: pure apart from the context it is given (no DOM, no clock, no store).
  */
 import { TimelineKind, timelineOpen, timelineRowStride } from '../../../../src-shared/model';
+import type { TimelineLane } from '../../../../src-shared/model';
 import type { TimelineLaneData } from '../../../../src-shared/timeline-delta';
 import { laneAddress, laneFlags } from './describe-event';
 import {
@@ -122,7 +123,12 @@ export type PaintContext = Pick<
   | 'measureText'
 >;
 
-/** Rects of one kind, merged while they touch the same pixel row and overlap. */
+/**
+ * Rects of one kind, merged while they sit on the same pixel row and overlap or touch (bars
+ * within half a pixel; markers, whole pixels apart, only when they touch). Rows are in id order,
+ * not time order (a run ends after one that began later), so a rect may extend the batch on
+ * either side.
+ */
 class RectBatch {
   private x0 = 0;
   private x1 = -1;
@@ -135,7 +141,14 @@ class RectBatch {
     this.count = 0;
   }
   add(x0: number, x1: number, y: number, h: number): void {
-    if (this.x1 >= 0 && y === this.y && h === this.h && x0 <= this.x1 + 0.5) {
+    if (
+      this.x1 >= 0 &&
+      y === this.y &&
+      h === this.h &&
+      x0 <= this.x1 + 0.5 &&
+      x1 >= this.x0 - 0.5
+    ) {
+      if (x0 < this.x0) this.x0 = x0;
       if (x1 > this.x1) this.x1 = x1;
       return;
     }
@@ -250,12 +263,12 @@ const paintOrder = [
   TimelineKind.reject,
   TimelineKind.close,
 ];
-const kindCount = 16;
 
 /**
  * Every event of the lanes on screen in one pass over their rows, each into its kind's path (a
- * Path2D when there is one, else rects on the context, one kind after another); rects that touch
- * the same pixel merge, and markers one pixel apart draw once.
+ * Path2D when there is one, else rects on the context, one kind after another). Rects of a kind
+ * that touch merge, markers included: at ten minutes across, haves a pixel or two apart would
+ * otherwise be thousands of rects a frame, and the canvas's raster time grows with their count.
  */
 function paintEvents(ctx: PaintContext, s: TimelineScene, first: number, last: number): number {
   const v = s.viewport;
@@ -269,14 +282,12 @@ function paintEvents(ctx: PaintContext, s: TimelineScene, first: number, last: n
     batches[kind] = new RectBatch(sink);
     batches[kind].begin();
   }
-  const lastX = new Float64Array(kindCount);
   const scale = (v.widthCss - labelWidthCss) / (v.end - v.start);
   const origin = labelWidthCss - v.start * scale;
   for (let i = first; i < last; i++) {
     const lane = s.lanes[i]!;
     const top = laneTop(v, i);
     const r = lane.rows;
-    lastX.fill(-10);
     for (let k = 0, o = 0; k < lane.count; k++, o += timelineRowStride) {
       const kind = r[o + 2]!;
       const style = kindStyles[kind];
@@ -295,11 +306,9 @@ function paintEvents(ctx: PaintContext, s: TimelineScene, first: number, last: n
         );
       } else if (style.marker) {
         const x = Math.round(x0);
-        if (x < left || x === lastX[kind]) continue;
-        lastX[kind] = x;
+        if (x < left) continue;
         const m = style.marker;
-        paths[kind]!.rect(x + m.dx, top + m.y, m.w, m.h);
-        batches[kind]!.count++;
+        batches[kind]!.add(x + m.dx, x + m.dx + m.w, top + m.y, m.h);
       }
     }
   }
@@ -378,34 +387,57 @@ function paintHighlights(ctx: PaintContext, s: TimelineScene, first: number, las
   }
 }
 
+/** A lane's label lines, cut to fit: measured once per lane's details, not every frame. */
+interface LaneLabel {
+  address: string;
+  detail: string;
+}
+const labelFont = '12px system-ui, sans-serif';
+const detailFont = '10px system-ui, sans-serif';
+const laneLabels = new WeakMap<TimelineLane, LaneLabel>();
+
+function laneLabel(ctx: PaintContext, m: TimelineLane): LaneLabel {
+  let label = laneLabels.get(m);
+  if (!label) {
+    ctx.font = labelFont;
+    const address = clip(ctx, laneAddress(m), 118);
+    ctx.font = detailFont;
+    const detail = clip(ctx, `${m.client} · ${laneFlags(m)}`, labelWidthCss - 12);
+    label = { address, detail };
+    laneLabels.set(m, label);
+  }
+  return label;
+}
+
+/** The label column: each font and colour set once per frame, not once per lane. */
 function paintLabels(ctx: PaintContext, s: TimelineScene, first: number, last: number): void {
   const v = s.viewport;
   const p = s.palette;
   ctx.fillStyle = p.background;
   ctx.fillRect(0, axisHeightCss, labelWidthCss - 1, v.heightCss - axisHeightCss);
+  ctx.fillStyle = p.laneAlt;
+  for (let i = first; i < last; i++)
+    if (i % 2 === 1) ctx.fillRect(0, laneTop(v, i), labelWidthCss - 1, laneHeightCss);
   ctx.textBaseline = 'middle';
-  for (let i = first; i < last; i++) {
-    const m = s.lanes[i]!.meta;
-    const top = laneTop(v, i);
-    if (i % 2 === 1) {
-      ctx.fillStyle = p.laneAlt;
-      ctx.fillRect(0, top, labelWidthCss - 1, laneHeightCss);
-    }
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.fillStyle = m.closedAt !== null ? p.textDim : p.text;
-    ctx.fillText(clip(ctx, laneAddress(m), 118), 6, top + 9);
-    ctx.font = '10px system-ui, sans-serif';
-    ctx.fillStyle = p.textDim;
-    ctx.fillText(clip(ctx, `${m.client} · ${laneFlags(m)}`, labelWidthCss - 12), 6, top + 20);
-    if (m.closedAt !== null) {
-      ctx.fillStyle = p.close;
-      ctx.fillText('closed', 130, top + 9);
-    }
-    if (s.focusLane === i) {
-      ctx.strokeStyle = p.focus;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(1, top + 1, v.widthCss - 2, laneHeightCss - 2);
-    }
+  const labels: LaneLabel[] = [];
+  for (let i = first; i < last; i++) labels.push(laneLabel(ctx, s.lanes[i]!.meta));
+  ctx.font = labelFont;
+  for (const closed of [false, true]) {
+    ctx.fillStyle = closed ? p.textDim : p.text;
+    for (let i = first; i < last; i++)
+      if ((s.lanes[i]!.meta.closedAt !== null) === closed)
+        ctx.fillText(labels[i - first]!.address, 6, laneTop(v, i) + 9);
+  }
+  ctx.font = detailFont;
+  ctx.fillStyle = p.textDim;
+  for (let i = first; i < last; i++) ctx.fillText(labels[i - first]!.detail, 6, laneTop(v, i) + 20);
+  ctx.fillStyle = p.close;
+  for (let i = first; i < last; i++)
+    if (s.lanes[i]!.meta.closedAt !== null) ctx.fillText('closed', 130, laneTop(v, i) + 9);
+  if (s.focusLane !== null && s.focusLane >= first && s.focusLane < last) {
+    ctx.strokeStyle = p.focus;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(1, laneTop(v, s.focusLane) + 1, v.widthCss - 2, laneHeightCss - 2);
   }
   ctx.fillStyle = p.grid;
   ctx.fillRect(labelWidthCss - 1, axisHeightCss, 1, v.heightCss - axisHeightCss);
