@@ -145,6 +145,8 @@ async function runTimelineBench(config: TimelineBenchConfig): Promise<TimelineBe
     end: now,
   };
   const palette = timelinePalette('light');
+  // The data's version: a full redraw follows new data, so it draws every tile afresh.
+  let version = 1;
   const scene = (): TimelineScene => ({
     viewport,
     lanes,
@@ -153,6 +155,7 @@ async function runTimelineBench(config: TimelineBenchConfig): Promise<TimelineBe
     focusLane: null,
     highlight: null,
     selectedPiece: null,
+    version,
   });
   const painter = new TimelinePainter(canvas, scene, manualFrames);
   painter.setSize(widthCss, heightCss, dpr);
@@ -174,10 +177,12 @@ async function runTimelineBench(config: TimelineBenchConfig): Promise<TimelineBe
   const fullPaintMs: number[] = [];
   for (let i = 0; i < config.frames; i++) {
     await nextFrame();
+    version++;
     fullMs.push(frame());
     fullPaintMs.push(painter.lastPaintMs);
   }
-  // Panning: a one-minute view dragged across the window, scrolling down the lanes meanwhile.
+  // Panning: a one-minute view dragged across the window, scrolling down the lanes meanwhile
+  // (between two updates of the data, so the tiles already drawn are copied).
   const panMs: number[] = [];
   const maxScroll = contentHeight(config.peers) - heightCss;
   for (let i = 0; i < config.frames; i++) {

@@ -81,6 +81,7 @@ function paint(lanes: TimelineLaneData[]) {
     focusLane: null,
     highlight: null,
     selectedPiece: null,
+    version: 1,
   });
   return { ...r, drawn };
 }

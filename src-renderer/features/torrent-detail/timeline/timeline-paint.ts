@@ -9,6 +9,8 @@ import { TimelineKind, timelineOpen, timelineRowStride } from '../../../../src-s
 import type { TimelineLane } from '../../../../src-shared/model';
 import type { TimelineLaneData } from '../../../../src-shared/timeline-delta';
 import { laneAddress, laneFlags } from './describe-event';
+import { gatherRows, KindRects } from './timeline-events';
+import type { BlitContext, LaneTiles } from './timeline-tiles';
 import {
   axisHeightCss,
   band,
@@ -98,6 +100,8 @@ export interface TimelineScene {
   highlight: { lane: number; row: number } | null;
   /** The piece selected (its runs are outlined). */
   selectedPiece: number | null;
+  /** Moves whenever any lane's rows change: drawings of the events are kept while it stays. */
+  version: number;
 }
 
 /** The subset of CanvasRenderingContext2D the painter uses (a recording fake in tests). */
@@ -124,50 +128,14 @@ export type PaintContext = Pick<
 >;
 
 /**
- * Rects of one kind, merged while they sit on the same pixel row and overlap or touch (bars
- * within half a pixel; markers, whole pixels apart, only when they touch). Rows are in id order,
- * not time order (a run ends after one that began later), so a rect may extend the batch on
- * either side.
+ * Draws the whole scene. With `tiles` (the app's canvas), the events come from its lane tiles;
+ * without (tests), they are drawn directly, and the number of rects drawn is returned.
  */
-class RectBatch {
-  private x0 = 0;
-  private x1 = -1;
-  private y = 0;
-  private h = 0;
-  count = 0;
-  constructor(private readonly sink: PathSink) {}
-  begin(): void {
-    this.x1 = -1;
-    this.count = 0;
-  }
-  add(x0: number, x1: number, y: number, h: number): void {
-    if (
-      this.x1 >= 0 &&
-      y === this.y &&
-      h === this.h &&
-      x0 <= this.x1 + 0.5 &&
-      x1 >= this.x0 - 0.5
-    ) {
-      if (x0 < this.x0) this.x0 = x0;
-      if (x1 > this.x1) this.x1 = x1;
-      return;
-    }
-    this.flush();
-    this.x0 = x0;
-    this.x1 = x1;
-    this.y = y;
-    this.h = h;
-  }
-  flush(): void {
-    if (this.x1 < 0) return;
-    this.sink.rect(this.x0, this.y, Math.max(1, this.x1 - this.x0), this.h);
-    this.count++;
-    this.x1 = -1;
-  }
-}
-
-/** Draws the whole scene; returns the number of rects and markers drawn (for the bench). */
-export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
+export function paintTimeline(
+  ctx: PaintContext,
+  s: TimelineScene,
+  tiles?: { cache: LaneTiles; dpr: number },
+): number {
   const v = s.viewport;
   const p = s.palette;
   const [first, last] = visibleLanes(v, s.lanes.length);
@@ -194,7 +162,9 @@ export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
   ctx.beginPath();
   ctx.rect(labelWidthCss, axisHeightCss, v.widthCss - labelWidthCss, v.heightCss - axisHeightCss);
   ctx.clip();
-  const drawn = paintEvents(ctx, s, first, last);
+  let drawn = 0;
+  if (tiles) tiles.cache.paint(ctx as unknown as BlitContext, s, first, last, tiles.dpr);
+  else drawn = paintEvents(ctx, s, first, last);
   paintHighlights(ctx, s, first, last);
   ctx.restore();
 
@@ -203,153 +173,27 @@ export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
   return drawn;
 }
 
-/** Where each kind is drawn in its lane and in which colour; markers are ticks on the bar row. */
-interface KindStyle {
-  color: (p: TimelinePalette) => string;
-  /** Bars and bands: their strip of the lane. Markers: x offset, y, width, height. */
-  bar?: { y: number; h: number };
-  marker?: { dx: number; y: number; w: number; h: number };
-}
+/** Reused by every direct paint: a frame allocates no rect lists. */
+const directRects = new KindRects();
 
-const kindStyles: Record<number, KindStyle> = {
-  [TimelineKind.peerUnchoke]: { color: (p) => p.peerUnchoke, bar: band.peerUnchoke },
-  [TimelineKind.ourUnchoke]: { color: (p) => p.ourUnchoke, bar: band.ourUnchoke },
-  [TimelineKind.requests]: { color: (p) => p.requests, bar: band.requests },
-  [TimelineKind.run]: { color: (p) => p.run, bar: band.bar },
-  [TimelineKind.connect]: {
-    color: (p) => p.marker,
-    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
-  },
-  [TimelineKind.handshake]: {
-    color: (p) => p.handshake,
-    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
-  },
-  [TimelineKind.bitfield]: {
-    color: (p) => p.bitfield,
-    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
-  },
-  [TimelineKind.have]: { color: (p) => p.have, marker: { dx: -1, y: band.bar.y + 3, w: 2, h: 4 } },
-  [TimelineKind.reject]: {
-    color: (p) => p.reject,
-    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
-  },
-  [TimelineKind.close]: {
-    color: (p) => p.close,
-    marker: { dx: -1, y: 2, w: 3, h: laneHeightCss - 4 },
-  },
-  // Interest: a notch above the bar row (it is interested) or below it (we are).
-  [TimelineKind.peerInterest]: {
-    color: (p) => p.interest,
-    marker: { dx: -2, y: band.bar.y - 2, w: 4, h: 2 },
-  },
-  [TimelineKind.ourInterest]: {
-    color: (p) => p.interest,
-    marker: { dx: -2, y: band.bar.y + band.bar.h, w: 4, h: 2 },
-  },
-};
-
-/** Drawing order: bands and bars under the markers, the close on top. */
-const paintOrder = [
-  TimelineKind.peerUnchoke,
-  TimelineKind.ourUnchoke,
-  TimelineKind.requests,
-  TimelineKind.run,
-  TimelineKind.connect,
-  TimelineKind.handshake,
-  TimelineKind.bitfield,
-  TimelineKind.peerInterest,
-  TimelineKind.ourInterest,
-  TimelineKind.have,
-  TimelineKind.reject,
-  TimelineKind.close,
-];
-
-/**
- * Every event of the lanes on screen in one pass over their rows, each into its kind's path (a
- * Path2D when there is one, else rects on the context, one kind after another). Rects of a kind
- * that touch merge, markers included: at ten minutes across, haves a pixel or two apart would
- * otherwise be thousands of rects a frame, and the canvas's raster time grows with their count.
- */
+/** Every event of the lanes on screen in one pass over their rows, then one fill per kind. */
 function paintEvents(ctx: PaintContext, s: TimelineScene, first: number, last: number): number {
   const v = s.viewport;
-  const left = labelWidthCss - 4;
-  const right = v.widthCss + 4;
-  const batches: RectBatch[] = [];
-  const paths: PathSink[] = [];
-  for (const kind of paintOrder) {
-    const sink = newPathSink(ctx);
-    paths[kind] = sink;
-    batches[kind] = new RectBatch(sink);
-    batches[kind].begin();
-  }
   const scale = (v.widthCss - labelWidthCss) / (v.end - v.start);
-  const origin = labelWidthCss - v.start * scale;
+  const g = {
+    origin: labelWidthCss - v.start * scale,
+    scale,
+    top: 0,
+    left: labelWidthCss - 4,
+    right: v.widthCss + 4,
+    now: s.now,
+  };
   for (let i = first; i < last; i++) {
     const lane = s.lanes[i]!;
-    const top = laneTop(v, i);
-    const r = lane.rows;
-    for (let k = 0, o = 0; k < lane.count; k++, o += timelineRowStride) {
-      const kind = r[o + 2]!;
-      const style = kindStyles[kind];
-      if (!style) continue;
-      const x0 = origin + r[o + 3]! * scale;
-      if (x0 > right) continue;
-      if (style.bar) {
-        const t1 = r[o + 4] === timelineOpen ? s.now : r[o + 4]!;
-        const x1 = origin + t1 * scale;
-        if (x1 < left) continue;
-        batches[kind]!.add(
-          Math.max(x0, left),
-          Math.min(Math.max(x1, x0 + 1), right),
-          top + style.bar.y,
-          style.bar.h,
-        );
-      } else if (style.marker) {
-        const x = Math.round(x0);
-        if (x < left) continue;
-        const m = style.marker;
-        batches[kind]!.add(x + m.dx, x + m.dx + m.w, top + m.y, m.h);
-      }
-    }
+    g.top = laneTop(v, i);
+    gatherRows(directRects, lane.rows, 0, lane.count, g, 1);
   }
-  let drawn = 0;
-  for (const kind of paintOrder) {
-    batches[kind]!.flush();
-    paths[kind]!.fill(kindStyles[kind]!.color(s.palette));
-    drawn += batches[kind]!.count;
-  }
-  return drawn;
-}
-
-/** A path to gather one kind's rects into, filled once. */
-interface PathSink {
-  rect(x: number, y: number, w: number, h: number): void;
-  fill(color: string): void;
-}
-
-function newPathSink(ctx: PaintContext): PathSink {
-  // Path2D keeps each kind's rects apart while one pass visits them all (absent in tests).
-  if (typeof Path2D !== 'undefined') {
-    const path = new Path2D();
-    return {
-      rect: (x, y, w, h) => path.rect(x, y, w, h),
-      fill: (color) => {
-        ctx.fillStyle = color;
-        (ctx as CanvasRenderingContext2D).fill(path);
-      },
-    };
-  }
-  const rects: number[] = [];
-  return {
-    rect: (x, y, w, h) => void rects.push(x, y, w, h),
-    fill: (color) => {
-      ctx.beginPath();
-      for (let i = 0; i < rects.length; i += 4)
-        ctx.rect(rects[i]!, rects[i + 1]!, rects[i + 2]!, rects[i + 3]!);
-      ctx.fillStyle = color;
-      ctx.fill();
-    },
-  };
+  return directRects.fill(ctx, s.palette);
 }
 
 /** The selected piece's runs and the event under the pointer or keyboard, outlined. */
