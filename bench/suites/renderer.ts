@@ -348,6 +348,7 @@ export async function runTimelineBench(
       fullMs: number[];
       panMs: number[];
       fullPaintMs: number[];
+      panTiles: number[];
     };
     const stats = (xs: number[]) => ({
       // The fastest frame: on a shared machine, the one least disturbed by other processes.
@@ -368,6 +369,10 @@ export async function runTimelineBench(
       fullRedraw: full,
       fullRedrawPainterOnly: stats(r.fullPaintMs),
       panning: pan,
+      panningTilesDrawn: {
+        p50: percentile(r.panTiles, 50),
+        max: Math.max(...r.panTiles),
+      },
       ok: full.p99Ms <= timelineBudgetMs && pan.p99Ms <= timelineBudgetMs,
     };
   } finally {

@@ -129,7 +129,7 @@ export type PaintContext = Pick<
 
 /**
  * Draws the whole scene. With `tiles` (the app's canvas), the events come from its lane tiles;
- * without (tests), they are drawn directly, and the number of rects drawn is returned.
+ * without (tests), they are drawn directly. Returns the rects drawn (copies not counted).
  */
 export function paintTimeline(
   ctx: PaintContext,
@@ -162,9 +162,9 @@ export function paintTimeline(
   ctx.beginPath();
   ctx.rect(labelWidthCss, axisHeightCss, v.widthCss - labelWidthCss, v.heightCss - axisHeightCss);
   ctx.clip();
-  let drawn = 0;
-  if (tiles) tiles.cache.paint(ctx as unknown as BlitContext, s, first, last, tiles.dpr);
-  else drawn = paintEvents(ctx, s, first, last);
+  const drawn = tiles
+    ? tiles.cache.paint(ctx as unknown as BlitContext, s, first, last, tiles.dpr)
+    : paintEvents(ctx, s, first, last);
   paintHighlights(ctx, s, first, last);
   ctx.restore();
 

@@ -74,7 +74,7 @@ export class TimelinePainter {
     });
   }
 
-  /** Paints now; returns the rects and markers drawn. */
+  /** Paints now; returns the rects and markers drawn (those copied from tiles not counted). */
   paint(): number {
     const ctx = this.ctx;
     const scene = this.scene();

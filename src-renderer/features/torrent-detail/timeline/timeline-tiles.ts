@@ -84,8 +84,9 @@ export class LaneTiles {
   private direct = new KindRects();
   private frame = 0;
   private key = { scale: NaN, dpr: NaN, version: NaN, palette: null as TimelinePalette | null };
-  /** Tiles drawn in the last frame (the rest were copies), for the tests. */
+  /** Tiles drawn in the last frame (the rest were copies), for the tests and the bench. */
   drawnLastFrame = 0;
+  private rectsDrawn = 0;
 
   constructor(private readonly create: TileFactory) {}
 
@@ -95,8 +96,9 @@ export class LaneTiles {
    * is copied from them; the others are drawn directly, at the same whole-pixel positions, so a
    * lane looks the same either way. Right after new data (or a zoom) the budget is nil: that frame
    * costs what drawing everything directly costs, and the tiles fill in over the next frames.
+   * Returns the rects drawn (into new tiles or directly), not those copied.
    */
-  paint(ctx: BlitContext, s: TimelineScene, first: number, last: number, dpr: number): void {
+  paint(ctx: BlitContext, s: TimelineScene, first: number, last: number, dpr: number): number {
     const v = s.viewport;
     const scale = (v.widthCss - labelWidthCss) / (v.end - v.start);
     const k = this.key;
@@ -116,6 +118,7 @@ export class LaneTiles {
     // Whole device pixels: the first tile's left edge, the others a tile apart from it.
     const x0 = Math.round((labelWidthCss + (kFirst * tileMs - v.start) * scale) * dpr);
     const direct: number[] = [];
+    this.rectsDrawn = 0;
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     for (let i = first; i < last; i++) {
@@ -151,10 +154,11 @@ export class LaneTiles {
         g.top = Math.round(laneTop(v, i) * dpr) / dpr;
         gatherRows(this.direct, lane.rows, 0, lane.count, g, dpr);
       }
-      this.direct.fill(ctx, s.palette);
+      this.rectsDrawn += this.direct.fill(ctx, s.palette);
     }
     ctx.restore();
     this.releaseUnused();
+    return this.rectsDrawn;
   }
 
   /** The lane's tile `t` if it is there and still right; a stale one is released. */
@@ -191,7 +195,7 @@ export class LaneTiles {
     let lanes = this.tiles.get(lane.meta.id);
     if (!lanes) this.tiles.set(lane.meta.id, (lanes = new Map()));
     const surface = this.pool.pop() ?? this.create(tileDevicePx, heightPx);
-    this.draw(surface, lane, t * tileMs, (t + 1) * tileMs, scale, dpr, s);
+    this.rectsDrawn += this.draw(surface, lane, t * tileMs, (t + 1) * tileMs, scale, dpr, s);
     const tile = { surface, now: s.now, frame: this.frame };
     lanes.set(t, tile);
     this.drawnLastFrame++;
@@ -206,7 +210,7 @@ export class LaneTiles {
     scale: number,
     dpr: number,
     s: TimelineScene,
-  ): void {
+  ): number {
     const c = surface.ctx;
     c.setTransform(1, 0, 0, 1, 0, 0);
     c.clearRect(0, 0, tileDevicePx, Math.ceil(laneHeightCss * dpr));
@@ -220,7 +224,7 @@ export class LaneTiles {
       const from = ch * chunkRows;
       gatherRows(this.rects, lane.rows, from, Math.min(from + chunkRows, lane.count), g, dpr);
     }
-    this.rects.fill(c, s.palette);
+    return this.rects.fill(c, s.palette);
   }
 
   /** The lane's time index, rebuilt when its rows were replaced or grew (new data clears all). */
