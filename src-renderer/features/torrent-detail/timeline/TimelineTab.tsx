@@ -115,6 +115,7 @@ export function TimelineTab() {
       focusLane: f?.byKeyboard ? f.lane : null,
       highlight: f && f.row >= 0 ? { lane: f.lane, row: f.row } : null,
       selectedPiece: sceneExtras.current.selectedPiece,
+      version: timelineBuffer.version,
     };
   }, [viewport, now]);
 

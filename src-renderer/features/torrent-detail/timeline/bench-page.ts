@@ -31,6 +31,8 @@ export interface TimelineBenchResult {
   panMs: number[];
   /** The painter's own work (building the paths and issuing the draws), without the raster. */
   fullPaintMs: number[];
+  /** Lane tiles drawn in each panning frame (the others were copied). */
+  panTiles: number[];
 }
 
 declare global {
@@ -145,6 +147,8 @@ async function runTimelineBench(config: TimelineBenchConfig): Promise<TimelineBe
     end: now,
   };
   const palette = timelinePalette('light');
+  // The data's version: a full redraw follows new data, so it draws every tile afresh.
+  let version = 1;
   const scene = (): TimelineScene => ({
     viewport,
     lanes,
@@ -153,6 +157,7 @@ async function runTimelineBench(config: TimelineBenchConfig): Promise<TimelineBe
     focusLane: null,
     highlight: null,
     selectedPiece: null,
+    version,
   });
   const painter = new TimelinePainter(canvas, scene, manualFrames);
   painter.setSize(widthCss, heightCss, dpr);
@@ -174,11 +179,14 @@ async function runTimelineBench(config: TimelineBenchConfig): Promise<TimelineBe
   const fullPaintMs: number[] = [];
   for (let i = 0; i < config.frames; i++) {
     await nextFrame();
+    version++;
     fullMs.push(frame());
     fullPaintMs.push(painter.lastPaintMs);
   }
-  // Panning: a one-minute view dragged across the window, scrolling down the lanes meanwhile.
+  // Panning: a one-minute view dragged across the window, scrolling down the lanes meanwhile
+  // (between two updates of the data, so the tiles already drawn are copied).
   const panMs: number[] = [];
+  const panTiles: number[] = [];
   const maxScroll = contentHeight(config.peers) - heightCss;
   for (let i = 0; i < config.frames; i++) {
     await nextFrame();
@@ -186,8 +194,9 @@ async function runTimelineBench(config: TimelineBenchConfig): Promise<TimelineBe
     const end = now - windowMs + 60_000 + f * (windowMs - 60_000);
     viewport = { ...viewport, start: end - 60_000, end, scrollTop: Math.floor(f * maxScroll) };
     panMs.push(frame());
+    panTiles.push(painter.tilesDrawn);
   }
-  return { events, widthCss, heightCss, dpr, fullMs, panMs, fullPaintMs };
+  return { events, widthCss, heightCss, dpr, fullMs, panMs, fullPaintMs, panTiles };
 }
 
 window.runTimelineBench = runTimelineBench;

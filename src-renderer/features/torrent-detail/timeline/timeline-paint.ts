@@ -6,8 +6,11 @@
  * Invariant: pure apart from the context it is given (no DOM, no clock, no store).
  */
 import { TimelineKind, timelineOpen, timelineRowStride } from '../../../../src-shared/model';
+import type { TimelineLane } from '../../../../src-shared/model';
 import type { TimelineLaneData } from '../../../../src-shared/timeline-delta';
 import { laneAddress, laneFlags } from './describe-event';
+import { gatherRows, KindRects } from './timeline-events';
+import type { BlitContext, LaneTiles } from './timeline-tiles';
 import {
   axisHeightCss,
   band,
@@ -97,6 +100,8 @@ export interface TimelineScene {
   highlight: { lane: number; row: number } | null;
   /** The piece selected (its runs are outlined). */
   selectedPiece: number | null;
+  /** Moves whenever any lane's rows change: drawings of the events are kept while it stays. */
+  version: number;
 }
 
 /** The subset of CanvasRenderingContext2D the painter uses (a recording fake in tests). */
@@ -122,39 +127,15 @@ export type PaintContext = Pick<
   | 'measureText'
 >;
 
-/** Rects of one kind, merged while they touch the same pixel row and overlap. */
-class RectBatch {
-  private x0 = 0;
-  private x1 = -1;
-  private y = 0;
-  private h = 0;
-  count = 0;
-  constructor(private readonly sink: PathSink) {}
-  begin(): void {
-    this.x1 = -1;
-    this.count = 0;
-  }
-  add(x0: number, x1: number, y: number, h: number): void {
-    if (this.x1 >= 0 && y === this.y && h === this.h && x0 <= this.x1 + 0.5) {
-      if (x1 > this.x1) this.x1 = x1;
-      return;
-    }
-    this.flush();
-    this.x0 = x0;
-    this.x1 = x1;
-    this.y = y;
-    this.h = h;
-  }
-  flush(): void {
-    if (this.x1 < 0) return;
-    this.sink.rect(this.x0, this.y, Math.max(1, this.x1 - this.x0), this.h);
-    this.count++;
-    this.x1 = -1;
-  }
-}
-
-/** Draws the whole scene; returns the number of rects and markers drawn (for the bench). */
-export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
+/**
+ * Draws the whole scene. With `tiles` (the app's canvas), the events come from its lane tiles;
+ * without (tests), they are drawn directly. Returns the rects drawn (copies not counted).
+ */
+export function paintTimeline(
+  ctx: PaintContext,
+  s: TimelineScene,
+  tiles?: { cache: LaneTiles; dpr: number },
+): number {
   const v = s.viewport;
   const p = s.palette;
   const [first, last] = visibleLanes(v, s.lanes.length);
@@ -181,7 +162,9 @@ export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
   ctx.beginPath();
   ctx.rect(labelWidthCss, axisHeightCss, v.widthCss - labelWidthCss, v.heightCss - axisHeightCss);
   ctx.clip();
-  const drawn = paintEvents(ctx, s, first, last);
+  const drawn = tiles
+    ? tiles.cache.paint(ctx as unknown as BlitContext, s, first, last, tiles.dpr)
+    : paintEvents(ctx, s, first, last);
   paintHighlights(ctx, s, first, last);
   ctx.restore();
 
@@ -190,157 +173,27 @@ export function paintTimeline(ctx: PaintContext, s: TimelineScene): number {
   return drawn;
 }
 
-/** Where each kind is drawn in its lane and in which colour; markers are ticks on the bar row. */
-interface KindStyle {
-  color: (p: TimelinePalette) => string;
-  /** Bars and bands: their strip of the lane. Markers: x offset, y, width, height. */
-  bar?: { y: number; h: number };
-  marker?: { dx: number; y: number; w: number; h: number };
-}
+/** Reused by every direct paint: a frame allocates no rect lists. */
+const directRects = new KindRects();
 
-const kindStyles: Record<number, KindStyle> = {
-  [TimelineKind.peerUnchoke]: { color: (p) => p.peerUnchoke, bar: band.peerUnchoke },
-  [TimelineKind.ourUnchoke]: { color: (p) => p.ourUnchoke, bar: band.ourUnchoke },
-  [TimelineKind.requests]: { color: (p) => p.requests, bar: band.requests },
-  [TimelineKind.run]: { color: (p) => p.run, bar: band.bar },
-  [TimelineKind.connect]: {
-    color: (p) => p.marker,
-    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
-  },
-  [TimelineKind.handshake]: {
-    color: (p) => p.handshake,
-    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
-  },
-  [TimelineKind.bitfield]: {
-    color: (p) => p.bitfield,
-    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
-  },
-  [TimelineKind.have]: { color: (p) => p.have, marker: { dx: -1, y: band.bar.y + 3, w: 2, h: 4 } },
-  [TimelineKind.reject]: {
-    color: (p) => p.reject,
-    marker: { dx: -1, y: band.bar.y - 1, w: 2, h: band.bar.h + 2 },
-  },
-  [TimelineKind.close]: {
-    color: (p) => p.close,
-    marker: { dx: -1, y: 2, w: 3, h: laneHeightCss - 4 },
-  },
-  // Interest: a notch above the bar row (it is interested) or below it (we are).
-  [TimelineKind.peerInterest]: {
-    color: (p) => p.interest,
-    marker: { dx: -2, y: band.bar.y - 2, w: 4, h: 2 },
-  },
-  [TimelineKind.ourInterest]: {
-    color: (p) => p.interest,
-    marker: { dx: -2, y: band.bar.y + band.bar.h, w: 4, h: 2 },
-  },
-};
-
-/** Drawing order: bands and bars under the markers, the close on top. */
-const paintOrder = [
-  TimelineKind.peerUnchoke,
-  TimelineKind.ourUnchoke,
-  TimelineKind.requests,
-  TimelineKind.run,
-  TimelineKind.connect,
-  TimelineKind.handshake,
-  TimelineKind.bitfield,
-  TimelineKind.peerInterest,
-  TimelineKind.ourInterest,
-  TimelineKind.have,
-  TimelineKind.reject,
-  TimelineKind.close,
-];
-const kindCount = 16;
-
-/**
- * Every event of the lanes on screen in one pass over their rows, each into its kind's path (a
- * Path2D when there is one, else rects on the context, one kind after another); rects that touch
- * the same pixel merge, and markers one pixel apart draw once.
- */
+/** Every event of the lanes on screen in one pass over their rows, then one fill per kind. */
 function paintEvents(ctx: PaintContext, s: TimelineScene, first: number, last: number): number {
   const v = s.viewport;
-  const left = labelWidthCss - 4;
-  const right = v.widthCss + 4;
-  const batches: RectBatch[] = [];
-  const paths: PathSink[] = [];
-  for (const kind of paintOrder) {
-    const sink = newPathSink(ctx);
-    paths[kind] = sink;
-    batches[kind] = new RectBatch(sink);
-    batches[kind].begin();
-  }
-  const lastX = new Float64Array(kindCount);
   const scale = (v.widthCss - labelWidthCss) / (v.end - v.start);
-  const origin = labelWidthCss - v.start * scale;
+  const g = {
+    origin: labelWidthCss - v.start * scale,
+    scale,
+    top: 0,
+    left: labelWidthCss - 4,
+    right: v.widthCss + 4,
+    now: s.now,
+  };
   for (let i = first; i < last; i++) {
     const lane = s.lanes[i]!;
-    const top = laneTop(v, i);
-    const r = lane.rows;
-    lastX.fill(-10);
-    for (let k = 0, o = 0; k < lane.count; k++, o += timelineRowStride) {
-      const kind = r[o + 2]!;
-      const style = kindStyles[kind];
-      if (!style) continue;
-      const x0 = origin + r[o + 3]! * scale;
-      if (x0 > right) continue;
-      if (style.bar) {
-        const t1 = r[o + 4] === timelineOpen ? s.now : r[o + 4]!;
-        const x1 = origin + t1 * scale;
-        if (x1 < left) continue;
-        batches[kind]!.add(
-          Math.max(x0, left),
-          Math.min(Math.max(x1, x0 + 1), right),
-          top + style.bar.y,
-          style.bar.h,
-        );
-      } else if (style.marker) {
-        const x = Math.round(x0);
-        if (x < left || x === lastX[kind]) continue;
-        lastX[kind] = x;
-        const m = style.marker;
-        paths[kind]!.rect(x + m.dx, top + m.y, m.w, m.h);
-        batches[kind]!.count++;
-      }
-    }
+    g.top = laneTop(v, i);
+    gatherRows(directRects, lane.rows, 0, lane.count, g, 1);
   }
-  let drawn = 0;
-  for (const kind of paintOrder) {
-    batches[kind]!.flush();
-    paths[kind]!.fill(kindStyles[kind]!.color(s.palette));
-    drawn += batches[kind]!.count;
-  }
-  return drawn;
-}
-
-/** A path to gather one kind's rects into, filled once. */
-interface PathSink {
-  rect(x: number, y: number, w: number, h: number): void;
-  fill(color: string): void;
-}
-
-function newPathSink(ctx: PaintContext): PathSink {
-  // Path2D keeps each kind's rects apart while one pass visits them all (absent in tests).
-  if (typeof Path2D !== 'undefined') {
-    const path = new Path2D();
-    return {
-      rect: (x, y, w, h) => path.rect(x, y, w, h),
-      fill: (color) => {
-        ctx.fillStyle = color;
-        (ctx as CanvasRenderingContext2D).fill(path);
-      },
-    };
-  }
-  const rects: number[] = [];
-  return {
-    rect: (x, y, w, h) => void rects.push(x, y, w, h),
-    fill: (color) => {
-      ctx.beginPath();
-      for (let i = 0; i < rects.length; i += 4)
-        ctx.rect(rects[i]!, rects[i + 1]!, rects[i + 2]!, rects[i + 3]!);
-      ctx.fillStyle = color;
-      ctx.fill();
-    },
-  };
+  return directRects.fill(ctx, s.palette);
 }
 
 /** The selected piece's runs and the event under the pointer or keyboard, outlined. */
@@ -378,34 +231,57 @@ function paintHighlights(ctx: PaintContext, s: TimelineScene, first: number, las
   }
 }
 
+/** A lane's label lines, cut to fit: measured once per lane's details, not every frame. */
+interface LaneLabel {
+  address: string;
+  detail: string;
+}
+const labelFont = '12px system-ui, sans-serif';
+const detailFont = '10px system-ui, sans-serif';
+const laneLabels = new WeakMap<TimelineLane, LaneLabel>();
+
+function laneLabel(ctx: PaintContext, m: TimelineLane): LaneLabel {
+  let label = laneLabels.get(m);
+  if (!label) {
+    ctx.font = labelFont;
+    const address = clip(ctx, laneAddress(m), 118);
+    ctx.font = detailFont;
+    const detail = clip(ctx, `${m.client} · ${laneFlags(m)}`, labelWidthCss - 12);
+    label = { address, detail };
+    laneLabels.set(m, label);
+  }
+  return label;
+}
+
+/** The label column: each font and colour set once per frame, not once per lane. */
 function paintLabels(ctx: PaintContext, s: TimelineScene, first: number, last: number): void {
   const v = s.viewport;
   const p = s.palette;
   ctx.fillStyle = p.background;
   ctx.fillRect(0, axisHeightCss, labelWidthCss - 1, v.heightCss - axisHeightCss);
+  ctx.fillStyle = p.laneAlt;
+  for (let i = first; i < last; i++)
+    if (i % 2 === 1) ctx.fillRect(0, laneTop(v, i), labelWidthCss - 1, laneHeightCss);
   ctx.textBaseline = 'middle';
-  for (let i = first; i < last; i++) {
-    const m = s.lanes[i]!.meta;
-    const top = laneTop(v, i);
-    if (i % 2 === 1) {
-      ctx.fillStyle = p.laneAlt;
-      ctx.fillRect(0, top, labelWidthCss - 1, laneHeightCss);
-    }
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.fillStyle = m.closedAt !== null ? p.textDim : p.text;
-    ctx.fillText(clip(ctx, laneAddress(m), 118), 6, top + 9);
-    ctx.font = '10px system-ui, sans-serif';
-    ctx.fillStyle = p.textDim;
-    ctx.fillText(clip(ctx, `${m.client} · ${laneFlags(m)}`, labelWidthCss - 12), 6, top + 20);
-    if (m.closedAt !== null) {
-      ctx.fillStyle = p.close;
-      ctx.fillText('closed', 130, top + 9);
-    }
-    if (s.focusLane === i) {
-      ctx.strokeStyle = p.focus;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(1, top + 1, v.widthCss - 2, laneHeightCss - 2);
-    }
+  const labels: LaneLabel[] = [];
+  for (let i = first; i < last; i++) labels.push(laneLabel(ctx, s.lanes[i]!.meta));
+  ctx.font = labelFont;
+  for (const closed of [false, true]) {
+    ctx.fillStyle = closed ? p.textDim : p.text;
+    for (let i = first; i < last; i++)
+      if ((s.lanes[i]!.meta.closedAt !== null) === closed)
+        ctx.fillText(labels[i - first]!.address, 6, laneTop(v, i) + 9);
+  }
+  ctx.font = detailFont;
+  ctx.fillStyle = p.textDim;
+  for (let i = first; i < last; i++) ctx.fillText(labels[i - first]!.detail, 6, laneTop(v, i) + 20);
+  ctx.fillStyle = p.close;
+  for (let i = first; i < last; i++)
+    if (s.lanes[i]!.meta.closedAt !== null) ctx.fillText('closed', 130, laneTop(v, i) + 9);
+  if (s.focusLane !== null && s.focusLane >= first && s.focusLane < last) {
+    ctx.strokeStyle = p.focus;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(1, laneTop(v, s.focusLane) + 1, v.widthCss - 2, laneHeightCss - 2);
   }
   ctx.fillStyle = p.grid;
   ctx.fillRect(labelWidthCss - 1, axisHeightCss, 1, v.heightCss - axisHeightCss);
