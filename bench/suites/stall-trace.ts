@@ -1,0 +1,105 @@
+/**
+ * Where our peer's event loop stalls (issue 20: "profile a slow run against a fast one"). Set
+ * BENCH_STALL_TRACE to a folder and each child writes there (stall-<pid>.txt), at its end, every gap of more than
+ * STALL_MS between two turns of a 5 ms interval, each with the garbage collections that
+ * overlapped it, and a summary of all collections by kind. Diagnostic only: no bench row reads
+ * it, and it costs a timer turn every 5 ms, so leave it off for measured runs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import type { PerformanceEntry } from 'node:perf_hooks';
+
+const TICK_MS = 5;
+/** A gap above this (beyond the tick) is reported. */
+const STALL_MS = 15;
+/** Kept at most, so a long run stays bounded. */
+const MAX_RECORDS = 2000;
+
+interface Gc {
+  at: number;
+  ms: number;
+  kind: number;
+}
+
+export interface StallTrace {
+  mark(name: string): void;
+  stop(): void;
+}
+
+export function startStallTrace(): StallTrace | null {
+  const dir = process.env.BENCH_STALL_TRACE;
+  if (!dir) return null;
+  const t0 = performance.now();
+  const gcs: Gc[] = [];
+  const stalls: { at: number; ms: number }[] = [];
+  const marks: { name: string; at: number }[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) {
+      if (gcs.length < MAX_RECORDS)
+        gcs.push({ at: e.startTime - t0, ms: e.duration, kind: e.detail?.kind ?? 0 });
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const gap = now - last - TICK_MS;
+    if (gap > STALL_MS && stalls.length < MAX_RECORDS) stalls.push({ at: last - t0, ms: gap });
+    last = now;
+  }, TICK_MS);
+  return {
+    mark: (name) => marks.push({ name, at: performance.now() - t0 }),
+    stop() {
+      clearInterval(timer);
+      obs.disconnect();
+      const byKind = new Map<number, { n: number; ms: number; max: number }>();
+      for (const g of gcs) {
+        const k = byKind.get(g.kind) ?? { n: 0, ms: 0, max: 0 };
+        k.n++;
+        k.ms += g.ms;
+        k.max = Math.max(k.max, g.ms);
+        byKind.set(g.kind, k);
+      }
+      const r = (x: number): number => Math.round(x * 10) / 10;
+      const lines = [
+        `stall-trace threads (tid comm user+sys s): ${threadCpu()}`,
+        `stall-trace marks ${marks.map((m) => `${m.name}@${r(m.at)}`).join(' ')}`,
+        `stall-trace gc by kind (1 scavenge, 2 minor-ms, 4 mark-compact, 8 weak, 16 incremental): ${[
+          ...byKind,
+        ]
+          .map(([k, v]) => `${k}: ${v.n}x ${r(v.ms)} ms (max ${r(v.max)})`)
+          .join('; ')}`,
+        ...stalls.map((s) => {
+          const overlap = gcs.filter((g) => g.at + g.ms >= s.at && g.at <= s.at + s.ms + TICK_MS);
+          const gc = overlap.map((g) => `gc${g.kind} ${r(g.ms)}`).join(',');
+          return `stall-trace at ${r(s.at)} ms: ${r(s.ms)} ms${gc ? ` (${gc})` : ''}`;
+        }),
+      ];
+      fs.writeFileSync(path.join(dir, `stall-${process.pid}.txt`), lines.join('\n') + '\n');
+    },
+  };
+}
+
+/** Each thread's CPU from /proc (the main thread's tid is the pid): which thread spends what. */
+function threadCpu(): string {
+  const dir = `/proc/${process.pid}/task`;
+  try {
+    return fs
+      .readdirSync(dir)
+      .map((tid) => {
+        const stat = fs.readFileSync(`${dir}/${tid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const comm = stat.slice(stat.indexOf('(') + 1, close);
+        const f = stat.slice(close + 2).split(' ');
+        // Fields 14 and 15 (utime, stime), counted from after the comm: indices 11 and 12.
+        const sec = (Number(f[11]) + Number(f[12])) / 100;
+        return { tid, comm, sec };
+      })
+      .filter((t) => t.sec > 0)
+      .map((t) => `${t.tid === String(process.pid) ? 'main' : t.tid} ${t.comm} ${t.sec}`)
+      .join('; ');
+  } catch {
+    return 'unavailable';
+  }
+}
