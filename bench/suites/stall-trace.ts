@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Session as InspectorSession } from 'node:inspector';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import type { PerformanceEntry } from 'node:perf_hooks';
 
@@ -33,7 +34,7 @@ export function startStallTrace(): StallTrace | null {
   const t0 = performance.now();
   const gcs: Gc[] = [];
   const stalls: { at: number; ms: number }[] = [];
-  const marks: { name: string; at: number }[] = [];
+  const marks: { name: string; at: number; threads: string }[] = [];
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) {
       if (gcs.length < MAX_RECORDS)
@@ -49,7 +50,11 @@ export function startStallTrace(): StallTrace | null {
     last = now;
   }, TICK_MS);
   return {
-    mark: (name) => marks.push({ name, at: performance.now() - t0 }),
+    mark: (name) => {
+      marks.push({ name, at: performance.now() - t0, threads: threadCpu() });
+      if (name === 'first-byte') startHeapSampling();
+      if (name === 'verified') stopHeapSampling(dir);
+    },
     stop() {
       clearInterval(timer);
       obs.disconnect();
@@ -64,7 +69,7 @@ export function startStallTrace(): StallTrace | null {
       const r = (x: number): number => Math.round(x * 10) / 10;
       const lines = [
         `stall-trace threads (tid comm user+sys s): ${threadCpu()}`,
-        `stall-trace marks ${marks.map((m) => `${m.name}@${r(m.at)}`).join(' ')}`,
+        ...marks.map((m) => `stall-trace mark ${m.name} at ${r(m.at)} ms, threads: ${m.threads}`),
         `stall-trace gc by kind (1 scavenge, 2 minor-ms, 4 mark-compact, 8 weak, 16 incremental): ${[
           ...byKind,
         ]
@@ -102,4 +107,36 @@ function threadCpu(): string {
   } catch {
     return 'unavailable';
   }
+}
+
+/**
+ * With BENCH_HEAP_SAMPLE set too: what the transfer allocates, garbage included, sampled from
+ * the first byte to every piece verified (heap-<pid>.heapprofile, for DevTools or a script).
+ */
+let heapSession: InspectorSession | null = null;
+
+function startHeapSampling(): void {
+  if (!process.env.BENCH_HEAP_SAMPLE || heapSession) return;
+  heapSession = new InspectorSession();
+  heapSession.connect();
+  heapSession.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+}
+
+function stopHeapSampling(dir: string): void {
+  const s = heapSession;
+  if (!s) return;
+  s.post('HeapProfiler.stopSampling', (err, res) => {
+    if (!err) {
+      fs.writeFileSync(
+        path.join(dir, `heap-${process.pid}.heapprofile`),
+        JSON.stringify(res.profile),
+      );
+    }
+    s.disconnect();
+  });
+  heapSession = null;
 }
