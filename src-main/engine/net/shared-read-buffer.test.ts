@@ -65,6 +65,17 @@ describe('dialShared', () => {
     expect(ra.reads).toBeGreaterThanOrEqual(Math.ceil(a.length / SHARED_READ_BUFFER_BYTES));
   });
 
+  it('hands readers plain Uint8Array views, whose subarrays are cheap (issue 20)', async () => {
+    const port = await sender(seededRandom(5).bytes(100_000));
+    const { socket, reads } = dialShared('127.0.0.1', port);
+    const kinds: boolean[] = [];
+    reads.attach((chunk) => kinds.push(Buffer.isBuffer(chunk)));
+    await new Promise<void>((resolve) => socket.once('end', () => resolve()));
+    socket.destroy();
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds.every((isBuffer) => !isBuffer)).toBe(true);
+  });
+
   it('holds bytes that arrive before a reader is attached and hands them over first', async () => {
     const payload = seededRandom(3).bytes(300_000);
     const port = await sender(payload);
