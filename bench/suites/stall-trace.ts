@@ -21,6 +21,8 @@ interface Gc {
   at: number;
   ms: number;
   kind: number;
+  /** perf_hooks' NODE_PERFORMANCE_GC_FLAGS_*: e.g. 16 all available garbage, 32 external memory. */
+  flags: number;
 }
 
 export interface StallTrace {
@@ -36,9 +38,15 @@ export function startStallTrace(): StallTrace | null {
   const stalls: { at: number; ms: number }[] = [];
   const marks: { name: string; at: number; threads: string }[] = [];
   const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) {
+    type GcEntry = PerformanceEntry & { detail?: { kind?: number; flags?: number } };
+    for (const e of list.getEntries() as GcEntry[]) {
       if (gcs.length < MAX_RECORDS)
-        gcs.push({ at: e.startTime - t0, ms: e.duration, kind: e.detail?.kind ?? 0 });
+        gcs.push({
+          at: e.startTime - t0,
+          ms: e.duration,
+          kind: e.detail?.kind ?? 0,
+          flags: e.detail?.flags ?? 0,
+        });
     }
   });
   obs.observe({ entryTypes: ['gc'] });
@@ -69,6 +77,10 @@ export function startStallTrace(): StallTrace | null {
       const r = (x: number): number => Math.round(x * 10) / 10;
       const lines = [
         `stall-trace threads (tid comm user+sys s): ${threadCpu()}`,
+        `stall-trace major GCs (at ms, ms, flags): ${gcs
+          .filter((g) => g.kind === 4)
+          .map((g) => `${r(g.at)} ${r(g.ms)} ${g.flags}`)
+          .join('; ')}`,
         ...marks.map((m) => `stall-trace mark ${m.name} at ${r(m.at)} ms, threads: ${m.threads}`),
         `stall-trace gc by kind (1 scavenge, 2 minor-ms, 4 mark-compact, 8 weak, 16 incremental): ${[
           ...byKind,
@@ -77,7 +89,7 @@ export function startStallTrace(): StallTrace | null {
           .join('; ')}`,
         ...stalls.map((s) => {
           const overlap = gcs.filter((g) => g.at + g.ms >= s.at && g.at <= s.at + s.ms + TICK_MS);
-          const gc = overlap.map((g) => `gc${g.kind} ${r(g.ms)}`).join(',');
+          const gc = overlap.map((g) => `gc${g.kind}/${g.flags} ${r(g.ms)}`).join(',');
           return `stall-trace at ${r(s.at)} ms: ${r(s.ms)} ms${gc ? ` (${gc})` : ''}`;
         }),
       ];
