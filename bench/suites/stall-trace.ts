@@ -110,11 +110,14 @@ function threadCpu(): string {
         const comm = stat.slice(stat.indexOf('(') + 1, close);
         const f = stat.slice(close + 2).split(' ');
         // Fields 14 and 15 (utime, stime), counted from after the comm: indices 11 and 12.
-        const sec = (Number(f[11]) + Number(f[12])) / 100;
-        return { tid, comm, sec };
+        const user = Number(f[11]) / 100;
+        const sys = Number(f[12]) / 100;
+        return { tid, comm, sec: user + sys, user, sys };
       })
       .filter((t) => t.sec > 0)
-      .map((t) => `${t.tid === String(process.pid) ? 'main' : t.tid} ${t.comm} ${t.sec}`)
+      .map(
+        (t) => `${t.tid === String(process.pid) ? 'main' : t.tid} ${t.comm} ${t.user}u+${t.sys}s`,
+      )
       .join('; ');
   } catch {
     return 'unavailable';
