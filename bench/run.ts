@@ -63,6 +63,11 @@ const TARGET_CREATE_RATIO = 1.0;
 // --- encryption, MSE/PE (issue 18) ---
 /** Issue 18: an encrypted download costs at most 1.3x the CPU of a plaintext one. */
 const TARGET_ENCRYPTION_CPU_RATIO = 1.3;
+// --- CPU per GiB and event-loop lag (issue 20) ---
+/** Issue 20: CPU per GiB at most libtorrent's, downloading and seeding. */
+const TARGET_CPU_RATIO_ISSUE_20 = 1.0;
+/** Issue 20: event-loop lag p99 at most 20 ms during a full-speed download. */
+const TARGET_TRANSFER_LAG_P99_MS = 20;
 
 interface Row {
   metric: string;
@@ -529,6 +534,38 @@ function transferRows(r: TransferBenchResult): Row[] {
         seed.seederCpuSecPerGiB ?? null,
         base.seederCpuSecPerGiB ?? null,
         'report',
+      ),
+    );
+  }
+  // --- CPU per GiB and event-loop lag (issue 20) ---
+  if (base && dl) {
+    rows.push(
+      row(
+        'download: leecher CPU s/GiB (issue 20: at most libtorrent)',
+        dl.leecherCpuSecPerGiB ?? null,
+        base.leecherCpuSecPerGiB ?? null,
+        `<= ${TARGET_CPU_RATIO_ISSUE_20}x`,
+        (x) => x <= TARGET_CPU_RATIO_ISSUE_20,
+      ),
+      {
+        // First byte to every piece verified: the full-speed download without start-up or sync.
+        metric: 'download: our event-loop lag p99 ms, transfer phase',
+        ours: dl.lagTransferP99Ms ?? null,
+        reference: null,
+        ratio: null,
+        target: `<= ${TARGET_TRANSFER_LAG_P99_MS} ms`,
+        ok: dl.lagTransferP99Ms != null ? dl.lagTransferP99Ms <= TARGET_TRANSFER_LAG_P99_MS : null,
+      },
+    );
+  }
+  if (base && seed) {
+    rows.push(
+      row(
+        'seed: seeder CPU s/GiB (issue 20: at most libtorrent)',
+        seed.seederCpuSecPerGiB ?? null,
+        base.seederCpuSecPerGiB ?? null,
+        `<= ${TARGET_CPU_RATIO_ISSUE_20}x`,
+        (x) => x <= TARGET_CPU_RATIO_ISSUE_20,
       ),
     );
   }

@@ -66,6 +66,8 @@ export interface TransferRun {
   /** Our leecher only: event-loop delay during the whole download. */
   lagP99Ms: number | null;
   lagMaxMs: number | null;
+  /** Our leecher only: event-loop delay p99 from first byte to every piece verified (issue 20). */
+  lagTransferP99Ms: number | null;
   /** Our leecher only: its memory by kind at the sampled RSS peak. */
   memAtPeakMb: ChildUsage['memAtPeakMb'];
 }
@@ -126,6 +128,13 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
     // qBittorrent-nox as a user runs it (issue 20): spawn to complete, through its Web API.
     if (opts.download) cases.push({ leecher: 'qbittorrent', seeder: 'libtorrent' });
     if (opts.seed) cases.push({ leecher: 'libtorrent', seeder: 'ours' });
+    // --- issue 20: BENCH_LEECHERS=ours (a comma list) runs only those leechers, for A/B runs of
+    // our engine; no ratio is computed without the reference rows. Never set for the real bench.
+    const onlyLeechers = process.env.BENCH_LEECHERS?.split(',').filter(Boolean);
+    if (onlyLeechers?.length) {
+      const keep = cases.filter((c) => (onlyLeechers as string[]).includes(c.leecher));
+      cases.splice(0, cases.length, ...keep);
+    }
 
     /** One download of the whole torrent into a fresh folder, checked by sha256. */
     const transfer = async (c: Case, r: number): Promise<TransferRun> => {
@@ -162,6 +171,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
             leecherMaxRssMb: done.maxRssKb / 1024,
             lagP99Ms: done.lagP99Ms,
             lagMaxMs: done.lagMaxMs,
+            lagTransferP99Ms: done.lagTransferP99Ms,
             memAtPeakMb: done.memAtPeakMb,
           };
         } finally {
@@ -185,6 +195,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
             leecherMaxRssMb: procPeakRssMb(leecher.pid),
             lagP99Ms: null,
             lagMaxMs: null,
+            lagTransferP99Ms: null,
             memAtPeakMb: null,
           };
         } finally {
@@ -215,6 +226,7 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
             leecherMaxRssMb: done.maxRssKb / 1024,
             lagP99Ms: null,
             lagMaxMs: null,
+            lagTransferP99Ms: null,
             memAtPeakMb: null,
           };
         } finally {
@@ -263,6 +275,9 @@ export async function runTransferBench(opts: TransferBenchOptions): Promise<Tran
             `leecher CPU ${round(run.leecherCpuSec)} s, RSS ${round(run.leecherMaxRssMb, 0)} MB` +
             (run.seederCpuSec !== null ? `, seeder CPU ${round(run.seederCpuSec)} s` : '') +
             (run.lagP99Ms !== null ? `, lag p99 ${round(run.lagP99Ms, 1)} ms` : '') +
+            (run.lagTransferP99Ms !== null
+              ? ` (transfer ${round(run.lagTransferP99Ms, 1)} ms)`
+              : '') +
             (run.completionSyncSec !== null
               ? `, then ${round(run.completionSyncSec)} s syncing to disk (not timed)`
               : ''),
@@ -301,6 +316,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
     if (xs.length === 0) continue;
     const seederCpu = xs.map((x) => x.seederCpuSec).filter((x): x is number => x !== null);
     const lag = xs.map((x) => x.lagP99Ms).filter((x): x is number => x !== null);
+    const lagTransfer = xs.map((x) => x.lagTransferP99Ms).filter((x): x is number => x !== null);
     const sync = xs.map((x) => x.completionSyncSec).filter((x): x is number => x !== null);
     medians[key] = {
       mbps: round(median(xs.map((x) => x.mbps)), 1),
@@ -309,6 +325,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
       leecherMaxRssMb: round(Math.max(...xs.map((x) => x.leecherMaxRssMb)), 1),
       seederCpuSecPerGiB: seederCpu.length ? round(median(seederCpu) / gib, 3) : null,
       lagP99Ms: lag.length ? round(median(lag), 2) : null,
+      lagTransferP99Ms: lagTransfer.length ? round(median(lagTransfer), 2) : null,
       completionSyncSec: sync.length ? round(median(sync), 3) : null,
       mbpsToComplete: sync.length
         ? round(
@@ -338,6 +355,7 @@ function summarise(opts: TransferBenchOptions, runs: TransferRun[]): TransferBen
       seederCpuSec: x.seederCpuSec === null ? null : round(x.seederCpuSec, 3),
       lagP99Ms: x.lagP99Ms === null ? null : round(x.lagP99Ms, 2),
       lagMaxMs: x.lagMaxMs === null ? null : round(x.lagMaxMs, 2),
+      lagTransferP99Ms: x.lagTransferP99Ms === null ? null : round(x.lagTransferP99Ms, 2),
     })),
     medians,
     ratios: {

@@ -15,6 +15,10 @@
  * - Bytes that arrive while no reader is attached are held (copied) and handed to the next
  *   reader, in order; nothing is dropped.
  * - Incoming sockets are accepted by net.Server, which has no `onread`; they keep 'data' events.
+ * - Issue 20: all these sockets together take at most READ_TURN_BUDGET_BYTES (plus the read that
+ *   crosses it) per turn of the event loop; a socket over the budget stops reading until the
+ *   turn's check phase, and resumes unless someone paused it meanwhile. Nothing is dropped: the
+ *   bytes wait in the kernel.
  */
 import net from 'node:net';
 
@@ -29,10 +33,42 @@ import net from 'node:net';
  */
 export const SHARED_READ_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Issue 20: bytes the shared-buffer sockets may take in one turn of the event loop. libuv reads a
+ * readable socket up to 32 times in a row while bytes keep coming, so with a peer that sends
+ * faster than we decode (loopback, a fast seeder) one turn took 32 reads of up to 4 MiB each:
+ * measured in a loopback test with a sender process, up to 128 MiB and 650-880 ms in one turn,
+ * with timers and worker replies waiting behind it; with this budget, 4 MiB and one read. One
+ * full read: with a turn's work at about 4 ms of decoding, the event loop keeps its 20 ms target.
+ */
+export const READ_TURN_BUDGET_BYTES = SHARED_READ_BUFFER_BYTES;
+
 let shared: Buffer | null = null;
+/**
+ * The same bytes as a plain Uint8Array (issue 20): readers get views of this, not of the Buffer.
+ * A Buffer's subarray goes through its subclass constructor, ~6x slower than a Uint8Array's
+ * (measured here: 394 against 63 ns), and the decoder takes one per received block.
+ */
+let sharedView: Uint8Array | null = null;
+/** Bytes taken in this turn, and the check-phase callback that ends the turn. */
+let turnBytes = 0;
+let turnEnd: NodeJS.Immediate | null = null;
+/** Sockets that stopped reading for the rest of the turn. */
+const yielded = new Set<net.Socket>();
+
+function endTurn(): void {
+  turnEnd = null;
+  turnBytes = 0;
+  for (const socket of yielded) {
+    // Paused meanwhile by its owner (isPaused): its own resume() starts reading again.
+    if (!socket.destroyed && !socket.isPaused()) socket.resume();
+  }
+  yielded.clear();
+}
 
 function sharedBuffer(): Buffer {
   shared ??= Buffer.allocUnsafe(SHARED_READ_BUFFER_BYTES);
+  sharedView ??= new Uint8Array(shared.buffer, shared.byteOffset, shared.length);
   return shared;
 }
 
@@ -60,10 +96,17 @@ export function dialShared(host: string, port: number): DialedSocket {
     onread: {
       buffer: sharedBuffer(),
       callback: (bytes: number, buf: Uint8Array): boolean => {
-        const chunk = buf.subarray(0, bytes);
+        // Node hands back the buffer it was given: the shared one, whose plain view is sharedView.
+        const chunk =
+          buf === shared && sharedView ? sharedView.subarray(0, bytes) : buf.subarray(0, bytes);
         if (reader) reader(chunk);
         else held.push(Buffer.from(chunk));
-        return true;
+        turnBytes += bytes;
+        turnEnd ??= setImmediate(endTurn);
+        if (turnBytes < READ_TURN_BUDGET_BYTES || socket.destroyed) return true;
+        // Returning false stops this socket's reads (Node's onread); endTurn resumes it.
+        yielded.add(socket);
+        return false;
       },
     },
   });

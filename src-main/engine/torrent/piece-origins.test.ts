@@ -109,6 +109,20 @@ describe('piece origins', () => {
     );
   });
 
+  // --- issue 20: a sender object's slot is remembered (onBlock runs per block) ---
+  it('remembers a sender object slot until a restore rebuilds the table', () => {
+    const o = new PieceOrigins(2, PIECE);
+    const [a, b] = [peer(1), peer(2)];
+    expect([o.slotOf(a), o.slotOf(b), o.slotOf(a)]).toEqual([1, 2, 1]);
+    // A restored table where b came first: the same objects must take the restored slots.
+    const other = new PieceOrigins(2, PIECE);
+    deliver(other, 0, [b, b, b, b]);
+    other.onVerified(0, PIECE);
+    expect(o.restore(other.record())).toBe(true);
+    expect(o.slotOf(b)).toBe(1);
+    expect(o.slotOf(a)).toBe(2);
+  });
+
   it('ignores blocks of pieces out of range', () => {
     const o = new PieceOrigins(1, PIECE);
     o.onBlock(peer(1), 5, 0, BLOCK_BYTES);

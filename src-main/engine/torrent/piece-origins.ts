@@ -58,6 +58,13 @@ export class PieceOrigins {
   readonly origins: Uint16Array;
   private readonly slots: Slot[] = [];
   private readonly slotByKey = new Map<string, number>();
+  /**
+   * Issue 20: the slot of each sender object already seen. onBlock runs per 16 KiB block, and the
+   * key string and Map lookup per block were a measurable part of a download's CPU; a sender
+   * object is immutable (originSender makes a new one when its port or client changes), so its
+   * slot and label stand until `restore` rebuilds the table.
+   */
+  private slotBySender = new WeakMap<OriginSender, number>();
   /** Per piece being assembled: the slot of each block's sender (0: not received yet). */
   private readonly partial = new Map<number, Uint16Array>();
   /** Moves whenever origins or the slot table's labels change (resume data, views). */
@@ -77,6 +84,14 @@ export class PieceOrigins {
 
   /** The sender's slot, taking a new one (or the shared last one when full). */
   slotOf(sender: OriginSender): number {
+    const known = this.slotBySender.get(sender);
+    if (known !== undefined) return known;
+    const slot = this.slotOfKey(sender);
+    this.slotBySender.set(sender, slot);
+    return slot;
+  }
+
+  private slotOfKey(sender: OriginSender): number {
     const key = `${sender.address}|${sender.peerIdHex}`;
     let slot = this.slotByKey.get(key);
     if (slot === undefined) {
@@ -146,6 +161,7 @@ export class PieceOrigins {
     for (const v of r.origins) if (v > r.slots.length) return false;
     this.slots.length = 0;
     this.slotByKey.clear();
+    this.slotBySender = new WeakMap();
     for (const s of r.slots) {
       const key = `${hostOf(s.address)}|${s.peerIdHex}`;
       this.slots.push({ ...s, key, pieces: 0 });
