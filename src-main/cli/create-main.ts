@@ -6,7 +6,7 @@
  */
 import { HashWritePool } from '../engine';
 import { io, runCli } from './cli-io';
-import { runCreate } from './commands/create';
+import { createLeavingPoolOpen } from './commands/create';
 
 // One-shot: the main thread hashes too, and saves one worker's start-up.
 const pool = new HashWritePool({ mainThreadHelps: true });
@@ -14,4 +14,6 @@ pool.prestart();
 // As bin/swarmscope.js runs it (`create` first) or on its own (`node out/cli/create.js <path> …`).
 const args = process.argv.slice(2);
 if (args[0] === 'create') args.shift();
-runCli(() => runCreate(args, io, pool));
+// The process exits once the torrent is written and the result printed: tearing the worker
+// down first would only be more time the user waits.
+runCli(() => createLeavingPoolOpen(args, io, pool), { exitWhenDone: true });
