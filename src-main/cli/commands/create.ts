@@ -1,6 +1,6 @@
 /**
  * `swarmscope create <path> -o <file.torrent>`: hashes the content and writes the torrent. It is
- * also its own small entry (create-main.ts, built to out/cli/create.js), so a one-shot create
+ * also its own small entry (create-main.ts, built to out/cli/create.cjs), so a one-shot create
  * does not load the rest of the CLI (issue 20).
  */
 import fs from 'node:fs';
