@@ -252,6 +252,8 @@ export async function runCreateBench(opts: {
       pieceLength: 2 ** PIECE_LOG2,
       rounds,
       processTimer: hasHyperfine() ? 'hyperfine' : 'spawn-to-exit',
+      // How busy the machine was: wall-clock ratios mean little on a loaded one.
+      loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
       removedFromTimedEnv:
         process.env.NODE_EXTRA_CA_CERTS === undefined ? [] : ['NODE_EXTRA_CA_CERTS'],
       oursSeconds,
