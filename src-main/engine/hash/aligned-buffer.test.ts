@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pageAlignedBytes } from './aligned-buffer';
 
 describe('pageAlignedBytes', () => {
@@ -33,6 +33,25 @@ describe('pageAlignedBytes', () => {
       closeSync(fd);
     }
     expect(Buffer.from(buf).equals(data.subarray(1000, 1000 + 65_536))).toBe(true);
+  });
+
+  it('falls back to a plain buffer when no WebAssembly memory can be had', () => {
+    // As under a `ulimit -v` too small for V8's reservation of address space.
+    // The engine's TypeScript libs (no DOM) declare no WebAssembly value.
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: new () => unknown } })
+      .WebAssembly;
+    const spy = vi.spyOn(wasm, 'Memory').mockImplementation(() => {
+      throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+    });
+    try {
+      const buf = pageAlignedBytes(100_000);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(buf.length).toBe(100_000);
+      expect(buf.buffer.byteLength).toBe(100_000);
+      expect(buf.every((b) => b === 0)).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses sizes that are not positive integers', () => {

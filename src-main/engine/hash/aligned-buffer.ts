@@ -19,14 +19,23 @@ const WASM_PAGE_BYTES = 65536;
 interface WasmMemoryConstructor {
   new (descriptor: { initial: number }): { readonly buffer: ArrayBuffer };
 }
-const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: WasmMemoryConstructor } })
-  .WebAssembly;
+const wasm = (): { Memory: WasmMemoryConstructor } =>
+  (globalThis as unknown as { WebAssembly: { Memory: WasmMemoryConstructor } }).WebAssembly;
 
-/** `bytes` (at least) of zeroed memory starting on a page boundary, as a Uint8Array of `bytes`. */
+/**
+ * `bytes` of zeroed memory starting on a page boundary. Where no WebAssembly memory can be had
+ * (V8 reserves several GiB of address space for each, which a `ulimit -v` may refuse), a plain
+ * buffer: slower to read into, never a failure.
+ */
 export function pageAlignedBytes(bytes: number): Uint8Array {
   if (!Number.isSafeInteger(bytes) || bytes <= 0) {
     throw new RangeError(`pageAlignedBytes needs a positive integer, got ${bytes}`);
   }
-  const memory = new Memory({ initial: Math.ceil(bytes / WASM_PAGE_BYTES) });
+  let memory: { readonly buffer: ArrayBuffer };
+  try {
+    memory = new (wasm().Memory)({ initial: Math.ceil(bytes / WASM_PAGE_BYTES) });
+  } catch {
+    return new Uint8Array(bytes);
+  }
   return new Uint8Array(memory.buffer, 0, bytes);
 }

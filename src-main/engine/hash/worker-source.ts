@@ -38,7 +38,11 @@ let readBuffer = null;
  */
 function bufferOf(bytes) {
   if (readBuffer === null || readBuffer.length < bytes) {
-    readBuffer = new Uint8Array(new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) }).buffer);
+    try {
+      readBuffer = new Uint8Array(new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) }).buffer);
+    } catch {
+      readBuffer = Buffer.allocUnsafe(bytes); // no address space for it: slower, still right
+    }
   }
   return readBuffer;
 }
