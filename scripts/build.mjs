@@ -73,11 +73,19 @@ async function main() {
     jobs.push(
       esbuild({
         ...common,
-        // create: `swarmscope create` alone, so a one-shot create loads little (create-main.ts).
-        entryPoints: { cli: 'src-main/cli/main.ts', create: 'src-main/cli/create-main.ts' },
+        entryPoints: { cli: 'src-main/cli/main.ts' },
         outdir: 'out/cli',
         format: 'esm',
         banner: esmBanner,
+      }),
+      // `swarmscope create` alone, so a one-shot create loads little (create-main.ts), and as
+      // CommonJS, which bin/swarmscope.js loads without Node's ES module loader (issue 20).
+      esbuild({
+        ...common,
+        entryPoints: { create: 'src-main/cli/create-main.ts' },
+        outdir: 'out/cli',
+        format: 'cjs',
+        outExtension: { '.js': '.cjs' },
       }),
     );
   }

@@ -63,16 +63,23 @@ export class ProgressLine {
   }
 }
 
-/** Runs an entry: its result is the exit code; an error is one line on stderr and exit 1. */
-export function runCli(entry: () => Promise<number>): void {
-  entry().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      io.stderr(`swarmscope: ${message}\n`);
-      process.exitCode = 1;
-    },
-  );
+/**
+ * Runs an entry: its result is the exit code; an error is one line on stderr and exit 1. With
+ * `exitWhenDone`, the process exits as soon as the entry settles and its output is flushed,
+ * without waiting for what the entry leaves running (a one-shot create's hash worker, whose
+ * teardown is time the user waits for and nothing else).
+ */
+export function runCli(entry: () => Promise<number>, opts: { exitWhenDone?: boolean } = {}): void {
+  const finish = (code: number): void => {
+    process.exitCode = code;
+    if (opts.exitWhenDone !== true) return;
+    // Both streams are written in order, so once this empty write of stderr's is flushed
+    // (stdout's first), all output has left.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  };
+  entry().then(finish, (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr(`swarmscope: ${message}\n`);
+    finish(1);
+  });
 }

@@ -294,6 +294,33 @@ describe('swarmscope CLI', () => {
     expect(bad.stderr).toBe('swarmscope: missing -o <file.torrent>\n');
   });
 
+  // Issue 20: the hash threads read into WebAssembly memories (page-aligned), for which V8
+  // reserves GiBs of address space; under a `ulimit -v` that refuses it, they fall back to plain
+  // buffers rather than fail the create.
+  it.runIf(process.platform === 'linux')(
+    'create works under a ulimit -v too small for WebAssembly memories',
+    () => {
+      const bin = path.join(root, 'bin', 'swarmscope.js');
+      const content = path.join(dir, 'ulimit', 'data.bin');
+      writeFile(content, 3_000_000, 11);
+      const args = [bin, 'create', content, '--piece-length', '262144', '-o'];
+      const limited = spawnSync(
+        'sh',
+        ['-c', 'ulimit -v 4000000 && exec "$@"', 'sh', process.execPath, ...args, `${content}.a`],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+      expect(limited.status, limited.stderr).toBe(0);
+      const free = spawnSync(process.execPath, [...args, `${content}.b`], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(free.status, free.stderr).toBe(0);
+      const hash = (s: string): string | undefined => /info-hash ([0-9a-f]{40})/.exec(s)?.[1];
+      expect(hash(limited.stdout)).toMatch(/^[0-9a-f]{40}$/);
+      expect(hash(limited.stdout)).toBe(hash(free.stdout));
+    },
+  );
+
   it('answers bad input with one clear line and a non-zero exit', async () => {
     const missing = run(['info', path.join(dir, 'nope.torrent')]);
     expect(missing.code).toBe(1);

@@ -1,6 +1,6 @@
 /**
  * `swarmscope create <path> -o <file.torrent>`: hashes the content and writes the torrent. It is
- * also its own small entry (create-main.ts, built to out/cli/create.js), so a one-shot create
+ * also its own small entry (create-main.ts, built to out/cli/create.cjs), so a one-shot create
  * does not load the rest of the CLI (issue 20).
  */
 import fs from 'node:fs';
@@ -20,13 +20,22 @@ export { CLI_VERSION };
  */
 export async function runCreate(args: string[], io: Io, pool: HashWritePool): Promise<number> {
   try {
-    return await create(args, io, pool);
+    return await createLeavingPoolOpen(args, io, pool);
   } finally {
     await pool.close();
   }
 }
 
-async function create(args: string[], io: Io, pool: HashWritePool): Promise<number> {
+/**
+ * As runCreate, but leaves `pool` running: for create-main.ts, whose process exits as soon as
+ * the torrent is written (closing the pool there would only make the user wait for its worker
+ * to be torn down).
+ */
+export async function createLeavingPoolOpen(
+  args: string[],
+  io: Io,
+  pool: HashWritePool,
+): Promise<number> {
   const { values, positionals } = parse(args, {
     output: { type: 'string', short: 'o' },
     tracker: { type: 'string', short: 't', multiple: true },

@@ -27,6 +27,7 @@ import os from 'node:os';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { pageAlignedBytes } from './aligned-buffer';
 import { AbortError, DiskWriteError, HashWritePoolError } from './errors';
 import { hashRangeSync } from './range-hash';
 import type { RangeFile, RangeIo } from './range-hash';
@@ -145,7 +146,7 @@ interface Slot {
 /** The main thread as a hashing thread (mainThreadHelps): at most one range chunk at a time. */
 interface MainSlot {
   tasks: Set<number>;
-  readBuffer: Buffer | null;
+  readBuffer: Uint8Array | null;
   /** The next slice, while a chunk is being hashed. */
   next: NodeJS.Immediate | null;
 }
@@ -602,7 +603,7 @@ export class HashWritePool {
     const readable = new Uint8Array(count);
     const slicePieces = Math.max(1, Math.floor(MAIN_SLICE_BYTES / m.pieceLength));
     if (main.readBuffer === null || main.readBuffer.length < m.readChunkBytes) {
-      main.readBuffer = Buffer.allocUnsafe(m.readChunkBytes);
+      main.readBuffer = pageAlignedBytes(m.readChunkBytes);
     }
     // hashRangeSync reads its buffer's length at a time.
     const buffer = main.readBuffer.subarray(0, m.readChunkBytes);
