@@ -602,6 +602,15 @@ function trackerRows(r: Record<string, unknown>): Row[] {
     latencyRow('p99Ms', 'bittorrentTracker', null),
     rateRow('udp', 'opentracker', 'udpRatio'),
     rateRow('udp', 'bittorrentTracker', null),
+    // --- UDP speed (issue 20): UDP latency under the same load, against opentracker ---
+    ...(['p50Ms', 'p99Ms'] as const).map((q): Row => ({
+      metric: `tracker UDP: ${q.slice(0, 3)} ms (vs opentracker)`,
+      ours: num(r, 'udp', 'ours', q),
+      reference: num(r, 'udp', 'opentracker', q),
+      ratio: null,
+      target: q === 'p99Ms' ? target('udpP99Ms', '<= ', ' ms') : 'report',
+      ok: q === 'p99Ms' ? bool(r, 'ok', 'udpP99') : null,
+    })),
     {
       metric: 'tracker: registry MB per 100k peers',
       ours: num(r, 'registryMbPer100kPeers'),
