@@ -69,7 +69,7 @@ async function client(trackerPort: number) {
         },
       }),
     );
-  return { announce };
+  return { announce, socket, connectionId: conn.connectionId, inbox };
 }
 
 describe('UDP front fast path (issue 20)', () => {
@@ -111,6 +111,55 @@ describe('UDP front fast path (issue 20)', () => {
     expect(t.server.stats()).toMatchObject({ peers: 0, rejected: { 'not-allowed': 1 } });
     expect(await c.announce({ infoHash: bytes(0xcd) })).toMatchObject({ action: 'announce' });
     expect(t.server.stats().peers).toBe(1);
+  });
+
+  it('answers a burst spanning several answer slabs, each answer intact', async () => {
+    const t = await tracker();
+    const c = await client(t.udpPort);
+    const BURST = 400;
+    const before = c.inbox.length;
+    for (let i = 0; i < BURST; i++) {
+      c.socket.send(
+        encodeUdpAnnounceRequest({
+          connectionId: c.connectionId,
+          transactionId: 1000 + i,
+          request: {
+            infoHash: bytes(0xab),
+            peerId: bytes(3),
+            downloaded: 0,
+            left: 10,
+            uploaded: 0,
+            event: 'started',
+            key: '1',
+            numwant: 200,
+            compact: true,
+            noPeerId: true,
+            trackerId: null,
+            ip: null,
+            port: 10_000 + i,
+          },
+        }),
+        t.udpPort,
+        '127.0.0.1',
+      );
+      // Paced a little, so that the socket buffers of neither side overflow on a busy machine.
+      if (i % 50 === 49) await new Promise<void>((r) => systemClock.setTimeout(r, 20));
+    }
+    for (let waited = 0; c.inbox.length - before < BURST && waited < 5000; waited += 10)
+      await new Promise<void>((r) => systemClock.setTimeout(r, 10));
+    const answers = c.inbox.slice(before).map((m) => decodeUdpResponse(m));
+    expect(answers).toHaveLength(BURST);
+    const seen = new Set<number>();
+    for (const a of answers) {
+      if (a.action !== 'announce') throw new Error(`got ${a.action}`);
+      const i = a.transactionId - 1000;
+      seen.add(i);
+      // Peer i sees the i peers before it (up to numwant), none of them itself.
+      expect(a.leechers).toBe(i + 1);
+      expect(a.peers).toHaveLength(Math.min(i, 200));
+      expect(a.peers.every((p) => p.port >= 10_000 && p.port < 10_000 + i)).toBe(true);
+    }
+    expect(seen.size).toBe(BURST);
   });
 
   it('leaves a claimed ip to the full path, which ignores it unless trusted', async () => {

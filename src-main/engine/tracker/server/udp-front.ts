@@ -53,6 +53,18 @@ function literalLookup(
 
 /** What a sent answer's outbox slot holds until the slot is reused. */
 const NO_ANSWER = new Uint8Array(0);
+/** BEP 15: action, transaction id, interval, leechers, seeders; 4 bytes each. */
+const ANNOUNCE_HEADER_BYTES = 20;
+/** Answers are cut from slabs this large (about 200 answers of 50 IPv4 peers). */
+const ANSWER_SLAB_BYTES = 64 * 1024;
+
+/** A uint32, big-endian, at `o` (counts past 2^32 wrap, as the codec's encoder does). */
+function put32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 0xff;
+  b[o + 2] = (v >>> 8) & 0xff;
+  b[o + 3] = v & 0xff;
+}
 
 /** Connection-id windows are a minute long; ids stay valid for two (BEP 15). */
 const CONNECTION_ID_WINDOW_MS = 60_000;
@@ -77,6 +89,9 @@ export class UdpFront {
   private uncounted = 0;
   /** The fast path's fields, reused for every packet. */
   private readonly fields = newUdpAnnounceFields();
+  /** Where answers are cut from (`answerBytes`); a new slab starts zeroed. */
+  private slab = new ArrayBuffer(ANSWER_SLAB_BYTES);
+  private slabUsed = 0;
 
   constructor(
     private readonly core: TrackerCore,
@@ -204,17 +219,34 @@ export class UdpFront {
       return true;
     }
     const v6 = rinfo.family === 'IPv6' && !rinfo.address.startsWith('::ffff:');
-    this.send(
-      encodeUdpAnnounceResponse({
-        transactionId: f.transactionId,
-        intervalSec: result.intervalSec,
-        leechers: result.incomplete,
-        seeders: result.complete,
-        compactPeers: v6 ? result.peers6 : result.peers4,
-      }),
-      rinfo,
-    );
+    const peers = v6 ? result.peers6 : result.peers4;
+    const out = this.answerBytes(ANNOUNCE_HEADER_BYTES + peers.length);
+    // BEP 15 announce answer: action 1, transaction id, interval, leechers, seeders, peers.
+    out[3] = 1;
+    put32(out, 4, f.transactionId);
+    put32(out, 8, result.intervalSec);
+    put32(out, 12, result.incomplete);
+    put32(out, 16, result.complete);
+    out.set(peers, ANNOUNCE_HEADER_BYTES);
+    this.send(out, rinfo);
     return true;
+  }
+
+  /**
+   * `len` fresh bytes for an answer, cut from a slab: a Buffer per answer took a pool refill
+   * every 25 answers and bounds-checked writes (together a tenth of the fast path's time). A
+   * slab is never written again once cut: a full one is dropped and stays alive only as long
+   * as the answers cut from it wait in the socket.
+   */
+  private answerBytes(len: number): Uint8Array {
+    if (len > ANSWER_SLAB_BYTES) return new Uint8Array(len);
+    if (this.slabUsed + len > ANSWER_SLAB_BYTES) {
+      this.slab = new ArrayBuffer(ANSWER_SLAB_BYTES);
+      this.slabUsed = 0;
+    }
+    const out = new Uint8Array(this.slab, this.slabUsed, len);
+    this.slabUsed += len;
+    return out;
   }
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
