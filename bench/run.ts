@@ -641,6 +641,49 @@ function trackerRows(r: Record<string, unknown>): Row[] {
     latencyRow('p99Ms', 'bittorrentTracker', null),
     rateRow('udp', 'opentracker', 'udpRatio'),
     rateRow('udp', 'bittorrentTracker', null),
+    // --- UDP speed (issue 20): UDP latency under the same load, against opentracker ---
+    ...(['p50Ms', 'p99Ms'] as const).map((q): Row => ({
+      metric: `tracker UDP: ${q.slice(0, 3)} ms (vs opentracker)`,
+      ours: num(r, 'udp', 'ours', q),
+      reference: num(r, 'udp', 'opentracker', q),
+      ratio: null,
+      target: q === 'p99Ms' ? target('udpP99Ms', '<= ', ' ms') : 'report',
+      ok: q === 'p99Ms' ? bool(r, 'ok', 'udpP99') : null,
+    })),
+    {
+      metric: 'tracker UDP: Node dgram floor announces/s (vs opentracker)',
+      ours: num(r, 'udpNodeFloor', 'perSec'),
+      reference: num(r, 'udp', 'opentracker', 'perSec'),
+      ratio: num(r, 'udpNodeFloor', 'vsOpentracker'),
+      target: 'report',
+      ok: null,
+    },
+    ...(
+      [
+        ['ours', 'udp', 'ours', 'opentracker'],
+        ['Node dgram floor', 'udpNodeFloor', null, 'opentracker'],
+      ] as const
+    ).map(([who, k1, k2, ref]): Row => {
+      const key = 'serverCpuUsPerAnnounce';
+      const mine = k2 === null ? num(r, k1, key) : num(r, k1, k2, key);
+      const theirs = num(r, 'udp', ref, key);
+      return {
+        metric: `tracker UDP: ${who} server CPU µs per announce (vs ${ref})`,
+        ours: mine,
+        reference: theirs,
+        ratio: mine !== null && theirs !== null && theirs > 0 ? round(mine / theirs, 2) : null,
+        target: 'report',
+        ok: null,
+      };
+    }),
+    {
+      metric: 'tracker UDP: ours announces/s (vs the Node dgram floor)',
+      ours: num(r, 'udp', 'ours', 'perSec'),
+      reference: num(r, 'udpNodeFloor', 'perSec'),
+      ratio: num(r, 'udpNodeFloor', 'oursVsFloor'),
+      target: 'report',
+      ok: null,
+    },
     {
       metric: 'tracker: registry MB per 100k peers',
       ours: num(r, 'registryMbPer100kPeers'),

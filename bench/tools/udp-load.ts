@@ -16,7 +16,8 @@
  * CPU time over the measured window (`cpuPct`, 100 = one core): near 100 means the generator,
  * not the server, set the rate.
  *
- * Prints one JSON line: announces answered, errors, lost, per-second rate, p50 and p99 in ms.
+ * Prints one JSON line: announces answered, errors, lost, per-second rate, p50 and p99 in ms;
+ * before it, `measuring` when the measured window starts.
  */
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
@@ -225,6 +226,8 @@ async function main(): Promise<void> {
   // Warm up for a second (connect, JIT), then measure.
   await new Promise((r) => setTimeout(r, 1000));
   measuring = true;
+  // Issue 20: the bench samples the server's CPU time between this line and the JSON line.
+  process.stdout.write('measuring\n');
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   await new Promise((r) => setTimeout(r, durationMs));

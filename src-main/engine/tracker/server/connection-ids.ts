@@ -65,20 +65,30 @@ export class ConnectionIds {
   }
 
   verify(id: Uint8Array, address: string, port: number, nowMs: number): boolean {
-    if (id.length !== 8) return false;
+    return id.length === 8 && this.verifyAt(id, 0, address, port, nowMs);
+  }
+
+  /**
+   * `verify` for the 8 bytes at `at` in `buf` (the id inside a request packet, read in place:
+   * no view per packet). The caller checked that they are there.
+   */
+  verifyAt(buf: Uint8Array, at: number, address: string, port: number, nowMs: number): boolean {
     const current = Math.floor(nowMs / this.windowMs);
-    const age = (current - (id[0] as number)) & 0xff;
+    const age = (current - (buf[at] as number)) & 0xff;
     if (age > this.windowsValid) return false;
     this.hash(current - age, address, port);
     const { hi, lo } = this.mac;
     const gotHi =
-      (((id[1] as number) << 24) |
-        ((id[2] as number) << 16) |
-        ((id[3] as number) << 8) |
-        (id[4] as number)) >>>
+      (((buf[at + 1] as number) << 24) |
+        ((buf[at + 2] as number) << 16) |
+        ((buf[at + 3] as number) << 8) |
+        (buf[at + 4] as number)) >>>
       0;
     const gotLo =
-      (((id[5] as number) << 24) | ((id[6] as number) << 16) | ((id[7] as number) << 8)) >>> 0;
+      (((buf[at + 5] as number) << 24) |
+        ((buf[at + 6] as number) << 16) |
+        ((buf[at + 7] as number) << 8)) >>>
+      0;
     // Compared without an early exit: no timing hint about how much of a guess was right.
     return ((gotHi ^ hi) | (gotLo ^ (lo & 0xffffff00))) === 0;
   }

@@ -54,6 +54,22 @@ describe('InfoHashMap', () => {
     expect(map.get(keys[1] as Uint8Array)).toBeUndefined();
   });
 
+  it('keeps every survivor findable while it shrinks from 5,000 keys to 3 (issue 20)', () => {
+    const random = seededRandom(5);
+    const map = new InfoHashMap<number>(random.int(1 << 30));
+    const keys = Array.from({ length: 5000 }, () => random.bytes(20));
+    keys.forEach((k, i) => map.set(k, i));
+    const keep = new Set([0, 2500, 4999]);
+    // Deleted in a shuffled order, so that the moved last entry is sometimes a survivor.
+    const order = keys.map((_, i) => i).sort(() => random.int(3) - 1);
+    for (const i of order) if (!keep.has(i)) expect(map.delete(keys[i] as Uint8Array)).toBe(true);
+    expect(map.size).toBe(3);
+    for (const i of keep) expect(map.get(keys[i] as Uint8Array)).toBe(i);
+    expect(map.get(keys[1] as Uint8Array)).toBeUndefined();
+    map.set(keys[1] as Uint8Array, -1);
+    expect(map.get(keys[1] as Uint8Array)).toBe(-1);
+  });
+
   it('turns 40 hex characters into the 20 bytes, and refuses anything else', () => {
     expect(infoHashBytes('Ab'.repeat(20))).toEqual(new Uint8Array(20).fill(0xab));
     expect(infoHashBytes('ab'.repeat(19))).toBeNull();

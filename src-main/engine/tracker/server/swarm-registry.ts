@@ -145,10 +145,11 @@ class PeerList {
     down: number,
     now: number,
     event: RegistryPeerEvent = 'none',
+    peerIdAt = 0,
   ): void {
     const o = slot * PEER_ID_BYTES;
-    const n = Math.min(peerId.length, PEER_ID_BYTES);
-    for (let i = 0; i < n; i++) this.ids[o + i] = peerId[i] as number;
+    const n = Math.max(0, Math.min(peerId.length - peerIdAt, PEER_ID_BYTES));
+    for (let i = 0; i < n; i++) this.ids[o + i] = peerId[peerIdAt + i] as number;
     for (let i = n; i < PEER_ID_BYTES; i++) this.ids[o + i] = 0;
     const f = slot * NUMS;
     this.nums[f + LEFT] = left;
@@ -386,6 +387,8 @@ export type RegistryAnnounce = Pick<
   address: string;
   /** Also return the sampled peers as snapshots (non-compact answers, tests). */
   peerList?: boolean;
+  /** Where the 20 bytes of `peerId` start (issue 20: the UDP front passes its packet). */
+  peerIdAt?: number;
 };
 
 export type RegistryRejection =
@@ -486,16 +489,18 @@ export class SwarmRegistry {
   }
 
   /** The swarm of an info-hash, given as lower-case hex or as its 20 bytes (no hex made). */
-  private swarmOf(infoHash: string | Uint8Array): Swarm | undefined {
-    return typeof infoHash === 'string' ? this.swarms.get(infoHash) : this.byBytes.get(infoHash);
+  private swarmOf(infoHash: string | Uint8Array, at: number): Swarm | undefined {
+    return typeof infoHash === 'string'
+      ? this.swarms.get(infoHash)
+      : this.byBytes.get(infoHash, at);
   }
 
-  private addSwarm(infoHash: string | Uint8Array, swarm: Swarm): void {
+  private addSwarm(infoHash: string | Uint8Array, swarm: Swarm, at: number): void {
     if (typeof infoHash === 'string') {
       swarm.hex = infoHash;
       swarm.bytes = infoHashBytes(infoHash);
     } else {
-      swarm.bytes = infoHash.slice(0, 20);
+      swarm.bytes = infoHash.slice(at, at + 20);
       swarm.hex = Buffer.from(swarm.bytes.buffer, swarm.bytes.byteOffset, 20).toString('hex');
     }
     this.swarms.set(swarm.hex, swarm);
@@ -509,15 +514,16 @@ export class SwarmRegistry {
 
   /**
    * `infoHash` is lower-case hex, or the 20 bytes (as the fronts read them from a request: no hex
-   * string per announce); the caller has already checked the allow-list.
+   * string per announce); the caller has already checked the allow-list. Bytes are read at
+   * `infoHashAt` (issue 20: the UDP front passes its packet rather than a view of it).
    */
-  announce(infoHash: string | Uint8Array, a: RegistryAnnounce): AnnounceOutcome {
+  announce(infoHash: string | Uint8Array, a: RegistryAnnounce, infoHashAt = 0): AnnounceOutcome {
     const now = this.clock.now();
     const usable = this.setKey(a.address, a.port);
     const ip = usable ? this.perIp.keyOf(this.key, 0) : null;
     if (ip !== null && !this.perIp.takeAnnounce(ip, now))
       return { ok: false, reason: 'rate-limited', message: PER_IP_MESSAGES['rate-limited'] };
-    let swarm = this.swarmOf(infoHash);
+    let swarm = this.swarmOf(infoHash, infoHashAt);
     let index = swarm && usable ? swarm.find(this.key, 0) : -1;
 
     if (a.event === 'stopped') {
@@ -549,7 +555,7 @@ export class SwarmRegistry {
       const refusal = ip === null ? null : this.perIp.refuseNewPeer(swarm, ip);
       if (refusal !== null)
         return { ok: false, reason: refusal, message: PER_IP_MESSAGES[refusal] };
-      if (swarm.hex === '') this.addSwarm(infoHash, swarm);
+      if (swarm.hex === '') this.addSwarm(infoHash, swarm, infoHashAt);
       index = swarm.insert(this.key, 0, seeding);
       this.perIp.count(swarm, this.key, 0, 1);
       this.peerCount++;
@@ -567,6 +573,7 @@ export class SwarmRegistry {
       a.downloaded,
       now,
       a.event, // never 'stopped' here: that removed the peer above
+      a.peerIdAt ?? 0,
     );
     const want = Math.min(a.numwant ?? this.config.defaultNumwant, this.config.maxNumwant);
     return this.answer(swarm, index, want, a.peerList === true);
