@@ -477,6 +477,11 @@ while True:
         emit({'event': 'done', 'elapsedSec': now - t0, 'doneMonoSec': now, 'firstByteSec': first_byte,
               'cpuSec': ru.ru_utime + ru.ru_stime, 'maxRssKb': ru.ru_maxrss})
         if cfg.get('exitWhenDone'):
+            # libtorrent 2.0 hashes blocks still in its store buffer, so every piece can be
+            # verified before the last writes reach the files: end the session (it finishes its
+            # disk jobs) before exiting, or a copy checked afterwards may lack its last blocks.
+            del h
+            del ses
             os._exit(0)
     if peers and s.num_peers == 0 and now - last_dial > 2:
         dial()
