@@ -2,8 +2,12 @@
  * `npm run bench`: one run of the speed suites of issue 4, a table with ratios against the
  * reference clients, and the results as JSON in bench/results/<timestamp>.json and latest.json.
  *
- *   node out/bench/bench.js [--size-mib 1024] [--runs 3] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet,encryption]
- *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--tracker-sec 10] [--work-dir DIR]
+ *   node out/bench/bench.js [--size-mib 1024] [--runs 5] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet,encryption,timeline,multifile]
+ *                           [--swarm-size-mib 256] [--swarm-leechers 8] [--swarm-seeders ours,libtorrent]
+ *                           [--multifile-mb 500] [--multifile-files 200] [--tracker-sec 10] [--work-dir DIR]
+ *
+ * Issue 20's targets count when they hold for the median of 5 in each of 3 bench runs:
+ * `npm run bench:targets` (scripts/bench-targets.mjs) runs this 3 times and says which held.
  *
  * There are no timed tests: the targets are printed next to the measurements, not asserted.
  * `--child seed|leech` is internal: the bundle runs as our measured peer process (suites/util.ts).
@@ -31,6 +35,10 @@ import { runEncryptionBench } from './suites/encryption';
 import type { EncryptionBenchResult } from './suites/encryption';
 // --- timeline (issue 19) ---
 import { runTimelineBench } from './suites/renderer';
+// --- issue 20 rows: multi-file, swarm vs libtorrent, the issue's targets ---
+import { runMultiFileBench } from './suites/multifile';
+import type { MultiFileBenchResult } from './suites/multifile';
+import type { SwarmClient } from './suites/swarm';
 
 const SUITES = [
   'download',
@@ -49,6 +57,8 @@ const SUITES = [
   'encryption',
   // --- timeline (issue 19) ---
   'timeline',
+  // --- issue 20 rows ---
+  'multifile',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -64,10 +74,15 @@ const TARGET_CREATE_RATIO = 1.0;
 /** Issue 18: an encrypted download costs at most 1.3x the CPU of a plaintext one. */
 const TARGET_ENCRYPTION_CPU_RATIO = 1.3;
 // --- CPU per GiB and event-loop lag (issue 20) ---
-/** Issue 20: CPU per GiB at most libtorrent's, downloading and seeding. */
-const TARGET_CPU_RATIO_ISSUE_20 = 1.0;
 /** Issue 20: event-loop lag p99 at most 20 ms during a full-speed download. */
 const TARGET_TRANSFER_LAG_P99_MS = 20;
+// --- issue 20 rows: the issue's targets, which supersede issue 4's for these rows ---
+/** Download done-to-done vs libtorrent and qBittorrent, seeding, multi-file: at least 1.1x. */
+const TARGET_ISSUE20_SPEED_RATIO = 1.1;
+/** CPU per GiB, downloading and seeding: at most 1.0x libtorrent. */
+const TARGET_ISSUE20_CPU_RATIO = 1.0;
+/** "A target counts only when it holds for the median of 5": the runs the default gives. */
+const ISSUE20_MEDIAN_OF = 5;
 
 interface Row {
   metric: string;
@@ -88,19 +103,24 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       'size-mib': { type: 'string', default: '1024' },
-      runs: { type: 'string', default: '3' },
+      // Issue 20: its targets hold for the median of 5.
+      runs: { type: 'string', default: String(ISSUE20_MEDIAN_OF) },
       only: { type: 'string', default: SUITES.join(',') },
       'swarm-size-mib': { type: 'string', default: '256' },
       'swarm-leechers': { type: 'string', default: '8' },
       'tracker-sec': { type: 'string', default: '10' },
       'work-dir': { type: 'string' },
+      // --- issue 20 rows ---
+      'multifile-mb': { type: 'string', default: '500' },
+      'multifile-files': { type: 'string', default: '200' },
+      'swarm-seeders': { type: 'string', default: 'ours' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet,encryption] [--swarm-size-mib N] [--swarm-leechers N] [--tracker-sec N] [--work-dir DIR]\n',
+      'usage: bench [--size-mib N] [--runs N] [--only download,seed,create,tracker,swarm,renderer,piece-map,restart,utp,magnet,encryption,timeline,multifile] [--swarm-size-mib N] [--swarm-leechers N] [--swarm-seeders ours,libtorrent] [--multifile-mb N] [--multifile-files N] [--tracker-sec N] [--work-dir DIR]\n',
     );
     return 0;
   }
@@ -109,6 +129,14 @@ async function main(argv: string[]): Promise<number> {
   const swarmSizeMib = positiveInt(values['swarm-size-mib'], '--swarm-size-mib');
   const swarmLeechers = positiveInt(values['swarm-leechers'], '--swarm-leechers');
   const trackerSec = positiveInt(values['tracker-sec'], '--tracker-sec');
+  // --- issue 20 rows ---
+  const multiFileMb = positiveInt(values['multifile-mb'], '--multifile-mb');
+  const multiFiles = positiveInt(values['multifile-files'], '--multifile-files');
+  const swarmSeeders = values['swarm-seeders'].split(',').map((x) => x.trim());
+  for (const x of swarmSeeders) {
+    if (x !== 'ours' && x !== 'libtorrent')
+      throw new Error(`--swarm-seeders: ours and/or libtorrent, not "${x}"`);
+  }
   const only = new Set(values.only.split(',').map((s) => s.trim()));
   for (const s of only) {
     if (!(SUITES as readonly string[]).includes(s))
@@ -189,6 +217,7 @@ async function main(argv: string[]): Promise<number> {
           sizeBytes: swarmSizeMib * MIB,
           leechers: swarmLeechers,
           workDir,
+          seeders: swarmSeeders as SwarmClient[], // issue 20
         });
         results.swarm = r;
         rows.push(
@@ -209,6 +238,7 @@ async function main(argv: string[]): Promise<number> {
             ok: null,
           },
         );
+        rows.push(...swarmVsLibtorrentRows(r, swarmSizeMib)); // issue 20
       });
     }
     if (want('renderer')) {
@@ -370,6 +400,20 @@ async function main(argv: string[]): Promise<number> {
         rows.push(...encryptionRows(r));
       });
     }
+    // --- issue 20 rows: multi-file, 200 files, 500 MB ---
+    if (want('multifile')) {
+      await guard('multifile', failures, async () => {
+        const r = await runMultiFileBench({
+          totalBytes: multiFileMb * 1e6,
+          files: multiFiles,
+          runs,
+          workDir,
+          seed: true,
+        });
+        results.multifile = r;
+        rows.push(...multiFileRows(r, runs));
+      });
+    }
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -445,21 +489,27 @@ function transferRows(r: TransferBenchResult): Row[] {
   const dl = r.medians['ours<-libtorrent'];
   const seed = r.medians['libtorrent<-ours'];
   const size = `${Math.round(r.sizeBytes / MIB)} MiB`;
+  // Issue 20's targets, with the number of runs each median is of.
+  const n = Math.max(0, ...r.runs.map((x) => x.run + 1));
+  const speed = `>= ${TARGET_ISSUE20_SPEED_RATIO}x, median of ${n}`;
+  const cpu = `<= ${TARGET_ISSUE20_CPU_RATIO.toFixed(1)}x, median of ${n}`;
+  const fast = (x: number): boolean => x >= TARGET_ISSUE20_SPEED_RATIO;
+  const lean = (x: number): boolean => x <= TARGET_ISSUE20_CPU_RATIO;
   if (base && dl) {
     rows.push(
       row(
         `download ${size}: MB/s (ours vs libtorrent, from libtorrent)`,
         dl.mbps ?? null,
         base.mbps ?? null,
-        `>= ${TARGET_THROUGHPUT_RATIO}x`,
-        (x) => x >= TARGET_THROUGHPUT_RATIO,
+        speed,
+        fast,
       ),
       row(
         'download: leecher CPU s/GiB',
         dl.leecherCpuSecPerGiB ?? null,
         base.leecherCpuSecPerGiB ?? null,
-        `<= ${TARGET_CPU_RATIO}x`,
-        (x) => x <= TARGET_CPU_RATIO,
+        cpu,
+        lean,
       ),
       {
         metric: 'download: leecher peak RSS MB',
@@ -477,16 +527,15 @@ function transferRows(r: TransferBenchResult): Row[] {
         target: 'report',
         ok: null,
       },
-      {
-        // The same downloads timed to complete, our sync included: libtorrent does not sync.
-        metric: 'download: MB/s to complete, our sync to disk included',
-        ours: dl.mbpsToComplete ?? null,
-        reference: base.mbps ?? null,
-        ratio:
-          dl.mbpsToComplete != null && base.mbps ? round(dl.mbpsToComplete / base.mbps, 2) : null,
-        target: 'report',
-        ok: null,
-      },
+      // The same downloads timed to complete, our sync included: libtorrent does not sync.
+      // Issue 20's "done" is also "the app shows complete", which ours does after the sync.
+      row(
+        'download: MB/s to complete, our sync to disk included',
+        dl.mbpsToComplete ?? null,
+        base.mbps ?? null,
+        speed,
+        fast,
+      ),
       {
         // After the last piece, before saying complete; libtorrent does not sync (not timed).
         metric: 'download: our sync to disk at completion, s',
@@ -505,14 +554,15 @@ function transferRows(r: TransferBenchResult): Row[] {
         `download ${size}: MB/s (ours vs qBittorrent-nox, from libtorrent)`,
         dl.mbps ?? null,
         qbt.mbps ?? null,
-        `>= ${TARGET_THROUGHPUT_RATIO}x`,
-        (x) => x >= TARGET_THROUGHPUT_RATIO,
+        speed,
+        fast,
       ),
       row(
         'download: MB/s to complete, our sync included (ours vs qBittorrent-nox)',
         dl.mbpsToComplete ?? null,
         qbt.mbps ?? null,
-        'report',
+        speed,
+        fast,
       ),
       row(
         'download: leecher CPU s/GiB (ours vs qBittorrent-nox)',
@@ -528,48 +578,29 @@ function transferRows(r: TransferBenchResult): Row[] {
         `seed ${size}: MB/s to libtorrent (ours vs libtorrent seeder)`,
         seed.mbps ?? null,
         base.mbps ?? null,
-        `>= ${TARGET_THROUGHPUT_RATIO}x`,
-        (x) => x >= TARGET_THROUGHPUT_RATIO,
+        speed,
+        fast,
       ),
       row(
         'seed: seeder CPU s/GiB',
         seed.seederCpuSecPerGiB ?? null,
         base.seederCpuSecPerGiB ?? null,
-        'report',
+        cpu,
+        lean,
       ),
     );
   }
-  // --- CPU per GiB and event-loop lag (issue 20) ---
-  if (base && dl) {
-    rows.push(
-      row(
-        'download: leecher CPU s/GiB (issue 20: at most libtorrent)',
-        dl.leecherCpuSecPerGiB ?? null,
-        base.leecherCpuSecPerGiB ?? null,
-        `<= ${TARGET_CPU_RATIO_ISSUE_20}x`,
-        (x) => x <= TARGET_CPU_RATIO_ISSUE_20,
-      ),
-      {
-        // First byte to every piece verified: the full-speed download without start-up or sync.
-        metric: 'download: our event-loop lag p99 ms, transfer phase',
-        ours: dl.lagTransferP99Ms ?? null,
-        reference: null,
-        ratio: null,
-        target: `<= ${TARGET_TRANSFER_LAG_P99_MS} ms`,
-        ok: dl.lagTransferP99Ms != null ? dl.lagTransferP99Ms <= TARGET_TRANSFER_LAG_P99_MS : null,
-      },
-    );
-  }
-  if (base && seed) {
-    rows.push(
-      row(
-        'seed: seeder CPU s/GiB (issue 20: at most libtorrent)',
-        seed.seederCpuSecPerGiB ?? null,
-        base.seederCpuSecPerGiB ?? null,
-        `<= ${TARGET_CPU_RATIO_ISSUE_20}x`,
-        (x) => x <= TARGET_CPU_RATIO_ISSUE_20,
-      ),
-    );
+  // --- event-loop lag (issue 20); the CPU rows above carry issue 20's 1.0x ---
+  if (dl) {
+    rows.push({
+      // First byte to every piece verified: the full-speed download without start-up or sync.
+      metric: 'download: our event-loop lag p99 ms, transfer phase',
+      ours: dl.lagTransferP99Ms ?? null,
+      reference: null,
+      ratio: null,
+      target: `<= ${TARGET_TRANSFER_LAG_P99_MS} ms`,
+      ok: dl.lagTransferP99Ms != null ? dl.lagTransferP99Ms <= TARGET_TRANSFER_LAG_P99_MS : null,
+    });
   }
   return rows;
 }
@@ -810,5 +841,67 @@ function createProcessCpuRows(r: Record<string, unknown>): Row[] {
   if (ours === null && ref === null) return [];
   return [
     row('create as a process: CPU s, user + system (ours vs mktorrent)', ours, ref, 'report'),
+  ];
+}
+
+// --- issue 20 rows: swarm against libtorrent's leechers, multi-file ---
+function swarmVsLibtorrentRows(r: SwarmBenchResult, sizeMib: number): Row[] {
+  const rows: Row[] = [];
+  for (const seeder of ['ours', 'libtorrent'] as const) {
+    const ours = r.variants[`ours<-${seeder}`];
+    const lt = r.variants[`libtorrent<-${seeder}`];
+    if (!ours && !lt) continue;
+    const what = `swarm 1 -> ${r.leechers}, ${sizeMib} MiB, ${seeder === 'ours' ? 'our' : 'a libtorrent'} seeder`;
+    rows.push(
+      row(
+        `${what}: aggregate MB/s (our leechers vs libtorrent's)`,
+        ours?.aggregateMbps ?? null,
+        lt?.aggregateMbps ?? null,
+        'report',
+      ),
+      row(
+        `${what}: last leecher done, s (ours vs libtorrent's)`,
+        ours?.totalSec ?? null,
+        lt?.totalSec ?? null,
+        'report',
+      ),
+    );
+  }
+  return rows;
+}
+
+function multiFileRows(r: MultiFileBenchResult, runs: number): Row[] {
+  const m = r.medians;
+  const base = m['libtorrent<-libtorrent'];
+  const dl = m['ours<-libtorrent'];
+  const seed = m['libtorrent<-ours'];
+  const what = `multi-file ${r.files} files, ${Math.round(r.totalBytes / 1e6)} MB`;
+  const speed = `>= ${TARGET_ISSUE20_SPEED_RATIO}x, median of ${runs}`;
+  const fast = (x: number): boolean => x >= TARGET_ISSUE20_SPEED_RATIO;
+  return [
+    row(
+      `${what}: download MB/s (ours vs libtorrent, from libtorrent)`,
+      dl?.mbps ?? null,
+      base?.mbps ?? null,
+      speed,
+      fast,
+    ),
+    row(
+      'multi-file download: leecher CPU s/GiB (ours vs libtorrent)',
+      dl?.leecherCpuSecPerGiB ?? null,
+      base?.leecherCpuSecPerGiB ?? null,
+      `<= ${TARGET_ISSUE20_CPU_RATIO.toFixed(1)}x, median of ${runs}`,
+      (x) => x <= TARGET_ISSUE20_CPU_RATIO,
+    ),
+    reportRow(
+      'multi-file download: our sync to disk at completion, s',
+      dl?.completionSyncSec ?? NaN,
+    ),
+    row(
+      `${what}: seed MB/s to libtorrent (ours vs libtorrent seeder)`,
+      seed?.mbps ?? null,
+      base?.mbps ?? null,
+      'report',
+    ),
   ];
 }

@@ -387,7 +387,7 @@ export async function startOpentracker(opts: {
  * peak RSS from getrusage), then exits 0 if exitWhenDone.
  */
 export const LIBTORRENT_SCRIPT = String.raw`
-import json, os, resource, sys, time
+import json, os, resource, signal, sys, time
 import libtorrent as lt
 
 cfg = json.loads(sys.argv[1])
@@ -474,9 +474,18 @@ while True:
     if not seed and not done and s.is_seeding:
         done = True
         ru = resource.getrusage(resource.RUSAGE_SELF)
+        if cfg.get('exitWhenDone'):
+            # A parent stops it by PID as soon as it reads "done": that SIGTERM waits for the
+            # shutdown below (the stop's SIGKILL still ends it if that hangs).
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         emit({'event': 'done', 'elapsedSec': now - t0, 'doneMonoSec': now, 'firstByteSec': first_byte,
               'cpuSec': ru.ru_utime + ru.ru_stime, 'maxRssKb': ru.ru_maxrss})
         if cfg.get('exitWhenDone'):
+            # libtorrent 2.0 hashes blocks still in its store buffer, so every piece can be
+            # verified before the last writes reach the files: end the session (it finishes its
+            # disk jobs) before exiting, or a copy checked afterwards may lack its last blocks.
+            del h
+            del ses
             os._exit(0)
     if peers and s.num_peers == 0 and now - last_dial > 2:
         dial()

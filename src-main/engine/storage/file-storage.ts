@@ -17,6 +17,8 @@
  *   re-created by a write: it is reported missing (EMISSING) instead, as `missingFiles` does
  *   for those deleted under an open handle.
  * - Every write takes all its bytes or fails (positional-io.ts: short writes are continued).
+ * - `flush` syncs every file written since the last flush, including those whose handles were
+ *   evicted and closed meanwhile (closing does not sync).
  * - After `close()` no handle is open and every operation fails with ECLOSED.
  * - Paths are the caller's, already sanitised; we check they stay inside `rootDir`, on disk too:
  *   folders and files are made, opened and removed through safe-path.ts, which follows no
@@ -36,6 +38,8 @@ import type { Storage, StorageOperation } from './storage';
 
 /** Open handles per storage unless told otherwise (libtorrent's file pool is a few dozen too). */
 export const DEFAULT_MAX_OPEN_FILES = MAX_OPEN_FILES_PER_STORAGE;
+/** Evicted files a flush syncs at once: libuv's thread pool has four threads. */
+const EVICTED_SYNC_LANES = 4;
 
 interface HandleEntry {
   fileIndex: number;
@@ -99,6 +103,12 @@ export class FileStorage implements Storage {
   private expected = new Set<number>();
   /** A running setFilesWanted: operations wait for it. */
   private modeChange: Promise<void> | null = null;
+  /**
+   * Files written since the last flush whose handles were evicted and closed meanwhile: the next
+   * flush syncs them (a torrent of more files than the bound otherwise said complete with the
+   * evicted files' last writes only in the page cache).
+   */
+  private readonly evictedDirty = new Set<number>();
   /** A close after eviction failed with no caller waiting: reported by the next flush/close. */
   private deferredError: StorageError | null = null;
 
@@ -205,6 +215,9 @@ export class FileStorage implements Storage {
             .finally(() => this.release(entry)),
         );
       }
+      const evicted = [...this.evictedDirty];
+      this.evictedDirty.clear();
+      if (evicted.length > 0) syncs.push(this.syncEvicted(evicted));
       await settleAll(syncs);
       this.takeDeferredError();
     });
@@ -437,12 +450,16 @@ export class FileStorage implements Storage {
       // Most recently used goes to the end of the Map.
       this.handles.delete(fileIndex);
       this.handles.set(fileIndex, entry);
+      entry.users++;
     } else {
       entry = {
         fileIndex,
         handle: this.openFile(fileIndex, writable),
         writable,
-        users: 0,
+        // In use from the start: counted after `evict`, a new handle with every older one busy
+        // was itself evicted, closed under the write that opened it (a torrent of many small
+        // files, with more of them in flight than the bound, failed with EBADF or fd -1).
+        users: 1,
         dirty: false,
         retired: false,
         closing: false,
@@ -453,7 +470,6 @@ export class FileStorage implements Storage {
       this.handles.set(fileIndex, entry);
       this.evict();
     }
-    entry.users++;
     return entry;
   }
 
@@ -464,12 +480,47 @@ export class FileStorage implements Storage {
   }
 
   private closeInBackground(entry: HandleEntry): void {
+    // Closing does not sync, and flush syncs through open handles: remember the file for it.
+    if (entry.dirty) this.evictedDirty.add(entry.fileIndex);
     const p = this.closeEntry(entry).then(undefined, (err: unknown) => {
       this.deferredError ??= StorageError.from(err, 'close', this.paths[entry.fileIndex]);
     });
     // close() waits for it, so no handle outlives the storage.
     this.pending.add(p);
     void p.then(() => this.pending.delete(p));
+  }
+
+  /**
+   * fdatasync files whose handles were closed while written since the last flush, each through a
+   * short-lived descriptor of its own (fdatasync syncs the file, whichever descriptor asks), a
+   * few at a time, outside the LRU so that syncing evicts no handle in use: a flush may hold
+   * EVICTED_SYNC_LANES descriptors beyond the bound, for a moment.
+   */
+  private async syncEvicted(files: number[]): Promise<void> {
+    const next = (): number | undefined => files.pop();
+    const lane = async (): Promise<void> => {
+      for (let i = next(); i !== undefined; i = next()) {
+        const file = this.paths[i] as string;
+        let fh: FileHandle;
+        try {
+          fh = await this.safe.openFile(file, false, false);
+        } catch (err) {
+          // Deleted since it was written: nothing left to sync, and missingFiles reports it.
+          if (err instanceof StorageError && err.code === 'ENOENT') continue;
+          throw StorageError.from(err, 'flush', file);
+        }
+        this.opened++;
+        try {
+          await fh.datasync();
+        } catch (err) {
+          throw StorageError.from(err, 'flush', file);
+        } finally {
+          this.opened--;
+          await fh.close().catch(() => undefined);
+        }
+      }
+    };
+    await settleAll(Array.from({ length: Math.min(files.length, EVICTED_SYNC_LANES) }, lane));
   }
 
   private takeDeferredError(): void {
