@@ -31,6 +31,9 @@ import { runEncryptionBench } from './suites/encryption';
 import type { EncryptionBenchResult } from './suites/encryption';
 // --- timeline (issue 19) ---
 import { runTimelineBench } from './suites/renderer';
+// --- a thousand torrents (issue 20) ---
+import { runThousandBench, runThousandChild } from './suites/thousand';
+import type { ThousandBenchResult } from './suites/thousand';
 
 const SUITES = [
   'download',
@@ -49,6 +52,8 @@ const SUITES = [
   'encryption',
   // --- timeline (issue 19) ---
   'timeline',
+  // --- a thousand torrents (issue 20) ---
+  'thousand',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -79,6 +84,8 @@ function reportRow(metric: string, ours: number): Row {
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--child')) return runChild(argv);
+  // --- a thousand torrents (issue 20): the measured session process ---
+  if (argv.includes('--thousand-child')) return runThousandChild(argv);
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -361,6 +368,14 @@ async function main(argv: string[]): Promise<number> {
         const r = await runEncryptionBench({ sizeBytes: sizeMib * MIB, runs, workDir });
         results.encryption = r;
         rows.push(...encryptionRows(r));
+      });
+    }
+    // --- a thousand torrents (issue 20) ---
+    if (want('thousand')) {
+      await guard('thousand', failures, async () => {
+        const r = await runThousandBench({ workDir });
+        results.thousand = r;
+        rows.push(...thousandRows(r));
       });
     }
   } finally {
@@ -718,5 +733,66 @@ function encryptionRows(r: EncryptionBenchResult): Row[] {
     ),
     row('ours <- ours: MB/s, RC4 vs plaintext', rc4?.mbps ?? null, plain?.mbps ?? null, 'report'),
     reportRow('RC4-drop-1024 alone: CPU s/GiB (in place, 64 KiB chunks)', r.rc4CpuSecPerGiB),
+  ];
+}
+
+// --- a thousand torrents (issue 20) ---
+/** Issue 20: 1,000 seeds start in under 3 s, hold under 300 MB, and announce without bursts. */
+const TARGET_THOUSAND_START_SEC = 3;
+const TARGET_THOUSAND_RSS_MB = 300;
+/** "Spread over the interval": no 1 s window holds more than twice an even spread's share. */
+const TARGET_THOUSAND_SPREAD_RATIO = 2;
+
+function thousandRows(r: ThousandBenchResult): Row[] {
+  const target = (metric: string, ours: number, text: string, ok: boolean | null): Row => ({
+    metric,
+    ours,
+    reference: null,
+    ratio: null,
+    target: text,
+    ok,
+  });
+  const n = r.count;
+  return [
+    target(
+      `${n} seeds: process start to all seeding (resume data), s`,
+      r.seedingSec,
+      `< ${TARGET_THOUSAND_START_SEC} s`,
+      r.seedingSec < TARGET_THOUSAND_START_SEC,
+    ),
+    reportRow(
+      `${n} seeds: the same without resume data (every piece hashed), s`,
+      r.noResumeSeedingSec,
+    ),
+    target(
+      `${n} seeds: peak RSS after start, MB`,
+      r.peakRssMb,
+      `< ${TARGET_THOUSAND_RSS_MB} MB`,
+      r.peakRssMb < TARGET_THOUSAND_RSS_MB,
+    ),
+    target(
+      `${n} seeds: steady RSS, MB`,
+      r.steadyRssMb,
+      `< ${TARGET_THOUSAND_RSS_MB} MB`,
+      r.steadyRssMb < TARGET_THOUSAND_RSS_MB,
+    ),
+    target(
+      `${n} seeds: announces in flight at most`,
+      r.maxInFlight,
+      r.concurrency === null ? 'report' : `<= ${r.concurrency}`,
+      r.concurrency === null ? null : r.maxInFlight <= r.concurrency,
+    ),
+    {
+      metric: `${n} seeds: most announces in 1 s over the first ${r.intervalSec} s interval (vs even spread)`,
+      ours: r.maxPerSecond,
+      reference: r.evenPerSecond,
+      ratio: round(r.maxPerSecond / r.evenPerSecond, 2),
+      target: `<= ${TARGET_THOUSAND_SPREAD_RATIO}x`,
+      ok: r.maxPerSecond <= TARGET_THOUSAND_SPREAD_RATIO * r.evenPerSecond,
+    },
+    reportRow(`${n} seeds: announces in the first interval`, r.announcesInFirstInterval),
+    reportRow(`${n} seeds: first announces spread over, s`, r.firstAnnounceSpanSec),
+    reportRow(`${n} seeds: session close, s`, r.closeSec),
+    reportRow(`${n} seeds: stopped announces sent at close`, r.stoppedAnnounces),
   ];
 }

@@ -612,8 +612,10 @@ export class Torrent {
 
   private tick(): void {
     const now = this.deps.clock.now();
+    // Issue 20: within the tracker's min interval, and paced with the other seeds' announces:
+    // forced, a thousand idle seeds asked every 20 s whatever the tracker said.
     if (this.idleAnnounce.due(now, this.state === 'seeding', this.peers.size, this.seedingSince))
-      this.tracker?.announceNow({ force: true });
+      this.tracker?.announceNow({ background: true });
     this.downloader.tick(now);
     this.pex.tick(now, this.peers.values());
     this.counters.sampleUpRate();
