@@ -760,10 +760,12 @@ function thousandRows(r: ThousandBenchResult): Row[] {
       `< ${TARGET_THOUSAND_START_SEC} s`,
       r.seedingSec < TARGET_THOUSAND_START_SEC,
     ),
+    reportRow(`${n} seeds: CPU used by then (resume data), s`, r.cpuAtSeedingSec),
     reportRow(
       `${n} seeds: the same without resume data (every piece hashed), s`,
       r.noResumeSeedingSec,
     ),
+    reportRow(`${n} seeds: CPU while idle after the start, share of a core`, r.idleCpuShare),
     target(
       `${n} seeds: peak RSS after start, MB`,
       r.peakRssMb,

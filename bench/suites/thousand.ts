@@ -36,6 +36,10 @@ export interface ThousandBenchResult {
   totalDataMiB: number;
   /** Process start to every torrent seeding, with resume data. */
   seedingSec: number;
+  /** CPU seconds used by then (load-independent beside the wall time). */
+  cpuAtSeedingSec: number;
+  /** CPU while 1,000 seeds sit idle, as a share of one core. */
+  idleCpuShare: number;
   /** The same without resume data: every piece is hashed. */
   noResumeSeedingSec: number;
   peakRssMb: number;
@@ -237,7 +241,8 @@ export async function runThousandBench(opts: { workDir: string }): Promise<Thous
     for (const x of tracker.announces) byEvent.set(x.event, (byEvent.get(x.event) ?? 0) + 1);
     log(`thousand: announces by event ${JSON.stringify(Object.fromEntries(byEvent))}`);
     log(
-      `thousand: session open after ${a.openSec} s, seeding after ${a.seedingSec} s; RSS peak ${a.peakRssMb} MB, steady ` +
+      `thousand: session open after ${a.openSec} s, seeding after ${a.seedingSec} s ` +
+        `(${a.cpuAtSeedingSec} CPU s), idle CPU ${a.idleCpuShare} of a core; RSS peak ${a.peakRssMb} MB, steady ` +
         `${a.steadyRssMb} MB; ${tracker.announces.length} announces, max ${maxInFlight} in ` +
         `flight, max ${maxPerSecond} in 1 s; close ${a.closeSec} s, ${stoppedAnnounces} stopped`,
     );
@@ -252,6 +257,8 @@ export async function runThousandBench(opts: { workDir: string }): Promise<Thous
       count: COUNT,
       totalDataMiB: round(totalBytes / 2 ** 20, 1),
       seedingSec: a.seedingSec,
+      cpuAtSeedingSec: a.cpuAtSeedingSec,
+      idleCpuShare: a.idleCpuShare,
       noResumeSeedingSec: b.seedingSec,
       peakRssMb: a.peakRssMb,
       steadyRssMb: a.steadyRssMb,
@@ -278,6 +285,10 @@ interface ChildReport {
   /** Process start to Session.open resolved. */
   openSec: number;
   seedingSec: number;
+  /** CPU seconds the process had used when every torrent seeded: the start's cost, less noisy. */
+  cpuAtSeedingSec: number;
+  /** CPU (share of one core) while the seeds sat idle after the start. */
+  idleCpuShare: number;
   peakRssMb: number;
   steadyRssMb: number;
   closeSec: number;
@@ -332,6 +343,11 @@ async function runSessionChild(
 
 // ---------------------------------------------------------------- the child
 
+function cpuSec(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 function rssMb(): number {
   return round(process.memoryUsage.rss() / 2 ** 20, 1);
 }
@@ -381,8 +397,11 @@ export async function runThousandChild(argv: string[]): Promise<number> {
         CHILD_POLL_MS,
       );
       const seedingSec = round(performance.now() / 1000, 3);
+      const cpuAtSeeding = cpuSec();
       const runStart = performance.now();
       await new Promise((r) => setTimeout(r, runMs));
+      // The main thread's and the workers' CPU while 1,000 seeds sit idle, as a share of a core.
+      const idleCpuShare = runMs > 0 ? round((cpuSec() - cpuAtSeeding) / (runMs / 1000), 3) : 0;
       const tail = samples.filter((s) => s.at >= runStart + runMs / 2).map((s) => s.rss);
       const steadyRssMb = tail.length ? median(tail) : rssMb();
       const c0 = performance.now();
@@ -394,6 +413,8 @@ export async function runThousandChild(argv: string[]): Promise<number> {
           event: 'done',
           openSec,
           seedingSec,
+          cpuAtSeedingSec: round(cpuAtSeeding, 3),
+          idleCpuShare,
           peakRssMb: peak,
           steadyRssMb,
           closeSec,
