@@ -1003,6 +1003,7 @@ export class Session implements EngineApi {
         },
         changed: () => this.emit('torrent-changed', id),
         metadataReady: (m, info) => void this.onMetadata(m, info),
+        announceQueue: this.announceQueue, // --- a thousand torrents (issue 20)
       },
     );
     this.magnets.set(id, magnet);
