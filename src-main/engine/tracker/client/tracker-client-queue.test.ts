@@ -127,6 +127,19 @@ describe('TrackerClient with an announce queue', () => {
       );
   });
 
+  it('counts the interval from when the announce went out, not from when it queued', async () => {
+    const s = await setup(0, 1);
+    const blocker = await s.q.acquire('urgent');
+    const queuedAt = s.clock.now();
+    s.client.start();
+    s.clock.advance(0);
+    s.clock.advance(40_000); // forty seconds behind other announces
+    blocker.release();
+    await until(() => s.client.statuses()[0]?.state === 'working');
+    // The test tracker's interval (defaultTrackerServerSettings: 1800 s).
+    expect(s.client.statuses()[0]?.nextAnnounceAt).toBe(queuedAt + 40_000 + 1_800_000);
+  });
+
   it('gives up on stopped within the stop timeout when no slot frees', async () => {
     const s = await setup(0, 1);
     s.client.start();

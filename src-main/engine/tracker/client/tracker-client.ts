@@ -313,6 +313,9 @@ export class TrackerClient {
         } catch {
           return; // stopped, or the session is closing
         }
+        // The interval runs from when the request went out, not from when it joined the queue:
+        // the spread the pacing gave the first announces carries over to the next ones.
+        g.timing.lastAnnounceAt = this.opts.clock.now();
       }
       e.state = 'announcing';
       try {
