@@ -403,7 +403,7 @@ export async function runThousandChild(argv: string[]): Promise<number> {
       // The main thread's and the workers' CPU while 1,000 seeds sit idle, as a share of a core.
       const idleCpuShare = runMs > 0 ? round((cpuSec() - cpuAtSeeding) / (runMs / 1000), 3) : 0;
       const tail = samples.filter((s) => s.at >= runStart + runMs / 2).map((s) => s.rss);
-      const steadyRssMb = tail.length ? median(tail) : rssMb();
+      const steadyRssMb = tail.length ? round(median(tail), 1) : rssMb();
       const c0 = performance.now();
       await session.close();
       closed = true;
