@@ -39,6 +39,9 @@ import { runTimelineBench } from './suites/renderer';
 import { runMultiFileBench } from './suites/multifile';
 import type { MultiFileBenchResult } from './suites/multifile';
 import type { SwarmClient } from './suites/swarm';
+// --- a thousand torrents (issue 20) ---
+import { runThousandBench, runThousandChild } from './suites/thousand';
+import type { ThousandBenchResult } from './suites/thousand';
 
 const SUITES = [
   'download',
@@ -59,6 +62,8 @@ const SUITES = [
   'timeline',
   // --- issue 20 rows ---
   'multifile',
+  // --- a thousand torrents (issue 20) ---
+  'thousand',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -99,6 +104,8 @@ function reportRow(metric: string, ours: number): Row {
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--child')) return runChild(argv);
+  // --- a thousand torrents (issue 20): the measured session process ---
+  if (argv.includes('--thousand-child')) return runThousandChild(argv);
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -412,6 +419,14 @@ async function main(argv: string[]): Promise<number> {
         });
         results.multifile = r;
         rows.push(...multiFileRows(r, runs));
+      });
+    }
+    // --- a thousand torrents (issue 20) ---
+    if (want('thousand')) {
+      await guard('thousand', failures, async () => {
+        const r = await runThousandBench({ workDir });
+        results.thousand = r;
+        rows.push(...thousandRows(r));
       });
     }
   } finally {
@@ -903,5 +918,68 @@ function multiFileRows(r: MultiFileBenchResult, runs: number): Row[] {
       base?.mbps ?? null,
       'report',
     ),
+  ];
+}
+
+// --- a thousand torrents (issue 20) ---
+/** Issue 20: 1,000 seeds start in under 3 s, hold under 300 MB, and announce without bursts. */
+const TARGET_THOUSAND_START_SEC = 3;
+const TARGET_THOUSAND_RSS_MB = 300;
+/** "Spread over the interval": no 1 s window holds more than twice an even spread's share. */
+const TARGET_THOUSAND_SPREAD_RATIO = 2;
+
+function thousandRows(r: ThousandBenchResult): Row[] {
+  const target = (metric: string, ours: number, text: string, ok: boolean | null): Row => ({
+    metric,
+    ours,
+    reference: null,
+    ratio: null,
+    target: text,
+    ok,
+  });
+  const n = r.count;
+  return [
+    target(
+      `${n} seeds: process start to all seeding (resume data), s`,
+      r.seedingSec,
+      `< ${TARGET_THOUSAND_START_SEC} s`,
+      r.seedingSec < TARGET_THOUSAND_START_SEC,
+    ),
+    reportRow(`${n} seeds: CPU used by then (resume data), s`, r.cpuAtSeedingSec),
+    reportRow(
+      `${n} seeds: the same without resume data (every piece hashed), s`,
+      r.noResumeSeedingSec,
+    ),
+    reportRow(`${n} seeds: CPU while idle after the start, share of a core`, r.idleCpuShare),
+    target(
+      `${n} seeds: peak RSS after start, MB`,
+      r.peakRssMb,
+      `< ${TARGET_THOUSAND_RSS_MB} MB`,
+      r.peakRssMb < TARGET_THOUSAND_RSS_MB,
+    ),
+    target(
+      `${n} seeds: steady RSS, MB`,
+      r.steadyRssMb,
+      `< ${TARGET_THOUSAND_RSS_MB} MB`,
+      r.steadyRssMb < TARGET_THOUSAND_RSS_MB,
+    ),
+    target(
+      `${n} seeds: announces in flight at most`,
+      r.maxInFlight,
+      r.concurrency === null ? 'report' : `<= ${r.concurrency}`,
+      r.concurrency === null ? null : r.maxInFlight <= r.concurrency,
+    ),
+    {
+      metric: `${n} seeds: most announces in 1 s over the first ${r.intervalSec} s interval (vs even spread)`,
+      ours: r.maxPerSecond,
+      reference: r.evenPerSecond,
+      ratio: round(r.maxPerSecond / r.evenPerSecond, 2),
+      target: `<= ${TARGET_THOUSAND_SPREAD_RATIO}x`,
+      ok: r.maxPerSecond <= TARGET_THOUSAND_SPREAD_RATIO * r.evenPerSecond,
+    },
+    reportRow(`${n} seeds: announces in the first interval`, r.announcesInFirstInterval),
+    reportRow(`${n} seeds: first announces spread over, s`, r.firstAnnounceSpanSec),
+    reportRow(`${n} seeds: session close, s`, r.closeSec),
+    reportRow(`${n} seeds: stopped announces sent at close`, r.stoppedAnnounces),
   ];
 }

@@ -41,6 +41,8 @@ import { isValidListenInterface } from './model'; // --- listen interface (issue
 import { parseClockTime, weekdays, type AltSpeedSchedule, type Weekday } from './model';
 // --- labels (issue 21) ---
 import { labelProblem, maxLabelChars, maxLabelSavePaths, normalizeLabel } from './model';
+// --- a thousand torrents (issue 20) ---
+import { maxConcurrentAnnouncesLimit } from './model';
 
 /** A .torrent file larger than this is refused before parsing (real ones are under 1 MiB). */
 export const maxTorrentFileBytes = 16 * 1024 * 1024;
@@ -448,6 +450,8 @@ const validators: Validators = {
       'altSpeedSchedule',
       // --- labels (issue 21) ---
       'labelSavePaths',
+      // --- a thousand torrents (issue 20) ---
+      'maxConcurrentAnnounces',
     ]);
     const out: Req<'settings.set'> = {};
     if (f.has('downloadDir')) out.downloadDir = f.path('downloadDir');
@@ -535,6 +539,10 @@ const validators: Validators = {
         map[label] = folder;
       }
       out.labelSavePaths = map;
+    }
+    // --- a thousand torrents (issue 20) ---
+    if (f.has('maxConcurrentAnnounces')) {
+      out.maxConcurrentAnnounces = f.int('maxConcurrentAnnounces', 1, maxConcurrentAnnouncesLimit);
     }
     return out;
   },

@@ -146,7 +146,8 @@ export function useBundleCopy(dir: string): void {
   childScript = copy;
 }
 
-const benchScript = (): string => childScript ?? fileURLToPath(import.meta.url);
+/** The bench bundle a child process runs (the private copy once useBundleCopy made it). */
+export const benchScript = (): string => childScript ?? fileURLToPath(import.meta.url);
 
 export async function startOurPeer(opts: {
   role: 'seed' | 'leech';

@@ -576,3 +576,16 @@ export const QUEUE_TICK_MS = 1_000;
 /** Tracker tiers and URLs a user may set on one torrent (Edit trackers…). */
 export const MAX_TRACKER_TIERS = 64;
 export const MAX_TRACKERS_PER_TORRENT = 200;
+// --- a thousand torrents: the announce queue (issue 20) ---
+/**
+ * A slot of the session's announce queue is taken back after this long: a tracker that never
+ * answers (a UDP one retransmits for an hour under BEP 15) must not hold one of the few slots
+ * that every torrent shares. Past the HTTP timeout and a UDP tracker's first retransmit.
+ */
+export const ANNOUNCE_SLOT_TIMEOUT_MS = 30_000;
+/**
+ * Seeds' routine announces started per second, at most: a thousand seeds restored at start-up
+ * reach a tracker over 50 s and keep that spread, instead of in one burst that a tracker's rate
+ * limit (ours: TRACKER_ANNOUNCES_PER_IP_PER_SEC) would refuse.
+ */
+export const ANNOUNCE_BACKGROUND_PER_SEC = 20;

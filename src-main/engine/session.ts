@@ -127,6 +127,10 @@ import { isIP } from 'node:net';
 import type { QueueMove, TorrentLimits } from '../../src-shared/model';
 import { SessionActions } from './session/torrent-actions';
 import { QUEUE_TICK_MS } from './limits';
+// --- a thousand torrents (issue 20) ---
+import { AnnounceQueue } from './tracker/client/announce-queue';
+import { ANNOUNCE_BACKGROUND_PER_SEC, ANNOUNCE_SLOT_TIMEOUT_MS } from './limits';
+import { defaultMaxConcurrentAnnounces, maxConcurrentAnnouncesLimit } from '../../src-shared/model';
 
 export const CLIENT_VERSION = 'Swarmscope 0.1.0';
 
@@ -243,6 +247,8 @@ export class Session implements EngineApi {
   private queueTimer: TimerHandle | null = null;
   // --- alternative speed limits (issue 21): keeps the global buckets at the rates in force ---
   private readonly altSpeed: AltSpeed;
+  // --- a thousand torrents (issue 20): every torrent's tracker announces share its slots ---
+  private readonly announceQueue: AnnounceQueue;
 
   private constructor(
     private readonly opts: SessionOptions,
@@ -264,6 +270,13 @@ export class Session implements EngineApi {
     this.downBucket = new TokenBucket(this.clock, settings.downloadLimitBps);
     this.upBucket = new TokenBucket(this.clock, settings.uploadLimitBps);
     // --- alternative speed limits (issue 21): the alt pair replaces the two above while on.
+    // --- a thousand torrents (issue 20) ---
+    this.announceQueue = new AnnounceQueue({
+      clock: this.clock,
+      maxInFlight: announceConcurrency(settings),
+      backgroundPerSec: ANNOUNCE_BACKGROUND_PER_SEC,
+      slotTimeoutMs: ANNOUNCE_SLOT_TIMEOUT_MS,
+    });
     this.altSpeed = new AltSpeed({
       clock: this.clock,
       settings: () => this.settings,
@@ -741,6 +754,8 @@ export class Session implements EngineApi {
       pexEnabled: () => this.settings.pexEnabled,
       // --- encryption, MSE/PE (issue 18) ---
       encryption: () => this.encryptionPolicy(),
+      // --- a thousand torrents (issue 20) ---
+      announceQueue: this.announceQueue,
     };
   }
 
@@ -988,6 +1003,7 @@ export class Session implements EngineApi {
         },
         changed: () => this.emit('torrent-changed', id),
         metadataReady: (m, info) => void this.onMetadata(m, info),
+        announceQueue: this.announceQueue, // --- a thousand torrents (issue 20)
       },
     );
     this.magnets.set(id, magnet);
@@ -1137,6 +1153,7 @@ export class Session implements EngineApi {
     await this.applyLsd(); // --- LSD (issue 17)
     await this.applyPortMapping(); // --- port mapping (issue 18): the setting or the ports changed
     this.actions.applyQueue(); // --- issue 21: new queue limits apply now
+    this.announceQueue.setMaxInFlight(announceConcurrency(next)); // --- issue 20
     await this.store?.saveSettings();
     this.emit('settings-changed', this.getSettings());
     return this.getSettings();
@@ -1675,6 +1692,7 @@ export class Session implements EngineApi {
     this.altSpeed.stop(); // --- alternative speed limits (issue 21)
     await Promise.all([...this.torrents.values()].map((t) => t.close()));
     await Promise.all([...this.magnets.values()].map((m) => m.close()));
+    this.announceQueue.close(); // --- issue 20: after every `stopped` went out (or timed out)
     await this.resumeWriter?.close();
     await this.trackerHost.stop();
     await this.applyLsd(); // --- LSD (issue 17): closed, so it stops
@@ -1717,6 +1735,15 @@ function magnetDhtView(m: MagnetTorrent): DhtTorrentView {
 }
 
 // --- end DHT ---
+
+// --- a thousand torrents (issue 20) ---
+/** The concurrency setting, whole and in range whatever an old or edited settings.json says. */
+function announceConcurrency(s: Settings): number {
+  const n = Math.floor(Number(s.maxConcurrentAnnounces));
+  return Number.isFinite(n) && n >= 1
+    ? Math.min(n, maxConcurrentAnnouncesLimit)
+    : defaultMaxConcurrentAnnounces;
+}
 
 function mergeSettings(base: Settings, patch: SettingsPatch | Partial<Settings>): Settings {
   const tracker = { ...defaultTrackerServerSettings, ...base.tracker, ...(patch.tracker ?? {}) };

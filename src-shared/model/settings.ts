@@ -77,6 +77,12 @@ export interface Settings {
   // --- labels (issue 21) ---
   /** A default save folder per label, used by the add dialog when that label is chosen. */
   labelSavePaths: Record<string, string>;
+  // --- a thousand torrents (issue 20) ---
+  /**
+   * Tracker announces open at once, across every torrent; the rest wait their turn, and seeds'
+   * routine announces are paced, so a thousand torrents never burst at a tracker.
+   */
+  maxConcurrentAnnounces: number;
 }
 
 // --- DHT (issue 17) ---
@@ -171,8 +177,18 @@ export function defaultSettings(downloadDir: string): Settings {
     altSpeedSchedule: { ...defaultAltSpeedSchedule, days: [...defaultAltSpeedSchedule.days] },
     // --- labels (issue 21) ---
     labelSavePaths: {},
+    // --- a thousand torrents (issue 20) ---
+    maxConcurrentAnnounces: defaultMaxConcurrentAnnounces,
   };
 }
+
+// --- a thousand torrents (issue 20) ---
+/**
+ * libtorrent allows 50 HTTP announces at once, Transmission about 20: 20 keeps a thousand
+ * torrents' announces moving and is polite to a remote tracker.
+ */
+export const defaultMaxConcurrentAnnounces = 20;
+export const maxConcurrentAnnouncesLimit = 500;
 
 // --- theme (issue 19) ---
 export type ThemePreference = 'system' | 'light' | 'dark';

@@ -28,6 +28,7 @@ import type { Clock, Random, TimerHandle } from '../time/clock';
 import { CandidateList } from '../torrent/candidates';
 import { idleTrackerStatuses } from '../torrent/status';
 import { TrackerClient } from '../tracker/client';
+import type { AnnounceQueue } from '../tracker/client/announce-queue'; // --- issue 20
 import type { Handshake } from '../wire/handshake';
 
 export interface MagnetDeps {
@@ -43,6 +44,8 @@ export interface MagnetDeps {
   changed: () => void;
   /** The verified info dict; the session turns the magnet into a torrent. */
   metadataReady: (magnet: MagnetTorrent, info: Uint8Array) => void;
+  /** --- issue 20: the session's announce queue (a magnet's announces are urgent: left > 0). */
+  announceQueue?: AnnounceQueue;
 }
 
 export interface MagnetEntry {
@@ -136,6 +139,7 @@ export class MagnetTorrent {
         stats: () => ({ uploaded: 0, downloaded: 0, left: METADATA_PIECE_BYTES }),
         onPeers: (peers) => this.addCandidates(peers, 'tracker'),
         onLog: (level, msg) => this.deps.log.log(level, `tracker ${this.id.slice(0, 8)}`, msg),
+        queue: this.deps.announceQueue, // --- issue 20
       });
       this.tracker.start();
     }

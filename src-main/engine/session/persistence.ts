@@ -19,7 +19,11 @@ import {
   writeFileAtomic,
 } from './atomic-file';
 import { normalizeActions, type PersistedActions } from './torrent-actions'; // --- issue 21
+// --- a thousand torrents (issue 20) ---
+import { forEachLimit } from './small-files';
 import { labelProblem, normalizeLabel } from '../../../src-shared/model'; // --- labels (issue 21)
+/** Files of the data folder fixed at once at start (issue 20). */
+const PREPARE_CONCURRENCY = 32;
 
 /** What session.json keeps of one torrent. */
 export interface PersistedTorrent {
@@ -83,13 +87,15 @@ export class SessionStore {
       await fsp.chmod(dir, DATA_DIR_MODE);
     }
     for (const dir of [dataDir, path.join(dataDir, 'torrents'), path.join(dataDir, 'logs')]) {
-      for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
-        if (!entry.isFile()) continue;
+      const files = (await fsp.readdir(dir, { withFileTypes: true })).filter((e) => e.isFile());
+      // Issue 20: several at once; one after another, a thousand torrents' files took seconds
+      // of thread-pool round trips on a loaded machine.
+      await forEachLimit(files, PREPARE_CONCURRENCY, async (entry) => {
         const file = path.join(dir, entry.name);
         // A write cut short by a crash leaves its temp file; nothing else will ever use it.
         if (LEFTOVER_TEMP_FILE.test(entry.name)) await fsp.rm(file, { force: true });
         else await fsp.chmod(file, DATA_FILE_MODE);
-      }
+      });
     }
   }
 

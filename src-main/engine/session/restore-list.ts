@@ -14,6 +14,7 @@ import type { Alert } from '../../../src-shared/model';
 import type { Metainfo } from '../metainfo';
 import { parseTorrent } from '../metainfo';
 import type { PersistedTorrent, SessionStore } from './persistence';
+import { readSmallFile } from './small-files'; // --- a thousand torrents (issue 20)
 
 export interface RestoreDeps {
   /** Add one torrent as it was (its date and totals carry over). */
@@ -77,7 +78,7 @@ function readAhead(files: string[]): (i: number) => Promise<Uint8Array> {
   let next = 0;
   return (i) => {
     for (; next < files.length && next <= i + READ_AHEAD; next++) {
-      const p = fsp.readFile(files[next] as string);
+      const p = readSmallFile(files[next] as string); // issue 20: half the CPU of fsp's
       p.catch(() => {}); // reported by restoreOne, which awaits it
       started.set(next, p);
     }

@@ -24,6 +24,7 @@ import type { FilePriority } from '../../../src-shared/model';
 import { readJsonWithBackup } from './atomic-file';
 // --- piece origins (issue 19) ---
 import { PIECE_ORIGIN_MAX_CLIENT_CHARS, PIECE_ORIGIN_MAX_SLOTS } from '../limits';
+import { readSmallFile } from './small-files'; // --- a thousand torrents (issue 20)
 import type { OriginsRecord } from '../torrent/piece-origins';
 
 export const RESUME_FILE_VERSION = 1;
@@ -194,7 +195,7 @@ export async function prefetchResumeFiles(dir: string): Promise<Map<string, stri
     while (next < names.length && bytes < PREFETCH_MAX_BYTES) {
       const name = names[next++] as string;
       try {
-        const text = await fsp.readFile(path.join(dir, name), 'utf8');
+        const text = (await readSmallFile(path.join(dir, name))).toString('utf8'); // issue 20
         bytes += text.length;
         if (text.length <= MAX_RESUME_FILE_BYTES) out.set(name, text);
       } catch {

@@ -74,6 +74,7 @@ export function trackerClientFor(
     stats,
     onPeers,
     onLog: (level, msg) => deps.log.log(level, `tracker ${meta.infoHashHex.slice(0, 8)}`, msg),
+    queue: deps.announceQueue, // --- issue 20
   });
 }
 

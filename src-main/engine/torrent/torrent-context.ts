@@ -30,6 +30,8 @@ import type { ConnectFailures } from './connect-failures';
 import type { PieceOrigins } from './piece-origins';
 // --- timeline (issue 19) ---
 import type { PeerTimeline } from './peer-timeline';
+// --- a thousand torrents (issue 20) ---
+import type { AnnounceQueue } from '../tracker/client/announce-queue';
 
 export interface TorrentDeps {
   clock: Clock;
@@ -63,6 +65,9 @@ export interface TorrentDeps {
   // --- encryption, MSE/PE (issue 18) ---
   /** The policy for each new dial; plaintext only when absent. */
   encryption?: () => EncryptionPolicy;
+  // --- a thousand torrents (issue 20) ---
+  /** The session's announce queue; trackers are announced to at once when absent. */
+  announceQueue?: AnnounceQueue;
 }
 
 export interface TorrentOptions {

@@ -274,14 +274,17 @@ export class Torrent {
     // Skipped files are not created: the storage learns which before anything is read.
     const wanted = await this.applyWantedFiles();
     if (!wanted || this.stopped) return;
-    if (this.picker.haveCount() === 0 || this.pendingResume) {
+    const checked = this.picker.haveCount() === 0 || !!this.pendingResume;
+    if (checked) {
       const ok = await this.check();
       if (!ok) return;
     }
     if (this.stopped) return;
     // Data we count as had must still be there (a restart, or Resume after "files missing").
     this.storage.expectFiles?.(filesWithData(this.layout, (i) => this.picker.have(i)));
-    if (!(await this.filesPresent()) || this.stopped) return;
+    // Issue 20: a check just now counted only files it found; looking again cost a thousand
+    // torrents' start another stat of every file.
+    if ((!checked && !(await this.filesPresent())) || this.stopped) return;
     this.state = this.isComplete() ? 'seeding' : 'downloading';
     if (this.isComplete()) {
       if (this.seedingSince === null) this.seedingSince = this.deps.clock.now();
@@ -612,8 +615,10 @@ export class Torrent {
 
   private tick(): void {
     const now = this.deps.clock.now();
+    // Issue 20: within the tracker's min interval, and paced with the other seeds' announces:
+    // forced, a thousand idle seeds asked every 20 s whatever the tracker said.
     if (this.idleAnnounce.due(now, this.state === 'seeding', this.peers.size, this.seedingSince))
-      this.tracker?.announceNow({ force: true });
+      this.tracker?.announceNow({ background: true });
     this.downloader.tick(now);
     this.pex.tick(now, this.peers.values());
     this.counters.sampleUpRate();

@@ -211,6 +211,15 @@ function SettingsEditor({ settings }: { settings: Settings }) {
               hint="Connections per torrent"
               onChange={(v) => set('maxConnectionsPerTorrent', v)}
             />
+            {/* --- a thousand torrents (issue 20) --- */}
+            <NumberField
+              id="set-max-announces"
+              label="Tracker announces"
+              value={form.maxConcurrentAnnounces}
+              error={errors.maxConcurrentAnnounces}
+              hint="At once, across all torrents"
+              onChange={(v) => set('maxConcurrentAnnounces', v)}
+            />
             {/* --- uTP (issue 18) --- */}
             <div className="field">
               <label className="field-label" htmlFor="set-transports">

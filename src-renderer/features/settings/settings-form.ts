@@ -16,6 +16,11 @@ import type { EncryptionMode } from '../../../src-shared/model';
 import type { ThemePreference } from '../../../src-shared/model';
 import type { Req } from '../../../src-shared/contract';
 import { isValidListenInterface } from '../../../src-shared/model'; // --- issues 18, 21
+// --- a thousand torrents (issue 20) ---
+import {
+  defaultMaxConcurrentAnnounces,
+  maxConcurrentAnnouncesLimit,
+} from '../../../src-shared/model';
 
 export interface SettingsForm {
   downloadDir: string;
@@ -46,6 +51,8 @@ export interface SettingsForm {
   // --- listen interface and port (issues 18, 21) ---
   listenInterface: string;
   randomPortOnStart: boolean;
+  // --- a thousand torrents (issue 20) ---
+  maxConcurrentAnnounces: string;
 }
 
 export type SettingsPatch = Req<'settings.set'>;
@@ -81,6 +88,8 @@ export function toForm(s: Settings): SettingsForm {
     // --- listen interface and port (issues 18, 21) ---
     listenInterface: s.listenInterface ?? '',
     randomPortOnStart: s.randomPortOnStart ?? false,
+    // --- a thousand torrents (issue 20) ---
+    maxConcurrentAnnounces: String(s.maxConcurrentAnnounces ?? defaultMaxConcurrentAnnounces),
   };
 }
 
@@ -115,6 +124,8 @@ export function toPatch(
   const perTorrent = read('maxConnectionsPerTorrent', 1, 65535);
   const httpPort = read('trackerHttpPort', 1, 65535);
   const udpPort = read('trackerUdpPort', 1, 65535);
+  // --- a thousand torrents (issue 20) ---
+  const announces = read('maxConcurrentAnnounces', 1, maxConcurrentAnnouncesLimit);
   const downloadDir = form.downloadDir.trim();
   if (downloadDir.length === 0) errors.downloadDir = 'Choose a folder';
   const host = form.trackerHost.trim();
@@ -150,6 +161,10 @@ export function toPatch(
   if (listenInterface !== (current.listenInterface ?? '')) patch.listenInterface = listenInterface;
   if (form.randomPortOnStart !== (current.randomPortOnStart ?? false)) {
     patch.randomPortOnStart = form.randomPortOnStart;
+  }
+  // --- a thousand torrents (issue 20) ---
+  if (announces !== (current.maxConcurrentAnnounces ?? defaultMaxConcurrentAnnounces)) {
+    patch.maxConcurrentAnnounces = announces;
   }
   const t = current.tracker;
   const tracker: NonNullable<SettingsPatch['tracker']> = {};

@@ -107,14 +107,16 @@ function getOnce(
     );
     const onAbort = (): void =>
       finish(new TrackerRequestError('cancelled', operation, 'cancelled'));
+    // Before any destroy: a request destroyed with no 'error' listener takes the process down
+    // (a signal already aborted, e.g. a stop's deadline passed while it waited for a slot).
+    req.on('error', (err) =>
+      finish(new TrackerRequestError('network', operation, err.message, err)),
+    );
     if (signal.aborted) {
       onAbort();
       return;
     }
     signal.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (err) =>
-      finish(new TrackerRequestError('network', operation, err.message, err)),
-    );
     req.on('response', (res: IncomingMessage) => {
       const location = res.headers.location;
       if (REDIRECT_STATUSES.has(res.statusCode ?? 0) && location !== undefined) {

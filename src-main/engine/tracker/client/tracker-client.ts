@@ -11,6 +11,10 @@
  *   heard `started` successfully.
  * - After `stop()` resolves, no timer, socket or request of this client is left.
  * - Nothing a tracker sends can throw out of here: failures become the tracker's lastError.
+ * - With a session's AnnounceQueue (issue 20), every announce holds one of its slots while it
+ *   is on the wire: a seed's routine ones as `background` (paced), a download's, `completed`
+ *   and a re-announce asked for as `urgent`, `stopped` first of all. A slot the queue takes back
+ *   (no answer in time) fails the announce like a timeout.
  */
 import type { LogLevel, TrackerAnnounceState, TrackerStatus } from '../../../../src-shared/model';
 import {
@@ -34,6 +38,7 @@ import type { HttpTransportOptions } from './http-transport';
 import { buildGroups, isSupportedTrackerUrl, promote } from './tiers';
 import type { TrackerGroup } from './tiers';
 import { UdpTrackerTransport } from './udp-transport';
+import type { AnnouncePriority, AnnounceQueue, AnnounceSlot } from './announce-queue';
 
 export interface TrackerClientOptions {
   infoHash: Uint8Array;
@@ -52,6 +57,8 @@ export interface TrackerClientOptions {
   udpMaxRetransmits?: number;
   httpTimeoutMs?: number;
   userAgent?: string;
+  /** The session's announce queue (issue 20); without one, announces go out at once. */
+  queue?: AnnounceQueue;
 }
 
 interface TrackerEntry {
@@ -79,6 +86,8 @@ interface GroupState extends TrackerGroup {
   abort: AbortController | null;
   /** An announce asked for while a round was in flight runs right after it. */
   again: boolean;
+  /** The next round was asked for (announceNow): it goes ahead of the paced ones. */
+  urgent: boolean;
 }
 
 type Outcome = Pick<
@@ -150,6 +159,7 @@ export class TrackerClient {
       inFlight: null,
       abort: null,
       again: false,
+      urgent: false,
     }));
   }
 
@@ -173,11 +183,13 @@ export class TrackerClient {
 
   /**
    * Re-announce now (e.g. to learn about new leechers), honouring each tracker's min interval;
-   * `force` ignores it (a 2 s floor still applies).
+   * `force` ignores it (a 2 s floor still applies). `background` (issue 20): a routine announce
+   * the engine decided on, paced with the seeds' others rather than sent ahead of them.
    */
-  announceNow(opts: { force?: boolean } = {}): void {
+  announceNow(opts: { force?: boolean; background?: boolean } = {}): void {
     if (!this.running) return;
     for (const g of this.groups) {
+      if (!opts.background) g.urgent = true;
       const at = Math.max(this.opts.clock.now(), earliestAnnounceAt(g.timing, opts.force ?? false));
       if (g.inFlight) g.again = true;
       else if (g.nextAt === null || at < g.nextAt) this.schedule(g, at);
@@ -216,8 +228,12 @@ export class TrackerClient {
   private async sendStopped(e: TrackerEntry): Promise<void> {
     const abort = new AbortController();
     const timer = this.opts.clock.setTimeout(() => abort.abort(), TRACKER_STOP_TIMEOUT_MS);
+    let slot: AnnounceSlot | null = null;
     try {
-      await this.announceOnce(e, 'stopped', abort.signal, {
+      // The wait for a slot counts against the same bound: a shutdown ends in time.
+      slot = (await this.opts.queue?.acquire('stopped', abort.signal)) ?? null;
+      const signal = slot ? AbortSignal.any([abort.signal, slot.signal]) : abort.signal;
+      await this.announceOnce(e, 'stopped', signal, {
         udpMaxRetransmits: 0,
         timeoutMs: TRACKER_STOP_TIMEOUT_MS,
       });
@@ -227,6 +243,7 @@ export class TrackerClient {
     } catch (err) {
       this.log('debug', `stopped to ${e.url} failed: ${message(err)}`);
     } finally {
+      slot?.release();
       timer.cancel();
     }
   }
@@ -265,6 +282,7 @@ export class TrackerClient {
       .finally(() => {
         g.inFlight = null;
         g.abort = null;
+        g.urgent = false;
         if (!this.running) return;
         const now = this.opts.clock.now();
         if (g.again) {
@@ -287,9 +305,22 @@ export class TrackerClient {
         : this.completedPending && !e.completedSent
           ? 'completed'
           : 'none';
+      // --- announce queue (issue 20): wait for a slot; a stop while waiting leaves the queue.
+      let slot: AnnounceSlot | null = null;
+      if (this.opts.queue) {
+        try {
+          slot = await this.opts.queue.acquire(this.priorityOf(g, event), signal);
+        } catch {
+          return; // stopped, or the session is closing
+        }
+        // The interval runs from when the request went out, not from when it joined the queue:
+        // the spread the pacing gave the first announces carries over to the next ones.
+        g.timing.lastAnnounceAt = this.opts.clock.now();
+      }
       e.state = 'announcing';
       try {
-        const r = await this.announceOnce(e, event, signal, {});
+        const wire = slot ? AbortSignal.any([signal, slot.signal]) : signal;
+        const r = await this.announceOnce(e, event, wire, {});
         if (signal.aborted) return;
         e.state = 'working';
         e.lastError = null;
@@ -319,14 +350,23 @@ export class TrackerClient {
           return;
         }
         e.state = 'error';
-        e.lastError = message(err);
+        // A slot taken back by the queue: the tracker did not answer in time.
+        e.lastError = slot?.signal.aborted ? message(slot.signal.reason) : message(err);
         this.log(
           err instanceof TrackerRequestError && err.code === 'failure-reason' ? 'warn' : 'debug',
           `${e.url}: ${e.lastError}`,
         );
+      } finally {
+        slot?.release();
       }
     }
     g.timing.failures++;
+  }
+
+  /** Issue 20: what a person waits on goes first; a seed's routine announces are paced. */
+  private priorityOf(g: GroupState, event: AnnounceEvent): AnnouncePriority {
+    if (g.urgent || event === 'completed') return 'urgent';
+    return this.opts.stats().left > 0 ? 'urgent' : 'background';
   }
 
   private request(event: AnnounceEvent, trackerId: string | null): AnnounceRequest {
