@@ -620,6 +620,11 @@ function transferRows(r: TransferBenchResult): Row[] {
   return rows;
 }
 
+/** `round` that passes null through (the floor rows printed rates with 10 decimals). */
+function roundOrNull(x: number | null, digits: number): number | null {
+  return x === null ? null : round(x, digits);
+}
+
 /** A number at `keys` inside the tracker suite's loosely typed result, or null. */
 function num(obj: unknown, ...keys: string[]): number | null {
   let cur: unknown = obj;
@@ -698,9 +703,9 @@ function trackerRows(r: Record<string, unknown>): Row[] {
     })),
     {
       metric: 'tracker UDP: Node dgram floor announces/s (vs opentracker)',
-      ours: num(r, 'udpNodeFloor', 'perSec'),
-      reference: num(r, 'udp', 'opentracker', 'perSec'),
-      ratio: num(r, 'udpNodeFloor', 'vsOpentracker'),
+      ours: roundOrNull(num(r, 'udpNodeFloor', 'perSec'), 0),
+      reference: roundOrNull(num(r, 'udp', 'opentracker', 'perSec'), 0),
+      ratio: roundOrNull(num(r, 'udpNodeFloor', 'vsOpentracker'), 2),
       target: 'report',
       ok: null,
     },
@@ -724,9 +729,9 @@ function trackerRows(r: Record<string, unknown>): Row[] {
     }),
     {
       metric: 'tracker UDP: ours announces/s (vs the Node dgram floor)',
-      ours: num(r, 'udp', 'ours', 'perSec'),
-      reference: num(r, 'udpNodeFloor', 'perSec'),
-      ratio: num(r, 'udpNodeFloor', 'oursVsFloor'),
+      ours: roundOrNull(num(r, 'udp', 'ours', 'perSec'), 0),
+      reference: roundOrNull(num(r, 'udpNodeFloor', 'perSec'), 0),
+      ratio: roundOrNull(num(r, 'udpNodeFloor', 'oursVsFloor'), 2),
       target: 'report',
       ok: null,
     },
